@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-error"
+
+#include "config.h"
+
+#include "sheath-error.h"
+
+G_DEFINE_QUARK (sheath-error-quark, sheath_error)

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "sheath-image.h"
+
+G_BEGIN_DECLS
+
+/* Images larger than this are refused before any pixel is allocated. */
+#define SHEATH_IMAGE_MAX_SIDE   200000u
+#define SHEATH_IMAGE_MAX_PIXELS (G_GUINT64_CONSTANT (4) << 30)
+
+/* What a decoder hands over: gray pixels, 8- or 16-bit in host order, rows
+ * packed, and any pixel size the file itself states. */
+typedef struct
+{
+  guint                  width;
+  guint                  height;
+  guint                  bit_depth;
+  gpointer               pixels;
+  char                  *format;
+  double                 pixel_size;
+  SheathPixelSizeSource  pixel_size_source;
+} SheathDecodedImage;
+
+void         _sheath_decoded_image_clear       (SheathDecodedImage *decoded);
+gboolean     _sheath_image_check_size          (const char         *name,
+                                                guint64             width,
+                                                guint64             height,
+                                                GError            **error);
+gpointer     _sheath_image_try_alloc_pixels    (const char         *name,
+                                                guint               width,
+                                                guint               height,
+                                                guint               bytes_per_sample,
+                                                GError            **error);
+
+gboolean     _sheath_png_load                  (const char         *path,
+                                                const char         *name,
+                                                SheathDecodedImage *decoded,
+                                                GError            **error);
+gboolean     _sheath_tiff_load                 (const char         *path,
+                                                const char         *name,
+                                                SheathDecodedImage *decoded,
+                                                GError            **error);
+
+/* Pixel size beside the image: BIDS sidecar, then pixel_size_in_micrometer.txt. */
+gboolean     _sheath_pixel_size_lookup         (GFile                  *image_file,
+                                                double                 *pixel_size,
+                                                SheathPixelSizeSource  *source,
+                                                char                  **origin,
+                                                GError                **error);
+double       _sheath_pixel_size_from_unit      (double                  value,
+                                                const char             *unit);
+
+const guint8  *_sheath_image_get_row8  (SheathImage *self, guint y);
+const guint16 *_sheath_image_get_row16 (SheathImage *self, guint y);
+
+G_END_DECLS
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SheathDecodedImage, _sheath_decoded_image_clear)

@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-image"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sheath-error.h"
+#include "sheath-image-private.h"
+
+/* Pixel sizes outside this range (in µm) are typing mistakes, not microscopes. */
+#define MIN_PIXEL_SIZE 1e-5
+#define MAX_PIXEL_SIZE 1000.0
+
+struct _SheathImage
+{
+  GObject                parent_instance;
+
+  GFile                 *file;
+  guint                  width;
+  guint                  height;
+  guint                  bit_depth;
+  gpointer               pixels;      /* rows packed, guint8 or guint16 */
+  char                  *format;
+  double                 pixel_size;
+  SheathPixelSizeSource  pixel_size_source;
+  char                  *pixel_size_origin;
+};
+
+G_DEFINE_FINAL_TYPE (SheathImage, sheath_image, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_FILE,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_BIT_DEPTH,
+  PROP_PIXEL_SIZE,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+void
+_sheath_decoded_image_clear (SheathDecodedImage *decoded)
+{
+  g_clear_pointer (&decoded->pixels, g_free);
+  g_clear_pointer (&decoded->format, g_free);
+}
+
+gboolean
+_sheath_image_check_size (const char  *name,
+                          guint64      width,
+                          guint64      height,
+                          GError     **error)
+{
+  if (width == 0 || height == 0)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_IMAGE_TOO_LARGE,
+                   "'%s' is empty (%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels)",
+                   name, width, height);
+      return FALSE;
+    }
+
+  if (width > SHEATH_IMAGE_MAX_SIDE || height > SHEATH_IMAGE_MAX_SIDE ||
+      width * height > SHEATH_IMAGE_MAX_PIXELS)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_IMAGE_TOO_LARGE,
+                   "'%s' is too large (%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels); "
+                   "Sheath reads up to %u pixels a side and %" G_GUINT64_FORMAT " pixels in all: "
+                   "crop or split the image",
+                   name, width, height, SHEATH_IMAGE_MAX_SIDE, SHEATH_IMAGE_MAX_PIXELS);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gpointer
+_sheath_image_try_alloc_pixels (const char  *name,
+                                guint        width,
+                                guint        height,
+                                guint        bytes_per_sample,
+                                GError     **error)
+{
+  gsize size = (gsize) width * height * bytes_per_sample;
+  gpointer pixels = g_try_malloc (size);
+
+  if (pixels == NULL)
+    g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
+                 "Not enough memory to read '%s' (%" G_GSIZE_FORMAT " MB)", name, size >> 20);
+  return pixels;
+}
+
+static void
+sheath_image_finalize (GObject *object)
+{
+  SheathImage *self = (SheathImage *)object;
+
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->pixels, g_free);
+  g_clear_pointer (&self->format, g_free);
+  g_clear_pointer (&self->pixel_size_origin, g_free);
+
+  G_OBJECT_CLASS (sheath_image_parent_class)->finalize (object);
+}
+
+static void
+sheath_image_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  SheathImage *self = SHEATH_IMAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+
+    case PROP_WIDTH:
+      g_value_set_uint (value, self->width);
+      break;
+
+    case PROP_HEIGHT:
+      g_value_set_uint (value, self->height);
+      break;
+
+    case PROP_BIT_DEPTH:
+      g_value_set_uint (value, self->bit_depth);
+      break;
+
+    case PROP_PIXEL_SIZE:
+      g_value_set_double (value, self->pixel_size);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sheath_image_class_init (SheathImageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sheath_image_finalize;
+  object_class->get_property = sheath_image_get_property;
+
+  /**
+   * SheathImage:file:
+   *
+   * The file the image was read from, or %NULL.
+   */
+  properties [PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL,
+                         G_TYPE_FILE,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SheathImage:width:
+   *
+   * The width in pixels.
+   */
+  properties [PROP_WIDTH] =
+    g_param_spec_uint ("width", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SheathImage:height:
+   *
+   * The height in pixels.
+   */
+  properties [PROP_HEIGHT] =
+    g_param_spec_uint ("height", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SheathImage:bit-depth:
+   *
+   * 8 or 16: how many bits each gray value has.
+   */
+  properties [PROP_BIT_DEPTH] =
+    g_param_spec_uint ("bit-depth", NULL, NULL,
+                       8, 16, 8,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SheathImage:pixel-size:
+   *
+   * The side of a pixel in micrometres, or 0 when unknown.
+   */
+  properties [PROP_PIXEL_SIZE] =
+    g_param_spec_double ("pixel-size", NULL, NULL,
+                         0, G_MAXDOUBLE, 0,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sheath_image_init (SheathImage *self)
+{
+}
+
+static gboolean
+has_signature (const guint8 *head,
+               gsize         len,
+               const char   *signature,
+               gsize         sig_len)
+{
+  return len >= sig_len && memcmp (head, signature, sig_len) == 0;
+}
+
+/**
+ * sheath_image_new_from_file:
+ * @file: a PNG or TIFF image
+ * @error: return location for a #GError
+ *
+ * Reads an image as gray values (colour becomes Rec. 709 luminance; 16-bit
+ * images keep their range), and its pixel size from, in this order, a BIDS
+ * JSON sidecar, AxonDeepSeg's `pixel_size_in_micrometer.txt` beside it, and
+ * the file's own metadata (ImageJ, OME-XML, TIFF resolution, PNG pHYs).
+ *
+ * Returns: (transfer full): the image, or %NULL with @error set
+ */
+SheathImage *
+sheath_image_new_from_file (GFile   *file,
+                            GError **error)
+{
+  g_auto(SheathDecodedImage) decoded = { 0 };
+  g_autoptr(SheathImage) self = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *origin = NULL;
+  guint8 head[8] = { 0 };
+  gsize head_len = 0;
+  double pixel_size = 0;
+  SheathPixelSizeSource source = SHEATH_PIXEL_SIZE_SOURCE_NONE;
+  gboolean ok;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  name = g_file_get_parse_name (file);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "'%s' is not a local file", name);
+      return NULL;
+    }
+
+  {
+    g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
+
+    if (in == NULL)
+      return NULL;
+    if (!g_input_stream_read_all (G_INPUT_STREAM (in), head, sizeof head, &head_len, NULL, error))
+      return NULL;
+  }
+
+  if (has_signature (head, head_len, "\x89PNG\r\n\x1a\n", 8))
+    ok = _sheath_png_load (path, name, &decoded, error);
+  else if (has_signature (head, head_len, "II*\0", 4) || has_signature (head, head_len, "MM\0*", 4) ||
+           has_signature (head, head_len, "II+\0", 4) || has_signature (head, head_len, "MM\0+", 4))
+    ok = _sheath_tiff_load (path, name, &decoded, error);
+  else
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
+                   "'%s' is not a PNG or TIFF image", name);
+      return NULL;
+    }
+
+  if (!ok)
+    return NULL;
+
+  self = g_object_new (SHEATH_TYPE_IMAGE, NULL);
+  self->file = g_object_ref (file);
+  self->width = decoded.width;
+  self->height = decoded.height;
+  self->bit_depth = decoded.bit_depth;
+  self->pixels = g_steal_pointer (&decoded.pixels);
+  self->format = g_steal_pointer (&decoded.format);
+
+  if (!_sheath_pixel_size_lookup (file, &pixel_size, &source, &origin, error))
+    return NULL;
+
+  if (source != SHEATH_PIXEL_SIZE_SOURCE_NONE)
+    {
+      self->pixel_size = pixel_size;
+      self->pixel_size_source = source;
+      self->pixel_size_origin = g_steal_pointer (&origin);
+    }
+  else if (decoded.pixel_size > 0)
+    {
+      self->pixel_size = decoded.pixel_size;
+      self->pixel_size_source = decoded.pixel_size_source;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * sheath_image_new_from_bytes:
+ * @width: the width in pixels
+ * @height: the height in pixels
+ * @bit_depth: 8 or 16
+ * @pixels: gray values, rows packed; 16-bit values in host byte order
+ * @error: return location for a #GError
+ *
+ * Makes an image from gray values in memory; it has no pixel size until
+ * sheath_image_set_pixel_size() gives it one.
+ *
+ * Returns: (transfer full): the image, or %NULL with @error set
+ */
+SheathImage *
+sheath_image_new_from_bytes (guint     width,
+                             guint     height,
+                             guint     bit_depth,
+                             GBytes   *pixels,
+                             GError  **error)
+{
+  g_autoptr(SheathImage) self = NULL;
+  gsize needed;
+
+  g_return_val_if_fail (pixels != NULL, NULL);
+
+  if (bit_depth != 8 && bit_depth != 16)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_IMAGE,
+                   "Images are 8- or 16-bit, not %u-bit", bit_depth);
+      return NULL;
+    }
+  if (!_sheath_image_check_size ("image", width, height, error))
+    return NULL;
+
+  needed = (gsize) width * height * (bit_depth / 8);
+  if (g_bytes_get_size (pixels) != needed)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   "%u × %u pixels of %u bits need %" G_GSIZE_FORMAT " bytes, not %" G_GSIZE_FORMAT,
+                   width, height, bit_depth, needed, g_bytes_get_size (pixels));
+      return NULL;
+    }
+
+  self = g_object_new (SHEATH_TYPE_IMAGE, NULL);
+  self->width = width;
+  self->height = height;
+  self->bit_depth = bit_depth;
+  self->pixels = g_memdup2 (g_bytes_get_data (pixels, NULL), needed);
+  self->format = g_strdup_printf ("%u-bit gray in memory", bit_depth);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * sheath_image_get_file:
+ * @self: a #SheathImage
+ *
+ * Returns: (transfer none) (nullable): the file the image came from
+ */
+GFile *
+sheath_image_get_file (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), NULL);
+  return self->file;
+}
+
+/**
+ * sheath_image_get_width:
+ * @self: a #SheathImage
+ *
+ * Returns: the width in pixels
+ */
+guint
+sheath_image_get_width (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), 0);
+  return self->width;
+}
+
+/**
+ * sheath_image_get_height:
+ * @self: a #SheathImage
+ *
+ * Returns: the height in pixels
+ */
+guint
+sheath_image_get_height (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), 0);
+  return self->height;
+}
+
+/**
+ * sheath_image_get_bit_depth:
+ * @self: a #SheathImage
+ *
+ * Returns: 8 or 16
+ */
+guint
+sheath_image_get_bit_depth (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), 0);
+  return self->bit_depth;
+}
+
+/**
+ * sheath_image_get_format_description:
+ * @self: a #SheathImage
+ *
+ * Returns: what the file was, such as "TIFF, 16-bit gray"
+ */
+const char *
+sheath_image_get_format_description (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), NULL);
+  return self->format;
+}
+
+/**
+ * sheath_image_get_pixel_size:
+ * @self: a #SheathImage
+ *
+ * Returns: the pixel size in micrometres, or 0 when unknown
+ */
+double
+sheath_image_get_pixel_size (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), 0);
+  return self->pixel_size;
+}
+
+/**
+ * sheath_image_get_pixel_size_source:
+ * @self: a #SheathImage
+ *
+ * Returns: where the pixel size came from
+ */
+SheathPixelSizeSource
+sheath_image_get_pixel_size_source (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), SHEATH_PIXEL_SIZE_SOURCE_NONE);
+  return self->pixel_size_source;
+}
+
+/**
+ * sheath_image_get_pixel_size_origin:
+ * @self: a #SheathImage
+ *
+ * Returns: (nullable): the path of the file that gave the pixel size, when
+ *   it was not the image itself
+ */
+const char *
+sheath_image_get_pixel_size_origin (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), NULL);
+  return self->pixel_size_origin;
+}
+
+/**
+ * sheath_image_set_pixel_size:
+ * @self: a #SheathImage
+ * @pixel_size: the side of a pixel in micrometres
+ * @error: return location for a #GError
+ *
+ * Sets the pixel size given by the user; it overrides any found in files.
+ *
+ * Returns: %TRUE, or %FALSE with @error set if @pixel_size is not plausible
+ */
+gboolean
+sheath_image_set_pixel_size (SheathImage  *self,
+                             double        pixel_size,
+                             GError      **error)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), FALSE);
+
+  if (!(pixel_size >= MIN_PIXEL_SIZE && pixel_size <= MAX_PIXEL_SIZE))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_PIXEL_SIZE,
+                   "A pixel size of %g µm is not plausible; give it in micrometres "
+                   "(between %g and %g)", pixel_size, MIN_PIXEL_SIZE, MAX_PIXEL_SIZE);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->pixel_size_origin, g_free);
+  self->pixel_size_source = SHEATH_PIXEL_SIZE_SOURCE_USER;
+  if (self->pixel_size != pixel_size)
+    {
+      self->pixel_size = pixel_size;
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PIXEL_SIZE]);
+    }
+
+  return TRUE;
+}
+
+/**
+ * sheath_image_require_pixel_size:
+ * @self: a #SheathImage
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the pixel size is known, else %FALSE with an error
+ *   saying how to give it
+ */
+gboolean
+sheath_image_require_pixel_size (SheathImage  *self,
+                                 GError      **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *stem = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), FALSE);
+
+  if (self->pixel_size > 0)
+    return TRUE;
+
+  name = self->file ? g_file_get_basename (self->file) : g_strdup ("image");
+  stem = g_strdup (name);
+  if (strrchr (stem, '.') != NULL)
+    *strrchr (stem, '.') = '\0';
+
+  g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
+               "No pixel size for '%s': pass --pixel-size UM, or put "
+               "pixel_size_in_micrometer.txt or a BIDS sidecar %s.json "
+               "(\"PixelSize\": [x, y], \"PixelSizeUnits\": \"um\") beside it",
+               name, stem);
+  return FALSE;
+}
+
+/**
+ * sheath_image_get_value:
+ * @self: a #SheathImage
+ * @x: a column
+ * @y: a row
+ *
+ * Returns: the gray value at (@x, @y)
+ */
+guint
+sheath_image_get_value (SheathImage *self,
+                        guint        x,
+                        guint        y)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), 0);
+  g_return_val_if_fail (x < self->width && y < self->height, 0);
+
+  if (self->bit_depth == 8)
+    return ((const guint8 *) self->pixels)[(gsize) y * self->width + x];
+  return ((const guint16 *) self->pixels)[(gsize) y * self->width + x];
+}
+
+/**
+ * sheath_image_get_range:
+ * @self: a #SheathImage
+ * @min: (out) (optional): the smallest gray value
+ * @max: (out) (optional): the largest gray value
+ *
+ * Finds the range of gray values.
+ */
+void
+sheath_image_get_range (SheathImage *self,
+                        guint       *min,
+                        guint       *max)
+{
+  gsize n;
+  guint lo = G_MAXUINT, hi = 0;
+
+  g_return_if_fail (SHEATH_IS_IMAGE (self));
+
+  n = (gsize) self->width * self->height;
+  for (gsize i = 0; i < n; i++)
+    {
+      guint v = self->bit_depth == 8 ? ((const guint8 *) self->pixels)[i]
+                                     : ((const guint16 *) self->pixels)[i];
+      lo = MIN (lo, v);
+      hi = MAX (hi, v);
+    }
+
+  if (min)
+    *min = lo;
+  if (max)
+    *max = hi;
+}
+
+/**
+ * sheath_pixel_size_source_to_string:
+ * @source: a #SheathPixelSizeSource
+ *
+ * Returns: a short English phrase for @source
+ */
+const char *
+sheath_pixel_size_source_to_string (SheathPixelSizeSource source)
+{
+  switch (source)
+    {
+    case SHEATH_PIXEL_SIZE_SOURCE_NONE: return "unknown";
+    case SHEATH_PIXEL_SIZE_SOURCE_USER: return "given by the user";
+    case SHEATH_PIXEL_SIZE_SOURCE_BIDS_SIDECAR: return "BIDS sidecar";
+    case SHEATH_PIXEL_SIZE_SOURCE_ADS_TEXT_FILE: return "pixel_size_in_micrometer.txt";
+    case SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION: return "TIFF resolution tags";
+    case SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ: return "ImageJ metadata";
+    case SHEATH_PIXEL_SIZE_SOURCE_OME_XML: return "OME-XML metadata";
+    case SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS: return "PNG pHYs chunk";
+    default: return "unknown";
+    }
+}
+
+const guint8 *
+_sheath_image_get_row8 (SheathImage *self,
+                        guint        y)
+{
+  return (const guint8 *) self->pixels + (gsize) y * self->width;
+}
+
+const guint16 *
+_sheath_image_get_row16 (SheathImage *self,
+                         guint        y)
+{
+  return (const guint16 *) self->pixels + (gsize) y * self->width;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(SHEATH_INSIDE) && !defined(SHEATH_COMPILATION)
+# error "Only <sheath.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "sheath-version.h"
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_IMAGE (sheath_image_get_type ())
+
+SHEATH_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (SheathImage, sheath_image, SHEATH, IMAGE, GObject)
+
+/**
+ * SheathPixelSizeSource:
+ * @SHEATH_PIXEL_SIZE_SOURCE_NONE: no pixel size is known
+ * @SHEATH_PIXEL_SIZE_SOURCE_USER: given by the caller (a user or an option)
+ * @SHEATH_PIXEL_SIZE_SOURCE_BIDS_SIDECAR: `PixelSize` of a BIDS JSON sidecar
+ * @SHEATH_PIXEL_SIZE_SOURCE_ADS_TEXT_FILE: AxonDeepSeg's `pixel_size_in_micrometer.txt`
+ * @SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION: the TIFF resolution tags
+ * @SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ: ImageJ's TIFF description
+ * @SHEATH_PIXEL_SIZE_SOURCE_OME_XML: OME-XML in the TIFF description
+ * @SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS: the PNG `pHYs` chunk, in pixels per metre
+ *
+ * Where an image's pixel size came from.
+ */
+typedef enum
+{
+  SHEATH_PIXEL_SIZE_SOURCE_NONE,
+  SHEATH_PIXEL_SIZE_SOURCE_USER,
+  SHEATH_PIXEL_SIZE_SOURCE_BIDS_SIDECAR,
+  SHEATH_PIXEL_SIZE_SOURCE_ADS_TEXT_FILE,
+  SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION,
+  SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ,
+  SHEATH_PIXEL_SIZE_SOURCE_OME_XML,
+  SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS,
+} SheathPixelSizeSource;
+
+SHEATH_AVAILABLE_IN_ALL
+SheathImage           *sheath_image_new_from_file         (GFile        *file,
+                                                           GError      **error);
+SHEATH_AVAILABLE_IN_ALL
+SheathImage           *sheath_image_new_from_bytes        (guint         width,
+                                                           guint         height,
+                                                           guint         bit_depth,
+                                                           GBytes       *pixels,
+                                                           GError      **error);
+SHEATH_AVAILABLE_IN_ALL
+GFile                 *sheath_image_get_file              (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
+guint                  sheath_image_get_width             (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
+guint                  sheath_image_get_height            (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
+guint                  sheath_image_get_bit_depth         (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
+const char            *sheath_image_get_format_description (SheathImage *self);
+SHEATH_AVAILABLE_IN_ALL
+double                 sheath_image_get_pixel_size        (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
+SheathPixelSizeSource  sheath_image_get_pixel_size_source (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
+const char            *sheath_image_get_pixel_size_origin (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
+gboolean               sheath_image_set_pixel_size        (SheathImage  *self,
+                                                           double        pixel_size,
+                                                           GError      **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean               sheath_image_require_pixel_size    (SheathImage  *self,
+                                                           GError      **error);
+SHEATH_AVAILABLE_IN_ALL
+guint                  sheath_image_get_value             (SheathImage  *self,
+                                                           guint         x,
+                                                           guint         y);
+SHEATH_AVAILABLE_IN_ALL
+void                   sheath_image_get_range             (SheathImage  *self,
+                                                           guint        *min,
+                                                           guint        *max);
+SHEATH_AVAILABLE_IN_ALL
+const char            *sheath_pixel_size_source_to_string (SheathPixelSizeSource source);
+
+G_END_DECLS

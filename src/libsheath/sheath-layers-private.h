@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "sheath-net-private.h"
+
+G_BEGIN_DECLS
+
+/* The kernels of the network. Tensors are planar: [channels][height][width].
+ * Each kernel splits its work into bands for the workers; col is one scratch
+ * buffer per worker of _sheath_layers_scratch_floats() floats. */
+
+gsize _sheath_layers_scratch_floats (guint cin_times_taps,
+                                     guint width);
+
+void  _sheath_conv3x3_relu          (SheathWorkers        *workers,
+                                     const SheathConv3x3  *conv,
+                                     const float          *in,
+                                     guint                 height,
+                                     guint                 width,
+                                     float                *out,
+                                     float               **scratch);
+
+void  _sheath_maxpool2              (SheathWorkers        *workers,
+                                     const float          *in,
+                                     guint                 channels,
+                                     guint                 height,
+                                     guint                 width,
+                                     float                *out);
+
+void  _sheath_upconv2               (SheathWorkers        *workers,
+                                     const SheathUpConv   *up,
+                                     const float          *in,
+                                     guint                 height,
+                                     guint                 width,
+                                     float                *out,
+                                     float               **scratch);
+
+void  _sheath_head_softmax          (SheathWorkers        *workers,
+                                     const SheathHead     *head,
+                                     const float          *in,
+                                     guint                 height,
+                                     guint                 width,
+                                     float                *out,
+                                     float               **scratch);
+
+G_END_DECLS

@@ -1,0 +1,824 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-model"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sheath-error.h"
+#include "sheath-model-private.h"
+#include "sheath-safetensors-private.h"
+
+#define MAX_BASE_CHANNELS 256
+#define MAX_TOP_CHANNELS  4096
+#define MAX_IN_CHANNELS   4
+#define MAX_CLASSES       16
+
+struct _SheathModel
+{
+  GObject              parent_instance;
+
+  GFile               *file;
+  GHashTable          *metadata;
+  char                *architecture;
+  char                *modality;
+  char                *description;
+  char               **class_names;
+  double               pixel_size;
+  SheathNormalization  normalization;
+  double               norm_mean;
+  double               norm_std;
+  SheathNet           *net;
+};
+
+G_DEFINE_FINAL_TYPE (SheathModel, sheath_model, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_FILE,
+  PROP_PIXEL_SIZE,
+  PROP_MODALITY,
+  PROP_DESCRIPTION,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static void
+sheath_model_finalize (GObject *object)
+{
+  SheathModel *self = (SheathModel *)object;
+
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->metadata, g_hash_table_unref);
+  g_clear_pointer (&self->architecture, g_free);
+  g_clear_pointer (&self->modality, g_free);
+  g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->class_names, g_strfreev);
+  g_clear_pointer (&self->net, _sheath_net_free);
+
+  G_OBJECT_CLASS (sheath_model_parent_class)->finalize (object);
+}
+
+static void
+sheath_model_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  SheathModel *self = SHEATH_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+
+    case PROP_PIXEL_SIZE:
+      g_value_set_double (value, self->pixel_size);
+      break;
+
+    case PROP_MODALITY:
+      g_value_set_string (value, self->modality);
+      break;
+
+    case PROP_DESCRIPTION:
+      g_value_set_string (value, self->description);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sheath_model_class_init (SheathModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sheath_model_finalize;
+  object_class->get_property = sheath_model_get_property;
+
+  /**
+   * SheathModel:file:
+   *
+   * The `.safetensors` file the model was read from.
+   */
+  properties [PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL,
+                         G_TYPE_FILE,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SheathModel:pixel-size:
+   *
+   * The pixel size, in micrometres, of the images the model was trained on.
+   */
+  properties [PROP_PIXEL_SIZE] =
+    g_param_spec_double ("pixel-size", NULL, NULL,
+                         0, G_MAXDOUBLE, 0,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SheathModel:modality:
+   *
+   * The microscopy the model is made for: "SEM", "TEM" or another word.
+   */
+  properties [PROP_MODALITY] =
+    g_param_spec_string ("modality", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SheathModel:description:
+   *
+   * A free-text description from the model's metadata.
+   */
+  properties [PROP_DESCRIPTION] =
+    g_param_spec_string ("description", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sheath_model_init (SheathModel *self)
+{
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static gboolean
+meta_uint (SheathSafetensors  *st,
+           const char         *key,
+           guint               min,
+           guint               max,
+           guint              *out,
+           GError            **error)
+{
+  const char *s = _sheath_safetensors_get_meta (st, key);
+  guint64 v;
+
+  if (s == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   "Model '%s' does not say its %s (metadata key '%s')",
+                   _sheath_safetensors_get_name (st), key, key);
+      return FALSE;
+    }
+
+  if (!g_ascii_string_to_unsigned (s, 10, min, max, &v, NULL))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
+                   "Model '%s' has %s = '%s'; Sheath supports %u to %u",
+                   _sheath_safetensors_get_name (st), key, s, min, max);
+      return FALSE;
+    }
+
+  *out = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+meta_double (SheathSafetensors  *st,
+             const char         *key,
+             double              min,
+             double              max,
+             double             *out,
+             GError            **error)
+{
+  const char *s = _sheath_safetensors_get_meta (st, key);
+  char *end = NULL;
+  double v;
+
+  if (s == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   "Model '%s' does not say its %s (metadata key '%s')",
+                   _sheath_safetensors_get_name (st), key, key);
+      return FALSE;
+    }
+
+  v = g_ascii_strtod (s, &end);
+  if (end == s || *end != '\0' || !isfinite (v) || v < min || v > max)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   "Model '%s' has an invalid %s: '%s'",
+                   _sheath_safetensors_get_name (st), key, s);
+      return FALSE;
+    }
+
+  *out = v;
+  return TRUE;
+}
+
+/* Checks a 3x3 convolution and the batch norm after it (or the conv's own
+ * bias when the model has no batch norm). */
+static gboolean
+check_conv_block (SheathSafetensors  *st,
+                  const char         *conv,
+                  const char         *bn,
+                  guint               cin,
+                  guint               cout,
+                  GError            **error)
+{
+  g_autofree char *w = g_strdup_printf ("%s.weight", conv);
+  g_autofree char *b = g_strdup_printf ("%s.bias", conv);
+  gint64 wdims[4] = { cout, cin, 3, 3 };
+  gint64 vdims[1] = { cout };
+  static const char *bn_params[] = { "weight", "bias", "running_mean", "running_var" };
+  g_autofree char *bn_weight = g_strdup_printf ("%s.weight", bn);
+
+  if (!_sheath_safetensors_check_tensor (st, w, 4, wdims, error))
+    return FALSE;
+
+  if (_sheath_safetensors_has_tensor (st, b) &&
+      !_sheath_safetensors_check_tensor (st, b, 1, vdims, error))
+    return FALSE;
+
+  if (!_sheath_safetensors_has_tensor (st, bn_weight))
+    {
+      if (!_sheath_safetensors_has_tensor (st, b))
+        return _sheath_safetensors_check_tensor (st, bn_weight, 1, vdims, error);
+      return TRUE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bn_params); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.%s", bn, bn_params[i]);
+
+      if (!_sheath_safetensors_check_tensor (st, name, 1, vdims, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+load_conv_block (SheathSafetensors *st,
+                 const char        *conv_name,
+                 const char        *bn_name,
+                 double             eps,
+                 SheathConv3x3     *conv)
+{
+  g_autofree char *w = g_strdup_printf ("%s.weight", conv_name);
+  g_autofree char *b = g_strdup_printf ("%s.bias", conv_name);
+  g_autofree char *bn_weight = g_strdup_printf ("%s.weight", bn_name);
+  gsize k = (gsize) conv->cin * 9;
+
+  _sheath_safetensors_read_f32 (st, w, conv->weight);
+  if (_sheath_safetensors_has_tensor (st, b))
+    _sheath_safetensors_read_f32 (st, b, conv->bias);
+
+  if (_sheath_safetensors_has_tensor (st, bn_weight))
+    {
+      g_autofree float *gamma = g_new (float, conv->cout);
+      g_autofree float *beta = g_new (float, conv->cout);
+      g_autofree float *mean = g_new (float, conv->cout);
+      g_autofree float *var = g_new (float, conv->cout);
+      g_autofree char *bn_bias = g_strdup_printf ("%s.bias", bn_name);
+      g_autofree char *bn_mean = g_strdup_printf ("%s.running_mean", bn_name);
+      g_autofree char *bn_var = g_strdup_printf ("%s.running_var", bn_name);
+
+      _sheath_safetensors_read_f32 (st, bn_weight, gamma);
+      _sheath_safetensors_read_f32 (st, bn_bias, beta);
+      _sheath_safetensors_read_f32 (st, bn_mean, mean);
+      _sheath_safetensors_read_f32 (st, bn_var, var);
+
+      /* Fold y = gamma (conv(x) + b - mean) / sqrt(var + eps) + beta into the
+       * convolution, so that inference runs one GEMM and one bias. */
+      for (guint o = 0; o < conv->cout; o++)
+        {
+          double scale = gamma[o] / sqrt ((double) var[o] + eps);
+
+          for (gsize i = 0; i < k; i++)
+            conv->weight[o * k + i] = (float) (conv->weight[o * k + i] * scale);
+          conv->bias[o] = (float) ((conv->bias[o] - mean[o]) * scale + beta[o]);
+        }
+    }
+}
+
+static gboolean
+check_network (SheathSafetensors  *st,
+               guint               depth,
+               guint               base,
+               guint               in_channels,
+               guint               classes,
+               GError            **error)
+{
+  for (guint l = 0; l <= depth; l++)
+    {
+      guint c = base << l;
+      guint cin = l == 0 ? in_channels : c / 2;
+      g_autofree char *c1 = g_strdup_printf ("enc.%u.conv1", l);
+      g_autofree char *b1 = g_strdup_printf ("enc.%u.bn1", l);
+      g_autofree char *c2 = g_strdup_printf ("enc.%u.conv2", l);
+      g_autofree char *b2 = g_strdup_printf ("enc.%u.bn2", l);
+
+      if (!check_conv_block (st, c1, b1, cin, c, error) ||
+          !check_conv_block (st, c2, b2, c, c, error))
+        return FALSE;
+    }
+
+  for (guint l = 0; l < depth; l++)
+    {
+      guint c = base << l;
+      g_autofree char *uw = g_strdup_printf ("dec.%u.up.weight", l);
+      g_autofree char *ub = g_strdup_printf ("dec.%u.up.bias", l);
+      g_autofree char *c1 = g_strdup_printf ("dec.%u.block.conv1", l);
+      g_autofree char *b1 = g_strdup_printf ("dec.%u.block.bn1", l);
+      g_autofree char *c2 = g_strdup_printf ("dec.%u.block.conv2", l);
+      g_autofree char *b2 = g_strdup_printf ("dec.%u.block.bn2", l);
+      gint64 udims[4] = { 2 * c, c, 2, 2 };
+      gint64 bdims[1] = { c };
+
+      if (!_sheath_safetensors_check_tensor (st, uw, 4, udims, error) ||
+          !_sheath_safetensors_check_tensor (st, ub, 1, bdims, error) ||
+          !check_conv_block (st, c1, b1, 2 * c, c, error) ||
+          !check_conv_block (st, c2, b2, c, c, error))
+        return FALSE;
+    }
+
+  {
+    gint64 hw[4] = { classes, base, 1, 1 };
+    gint64 hb[1] = { classes };
+
+    if (!_sheath_safetensors_check_tensor (st, "head.weight", 4, hw, error) ||
+        !_sheath_safetensors_check_tensor (st, "head.bias", 1, hb, error))
+      return FALSE;
+  }
+
+  return TRUE;
+}
+
+static SheathNet *
+load_network (SheathSafetensors *st,
+              guint              depth,
+              guint              base,
+              guint              in_channels,
+              guint              classes,
+              double             eps)
+{
+  g_autoptr(SheathNet) net = _sheath_net_new_empty (depth, base, in_channels, classes);
+
+  for (guint l = 0; l <= depth; l++)
+    {
+      g_autofree char *c1 = g_strdup_printf ("enc.%u.conv1", l);
+      g_autofree char *b1 = g_strdup_printf ("enc.%u.bn1", l);
+      g_autofree char *c2 = g_strdup_printf ("enc.%u.conv2", l);
+      g_autofree char *b2 = g_strdup_printf ("enc.%u.bn2", l);
+
+      load_conv_block (st, c1, b1, eps, &net->enc[l][0]);
+      load_conv_block (st, c2, b2, eps, &net->enc[l][1]);
+    }
+
+  for (guint l = 0; l < depth; l++)
+    {
+      SheathUpConv *up = &net->up[l];
+      g_autofree char *uw = g_strdup_printf ("dec.%u.up.weight", l);
+      g_autofree char *ub = g_strdup_printf ("dec.%u.up.bias", l);
+      g_autofree char *c1 = g_strdup_printf ("dec.%u.block.conv1", l);
+      g_autofree char *b1 = g_strdup_printf ("dec.%u.block.bn1", l);
+      g_autofree char *c2 = g_strdup_printf ("dec.%u.block.conv2", l);
+      g_autofree char *b2 = g_strdup_printf ("dec.%u.block.bn2", l);
+      g_autofree float *w = g_new (float, (gsize) up->cin * up->cout * 4);
+
+      /* PyTorch stores a transposed conv as [in][out][ky][kx]. */
+      _sheath_safetensors_read_f32 (st, uw, w);
+      for (guint i = 0; i < up->cin; i++)
+        for (guint o = 0; o < up->cout; o++)
+          for (guint tap = 0; tap < 4; tap++)
+            up->weight[((gsize) tap * up->cout + o) * up->cin + i] =
+              w[((gsize) i * up->cout + o) * 4 + tap];
+      _sheath_safetensors_read_f32 (st, ub, up->bias);
+
+      load_conv_block (st, c1, b1, eps, &net->dec[l][0]);
+      load_conv_block (st, c2, b2, eps, &net->dec[l][1]);
+    }
+
+  _sheath_safetensors_read_f32 (st, "head.weight", net->head.weight);
+  _sheath_safetensors_read_f32 (st, "head.bias", net->head.bias);
+
+  return g_steal_pointer (&net);
+}
+
+/**
+ * sheath_model_new_from_file:
+ * @file: a `.safetensors` model
+ * @error: return location for a #GError
+ *
+ * Reads and validates a model: its metadata, and every tensor its
+ * architecture needs, before anything large is allocated.
+ *
+ * Returns: (transfer full): the model, or %NULL with @error set
+ */
+SheathModel *
+sheath_model_new_from_file (GFile   *file,
+                            GError **error)
+{
+  g_autoptr(SheathModel) self = NULL;
+  g_autoptr(SheathSafetensors) st = NULL;
+  const char *name;
+  const char *s;
+  guint depth, base, in_channels, kernel;
+  double eps = 1e-5;
+  guint n_classes;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (!(st = _sheath_safetensors_open (file, error)))
+    return NULL;
+  name = _sheath_safetensors_get_name (st);
+
+  if (_sheath_safetensors_get_metadata (st) == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   "'%s' is a .safetensors file but not a Sheath model: it has no __metadata__",
+                   name);
+      return NULL;
+    }
+
+  self = g_object_new (SHEATH_TYPE_MODEL, NULL);
+  self->file = g_object_ref (file);
+  self->metadata = g_hash_table_ref (_sheath_safetensors_get_metadata (st));
+
+  s = _sheath_safetensors_get_meta (st, "architecture");
+  if (s == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   "'%s' is not a Sheath model: its metadata has no 'architecture'", name);
+      return NULL;
+    }
+  if (!g_str_equal (s, "unet"))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
+                   "Model '%s' has architecture '%s'; Sheath knows 'unet'", name, s);
+      return NULL;
+    }
+  self->architecture = g_strdup (s);
+
+  if (!meta_uint (st, "depth", 1, SHEATH_NET_MAX_DEPTH, &depth, error) ||
+      !meta_uint (st, "base_channels", 1, MAX_BASE_CHANNELS, &base, error) ||
+      !meta_uint (st, "in_channels", 1, MAX_IN_CHANNELS, &in_channels, error) ||
+      !meta_uint (st, "kernel_size", 3, 3, &kernel, error))
+    return NULL;
+
+  if ((base << depth) > MAX_TOP_CHANNELS)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
+                   "Model '%s' is too wide: %u channels at its bottom level (at most %u)",
+                   name, base << depth, MAX_TOP_CHANNELS);
+      return NULL;
+    }
+
+  s = _sheath_safetensors_get_meta (st, "classes");
+  if (s == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   "Model '%s' does not name its classes (metadata key 'classes')", name);
+      return NULL;
+    }
+  self->class_names = g_strsplit (s, ",", -1);
+  for (guint i = 0; self->class_names[i]; i++)
+    g_strstrip (self->class_names[i]);
+  n_classes = g_strv_length (self->class_names);
+  if (n_classes < 2 || n_classes > MAX_CLASSES)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
+                   "Model '%s' has %u classes; Sheath supports 2 to %u", name, n_classes, MAX_CLASSES);
+      return NULL;
+    }
+  if (!g_strv_contains ((const char * const *) self->class_names, "axon") ||
+      !g_strv_contains ((const char * const *) self->class_names, "myelin"))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
+                   "Model '%s' has classes '%s'; a segmentation model needs 'axon' and 'myelin'",
+                   name, s);
+      return NULL;
+    }
+
+  if (!meta_double (st, "pixel_size_um", 1e-5, 1000, &self->pixel_size, error))
+    return NULL;
+
+  s = _sheath_safetensors_get_meta (st, "normalization");
+  if (s == NULL || g_str_equal (s, "image-zscore"))
+    self->normalization = SHEATH_NORMALIZATION_IMAGE_ZSCORE;
+  else if (g_str_equal (s, "fixed"))
+    {
+      self->normalization = SHEATH_NORMALIZATION_FIXED;
+      if (!meta_double (st, "normalization_mean", -1e6, 1e6, &self->norm_mean, error) ||
+          !meta_double (st, "normalization_std", 1e-12, 1e6, &self->norm_std, error))
+        return NULL;
+    }
+  else
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
+                   "Model '%s' has normalization '%s'; Sheath knows 'image-zscore' and 'fixed'",
+                   name, s);
+      return NULL;
+    }
+
+  if (_sheath_safetensors_get_meta (st, "batch_norm_eps") &&
+      !meta_double (st, "batch_norm_eps", 0, 1, &eps, error))
+    return NULL;
+
+  self->modality = g_strdup (_sheath_safetensors_get_meta (st, "modality") ?: "other");
+  self->description = g_strdup (_sheath_safetensors_get_meta (st, "description") ?: "");
+
+  if (!check_network (st, depth, base, in_channels, n_classes, error))
+    return NULL;
+
+  self->net = load_network (st, depth, base, in_channels, n_classes, eps);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * sheath_model_find_builtin:
+ * @name: a shipped model's name, such as "sem" or "tem"
+ *
+ * Looks for a shipped model in `$SHEATH_MODELS_DIR`, then where Sheath is
+ * installed, then in the source tree of an uninstalled build.
+ *
+ * Returns: (transfer full) (nullable): the model's file, or %NULL
+ */
+GFile *
+sheath_model_find_builtin (const char *name)
+{
+  g_autofree char *basename = NULL;
+  const char *dirs[] = { g_getenv ("SHEATH_MODELS_DIR"), SHEATH_MODELS_DIR, SHEATH_SOURCE_MODELS_DIR };
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (strchr (name, '/') != NULL || name[0] == '.')
+    return NULL;
+
+  basename = g_strdup_printf ("%s.safetensors", name);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (dirs[i] == NULL || dirs[i][0] == '\0')
+        continue;
+      path = g_build_filename (dirs[i], basename, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_file_new_for_path (path);
+    }
+
+  return NULL;
+}
+
+/**
+ * sheath_model_new_builtin:
+ * @name: a shipped model's name, such as "sem" or "tem"
+ * @error: return location for a #GError
+ *
+ * Loads a model shipped with Sheath; see sheath_model_find_builtin().
+ *
+ * Returns: (transfer full): the model, or %NULL with @error set
+ */
+SheathModel *
+sheath_model_new_builtin (const char  *name,
+                          GError     **error)
+{
+  g_autoptr(GFile) file = sheath_model_find_builtin (name);
+
+  if (file == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   "No shipped model named '%s' was found; set SHEATH_MODELS_DIR or give a "
+                   ".safetensors file", name);
+      return NULL;
+    }
+
+  return sheath_model_new_from_file (file, error);
+}
+
+/**
+ * sheath_model_get_file:
+ * @self: a #SheathModel
+ *
+ * Returns: (transfer none): the file the model was read from
+ */
+GFile *
+sheath_model_get_file (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
+  return self->file;
+}
+
+/**
+ * sheath_model_get_architecture:
+ * @self: a #SheathModel
+ *
+ * Returns: the architecture family, "unet"
+ */
+const char *
+sheath_model_get_architecture (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
+  return self->architecture;
+}
+
+/**
+ * sheath_model_get_depth:
+ * @self: a #SheathModel
+ *
+ * Returns: the number of 2×2 poolings of the U-Net
+ */
+guint
+sheath_model_get_depth (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->net->depth;
+}
+
+/**
+ * sheath_model_get_base_channels:
+ * @self: a #SheathModel
+ *
+ * Returns: the number of channels at the U-Net's top level
+ */
+guint
+sheath_model_get_base_channels (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->net->base_channels;
+}
+
+/**
+ * sheath_model_get_in_channels:
+ * @self: a #SheathModel
+ *
+ * Returns: the number of input channels (a gray image is given to each)
+ */
+guint
+sheath_model_get_in_channels (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->net->in_channels;
+}
+
+/**
+ * sheath_model_get_n_classes:
+ * @self: a #SheathModel
+ *
+ * Returns: the number of classes the model predicts
+ */
+guint
+sheath_model_get_n_classes (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->net->classes;
+}
+
+/**
+ * sheath_model_get_class_names:
+ * @self: a #SheathModel
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the class names, in output order
+ */
+const char * const *
+sheath_model_get_class_names (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
+  return (const char * const *) self->class_names;
+}
+
+/**
+ * sheath_model_get_pixel_size:
+ * @self: a #SheathModel
+ *
+ * Returns: the pixel size in micrometres the model was trained at
+ */
+double
+sheath_model_get_pixel_size (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->pixel_size;
+}
+
+/**
+ * sheath_model_get_modality:
+ * @self: a #SheathModel
+ *
+ * Returns: the modality, such as "SEM" or "TEM"
+ */
+const char *
+sheath_model_get_modality (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
+  return self->modality;
+}
+
+/**
+ * sheath_model_get_description:
+ * @self: a #SheathModel
+ *
+ * Returns: the model's free-text description, possibly empty
+ */
+const char *
+sheath_model_get_description (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
+  return self->description;
+}
+
+/**
+ * sheath_model_get_normalization:
+ * @self: a #SheathModel
+ *
+ * Returns: how the model wants its input scaled
+ */
+SheathNormalization
+sheath_model_get_normalization (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->normalization;
+}
+
+/**
+ * sheath_model_get_fixed_normalization:
+ * @self: a #SheathModel
+ * @mean: (out) (optional): the mean, on a 0–1 scale
+ * @std: (out) (optional): the standard deviation, on a 0–1 scale
+ *
+ * Returns: %TRUE if the model uses %SHEATH_NORMALIZATION_FIXED
+ */
+gboolean
+sheath_model_get_fixed_normalization (SheathModel *self,
+                                      double      *mean,
+                                      double      *std)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), FALSE);
+
+  if (mean)
+    *mean = self->norm_mean;
+  if (std)
+    *std = self->norm_std;
+  return self->normalization == SHEATH_NORMALIZATION_FIXED;
+}
+
+/**
+ * sheath_model_get_n_parameters:
+ * @self: a #SheathModel
+ *
+ * Returns: the number of weights of the network as it runs (batch norm folded)
+ */
+guint64
+sheath_model_get_n_parameters (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return _sheath_net_count_parameters (self->net);
+}
+
+/**
+ * sheath_model_dup_metadata_value:
+ * @self: a #SheathModel
+ * @key: a metadata key
+ *
+ * Returns: (transfer full) (nullable): the value of @key in the model's `__metadata__`
+ */
+char *
+sheath_model_dup_metadata_value (SheathModel *self,
+                                 const char  *key)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
+  return g_strdup (g_hash_table_lookup (self->metadata, key));
+}
+
+/**
+ * sheath_model_dup_metadata_keys:
+ * @self: a #SheathModel
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the sorted metadata keys
+ */
+char **
+sheath_model_dup_metadata_keys (SheathModel *self)
+{
+  char **keys;
+  guint n;
+
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
+
+  keys = (char **) g_hash_table_get_keys_as_array (self->metadata, &n);
+  for (guint i = 0; i < n; i++)
+    keys[i] = g_strdup (keys[i]);
+  qsort (keys, n, sizeof (char *), compare_strings);
+
+  return keys;
+}
+
+const SheathNet *
+_sheath_model_get_net (SheathModel *self)
+{
+  return self->net;
+}

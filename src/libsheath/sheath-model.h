@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(SHEATH_INSIDE) && !defined(SHEATH_COMPILATION)
+# error "Only <sheath.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "sheath-version.h"
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_MODEL (sheath_model_get_type ())
+
+SHEATH_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (SheathModel, sheath_model, SHEATH, MODEL, GObject)
+
+/**
+ * SheathNormalization:
+ * @SHEATH_NORMALIZATION_IMAGE_ZSCORE: subtract the image's mean, divide by its standard deviation
+ * @SHEATH_NORMALIZATION_FIXED: subtract a fixed mean and divide by a fixed standard deviation,
+ *   both on a 0–1 intensity scale
+ *
+ * How a model wants its input scaled.
+ */
+typedef enum
+{
+  SHEATH_NORMALIZATION_IMAGE_ZSCORE,
+  SHEATH_NORMALIZATION_FIXED,
+} SheathNormalization;
+
+SHEATH_AVAILABLE_IN_ALL
+SheathModel         *sheath_model_new_from_file        (GFile        *file,
+                                                        GError      **error);
+SHEATH_AVAILABLE_IN_ALL
+SheathModel         *sheath_model_new_builtin          (const char   *name,
+                                                        GError      **error);
+SHEATH_AVAILABLE_IN_ALL
+GFile               *sheath_model_find_builtin         (const char   *name);
+SHEATH_AVAILABLE_IN_ALL
+GFile               *sheath_model_get_file             (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+const char          *sheath_model_get_architecture     (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+guint                sheath_model_get_depth            (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+guint                sheath_model_get_base_channels    (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+guint                sheath_model_get_in_channels      (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+guint                sheath_model_get_n_classes        (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+const char * const  *sheath_model_get_class_names      (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+double               sheath_model_get_pixel_size       (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+const char          *sheath_model_get_modality         (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+const char          *sheath_model_get_description      (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+SheathNormalization  sheath_model_get_normalization    (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+gboolean             sheath_model_get_fixed_normalization (SheathModel *self,
+                                                        double       *mean,
+                                                        double       *std);
+SHEATH_AVAILABLE_IN_ALL
+guint64              sheath_model_get_n_parameters     (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
+char                *sheath_model_dup_metadata_value   (SheathModel  *self,
+                                                        const char   *key);
+SHEATH_AVAILABLE_IN_ALL
+char               **sheath_model_dup_metadata_keys    (SheathModel  *self);
+
+G_END_DECLS

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-net"
+
+#include "config.h"
+
+#include "sheath-error.h"
+#include "sheath-layers-private.h"
+#include "sheath-net-private.h"
+
+struct _SheathNetWorkspace
+{
+  guint   tile_size;
+  guint   depth;
+  guint   n_scratch;
+  float  *input;                             /* [in][T][T] */
+  float  *output;                            /* [classes][T][T] */
+  float  *cat[SHEATH_NET_MAX_DEPTH];         /* [2 C_l][T_l][T_l]: skip, then upsampled */
+  float  *tmp[SHEATH_NET_MAX_DEPTH + 1];     /* [C_l][T_l][T_l]: first conv of a block */
+  float  *out[SHEATH_NET_MAX_DEPTH + 1];     /* [C_l][T_l][T_l]: decoder blocks, bottleneck */
+  float  *pool[SHEATH_NET_MAX_DEPTH + 1];    /* [C_{l-1}][T_l][T_l]: pooled input of level l */
+  float **scratch;                           /* one per worker */
+};
+
+static void
+conv_init (SheathConv3x3 *conv,
+           guint          cin,
+           guint          cout)
+{
+  conv->cin = cin;
+  conv->cout = cout;
+  conv->weight = g_new0 (float, (gsize) cout * cin * 9);
+  conv->bias = g_new0 (float, cout);
+}
+
+static void
+conv_clear (SheathConv3x3 *conv)
+{
+  g_clear_pointer (&conv->weight, g_free);
+  g_clear_pointer (&conv->bias, g_free);
+}
+
+SheathNet *
+_sheath_net_new_empty (guint depth,
+                       guint base_channels,
+                       guint in_channels,
+                       guint classes)
+{
+  g_autoptr(SheathNet) net = g_new0 (SheathNet, 1);
+
+  g_return_val_if_fail (depth >= 1 && depth <= SHEATH_NET_MAX_DEPTH, NULL);
+
+  net->depth = depth;
+  net->base_channels = base_channels;
+  net->in_channels = in_channels;
+  net->classes = classes;
+
+  for (guint l = 0; l <= depth; l++)
+    {
+      guint c = base_channels << l;
+      guint cin = l == 0 ? in_channels : c / 2;
+
+      conv_init (&net->enc[l][0], cin, c);
+      conv_init (&net->enc[l][1], c, c);
+    }
+
+  for (guint l = 0; l < depth; l++)
+    {
+      guint c = base_channels << l;
+
+      net->up[l].cin = 2 * c;
+      net->up[l].cout = c;
+      net->up[l].weight = g_new0 (float, (gsize) 4 * c * 2 * c);
+      net->up[l].bias = g_new0 (float, c);
+      conv_init (&net->dec[l][0], 2 * c, c);
+      conv_init (&net->dec[l][1], c, c);
+    }
+
+  net->head.cin = base_channels;
+  net->head.classes = classes;
+  net->head.weight = g_new0 (float, (gsize) classes * base_channels);
+  net->head.bias = g_new0 (float, classes);
+
+  return g_steal_pointer (&net);
+}
+
+void
+_sheath_net_free (SheathNet *net)
+{
+  if (net == NULL)
+    return;
+
+  for (guint l = 0; l <= net->depth; l++)
+    {
+      conv_clear (&net->enc[l][0]);
+      conv_clear (&net->enc[l][1]);
+    }
+  for (guint l = 0; l < net->depth; l++)
+    {
+      conv_clear (&net->dec[l][0]);
+      conv_clear (&net->dec[l][1]);
+      g_free (net->up[l].weight);
+      g_free (net->up[l].bias);
+    }
+  g_free (net->head.weight);
+  g_free (net->head.bias);
+  g_free (net);
+}
+
+gsize
+_sheath_net_count_parameters (const SheathNet *net)
+{
+  gsize n = 0;
+
+  for (guint l = 0; l <= net->depth; l++)
+    for (guint i = 0; i < 2; i++)
+      n += (gsize) net->enc[l][i].cout * (net->enc[l][i].cin * 9 + 1);
+  for (guint l = 0; l < net->depth; l++)
+    {
+      for (guint i = 0; i < 2; i++)
+        n += (gsize) net->dec[l][i].cout * (net->dec[l][i].cin * 9 + 1);
+      n += (gsize) net->up[l].cout * (4 * net->up[l].cin + 1);
+    }
+  n += (gsize) net->head.classes * (net->head.cin + 1);
+
+  return n;
+}
+
+guint
+_sheath_net_tile_multiple (const SheathNet *net)
+{
+  return 1u << net->depth;
+}
+
+static float *
+try_alloc_floats (gsize    n,
+                  GError **error)
+{
+  float *p = g_try_new (float, n);
+
+  if (p == NULL)
+    g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
+                 "Not enough memory for the network's workspace (%" G_GSIZE_FORMAT " MB); "
+                 "try a smaller tile size",
+                 n * sizeof (float) >> 20);
+  return p;
+}
+
+SheathNetWorkspace *
+_sheath_net_workspace_new (const SheathNet  *net,
+                           guint             tile_size,
+                           guint             n_workers,
+                           GError          **error)
+{
+  g_autoptr(SheathNetWorkspace) ws = g_new0 (SheathNetWorkspace, 1);
+  gsize scratch = 0;
+
+  g_return_val_if_fail (tile_size % _sheath_net_tile_multiple (net) == 0, NULL);
+
+  ws->tile_size = tile_size;
+  ws->depth = net->depth;
+  ws->n_scratch = MAX (n_workers, 1);
+
+  if (!(ws->input = try_alloc_floats ((gsize) net->in_channels * tile_size * tile_size, error)) ||
+      !(ws->output = try_alloc_floats ((gsize) net->classes * tile_size * tile_size, error)))
+    return NULL;
+
+  for (guint l = 0; l <= net->depth; l++)
+    {
+      guint t = tile_size >> l;
+      gsize px = (gsize) t * t;
+      guint c = net->base_channels << l;
+
+      if (!(ws->tmp[l] = try_alloc_floats (c * px, error)) ||
+          !(ws->out[l] = try_alloc_floats (c * px, error)))
+        return NULL;
+      if (l < net->depth && !(ws->cat[l] = try_alloc_floats (2 * c * px, error)))
+        return NULL;
+      if (l > 0 && !(ws->pool[l] = try_alloc_floats (c / 2 * px, error)))
+        return NULL;
+
+      for (guint i = 0; i < 2; i++)
+        scratch = MAX (scratch, _sheath_layers_scratch_floats (net->enc[l][i].cin * 9, t));
+      if (l < net->depth)
+        {
+          for (guint i = 0; i < 2; i++)
+            scratch = MAX (scratch, _sheath_layers_scratch_floats (net->dec[l][i].cin * 9, t));
+          /* the transposed conv of level l reads level l + 1 */
+          scratch = MAX (scratch, _sheath_layers_scratch_floats (4 * net->up[l].cout, t / 2));
+        }
+    }
+  scratch = MAX (scratch, _sheath_layers_scratch_floats (net->classes, tile_size));
+
+  ws->scratch = g_new0 (float *, ws->n_scratch);
+  for (guint i = 0; i < ws->n_scratch; i++)
+    if (!(ws->scratch[i] = try_alloc_floats (scratch, error)))
+      return NULL;
+
+  return g_steal_pointer (&ws);
+}
+
+void
+_sheath_net_workspace_free (SheathNetWorkspace *ws)
+{
+  if (ws == NULL)
+    return;
+
+  g_free (ws->input);
+  g_free (ws->output);
+  for (guint l = 0; l <= SHEATH_NET_MAX_DEPTH; l++)
+    {
+      g_free (ws->tmp[l]);
+      g_free (ws->out[l]);
+      g_free (ws->pool[l]);
+      if (l < SHEATH_NET_MAX_DEPTH)
+        g_free (ws->cat[l]);
+    }
+  if (ws->scratch != NULL)
+    for (guint i = 0; i < ws->n_scratch; i++)
+      g_free (ws->scratch[i]);
+  g_free (ws->scratch);
+  g_free (ws);
+}
+
+guint
+_sheath_net_workspace_get_tile_size (SheathNetWorkspace *ws)
+{
+  return ws->tile_size;
+}
+
+float *
+_sheath_net_workspace_get_input (SheathNetWorkspace *ws)
+{
+  return ws->input;
+}
+
+const float *
+_sheath_net_workspace_get_output (SheathNetWorkspace *ws)
+{
+  return ws->output;
+}
+
+void
+_sheath_net_forward (const SheathNet    *net,
+                     SheathNetWorkspace *ws,
+                     SheathWorkers      *workers)
+{
+  guint depth = net->depth;
+  const float *x = ws->input;
+
+  g_return_if_fail (ws->depth == depth);
+  g_return_if_fail (_sheath_workers_get_size (workers) <= ws->n_scratch);
+
+  /* Encoder: each block's output is written straight into the first half of
+   * the decoder's concatenation buffer, so the skip connection costs no copy. */
+  for (guint l = 0; l < depth; l++)
+    {
+      guint t = ws->tile_size >> l;
+
+      _sheath_conv3x3_relu (workers, &net->enc[l][0], x, t, t, ws->tmp[l], ws->scratch);
+      _sheath_conv3x3_relu (workers, &net->enc[l][1], ws->tmp[l], t, t, ws->cat[l], ws->scratch);
+      _sheath_maxpool2 (workers, ws->cat[l], net->enc[l][1].cout, t, t, ws->pool[l + 1]);
+      x = ws->pool[l + 1];
+    }
+
+  {
+    guint t = ws->tile_size >> depth;
+
+    _sheath_conv3x3_relu (workers, &net->enc[depth][0], x, t, t, ws->tmp[depth], ws->scratch);
+    _sheath_conv3x3_relu (workers, &net->enc[depth][1], ws->tmp[depth], t, t, ws->out[depth], ws->scratch);
+  }
+
+  for (gint l = (gint) depth - 1; l >= 0; l--)
+    {
+      guint t = ws->tile_size >> l;
+      guint c = net->base_channels << l;
+      float *upsampled = ws->cat[l] + (gsize) c * t * t;
+
+      _sheath_upconv2 (workers, &net->up[l], ws->out[l + 1], t / 2, t / 2, upsampled, ws->scratch);
+      _sheath_conv3x3_relu (workers, &net->dec[l][0], ws->cat[l], t, t, ws->tmp[l], ws->scratch);
+      _sheath_conv3x3_relu (workers, &net->dec[l][1], ws->tmp[l], t, t, ws->out[l], ws->scratch);
+    }
+
+  _sheath_head_softmax (workers, &net->head, ws->out[0], ws->tile_size, ws->tile_size,
+                        ws->output, ws->scratch);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A read-only view of a .safetensors file: an 8-byte little-endian header
+ * length, a JSON header, then the raw tensor bytes. Everything the header
+ * claims is checked against the file before anything is read. */
+typedef struct _SheathSafetensors SheathSafetensors;
+
+SheathSafetensors *_sheath_safetensors_open          (GFile              *file,
+                                                      GError            **error);
+void               _sheath_safetensors_free          (SheathSafetensors  *self);
+const char        *_sheath_safetensors_get_name      (SheathSafetensors  *self);
+
+/* The __metadata__ map (string to string); NULL if absent. */
+GHashTable        *_sheath_safetensors_get_metadata  (SheathSafetensors  *self);
+const char        *_sheath_safetensors_get_meta      (SheathSafetensors  *self,
+                                                      const char         *key);
+gboolean           _sheath_safetensors_has_tensor    (SheathSafetensors  *self,
+                                                      const char         *name);
+
+/* Checks that tensor @name exists with exactly the shape given (n_dims
+ * entries of dims), without reading it. */
+gboolean           _sheath_safetensors_check_tensor  (SheathSafetensors  *self,
+                                                      const char         *name,
+                                                      guint               n_dims,
+                                                      const gint64       *dims,
+                                                      GError            **error);
+
+/* Copies a checked tensor into @dest as F32 (converting F16). */
+void               _sheath_safetensors_read_f32      (SheathSafetensors  *self,
+                                                      const char         *name,
+                                                      float              *dest);
+
+float              _sheath_half_to_float             (guint16             h);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SheathSafetensors, _sheath_safetensors_free)
+
+G_END_DECLS

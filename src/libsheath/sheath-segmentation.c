@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-segmentation"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sheath-error.h"
+#include "sheath-png-writer-private.h"
+#include "sheath-segmentation-private.h"
+
+struct _SheathSegmentation
+{
+  GObject  parent_instance;
+
+  guint    width;
+  guint    height;
+  guint8  *labels;   /* SheathLabel per pixel, rows packed */
+};
+
+G_DEFINE_FINAL_TYPE (SheathSegmentation, sheath_segmentation, G_TYPE_OBJECT)
+
+static void
+sheath_segmentation_finalize (GObject *object)
+{
+  SheathSegmentation *self = (SheathSegmentation *)object;
+
+  g_clear_pointer (&self->labels, g_free);
+
+  G_OBJECT_CLASS (sheath_segmentation_parent_class)->finalize (object);
+}
+
+static void
+sheath_segmentation_class_init (SheathSegmentationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sheath_segmentation_finalize;
+}
+
+static void
+sheath_segmentation_init (SheathSegmentation *self)
+{
+}
+
+SheathSegmentation *
+_sheath_segmentation_try_new (guint     width,
+                              guint     height,
+                              GError  **error)
+{
+  g_autoptr(SheathSegmentation) self = g_object_new (SHEATH_TYPE_SEGMENTATION, NULL);
+
+  self->width = width;
+  self->height = height;
+  self->labels = g_try_malloc0 ((gsize) width * height);
+  if (self->labels == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
+                   "Not enough memory for a %u × %u segmentation", width, height);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * sheath_segmentation_new:
+ * @width: the width in pixels
+ * @height: the height in pixels
+ *
+ * Makes an empty (all background) segmentation.
+ *
+ * Returns: (transfer full): a new #SheathSegmentation
+ */
+SheathSegmentation *
+sheath_segmentation_new (guint width,
+                         guint height)
+{
+  g_autoptr(SheathSegmentation) self = NULL;
+
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+
+  self = g_object_new (SHEATH_TYPE_SEGMENTATION, NULL);
+  self->width = width;
+  self->height = height;
+  self->labels = g_malloc0 ((gsize) width * height);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * sheath_segmentation_get_width:
+ * @self: a #SheathSegmentation
+ *
+ * Returns: the width in pixels
+ */
+guint
+sheath_segmentation_get_width (SheathSegmentation *self)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), 0);
+  return self->width;
+}
+
+/**
+ * sheath_segmentation_get_height:
+ * @self: a #SheathSegmentation
+ *
+ * Returns: the height in pixels
+ */
+guint
+sheath_segmentation_get_height (SheathSegmentation *self)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), 0);
+  return self->height;
+}
+
+/**
+ * sheath_segmentation_get_label:
+ * @self: a #SheathSegmentation
+ * @x: a column
+ * @y: a row
+ *
+ * Returns: the class of the pixel at (@x, @y)
+ */
+SheathLabel
+sheath_segmentation_get_label (SheathSegmentation *self,
+                               guint               x,
+                               guint               y)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), SHEATH_LABEL_BACKGROUND);
+  g_return_val_if_fail (x < self->width && y < self->height, SHEATH_LABEL_BACKGROUND);
+
+  return self->labels[(gsize) y * self->width + x];
+}
+
+/**
+ * sheath_segmentation_set_label:
+ * @self: a #SheathSegmentation
+ * @x: a column
+ * @y: a row
+ * @label: the class to give the pixel
+ *
+ * Sets the class of one pixel.
+ */
+void
+sheath_segmentation_set_label (SheathSegmentation *self,
+                               guint               x,
+                               guint               y,
+                               SheathLabel         label)
+{
+  g_return_if_fail (SHEATH_IS_SEGMENTATION (self));
+  g_return_if_fail (x < self->width && y < self->height);
+  g_return_if_fail (label <= SHEATH_LABEL_AXON);
+
+  self->labels[(gsize) y * self->width + x] = label;
+}
+
+/**
+ * sheath_segmentation_count:
+ * @self: a #SheathSegmentation
+ * @label: a class
+ *
+ * Returns: how many pixels have class @label
+ */
+guint64
+sheath_segmentation_count (SheathSegmentation *self,
+                           SheathLabel         label)
+{
+  gsize n;
+  guint64 count = 0;
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), 0);
+
+  n = (gsize) self->width * self->height;
+  for (gsize i = 0; i < n; i++)
+    count += self->labels[i] == label;
+
+  return count;
+}
+
+/**
+ * sheath_segmentation_dup_labels:
+ * @self: a #SheathSegmentation
+ *
+ * Returns: (transfer full): one byte per pixel, rows packed, each a #SheathLabel
+ */
+GBytes *
+sheath_segmentation_dup_labels (SheathSegmentation *self)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), NULL);
+  return g_bytes_new (self->labels, (gsize) self->width * self->height);
+}
+
+guint8 *
+_sheath_segmentation_get_row (SheathSegmentation *self,
+                              guint               y)
+{
+  return self->labels + (gsize) y * self->width;
+}
+
+/**
+ * sheath_segmentation_dup_mask_path:
+ * @dir: a folder
+ * @stem: an image's name without extension
+ * @kind: "axon", "myelin" or "axonmyelin"
+ *
+ * Returns: (transfer full): the path AxonDeepSeg gives a mask,
+ *   `DIR/STEM_seg-KIND.png`
+ */
+char *
+sheath_segmentation_dup_mask_path (const char *dir,
+                                   const char *stem,
+                                   const char *kind)
+{
+  g_autofree char *basename = g_strdup_printf ("%s_seg-%s.png", stem, kind);
+
+  return g_build_filename (dir, basename, NULL);
+}
+
+typedef struct
+{
+  SheathSegmentation *self;
+  const char         *kind;
+} MaskRows;
+
+static void
+mask_row (guint    y,
+          gpointer row,
+          gpointer data)
+{
+  const MaskRows *mask = data;
+  const guint8 *labels = _sheath_segmentation_get_row (mask->self, y);
+  guint8 *out = row;
+  guint width = mask->self->width;
+
+  if (g_str_equal (mask->kind, "axon"))
+    for (guint x = 0; x < width; x++)
+      out[x] = labels[x] == SHEATH_LABEL_AXON ? 255 : 0;
+  else if (g_str_equal (mask->kind, "myelin"))
+    for (guint x = 0; x < width; x++)
+      out[x] = labels[x] == SHEATH_LABEL_MYELIN ? 255 : 0;
+  else
+    /* AxonDeepSeg's combined mask: 0 background, 127 myelin, 255 axon. */
+    for (guint x = 0; x < width; x++)
+      out[x] = labels[x] == SHEATH_LABEL_AXON ? 255 : labels[x] == SHEATH_LABEL_MYELIN ? 127 : 0;
+}
+
+/**
+ * sheath_segmentation_save:
+ * @self: a #SheathSegmentation
+ * @dir: the folder to write to
+ * @stem: the image's name without extension
+ * @error: return location for a #GError
+ *
+ * Writes the masks as AxonDeepSeg does: `STEM_seg-axon.png` and
+ * `STEM_seg-myelin.png` (0 or 255) and `STEM_seg-axonmyelin.png` (0
+ * background, 127 myelin, 255 axon). All three are written to temporary
+ * files first and renamed into place only when all are complete, so a
+ * failure leaves no partial mask behind and earlier masks untouched.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_segmentation_save (SheathSegmentation  *self,
+                          const char          *dir,
+                          const char          *stem,
+                          GError             **error)
+{
+  static const char *kinds[] = { "axon", "myelin", "axonmyelin" };
+  char *temps[G_N_ELEMENTS (kinds)] = { NULL };
+  char *finals[G_N_ELEMENTS (kinds)] = { NULL };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), FALSE);
+  g_return_val_if_fail (dir != NULL && stem != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds) && ok; i++)
+    {
+      MaskRows mask = { self, kinds[i] };
+      g_autofree char *basename = g_strdup_printf ("%s_seg-%s.png", stem, kinds[i]);
+
+      finals[i] = sheath_segmentation_dup_mask_path (dir, stem, kinds[i]);
+      temps[i] = _sheath_png_write_temp (dir, basename, self->width, self->height, 8,
+                                         mask_row, &mask, error);
+      ok = temps[i] != NULL;
+    }
+
+  if (ok)
+    ok = _sheath_commit_files (temps, finals, G_N_ELEMENTS (kinds), error);
+  else
+    _sheath_discard_files (temps, G_N_ELEMENTS (kinds));
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_free (temps[i]);
+      g_free (finals[i]);
+    }
+
+  return ok;
+}

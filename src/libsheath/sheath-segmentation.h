@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(SHEATH_INSIDE) && !defined(SHEATH_COMPILATION)
+# error "Only <sheath.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "sheath-version.h"
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_SEGMENTATION (sheath_segmentation_get_type ())
+
+SHEATH_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (SheathSegmentation, sheath_segmentation, SHEATH, SEGMENTATION, GObject)
+
+/**
+ * SheathLabel:
+ * @SHEATH_LABEL_BACKGROUND: neither axon nor myelin
+ * @SHEATH_LABEL_MYELIN: myelin
+ * @SHEATH_LABEL_AXON: axon
+ *
+ * The class of a pixel in a segmentation.
+ */
+typedef enum
+{
+  SHEATH_LABEL_BACKGROUND = 0,
+  SHEATH_LABEL_MYELIN = 1,
+  SHEATH_LABEL_AXON = 2,
+} SheathLabel;
+
+SHEATH_AVAILABLE_IN_ALL
+SheathSegmentation *sheath_segmentation_new            (guint                width,
+                                                        guint                height);
+SHEATH_AVAILABLE_IN_ALL
+guint               sheath_segmentation_get_width      (SheathSegmentation  *self);
+SHEATH_AVAILABLE_IN_ALL
+guint               sheath_segmentation_get_height     (SheathSegmentation  *self);
+SHEATH_AVAILABLE_IN_ALL
+SheathLabel         sheath_segmentation_get_label      (SheathSegmentation  *self,
+                                                        guint                x,
+                                                        guint                y);
+SHEATH_AVAILABLE_IN_ALL
+void                sheath_segmentation_set_label      (SheathSegmentation  *self,
+                                                        guint                x,
+                                                        guint                y,
+                                                        SheathLabel          label);
+SHEATH_AVAILABLE_IN_ALL
+guint64             sheath_segmentation_count          (SheathSegmentation  *self,
+                                                        SheathLabel          label);
+SHEATH_AVAILABLE_IN_ALL
+GBytes             *sheath_segmentation_dup_labels     (SheathSegmentation  *self);
+SHEATH_AVAILABLE_IN_ALL
+char               *sheath_segmentation_dup_mask_path  (const char          *dir,
+                                                        const char          *stem,
+                                                        const char          *kind);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmentation_save           (SheathSegmentation  *self,
+                                                        const char          *dir,
+                                                        const char          *stem,
+                                                        GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#define SHEATH_INSIDE
+# include "sheath-error.h"
+# include "sheath-enums.h"
+# include "sheath-image.h"
+# include "sheath-model.h"
+# include "sheath-segmentation.h"
+# include "sheath-segmenter.h"
+# include "sheath-version.h"
+#undef SHEATH_INSIDE

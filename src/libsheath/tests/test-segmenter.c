@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <sheath.h>
+#include <string.h>
+
+#include "sheath-resample-private.h"
+#include "test-util.h"
+
+static SheathModel *
+golden_model (void)
+{
+  g_autofree char *path = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  SheathModel *model = sheath_model_new_from_file (file, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+static SheathImage *
+load_shared (const char *relative)
+{
+  g_autofree char *path = test_require_shared (relative);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathImage *image;
+
+  if (path == NULL)
+    return NULL;
+  file = g_file_new_for_path (path);
+  image = sheath_image_new_from_file (file, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+static SheathSegmentation *
+segment (SheathModel *model,
+         SheathImage *image,
+         guint        tile_size)
+{
+  g_autoptr(SheathSegmenter) segmenter = sheath_segmenter_new (model);
+  g_autoptr(GError) error = NULL;
+  SheathSegmentation *seg;
+
+  sheath_segmenter_set_n_threads (segmenter, 2);
+  sheath_segmenter_set_tile_size (segmenter, tile_size);
+  seg = sheath_segmenter_segment (segmenter, image, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sheath_segmenter_get_fraction (segmenter), ==, 1.0);
+  return seg;
+}
+
+static guint64
+count_differences (SheathSegmentation *a,
+                   SheathSegmentation *b)
+{
+  g_autoptr(GBytes) la = sheath_segmentation_dup_labels (a);
+  g_autoptr(GBytes) lb = sheath_segmentation_dup_labels (b);
+  const guint8 *pa = g_bytes_get_data (la, NULL);
+  const guint8 *pb = g_bytes_get_data (lb, NULL);
+  guint64 n = 0;
+
+  g_assert_cmpuint (g_bytes_get_size (la), ==, g_bytes_get_size (lb));
+  for (gsize i = 0; i < g_bytes_get_size (la); i++)
+    n += pa[i] != pb[i];
+  return n;
+}
+
+/* Many small tiles blend into what one tile over the whole image gives. */
+static void
+test_segmenter_tiles_match_one_tile (void)
+{
+  g_autoptr(SheathModel) model = golden_model ();
+  g_autoptr(SheathImage) image = load_shared ("datasets/sem-rat-spinal-cord/sub-rat3/micr/sub-rat3_sample-data9_SEM.png");
+  g_autoptr(SheathSegmentation) tiled = NULL;
+  g_autoptr(SheathSegmentation) whole = NULL;
+  guint64 total, differ;
+
+  if (image == NULL)
+    return;
+
+  tiled = segment (model, image, 256);
+  whole = segment (model, image, 1024);
+  total = (guint64) sheath_image_get_width (image) * sheath_image_get_height (image);
+  differ = count_differences (tiled, whole);
+  g_test_message ("tiles of 256 vs one tile: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                  " pixels differ (%.4f %%); axon %.1f %%, myelin %.1f %%",
+                  differ, total, 100.0 * differ / total,
+                  100.0 * sheath_segmentation_count (whole, SHEATH_LABEL_AXON) / total,
+                  100.0 * sheath_segmentation_count (whole, SHEATH_LABEL_MYELIN) / total);
+  g_assert_cmpfloat ((double) differ / total, <=, 0.001);
+}
+
+static void
+test_segmenter_resampled (void)
+{
+  g_autoptr(SheathModel) model = golden_model ();
+  g_autoptr(SheathImage) image = load_shared ("samples/formats/gray16.tif");
+  g_autoptr(GError) error = NULL;
+  double sizes[] = { 0.13, 0.05, 0.1 };
+
+  if (image == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(SheathSegmentation) seg = NULL;
+      guint64 total, axon, myelin;
+
+      g_assert_true (sheath_image_set_pixel_size (image, sizes[i], &error));
+      g_assert_no_error (error);
+      seg = segment (model, image, 256);
+      g_assert_cmpuint (sheath_segmentation_get_width (seg), ==, 1154);
+      g_assert_cmpuint (sheath_segmentation_get_height (seg), ==, 744);
+      total = 1154 * 744;
+      axon = sheath_segmentation_count (seg, SHEATH_LABEL_AXON);
+      myelin = sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN);
+      g_test_message ("at %g µm: axon %.1f %%, myelin %.1f %%", sizes[i],
+                      100.0 * axon / total, 100.0 * myelin / total);
+      g_assert_cmpuint (axon + myelin + sheath_segmentation_count (seg, SHEATH_LABEL_BACKGROUND), ==, total);
+    }
+}
+
+static void
+test_segmenter_resample_axis (void)
+{
+  double scales[] = { 1.0, 2.0, 1.3, 0.5, 0.77, 7.9 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    {
+      guint n_in = 101;
+      guint n_out = MAX (1, (guint) round (n_in / scales[i]));
+      g_autoptr(SheathResampleAxis) axis = _sheath_resample_axis_new (n_in, n_out, scales[i]);
+      g_autofree float *ramp = g_new (float, n_in);
+      g_autofree float *out = g_new (float, n_out);
+
+      for (guint k = 0; k < n_in; k++)
+        ramp[k] = 3.0f;
+      _sheath_resample_row (axis, ramp, 1, out);
+      for (guint o = 0; o < n_out; o++)
+        {
+          /* weights sum to one: a constant stays constant */
+          g_assert_cmpfloat_with_epsilon (out[o], 3.0, 1e-5);
+          g_assert_cmpuint (axis->first[o] + axis->count[o], <=, n_in);
+        }
+
+      /* a linear ramp stays linear away from the ends */
+      for (guint k = 0; k < n_in; k++)
+        ramp[k] = k;
+      _sheath_resample_row (axis, ramp, 1, out);
+      for (guint o = 2; o + 2 < n_out; o++)
+        g_assert_cmpfloat_with_epsilon (out[o], (o + 0.5) * scales[i] - 0.5, 1e-3 + (scales[i] > 1 ? 0.5 : 0));
+    }
+}
+
+typedef struct
+{
+  GMainLoop          *loop;
+  SheathSegmentation *result;
+  GError             *error;
+  GPtrArray          *fractions;
+  GCancellable       *cancel_on_progress;
+  gint64              cancelled_at;
+} AsyncRun;
+
+static void
+fraction_cb (SheathSegmenter *segmenter,
+             GParamSpec      *pspec,
+             AsyncRun        *run)
+{
+  double *f = g_new (double, 1);
+
+  *f = sheath_segmenter_get_fraction (segmenter);
+  g_ptr_array_add (run->fractions, f);
+  if (run->cancel_on_progress && *f > 0 && run->cancelled_at == 0)
+    {
+      run->cancelled_at = g_get_monotonic_time ();
+      g_cancellable_cancel (run->cancel_on_progress);
+    }
+}
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  AsyncRun *run = data;
+
+  run->result = sheath_segmenter_segment_finish (SHEATH_SEGMENTER (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+test_segmenter_async_progress_cancel (void)
+{
+  g_autoptr(SheathModel) model = golden_model ();
+  g_autoptr(SheathImage) image = load_shared ("samples/formats/gray8.png");
+  g_autoptr(SheathSegmenter) segmenter = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  AsyncRun run = { 0 };
+  gint64 elapsed;
+
+  if (image == NULL)
+    return;
+
+  g_assert_true (sheath_image_set_pixel_size (image, 0.1, &error));
+  segmenter = sheath_segmenter_new (model);
+  sheath_segmenter_set_tile_size (segmenter, 128);
+  sheath_segmenter_set_n_threads (segmenter, 2);
+  g_signal_connect (segmenter, "notify::fraction", G_CALLBACK (fraction_cb), &run);
+
+  run.loop = loop;
+  run.fractions = g_ptr_array_new_with_free_func (g_free);
+  sheath_segmenter_segment_async (segmenter, image, NULL, done_cb, &run);
+  g_main_loop_run (loop);
+  g_assert_no_error (run.error);
+  g_assert_nonnull (run.result);
+  g_assert_cmpuint (sheath_segmentation_get_width (run.result), ==, 1154);
+  /* progress reached the main context, in order, and ended at 1 */
+  g_assert_cmpuint (run.fractions->len, >=, 2);
+  for (guint i = 1; i < run.fractions->len; i++)
+    g_assert_cmpfloat (*(double *) run.fractions->pdata[i], >=, *(double *) run.fractions->pdata[i - 1]);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpfloat (sheath_segmenter_get_fraction (segmenter), ==, 1.0);
+  g_clear_object (&run.result);
+  g_ptr_array_unref (run.fractions);
+
+  /* Cancel once the first tile is done: it stops within a tile. */
+  memset (&run, 0, sizeof run);
+  run.loop = loop;
+  run.fractions = g_ptr_array_new_with_free_func (g_free);
+  run.cancel_on_progress = cancellable;
+  sheath_segmenter_segment_async (segmenter, image, cancellable, done_cb, &run);
+  g_main_loop_run (loop);
+  elapsed = g_get_monotonic_time () - run.cancelled_at;
+  g_assert_null (run.result);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_test_message ("stopped %.2f s after cancel", elapsed / 1e6);
+  g_clear_error (&run.error);
+  g_ptr_array_unref (run.fractions);
+}
+
+static void
+test_segmenter_save_masks (void)
+{
+  g_autoptr(SheathModel) model = golden_model ();
+  g_autoptr(SheathImage) image = load_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autoptr(SheathSegmentation) seg = NULL;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autoptr(GError) error = NULL;
+  const char *kinds[] = { "axon", "myelin", "axonmyelin" };
+  SheathImage *masks[3] = { NULL };
+
+  if (image == NULL)
+    return;
+
+  seg = segment (model, image, 512);
+  g_assert_true (sheath_segmentation_save (seg, dir, "sub-rat4_sample-data12_SEM", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = sheath_segmentation_dup_mask_path (dir, "sub-rat4_sample-data12_SEM", kinds[i]);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      masks[i] = sheath_image_new_from_file (file, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (sheath_image_get_width (masks[i]), ==, 822);
+      g_assert_cmpuint (sheath_image_get_bit_depth (masks[i]), ==, 8);
+    }
+
+  for (guint y = 0; y < 771; y++)
+    for (guint x = 0; x < 822; x++)
+      {
+        SheathLabel label = sheath_segmentation_get_label (seg, x, y);
+
+        g_assert_cmpuint (sheath_image_get_value (masks[0], x, y), ==, label == SHEATH_LABEL_AXON ? 255 : 0);
+        g_assert_cmpuint (sheath_image_get_value (masks[1], x, y), ==, label == SHEATH_LABEL_MYELIN ? 255 : 0);
+        g_assert_cmpuint (sheath_image_get_value (masks[2], x, y), ==,
+                          label == SHEATH_LABEL_AXON ? 255 : label == SHEATH_LABEL_MYELIN ? 127 : 0);
+      }
+
+  for (guint i = 0; i < 3; i++)
+    g_object_unref (masks[i]);
+
+  /* An output folder that cannot be written: an error, and nothing left. */
+  {
+    g_autofree char *blocker = g_build_filename (dir, "not-a-dir", NULL);
+    g_autofree char *inside = g_build_filename (blocker, "out", NULL);
+    GDir *d;
+    guint n = 0;
+
+    g_file_set_contents (blocker, "", 0, &error);
+    g_assert_no_error (error);
+    g_assert_false (sheath_segmentation_save (seg, inside, "x", &error));
+    g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE);
+    g_clear_error (&error);
+
+    d = g_dir_open (dir, 0, NULL);
+    while (g_dir_read_name (d))
+      n++;
+    g_dir_close (d);
+    g_assert_cmpuint (n, ==, 4);   /* three masks and the blocker, no temporary files */
+  }
+
+  test_remove_tree (dir);
+}
+
+static void
+test_segmenter_odd_images (void)
+{
+  g_autoptr(SheathModel) model = golden_model ();
+  g_autoptr(GError) error = NULL;
+  struct { guint w, h, depth; gboolean constant; } cases[] = {
+    { 1, 1, 8, FALSE }, { 5, 3, 8, FALSE }, { 300, 7, 16, FALSE }, { 200, 150, 16, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize n = (gsize) cases[i].w * cases[i].h * (cases[i].depth / 8);
+      g_autofree guint8 *pixels = g_malloc (n);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(SheathImage) image = NULL;
+      g_autoptr(SheathSegmentation) seg = NULL;
+
+      for (gsize k = 0; k < n; k++)
+        pixels[k] = cases[i].constant ? 0x42 : (guint8) (k * 37);
+      bytes = g_bytes_new (pixels, n);
+      image = sheath_image_new_from_bytes (cases[i].w, cases[i].h, cases[i].depth, bytes, &error);
+      g_assert_no_error (error);
+
+      {
+        g_autoptr(SheathSegmenter) segmenter = sheath_segmenter_new (model);
+        g_autoptr(SheathSegmentation) none = sheath_segmenter_segment (segmenter, image, NULL, &error);
+
+        g_assert_null (none);
+        g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE);
+        g_clear_error (&error);
+      }
+
+      g_assert_true (sheath_image_set_pixel_size (image, 0.1, &error));
+      seg = segment (model, image, 512);
+      g_assert_cmpuint (sheath_segmentation_get_width (seg), ==, cases[i].w);
+      g_assert_cmpuint (sheath_segmentation_get_height (seg), ==, cases[i].h);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Sheath/Segmenter/tiles-match-one-tile", test_segmenter_tiles_match_one_tile);
+  g_test_add_func ("/Sheath/Segmenter/resampled", test_segmenter_resampled);
+  g_test_add_func ("/Sheath/Segmenter/resample-axis", test_segmenter_resample_axis);
+  g_test_add_func ("/Sheath/Segmenter/async-progress-cancel", test_segmenter_async_progress_cancel);
+  g_test_add_func ("/Sheath/Segmenter/save-masks", test_segmenter_save_masks);
+  g_test_add_func ("/Sheath/Segmenter/odd-images", test_segmenter_odd_images);
+
+  return g_test_run ();
+}

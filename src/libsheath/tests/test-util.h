@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+/* Shared test data lives beside the checkout (../shared), or where
+ * SHEATH_SHARED_DIR says; golden network files are in the source tree. */
+static inline char *
+test_shared_path (const char *first, ...)
+{
+  const char *root = g_getenv ("SHEATH_SHARED_DIR");
+  GPtrArray *parts = g_ptr_array_new ();
+  va_list ap;
+  char *path;
+
+  g_ptr_array_add (parts, (gpointer) (root && *root ? root : SHEATH_TEST_SHARED_DIR));
+  va_start (ap, first);
+  for (const char *p = first; p != NULL; p = va_arg (ap, const char *))
+    g_ptr_array_add (parts, (gpointer) p);
+  va_end (ap);
+  g_ptr_array_add (parts, NULL);
+  path = g_build_filenamev ((char **) parts->pdata);
+  g_ptr_array_unref (parts);
+  return path;
+}
+
+/* Returns the path, or NULL after marking the test skipped with a reason
+ * that says what is missing. */
+static inline char *
+test_require_shared (const char *relative)
+{
+  char *path = test_shared_path (relative, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      char *msg = g_strdup_printf ("shared test data missing: %s (set SHEATH_SHARED_DIR)", path);
+      g_test_skip (msg);
+      g_free (msg);
+      g_free (path);
+      return NULL;
+    }
+  return path;
+}
+
+static inline char *
+test_golden_path (const char *name)
+{
+  return g_build_filename (SHEATH_TEST_GOLDEN_DIR, name, NULL);
+}
+
+static inline double
+test_max_abs_diff (const float *a,
+                   const float *b,
+                   gsize        n)
+{
+  double max = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double d = fabs ((double) a[i] - (double) b[i]);
+      if (!(d <= max))
+        max = isnan (d) ? INFINITY : d;
+    }
+  return max;
+}
+
+/* A fresh empty folder under the test's temporary directory. */
+static inline char *
+test_make_temp_dir (void)
+{
+  GError *error = NULL;
+  char *dir = g_dir_make_tmp ("sheath-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static inline void
+test_remove_tree (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        test_remove_tree (path);
+      else
+        g_unlink (path);
+      g_free (path);
+    }
+  g_dir_close (d);
+  g_rmdir (dir);
+}

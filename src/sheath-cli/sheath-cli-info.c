@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sheath-cli-private.h"
+
+static gboolean
+is_model_file (const char *arg)
+{
+
+  if (g_str_has_suffix (arg, ".safetensors"))
+    return TRUE;
+  /* A model name such as "sem" has no extension and is not a file. */
+  return strchr (arg, '.') == NULL && !g_file_test (arg, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+print_model (const char  *arg,
+             GError     **error)
+{
+  g_autoptr(SheathModel) model = sheath_cli_load_model (arg, error);
+  g_autofree char *path = NULL;
+  g_auto(GStrv) keys = NULL;
+  g_autofree char *classes = NULL;
+
+  if (model == NULL)
+    return FALSE;
+
+  path = g_file_get_path (sheath_model_get_file (model));
+  classes = g_strjoinv (", ", (char **) sheath_model_get_class_names (model));
+  printf ("%s\n", path);
+  printf ("  Model:         %s, depth %u, %u base channels, %u input channel%s\n",
+          sheath_model_get_architecture (model), sheath_model_get_depth (model),
+          sheath_model_get_base_channels (model), sheath_model_get_in_channels (model),
+          sheath_model_get_in_channels (model) == 1 ? "" : "s");
+  printf ("  Classes:       %s\n", classes);
+  printf ("  Modality:      %s\n", sheath_model_get_modality (model));
+  printf ("  Pixel size:    %g µm\n", sheath_model_get_pixel_size (model));
+  printf ("  Normalization: %s\n",
+          sheath_model_get_normalization (model) == SHEATH_NORMALIZATION_FIXED ? "fixed" : "image-zscore");
+  printf ("  Parameters:    %" G_GUINT64_FORMAT "\n", sheath_model_get_n_parameters (model));
+  printf ("  Description:   %s\n", sheath_model_get_description (model));
+  printf ("  Metadata:\n");
+  keys = sheath_model_dup_metadata_keys (model);
+  for (guint i = 0; keys[i]; i++)
+    {
+      g_autofree char *value = sheath_model_dup_metadata_value (model, keys[i]);
+      printf ("    %s = %s\n", keys[i], value);
+    }
+  return TRUE;
+}
+
+static gboolean
+print_image (const char  *arg,
+             GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (arg);
+  g_autoptr(SheathImage) image = sheath_image_new_from_file (file, error);
+  SheathPixelSizeSource source;
+  guint min, max;
+
+  if (image == NULL)
+    return FALSE;
+
+  sheath_image_get_range (image, &min, &max);
+  source = sheath_image_get_pixel_size_source (image);
+  printf ("%s\n", arg);
+  printf ("  Format:      %s\n", sheath_image_get_format_description (image));
+  printf ("  Size:        %u × %u pixels\n", sheath_image_get_width (image), sheath_image_get_height (image));
+  printf ("  Depth:       %u-bit gray, values %u–%u\n", sheath_image_get_bit_depth (image), min, max);
+  if (source == SHEATH_PIXEL_SIZE_SOURCE_NONE)
+    printf ("  Pixel size:  unknown (give --pixel-size, a BIDS sidecar or pixel_size_in_micrometer.txt)\n");
+  else
+    printf ("  Pixel size:  %g µm, from the %s%s%s\n",
+            sheath_image_get_pixel_size (image),
+            sheath_pixel_size_source_to_string (source),
+            sheath_image_get_pixel_size_origin (image) ? " " : "",
+            sheath_image_get_pixel_size_origin (image) ? sheath_image_get_pixel_size_origin (image) : "");
+  return TRUE;
+}
+
+int
+sheath_cli_info (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "IMAGE|MODEL…" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("IMAGE|MODEL… - show what Sheath reads");
+  g_option_context_set_summary (context,
+    "For an image: format, size, bit depth, value range, and the pixel size with where it came from.\n"
+    "For a model (a .safetensors file, or sem/tem): architecture, classes, pixel size, metadata.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("sheath-cli info: %s\n", error->message);
+      return 2;
+    }
+  if (args == NULL || args[0] == NULL)
+    {
+      g_printerr ("sheath-cli info: nothing given; see 'sheath-cli info --help'\n");
+      return 2;
+    }
+
+  for (guint i = 0; args[i]; i++)
+    {
+      g_autoptr(GError) item_error = NULL;
+      gboolean ok = is_model_file (args[i]) ? print_model (args[i], &item_error)
+                                            : print_image (args[i], &item_error);
+
+      if (!ok)
+        {
+          g_printerr ("sheath-cli info: %s\n", item_error->message);
+          status = 1;
+        }
+    }
+
+  return status;
+}

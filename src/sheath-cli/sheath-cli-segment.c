@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sheath-cli-private.h"
+
+typedef struct
+{
+  GMainLoop          *loop;
+  SheathSegmentation *result;
+  GError             *error;
+  const char         *name;
+  gboolean            tty;
+  int                 last_percent;
+} SegmentRun;
+
+static void
+progress_cb (SheathSegmenter *segmenter,
+             GParamSpec      *pspec,
+             SegmentRun      *run)
+{
+  g_autofree char *message = sheath_segmenter_dup_message (segmenter);
+  int percent = (int) (sheath_segmenter_get_fraction (segmenter) * 100);
+
+  if (run->tty)
+    fprintf (stderr, "\r\033[K%s: %s (%d%%)", run->name, message ? message : "", percent);
+  else if (percent / 10 != run->last_percent / 10)
+    fprintf (stderr, "%s: %d%%\n", run->name, percent);
+  run->last_percent = percent;
+}
+
+static void
+segment_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  SegmentRun *run = data;
+
+  run->result = sheath_segmenter_segment_finish (SHEATH_SEGMENTER (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+interrupt_cb (gpointer data)
+{
+  GCancellable *cancellable = data;
+
+  fprintf (stderr, "\nInterrupted: stopping without writing masks\n");
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+image_stem (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  char *dot = strrchr (basename, '.');
+
+  if (dot != NULL && dot != basename)
+    *dot = '\0';
+  return g_steal_pointer (&basename);
+}
+
+static gboolean
+segment_one (SheathSegmenter  *segmenter,
+             const char       *arg,
+             double            pixel_size,
+             const char       *output_dir,
+             GCancellable     *cancellable,
+             GError          **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (arg);
+  g_autoptr(SheathImage) image = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *stem = image_stem (file);
+  g_autofree char *dir = NULL;
+  g_autofree char *axon_path = NULL;
+  SegmentRun run = { 0 };
+  gulong handler;
+  gint64 start;
+
+  if (!(image = sheath_image_new_from_file (file, error)))
+    return FALSE;
+  if (pixel_size > 0 && !sheath_image_set_pixel_size (image, pixel_size, error))
+    return FALSE;
+  if (!sheath_image_require_pixel_size (image, error))
+    return FALSE;
+
+  if (output_dir != NULL)
+    dir = g_strdup (output_dir);
+  else
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      dir = g_file_get_path (parent);
+    }
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "Output folder '%s' does not exist", dir);
+      return FALSE;
+    }
+  if (access (dir, W_OK) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "Cannot write in output folder '%s'", dir);
+      return FALSE;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  run.name = arg;
+  run.tty = isatty (STDERR_FILENO);
+  run.last_percent = -10;
+  handler = g_signal_connect (segmenter, "notify::fraction", G_CALLBACK (progress_cb), &run);
+
+  start = g_get_monotonic_time ();
+  sheath_segmenter_segment_async (segmenter, image, cancellable, segment_done_cb, &run);
+  g_main_loop_run (loop);
+  g_signal_handler_disconnect (segmenter, handler);
+  if (run.tty)
+    fprintf (stderr, "\r\033[K");
+
+  if (run.result == NULL)
+    {
+      g_propagate_error (error, run.error);
+      return FALSE;
+    }
+
+  if (!sheath_segmentation_save (run.result, dir, stem, error))
+    {
+      g_object_unref (run.result);
+      return FALSE;
+    }
+
+  axon_path = sheath_segmentation_dup_mask_path (dir, stem, "axon");
+  fprintf (stderr, "%s: %u × %u px at %g µm, %.1f s → %s (and _seg-myelin, _seg-axonmyelin)\n",
+           arg, sheath_image_get_width (image), sheath_image_get_height (image),
+           sheath_image_get_pixel_size (image),
+           (g_get_monotonic_time () - start) / 1e6, axon_path);
+
+  g_object_unref (run.result);
+  return TRUE;
+}
+
+int
+sheath_cli_segment (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SheathModel) model = NULL;
+  g_autoptr(SheathSegmenter) segmenter = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *model_name = NULL;
+  g_autofree char *output_dir = NULL;
+  g_auto(GStrv) images = NULL;
+  double pixel_size = 0;
+  int threads = 0;
+  int tile_size = 0;
+  guint interrupt_id;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
+      "The model: sem, tem or a .safetensors file (default: sem)", "MODEL" },
+    { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size,
+      "The pixel size in micrometres, overriding what the files say", "UM" },
+    { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &output_dir,
+      "Write the masks here (default: beside each image)", "DIR" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads,
+      "Threads to use (default: one per processor)", "N" },
+    { "tile-size", 0, 0, G_OPTION_ARG_INT, &tile_size,
+      "Tile side in model pixels, 64–4096 (default: 512); memory grows with its square", "N" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images, NULL, "IMAGE…" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("IMAGE… - segment axons and myelin");
+  g_option_context_set_summary (context,
+    "Writes IMAGE_seg-axon.png, IMAGE_seg-myelin.png (0/255) and IMAGE_seg-axonmyelin.png\n"
+    "(0 background, 127 myelin, 255 axon) for each image, as AxonDeepSeg does.\n"
+    "The pixel size comes from --pixel-size, a BIDS JSON sidecar, pixel_size_in_micrometer.txt\n"
+    "beside the image, or the image's own metadata, in that order.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("sheath-cli segment: %s\n", error->message);
+      return 2;
+    }
+
+  if (images == NULL || images[0] == NULL)
+    {
+      g_printerr ("sheath-cli segment: no image given; see 'sheath-cli segment --help'\n");
+      return 2;
+    }
+  if (threads < 0 || threads > 256)
+    {
+      g_printerr ("sheath-cli segment: --threads must be between 1 and 256\n");
+      return 2;
+    }
+  if (tile_size != 0 && (tile_size < 64 || tile_size > 4096))
+    {
+      g_printerr ("sheath-cli segment: --tile-size must be between 64 and 4096\n");
+      return 2;
+    }
+  if (pixel_size < 0)
+    {
+      g_printerr ("sheath-cli segment: --pixel-size must be positive\n");
+      return 2;
+    }
+
+  if (!(model = sheath_cli_load_model (model_name ? model_name : "sem", &error)))
+    {
+      g_printerr ("sheath-cli segment: %s\n", error->message);
+      return 1;
+    }
+
+  segmenter = sheath_segmenter_new (model);
+  sheath_segmenter_set_n_threads (segmenter, threads);
+  if (tile_size > 0)
+    sheath_segmenter_set_tile_size (segmenter, tile_size);
+
+  interrupt_id = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
+
+  for (guint i = 0; images[i]; i++)
+    {
+      g_autoptr(GError) image_error = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_ptr_array_add (failed, g_strdup (images[i]));
+          continue;
+        }
+      if (!segment_one (segmenter, images[i], pixel_size, output_dir, cancellable, &image_error))
+        {
+          if (!g_error_matches (image_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_printerr ("sheath-cli segment: %s\n", image_error->message);
+          g_ptr_array_add (failed, g_strdup (images[i]));
+        }
+    }
+
+  g_source_remove (interrupt_id);
+
+  if (failed->len > 0)
+    {
+      g_printerr ("sheath-cli segment: %u of %u images failed:\n", failed->len, g_strv_length (images));
+      for (guint i = 0; i < failed->len; i++)
+        g_printerr ("  %s\n", (char *) g_ptr_array_index (failed, i));
+      return 1;
+    }
+
+  return 0;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sheath-cli-private.h"
+
+static const struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} commands[] = {
+  { "segment", sheath_cli_segment, "Segment axons and myelin; write AxonDeepSeg-style masks" },
+  { "info", sheath_cli_info, "Show what Sheath reads from an image or a model" },
+};
+
+SheathModel *
+sheath_cli_load_model (const char  *name_or_path,
+                       GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (strchr (name_or_path, '/') == NULL && !g_str_has_suffix (name_or_path, ".safetensors"))
+    return sheath_model_new_builtin (name_or_path, error);
+
+  file = g_file_new_for_commandline_arg (name_or_path);
+  return sheath_model_new_from_file (file, error);
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage:\n"
+           "  sheath-cli COMMAND [OPTION…]\n"
+           "\n"
+           "Segment axons and myelin in microscopy images of nerve tissue.\n"
+           "\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\n"
+           "Options:\n"
+           "  -h, --help     Show this help\n"
+           "  --version      Show the version\n"
+           "\n"
+           "Run 'sheath-cli COMMAND --help' for a command's options.\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_set_prgname ("sheath-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return 0;
+    }
+
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("sheath-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, "sheath-cli: unknown command '%s'\n\n", argv[1]);
+  print_usage (stderr);
+  return 2;
+}
