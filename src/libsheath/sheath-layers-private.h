@@ -20,6 +20,24 @@ void  _sheath_conv3x3_relu          (SheathWorkers        *workers,
                                      float                *out,
                                      float               **scratch);
 
+/* Winograd F(4x4, 3x3) for convolutions with enough input channels. */
+gboolean _sheath_winograd_suits         (guint cin);
+void     _sheath_winograd_prepare       (SheathConv3x3 *conv);
+gsize    _sheath_winograd_scratch_floats (guint cin,
+                                          guint cout,
+                                          guint width);
+void     _sheath_winograd_conv3x3_relu  (SheathWorkers        *workers,
+                                         const SheathConv3x3  *conv,
+                                         const float          *in,
+                                         guint                 height,
+                                         guint                 width,
+                                         float                *out,
+                                         float               **scratch);
+
+/* Scratch floats per worker for a 3x3 convolution, whichever way it runs. */
+gsize    _sheath_conv3x3_scratch_floats (const SheathConv3x3 *conv,
+                                         guint                width);
+
 void  _sheath_maxpool2              (SheathWorkers        *workers,
                                      const float          *in,
                                      guint                 channels,

@@ -128,6 +128,15 @@ conv3x3_band (guint    band,
     }
 }
 
+gsize
+_sheath_conv3x3_scratch_floats (const SheathConv3x3 *conv,
+                                guint                width)
+{
+  if (conv->winograd != NULL)
+    return _sheath_winograd_scratch_floats (conv->cin, conv->cout, width);
+  return _sheath_layers_scratch_floats (conv->cin * 9, width);
+}
+
 void
 _sheath_conv3x3_relu (SheathWorkers        *workers,
                       const SheathConv3x3  *conv,
@@ -146,6 +155,12 @@ _sheath_conv3x3_relu (SheathWorkers        *workers,
     .out = out,
     .scratch = scratch,
   };
+
+  if (conv->winograd != NULL)
+    {
+      _sheath_winograd_conv3x3_relu (workers, conv, in, height, width, out, scratch);
+      return;
+    }
 
   _sheath_workers_run (workers, (height + job.rows - 1) / job.rows, conv3x3_band, &job);
 }

@@ -406,6 +406,7 @@ load_network (SheathSafetensors *st,
 
   _sheath_safetensors_read_f32 (st, "head.weight", net->head.weight);
   _sheath_safetensors_read_f32 (st, "head.bias", net->head.bias);
+  _sheath_net_prepare (net);
 
   return g_steal_pointer (&net);
 }

@@ -16,6 +16,7 @@ typedef struct
   guint  cout;
   float *weight;   /* [cout][cin * 9] */
   float *bias;     /* [cout] */
+  float *winograd; /* [36][cout][cin], or NULL to run as im2col + GEMM */
 } SheathConv3x3;
 
 /* A 2x2 stride-2 transposed convolution, weights regrouped by tap so that one
@@ -58,6 +59,8 @@ SheathNet          *_sheath_net_new_empty          (guint depth,
                                                     guint in_channels,
                                                     guint classes);
 void                _sheath_net_free               (SheathNet *net);
+/* Once the weights are set: precomputes what the fast kernels need. */
+void                _sheath_net_prepare            (SheathNet *net);
 gsize               _sheath_net_count_parameters   (const SheathNet *net);
 
 SheathNetWorkspace *_sheath_net_workspace_new      (const SheathNet  *net,

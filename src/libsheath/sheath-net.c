@@ -37,6 +37,7 @@ conv_clear (SheathConv3x3 *conv)
 {
   g_clear_pointer (&conv->weight, g_free);
   g_clear_pointer (&conv->bias, g_free);
+  g_clear_pointer (&conv->winograd, g_free);
 }
 
 SheathNet *
@@ -104,6 +105,19 @@ _sheath_net_free (SheathNet *net)
   g_free (net->head.weight);
   g_free (net->head.bias);
   g_free (net);
+}
+
+void
+_sheath_net_prepare (SheathNet *net)
+{
+  for (guint l = 0; l <= net->depth; l++)
+    for (guint i = 0; i < 2; i++)
+      if (_sheath_winograd_suits (net->enc[l][i].cin))
+        _sheath_winograd_prepare (&net->enc[l][i]);
+  for (guint l = 0; l < net->depth; l++)
+    for (guint i = 0; i < 2; i++)
+      if (_sheath_winograd_suits (net->dec[l][i].cin))
+        _sheath_winograd_prepare (&net->dec[l][i]);
 }
 
 gsize
@@ -179,11 +193,11 @@ _sheath_net_workspace_new (const SheathNet  *net,
         return NULL;
 
       for (guint i = 0; i < 2; i++)
-        scratch = MAX (scratch, _sheath_layers_scratch_floats (net->enc[l][i].cin * 9, t));
+        scratch = MAX (scratch, _sheath_conv3x3_scratch_floats (&net->enc[l][i], t));
       if (l < net->depth)
         {
           for (guint i = 0; i < 2; i++)
-            scratch = MAX (scratch, _sheath_layers_scratch_floats (net->dec[l][i].cin * 9, t));
+            scratch = MAX (scratch, _sheath_conv3x3_scratch_floats (&net->dec[l][i], t));
           /* the transposed conv of level l reads level l + 1 */
           scratch = MAX (scratch, _sheath_layers_scratch_floats (4 * net->up[l].cout, t / 2));
         }

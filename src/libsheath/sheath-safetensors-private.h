@@ -40,3 +40,24 @@ float              _sheath_half_to_float             (guint16             h);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SheathSafetensors, _sheath_safetensors_free)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Writes tensors (F32) and string metadata as a .safetensors file, through a
+ * temporary file renamed into place: an existing file is never left half
+ * written. names, shapes and data are parallel arrays of n_tensors. */
+typedef struct
+{
+  const char   *name;
+  guint         n_dims;
+  gint64        dims[4];
+  const float  *data;
+} SheathTensorOut;
+
+gboolean _sheath_safetensors_write (const char            *path,
+                                    GHashTable            *metadata,
+                                    const SheathTensorOut *tensors,
+                                    guint                  n_tensors,
+                                    GError               **error);
+
+G_END_DECLS

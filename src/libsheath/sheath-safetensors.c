@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sheath-error.h"
@@ -375,4 +376,112 @@ _sheath_safetensors_read_f32 (SheathSafetensors *self,
       guint16 h = (guint16) (src[2 * i] | (src[2 * i + 1] << 8));
       dest[i] = _sheath_half_to_float (h);
     }
+}
+
+static int
+compare_tensor_out (gconstpointer a,
+                    gconstpointer b)
+{
+  return strcmp (((const SheathTensorOut *) a)->name, ((const SheathTensorOut *) b)->name);
+}
+
+gboolean
+_sheath_safetensors_write (const char            *path,
+                           GHashTable            *metadata,
+                           const SheathTensorOut *tensors,
+                           guint                  n_tensors,
+                           GError               **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree SheathTensorOut *sorted = g_memdup2 (tensors, sizeof *tensors * n_tensors);
+  g_autofree char *header = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize header_len;
+  guint64 offset = 0;
+  guint8 len_bytes[8];
+
+  qsort (sorted, n_tensors, sizeof *sorted, compare_tensor_out);
+
+  json_builder_begin_object (builder);
+  if (metadata != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      json_builder_set_member_name (builder, "__metadata__");
+      json_builder_begin_object (builder);
+      g_hash_table_iter_init (&iter, metadata);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          json_builder_set_member_name (builder, key);
+          json_builder_add_string_value (builder, value);
+        }
+      json_builder_end_object (builder);
+    }
+
+  for (guint i = 0; i < n_tensors; i++)
+    {
+      guint64 n = 1;
+
+      for (guint d = 0; d < sorted[i].n_dims; d++)
+        n *= (guint64) sorted[i].dims[d];
+
+      json_builder_set_member_name (builder, sorted[i].name);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "dtype");
+      json_builder_add_string_value (builder, "F32");
+      json_builder_set_member_name (builder, "shape");
+      json_builder_begin_array (builder);
+      for (guint d = 0; d < sorted[i].n_dims; d++)
+        json_builder_add_int_value (builder, sorted[i].dims[d]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "data_offsets");
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, (gint64) offset);
+      json_builder_add_int_value (builder, (gint64) (offset + n * 4));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      offset += n * 4;
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  header = json_generator_to_data (generator, &header_len);
+
+  /* Pad the header with spaces so that tensor data is 8-byte aligned. */
+  {
+    gsize padded = (header_len + 7) / 8 * 8;
+
+    for (guint i = 0; i < 8; i++)
+      len_bytes[i] = (guint8) ((guint64) padded >> (8 * i));
+    g_byte_array_append (bytes, len_bytes, 8);
+    g_byte_array_append (bytes, (const guint8 *) header, header_len);
+    for (gsize i = header_len; i < padded; i++)
+      g_byte_array_append (bytes, (const guint8 *) " ", 1);
+  }
+
+  for (guint i = 0; i < n_tensors; i++)
+    {
+      guint64 n = 1;
+
+      for (guint d = 0; d < sorted[i].n_dims; d++)
+        n *= (guint64) sorted[i].dims[d];
+      g_byte_array_append (bytes, (const guint8 *) sorted[i].data, n * 4);
+    }
+
+  /* g_file_set_contents() writes a temporary file, fsyncs and renames. */
+  if (!g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0644, &local_error))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
+                   "Cannot write model '%s': %s", path, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -67,8 +67,12 @@ fixture_set_up (Fixture       *f,
 
   net = _sheath_model_get_net (f->model);
   for (guint l = 0; l <= net->depth; l++)
-    scratch = MAX (scratch, _sheath_layers_scratch_floats ((net->base_channels << l) * 2 * 9,
-                                                           f->size >> l));
+    for (guint i = 0; i < 2; i++)
+      {
+        scratch = MAX (scratch, _sheath_conv3x3_scratch_floats (&net->enc[l][i], f->size >> l));
+        if (l < net->depth)
+          scratch = MAX (scratch, _sheath_conv3x3_scratch_floats (&net->dec[l][i], f->size >> l));
+      }
   scratch = MAX (scratch, _sheath_layers_scratch_floats (4 * (net->base_channels << net->depth), f->size));
   f->scratch = g_new0 (float *, f->n_scratch);
   for (guint i = 0; i < f->n_scratch; i++)

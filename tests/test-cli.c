@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Drives the built sheath-cli as a user would: exit codes, messages, and
+ * the files it leaves (or does not leave) behind. */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "../src/libsheath/tests/test-util.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_cli (Run        *run,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) SHEATH_CLI_PATH);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  run->status = g_subprocess_get_exit_status (proc);
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+}
+
+static guint
+count_files (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d && g_dir_read_name (d))
+    n++;
+  if (d)
+    g_dir_close (d);
+  return n;
+}
+
+static void
+test_cli_help (void)
+{
+  g_auto(Run) help = { 0 };
+  g_auto(Run) version = { 0 };
+  g_auto(Run) seg_help = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) none = { 0 };
+
+  run_cli (&help, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "segment"));
+  g_assert_nonnull (strstr (help.out, "info"));
+
+  run_cli (&version, "--version", NULL);
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_true (g_str_has_prefix (version.out, "sheath-cli "));
+
+  run_cli (&seg_help, "segment", "--help", NULL);
+  g_assert_cmpint (seg_help.status, ==, 0);
+  g_assert_nonnull (strstr (seg_help.out, "--pixel-size"));
+  g_assert_nonnull (strstr (seg_help.out, "--output-dir"));
+  g_assert_nonnull (strstr (seg_help.out, "--threads"));
+  g_assert_nonnull (strstr (seg_help.out, "--model"));
+
+  run_cli (&unknown, "dance", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "unknown command"));
+
+  run_cli (&none, "segment", NULL);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "no image"));
+}
+
+/* One good image among bad ones: the good one is segmented, the rest are
+ * named at the end, the exit status says something failed, and no mask is
+ * written for a failed image. */
+static void
+test_cli_segment_batch (void)
+{
+  g_autofree char *good = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat3/micr/sub-rat3_sample-data9_SEM.png");
+  g_autofree char *no_size = test_require_shared ("samples/formats/gray8.png");
+  g_autofree char *model = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.png", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.tif", NULL);
+  g_autofree char *axon = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) run = { 0 };
+
+  if (good == NULL || no_size == NULL)
+    return;
+
+  g_mkdir (out, 0755);
+  g_file_set_contents (text, "not an image", -1, &error);
+  g_assert_no_error (error);
+
+  run_cli (&run, "segment", "--model", model, "--output-dir", out, "--threads", "2",
+           good, text, missing, no_size, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "3 of 4 images failed"));
+  g_assert_nonnull (strstr (run.err, "not a PNG or TIFF image"));
+  g_assert_nonnull (strstr (run.err, "No pixel size for 'gray8.png'"));
+  g_assert_nonnull (strstr (run.err, "missing.tif"));
+
+  axon = g_build_filename (out, "sub-rat3_sample-data9_SEM_seg-axon.png", NULL);
+  g_assert_true (g_file_test (axon, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_files (out), ==, 3);
+
+  test_remove_tree (dir);
+}
+
+static void
+test_cli_segment_errors (void)
+{
+  g_autofree char *good = test_require_shared ("samples/formats/gray8.png");
+  g_autofree char *model = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *broken_model = g_build_filename (dir, "broken.safetensors", NULL);
+  g_autofree char *nowhere = g_build_filename (dir, "no", "such", "dir", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) bad_model = { 0 };
+  g_auto(Run) missing_model = { 0 };
+  g_auto(Run) bad_out = { 0 };
+  g_auto(Run) bad_size = { 0 };
+  g_auto(Run) pixel_size = { 0 };
+
+  if (good == NULL)
+    return;
+
+  g_file_set_contents (broken_model, "\x10\0\0\0\0\0\0\0{\"a\":", -1, &error);
+  g_assert_no_error (error);
+
+  run_cli (&bad_model, "segment", "--model", broken_model, good, NULL);
+  g_assert_cmpint (bad_model.status, ==, 1);
+  g_assert_nonnull (strstr (bad_model.err, "broken.safetensors"));
+
+  run_cli (&missing_model, "segment", "--model", "no-such-model", good, NULL);
+  g_assert_cmpint (missing_model.status, ==, 1);
+  g_assert_nonnull (strstr (missing_model.err, "no-such-model"));
+
+  run_cli (&bad_out, "segment", "--model", model, "--pixel-size", "0.1", "--output-dir", nowhere, good, NULL);
+  g_assert_cmpint (bad_out.status, ==, 1);
+  g_assert_nonnull (strstr (bad_out.err, "does not exist"));
+
+  run_cli (&bad_size, "segment", "--model", model, "--pixel-size", "-3", good, NULL);
+  g_assert_cmpint (bad_size.status, ==, 2);
+
+  /* --pixel-size makes an image without metadata usable */
+  run_cli (&pixel_size, "segment", "--model", model, "--pixel-size", "0.2", "--output-dir", dir, good, NULL);
+  g_assert_cmpint (pixel_size.status, ==, 0);
+  g_assert_nonnull (strstr (pixel_size.err, "0.2 µm"));
+  g_assert_cmpuint (count_files (dir), ==, 4);   /* the broken model and three masks */
+
+  test_remove_tree (dir);
+}
+
+static void
+test_cli_info (void)
+{
+  g_autofree char *image = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat3/micr/sub-rat3_sample-data10_SEM.png");
+  g_autofree char *tiff = test_require_shared ("samples/formats/tem-gray16.tif");
+  g_autofree char *model = test_golden_path ("unet-golden.safetensors");
+  g_auto(Run) img = { 0 };
+  g_auto(Run) tif = { 0 };
+  g_auto(Run) mod = { 0 };
+  g_auto(Run) bad = { 0 };
+
+  if (image == NULL || tiff == NULL)
+    return;
+
+  run_cli (&img, "info", image, NULL);
+  g_assert_cmpint (img.status, ==, 0);
+  g_assert_nonnull (strstr (img.out, "737 × 758"));
+  g_assert_nonnull (strstr (img.out, "0.1 µm, from the BIDS sidecar"));
+
+  run_cli (&tif, "info", tiff, NULL);
+  g_assert_cmpint (tif.status, ==, 0);
+  g_assert_nonnull (strstr (tif.out, "16-bit"));
+  g_assert_nonnull (strstr (tif.out, "unknown"));
+
+  run_cli (&mod, "info", model, NULL);
+  g_assert_cmpint (mod.status, ==, 0);
+  g_assert_nonnull (strstr (mod.out, "depth 3"));
+  g_assert_nonnull (strstr (mod.out, "background, myelin, axon"));
+
+  run_cli (&bad, "info", "/nonexistent/x.png", NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Sheath/Cli/help", test_cli_help);
+  g_test_add_func ("/Sheath/Cli/segment-batch", test_cli_segment_batch);
+  g_test_add_func ("/Sheath/Cli/segment-errors", test_cli_segment_errors);
+  g_test_add_func ("/Sheath/Cli/info", test_cli_info);
+
+  return g_test_run ();
+}
