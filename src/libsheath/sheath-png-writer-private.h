@@ -5,13 +5,13 @@
 
 G_BEGIN_DECLS
 
-/* Fills one row (width samples of bit_depth bits, host order) of an image
- * being written. */
+/* Fills one row (width × channels samples of bit_depth bits, host order)
+ * of an image being written. */
 typedef void (*SheathRowFunc) (guint     y,
                                gpointer  row,
                                gpointer  user_data);
 
-/* Writes a gray PNG to a new hidden temporary file in @dir and returns its
+/* Writes a gray (1 channel) or RGB (3) PNG to a new hidden temporary file in @dir and returns its
  * path; nothing is left behind on failure. Rename it into place with
  * _sheath_commit_files() once every file of a set is written. */
 char     *_sheath_png_write_temp   (const char     *dir,
@@ -19,6 +19,17 @@ char     *_sheath_png_write_temp   (const char     *dir,
                                     guint           width,
                                     guint           height,
                                     guint           bit_depth,
+                                    guint           channels,
+                                    SheathRowFunc   row_func,
+                                    gpointer        user_data,
+                                    GError        **error);
+
+/* One PNG, written beside @path and renamed onto it. */
+gboolean  _sheath_png_write_atomic (const char     *path,
+                                    guint           width,
+                                    guint           height,
+                                    guint           bit_depth,
+                                    guint           channels,
                                     SheathRowFunc   row_func,
                                     gpointer        user_data,
                                     GError        **error);

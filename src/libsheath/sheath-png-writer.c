@@ -50,13 +50,14 @@ encode_png (PngWrite      *state,
             guint          width,
             guint          height,
             guint          bit_depth,
+            guint          channels,
             SheathRowFunc  row_func,
             gpointer       user_data)
 {
   state->png = png_create_write_struct (PNG_LIBPNG_VER_STRING, state, png_write_error_cb, NULL);
   if (state->png != NULL)
     state->info = png_create_info_struct (state->png);
-  state->row = g_try_malloc ((gsize) width * (bit_depth / 8));
+  state->row = g_try_malloc ((gsize) width * channels * (bit_depth / 8));
   if (state->png == NULL || state->info == NULL || state->row == NULL)
     return FALSE;
 
@@ -66,7 +67,8 @@ encode_png (PngWrite      *state,
   png_init_io (state->png, state->fp);
   /* Masks compress to almost nothing at the fastest level. */
   png_set_compression_level (state->png, 1);
-  png_set_IHDR (state->png, state->info, width, height, bit_depth, PNG_COLOR_TYPE_GRAY,
+  png_set_IHDR (state->png, state->info, width, height, bit_depth,
+                channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY,
                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info (state->png, state->info);
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
@@ -92,6 +94,7 @@ _sheath_png_write_temp (const char     *dir,
                         guint           width,
                         guint           height,
                         guint           bit_depth,
+                        guint           channels,
                         SheathRowFunc   row_func,
                         gpointer        user_data,
                         GError        **error)
@@ -103,6 +106,7 @@ _sheath_png_write_temp (const char     *dir,
   int errsv;
 
   g_return_val_if_fail (bit_depth == 8 || bit_depth == 16, NULL);
+  g_return_val_if_fail (channels == 1 || channels == 3, NULL);
 
   fd = g_mkstemp_full (template, O_WRONLY, 0644);
   if (fd < 0)
@@ -122,7 +126,7 @@ _sheath_png_write_temp (const char     *dir,
       return NULL;
     }
 
-  if (!encode_png (&state, width, height, bit_depth, row_func, user_data))
+  if (!encode_png (&state, width, height, bit_depth, channels, row_func, user_data))
     {
       gboolean oom = state.message[0] == '\0';
 
@@ -157,6 +161,30 @@ _sheath_discard_files (char  **temp_paths,
   for (guint i = 0; i < n_files; i++)
     if (temp_paths[i] != NULL)
       g_unlink (temp_paths[i]);
+}
+
+gboolean
+_sheath_png_write_atomic (const char     *path,
+                          guint           width,
+                          guint           height,
+                          guint           bit_depth,
+                          guint           channels,
+                          SheathRowFunc   row_func,
+                          gpointer        user_data,
+                          GError        **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *final = g_strdup (path);
+  char *temp = _sheath_png_write_temp (dir, basename, width, height, bit_depth, channels,
+                                       row_func, user_data, error);
+  gboolean ok;
+
+  if (temp == NULL)
+    return FALSE;
+  ok = _sheath_commit_files (&temp, &final, 1, error);
+  g_free (temp);
+  return ok;
 }
 
 gboolean

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sheath-error.h"
+#include "sheath-image.h"
 #include "sheath-png-writer-private.h"
 #include "sheath-segmentation-private.h"
 
@@ -84,6 +85,98 @@ sheath_segmentation_new (guint width,
   self->width = width;
   self->height = height;
   self->labels = g_malloc0 ((gsize) width * height);
+
+  return g_steal_pointer (&self);
+}
+
+/* More than this share of grey values means a picture, not a mask. */
+#define MAX_NON_BINARY_FRACTION 0.01
+
+static gboolean
+check_binary (SheathImage  *mask,
+              const char   *name,
+              GError      **error)
+{
+  guint w = sheath_image_get_width (mask), h = sheath_image_get_height (mask);
+  guint max = sheath_image_get_bit_depth (mask) == 8 ? 255 : 65535;
+  guint64 grey = 0;
+
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        guint v = sheath_image_get_value (mask, x, y);
+        grey += v != 0 && v != max;
+      }
+
+  if (grey > MAX_NON_BINARY_FRACTION * w * h)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
+                   "'%s' is not a binary mask: %.1f %% of its pixels are neither 0 nor %u",
+                   name, 100.0 * grey / ((double) w * h), max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * sheath_segmentation_new_from_masks:
+ * @axon_mask: an axon mask (AxonDeepSeg's `_seg-axon.png`, or drawn by hand)
+ * @myelin_mask: the myelin mask of the same image
+ * @error: return location for a #GError
+ *
+ * Reads two binary masks of the same size. A pixel above half the maximum
+ * is set (a few stray grey values are tolerated); where both are set, axon
+ * wins.
+ *
+ * Returns: (transfer full): the segmentation, or %NULL with @error set
+ */
+SheathSegmentation *
+sheath_segmentation_new_from_masks (GFile   *axon_mask,
+                                    GFile   *myelin_mask,
+                                    GError **error)
+{
+  g_autoptr(SheathImage) axon = NULL;
+  g_autoptr(SheathImage) myelin = NULL;
+  g_autoptr(SheathSegmentation) self = NULL;
+  g_autofree char *axon_name = NULL, *myelin_name = NULL;
+  guint w, h, half_a, half_m;
+
+  g_return_val_if_fail (G_IS_FILE (axon_mask), NULL);
+  g_return_val_if_fail (G_IS_FILE (myelin_mask), NULL);
+
+  axon_name = g_file_get_parse_name (axon_mask);
+  myelin_name = g_file_get_parse_name (myelin_mask);
+  if (!(axon = sheath_image_new_from_file (axon_mask, error)) ||
+      !(myelin = sheath_image_new_from_file (myelin_mask, error)))
+    return NULL;
+
+  w = sheath_image_get_width (axon);
+  h = sheath_image_get_height (axon);
+  if (sheath_image_get_width (myelin) != w || sheath_image_get_height (myelin) != h)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
+                   "The masks differ in size: '%s' is %u × %u, '%s' is %u × %u",
+                   axon_name, w, h, myelin_name,
+                   sheath_image_get_width (myelin), sheath_image_get_height (myelin));
+      return NULL;
+    }
+  if (!check_binary (axon, axon_name, error) || !check_binary (myelin, myelin_name, error))
+    return NULL;
+
+  if (!(self = _sheath_segmentation_try_new (w, h, error)))
+    return NULL;
+
+  half_a = sheath_image_get_bit_depth (axon) == 8 ? 127 : 32767;
+  half_m = sheath_image_get_bit_depth (myelin) == 8 ? 127 : 32767;
+  for (guint y = 0; y < h; y++)
+    {
+      guint8 *row = _sheath_segmentation_get_row (self, y);
+
+      for (guint x = 0; x < w; x++)
+        row[x] = sheath_image_get_value (axon, x, y) > half_a ? SHEATH_LABEL_AXON :
+                 sheath_image_get_value (myelin, x, y) > half_m ? SHEATH_LABEL_MYELIN :
+                 SHEATH_LABEL_BACKGROUND;
+    }
 
   return g_steal_pointer (&self);
 }
@@ -280,7 +373,7 @@ sheath_segmentation_save (SheathSegmentation  *self,
       g_autofree char *basename = g_strdup_printf ("%s_seg-%s.png", stem, kinds[i]);
 
       finals[i] = sheath_segmentation_dup_mask_path (dir, stem, kinds[i]);
-      temps[i] = _sheath_png_write_temp (dir, basename, self->width, self->height, 8,
+      temps[i] = _sheath_png_write_temp (dir, basename, self->width, self->height, 8, 1,
                                          mask_row, &mask, error);
       ok = temps[i] != NULL;
     }

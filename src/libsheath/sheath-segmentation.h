@@ -35,6 +35,10 @@ SHEATH_AVAILABLE_IN_ALL
 SheathSegmentation *sheath_segmentation_new            (guint                width,
                                                         guint                height);
 SHEATH_AVAILABLE_IN_ALL
+SheathSegmentation *sheath_segmentation_new_from_masks (GFile               *axon_mask,
+                                                        GFile               *myelin_mask,
+                                                        GError             **error);
+SHEATH_AVAILABLE_IN_ALL
 guint               sheath_segmentation_get_width      (SheathSegmentation  *self);
 SHEATH_AVAILABLE_IN_ALL
 guint               sheath_segmentation_get_height     (SheathSegmentation  *self);

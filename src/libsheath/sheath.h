@@ -2,10 +2,12 @@
 #pragma once
 
 #define SHEATH_INSIDE
+# include "sheath-aggregates.h"
 # include "sheath-error.h"
 # include "sheath-enums.h"
 # include "sheath-image.h"
 # include "sheath-model.h"
+# include "sheath-morphometrics.h"
 # include "sheath-segmentation.h"
 # include "sheath-segmenter.h"
 # include "sheath-version.h"

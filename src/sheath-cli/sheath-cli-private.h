@@ -7,6 +7,27 @@ G_BEGIN_DECLS
 
 int sheath_cli_segment (int argc, char **argv);
 int sheath_cli_info    (int argc, char **argv);
+int sheath_cli_morphometrics (int argc, char **argv);
+
+typedef struct
+{
+  SheathAxonShape  shape;
+  char            *roi;
+  char            *output;
+  gboolean         json;
+  gboolean         exclude_border;
+  double           bin_width;
+} MorphometricsArgs;
+
+/* Measures a segmentation and writes the table, the aggregates, the
+ * instance map and the index image into @dir, named after @stem. */
+gboolean sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
+                                         SheathImage             *image,
+                                         double                   pixel_size,
+                                         const char              *dir,
+                                         const char              *stem,
+                                         const MorphometricsArgs *args,
+                                         GError                 **error);
 
 /* Loads "sem", "tem" (shipped models) or a .safetensors path. */
 SheathModel *sheath_cli_load_model (const char  *name_or_path,

@@ -67,12 +67,13 @@ image_stem (GFile *file)
 }
 
 static gboolean
-segment_one (SheathSegmenter  *segmenter,
-             const char       *arg,
-             double            pixel_size,
-             const char       *output_dir,
-             GCancellable     *cancellable,
-             GError          **error)
+segment_one (SheathSegmenter          *segmenter,
+             const char               *arg,
+             double                    pixel_size,
+             const char               *output_dir,
+             const MorphometricsArgs  *morphometrics,
+             GCancellable             *cancellable,
+             GError                  **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (arg);
   g_autoptr(SheathImage) image = NULL;
@@ -144,6 +145,14 @@ segment_one (SheathSegmenter  *segmenter,
            sheath_image_get_pixel_size (image),
            (g_get_monotonic_time () - start) / 1e6, axon_path);
 
+  if (morphometrics != NULL &&
+      !sheath_cli_write_morphometrics (run.result, image, sheath_image_get_pixel_size (image),
+                                       dir, stem, morphometrics, error))
+    {
+      g_object_unref (run.result);
+      return FALSE;
+    }
+
   g_object_unref (run.result);
   return TRUE;
 }
@@ -164,6 +173,9 @@ sheath_cli_segment (int    argc,
   double pixel_size = 0;
   int threads = 0;
   int tile_size = 0;
+  gboolean morphometrics = FALSE;
+  g_autofree char *shape = NULL;
+  MorphometricsArgs morph_args = { .bin_width = 1.0 };
   guint interrupt_id;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
@@ -176,6 +188,12 @@ sheath_cli_segment (int    argc,
       "Threads to use (default: one per processor)", "N" },
     { "tile-size", 0, 0, G_OPTION_ARG_INT, &tile_size,
       "Tile side in model pixels, 64–4096 (default: 512); memory grows with its square", "N" },
+    { "morphometrics", 0, 0, G_OPTION_ARG_NONE, &morphometrics,
+      "Also measure every axon (as 'sheath-cli morphometrics' does)", NULL },
+    { "axon-shape", 'a', 0, G_OPTION_ARG_STRING, &shape,
+      "With --morphometrics: circle (default) or ellipse diameters", "circle|ellipse" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &morph_args.json,
+      "With --morphometrics: aggregates as JSON", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images, NULL, "IMAGE…" },
     { NULL }
   };
@@ -208,6 +226,13 @@ sheath_cli_segment (int    argc,
       g_printerr ("sheath-cli segment: --tile-size must be between 64 and 4096\n");
       return 2;
     }
+  if (shape != NULL && !g_str_equal (shape, "circle") && !g_str_equal (shape, "ellipse"))
+    {
+      g_printerr ("sheath-cli segment: --axon-shape is circle or ellipse, not '%s'\n", shape);
+      return 2;
+    }
+  morph_args.shape = shape && g_str_equal (shape, "ellipse") ? SHEATH_AXON_SHAPE_ELLIPSE
+                                                             : SHEATH_AXON_SHAPE_CIRCLE;
   if (pixel_size < 0)
     {
       g_printerr ("sheath-cli segment: --pixel-size must be positive\n");
@@ -236,7 +261,8 @@ sheath_cli_segment (int    argc,
           g_ptr_array_add (failed, g_strdup (images[i]));
           continue;
         }
-      if (!segment_one (segmenter, images[i], pixel_size, output_dir, cancellable, &image_error))
+      if (!segment_one (segmenter, images[i], pixel_size, output_dir,
+                        morphometrics ? &morph_args : NULL, cancellable, &image_error))
         {
           if (!g_error_matches (image_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             g_printerr ("sheath-cli segment: %s\n", image_error->message);

@@ -14,6 +14,7 @@ static const struct {
   const char *summary;
 } commands[] = {
   { "segment", sheath_cli_segment, "Segment axons and myelin; write AxonDeepSeg-style masks" },
+  { "morphometrics", sheath_cli_morphometrics, "Measure every axon from its masks; write CSV tables" },
   { "info", sheath_cli_info, "Show what Sheath reads from an image or a model" },
 };
 
@@ -41,7 +42,7 @@ print_usage (FILE *out)
            "\n"
            "Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf (out, "  %-14s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,
            "\n"
            "Options:\n"

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-aggregates"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sheath-aggregates.h"
+#include "sheath-digits-private.h"
+#include "sheath-error.h"
+#include "sheath-image-private.h"
+#include "sheath-morphometrics-private.h"
+#include "sheath-segmentation-private.h"
+
+#define MAX_BINS 10000
+
+G_DEFINE_BOXED_TYPE (SheathAggregates, sheath_aggregates, sheath_aggregates_copy, sheath_aggregates_free)
+
+/**
+ * sheath_aggregates_copy:
+ * @self: a #SheathAggregates
+ *
+ * Returns: (transfer full): a copy
+ */
+SheathAggregates *
+sheath_aggregates_copy (const SheathAggregates *self)
+{
+  SheathAggregates *copy = g_memdup2 (self, sizeof *self);
+
+  copy->bin_counts = g_memdup2 (self->bin_counts, sizeof (guint) * self->n_bins);
+  return copy;
+}
+
+/**
+ * sheath_aggregates_free:
+ * @self: a #SheathAggregates
+ *
+ * Frees @self.
+ */
+void
+sheath_aggregates_free (SheathAggregates *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->bin_counts);
+  g_free (self);
+}
+
+/* mean, median and sample standard deviation; NaN for an empty set */
+static void
+summarize (GArray *values,
+           double *mean,
+           double *median,
+           double *std)
+{
+  double *v = (double *) values->data;
+  guint n = values->len;
+  double sum = 0, ss = 0;
+
+  if (n == 0)
+    {
+      *mean = *median = *std = NAN;
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    sum += v[i];
+  *mean = sum / n;
+  for (guint i = 0; i < n; i++)
+    ss += (v[i] - *mean) * (v[i] - *mean);
+  *std = n > 1 ? sqrt (ss / (n - 1)) : 0;
+
+  qsort (v, n, sizeof (double), _sheath_compare_doubles);
+  *median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/**
+ * sheath_aggregates_compute:
+ * @morphometrics: measured axons
+ * @roi: (nullable): a mask of the region to describe (pixels above half the
+ *   maximum are in), of the image's size; %NULL for the whole image
+ * @exclude_border: leave out axons cut by the image's or the region's edge
+ * @bin_width: the diameter histogram's bin width in µm
+ * @error: return location for a #GError
+ *
+ * Counts and summarises the axons whose centroid lies in the region, and
+ * the axon and myelin fractions of the region's area.
+ *
+ * Returns: (transfer full): the aggregates, or %NULL with @error set
+ */
+SheathAggregates *
+sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
+                           SheathImage          *roi,
+                           gboolean              exclude_border,
+                           double                bin_width,
+                           GError              **error)
+{
+  g_autoptr(SheathAggregates) agg = g_new0 (SheathAggregates, 1);
+  SheathSegmentation *seg;
+  const guint32 *axon_labels, *fibre_labels;
+  g_autoptr(GArray) diams = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) thick = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) gratios = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree guint8 *cut = NULL;
+  guint width, height, n_axons, threshold = 0;
+  guint64 region_px = 0, axon_px = 0, myelin_px = 0;
+  double ps, max_diam = 0;
+
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (morphometrics), NULL);
+  g_return_val_if_fail (roi == NULL || SHEATH_IS_IMAGE (roi), NULL);
+
+  seg = _sheath_morphometrics_get_segmentation (morphometrics);
+  axon_labels = _sheath_morphometrics_get_axon_labels (morphometrics);
+  fibre_labels = _sheath_morphometrics_get_fibre_labels (morphometrics);
+  width = sheath_segmentation_get_width (seg);
+  height = sheath_segmentation_get_height (seg);
+  n_axons = sheath_morphometrics_get_n_axons (morphometrics);
+  ps = sheath_morphometrics_get_pixel_size (morphometrics);
+
+  if (!(bin_width > 0) || !isfinite (bin_width))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   "The histogram's bin width must be a positive number of micrometres");
+      return NULL;
+    }
+  if (roi != NULL)
+    {
+      if (sheath_image_get_width (roi) != width || sheath_image_get_height (roi) != height)
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                       "The region mask is %u × %u but the masks are %u × %u",
+                       sheath_image_get_width (roi), sheath_image_get_height (roi), width, height);
+          return NULL;
+        }
+      threshold = sheath_image_get_bit_depth (roi) == 8 ? 127 : 32767;
+    }
+
+#define IN_ROI(x, y) (roi == NULL || sheath_image_get_value (roi, (x), (y)) > threshold)
+
+  /* Fractions of the region, and which fibres it cuts. */
+  cut = g_new0 (guint8, n_axons + 1);
+  for (guint y = 0; y < height; y++)
+    {
+      const guint8 *labels = _sheath_segmentation_get_row (seg, y);
+
+      for (guint x = 0; x < width; x++)
+        {
+          gsize i = (gsize) y * width + x;
+
+          if (!IN_ROI (x, y))
+            {
+              cut[fibre_labels[i]] = 1;
+              continue;
+            }
+          region_px++;
+          if (axon_labels[i])
+            axon_px++;
+          else if (labels[x] == SHEATH_LABEL_MYELIN)
+            myelin_px++;
+        }
+    }
+
+  for (guint i = 0; i < n_axons; i++)
+    {
+      const SheathAxon *a = sheath_morphometrics_get_axon (morphometrics, i);
+      guint cx = (guint) CLAMP (lround (a->x0), 0, (glong) width - 1);
+      guint cy = (guint) CLAMP (lround (a->y0), 0, (glong) height - 1);
+      gboolean border = a->image_border_touching || cut[a->id];
+      double d;
+
+      if (!IN_ROI (cx, cy))
+        continue;
+      if (border)
+        {
+          agg->n_border_touching++;
+          if (exclude_border)
+            {
+              agg->n_excluded++;
+              continue;
+            }
+        }
+
+      agg->n_axons++;
+      g_array_append_val (diams, a->axon_diam);
+      max_diam = MAX (max_diam, a->axon_diam);
+      if (a->myelin_area > 0)
+        {
+          agg->n_myelinated++;
+          g_array_append_val (thick, a->myelin_thickness);
+          d = a->gratio;
+          g_array_append_val (gratios, d);
+        }
+    }
+#undef IN_ROI
+
+  agg->n_specks = sheath_morphometrics_get_n_specks (morphometrics);
+  agg->n_holes_filled = sheath_morphometrics_get_n_holes_filled (morphometrics);
+  agg->area_mm2 = region_px * ps * ps * 1e-6;
+  agg->axon_density_mm2 = agg->area_mm2 > 0 ? agg->n_axons / agg->area_mm2 : 0;
+  agg->avf = region_px ? (double) axon_px / region_px : 0;
+  agg->mvf = region_px ? (double) myelin_px / region_px : 0;
+  agg->gratio_aggr = agg->avf + agg->mvf > 0 ? sqrt (1.0 - agg->mvf / (agg->mvf + agg->avf)) : NAN;
+
+  /* The histogram, before summarize() sorts the diameters. */
+  agg->bin_width = bin_width;
+  agg->n_bins = (guint) MIN (floor (max_diam / bin_width) + 1, MAX_BINS);
+  agg->bin_counts = g_new0 (guint, agg->n_bins);
+  for (guint i = 0; i < diams->len; i++)
+    agg->bin_counts[MIN ((guint) (g_array_index (diams, double, i) / bin_width), agg->n_bins - 1)]++;
+
+  summarize (diams, &agg->mean_axon_diam, &agg->median_axon_diam, &agg->std_axon_diam);
+  summarize (thick, &agg->mean_myelin_thickness, &agg->median_myelin_thickness, &agg->std_myelin_thickness);
+  summarize (gratios, &agg->mean_gratio, &agg->median_gratio, &agg->std_gratio);
+
+  return g_steal_pointer (&agg);
+}
+
+typedef struct
+{
+  const char *name;
+  gsize       offset;
+  gboolean    is_count;
+} Field;
+
+#define COUNT(f) { #f, G_STRUCT_OFFSET (SheathAggregates, f), TRUE }
+#define VALUE(f) { #f, G_STRUCT_OFFSET (SheathAggregates, f), FALSE }
+
+static const Field fields[] = {
+  COUNT (n_axons), COUNT (n_myelinated), COUNT (n_border_touching), COUNT (n_excluded),
+  COUNT (n_specks), COUNT (n_holes_filled),
+  VALUE (area_mm2), VALUE (axon_density_mm2), VALUE (avf), VALUE (mvf), VALUE (gratio_aggr),
+  VALUE (mean_axon_diam), VALUE (median_axon_diam), VALUE (std_axon_diam),
+  VALUE (mean_myelin_thickness), VALUE (median_myelin_thickness), VALUE (std_myelin_thickness),
+  VALUE (mean_gratio), VALUE (median_gratio), VALUE (std_gratio),
+};
+
+static gboolean
+write_file (const char  *path,
+            const char  *contents,
+            gsize        length,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, "Cannot write '%s': %s", path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * sheath_aggregates_write_csv:
+ * @self: a #SheathAggregates
+ * @path: the file to write
+ * @error: return location for a #GError
+ *
+ * Writes `metric,value` rows, then one `axon_diam_bin_A-B_um` row per
+ * histogram bin; an undefined value is an empty field.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_aggregates_write_csv (const SheathAggregates  *self,
+                             const char              *path,
+                             GError                 **error)
+{
+  g_autoptr(GString) csv = g_string_new ("metric,value\n");
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      gconstpointer p = G_STRUCT_MEMBER_P (self, fields[i].offset);
+
+      if (fields[i].is_count)
+        g_string_append_printf (csv, "%s,%u\n", fields[i].name, *(const guint *) p);
+      else if (isnan (*(const double *) p))
+        g_string_append_printf (csv, "%s,\n", fields[i].name);
+      else
+        g_string_append_printf (csv, "%s,%s\n", fields[i].name,
+                                g_ascii_formatd (buf, sizeof buf, "%.10g", *(const double *) p));
+    }
+  for (guint k = 0; k < self->n_bins; k++)
+    {
+      char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (csv, "axon_diam_bin_%s-%s_um,%u\n",
+                              g_ascii_formatd (lo, sizeof lo, "%g", k * self->bin_width),
+                              g_ascii_formatd (hi, sizeof hi, "%g", (k + 1) * self->bin_width),
+                              self->bin_counts[k]);
+    }
+
+  return write_file (path, csv->str, csv->len, error);
+}
+
+/**
+ * sheath_aggregates_write_json:
+ * @self: a #SheathAggregates
+ * @path: the file to write
+ * @error: return location for a #GError
+ *
+ * Writes the aggregates as one JSON object; the histogram is
+ * `"axon_diam_histogram": {"bin_width_um": …, "counts": […]}`, and an
+ * undefined value is null.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_aggregates_write_json (const SheathAggregates  *self,
+                              const char              *path,
+                              GError                 **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  json_builder_begin_object (b);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      gconstpointer p = G_STRUCT_MEMBER_P (self, fields[i].offset);
+
+      json_builder_set_member_name (b, fields[i].name);
+      if (fields[i].is_count)
+        json_builder_add_int_value (b, *(const guint *) p);
+      else if (isnan (*(const double *) p))
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_double_value (b, *(const double *) p);
+    }
+  json_builder_set_member_name (b, "axon_diam_histogram");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "bin_width_um");
+  json_builder_add_double_value (b, self->bin_width);
+  json_builder_set_member_name (b, "counts");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < self->n_bins; k++)
+    json_builder_add_int_value (b, self->bin_counts[k]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, &len);
+  return write_file (path, text, len, error);
+}

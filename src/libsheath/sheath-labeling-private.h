@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Labels the 8-connected components of mask (non-zero pixels) with 1..n in
+ * raster order of their first pixel; returns n. labels has width × height
+ * entries. */
+guint32 _sheath_label_components_8 (const guint8 *mask,
+                                    guint         width,
+                                    guint         height,
+                                    guint32      *labels);
+
+/* Fills holes: 4-connected regions of unlabelled pixels that do not touch
+ * the image border and are enclosed by one label only take that label.
+ * Returns how many holes were filled. */
+guint   _sheath_fill_label_holes   (guint32      *labels,
+                                    guint         width,
+                                    guint         height);
+
+/* Gives each pixel with grow[i] set the label of the nearest labelled
+ * pixel, nearest by 4-connected steps through such pixels; ties go to the
+ * label that arrives first in raster order. This is what a watershed on the
+ * axons' distance map does on the (flat) myelin, as AxonDeepSeg runs it.
+ * Pixels no label reaches keep 0. */
+void    _sheath_grow_labels        (guint32      *labels,
+                                    const guint8 *grow,
+                                    guint         width,
+                                    guint         height);
+
+G_END_DECLS

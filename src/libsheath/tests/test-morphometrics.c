@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <sheath.h>
+#include <string.h>
+
+#include "test-util.h"
+
+#define PS 0.1   /* µm per pixel in the phantoms */
+
+static void
+paint_ellipse (SheathSegmentation *seg,
+               double              cx,
+               double              cy,
+               double              rx,
+               double              ry,
+               SheathLabel         label)
+{
+  guint w = sheath_segmentation_get_width (seg), h = sheath_segmentation_get_height (seg);
+
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        double dx = (x - cx) / rx, dy = (y - cy) / ry;
+
+        if (dx * dx + dy * dy <= 1.0)
+          sheath_segmentation_set_label (seg, x, y, label);
+      }
+}
+
+/* A fibre: a myelin disc with an axon disc painted over it. */
+static void
+paint_fibre (SheathSegmentation *seg,
+             double              cx,
+             double              cy,
+             double              axon_r,
+             double              fibre_r)
+{
+  paint_ellipse (seg, cx, cy, fibre_r, fibre_r, SHEATH_LABEL_MYELIN);
+  paint_ellipse (seg, cx, cy, axon_r, axon_r, SHEATH_LABEL_AXON);
+}
+
+static SheathMorphometrics *
+measure (SheathSegmentation *seg,
+         SheathAxonShape     shape)
+{
+  g_autoptr(GError) error = NULL;
+  SheathMorphometrics *m = sheath_morphometrics_compute (seg, PS, shape, NULL, &error);
+
+  g_assert_no_error (error);
+  return m;
+}
+
+/* Concentric discs of radii 20 and 30 px: diameters 4 and 6 µm, thickness
+ * 1 µm, g-ratio 2/3. A digital disc's area is within about r of πr², so
+ * diameters are good to 1 %. */
+static void
+test_morphometrics_concentric_discs (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (200, 160);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  const SheathAxon *a;
+
+  paint_fibre (seg, 100.3, 80.6, 20, 30);
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 1);
+  a = sheath_morphometrics_get_axon (m, 0);
+
+  g_assert_cmpuint (a->id, ==, 1);
+  g_assert_cmpfloat_with_epsilon (a->x0, 100.3, 0.1);
+  g_assert_cmpfloat_with_epsilon (a->y0, 80.6, 0.1);
+  g_assert_cmpfloat_with_epsilon (a->axon_diam, 4.0, 0.04);
+  g_assert_cmpfloat_with_epsilon (a->myelin_thickness, 1.0, 0.03);
+  g_assert_cmpfloat_with_epsilon (a->gratio, 2.0 / 3.0, 0.01);
+  g_assert_cmpfloat_with_epsilon (a->axon_area, G_PI * 4.0, G_PI * 4.0 * 0.02);
+  g_assert_cmpfloat_with_epsilon (a->myelin_area, G_PI * (9.0 - 4.0), G_PI * 5.0 * 0.02);
+  g_assert_cmpfloat_with_epsilon (a->axonmyelin_area, a->axon_area + a->myelin_area, 1e-9);
+  /* Perimeters of digital circles come out within about 5 % of 2πr. */
+  g_assert_cmpfloat_with_epsilon (a->axon_perimeter, 2 * G_PI * 2.0, 2 * G_PI * 2.0 * 0.05);
+  g_assert_cmpfloat_with_epsilon (a->axonmyelin_perimeter, 2 * G_PI * 3.0, 2 * G_PI * 3.0 * 0.05);
+  g_assert_cmpfloat (a->solidity, >, 0.97);
+  g_assert_cmpfloat (a->solidity, <=, 1.0);
+  /* a digital disc is not quite round: sqrt() magnifies tiny differences */
+  g_assert_cmpfloat (a->eccentricity, <, 0.15);
+  g_assert_false (a->image_border_touching);
+  g_assert_cmpint (a->bbox_min_x, ==, 71);
+  g_assert_cmpint (a->bbox_max_x, ==, 131);
+}
+
+/* An ellipse of semi-axes 30 (along x) and 15 px, in myelin 6 px thick:
+ * minor axis 3 µm in ellipse mode, eccentricity √3/2, major axis along the
+ * columns (orientation ±π/2). */
+static void
+test_morphometrics_ellipse (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (160, 100);
+  g_autoptr(SheathMorphometrics) circle = NULL;
+  g_autoptr(SheathMorphometrics) ellipse = NULL;
+  const SheathAxon *a;
+
+  paint_ellipse (seg, 80, 50, 36, 21, SHEATH_LABEL_MYELIN);
+  paint_ellipse (seg, 80, 50, 30, 15, SHEATH_LABEL_AXON);
+
+  ellipse = measure (seg, SHEATH_AXON_SHAPE_ELLIPSE);
+  a = sheath_morphometrics_get_axon (ellipse, 0);
+  g_assert_cmpfloat_with_epsilon (a->axon_diam, 3.0, 0.06);
+  g_assert_cmpfloat_with_epsilon (a->myelin_thickness, 0.6, 0.05);
+  g_assert_cmpfloat_with_epsilon (a->eccentricity, sqrt (3.0) / 2, 0.01);
+  g_assert_cmpfloat_with_epsilon (fabs (a->orientation), G_PI / 2, 0.01);
+
+  circle = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  a = sheath_morphometrics_get_axon (circle, 0);
+  /* the equal-area circle of a 30 × 15 ellipse has diameter 2√450 px */
+  g_assert_cmpfloat_with_epsilon (a->axon_diam, 2 * sqrt (450.0) * PS, 0.04);
+}
+
+/* Two fibres whose sheaths overlap: the shared myelin is split between
+ * them, equally for equal fibres, and none is lost. */
+static void
+test_morphometrics_touching_pair (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  const SheathAxon *a, *b;
+  guint64 myelin;
+
+  paint_fibre (seg, 60, 50, 15, 25);
+  paint_fibre (seg, 106, 50, 15, 25);
+  myelin = sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN);
+
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 2);
+  a = sheath_morphometrics_get_axon (m, 0);
+  b = sheath_morphometrics_get_axon (m, 1);
+  g_assert_cmpfloat_with_epsilon (a->myelin_area + b->myelin_area, myelin * PS * PS, 1e-9);
+  g_assert_cmpfloat_with_epsilon (a->myelin_area / b->myelin_area, 1.0, 0.03);
+  g_assert_cmpfloat_with_epsilon (a->gratio, b->gratio, 0.01);
+  g_assert_cmpuint (sheath_morphometrics_get_axon_at (m, 60, 50), ==, a->id);
+  g_assert_cmpuint (sheath_morphometrics_get_axon_at (m, 106, 30), ==, b->id);
+  g_assert_cmpuint (sheath_morphometrics_get_orphan_myelin_pixels (m), ==, 0);
+}
+
+/* An axon at the image's edge, one with a hole, a speck, myelin without an
+ * axon and an axon without myelin, in one image. */
+static void
+test_morphometrics_special_cases (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (300, 120);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(SheathAggregates) all = NULL;
+  g_autoptr(SheathAggregates) inner = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 ring = 0;
+
+  paint_fibre (seg, 4, 60, 12, 20);                               /* cut by the edge */
+  paint_fibre (seg, 80, 60, 20, 28);
+  paint_ellipse (seg, 80, 60, 5, 5, SHEATH_LABEL_BACKGROUND);     /* a hole in it */
+  sheath_segmentation_set_label (seg, 130, 10, SHEATH_LABEL_AXON);  /* a speck */
+  sheath_segmentation_set_label (seg, 131, 10, SHEATH_LABEL_AXON);
+  paint_ellipse (seg, 170, 60, 20, 20, SHEATH_LABEL_MYELIN);      /* a ring with no axon */
+  paint_ellipse (seg, 170, 60, 12, 12, SHEATH_LABEL_BACKGROUND);
+  for (guint y = 0; y < 120; y++)
+    for (guint x = 140; x < 200; x++)
+      ring += sheath_segmentation_get_label (seg, x, y) == SHEATH_LABEL_MYELIN;
+  paint_ellipse (seg, 250, 60, 10, 10, SHEATH_LABEL_AXON);        /* no myelin */
+
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 3);
+  g_assert_cmpuint (sheath_morphometrics_get_n_specks (m), ==, 1);
+  g_assert_cmpuint (sheath_morphometrics_get_n_holes_filled (m), ==, 1);
+  g_assert_cmpuint (sheath_morphometrics_get_orphan_myelin_pixels (m), ==, ring);
+
+  {
+    /* ids follow the raster order of each axon's first pixel */
+    const SheathAxon *edge = sheath_morphometrics_get_axon (m, sheath_morphometrics_get_axon_at (m, 4, 60) - 1);
+    const SheathAxon *holed = sheath_morphometrics_get_axon (m, sheath_morphometrics_get_axon_at (m, 80, 60) - 1);
+    const SheathAxon *bare = sheath_morphometrics_get_axon (m, sheath_morphometrics_get_axon_at (m, 250, 60) - 1);
+
+    g_assert_true (edge->image_border_touching);
+    g_assert_cmpint (edge->bbox_min_x, ==, 0);
+    /* the hole counts as axon: the full disc of radius 20 */
+    g_assert_cmpfloat_with_epsilon (holed->axon_diam, 4.0, 0.04);
+    g_assert_false (holed->image_border_touching);
+    g_assert_cmpfloat (bare->myelin_area, ==, 0);
+    g_assert_cmpfloat (bare->myelin_thickness, ==, 0);
+    g_assert_cmpfloat (bare->gratio, ==, 1.0);
+    for (guint i = 0; i < 3; i++)
+      {
+        const SheathAxon *a = sheath_morphometrics_get_axon (m, i);
+        g_assert_true (isfinite (a->gratio) && isfinite (a->solidity) && isfinite (a->orientation) &&
+                       isfinite (a->eccentricity) && isfinite (a->myelin_thickness));
+      }
+  }
+
+  all = sheath_aggregates_compute (m, NULL, FALSE, 1.0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->n_axons, ==, 3);
+  g_assert_cmpuint (all->n_myelinated, ==, 2);
+  g_assert_cmpuint (all->n_border_touching, ==, 1);
+  g_assert_cmpuint (all->n_specks, ==, 1);
+  g_assert_cmpfloat_with_epsilon (all->mvf,
+                                  (double) sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN) / (300 * 120) -
+                                  0 /* the hole held background, not myelin */, 1e-9);
+  g_assert_cmpfloat_with_epsilon (all->gratio_aggr, sqrt (1 - all->mvf / (all->mvf + all->avf)), 1e-12);
+  g_assert_cmpfloat_with_epsilon (all->area_mm2, 300 * 120 * PS * PS * 1e-6, 1e-15);
+  g_assert_cmpfloat_with_epsilon (all->axon_density_mm2, 3 / all->area_mm2, 1e-6);
+
+  inner = sheath_aggregates_compute (m, NULL, TRUE, 1.0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inner->n_axons, ==, 2);
+  g_assert_cmpuint (inner->n_excluded, ==, 1);
+}
+
+static void
+test_morphometrics_roi (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(SheathAggregates) agg = NULL;
+  g_autoptr(SheathImage) roi = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *pixels = g_new0 (guint8, 200 * 100);
+
+  paint_fibre (seg, 40, 50, 10, 16);    /* inside the region */
+  paint_fibre (seg, 98, 50, 10, 16);    /* cut by its edge (x = 100) */
+  paint_fibre (seg, 160, 50, 10, 16);   /* outside */
+  for (guint y = 0; y < 100; y++)
+    for (guint x = 0; x < 100; x++)
+      pixels[y * 200 + x] = 255;
+  bytes = g_bytes_new (pixels, 200 * 100);
+  roi = sheath_image_new_from_bytes (200, 100, 8, bytes, &error);
+  g_assert_no_error (error);
+
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  agg = sheath_aggregates_compute (m, roi, FALSE, 0.5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (agg->n_axons, ==, 2);
+  g_assert_cmpuint (agg->n_border_touching, ==, 1);
+  g_assert_cmpfloat_with_epsilon (agg->area_mm2, 100 * 100 * PS * PS * 1e-6, 1e-15);
+  g_assert_cmpuint (agg->n_bins, ==, 5);            /* diameters of 2 µm, bins of 0.5 */
+  g_assert_cmpuint (agg->bin_counts[4], ==, 2);
+  g_assert_cmpfloat_with_epsilon (agg->median_axon_diam, 2.0, 0.05);
+}
+
+static void
+test_morphometrics_empty_and_errors (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (50, 40);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(SheathAggregates) agg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *csv = g_build_filename (dir, "empty.csv", NULL);
+  g_autofree char *json = g_build_filename (dir, "empty.json", NULL);
+  g_autofree char *agg_csv = g_build_filename (dir, "agg.csv", NULL);
+  g_autofree char *nowhere = g_build_filename (dir, "no", "such", "out.csv", NULL);
+  g_autofree char *contents = NULL;
+
+  m = sheath_morphometrics_compute (seg, 0, SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
+  g_assert_null (m);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE);
+  g_clear_error (&error);
+
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 0);
+  agg = sheath_aggregates_compute (m, NULL, FALSE, 1.0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (agg->n_axons, ==, 0);
+  g_assert_true (isnan (agg->mean_axon_diam));
+
+  g_assert_true (sheath_morphometrics_write_csv (m, csv, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (csv, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "axon_id,x0 (px),y0 (px),gratio,axon_area (um^2)"));
+  g_assert_cmpuint (strlen (strchr (contents, '\n')), ==, 1);   /* header only */
+  g_assert_true (sheath_aggregates_write_json (agg, json, &error));
+  g_assert_true (sheath_aggregates_write_csv (agg, agg_csv, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&contents, g_free);
+  g_file_get_contents (json, &contents, NULL, &error);
+  g_assert_nonnull (strstr (contents, "\"mean_axon_diam\" : null"));
+
+  g_assert_false (sheath_morphometrics_write_csv (m, nowhere, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE);
+  g_clear_error (&error);
+
+  test_remove_tree (dir);
+}
+
+static void
+write_gray_png (const char *path,
+                guint       w,
+                guint       h,
+                guint8      (*value) (guint x, guint y))
+{
+  g_autoptr(SheathSegmentation) tmp = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* libsheath writes masks; reuse it to write test inputs */
+  tmp = sheath_segmentation_new (w, h);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      if (value (x, y) > 127)
+        sheath_segmentation_set_label (tmp, x, y, SHEATH_LABEL_AXON);
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autofree char *base = g_path_get_basename (path);
+    g_autofree char *stem = g_strndup (base, strlen (base) - strlen ("_seg-axon.png"));
+
+    g_assert_true (sheath_segmentation_save (tmp, dir, stem, &error));
+    g_assert_no_error (error);
+  }
+}
+
+static guint8 disc (guint x, guint y) { return (x - 20.0) * (x - 20.0) + (y - 20.0) * (y - 20.0) < 100 ? 255 : 0; }
+
+static void
+test_morphometrics_masks_from_files (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *a_path = g_build_filename (dir, "a_seg-axon.png", NULL);
+  g_autofree char *a_myelin = g_build_filename (dir, "a_seg-myelin.png", NULL);
+  g_autofree char *b_path = g_build_filename (dir, "b_seg-axon.png", NULL);
+  g_autofree char *photo = test_require_shared ("samples/formats/gray8.png");
+  g_autoptr(GFile) a = NULL, am = NULL, b = NULL, p = NULL;
+  g_autoptr(SheathSegmentation) seg = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (photo == NULL)
+    return;
+
+  write_gray_png (a_path, 40, 40, disc);
+  write_gray_png (b_path, 41, 40, disc);
+  a = g_file_new_for_path (a_path);
+  am = g_file_new_for_path (a_myelin);
+  b = g_file_new_for_path (b_path);
+  p = g_file_new_for_path (photo);
+
+  seg = sheath_segmentation_new_from_masks (a, am, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), >, 250);
+  g_clear_object (&seg);
+
+  seg = sheath_segmentation_new_from_masks (a, b, &error);
+  g_assert_null (seg);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE);
+  g_assert_nonnull (strstr (error->message, "differ in size"));
+  g_clear_error (&error);
+
+  seg = sheath_segmentation_new_from_masks (p, p, &error);
+  g_assert_null (seg);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE);
+  g_assert_nonnull (strstr (error->message, "not a binary mask"));
+  g_clear_error (&error);
+
+  test_remove_tree (dir);
+}
+
+/* The manual masks of the SEM dataset: counts and means plausible for rat
+ * spinal cord white matter. */
+static void
+test_morphometrics_real_masks (void)
+{
+  static const char *stems[] = {
+    "sub-rat1/micr/sub-rat1_sample-data1_SEM", "sub-rat3/micr/sub-rat3_sample-data10_SEM",
+    "sub-rat5/micr/sub-rat5_sample-data14_SEM", "sub-rat8/micr/sub-rat8_sample-V915_SEM",
+  };
+  static const double pixel_sizes[] = { 0.18, 0.1, 0.13, 0.07 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stems); i++)
+    {
+      g_autofree char *rel_a = g_strdup_printf ("datasets/sem-rat-spinal-cord/derivatives/labels/%s_seg-axon-manual.png", stems[i]);
+      g_autofree char *rel_m = g_strdup_printf ("datasets/sem-rat-spinal-cord/derivatives/labels/%s_seg-myelin-manual.png", stems[i]);
+      g_autofree char *axon = test_require_shared (rel_a);
+      g_autofree char *myelin = test_require_shared (rel_m);
+      g_autoptr(GFile) af = NULL, mf = NULL;
+      g_autoptr(SheathSegmentation) seg = NULL;
+      g_autoptr(SheathMorphometrics) m = NULL;
+      g_autoptr(SheathAggregates) agg = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (axon == NULL || myelin == NULL)
+        return;
+      af = g_file_new_for_path (axon);
+      mf = g_file_new_for_path (myelin);
+      seg = sheath_segmentation_new_from_masks (af, mf, &error);
+      g_assert_no_error (error);
+      m = sheath_morphometrics_compute (seg, pixel_sizes[i], SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
+      g_assert_no_error (error);
+      agg = sheath_aggregates_compute (m, NULL, TRUE, 1.0, &error);
+      g_assert_no_error (error);
+
+      g_test_message ("%s: %u axons, diameter mean %.2f median %.2f µm, g-ratio median %.3f, "
+                      "aggregate %.3f, AVF %.3f MVF %.3f", stems[i], agg->n_axons, agg->mean_axon_diam,
+                      agg->median_axon_diam, agg->median_gratio, agg->gratio_aggr, agg->avf, agg->mvf);
+      g_assert_cmpuint (agg->n_axons, >, 100);
+      g_assert_cmpfloat (agg->median_axon_diam, >, 0.5);
+      g_assert_cmpfloat (agg->median_axon_diam, <, 10);
+      g_assert_cmpfloat (agg->median_gratio, >, 0.4);
+      g_assert_cmpfloat (agg->median_gratio, <, 0.9);
+      g_assert_cmpfloat (agg->gratio_aggr, >, 0.4);
+      g_assert_cmpfloat (agg->gratio_aggr, <, 0.9);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Sheath/Morphometrics/concentric-discs", test_morphometrics_concentric_discs);
+  g_test_add_func ("/Sheath/Morphometrics/ellipse", test_morphometrics_ellipse);
+  g_test_add_func ("/Sheath/Morphometrics/touching-pair", test_morphometrics_touching_pair);
+  g_test_add_func ("/Sheath/Morphometrics/special-cases", test_morphometrics_special_cases);
+  g_test_add_func ("/Sheath/Morphometrics/roi", test_morphometrics_roi);
+  g_test_add_func ("/Sheath/Morphometrics/empty-and-errors", test_morphometrics_empty_and_errors);
+  g_test_add_func ("/Sheath/Morphometrics/masks-from-files", test_morphometrics_masks_from_files);
+  g_test_add_func ("/Sheath/Morphometrics/real-masks", test_morphometrics_real_masks);
+
+  return g_test_run ();
+}

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sheath-cli-private.h"
+
+static const char *image_extensions[] = { ".png", ".tif", ".tiff", ".PNG", ".TIF", ".TIFF" };
+
+gboolean
+sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
+                                SheathImage             *image,
+                                double                   pixel_size,
+                                const char              *dir,
+                                const char              *stem,
+                                const MorphometricsArgs *args,
+                                GError                 **error)
+{
+  g_autoptr(SheathMorphometrics) morph = NULL;
+  g_autoptr(SheathAggregates) agg = NULL;
+  g_autoptr(SheathImage) roi = NULL;
+  g_autofree char *csv = NULL, *aggregate = NULL, *instance = NULL, *index = NULL;
+  g_autofree char *csv_name = g_strdup_printf ("%s_axon_morphometrics.csv", stem);
+  g_autofree char *agg_name = g_strdup_printf ("%s_morphometrics_aggregate.%s", stem, args->json ? "json" : "csv");
+  g_autofree char *instance_name = g_strdup_printf ("%s_instance-map.png", stem);
+  g_autofree char *index_name = g_strdup_printf ("%s_index.png", stem);
+  gint64 start = g_get_monotonic_time ();
+
+  if (args->roi != NULL)
+    {
+      g_autoptr(GFile) roi_file = g_file_new_for_commandline_arg (args->roi);
+
+      if (!(roi = sheath_image_new_from_file (roi_file, error)))
+        return FALSE;
+    }
+
+  morph = sheath_morphometrics_compute (segmentation, pixel_size, args->shape, NULL, error);
+  if (morph == NULL)
+    return FALSE;
+  agg = sheath_aggregates_compute (morph, roi, args->exclude_border, args->bin_width, error);
+  if (agg == NULL)
+    return FALSE;
+
+  csv = args->output ? g_strdup (args->output) : g_build_filename (dir, csv_name, NULL);
+  aggregate = g_build_filename (dir, agg_name, NULL);
+  instance = g_build_filename (dir, instance_name, NULL);
+  index = g_build_filename (dir, index_name, NULL);
+
+  if (!sheath_morphometrics_write_csv (morph, csv, error) ||
+      !(args->json ? sheath_aggregates_write_json (agg, aggregate, error)
+                   : sheath_aggregates_write_csv (agg, aggregate, error)) ||
+      !sheath_morphometrics_write_instance_map (morph, instance, error) ||
+      !sheath_morphometrics_write_index_image (morph, image, index, error))
+    return FALSE;
+
+  fprintf (stderr, "%s: %u axons (%u myelinated%s), mean diameter %.2f µm, aggregate g-ratio %.3f, "
+           "AVF %.3f, MVF %.3f, %.2f s\n  → %s\n  → %s\n  → %s\n  → %s\n",
+           stem, agg->n_axons, agg->n_myelinated,
+           args->roi ? ", in the region" : "",
+           agg->mean_axon_diam, agg->gratio_aggr, agg->avf, agg->mvf,
+           (g_get_monotonic_time () - start) / 1e6, csv, aggregate, instance, index);
+  return TRUE;
+}
+
+static char *
+strip_extension (const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (image_extensions); i++)
+    if (g_str_has_suffix (path, image_extensions[i]))
+      return g_strndup (path, strlen (path) - strlen (image_extensions[i]));
+  return g_strdup (path);
+}
+
+static char *
+find_image_for_stem (const char *stem)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (image_extensions); i++)
+    {
+      g_autofree char *path = g_strconcat (stem, image_extensions[i], NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  return NULL;
+}
+
+/* A BIDS dataset keeps manual masks in derivatives/labels/, in the same
+ * sub-XX/micr/ path as the image. */
+static char *
+find_bids_mask (const char *image_path,
+                const char *suffix)
+{
+  g_autofree char *dir = g_path_get_dirname (image_path);
+  g_autofree char *base = g_path_get_basename (image_path);
+  g_autofree char *name_stem = strip_extension (base);
+  g_autofree char *rel = g_strdup ("");
+
+  for (guint level = 0; level < 3; level++)
+    {
+      g_autofree char *parent = g_path_get_dirname (dir);
+      g_autofree char *leaf = g_path_get_basename (dir);
+      g_autofree char *new_rel = *rel ? g_build_filename (leaf, rel, NULL) : g_strdup (leaf);
+      g_autofree char *mask_name = g_strconcat (name_stem, suffix, NULL);
+      g_autofree char *candidate = g_build_filename (parent, "derivatives", "labels", new_rel, mask_name, NULL);
+
+      if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&candidate);
+
+      g_free (rel);
+      rel = g_steal_pointer (&new_rel);
+      g_free (dir);
+      dir = g_steal_pointer (&parent);
+    }
+  return NULL;
+}
+
+/* From an image, a stem or an axon mask: the two masks, the image if there
+ * is one, and the stem to name the outputs after. */
+static gboolean
+resolve_inputs (const char  *arg,
+                char       **axon,
+                char       **myelin,
+                char       **image,
+                char       **stem,
+                GError     **error)
+{
+  const char *markers[] = { "_seg-axon-manual.png", "_seg-axon.png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    if (g_str_has_suffix (arg, markers[i]))
+      {
+        g_autofree char *prefix = g_strndup (arg, strlen (arg) - strlen (markers[i]));
+        const char *myelin_suffix = i == 0 ? "_seg-myelin-manual.png" : "_seg-myelin.png";
+
+        *axon = g_strdup (arg);
+        *myelin = g_strconcat (prefix, myelin_suffix, NULL);
+        *image = find_image_for_stem (prefix);
+        *stem = g_steal_pointer (&prefix);
+        return TRUE;
+      }
+
+  if (g_file_test (arg, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *s = strip_extension (arg);
+      g_autofree char *a = g_strconcat (s, "_seg-axon.png", NULL);
+
+      *image = g_strdup (arg);
+      if (g_file_test (a, G_FILE_TEST_IS_REGULAR))
+        {
+          *axon = g_steal_pointer (&a);
+          *myelin = g_strconcat (s, "_seg-myelin.png", NULL);
+        }
+      else if ((*axon = find_bids_mask (arg, "_seg-axon-manual.png")) != NULL)
+        *myelin = find_bids_mask (arg, "_seg-myelin-manual.png");
+      else
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "No masks for '%s': expected %s_seg-axon.png and _seg-myelin.png "
+                       "(run 'sheath-cli segment' first)", arg, s);
+          return FALSE;
+        }
+      *stem = g_steal_pointer (&s);
+      return TRUE;
+    }
+
+  *axon = g_strconcat (arg, "_seg-axon.png", NULL);
+  *myelin = g_strconcat (arg, "_seg-myelin.png", NULL);
+  *image = find_image_for_stem (arg);
+  *stem = g_strdup (arg);
+  return TRUE;
+}
+
+static gboolean
+measure_one (const char               *arg,
+             double                    pixel_size,
+             const char               *output_dir,
+             const MorphometricsArgs  *args,
+             GError                  **error)
+{
+  g_autofree char *axon = NULL, *myelin = NULL, *image_path = NULL, *stem = NULL;
+  g_autofree char *dir = NULL, *stem_name = NULL;
+  g_autoptr(GFile) axon_file = NULL, myelin_file = NULL;
+  g_autoptr(SheathSegmentation) seg = NULL;
+  g_autoptr(SheathImage) image = NULL;
+
+  if (!resolve_inputs (arg, &axon, &myelin, &image_path, &stem, error))
+    return FALSE;
+  if (myelin == NULL || !g_file_test (myelin, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "Myelin mask '%s' is missing", myelin ? myelin : "(none found)");
+      return FALSE;
+    }
+
+  axon_file = g_file_new_for_commandline_arg (axon);
+  myelin_file = g_file_new_for_commandline_arg (myelin);
+  if (!(seg = sheath_segmentation_new_from_masks (axon_file, myelin_file, error)))
+    return FALSE;
+
+  if (image_path != NULL)
+    {
+      g_autoptr(GFile) image_file = g_file_new_for_commandline_arg (image_path);
+
+      if (!(image = sheath_image_new_from_file (image_file, error)))
+        return FALSE;
+      if (sheath_image_get_width (image) != sheath_segmentation_get_width (seg) ||
+          sheath_image_get_height (image) != sheath_segmentation_get_height (seg))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "'%s' is %u × %u but its masks are %u × %u", image_path,
+                       sheath_image_get_width (image), sheath_image_get_height (image),
+                       sheath_segmentation_get_width (seg), sheath_segmentation_get_height (seg));
+          return FALSE;
+        }
+      if (pixel_size > 0 && !sheath_image_set_pixel_size (image, pixel_size, error))
+        return FALSE;
+      if (!sheath_image_require_pixel_size (image, error))
+        return FALSE;
+      pixel_size = sheath_image_get_pixel_size (image);
+    }
+  else if (!(pixel_size > 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "No pixel size for '%s': there is no image beside the masks to read it from; "
+                   "pass --pixel-size UM", arg);
+      return FALSE;
+    }
+
+  dir = output_dir ? g_strdup (output_dir) : g_path_get_dirname (axon);
+  stem_name = g_path_get_basename (stem);
+  return sheath_cli_write_morphometrics (seg, image, pixel_size, dir, stem_name, args, error);
+}
+
+int
+sheath_cli_morphometrics (int    argc,
+                          char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) inputs = NULL;
+  g_autofree char *shape = NULL;
+  g_autofree char *output_dir = NULL;
+  MorphometricsArgs args = { .bin_width = 1.0 };
+  double pixel_size = 0;
+  guint failed = 0;
+  const GOptionEntry entries[] = {
+    { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size,
+      "The pixel size in micrometres, overriding what the files say", "UM" },
+    { "axon-shape", 'a', 0, G_OPTION_ARG_STRING, &shape,
+      "Diameters of the equal-area circle (default) or the ellipse's minor axis", "circle|ellipse" },
+    { "roi", 0, 0, G_OPTION_ARG_FILENAME, &args.roi,
+      "Also describe only this region (a mask of the image's size)", "MASK" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args.output,
+      "Per-axon CSV file (one input only; default STEM_axon_morphometrics.csv)", "FILE.csv" },
+    { "output-dir", 'd', 0, G_OPTION_ARG_FILENAME, &output_dir,
+      "Write the outputs here (default: beside the masks)", "DIR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &args.json,
+      "Write the aggregates as JSON instead of CSV", NULL },
+    { "exclude-border", 0, 0, G_OPTION_ARG_NONE, &args.exclude_border,
+      "Leave axons cut by the image's or region's edge out of the aggregates", NULL },
+    { "bin-width", 0, 0, G_OPTION_ARG_DOUBLE, &args.bin_width,
+      "Width of the diameter histogram's bins (default 1)", "UM" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "IMAGE_OR_MASK_STEM…" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("IMAGE_OR_MASK_STEM… - measure every axon");
+  g_option_context_set_summary (context,
+    "Finds STEM_seg-axon.png and STEM_seg-myelin.png (Sheath's or AxonDeepSeg's; for an image\n"
+    "of a BIDS dataset, also derivatives/labels/…_seg-axon-manual.png) and writes, beside them:\n"
+    "  STEM_axon_morphometrics.csv        one row per axon, AxonDeepSeg's columns\n"
+    "  STEM_morphometrics_aggregate.csv   counts, density, AVF, MVF, g-ratio, means (or .json)\n"
+    "  STEM_instance-map.png              16-bit: each fibre's pixels hold its axon_id\n"
+    "  STEM_index.png                     the image with each axon's number drawn on it");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("sheath-cli morphometrics: %s\n", error->message);
+      return 2;
+    }
+
+  if (inputs == NULL || inputs[0] == NULL)
+    {
+      g_printerr ("sheath-cli morphometrics: nothing given; see 'sheath-cli morphometrics --help'\n");
+      return 2;
+    }
+  if (shape == NULL || g_str_equal (shape, "circle"))
+    args.shape = SHEATH_AXON_SHAPE_CIRCLE;
+  else if (g_str_equal (shape, "ellipse"))
+    args.shape = SHEATH_AXON_SHAPE_ELLIPSE;
+  else
+    {
+      g_printerr ("sheath-cli morphometrics: --axon-shape is circle or ellipse, not '%s'\n", shape);
+      return 2;
+    }
+  if (pixel_size < 0 || args.bin_width <= 0)
+    {
+      g_printerr ("sheath-cli morphometrics: --pixel-size and --bin-width must be positive\n");
+      return 2;
+    }
+  if (args.output != NULL && g_strv_length (inputs) > 1)
+    {
+      g_printerr ("sheath-cli morphometrics: --output names one file; with several inputs use --output-dir\n");
+      return 2;
+    }
+
+  for (guint i = 0; inputs[i]; i++)
+    {
+      g_autoptr(GError) item_error = NULL;
+
+      if (!measure_one (inputs[i], pixel_size, output_dir, &args, &item_error))
+        {
+          g_printerr ("sheath-cli morphometrics: %s\n", item_error->message);
+          failed++;
+        }
+    }
+
+  g_free (args.roi);
+  g_free (args.output);
+
+  if (failed > 0)
+    {
+      g_printerr ("sheath-cli morphometrics: %u of %u inputs failed\n", failed, g_strv_length (inputs));
+      return 1;
+    }
+  return 0;
+}
