@@ -176,10 +176,13 @@ test_cli_segment_errors (void)
   g_assert_cmpint (bad_size.status, ==, 2);
 
   /* --pixel-size makes an image without metadata usable */
-  run_cli (&pixel_size, "segment", "--model", model, "--pixel-size", "0.2", "--output-dir", dir, good, NULL);
+  run_cli (&pixel_size, "segment", "--model", model, "--pixel-size", "0.2", "--output-dir", dir,
+           "--morphometrics", good, NULL);
   g_assert_cmpint (pixel_size.status, ==, 0);
   g_assert_nonnull (strstr (pixel_size.err, "0.2 µm"));
-  g_assert_cmpuint (count_files (dir), ==, 4);   /* the broken model and three masks */
+  g_assert_nonnull (strstr (pixel_size.err, "gray8_axon_morphometrics.csv"));
+  /* the broken model, three masks, the table, aggregates, instance map and index image */
+  g_assert_cmpuint (count_files (dir), ==, 8);
 
   test_remove_tree (dir);
 }
@@ -217,6 +220,72 @@ test_cli_info (void)
   g_assert_cmpint (bad.status, ==, 1);
 }
 
+/* Morphometrics from a BIDS image's manual masks, from masks alone (no
+ * image: the pixel size must be given), and the errors a user meets. */
+static void
+test_cli_morphometrics (void)
+{
+  g_autofree char *image = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autofree char *masks = test_require_shared ("datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat4/micr/sub-rat4_sample-data12_SEM_seg-axon-manual.png");
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *csv = g_build_filename (dir, "sub-rat4_sample-data12_SEM_axon_morphometrics.csv", NULL);
+  g_autofree char *json = g_build_filename (dir, "sub-rat4_sample-data12_SEM_morphometrics_aggregate.json", NULL);
+  g_autofree char *index = g_build_filename (dir, "sub-rat4_sample-data12_SEM_index.png", NULL);
+  g_autofree char *instance = g_build_filename (dir, "sub-rat4_sample-data12_SEM_instance-map.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) from_image = { 0 };
+  g_auto(Run) from_masks = { 0 };
+  g_auto(Run) no_size = { 0 };
+  g_auto(Run) no_masks = { 0 };
+  g_auto(Run) bad_shape = { 0 };
+
+  if (image == NULL || masks == NULL)
+    return;
+
+  run_cli (&from_image, "morphometrics", "--output-dir", dir, "--json", image, NULL);
+  g_assert_cmpint (from_image.status, ==, 0);
+  g_assert_nonnull (strstr (from_image.err, "axons"));
+  g_assert_true (g_file_test (csv, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (json, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (index, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (instance, G_FILE_TEST_IS_REGULAR));
+  g_file_get_contents (csv, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "axon_id,x0 (px),y0 (px),gratio,"));
+
+  /* masks in a read-only dataset, pixel size given by hand */
+  run_cli (&from_masks, "morphometrics", "--pixel-size", "0.1", "--axon-shape", "ellipse",
+           "--output-dir", dir, "--output", csv, masks, NULL);
+  g_assert_cmpint (from_masks.status, ==, 0);
+
+  {
+    /* masks copied away from their image: no pixel size to be found */
+    g_autofree char *copy = g_build_filename (dir, "lone_seg-axon.png", NULL);
+    g_autofree char *copy_m = g_build_filename (dir, "lone_seg-myelin.png", NULL);
+    g_autofree char *data = NULL;
+    gsize len;
+
+    g_file_get_contents (masks, &data, &len, &error);
+    g_assert_no_error (error);
+    g_file_set_contents (copy, data, len, &error);
+    g_file_set_contents (copy_m, data, len, &error);
+    g_assert_no_error (error);
+    run_cli (&no_size, "morphometrics", "--output-dir", dir, copy, NULL);
+    g_assert_cmpint (no_size.status, ==, 1);
+    g_assert_nonnull (strstr (no_size.err, "--pixel-size"));
+  }
+
+  run_cli (&no_masks, "morphometrics", "--pixel-size", "0.1", "/nonexistent/stem", NULL);
+  g_assert_cmpint (no_masks.status, ==, 1);
+  g_assert_nonnull (strstr (no_masks.err, "stem_seg-axon.png"));
+
+  run_cli (&bad_shape, "morphometrics", "--axon-shape", "square", masks, NULL);
+  g_assert_cmpint (bad_shape.status, ==, 2);
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +296,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Cli/segment-batch", test_cli_segment_batch);
   g_test_add_func ("/Sheath/Cli/segment-errors", test_cli_segment_errors);
   g_test_add_func ("/Sheath/Cli/info", test_cli_info);
+  g_test_add_func ("/Sheath/Cli/morphometrics", test_cli_morphometrics);
 
   return g_test_run ();
 }

@@ -136,6 +136,14 @@ resolve_inputs (const char  *arg,
         *axon = g_strdup (arg);
         *myelin = g_strconcat (prefix, myelin_suffix, NULL);
         *image = find_image_for_stem (prefix);
+        if (*image == NULL && strstr (prefix, "/derivatives/labels/") != NULL)
+          {
+            /* a BIDS mask: its image is at the same place outside derivatives/labels */
+            g_auto(GStrv) parts = g_strsplit (prefix, "/derivatives/labels/", 2);
+            g_autofree char *image_stem = g_strconcat (parts[0], "/", parts[1], NULL);
+
+            *image = find_image_for_stem (image_stem);
+          }
         *stem = g_steal_pointer (&prefix);
         return TRUE;
       }
@@ -186,6 +194,13 @@ measure_one (const char               *arg,
 
   if (!resolve_inputs (arg, &axon, &myelin, &image_path, &stem, error))
     return FALSE;
+  if (!g_file_test (axon, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "Axon mask '%s' is missing (run 'sheath-cli segment' first, or name the masks' stem)",
+                   axon);
+      return FALSE;
+    }
   if (myelin == NULL || !g_file_test (myelin, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
