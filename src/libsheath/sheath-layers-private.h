@@ -9,6 +9,16 @@ G_BEGIN_DECLS
  * Each kernel splits its work into bands for the workers; col is one scratch
  * buffer per worker of _sheath_layers_scratch_floats() floats. */
 
+/* im2col for rows [y0, y1) of a 3x3, pad-1 convolution: row (ci*9 + ky*3 + kx)
+ * of col holds input channel ci shifted by (ky - 1, kx - 1), zero outside. */
+void  _sheath_im2col_3x3            (const float *in,
+                                     guint        cin,
+                                     guint        height,
+                                     guint        width,
+                                     guint        y0,
+                                     guint        y1,
+                                     float       *col);
+
 gsize _sheath_layers_scratch_floats (guint cin_times_taps,
                                      guint width);
 

@@ -32,10 +32,8 @@ _sheath_layers_scratch_floats (guint k,
   return (gsize) k * band_rows (k, width) * width;
 }
 
-/* im2col for rows [y0, y1) of a 3x3, pad-1 convolution: row (ci*9 + ky*3 + kx)
- * of col holds input channel ci shifted by (ky - 1, kx - 1), zero outside. */
-static void
-im2col_3x3 (const float *in,
+void
+_sheath_im2col_3x3 (const float *in,
             guint        cin,
             guint        height,
             guint        width,
@@ -108,7 +106,7 @@ conv3x3_band (guint    band,
   float *col = job->scratch[worker];
   float *out = job->out + (gsize) y0 * job->width;
 
-  im2col_3x3 (job->in, conv->cin, job->height, job->width, y0, y1, col);
+  _sheath_im2col_3x3 (job->in, conv->cin, job->height, job->width, y0, y1, col);
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
                conv->cout, n, conv->cin * 9,
                1.f, conv->weight, conv->cin * 9,

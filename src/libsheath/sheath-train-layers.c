@@ -1,0 +1,735 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-train-layers"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "sheath-layers-private.h"
+#include "sheath-train-layers-private.h"
+
+/* ---- 3×3 convolution ------------------------------------------------- */
+
+/* Adds the columns of col back onto the image they were gathered from. */
+static void
+col2im_3x3 (const float *col,
+            guint        cin,
+            guint        h,
+            guint        w,
+            float       *out)
+{
+  gsize n = (gsize) h * w;
+
+  memset (out, 0, cin * n * sizeof (float));
+  for (guint ci = 0; ci < cin; ci++)
+    for (guint ky = 0; ky < 3; ky++)
+      for (guint kx = 0; kx < 3; kx++)
+        {
+          const float *src = col + (gsize) (ci * 9 + ky * 3 + kx) * n;
+          float *dst = out + ci * n;
+
+          for (guint y = 0; y < h; y++)
+            {
+              gint sy = (gint) y + (gint) ky - 1;
+              const float *s = src + (gsize) y * w;
+              float *d;
+
+              if (sy < 0 || sy >= (gint) h)
+                continue;
+              d = dst + (gsize) sy * w;
+              if (kx == 0)
+                for (guint x = 1; x < w; x++)
+                  d[x - 1] += s[x];
+              else if (kx == 1)
+                for (guint x = 0; x < w; x++)
+                  d[x] += s[x];
+              else
+                for (guint x = 0; x + 1 < w; x++)
+                  d[x + 1] += s[x];
+            }
+        }
+}
+
+typedef struct
+{
+  const SheathTrainCtx *ctx;
+  const float          *weight;
+  float                *weight_grad;
+  guint                 cin, cout, h, w;
+  SheathBatchIn         in;
+  SheathBatchIn         dy;
+  SheathBatchOut        out;
+} ConvJob;
+
+static void
+conv_forward_sample (guint    n,
+                     guint    worker,
+                     gpointer data)
+{
+  const ConvJob *job = data;
+  gsize hw = (gsize) job->h * job->w;
+  float *col = job->ctx->col[worker];
+
+  _sheath_im2col_3x3 (job->in.data + n * job->in.stride, job->cin, job->h, job->w, 0, job->h, col);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, job->cout, hw, job->cin * 9,
+               1.f, job->weight, job->cin * 9, col, hw,
+               0.f, job->out.data + n * job->out.stride, hw);
+}
+
+void
+_sheath_train_conv3x3_forward (const SheathTrainCtx *ctx,
+                               const float          *weight,
+                               guint                 cin,
+                               guint                 cout,
+                               guint                 h,
+                               guint                 w,
+                               SheathBatchIn         in,
+                               SheathBatchOut        out)
+{
+  ConvJob job = { ctx, weight, NULL, cin, cout, h, w, in, { NULL, 0 }, out };
+
+  _sheath_workers_run (ctx->workers, ctx->n, conv_forward_sample, &job);
+}
+
+static void
+conv_backward_sample (guint    n,
+                      guint    worker,
+                      gpointer data)
+{
+  const ConvJob *job = data;
+  gsize hw = (gsize) job->h * job->w;
+  guint k = job->cin * 9;
+  float *col = job->ctx->col[worker];
+  const float *dy = job->dy.data + n * job->dy.stride;
+
+  _sheath_im2col_3x3 (job->in.data + n * job->in.stride, job->cin, job->h, job->w, 0, job->h, col);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, job->cout, k, hw,
+               1.f, dy, hw, col, hw,
+               1.f, job->ctx->wpart[worker], k);
+
+  if (job->out.data != NULL)
+    {
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, hw, job->cout,
+                   1.f, job->weight, k, dy, hw,
+                   0.f, col, hw);
+      col2im_3x3 (col, job->cin, job->h, job->w, job->out.data + n * job->out.stride);
+    }
+}
+
+static void
+reduce_partials (const SheathTrainCtx *ctx,
+                 float               **parts,
+                 gsize                 size,
+                 float                *into)
+{
+  guint n_workers = _sheath_workers_get_size (ctx->workers);
+
+  for (guint w = 0; w < n_workers; w++)
+    for (gsize i = 0; i < size; i++)
+      into[i] += parts[w][i];
+}
+
+void
+_sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
+                                const float          *weight,
+                                float                *weight_grad,
+                                guint                 cin,
+                                guint                 cout,
+                                guint                 h,
+                                guint                 w,
+                                SheathBatchIn         in,
+                                SheathBatchIn         dy,
+                                SheathBatchOut        dx)
+{
+  ConvJob job = { ctx, weight, weight_grad, cin, cout, h, w, in, dy, dx };
+  gsize size = (gsize) cout * cin * 9;
+  guint n_workers = _sheath_workers_get_size (ctx->workers);
+
+  for (guint i = 0; i < n_workers; i++)
+    memset (ctx->wpart[i], 0, size * sizeof (float));
+  _sheath_workers_run (ctx->workers, ctx->n, conv_backward_sample, &job);
+  reduce_partials (ctx, ctx->wpart, size, weight_grad);
+}
+
+/* ---- batch norm + ReLU ------------------------------------------------ */
+
+typedef struct
+{
+  const SheathTrainCtx *ctx;
+  guint                 channels;
+  gsize                 hw;
+  const float          *y;
+  float                *xhat;
+  float                *a;
+  float                *invstd;
+  const float          *gamma;
+  const float          *beta;
+  float                *running_mean;
+  float                *running_var;
+  double                momentum;
+  double                eps;
+  SheathBatchIn         da;
+  float                *dy;
+  float                *dgamma;
+  float                *dbeta;
+} BnJob;
+
+static void
+bn_forward_channel (guint    c,
+                    guint    worker,
+                    gpointer data)
+{
+  const BnJob *job = data;
+  gsize plane = (gsize) job->channels * job->hw;
+  double m = (double) job->ctx->n * job->hw;
+  double sum = 0, sum2 = 0, mean, var, invstd;
+  float g = job->gamma[c], b = job->beta[c];
+
+  for (guint n = 0; n < job->ctx->n; n++)
+    {
+      const float *y = job->y + n * plane + c * job->hw;
+      double s = 0;
+
+      for (gsize i = 0; i < job->hw; i++)
+        s += y[i];
+      sum += s;
+    }
+  mean = sum / m;
+  for (guint n = 0; n < job->ctx->n; n++)
+    {
+      const float *y = job->y + n * plane + c * job->hw;
+      double s2 = 0;
+
+      for (gsize i = 0; i < job->hw; i++)
+        s2 += (y[i] - mean) * (y[i] - mean);
+      sum2 += s2;
+    }
+  var = sum2 / m;
+  invstd = 1.0 / sqrt (var + job->eps);
+  job->invstd[c] = (float) invstd;
+
+  for (guint n = 0; n < job->ctx->n; n++)
+    {
+      const float *y = job->y + n * plane + c * job->hw;
+      float *xh = job->xhat + n * plane + c * job->hw;
+      float *a = job->a + n * plane + c * job->hw;
+
+      for (gsize i = 0; i < job->hw; i++)
+        {
+          float v = (float) ((y[i] - mean) * invstd);
+          float o = g * v + b;
+
+          xh[i] = v;
+          a[i] = o > 0.f ? o : 0.f;
+        }
+    }
+
+  job->running_mean[c] = (float) ((1 - job->momentum) * job->running_mean[c] + job->momentum * mean);
+  job->running_var[c] = (float) ((1 - job->momentum) * job->running_var[c] +
+                                 job->momentum * var * (m > 1 ? m / (m - 1) : 1));
+}
+
+void
+_sheath_train_bn_relu_forward (const SheathTrainCtx *ctx,
+                               guint                 channels,
+                               gsize                 hw,
+                               const float          *y,
+                               float                *xhat,
+                               float                *a,
+                               float                *invstd,
+                               const float          *gamma,
+                               const float          *beta,
+                               float                *running_mean,
+                               float                *running_var,
+                               double                momentum,
+                               double                eps)
+{
+  BnJob job = { ctx, channels, hw, y, xhat, a, invstd, gamma, beta, running_mean, running_var,
+                momentum, eps, { NULL, 0 }, NULL, NULL, NULL };
+
+  _sheath_workers_run (ctx->workers, channels, bn_forward_channel, &job);
+}
+
+static void
+bn_backward_channel (guint    c,
+                     guint    worker,
+                     gpointer data)
+{
+  const BnJob *job = data;
+  gsize plane = (gsize) job->channels * job->hw;
+  double m = (double) job->ctx->n * job->hw;
+  double sum_g = 0, sum_gx = 0;
+  float scale;
+
+  for (guint n = 0; n < job->ctx->n; n++)
+    {
+      const float *da = job->da.data + n * job->da.stride + c * job->hw;
+      const float *a = job->a + n * plane + c * job->hw;
+      const float *xh = job->xhat + n * plane + c * job->hw;
+
+      for (gsize i = 0; i < job->hw; i++)
+        if (a[i] > 0.f)
+          {
+            sum_g += da[i];
+            sum_gx += (double) da[i] * xh[i];
+          }
+    }
+
+  job->dgamma[c] += (float) sum_gx;
+  job->dbeta[c] += (float) sum_g;
+  scale = job->gamma[c] * job->invstd[c];
+
+  for (guint n = 0; n < job->ctx->n; n++)
+    {
+      const float *da = job->da.data + n * job->da.stride + c * job->hw;
+      const float *a = job->a + n * plane + c * job->hw;
+      const float *xh = job->xhat + n * plane + c * job->hw;
+      float *dy = job->dy + n * plane + c * job->hw;
+      float mg = (float) (sum_g / m), mgx = (float) (sum_gx / m);
+
+      for (gsize i = 0; i < job->hw; i++)
+        {
+          float g = a[i] > 0.f ? da[i] : 0.f;
+          dy[i] = scale * (g - mg - xh[i] * mgx);
+        }
+    }
+}
+
+void
+_sheath_train_bn_relu_backward (const SheathTrainCtx *ctx,
+                                guint                 channels,
+                                gsize                 hw,
+                                const float          *xhat,
+                                const float          *a,
+                                const float          *invstd,
+                                const float          *gamma,
+                                SheathBatchIn         da,
+                                float                *dy,
+                                float                *dgamma,
+                                float                *dbeta)
+{
+  BnJob job = { ctx, channels, hw, NULL, (float *) xhat, (float *) a, (float *) invstd, gamma, NULL,
+                NULL, NULL, 0, 0, da, dy, dgamma, dbeta };
+
+  _sheath_workers_run (ctx->workers, channels, bn_backward_channel, &job);
+}
+
+/* ---- max pooling ------------------------------------------------------ */
+
+typedef struct
+{
+  guint          channels, h, w;
+  SheathBatchIn  in;
+  float         *out;
+  guint8        *arg;
+  const float   *dy;
+  SheathBatchOut dx;
+} PoolJob;
+
+static void
+pool_forward_sample (guint    n,
+                     guint    worker,
+                     gpointer data)
+{
+  const PoolJob *job = data;
+  guint oh = job->h / 2, ow = job->w / 2;
+  gsize in_plane = (gsize) job->h * job->w, out_plane = (gsize) oh * ow;
+
+  for (guint c = 0; c < job->channels; c++)
+    {
+      const float *in = job->in.data + n * job->in.stride + c * in_plane;
+      float *out = job->out + ((gsize) n * job->channels + c) * out_plane;
+      guint8 *arg = job->arg + ((gsize) n * job->channels + c) * out_plane;
+
+      for (guint y = 0; y < oh; y++)
+        for (guint x = 0; x < ow; x++)
+          {
+            const float *p = in + (gsize) (2 * y) * job->w + 2 * x;
+            float v[4] = { p[0], p[1], p[job->w], p[job->w + 1] };
+            guint best = 0;
+
+            /* the first maximum wins, as in PyTorch */
+            for (guint k = 1; k < 4; k++)
+              if (v[k] > v[best])
+                best = k;
+            out[(gsize) y * ow + x] = v[best];
+            arg[(gsize) y * ow + x] = (guint8) best;
+          }
+    }
+}
+
+void
+_sheath_train_maxpool_forward (const SheathTrainCtx *ctx,
+                               guint                 channels,
+                               guint                 h,
+                               guint                 w,
+                               SheathBatchIn         in,
+                               float                *out,
+                               guint8               *arg)
+{
+  PoolJob job = { channels, h, w, in, out, arg, NULL, { NULL, 0 } };
+
+  _sheath_workers_run (ctx->workers, ctx->n, pool_forward_sample, &job);
+}
+
+static void
+pool_backward_sample (guint    n,
+                      guint    worker,
+                      gpointer data)
+{
+  const PoolJob *job = data;
+  guint oh = job->h / 2, ow = job->w / 2;
+  gsize in_plane = (gsize) job->h * job->w, out_plane = (gsize) oh * ow;
+
+  for (guint c = 0; c < job->channels; c++)
+    {
+      float *dx = job->dx.data + n * job->dx.stride + c * in_plane;
+      const float *dy = job->dy + ((gsize) n * job->channels + c) * out_plane;
+      const guint8 *arg = job->arg + ((gsize) n * job->channels + c) * out_plane;
+
+      memset (dx, 0, in_plane * sizeof (float));
+      for (guint y = 0; y < oh; y++)
+        for (guint x = 0; x < ow; x++)
+          {
+            guint k = arg[(gsize) y * ow + x];
+            dx[(gsize) (2 * y + k / 2) * job->w + 2 * x + k % 2] = dy[(gsize) y * ow + x];
+          }
+    }
+}
+
+void
+_sheath_train_maxpool_backward (const SheathTrainCtx *ctx,
+                                guint                 channels,
+                                guint                 h,
+                                guint                 w,
+                                const float          *dy,
+                                const guint8         *arg,
+                                SheathBatchOut        dx)
+{
+  PoolJob job = { channels, h, w, { NULL, 0 }, NULL, (guint8 *) arg, dy, dx };
+
+  _sheath_workers_run (ctx->workers, ctx->n, pool_backward_sample, &job);
+}
+
+/* ---- transposed convolution ------------------------------------------ */
+
+typedef struct
+{
+  const SheathTrainCtx *ctx;
+  const float          *taps;
+  const float          *bias;
+  guint                 cin, cout, h, w;
+  SheathBatchIn         in;
+  SheathBatchIn         dy;
+  SheathBatchOut        out;
+} UpJob;
+
+void
+_sheath_upconv_weights_to_taps (const float *weight,
+                 guint        cin,
+                 guint        cout,
+                 float       *taps)
+{
+  for (guint i = 0; i < cin; i++)
+    for (guint o = 0; o < cout; o++)
+      for (guint t = 0; t < 4; t++)
+        taps[((gsize) t * cout + o) * cin + i] = weight[((gsize) i * cout + o) * 4 + t];
+}
+
+static void
+up_forward_sample (guint    n,
+                   guint    worker,
+                   gpointer data)
+{
+  const UpJob *job = data;
+  gsize hw = (gsize) job->h * job->w;
+  float *tmp = job->ctx->col[worker];
+  float *out = job->out.data + n * job->out.stride;
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, 4 * job->cout, hw, job->cin,
+               1.f, job->taps, job->cin, job->in.data + n * job->in.stride, hw,
+               0.f, tmp, hw);
+  for (guint t = 0; t < 4; t++)
+    for (guint o = 0; o < job->cout; o++)
+      {
+        const float *src = tmp + ((gsize) t * job->cout + o) * hw;
+        float *dst = out + o * 4 * hw + (gsize) (t / 2) * 2 * job->w + t % 2;
+        float b = job->bias[o];
+
+        for (guint y = 0; y < job->h; y++)
+          for (guint x = 0; x < job->w; x++)
+            dst[(gsize) y * 4 * job->w + 2 * x] = src[(gsize) y * job->w + x] + b;
+      }
+}
+
+void
+_sheath_train_upconv_forward (const SheathTrainCtx *ctx,
+                              const float          *weight,
+                              const float          *bias,
+                              float                *taps,
+                              guint                 cin,
+                              guint                 cout,
+                              guint                 h,
+                              guint                 w,
+                              SheathBatchIn         in,
+                              SheathBatchOut        out)
+{
+  UpJob job = { ctx, taps, bias, cin, cout, h, w, in, { NULL, 0 }, out };
+
+  _sheath_upconv_weights_to_taps (weight, cin, cout, taps);
+  _sheath_workers_run (ctx->workers, ctx->n, up_forward_sample, &job);
+}
+
+static void
+up_backward_sample (guint    n,
+                    guint    worker,
+                    gpointer data)
+{
+  const UpJob *job = data;
+  gsize hw = (gsize) job->h * job->w;
+  float *dtmp = job->ctx->col[worker];
+  const float *dy = job->dy.data + n * job->dy.stride;
+  float *bpart = job->ctx->bpart[worker];
+
+  for (guint t = 0; t < 4; t++)
+    for (guint o = 0; o < job->cout; o++)
+      {
+        float *dst = dtmp + ((gsize) t * job->cout + o) * hw;
+        const float *src = dy + o * 4 * hw + (gsize) (t / 2) * 2 * job->w + t % 2;
+        double sum = 0;
+
+        for (guint y = 0; y < job->h; y++)
+          for (guint x = 0; x < job->w; x++)
+            {
+              float v = src[(gsize) y * 4 * job->w + 2 * x];
+              dst[(gsize) y * job->w + x] = v;
+              sum += v;
+            }
+        bpart[o] += (float) sum;
+      }
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 4 * job->cout, job->cin, hw,
+               1.f, dtmp, hw, job->in.data + n * job->in.stride, hw,
+               1.f, job->ctx->wpart[worker], job->cin);
+  if (job->out.data != NULL)
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, job->cin, hw, 4 * job->cout,
+                 1.f, job->taps, job->cin, dtmp, hw,
+                 0.f, job->out.data + n * job->out.stride, hw);
+}
+
+void
+_sheath_train_upconv_backward (const SheathTrainCtx *ctx,
+                               const float          *weight,
+                               float                *weight_grad,
+                               float                *bias_grad,
+                               float                *taps,
+                               guint                 cin,
+                               guint                 cout,
+                               guint                 h,
+                               guint                 w,
+                               SheathBatchIn         in,
+                               SheathBatchIn         dy,
+                               SheathBatchOut        dx)
+{
+  UpJob job = { ctx, taps, NULL, cin, cout, h, w, in, dy, dx };
+  guint n_workers = _sheath_workers_get_size (ctx->workers);
+  gsize size = (gsize) 4 * cin * cout;
+
+  _sheath_upconv_weights_to_taps (weight, cin, cout, taps);
+  for (guint i = 0; i < n_workers; i++)
+    {
+      memset (ctx->wpart[i], 0, size * sizeof (float));
+      memset (ctx->bpart[i], 0, cout * sizeof (float));
+    }
+  _sheath_workers_run (ctx->workers, ctx->n, up_backward_sample, &job);
+
+  for (guint wk = 0; wk < n_workers; wk++)
+    {
+      for (guint i = 0; i < cin; i++)
+        for (guint o = 0; o < cout; o++)
+          for (guint t = 0; t < 4; t++)
+            weight_grad[((gsize) i * cout + o) * 4 + t] += ctx->wpart[wk][((gsize) t * cout + o) * cin + i];
+      for (guint o = 0; o < cout; o++)
+        bias_grad[o] += ctx->bpart[wk][o];
+    }
+}
+
+/* ---- head, softmax and loss -------------------------------------------- */
+
+typedef struct
+{
+  const SheathTrainCtx *ctx;
+  const float          *weight;
+  const float          *bias;
+  guint                 cin, classes;
+  gsize                 hw;
+  const float          *in;
+  float                *probs;
+  const float          *dlogits;
+  float                *dx;
+} HeadJob;
+
+static void
+head_forward_sample (guint    n,
+                     guint    worker,
+                     gpointer data)
+{
+  const HeadJob *job = data;
+  float *p = job->probs + (gsize) n * job->classes * job->hw;
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, job->classes, job->hw, job->cin,
+               1.f, job->weight, job->cin, job->in + (gsize) n * job->cin * job->hw, job->hw,
+               0.f, p, job->hw);
+  for (gsize i = 0; i < job->hw; i++)
+    {
+      float max = -INFINITY, sum = 0;
+
+      for (guint c = 0; c < job->classes; c++)
+        {
+          p[c * job->hw + i] += job->bias[c];
+          max = MAX (max, p[c * job->hw + i]);
+        }
+      for (guint c = 0; c < job->classes; c++)
+        {
+          float e = expf (p[c * job->hw + i] - max);
+          p[c * job->hw + i] = e;
+          sum += e;
+        }
+      for (guint c = 0; c < job->classes; c++)
+        p[c * job->hw + i] /= sum;
+    }
+}
+
+void
+_sheath_train_head_forward (const SheathTrainCtx *ctx,
+                            const float          *weight,
+                            const float          *bias,
+                            guint                 cin,
+                            guint                 classes,
+                            gsize                 hw,
+                            const float          *in,
+                            float                *probs)
+{
+  HeadJob job = { ctx, weight, bias, cin, classes, hw, in, probs, NULL, NULL };
+
+  _sheath_workers_run (ctx->workers, ctx->n, head_forward_sample, &job);
+}
+
+#define MAX_CLASSES 16
+/* Laplace smoothing of the soft Dice, so that an absent class scores 1. */
+#define DICE_SMOOTH 1.0
+
+double
+_sheath_train_loss (const SheathTrainCtx *ctx,
+                    guint                 classes,
+                    gsize                 hw,
+                    const float          *probs,
+                    const guint8         *targets,
+                    const float          *class_weights,
+                    float                *dlogits)
+{
+  double inter[MAX_CLASSES] = { 0 }, psum[MAX_CLASSES] = { 0 }, gsum[MAX_CLASSES] = { 0 };
+  double dice_coef[MAX_CLASSES], dice_num[MAX_CLASSES], dice_den[MAX_CLASSES];
+  double ce = 0, wsum = 0, wclass = 0, dice = 0;
+  guint n = ctx->n;
+
+  g_return_val_if_fail (classes <= MAX_CLASSES, 0);
+
+  for (guint s = 0; s < n; s++)
+    for (gsize i = 0; i < hw; i++)
+      {
+        const float *p = probs + (gsize) s * classes * hw + i;
+        guint t = targets[(gsize) s * hw + i];
+        double w = class_weights[t];
+
+        ce += w * -log (MAX (p[t * hw], 1e-30f));
+        wsum += w;
+        inter[t] += p[t * hw];
+        gsum[t] += 1;
+        for (guint c = 0; c < classes; c++)
+          psum[c] += p[c * hw];
+      }
+
+  for (guint c = 0; c < classes; c++)
+    {
+      dice_num[c] = 2 * inter[c] + DICE_SMOOTH;
+      dice_den[c] = psum[c] + gsum[c] + DICE_SMOOTH;
+      dice += class_weights[c] * dice_num[c] / dice_den[c];
+      wclass += class_weights[c];
+    }
+  for (guint c = 0; c < classes; c++)
+    dice_coef[c] = -class_weights[c] / wclass / (dice_den[c] * dice_den[c]);
+
+  for (guint s = 0; s < n; s++)
+    for (gsize i = 0; i < hw; i++)
+      {
+        const float *p = probs + (gsize) s * classes * hw + i;
+        float *dz = dlogits + (gsize) s * classes * hw + i;
+        guint t = targets[(gsize) s * hw + i];
+        double dp[MAX_CLASSES], dot = 0;
+
+        /* d dice / d p_c, then through the softmax; plus cross-entropy's p − onehot */
+        for (guint c = 0; c < classes; c++)
+          {
+            dp[c] = dice_coef[c] * (2.0 * (t == c) * dice_den[c] - dice_num[c]);
+            dot += p[c * hw] * dp[c];
+          }
+        for (guint c = 0; c < classes; c++)
+          dz[c * hw] = (float) (p[c * hw] * (dp[c] - dot) +
+                                class_weights[t] / wsum * (p[c * hw] - (t == c)));
+      }
+
+  return ce / wsum + 1.0 - dice / wclass;
+}
+
+static void
+head_backward_sample (guint    n,
+                      guint    worker,
+                      gpointer data)
+{
+  const HeadJob *job = data;
+  const float *dl = job->dlogits + (gsize) n * job->classes * job->hw;
+  const float *in = job->in + (gsize) n * job->cin * job->hw;
+  float *bpart = job->ctx->bpart[worker];
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, job->classes, job->cin, job->hw,
+               1.f, dl, job->hw, in, job->hw,
+               1.f, job->ctx->wpart[worker], job->cin);
+  for (guint c = 0; c < job->classes; c++)
+    {
+      double s = 0;
+      for (gsize i = 0; i < job->hw; i++)
+        s += dl[c * job->hw + i];
+      bpart[c] += (float) s;
+    }
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, job->cin, job->hw, job->classes,
+               1.f, job->weight, job->cin, dl, job->hw,
+               0.f, job->dx + (gsize) n * job->cin * job->hw, job->hw);
+}
+
+void
+_sheath_train_head_backward (const SheathTrainCtx *ctx,
+                             const float          *weight,
+                             float                *weight_grad,
+                             float                *bias_grad,
+                             guint                 cin,
+                             guint                 classes,
+                             gsize                 hw,
+                             const float          *in,
+                             const float          *dlogits,
+                             float                *dx)
+{
+  HeadJob job = { ctx, weight, NULL, cin, classes, hw, in, NULL, dlogits, dx };
+  guint n_workers = _sheath_workers_get_size (ctx->workers);
+
+  for (guint i = 0; i < n_workers; i++)
+    {
+      memset (ctx->wpart[i], 0, (gsize) classes * cin * sizeof (float));
+      memset (ctx->bpart[i], 0, classes * sizeof (float));
+    }
+  _sheath_workers_run (ctx->workers, ctx->n, head_backward_sample, &job);
+  reduce_partials (ctx, ctx->wpart, (gsize) classes * cin, weight_grad);
+  reduce_partials (ctx, ctx->bpart, classes, bias_grad);
+}
