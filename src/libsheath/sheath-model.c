@@ -818,6 +818,24 @@ sheath_model_dup_metadata_keys (SheathModel *self)
   return keys;
 }
 
+SheathModel *
+_sheath_model_new_from_net (SheathNet  *net,
+                            double      pixel_size,
+                            const char *modality)
+{
+  SheathModel *self = g_object_new (SHEATH_TYPE_MODEL, NULL);
+
+  self->net = net;
+  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->architecture = g_strdup ("unet");
+  self->modality = g_strdup (modality ? modality : "other");
+  self->description = g_strdup ("");
+  self->class_names = g_strsplit ("background,myelin,axon", ",", -1);
+  self->pixel_size = pixel_size;
+  self->normalization = SHEATH_NORMALIZATION_IMAGE_ZSCORE;
+  return self;
+}
+
 const SheathNet *
 _sheath_model_get_net (SheathModel *self)
 {

@@ -52,7 +52,10 @@ typedef struct
   guint         n_dims;
   gint64        dims[4];
   const float  *data;
+  gboolean      half;   /* store as F16 */
 } SheathTensorOut;
+
+guint16  _sheath_float_to_half     (float                  f);
 
 gboolean _sheath_safetensors_write (const char            *path,
                                     GHashTable            *metadata,

@@ -352,6 +352,47 @@ _sheath_half_to_float (guint16 h)
   return f;
 }
 
+/* Round to nearest, ties to even; overflow goes to infinity. */
+guint16
+_sheath_float_to_half (float f)
+{
+  guint32 x, sign, mant;
+  gint32 exp;
+
+  memcpy (&x, &f, sizeof x);
+  sign = (x >> 16) & 0x8000;
+  exp = (gint32) ((x >> 23) & 0xff) - 127 + 15;
+  mant = x & 0x7fffff;
+
+  if (((x >> 23) & 0xff) == 0xff)
+    return (guint16) (sign | 0x7c00 | (mant ? 0x200 : 0));
+  if (exp >= 31)
+    return (guint16) (sign | 0x7c00);
+  if (exp <= 0)
+    {
+      guint32 shift, half_mant, rest, halfway;
+
+      if (exp < -10)
+        return (guint16) sign;
+      mant |= 0x800000;
+      shift = (guint32) (14 - exp);
+      half_mant = mant >> shift;
+      rest = mant & ((1u << shift) - 1);
+      halfway = 1u << (shift - 1);
+      if (rest > halfway || (rest == halfway && (half_mant & 1)))
+        half_mant++;
+      return (guint16) (sign | half_mant);
+    }
+  {
+    guint32 h = sign | ((guint32) exp << 10) | (mant >> 13);
+    guint32 rest = mant & 0x1fff;
+
+    if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
+      h++;   /* may carry into the exponent, which is right */
+    return (guint16) h;
+  }
+}
+
 void
 _sheath_safetensors_read_f32 (SheathSafetensors *self,
                               const char        *name,
@@ -432,7 +473,7 @@ _sheath_safetensors_write (const char            *path,
       json_builder_set_member_name (builder, sorted[i].name);
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "dtype");
-      json_builder_add_string_value (builder, "F32");
+      json_builder_add_string_value (builder, sorted[i].half ? "F16" : "F32");
       json_builder_set_member_name (builder, "shape");
       json_builder_begin_array (builder);
       for (guint d = 0; d < sorted[i].n_dims; d++)
@@ -441,10 +482,10 @@ _sheath_safetensors_write (const char            *path,
       json_builder_set_member_name (builder, "data_offsets");
       json_builder_begin_array (builder);
       json_builder_add_int_value (builder, (gint64) offset);
-      json_builder_add_int_value (builder, (gint64) (offset + n * 4));
+      json_builder_add_int_value (builder, (gint64) (offset + n * (sorted[i].half ? 2 : 4)));
       json_builder_end_array (builder);
       json_builder_end_object (builder);
-      offset += n * 4;
+      offset += n * (sorted[i].half ? 2 : 4);
     }
   json_builder_end_object (builder);
 
@@ -470,7 +511,15 @@ _sheath_safetensors_write (const char            *path,
 
       for (guint d = 0; d < sorted[i].n_dims; d++)
         n *= (guint64) sorted[i].dims[d];
-      g_byte_array_append (bytes, (const guint8 *) sorted[i].data, n * 4);
+      if (!sorted[i].half)
+        g_byte_array_append (bytes, (const guint8 *) sorted[i].data, n * 4);
+      else
+        for (guint64 k = 0; k < n; k++)
+          {
+            guint16 h = _sheath_float_to_half (sorted[i].data[k]);
+            guint8 le[2] = { h & 0xff, h >> 8 };
+            g_byte_array_append (bytes, le, 2);
+          }
     }
 
   /* g_file_set_contents() writes a temporary file, fsyncs and renames. */

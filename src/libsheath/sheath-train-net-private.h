@@ -78,6 +78,14 @@ void            _sheath_train_net_adamw        (SheathTrainNet    *net,
                                                 double             weight_decay,
                                                 guint64            step);
 
+/* Writes the weights and running statistics as a Sheath model, with the
+ * given metadata (F16 tensors when half is set). */
+gboolean        _sheath_train_net_write_model  (SheathTrainNet    *net,
+                                                const char        *path,
+                                                GHashTable        *metadata,
+                                                gboolean           half,
+                                                GError           **error);
+
 /* An inference network with these weights, batch norm folded. */
 SheathNet      *_sheath_train_net_to_net       (SheathTrainNet    *net);
 

@@ -621,3 +621,26 @@ _sheath_train_net_to_net (SheathTrainNet *net)
   _sheath_net_prepare (out);
   return out;
 }
+
+gboolean
+_sheath_train_net_write_model (SheathTrainNet  *net,
+                               const char      *path,
+                               GHashTable      *metadata,
+                               gboolean         half,
+                               GError         **error)
+{
+  g_autoptr(GArray) tensors = g_array_new (FALSE, TRUE, sizeof (SheathTensorOut));
+  GPtrArray *lists[2] = { net->params, net->buffers };
+
+  for (guint k = 0; k < 2; k++)
+    for (guint i = 0; i < lists[k]->len; i++)
+      {
+        SheathParam *p = g_ptr_array_index (lists[k], i);
+        SheathTensorOut t = { p->name, p->n_dims, { 0 }, p->value, half };
+
+        memcpy (t.dims, p->dims, sizeof t.dims);
+        g_array_append_val (tensors, t);
+      }
+
+  return _sheath_safetensors_write (path, metadata, (SheathTensorOut *) tensors->data, tensors->len, error);
+}

@@ -8,7 +8,9 @@
 # include "sheath-image.h"
 # include "sheath-model.h"
 # include "sheath-morphometrics.h"
+# include "sheath-scores.h"
 # include "sheath-segmentation.h"
 # include "sheath-segmenter.h"
+# include "sheath-trainer.h"
 # include "sheath-version.h"
 #undef SHEATH_INSIDE

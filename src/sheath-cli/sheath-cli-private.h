@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 int sheath_cli_segment (int argc, char **argv);
 int sheath_cli_info    (int argc, char **argv);
 int sheath_cli_morphometrics (int argc, char **argv);
+int sheath_cli_train   (int argc, char **argv);
+int sheath_cli_evaluate (int argc, char **argv);
 
 typedef struct
 {

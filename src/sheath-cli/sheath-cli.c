@@ -15,6 +15,8 @@ static const struct {
 } commands[] = {
   { "segment", sheath_cli_segment, "Segment axons and myelin; write AxonDeepSeg-style masks" },
   { "morphometrics", sheath_cli_morphometrics, "Measure every axon from its masks; write CSV tables" },
+  { "train", sheath_cli_train, "Train or fine-tune a model on labelled images" },
+  { "evaluate", sheath_cli_evaluate, "Score a model against manual masks" },
   { "info", sheath_cli_info, "Show what Sheath reads from an image or a model" },
 };
 

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-scores"
+
+#include "config.h"
+
+#include "sheath-error.h"
+#include "sheath-labeling-private.h"
+#include "sheath-scores.h"
+#include "sheath-segmentation-private.h"
+
+G_DEFINE_BOXED_TYPE (SheathScores, sheath_scores, sheath_scores_copy, sheath_scores_free)
+
+static gint
+compare_u64 (gconstpointer a,
+             gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+ratio (guint64 a,
+       guint64 b,
+       double  empty)
+{
+  return b ? (double) a / b : empty;
+}
+
+static void
+derive (SheathScores *s)
+{
+  /* an empty class agreed upon counts as a perfect score */
+  s->dice_axon = ratio (2 * s->true_positive[2], s->predicted[2] + s->actual[2], 1);
+  s->dice_myelin = ratio (2 * s->true_positive[1], s->predicted[1] + s->actual[1], 1);
+  s->accuracy = ratio (s->correct, s->pixels, 0);
+  s->precision_axon = ratio (s->true_positive[2], s->predicted[2], 1);
+  s->sensitivity_axon = ratio (s->true_positive[2], s->actual[2], 1);
+  s->precision_myelin = ratio (s->true_positive[1], s->predicted[1], 1);
+  s->sensitivity_myelin = ratio (s->true_positive[1], s->actual[1], 1);
+  s->detection_precision = ratio (s->axons_matched, s->axons_predicted, 1);
+  s->detection_recall = ratio (s->axons_matched, s->axons_actual, 1);
+  s->detection_f1 = s->detection_precision + s->detection_recall > 0
+                    ? 2 * s->detection_precision * s->detection_recall / (s->detection_precision + s->detection_recall)
+                    : 0;
+}
+
+/**
+ * sheath_scores_new:
+ *
+ * Returns: (transfer full): zero counts, to add images to
+ */
+SheathScores *
+sheath_scores_new (void)
+{
+  SheathScores *s = g_new0 (SheathScores, 1);
+
+  derive (s);
+  return s;
+}
+
+/**
+ * sheath_scores_copy:
+ * @scores: scores
+ *
+ * Returns: (transfer full): a copy
+ */
+SheathScores *
+sheath_scores_copy (const SheathScores *scores)
+{
+  return g_memdup2 (scores, sizeof *scores);
+}
+
+/**
+ * sheath_scores_free:
+ * @scores: scores
+ *
+ * Frees @scores.
+ */
+void
+sheath_scores_free (SheathScores *scores)
+{
+  g_free (scores);
+}
+
+/**
+ * sheath_scores_add:
+ * @total: scores to add to
+ * @scores: one image's scores
+ *
+ * Adds the counts of @scores to @total and derives its rates again.
+ */
+void
+sheath_scores_add (SheathScores       *total,
+                   const SheathScores *scores)
+{
+  total->pixels += scores->pixels;
+  total->correct += scores->correct;
+  for (guint c = 0; c < 3; c++)
+    {
+      total->true_positive[c] += scores->true_positive[c];
+      total->predicted[c] += scores->predicted[c];
+      total->actual[c] += scores->actual[c];
+    }
+  total->axons_predicted += scores->axons_predicted;
+  total->axons_actual += scores->axons_actual;
+  total->axons_matched += scores->axons_matched;
+  derive (total);
+}
+
+/**
+ * sheath_scores_compute:
+ * @prediction: a segmentation
+ * @truth: the reference, of the same size
+ * @error: return location for a #GError
+ *
+ * Compares pixel classes, and axons as objects: a predicted axon (an
+ * 8-connected region) is detected when its intersection over union with a
+ * true axon is at least 0.5 (which pairs it with one true axon at most).
+ *
+ * Returns: (transfer full): the scores, or %NULL if the sizes differ
+ */
+SheathScores *
+sheath_scores_compute (SheathSegmentation  *prediction,
+                       SheathSegmentation  *truth,
+                       GError             **error)
+{
+  g_autoptr(SheathScores) s = g_new0 (SheathScores, 1);
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autofree guint8 *mask_p = NULL, *mask_t = NULL;
+  g_autofree guint32 *lab_p = NULL, *lab_t = NULL;
+  g_autofree guint64 *area_p = NULL, *area_t = NULL;
+  guint w, h;
+  guint32 np, nt;
+  gsize n;
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (prediction), NULL);
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (truth), NULL);
+
+  w = sheath_segmentation_get_width (prediction);
+  h = sheath_segmentation_get_height (prediction);
+  if (sheath_segmentation_get_width (truth) != w || sheath_segmentation_get_height (truth) != h)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   "The prediction is %u × %u but the truth is %u × %u", w, h,
+                   sheath_segmentation_get_width (truth), sheath_segmentation_get_height (truth));
+      return NULL;
+    }
+
+  n = (gsize) w * h;
+  mask_p = g_new (guint8, n);
+  mask_t = g_new (guint8, n);
+  for (guint y = 0; y < h; y++)
+    {
+      const guint8 *p = _sheath_segmentation_get_row (prediction, y);
+      const guint8 *t = _sheath_segmentation_get_row (truth, y);
+
+      for (guint x = 0; x < w; x++)
+        {
+          s->pixels++;
+          s->predicted[p[x]]++;
+          s->actual[t[x]]++;
+          if (p[x] == t[x])
+            {
+              s->correct++;
+              s->true_positive[p[x]]++;
+            }
+          mask_p[(gsize) y * w + x] = p[x] == SHEATH_LABEL_AXON;
+          mask_t[(gsize) y * w + x] = t[x] == SHEATH_LABEL_AXON;
+        }
+    }
+
+  lab_p = g_new (guint32, n);
+  lab_t = g_new (guint32, n);
+  np = _sheath_label_components_8 (mask_p, w, h, lab_p);
+  nt = _sheath_label_components_8 (mask_t, w, h, lab_t);
+  area_p = g_new0 (guint64, np + 1);
+  area_t = g_new0 (guint64, nt + 1);
+
+  /* overlaps between predicted and true axons: sort the pairs, count runs */
+  for (gsize i = 0; i < n; i++)
+    {
+      area_p[lab_p[i]]++;
+      area_t[lab_t[i]]++;
+      if (lab_p[i] && lab_t[i])
+        {
+          guint64 key = ((guint64) lab_p[i] << 32) | lab_t[i];
+          g_array_append_val (pairs, key);
+        }
+    }
+  g_array_sort (pairs, compare_u64);
+  for (guint i = 0; i < pairs->len;)
+    {
+      guint64 key = g_array_index (pairs, guint64, i);
+      guint32 lp = (guint32) (key >> 32), lt = (guint32) key;
+      guint64 inter = 0;
+
+      while (i < pairs->len && g_array_index (pairs, guint64, i) == key)
+        inter++, i++;
+      if (2 * inter >= area_p[lp] + area_t[lt] - inter)   /* IoU ≥ 0.5 */
+        s->axons_matched++;
+    }
+
+  s->axons_predicted = np;
+  s->axons_actual = nt;
+  derive (s);
+  return g_steal_pointer (&s);
+}

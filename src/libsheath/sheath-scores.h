@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(SHEATH_INSIDE) && !defined(SHEATH_COMPILATION)
+# error "Only <sheath.h> can be included directly."
+#endif
+
+#include "sheath-segmentation.h"
+#include "sheath-version.h"
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_SCORES (sheath_scores_get_type ())
+
+/**
+ * SheathScores:
+ * @pixels: pixels compared
+ * @correct: pixels whose class agrees
+ * @true_positive: per class (background, myelin, axon): pixels of the class in both
+ * @predicted: per class: pixels predicted as the class
+ * @actual: per class: pixels of the class in the truth
+ * @axons_predicted: predicted axons (8-connected regions)
+ * @axons_actual: true axons
+ * @axons_matched: predicted axons with IoU ≥ 0.5 with a true axon
+ * @dice_axon: 2 TP / (predicted + actual) for axon
+ * @dice_myelin: the same for myelin
+ * @accuracy: correct / pixels
+ * @precision_axon: TP / predicted, axon
+ * @sensitivity_axon: TP / actual, axon
+ * @precision_myelin: TP / predicted, myelin
+ * @sensitivity_myelin: TP / actual, myelin
+ * @detection_precision: matched / predicted axons
+ * @detection_recall: matched / actual axons
+ * @detection_f1: their harmonic mean
+ *
+ * How a segmentation compares with the truth. Counts add up over images
+ * (sheath_scores_add()), and the rates are derived from the counts.
+ */
+typedef struct
+{
+  guint64 pixels;
+  guint64 correct;
+  guint64 true_positive[3];
+  guint64 predicted[3];
+  guint64 actual[3];
+  guint64 axons_predicted;
+  guint64 axons_actual;
+  guint64 axons_matched;
+  double  dice_axon;
+  double  dice_myelin;
+  double  accuracy;
+  double  precision_axon;
+  double  sensitivity_axon;
+  double  precision_myelin;
+  double  sensitivity_myelin;
+  double  detection_precision;
+  double  detection_recall;
+  double  detection_f1;
+} SheathScores;
+
+SHEATH_AVAILABLE_IN_ALL
+GType         sheath_scores_get_type (void) G_GNUC_CONST;
+SHEATH_AVAILABLE_IN_ALL
+SheathScores *sheath_scores_compute  (SheathSegmentation  *prediction,
+                                      SheathSegmentation  *truth,
+                                      GError             **error);
+SHEATH_AVAILABLE_IN_ALL
+SheathScores *sheath_scores_new      (void);
+SHEATH_AVAILABLE_IN_ALL
+void          sheath_scores_add      (SheathScores        *total,
+                                      const SheathScores  *scores);
+SHEATH_AVAILABLE_IN_ALL
+SheathScores *sheath_scores_copy     (const SheathScores  *scores);
+SHEATH_AVAILABLE_IN_ALL
+void          sheath_scores_free     (SheathScores        *scores);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SheathScores, sheath_scores_free)
+
+G_END_DECLS

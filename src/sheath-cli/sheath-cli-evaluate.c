@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sheath-cli-private.h"
+
+typedef struct
+{
+  char *image;
+  char *axon;
+  char *myelin;
+  char *subject;
+} Labelled;
+
+static void
+labelled_free (gpointer p)
+{
+  Labelled *l = p;
+
+  g_free (l->image);
+  g_free (l->axon);
+  g_free (l->myelin);
+  g_free (l->subject);
+  g_free (l);
+}
+
+/* Images sub-XX/micr/NAME, with masks derivatives/labels/sub-XX/micr/STEM_seg-axon-manual.png
+ * and _seg-myelin-manual.png. */
+/* g_ptr_array_sort() hands over pointers to the elements */
+static gint
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+static gboolean
+find_labelled (const char  *dir,
+               GPtrArray   *out,
+               GError     **error)
+{
+  g_autoptr(GDir) root = g_dir_open (dir, 0, error);
+  g_autoptr(GPtrArray) subjects = g_ptr_array_new_with_free_func (g_free);
+  const char *entry;
+
+  if (root == NULL)
+    return FALSE;
+  while ((entry = g_dir_read_name (root)) != NULL)
+    if (g_str_has_prefix (entry, "sub-"))
+      g_ptr_array_add (subjects, g_strdup (entry));
+  g_ptr_array_sort (subjects, compare_names);
+
+  for (guint i = 0; i < subjects->len; i++)
+    {
+      const char *sub = g_ptr_array_index (subjects, i);
+      g_autofree char *micr = g_build_filename (dir, sub, "micr", NULL);
+      g_autoptr(GDir) d = g_dir_open (micr, 0, NULL);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+      while (d && (entry = g_dir_read_name (d)) != NULL)
+        if (g_str_has_suffix (entry, ".png") || g_str_has_suffix (entry, ".tif"))
+          g_ptr_array_add (names, g_strdup (entry));
+      g_ptr_array_sort (names, compare_names);
+
+      for (guint k = 0; k < names->len; k++)
+        {
+          const char *name = g_ptr_array_index (names, k);
+          g_autofree char *stem = g_strndup (name, strrchr (name, '.') - name);
+          g_autofree char *a = g_strconcat (stem, "_seg-axon-manual.png", NULL);
+          g_autofree char *m = g_strconcat (stem, "_seg-myelin-manual.png", NULL);
+          Labelled *l = g_new0 (Labelled, 1);
+
+          l->image = g_build_filename (micr, name, NULL);
+          l->axon = g_build_filename (dir, "derivatives", "labels", sub, "micr", a, NULL);
+          l->myelin = g_build_filename (dir, "derivatives", "labels", sub, "micr", m, NULL);
+          l->subject = g_strdup (sub);
+          g_ptr_array_add (out, l);
+        }
+    }
+  return TRUE;
+}
+
+static void
+add_scores (JsonBuilder        *b,
+            const SheathScores *s)
+{
+  const struct { const char *name; double value; } rates[] = {
+    { "dice_axon", s->dice_axon }, { "dice_myelin", s->dice_myelin }, { "pixel_accuracy", s->accuracy },
+    { "precision_axon", s->precision_axon }, { "sensitivity_axon", s->sensitivity_axon },
+    { "precision_myelin", s->precision_myelin }, { "sensitivity_myelin", s->sensitivity_myelin },
+    { "detection_precision", s->detection_precision }, { "detection_recall", s->detection_recall },
+    { "detection_f1", s->detection_f1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+    {
+      json_builder_set_member_name (b, rates[i].name);
+      json_builder_add_double_value (b, rates[i].value);
+    }
+  json_builder_set_member_name (b, "axons_predicted");
+  json_builder_add_int_value (b, s->axons_predicted);
+  json_builder_set_member_name (b, "axons_true");
+  json_builder_add_int_value (b, s->axons_actual);
+  json_builder_set_member_name (b, "axons_detected");
+  json_builder_add_int_value (b, s->axons_matched);
+}
+
+static void
+print_row (const char         *name,
+           const SheathScores *s)
+{
+  printf ("%-44s %6.4f %6.4f %6.4f  %6.4f %6.4f %6.4f %6.4f  %6.4f %6.4f %6.4f\n", name,
+          s->dice_axon, s->dice_myelin, s->accuracy,
+          s->precision_axon, s->sensitivity_axon, s->precision_myelin, s->sensitivity_myelin,
+          s->detection_precision, s->detection_recall, s->detection_f1);
+}
+
+int
+sheath_cli_evaluate (int    argc,
+                     char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SheathModel) model = NULL;
+  g_autoptr(SheathSegmenter) segmenter = NULL;
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (labelled_free);
+  g_autoptr(SheathScores) total = sheath_scores_new ();
+  g_autoptr(JsonBuilder) json = json_builder_new ();
+  g_auto(GStrv) data = NULL;
+  g_auto(GStrv) subject_list = NULL;
+  g_autofree char *model_name = NULL, *json_path = NULL, *subjects = NULL;
+  int threads = 0;
+  guint evaluated = 0;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model: sem, tem or a .safetensors file", "MODEL" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME_ARRAY, &data, "A BIDS dataset with manual masks (repeatable)", "DIR" },
+    { "subjects", 0, 0, G_OPTION_ARG_STRING, &subjects, "Only these subjects", "sub-a,sub-b" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Also write the figures as JSON", "FILE" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: one per processor)", "N" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("- score a model against manual masks");
+  g_option_context_set_summary (context,
+    "Segments every image of the datasets and compares with its manual masks: Dice of axon\n"
+    "and myelin, pixel accuracy, precision and sensitivity per class, and axon detection (a\n"
+    "predicted axon whose IoU with a true axon is at least 0.5 is detected): precision, recall, F1.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("sheath-cli evaluate: %s\n", error->message);
+      return 2;
+    }
+  if (model_name == NULL || data == NULL)
+    {
+      g_printerr ("sheath-cli evaluate: give --model MODEL and --data DIR\n");
+      return 2;
+    }
+  if (!(model = sheath_cli_load_model (model_name, &error)))
+    {
+      g_printerr ("sheath-cli evaluate: %s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; data[i]; i++)
+    if (!find_labelled (data[i], images, &error))
+      {
+        g_printerr ("sheath-cli evaluate: %s\n", error->message);
+        return 1;
+      }
+  if (subjects)
+    subject_list = g_strsplit (subjects, ",", -1);
+
+  segmenter = sheath_segmenter_new (model);
+  sheath_segmenter_set_n_threads (segmenter, threads > 0 ? threads : 0);
+
+  json_builder_begin_object (json);
+  json_builder_set_member_name (json, "model");
+  json_builder_add_string_value (json, model_name);
+  json_builder_set_member_name (json, "images");
+  json_builder_begin_array (json);
+
+  printf ("%-44s %6s %6s %6s  %6s %6s %6s %6s  %6s %6s %6s\n", "image", "Dax", "Dmy", "acc",
+          "Pax", "Sax", "Pmy", "Smy", "detP", "detR", "detF1");
+  for (guint i = 0; i < images->len; i++)
+    {
+      Labelled *l = g_ptr_array_index (images, i);
+      g_autoptr(GFile) f = g_file_new_for_path (l->image);
+      g_autoptr(GFile) a = g_file_new_for_path (l->axon);
+      g_autoptr(GFile) m = g_file_new_for_path (l->myelin);
+      g_autoptr(SheathImage) image = NULL;
+      g_autoptr(SheathSegmentation) truth = NULL, pred = NULL;
+      g_autoptr(SheathScores) scores = NULL;
+      g_autofree char *base = g_path_get_basename (l->image);
+
+      if (subject_list && !g_strv_contains ((const char * const *) subject_list, l->subject))
+        continue;
+      if (!(image = sheath_image_new_from_file (f, &error)) ||
+          !(truth = sheath_segmentation_new_from_masks (a, m, &error)) ||
+          !(pred = sheath_segmenter_segment (segmenter, image, NULL, &error)) ||
+          !(scores = sheath_scores_compute (pred, truth, &error)))
+        {
+          g_printerr ("sheath-cli evaluate: %s\n", error->message);
+          return 1;
+        }
+      print_row (base, scores);
+      sheath_scores_add (total, scores);
+      evaluated++;
+
+      json_builder_begin_object (json);
+      json_builder_set_member_name (json, "image");
+      json_builder_add_string_value (json, l->image);
+      json_builder_set_member_name (json, "subject");
+      json_builder_add_string_value (json, l->subject);
+      add_scores (json, scores);
+      json_builder_end_object (json);
+    }
+  json_builder_end_array (json);
+  json_builder_set_member_name (json, "overall");
+  json_builder_begin_object (json);
+  add_scores (json, total);
+  json_builder_end_object (json);
+  json_builder_end_object (json);
+
+  if (evaluated == 0)
+    {
+      g_printerr ("sheath-cli evaluate: no labelled image matched\n");
+      return 1;
+    }
+  print_row ("overall (pixels and axons pooled)", total);
+
+  if (json_path != NULL)
+    {
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autoptr(JsonNode) root = json_builder_get_root (json);
+
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      if (!json_generator_to_file (gen, json_path, &error))
+        {
+          g_printerr ("sheath-cli evaluate: %s\n", error->message);
+          return 1;
+        }
+    }
+  return 0;
+}

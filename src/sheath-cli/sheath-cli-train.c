@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sheath-cli-private.h"
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   ok;
+  GError    *error;
+  gint64     start;
+} TrainRun;
+
+static void
+epoch_cb (SheathTrainer *trainer,
+          GParamSpec    *pspec,
+          TrainRun      *run)
+{
+  guint epoch;
+  double loss, da, dm, acc, fraction;
+
+  g_object_get (trainer, "epoch", &epoch, "loss", &loss, "validation-dice-axon", &da,
+                "validation-dice-myelin", &dm, "validation-accuracy", &acc, "fraction", &fraction, NULL);
+  if (epoch == 0)
+    return;
+  printf ("epoch %4u  loss %.4f  validation Dice axon %.4f myelin %.4f  accuracy %.4f  %5.1f %%  %.1f min\n",
+          epoch, loss, da, dm, acc, 100 * fraction, (g_get_monotonic_time () - run->start) / 6e7);
+  fflush (stdout);
+}
+
+static void
+message_cb (SheathTrainer *trainer,
+            GParamSpec    *pspec,
+            TrainRun      *run)
+{
+  g_autofree char *message = NULL;
+
+  if (!isatty (fileno (stderr)))
+    return;
+  g_object_get (trainer, "message", &message, NULL);
+  fprintf (stderr, "\r\033[K%s", message ? message : "");
+}
+
+static void
+train_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  TrainRun *run = data;
+
+  run->ok = sheath_trainer_train_finish (SHEATH_TRAINER (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+interrupt_cb (gpointer data)
+{
+  fprintf (stderr, "\nInterrupted: writing a checkpoint to resume from…\n");
+  g_cancellable_cancel (data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+sheath_cli_train (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SheathTrainer) trainer = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_auto(GStrv) data = NULL;
+  g_autofree char *output = NULL, *modality = NULL, *init = NULL, *validation = NULL;
+  g_autofree char *resume = NULL, *checkpoint = NULL, *description = NULL;
+  double pixel_size = 0, minutes = 0, lr = 0, wd = -1;
+  int epochs = 0, threads = 0, batch = 0, patch = 0, depth = 0, base = 0;
+  gint64 seed = -1;
+  gboolean f32 = FALSE;
+  TrainRun run = { 0 };
+  guint interrupt_id;
+  const GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME_ARRAY, &data, "A BIDS dataset with manual masks (repeatable)", "DIR" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The model to write (the best so far)", "MODEL.safetensors" },
+    { "modality", 0, 0, G_OPTION_ARG_STRING, &modality, "SEM, TEM or another word, written into the model", "NAME" },
+    { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size, "The model's pixel size (default: --init's, or the images' median)", "UM" },
+    { "init", 0, 0, G_OPTION_ARG_FILENAME, &init, "Fine-tune from this model", "MODEL" },
+    { "validation-subjects", 0, 0, G_OPTION_ARG_STRING, &validation, "Subjects held out for validation (default: a fifth, by seed)", "sub-a,sub-b" },
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, "Epochs to train", "N" },
+    { "minutes", 'm', 0, G_OPTION_ARG_DOUBLE, &minutes, "Or a time budget", "N" },
+    { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &resume, "Continue from a checkpoint (other options are taken from it)", "CHECKPOINT" },
+    { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint, "Checkpoint file (default: MODEL.safetensors.checkpoint)", "FILE" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch, "Patches per step (default 8)", "N" },
+    { "patch-size", 0, 0, G_OPTION_ARG_INT, &patch, "Patch side (default 256)", "N" },
+    { "depth", 0, 0, G_OPTION_ARG_INT, &depth, "U-Net depth of a new model (default 4)", "N" },
+    { "base-channels", 0, 0, G_OPTION_ARG_INT, &base, "Top-level channels of a new model (default 32)", "N" },
+    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Peak learning rate (default 0.001)", "LR" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &wd, "AdamW weight decay (default 0.0001)", "WD" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: one per processor)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "N" },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, "The model's description", "TEXT" },
+    { "f32", 0, 0, G_OPTION_ARG_NONE, &f32, "Store the model as F32 (default F16)", NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("- train or fine-tune a model");
+  g_option_context_set_summary (context,
+    "Trains a U-Net on labelled images, validating after every epoch on held-out subjects with\n"
+    "the same tiled inference as 'segment', and keeps the best model. A checkpoint is written\n"
+    "every few minutes, after every epoch and on Ctrl+C; --resume continues exactly.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("sheath-cli train: %s\n", error->message);
+      return 2;
+    }
+
+  if (resume != NULL)
+    {
+      if (!(trainer = sheath_trainer_new_from_checkpoint (resume, &error)))
+        {
+          g_printerr ("sheath-cli train: %s\n", error->message);
+          return 1;
+        }
+      if (threads > 0)
+        g_object_set (trainer, "n-threads", threads, NULL);
+    }
+  else
+    {
+      if (data == NULL || output == NULL)
+        {
+          g_printerr ("sheath-cli train: give --data DIR and --output MODEL.safetensors (or --resume)\n");
+          return 2;
+        }
+      if (epochs <= 0 && minutes <= 0)
+        {
+          g_printerr ("sheath-cli train: give --epochs N or --minutes N\n");
+          return 2;
+        }
+
+      trainer = sheath_trainer_new ();
+      for (guint i = 0; data[i]; i++)
+        if (!sheath_trainer_add_dataset (trainer, data[i], &error))
+          {
+            g_printerr ("sheath-cli train: %s\n", error->message);
+            return 1;
+          }
+      if (depth > 0) g_object_set (trainer, "depth", depth, NULL);
+      if (base > 0) g_object_set (trainer, "base-channels", base, NULL);
+      if (pixel_size > 0) g_object_set (trainer, "pixel-size", pixel_size, NULL);
+      if (init != NULL && !sheath_trainer_set_init_model (trainer, init, &error))
+        {
+          g_printerr ("sheath-cli train: %s\n", error->message);
+          return 1;
+        }
+      if (modality) g_object_set (trainer, "modality", modality, NULL);
+      if (description) g_object_set (trainer, "description", description, NULL);
+      if (epochs > 0) g_object_set (trainer, "epochs", epochs, NULL);
+      if (minutes > 0) g_object_set (trainer, "minutes", minutes, NULL);
+      if (batch > 0) g_object_set (trainer, "batch-size", batch, NULL);
+      if (patch > 0) g_object_set (trainer, "patch-size", patch, NULL);
+      if (lr > 0) g_object_set (trainer, "learning-rate", lr, NULL);
+      if (wd >= 0) g_object_set (trainer, "weight-decay", wd, NULL);
+      if (threads > 0) g_object_set (trainer, "n-threads", threads, NULL);
+      if (seed >= 0) g_object_set (trainer, "seed", (guint64) seed, NULL);
+      if (f32) g_object_set (trainer, "half-precision", FALSE, NULL);
+      if (validation != NULL)
+        {
+          g_auto(GStrv) subjects = g_strsplit (validation, ",", -1);
+          sheath_trainer_set_validation_subjects (trainer, (const char * const *) subjects);
+        }
+      sheath_trainer_set_output (trainer, output);
+      if (checkpoint)
+        sheath_trainer_set_checkpoint (trainer, checkpoint);
+    }
+
+  run.loop = loop;
+  run.start = g_get_monotonic_time ();
+  g_signal_connect (trainer, "notify::epoch", G_CALLBACK (epoch_cb), &run);
+  g_signal_connect (trainer, "notify::message", G_CALLBACK (message_cb), &run);
+  interrupt_id = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
+  sheath_trainer_train_async (trainer, cancellable, train_done_cb, &run);
+  g_main_loop_run (loop);
+  g_source_remove (interrupt_id);
+  if (isatty (fileno (stderr)))
+    fprintf (stderr, "\r\033[K");
+
+  if (!run.ok)
+    {
+      if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_printerr ("sheath-cli train: stopped; resume with --resume\n");
+      else
+        g_printerr ("sheath-cli train: %s\n", run.error->message);
+      g_clear_error (&run.error);
+      return 1;
+    }
+  return 0;
+}
