@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <png.h>
+#include <sheath.h>
+#include <string.h>
+
+#include "sheath-safetensors-private.h"
+#include "test-util.h"
+
+#define SIDE 96
+
+static void
+write_gray_png (const char   *path,
+                const guint8 *pixels)
+{
+  FILE *fp = fopen (path, "wb");
+  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png_create_info_struct (png);
+
+  g_assert_nonnull (fp);
+  png_init_io (png, fp);
+  png_set_IHDR (png, info, SIDE, SIDE, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info (png, info);
+  for (guint y = 0; y < SIDE; y++)
+    png_write_row (png, (png_bytep) pixels + y * SIDE);
+  png_write_end (png, NULL);
+  png_destroy_write_struct (&png, &info);
+  fclose (fp);
+}
+
+/* A tiny BIDS dataset of synthetic fibres (dark axons in bright myelin on
+ * grey), one image per subject, with per-subject sidecars. */
+static char *
+make_dataset (const char *root,
+              guint       n_subjects)
+{
+  char *dir = g_build_filename (root, "dataset", NULL);
+
+  for (guint s = 0; s < n_subjects; s++)
+    {
+      g_autofree char *sub = g_strdup_printf ("sub-%02u", s);
+      g_autofree char *micr = g_build_filename (dir, sub, "micr", NULL);
+      g_autofree char *labels = g_build_filename (dir, "derivatives", "labels", sub, "micr", NULL);
+      g_autofree char *stem = g_strdup_printf ("%s_sample-1_SEM", sub);
+      g_autofree char *image = g_strdup_printf ("%s/%s.png", micr, stem);
+      g_autofree char *sidecar = g_strdup_printf ("%s/%s_SEM.json", micr, sub);
+      g_autofree char *tmp_stem = g_strconcat (stem, "-tmp", NULL);
+      g_autoptr(SheathSegmentation) truth = sheath_segmentation_new (SIDE, SIDE);
+      g_autoptr(GError) error = NULL;
+      g_autofree guint8 *pixels = g_new (guint8, SIDE * SIDE);
+      g_autoptr(GRand) rand = g_rand_new_with_seed (s + 1);
+      const char *kinds[] = { "axon", "myelin" };
+
+      g_mkdir_with_parents (micr, 0755);
+      g_mkdir_with_parents (labels, 0755);
+      for (guint k = 0; k < 6; k++)
+        {
+          double cx = g_rand_double_range (rand, 10, SIDE - 10), cy = g_rand_double_range (rand, 10, SIDE - 10);
+          double ra = g_rand_double_range (rand, 4, 8), rm = ra + 3;
+
+          for (guint y = 0; y < SIDE; y++)
+            for (guint x = 0; x < SIDE; x++)
+              {
+                double d = hypot (x - cx, y - cy);
+
+                if (d <= ra)
+                  sheath_segmentation_set_label (truth, x, y, SHEATH_LABEL_AXON);
+                else if (d <= rm && sheath_segmentation_get_label (truth, x, y) != SHEATH_LABEL_AXON)
+                  sheath_segmentation_set_label (truth, x, y, SHEATH_LABEL_MYELIN);
+              }
+        }
+      for (guint y = 0; y < SIDE; y++)
+        for (guint x = 0; x < SIDE; x++)
+          {
+            SheathLabel l = sheath_segmentation_get_label (truth, x, y);
+            pixels[y * SIDE + x] = (guint8) ((l == SHEATH_LABEL_AXON ? 60 : l == SHEATH_LABEL_MYELIN ? 220 : 130) +
+                                             g_rand_int_range (rand, -20, 20));
+          }
+
+      write_gray_png (image, pixels);
+      g_file_set_contents (sidecar, "{\"PixelSize\": [0.1, 0.1], \"PixelSizeUnits\": \"um\"}", -1, &error);
+      g_assert_no_error (error);
+      g_assert_true (sheath_segmentation_save (truth, labels, tmp_stem, &error));
+      g_assert_no_error (error);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *from = g_strdup_printf ("%s/%s_seg-%s.png", labels, tmp_stem, kinds[k]);
+          g_autofree char *to = g_strdup_printf ("%s/%s_seg-%s-manual.png", labels, stem, kinds[k]);
+          g_assert_cmpint (g_rename (from, to), ==, 0);
+        }
+    }
+  return dir;
+}
+
+static SheathTrainer *
+tiny_trainer (const char *dataset,
+              const char *output,
+              guint       epochs)
+{
+  g_autoptr(GError) error = NULL;
+  SheathTrainer *trainer = sheath_trainer_new ();
+  const char *validation[] = { "sub-00", NULL };
+
+  g_object_set (trainer, "depth", 2, "base-channels", 4, "patch-size", 32, "batch-size", 2,
+                "epochs", epochs, "n-threads", 1, "seed", (guint64) 3, "half-precision", FALSE,
+                "modality", "SEM", NULL);
+  g_assert_true (sheath_trainer_add_dataset (trainer, dataset, &error));
+  g_assert_no_error (error);
+  sheath_trainer_set_validation_subjects (trainer, validation);
+  sheath_trainer_set_output (trainer, output);
+  return trainer;
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  gboolean      ok;
+  GError       *error;
+  guint         epochs_seen;
+} Run;
+
+static void
+epoch_cb (SheathTrainer *trainer,
+          GParamSpec    *pspec,
+          Run           *run)
+{
+  run->epochs_seen++;
+  if (run->cancellable)
+    g_cancellable_cancel (run->cancellable);
+}
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Run *run = data;
+
+  run->ok = sheath_trainer_train_finish (SHEATH_TRAINER (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+assert_same_tensors (const char *a_path,
+                     const char *b_path)
+{
+  g_autoptr(GFile) a = g_file_new_for_path (a_path);
+  g_autoptr(GFile) b = g_file_new_for_path (b_path);
+  g_autofree char *ca = NULL, *cb = NULL;
+  gsize la, lb;
+  g_autoptr(GError) error = NULL;
+
+  g_file_load_contents (a, NULL, &ca, &la, NULL, &error);
+  g_assert_no_error (error);
+  g_file_load_contents (b, NULL, &cb, &lb, NULL, &error);
+  g_assert_no_error (error);
+  /* same header layout, so the tensor bytes sit at the same offsets */
+  g_assert_cmpuint (la, ==, lb);
+  {
+    guint64 ha = 0;
+    for (guint i = 0; i < 8; i++)
+      ha |= (guint64) (guint8) ca[i] << (8 * i);
+    g_assert_cmpint (memcmp (ca + 8 + ha, cb + 8 + ha, la - 8 - ha), ==, 0);
+  }
+}
+
+/* Training runs, validates, writes a model the segmenter takes; stopping
+ * after the first epoch and resuming from the checkpoint ends with exactly
+ * the weights of a run that was never stopped. */
+static void
+test_trainer_train_and_resume (void)
+{
+  g_autofree char *root = test_make_temp_dir ();
+  g_autofree char *dataset = make_dataset (root, 3);
+  g_autofree char *straight = g_build_filename (root, "straight.safetensors", NULL);
+  g_autofree char *stopped = g_build_filename (root, "stopped.safetensors", NULL);
+  g_autofree char *checkpoint = g_strconcat (stopped, ".checkpoint", NULL);
+  g_autoptr(SheathTrainer) a = tiny_trainer (dataset, straight, 2);
+  g_autoptr(SheathTrainer) b = tiny_trainer (dataset, stopped, 2);
+  g_autoptr(SheathTrainer) c = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  Run run = { loop, cancellable, FALSE, NULL, 0 };
+  double dice;
+
+  g_assert_true (sheath_trainer_train (a, NULL, &error));
+  g_assert_no_error (error);
+  g_object_get (a, "validation-dice-myelin", &dice, NULL);
+  g_test_message ("tiny model, 2 epochs: validation Dice myelin %.3f", dice);
+  g_assert_cmpfloat (dice, >, 0);
+
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (straight);
+    g_autoptr(SheathModel) model = sheath_model_new_from_file (file, &error);
+    g_autofree char *val = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (sheath_model_get_modality (model), ==, "SEM");
+    g_assert_cmpfloat (sheath_model_get_pixel_size (model), ==, 0.1);
+    val = sheath_model_dup_metadata_value (model, "validation_subjects");
+    g_assert_cmpstr (val, ==, "sub-00");
+  }
+
+  g_signal_connect (b, "notify::epoch", G_CALLBACK (epoch_cb), &run);
+  sheath_trainer_train_async (b, cancellable, done_cb, &run);
+  g_main_loop_run (loop);
+  g_assert_false (run.ok);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&run.error);
+  g_assert_true (g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR));
+
+  c = sheath_trainer_new_from_checkpoint (checkpoint, &error);
+  g_assert_no_error (error);
+  g_object_set (c, "n-threads", 1, NULL);
+  g_assert_true (sheath_trainer_train (c, NULL, &error));
+  g_assert_no_error (error);
+
+  assert_same_tensors (straight, stopped);
+  test_remove_tree (root);
+}
+
+static void
+test_trainer_bad_input (void)
+{
+  g_autofree char *root = test_make_temp_dir ();
+  g_autofree char *dataset = make_dataset (root, 2);
+  g_autofree char *empty = g_build_filename (root, "empty", NULL);
+  g_autofree char *output = g_build_filename (root, "m.safetensors", NULL);
+  g_autofree char *broken = g_build_filename (root, "broken.checkpoint", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* a folder with no images */
+  {
+    g_autoptr(SheathTrainer) t = sheath_trainer_new ();
+
+    g_mkdir (empty, 0755);
+    g_assert_false (sheath_trainer_add_dataset (t, empty, &error));
+    g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "No images"));
+    g_clear_error (&error);
+  }
+
+  /* an image without masks */
+  {
+    g_autoptr(SheathTrainer) t = sheath_trainer_new ();
+    g_autofree char *mask = g_build_filename (dataset, "derivatives", "labels", "sub-01", "micr",
+                                              "sub-01_sample-1_SEM_seg-myelin-manual.png", NULL);
+    g_autofree char *moved = g_strconcat (mask, ".away", NULL);
+
+    g_rename (mask, moved);
+    g_assert_false (sheath_trainer_add_dataset (t, dataset, &error));
+    g_assert_nonnull (strstr (error->message, "has no masks"));
+    g_clear_error (&error);
+    g_rename (moved, mask);
+  }
+
+  /* an empty validation split, and a missing subject */
+  {
+    g_autoptr(SheathTrainer) t = tiny_trainer (dataset, output, 1);
+    const char *none[] = { "sub-01", "sub-00", NULL };
+
+    sheath_trainer_set_validation_subjects (t, none);
+    g_assert_false (sheath_trainer_train (t, NULL, &error));
+    g_assert_nonnull (strstr (error->message, "none is left to train on"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(SheathTrainer) t = tiny_trainer (dataset, output, 1);
+    const char *missing[] = { "sub-99", NULL };
+
+    sheath_trainer_set_validation_subjects (t, missing);
+    g_assert_false (sheath_trainer_train (t, NULL, &error));
+    g_assert_nonnull (strstr (error->message, "sub-99"));
+    g_clear_error (&error);
+  }
+
+  /* no pixel size anywhere */
+  {
+    g_autoptr(SheathTrainer) t = tiny_trainer (dataset, output, 1);
+    g_autofree char *sidecar = g_build_filename (dataset, "sub-01", "micr", "sub-01_SEM.json", NULL);
+
+    g_unlink (sidecar);
+    g_object_set (t, "pixel-size", 0.1, NULL);
+    g_assert_false (sheath_trainer_train (t, NULL, &error));
+    g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE);
+    g_clear_error (&error);
+    g_file_set_contents (sidecar, "{\"PixelSize\": [0.1, 0.1], \"PixelSizeUnits\": \"um\"}", -1, &error);
+    g_assert_no_error (error);
+  }
+
+  /* a damaged checkpoint */
+  g_file_set_contents (broken, "\x20\0\0\0\0\0\0\0{\"__metadata__\": {\"step\": \"1\"}}", 40, &error);
+  g_assert_no_error (error);
+  g_assert_null (sheath_trainer_new_from_checkpoint (broken, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL);
+  g_clear_error (&error);
+
+  /* a checkpoint that cannot be written: the run stops with an error, and
+   * the model already written is left whole */
+  {
+    g_autoptr(SheathTrainer) t = tiny_trainer (dataset, output, 1);
+    g_autofree char *nowhere = g_build_filename (root, "no", "such", "dir", "c.checkpoint", NULL);
+    g_autofree char *before = NULL;
+    const char *val[] = { "sub-00", NULL };
+
+    sheath_trainer_set_validation_subjects (t, val);
+    g_file_set_contents (output, "an existing model", -1, &error);
+    sheath_trainer_set_checkpoint (t, nowhere);
+    g_assert_false (sheath_trainer_train (t, NULL, &error));
+    g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE);
+    g_assert_nonnull (strstr (error->message, "previous one is intact"));
+    g_clear_error (&error);
+    {
+      g_autoptr(GFile) f = g_file_new_for_path (output);
+      g_autoptr(SheathModel) m = sheath_model_new_from_file (f, &error);
+      g_assert_no_error (error);   /* the new best model replaced it whole */
+    }
+  }
+
+  test_remove_tree (root);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Sheath/Trainer/train-and-resume", test_trainer_train_and_resume);
+  g_test_add_func ("/Sheath/Trainer/bad-input", test_trainer_bad_input);
+
+  return g_test_run ();
+}
