@@ -17,6 +17,7 @@ typedef struct
   float *weight;   /* [cout][cin * 9] */
   float *bias;     /* [cout] */
   float *winograd; /* [36][cout][cin], or NULL to run as im2col + GEMM */
+  gboolean linear; /* no ReLU after it (the trainer's raw convolutions) */
 } SheathConv3x3;
 
 /* A 2x2 stride-2 transposed convolution, weights regrouped by tap so that one

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "sheath-net-private.h"
 #include "sheath-workers-private.h"
 
 G_BEGIN_DECLS
@@ -33,8 +34,15 @@ typedef struct
   float         **bpart;      /* per worker bias-gradient partials */
 } SheathTrainCtx;
 
-/* y = W * x for 3×3, pad 1, no bias; W is [cout][cin][3][3]. */
+/* Scratch floats per worker that a 3×3 convolution of cin channels on rows
+ * of width w needs. */
+gsize _sheath_train_conv_scratch_floats (guint cin,
+                                         guint w);
+
+/* y = W * x for 3×3, pad 1, no bias; W is [cout][cin][3][3]. When
+ * winograd is given (linear, its transform of W), it computes y instead. */
 void _sheath_train_conv3x3_forward  (const SheathTrainCtx *ctx,
+                                     const SheathConv3x3  *winograd,
                                      const float          *weight,
                                      guint                 cin,
                                      guint                 cout,
@@ -42,8 +50,10 @@ void _sheath_train_conv3x3_forward  (const SheathTrainCtx *ctx,
                                      guint                 w,
                                      SheathBatchIn         in,
                                      SheathBatchOut        out);
-/* dW += dy ⋆ x; dx = Wᵀ ⋆ dy when dx.data is not NULL (overwritten). */
+/* dW += dy ⋆ x; dx = Wᵀ ⋆ dy when dx.data is not NULL (overwritten), by
+ * the Winograd transform of the flipped, transposed W when given. */
 void _sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
+                                     const SheathConv3x3  *winograd_t,
                                      const float          *weight,
                                      float                *weight_grad,
                                      guint                 cin,

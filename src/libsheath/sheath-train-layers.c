@@ -12,28 +12,52 @@
 
 /* ---- 3×3 convolution ------------------------------------------------- */
 
-/* Adds the columns of col back onto the image they were gathered from. */
-static void
-col2im_3x3 (const float *col,
-            guint        cin,
-            guint        h,
-            guint        w,
-            float       *out)
-{
-  gsize n = (gsize) h * w;
+/* Training convolutions work in bands of rows, like inference, so that the
+ * im2col matrix of a band stays in cache while its GEMMs read it. */
+#define BAND_BYTES      (2u << 20)
+#define MIN_BAND_PIXELS 512u
 
-  memset (out, 0, cin * n * sizeof (float));
+static guint
+band_rows (guint k,
+           guint w)
+{
+  guint rows = BAND_BYTES / (MAX (k, 1) * sizeof (float) * w);
+
+  return MAX (MAX (rows, (MIN_BAND_PIXELS + w - 1) / w), 1);
+}
+
+gsize
+_sheath_train_conv_scratch_floats (guint cin,
+                                   guint w)
+{
+  return (gsize) cin * 9 * band_rows (cin * 9, w) * w;
+}
+
+/* Adds the columns of a band (output rows [y0, y1)) back onto the image
+ * they were gathered from; out must be zeroed before the first band. */
+static void
+col2im_3x3_band (const float *col,
+                 guint        cin,
+                 guint        h,
+                 guint        w,
+                 guint        y0,
+                 guint        y1,
+                 float       *out)
+{
+  gsize n = (gsize) (y1 - y0) * w;
+  gsize plane = (gsize) h * w;
+
   for (guint ci = 0; ci < cin; ci++)
     for (guint ky = 0; ky < 3; ky++)
       for (guint kx = 0; kx < 3; kx++)
         {
           const float *src = col + (gsize) (ci * 9 + ky * 3 + kx) * n;
-          float *dst = out + ci * n;
+          float *dst = out + ci * plane;
 
-          for (guint y = 0; y < h; y++)
+          for (guint y = y0; y < y1; y++)
             {
               gint sy = (gint) y + (gint) ky - 1;
-              const float *s = src + (gsize) y * w;
+              const float *s = src + (gsize) (y - y0) * w;
               float *d;
 
               if (sy < 0 || sy >= (gint) h)
@@ -70,16 +94,27 @@ conv_forward_sample (guint    n,
 {
   const ConvJob *job = data;
   gsize hw = (gsize) job->h * job->w;
+  guint k = job->cin * 9;
+  guint rows = MIN (band_rows (k, job->w), job->h);
   float *col = job->ctx->col[worker];
+  const float *in = job->in.data + n * job->in.stride;
+  float *out = job->out.data + n * job->out.stride;
 
-  _sheath_im2col_3x3 (job->in.data + n * job->in.stride, job->cin, job->h, job->w, 0, job->h, col);
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, job->cout, hw, job->cin * 9,
-               1.f, job->weight, job->cin * 9, col, hw,
-               0.f, job->out.data + n * job->out.stride, hw);
+  for (guint y0 = 0; y0 < job->h; y0 += rows)
+    {
+      guint y1 = MIN (job->h, y0 + rows);
+      gsize nb = (gsize) (y1 - y0) * job->w;
+
+      _sheath_im2col_3x3 (in, job->cin, job->h, job->w, y0, y1, col);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, job->cout, nb, k,
+                   1.f, job->weight, k, col, nb,
+                   0.f, out + (gsize) y0 * job->w, hw);
+    }
 }
 
 void
 _sheath_train_conv3x3_forward (const SheathTrainCtx *ctx,
+                               const SheathConv3x3  *winograd,
                                const float          *weight,
                                guint                 cin,
                                guint                 cout,
@@ -90,6 +125,14 @@ _sheath_train_conv3x3_forward (const SheathTrainCtx *ctx,
 {
   ConvJob job = { ctx, weight, NULL, cin, cout, h, w, in, { NULL, 0 }, out };
 
+  if (winograd != NULL)
+    {
+      /* one sample at a time, each split into bands across the workers */
+      for (guint n = 0; n < ctx->n; n++)
+        _sheath_winograd_conv3x3_relu (ctx->workers, winograd, in.data + n * in.stride, h, w,
+                                       out.data + n * out.stride, ctx->col);
+      return;
+    }
   _sheath_workers_run (ctx->workers, ctx->n, conv_forward_sample, &job);
 }
 
@@ -101,20 +144,33 @@ conv_backward_sample (guint    n,
   const ConvJob *job = data;
   gsize hw = (gsize) job->h * job->w;
   guint k = job->cin * 9;
+  guint rows = MIN (band_rows (k, job->w), job->h);
   float *col = job->ctx->col[worker];
+  const float *in = job->in.data + n * job->in.stride;
   const float *dy = job->dy.data + n * job->dy.stride;
+  float *dx = job->out.data ? job->out.data + n * job->out.stride : NULL;
 
-  _sheath_im2col_3x3 (job->in.data + n * job->in.stride, job->cin, job->h, job->w, 0, job->h, col);
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, job->cout, k, hw,
-               1.f, dy, hw, col, hw,
-               1.f, job->ctx->wpart[worker], k);
+  if (dx != NULL)
+    for (guint c = 0; c < job->cin; c++)
+      memset (dx + c * hw, 0, hw * sizeof (float));
 
-  if (job->out.data != NULL)
+  for (guint y0 = 0; y0 < job->h; y0 += rows)
     {
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, hw, job->cout,
-                   1.f, job->weight, k, dy, hw,
-                   0.f, col, hw);
-      col2im_3x3 (col, job->cin, job->h, job->w, job->out.data + n * job->out.stride);
+      guint y1 = MIN (job->h, y0 + rows);
+      gsize nb = (gsize) (y1 - y0) * job->w;
+      const float *dy_band = dy + (gsize) y0 * job->w;
+
+      _sheath_im2col_3x3 (in, job->cin, job->h, job->w, y0, y1, col);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, job->cout, k, nb,
+                   1.f, dy_band, hw, col, nb,
+                   1.f, job->ctx->wpart[worker], k);
+      if (dx != NULL)
+        {
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, nb, job->cout,
+                       1.f, job->weight, k, dy_band, hw,
+                       0.f, col, nb);
+          col2im_3x3_band (col, job->cin, job->h, job->w, y0, y1, dx);
+        }
     }
 }
 
@@ -133,6 +189,7 @@ reduce_partials (const SheathTrainCtx *ctx,
 
 void
 _sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
+                                const SheathConv3x3  *winograd_t,
                                 const float          *weight,
                                 float                *weight_grad,
                                 guint                 cin,
@@ -143,7 +200,8 @@ _sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
                                 SheathBatchIn         dy,
                                 SheathBatchOut        dx)
 {
-  ConvJob job = { ctx, weight, weight_grad, cin, cout, h, w, in, dy, dx };
+  SheathBatchOut none = { NULL, 0 };
+  ConvJob job = { ctx, weight, weight_grad, cin, cout, h, w, in, dy, winograd_t ? none : dx };
   gsize size = (gsize) cout * cin * 9;
   guint n_workers = _sheath_workers_get_size (ctx->workers);
 
@@ -151,9 +209,89 @@ _sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
     memset (ctx->wpart[i], 0, size * sizeof (float));
   _sheath_workers_run (ctx->workers, ctx->n, conv_backward_sample, &job);
   reduce_partials (ctx, ctx->wpart, size, weight_grad);
+
+  /* dx is dy convolved with the flipped, transposed kernel */
+  if (winograd_t != NULL && dx.data != NULL)
+    for (guint n = 0; n < ctx->n; n++)
+      _sheath_winograd_conv3x3_relu (ctx->workers, winograd_t, dy.data + n * dy.stride, h, w,
+                                     dx.data + n * dx.stride, ctx->col);
 }
 
 /* ---- batch norm + ReLU ------------------------------------------------ */
+
+/* Sums in eight float lanes, which the compiler vectorises, folded into a
+ * double: accurate enough for a row, fast for a batch. */
+static double
+sum_floats (const float *x,
+            gsize        n)
+{
+  float lanes[8] = { 0 };
+  double total = 0;
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (guint l = 0; l < 8; l++)
+      lanes[l] += x[i + l];
+  for (guint l = 0; l < 8; l++)
+    total += lanes[l];
+  for (; i < n; i++)
+    total += x[i];
+  return total;
+}
+
+static double
+sum_squared_deviations (const float *x,
+                        gsize        n,
+                        float        mean)
+{
+  float lanes[8] = { 0 };
+  double total = 0;
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (guint l = 0; l < 8; l++)
+      {
+        float d = x[i + l] - mean;
+        lanes[l] += d * d;
+      }
+  for (guint l = 0; l < 8; l++)
+    total += lanes[l];
+  for (; i < n; i++)
+    total += (double) (x[i] - mean) * (x[i] - mean);
+  return total;
+}
+
+/* Σ g and Σ g·x̂ where a > 0 (ReLU's gradient), in eight lanes. */
+static void
+sum_gradients (const float *da,
+               const float *a,
+               const float *xh,
+               gsize        n,
+               double      *sum_g,
+               double      *sum_gx)
+{
+  float lg[8] = { 0 }, lgx[8] = { 0 };
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (guint l = 0; l < 8; l++)
+      {
+        float g = a[i + l] > 0.f ? da[i + l] : 0.f;
+        lg[l] += g;
+        lgx[l] += g * xh[i + l];
+      }
+  for (guint l = 0; l < 8; l++)
+    {
+      *sum_g += lg[l];
+      *sum_gx += lgx[l];
+    }
+  for (; i < n; i++)
+    if (a[i] > 0.f)
+      {
+        *sum_g += da[i];
+        *sum_gx += (double) da[i] * xh[i];
+      }
+}
 
 typedef struct
 {
@@ -188,24 +326,10 @@ bn_forward_channel (guint    c,
   float g = job->gamma[c], b = job->beta[c];
 
   for (guint n = 0; n < job->ctx->n; n++)
-    {
-      const float *y = job->y + n * plane + c * job->hw;
-      double s = 0;
-
-      for (gsize i = 0; i < job->hw; i++)
-        s += y[i];
-      sum += s;
-    }
+    sum += sum_floats (job->y + n * plane + c * job->hw, job->hw);
   mean = sum / m;
   for (guint n = 0; n < job->ctx->n; n++)
-    {
-      const float *y = job->y + n * plane + c * job->hw;
-      double s2 = 0;
-
-      for (gsize i = 0; i < job->hw; i++)
-        s2 += (y[i] - mean) * (y[i] - mean);
-      sum2 += s2;
-    }
+    sum2 += sum_squared_deviations (job->y + n * plane + c * job->hw, job->hw, (float) mean);
   var = sum2 / m;
   invstd = 1.0 / sqrt (var + job->eps);
   job->invstd[c] = (float) invstd;
@@ -216,9 +340,11 @@ bn_forward_channel (guint    c,
       float *xh = job->xhat + n * plane + c * job->hw;
       float *a = job->a + n * plane + c * job->hw;
 
+      float fm = (float) mean, fs = (float) invstd;
+
       for (gsize i = 0; i < job->hw; i++)
         {
-          float v = (float) ((y[i] - mean) * invstd);
+          float v = (y[i] - fm) * fs;
           float o = g * v + b;
 
           xh[i] = v;
@@ -269,12 +395,7 @@ bn_backward_channel (guint    c,
       const float *a = job->a + n * plane + c * job->hw;
       const float *xh = job->xhat + n * plane + c * job->hw;
 
-      for (gsize i = 0; i < job->hw; i++)
-        if (a[i] > 0.f)
-          {
-            sum_g += da[i];
-            sum_gx += (double) da[i] * xh[i];
-          }
+      sum_gradients (da, a, xh, job->hw, &sum_g, &sum_gx);
     }
 
   job->dgamma[c] += (float) sum_gx;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sheath-error.h"
+#include "sheath-layers-private.h"
 #include "sheath-train-layers-private.h"
 #include "sheath-train-net-private.h"
 
@@ -23,6 +24,11 @@ typedef struct
   SheathParam *beta;
   SheathParam *running_mean;
   SheathParam *running_var;
+  /* Winograd forms of the kernel (forward) and of its flipped transpose
+   * (for the input's gradient), remade after every update; NULL-weighted
+   * when the layer has too few channels. */
+  SheathConv3x3 fwd;
+  SheathConv3x3 bwd;
 } ConvBN;
 
 /* What one conv → BN → ReLU keeps for the backward pass. */
@@ -144,6 +150,33 @@ conv_bn_init (SheathTrainNet *net,
       c->gamma->value[i] = 1.f;
       c->running_var->value[i] = 1.f;
     }
+
+  c->fwd = (SheathConv3x3) { cin, cout, c->weight->value, NULL, NULL, TRUE };
+  c->bwd = (SheathConv3x3) { cout, cin, g_new (float, (gsize) cout * cin * 9), NULL, NULL, TRUE };
+}
+
+static void
+conv_bn_clear (ConvBN *c)
+{
+  g_clear_pointer (&c->fwd.winograd, g_free);
+  g_clear_pointer (&c->bwd.winograd, g_free);
+  g_clear_pointer (&c->bwd.weight, g_free);
+}
+
+/* The kernel has changed: remake its Winograd forms. */
+static void
+conv_bn_prepare (ConvBN *c)
+{
+  if (_sheath_winograd_suits (c->cin))
+    _sheath_winograd_prepare (&c->fwd);
+  if (_sheath_winograd_suits (c->cout))
+    {
+      for (guint o = 0; o < c->cout; o++)
+        for (guint i = 0; i < c->cin; i++)
+          for (guint k = 0; k < 9; k++)
+            c->bwd.weight[((gsize) i * c->cout + o) * 9 + (8 - k)] = c->weight->value[((gsize) o * c->cin + i) * 9 + k];
+      _sheath_winograd_prepare (&c->bwd);
+    }
 }
 
 SheathTrainNet *
@@ -201,6 +234,13 @@ _sheath_train_net_free (SheathTrainNet *net)
 {
   if (net == NULL)
     return;
+  for (guint l = 0; l <= net->depth; l++)
+    for (guint i = 0; i < 2; i++)
+      {
+        conv_bn_clear (&net->enc[l][i]);
+        if (l < net->depth)
+          conv_bn_clear (&net->dec[l][i]);
+      }
   g_ptr_array_unref (net->params);
   g_ptr_array_unref (net->buffers);
   g_ptr_array_unref (net->owned);
@@ -350,7 +390,9 @@ _sheath_train_net_reserve (SheathTrainNet  *net,
       net->grad_enc[l] = alloc_floats (net, N * c * hw, &ok);
 
       /* the largest im2col matrix, transposed-conv product and weight */
-      col = MAX (col, (gsize) 9 * (l == 0 ? MAX (net->in_channels, 2 * c) : 2 * c) * hw);
+      col = MAX (col, _sheath_train_conv_scratch_floats (MAX (net->in_channels, 2 * c), t));
+      col = MAX (col, _sheath_winograd_scratch_floats (2 * c, 2 * c, t));
+      col = MAX (col, _sheath_train_conv_scratch_floats (c, t));
       col = MAX (col, (gsize) 4 * c * hw);
       wsize = MAX (wsize, (gsize) 9 * 2 * c * c);
       wsize = MAX (wsize, (gsize) 4 * 2 * c * c);
@@ -394,7 +436,8 @@ conv_bn_relu_forward (SheathTrainNet       *net,
   gsize hw = (gsize) t * t;
   SheathBatchOut y = { act->y, c->cout * hw };
 
-  _sheath_train_conv3x3_forward (ctx, c->weight->value, c->cin, c->cout, t, t, in, y);
+  _sheath_train_conv3x3_forward (ctx, c->fwd.winograd ? &c->fwd : NULL, c->weight->value,
+                                 c->cin, c->cout, t, t, in, y);
   _sheath_train_bn_relu_forward (ctx, c->cout, hw, act->y, act->xhat, act->a, act->invstd,
                                  c->gamma->value, c->beta->value,
                                  c->running_mean->value, c->running_var->value, BN_MOMENTUM, BN_EPS);
@@ -418,8 +461,8 @@ conv_bn_relu_backward (SheathTrainNet       *net,
 
   _sheath_train_bn_relu_backward (ctx, c->cout, hw, act->xhat, act->a, act->invstd, c->gamma->value,
                                   da, dy, c->gamma->grad, c->beta->grad);
-  _sheath_train_conv3x3_backward (ctx, c->weight->value, c->weight->grad, c->cin, c->cout, t, t,
-                                  in, dy_in, dx);
+  _sheath_train_conv3x3_backward (ctx, c->bwd.winograd ? &c->bwd : NULL, c->weight->value, c->weight->grad,
+                                  c->cin, c->cout, t, t, in, dy_in, dx);
 }
 
 double
@@ -434,6 +477,14 @@ _sheath_train_net_step (SheathTrainNet *net,
 
   g_return_val_if_fail (net->batch > 0, 0);
   g_return_val_if_fail (_sheath_workers_get_size (workers) <= net->n_workers, 0);
+
+  for (guint l = 0; l <= D; l++)
+    for (guint i = 0; i < 2; i++)
+      {
+        conv_bn_prepare (&net->enc[l][i]);
+        if (l < D)
+          conv_bn_prepare (&net->dec[l][i]);
+      }
 
   /* forward */
   for (guint l = 0; l <= D; l++)

@@ -44,8 +44,8 @@ _sheath_winograd_prepare (SheathConv3x3 *conv)
 {
   gsize plane = (gsize) conv->cout * conv->cin;
 
-  g_clear_pointer (&conv->winograd, g_free);
-  conv->winograd = g_new (float, N_TAPS * plane);
+  if (conv->winograd == NULL)
+    conv->winograd = g_new (float, N_TAPS * plane);
 
   for (guint o = 0; o < conv->cout; o++)
     for (guint i = 0; i < conv->cin; i++)
@@ -204,6 +204,7 @@ output_transform_row (const float *m,
                       gsize        stride,
                       guint        tiles_x,
                       float        bias,
+                      gboolean     relu,
                       float       *u,       /* [4][6][tiles_x] */
                       float       *dst,     /* first output row of this tile row */
                       guint        width,
@@ -250,10 +251,20 @@ output_transform_row (const float *m,
           float y3 = t1[tx] - t2[tx] + 8 * (t3[tx] - t4[tx]) + t5[tx] + bias;
           float *o = out + tx * TILE_OUT;
 
-          o[0] = y0 > 0.f ? y0 : 0.f;
-          o[1] = y1 > 0.f ? y1 : 0.f;
-          o[2] = y2 > 0.f ? y2 : 0.f;
-          o[3] = y3 > 0.f ? y3 : 0.f;
+          if (relu)
+            {
+              o[0] = y0 > 0.f ? y0 : 0.f;
+              o[1] = y1 > 0.f ? y1 : 0.f;
+              o[2] = y2 > 0.f ? y2 : 0.f;
+              o[3] = y3 > 0.f ? y3 : 0.f;
+            }
+          else
+            {
+              o[0] = y0;
+              o[1] = y1;
+              o[2] = y2;
+              o[3] = y3;
+            }
         }
 
       if (full < tiles_x)
@@ -269,7 +280,7 @@ output_transform_row (const float *m,
           for (guint c = 0; c < width - full * TILE_OUT; c++)
             {
               float val = y[c] + bias;
-              out[full * TILE_OUT + c] = val > 0.f ? val : 0.f;
+              out[full * TILE_OUT + c] = relu && val < 0.f ? 0.f : val;
             }
         }
     }
@@ -313,7 +324,7 @@ winograd_band (guint    band,
   for (guint o = 0; o < conv->cout; o++)
     for (guint ty = ty0; ty < ty1; ty++)
       output_transform_row (m + (gsize) o * n + (gsize) (ty - ty0) * tiles_x, m_stride, tiles_x,
-                            conv->bias[o], t,
+                            conv->bias ? conv->bias[o] : 0.f, !conv->linear, t,
                             job->out + o * in_plane + (gsize) ty * TILE_OUT * w, w,
                             MIN (TILE_OUT, h - ty * TILE_OUT));
 }
