@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "sheath-aggregates.h"
-#include "sheath-digits-private.h"
+#include "sheath-util-private.h"
 #include "sheath-error.h"
 #include "sheath-image-private.h"
 #include "sheath-morphometrics-private.h"

@@ -23,9 +23,6 @@ void               _sheath_digit_labels_draw_row (SheathDigitLabels  *self,
                                                   guint8             *rgb,
                                                   guint               width);
 
-int                _sheath_compare_doubles       (const void         *a,
-                                                  const void         *b);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SheathDigitLabels, _sheath_digit_labels_free)
 
 G_END_DECLS

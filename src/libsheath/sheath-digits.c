@@ -43,15 +43,6 @@ struct _SheathDigitLabels
   GArray *active;   /* indices into labels */
 };
 
-int
-_sheath_compare_doubles (const void *a,
-                         const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 SheathDigitLabels *
 _sheath_digit_labels_new (guint scale)
 {

@@ -14,6 +14,7 @@
 #include "sheath-png-writer-private.h"
 #include "sheath-region-shape-private.h"
 #include "sheath-segmentation-private.h"
+#include "sheath-util-private.h"
 
 struct _SheathMorphometrics
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sheath-digits-private.h"
+#include "sheath-util-private.h"
 #include "sheath-error.h"
 #include "sheath-model-private.h"
 #include "sheath-rng-private.h"
