@@ -10,7 +10,6 @@ import time
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from sheath_unet import SheathUNet  # noqa: E402
 
@@ -25,21 +24,9 @@ idx = torch.arange(patch * patch).reshape(patch, patch)
 t = ((idx // patch // 16 + idx % patch // 16) % 3).expand(batch, patch, patch).contiguous()
 
 
-def logits_of(x):
-    skips = []
-    for l in range(net.depth):
-        x = net.enc[l](x)
-        skips.append(x)
-        x = F.max_pool2d(x, 2)
-    x = net.enc[net.depth](x)
-    for l in reversed(range(net.depth)):
-        x = net.dec[l](x, skips[l])
-    return net.head(x)
-
-
 def step():
     opt.zero_grad()
-    logits = logits_of(x)
+    logits = net.logits(x)
     p = torch.softmax(logits, 1)
     onehot = F.one_hot(t, 3).permute(0, 3, 1, 2).float()
     dice = (2 * (p * onehot).sum((0, 2, 3)) + 1) / (p.sum((0, 2, 3)) + onehot.sum((0, 2, 3)) + 1)

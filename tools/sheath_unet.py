@@ -46,7 +46,7 @@ class SheathUNet(nn.Module):
         self.dec = nn.ModuleList([Up(ch[l + 1], ch[l]) for l in range(depth)])
         self.head = nn.Conv2d(ch[0], classes, 1)
 
-    def forward(self, x):
+    def logits(self, x):
         skips = []
         for l in range(self.depth):
             x = self.enc[l](x)
@@ -55,7 +55,10 @@ class SheathUNet(nn.Module):
         x = self.enc[self.depth](x)
         for l in reversed(range(self.depth)):
             x = self.dec[l](x, skips[l])
-        return torch.softmax(self.head(x), dim=1)
+        return self.head(x)
+
+    def forward(self, x):
+        return torch.softmax(self.logits(x), dim=1)
 
 
 def metadata(net, pixel_size_um, modality="SEM", description="", normalization="image-zscore"):

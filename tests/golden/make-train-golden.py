@@ -21,18 +21,6 @@ LR, BETAS, EPS, WD = 1e-2, (0.9, 0.999), 1e-8, 0.01
 CLASS_WEIGHTS = torch.tensor([1.0, 2.0, 1.5])
 
 
-def logits_of(net, x):
-    skips = []
-    for l in range(net.depth):
-        x = net.enc[l](x)
-        skips.append(x)
-        x = F.max_pool2d(x, 2)
-    x = net.enc[net.depth](x)
-    for l in reversed(range(net.depth)):
-        x = net.dec[l](x, skips[l])
-    return net.head(x)
-
-
 def loss_of(logits, t, w):
     p = torch.softmax(logits, dim=1)
     ce = F.cross_entropy(logits, t, weight=w)
@@ -73,7 +61,7 @@ def main():
     losses = []
     for step in range(STEPS):
         opt.zero_grad()
-        loss = loss_of(logits_of(net, x), t, CLASS_WEIGHTS)
+        loss = loss_of(net.logits(x), t, CLASS_WEIGHTS)
         loss.backward()
         losses.append(loss.item())
         if step == 0:
