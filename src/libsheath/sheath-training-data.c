@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sheath-bids.h"
 #include "sheath-error.h"
 #include "sheath-image-private.h"
 #include "sheath-resample-private.h"
@@ -82,15 +83,26 @@ _sheath_training_data_add_image (SheathTrainingData *data,
   return TRUE;
 }
 
-static char *
-bids_subject (const char *name)
+gboolean
+_sheath_training_data_add_bids (SheathTrainingData *data,
+                                const char         *dir,
+                                GError            **error)
 {
-  const char *end;
+  g_auto(GStrv) images = sheath_bids_list_images (dir, error);
 
-  if (!g_str_has_prefix (name, "sub-"))
-    return NULL;
-  end = strchr (name, '_');
-  return end ? g_strndup (name, end - name) : NULL;
+  if (images == NULL)
+    return FALSE;
+
+  for (guint i = 0; images[i]; i++)
+    {
+      g_autofree char *axon = sheath_bids_dup_mask_path (dir, images[i], "axon");
+      g_autofree char *myelin = sheath_bids_dup_mask_path (dir, images[i], "myelin");
+      g_autofree char *subject = sheath_bids_dup_subject (images[i]);
+
+      if (!_sheath_training_data_add_image (data, images[i], axon, myelin, 0, subject, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* g_ptr_array_sort() hands over pointers to the elements */
@@ -99,69 +111,6 @@ compare_names (gconstpointer a,
                gconstpointer b)
 {
   return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
-gboolean
-_sheath_training_data_add_bids (SheathTrainingData *data,
-                                const char         *dir,
-                                GError            **error)
-{
-  g_autoptr(GDir) root = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) subjects = g_ptr_array_new_with_free_func (g_free);
-  const char *entry;
-  guint added = 0;
-
-  root = g_dir_open (dir, 0, &local_error);
-  if (root == NULL)
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "Cannot read the dataset folder '%s': %s", dir, local_error->message);
-      return FALSE;
-    }
-
-  while ((entry = g_dir_read_name (root)) != NULL)
-    if (g_str_has_prefix (entry, "sub-"))
-      g_ptr_array_add (subjects, g_strdup (entry));
-  g_ptr_array_sort (subjects, compare_names);
-
-  for (guint i = 0; i < subjects->len; i++)
-    {
-      const char *sub = g_ptr_array_index (subjects, i);
-      g_autofree char *micr = g_build_filename (dir, sub, "micr", NULL);
-      g_autoptr(GDir) d = g_dir_open (micr, 0, NULL);
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-
-      while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
-        if (g_str_has_suffix (entry, ".png") || g_str_has_suffix (entry, ".tif") || g_str_has_suffix (entry, ".tiff"))
-          g_ptr_array_add (names, g_strdup (entry));
-      g_ptr_array_sort (names, compare_names);
-
-      for (guint k = 0; k < names->len; k++)
-        {
-          const char *name = g_ptr_array_index (names, k);
-          g_autofree char *stem = g_strndup (name, strrchr (name, '.') - name);
-          g_autofree char *image = g_build_filename (micr, name, NULL);
-          g_autofree char *axon_name = g_strconcat (stem, "_seg-axon-manual.png", NULL);
-          g_autofree char *myelin_name = g_strconcat (stem, "_seg-myelin-manual.png", NULL);
-          g_autofree char *axon = g_build_filename (dir, "derivatives", "labels", sub, "micr", axon_name, NULL);
-          g_autofree char *myelin = g_build_filename (dir, "derivatives", "labels", sub, "micr", myelin_name, NULL);
-          g_autofree char *subject = bids_subject (name);
-
-          if (!_sheath_training_data_add_image (data, image, axon, myelin, 0, subject ? subject : sub, error))
-            return FALSE;
-          added++;
-        }
-    }
-
-  if (added == 0)
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "No images in '%s': expected a BIDS dataset, sub-*/micr/*.png with masks in "
-                   "derivatives/labels/sub-*/micr/*_seg-axon-manual.png", dir);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static void

@@ -30,56 +30,24 @@ labelled_free (gpointer p)
 
 /* Images sub-XX/micr/NAME, with masks derivatives/labels/sub-XX/micr/STEM_seg-axon-manual.png
  * and _seg-myelin-manual.png. */
-/* g_ptr_array_sort() hands over pointers to the elements */
-static gint
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
 static gboolean
 find_labelled (const char  *dir,
                GPtrArray   *out,
                GError     **error)
 {
-  g_autoptr(GDir) root = g_dir_open (dir, 0, error);
-  g_autoptr(GPtrArray) subjects = g_ptr_array_new_with_free_func (g_free);
-  const char *entry;
+  g_auto(GStrv) images = sheath_bids_list_images (dir, error);
 
-  if (root == NULL)
+  if (images == NULL)
     return FALSE;
-  while ((entry = g_dir_read_name (root)) != NULL)
-    if (g_str_has_prefix (entry, "sub-"))
-      g_ptr_array_add (subjects, g_strdup (entry));
-  g_ptr_array_sort (subjects, compare_names);
-
-  for (guint i = 0; i < subjects->len; i++)
+  for (guint i = 0; images[i]; i++)
     {
-      const char *sub = g_ptr_array_index (subjects, i);
-      g_autofree char *micr = g_build_filename (dir, sub, "micr", NULL);
-      g_autoptr(GDir) d = g_dir_open (micr, 0, NULL);
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      Labelled *l = g_new0 (Labelled, 1);
 
-      while (d && (entry = g_dir_read_name (d)) != NULL)
-        if (g_str_has_suffix (entry, ".png") || g_str_has_suffix (entry, ".tif"))
-          g_ptr_array_add (names, g_strdup (entry));
-      g_ptr_array_sort (names, compare_names);
-
-      for (guint k = 0; k < names->len; k++)
-        {
-          const char *name = g_ptr_array_index (names, k);
-          g_autofree char *stem = g_strndup (name, strrchr (name, '.') - name);
-          g_autofree char *a = g_strconcat (stem, "_seg-axon-manual.png", NULL);
-          g_autofree char *m = g_strconcat (stem, "_seg-myelin-manual.png", NULL);
-          Labelled *l = g_new0 (Labelled, 1);
-
-          l->image = g_build_filename (micr, name, NULL);
-          l->axon = g_build_filename (dir, "derivatives", "labels", sub, "micr", a, NULL);
-          l->myelin = g_build_filename (dir, "derivatives", "labels", sub, "micr", m, NULL);
-          l->subject = g_strdup (sub);
-          g_ptr_array_add (out, l);
-        }
+      l->image = g_strdup (images[i]);
+      l->axon = sheath_bids_dup_mask_path (dir, images[i], "axon");
+      l->myelin = sheath_bids_dup_mask_path (dir, images[i], "myelin");
+      l->subject = sheath_bids_dup_subject (images[i]);
+      g_ptr_array_add (out, l);
     }
   return TRUE;
 }
