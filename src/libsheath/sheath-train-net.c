@@ -472,7 +472,8 @@ _sheath_train_net_step (SheathTrainNet *net,
                         SheathWorkers  *workers)
 {
   SheathTrainCtx ctx = { workers, net->batch, net->col, net->wpart, net->bpart };
-  guint D = net->depth, S = net->size, N = net->batch;
+  /* bounded here so that the compiler sees every level index is in range */
+  guint D = MIN (net->depth, SHEATH_NET_MAX_DEPTH), S = net->size, N = net->batch;
   double loss;
 
   g_return_val_if_fail (net->batch > 0, 0);
