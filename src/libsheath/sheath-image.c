@@ -586,6 +586,46 @@ sheath_image_get_range (SheathImage *self,
 }
 
 /**
+ * sheath_image_read_display_row: (skip)
+ * @self: a #SheathImage
+ * @y: a row
+ * @lo: the gray value shown black
+ * @hi: the gray value shown white
+ * @row: width bytes to fill
+ *
+ * Maps one row to 8-bit display values, linearly from @lo to @hi, for
+ * viewers.
+ */
+void
+sheath_image_read_display_row (SheathImage *self,
+                               guint        y,
+                               guint        lo,
+                               guint        hi,
+                               guint8      *row)
+{
+  float scale;
+
+  g_return_if_fail (SHEATH_IS_IMAGE (self));
+  g_return_if_fail (y < self->height);
+
+  scale = hi > lo ? 255.f / (hi - lo) : 0.f;
+  if (self->bit_depth == 8 && lo == 0 && hi == 255)
+    memcpy (row, _sheath_image_get_row8 (self, y), self->width);
+  else if (self->bit_depth == 8)
+    {
+      const guint8 *src = _sheath_image_get_row8 (self, y);
+      for (guint x = 0; x < self->width; x++)
+        row[x] = (guint8) CLAMP (((float) src[x] - lo) * scale + 0.5f, 0.f, 255.f);
+    }
+  else
+    {
+      const guint16 *src = _sheath_image_get_row16 (self, y);
+      for (guint x = 0; x < self->width; x++)
+        row[x] = (guint8) CLAMP (((float) src[x] - lo) * scale + 0.5f, 0.f, 255.f);
+    }
+}
+
+/**
  * sheath_pixel_size_source_to_string:
  * @source: a #SheathPixelSizeSource
  *

@@ -82,6 +82,12 @@ void                   sheath_image_get_range             (SheathImage  *self,
                                                            guint        *min,
                                                            guint        *max);
 SHEATH_AVAILABLE_IN_ALL
+void                   sheath_image_read_display_row      (SheathImage  *self,
+                                                           guint         y,
+                                                           guint         lo,
+                                                           guint         hi,
+                                                           guint8       *row);
+SHEATH_AVAILABLE_IN_ALL
 const char            *sheath_pixel_size_source_to_string (SheathPixelSizeSource source);
 
 G_END_DECLS

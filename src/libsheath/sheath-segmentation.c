@@ -284,6 +284,22 @@ sheath_segmentation_dup_labels (SheathSegmentation *self)
   return g_bytes_new (self->labels, (gsize) self->width * self->height);
 }
 
+/**
+ * sheath_segmentation_peek_row: (skip)
+ * @self: a #SheathSegmentation
+ * @y: a row
+ *
+ * Returns: the row's labels, one #SheathLabel byte per pixel, owned by @self
+ */
+const guint8 *
+sheath_segmentation_peek_row (SheathSegmentation *self,
+                              guint               y)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), NULL);
+  g_return_val_if_fail (y < self->height, NULL);
+  return self->labels + (gsize) y * self->width;
+}
+
 guint8 *
 _sheath_segmentation_get_row (SheathSegmentation *self,
                               guint               y)

@@ -55,6 +55,9 @@ SHEATH_AVAILABLE_IN_ALL
 guint64             sheath_segmentation_count          (SheathSegmentation  *self,
                                                         SheathLabel          label);
 SHEATH_AVAILABLE_IN_ALL
+const guint8       *sheath_segmentation_peek_row      (SheathSegmentation  *self,
+                                                        guint                y);
+SHEATH_AVAILABLE_IN_ALL
 GBytes             *sheath_segmentation_dup_labels     (SheathSegmentation  *self);
 SHEATH_AVAILABLE_IN_ALL
 char               *sheath_segmentation_dup_mask_path  (const char          *dir,

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sheath-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(SheathApplication) app = sheath_application_new ();
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

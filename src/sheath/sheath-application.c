@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-application"
+
+#include "config.h"
+
+#include "sheath-application.h"
+#include "sheath-window.h"
+
+struct _SheathApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (SheathApplication, sheath_application, ADW_TYPE_APPLICATION)
+
+static SheathWindow *
+get_window (SheathApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (sheath_window_new (self));
+  return SHEATH_WINDOW (window);
+}
+
+static void
+sheath_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_window (SHEATH_APPLICATION (app))));
+}
+
+static void
+sheath_application_open (GApplication  *app,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  SheathWindow *window = get_window (SHEATH_APPLICATION (app));
+
+  /* one image at a time for now: the last one given is shown */
+  if (n_files > 0)
+    sheath_window_open (window, files[n_files - 1]);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  SheathApplication *self = user_data;
+  const char *developers[] = { "The Sheath developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", "Sheath",
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", "The Sheath developers",
+                         "version", PACKAGE_VERSION,
+                         "comments", "Segment axons and myelin in microscopy images and measure them",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         NULL);
+}
+
+static void
+sheath_application_class_init (SheathApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = sheath_application_activate;
+  app_class->open = sheath_application_open;
+}
+
+static void
+sheath_application_init (SheathApplication *self)
+{
+  static const GActionEntry actions[] = {
+    { "quit", quit_action },
+    { "about", about_action },
+  };
+  const char *quit_accels[] = { "<Control>q", NULL };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}
+
+SheathApplication *
+sheath_application_new (void)
+{
+  return g_object_new (SHEATH_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/sheath/Sheath",
+                       NULL);
+}

@@ -1,0 +1,888 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-viewer"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "sheath-viewer.h"
+
+/* The image is shown from a pyramid: level k is the image shrunk 2^k times,
+ * cut into TILE-sized textures made only when seen and kept in a bounded
+ * cache, so that a 30000-pixel slice pans as smoothly as a crop. */
+#define TILE          256
+#define MAX_TEXTURES  768
+#define MIN_ZOOM      (1.0 / 256)
+#define MAX_ZOOM      32.0
+
+struct _SheathViewer
+{
+  GtkWidget           parent_instance;
+
+  SheathImage        *image;
+  SheathSegmentation *segmentation;
+  guint               display_lo;
+  guint               display_hi;
+
+  GPtrArray          *gray_levels;      /* guint8 planes, lazily built */
+  GPtrArray          *label_levels;     /* guint8 planes; level 0 borrows the segmentation */
+  GHashTable         *textures;         /* key → GdkTexture */
+  GQueue              lru;              /* keys, most recent first */
+
+  double              zoom;
+  double              origin_x;         /* image coordinates at the widget's top left */
+  double              origin_y;
+  gboolean            fit_pending;
+  gboolean            overlay_visible;
+  double              overlay_opacity;
+
+  double              drag_origin_x;
+  double              drag_origin_y;
+  double              pinch_zoom;
+  double              pointer_x;
+  double              pointer_y;
+};
+
+G_DEFINE_FINAL_TYPE (SheathViewer, sheath_viewer, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_IMAGE,
+  PROP_SEGMENTATION,
+  PROP_ZOOM,
+  PROP_OVERLAY_VISIBLE,
+  PROP_OVERLAY_OPACITY,
+  N_PROPS
+};
+
+enum {
+  POINTER_MOVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties [N_PROPS];
+static guint signals [N_SIGNALS];
+
+static guint
+level_width (SheathViewer *self,
+             guint         level)
+{
+  return MAX (1, (sheath_image_get_width (self->image) + (1u << level) - 1) >> level);
+}
+
+static guint
+level_height (SheathViewer *self,
+              guint         level)
+{
+  return MAX (1, (sheath_image_get_height (self->image) + (1u << level) - 1) >> level);
+}
+
+static guint
+max_level (SheathViewer *self)
+{
+  guint side = MAX (sheath_image_get_width (self->image), sheath_image_get_height (self->image));
+  guint level = 0;
+
+  while ((side >> level) > TILE && level < 20)
+    level++;
+  return level;
+}
+
+/* A plane of level k from level k − 1: gray values averaged, labels by
+ * their strongest member so that thin myelin stays visible zoomed out. */
+static const guint8 *
+gray_plane (SheathViewer *self,
+            guint         level)
+{
+  guint8 *plane;
+
+  if (level < self->gray_levels->len && g_ptr_array_index (self->gray_levels, level))
+    return g_ptr_array_index (self->gray_levels, level);
+
+  if (self->gray_levels->len <= level)
+    g_ptr_array_set_size (self->gray_levels, level + 1);
+
+  plane = g_malloc ((gsize) level_width (self, level) * level_height (self, level));
+  if (level == 0)
+    {
+      guint w = sheath_image_get_width (self->image);
+
+      for (guint y = 0; y < sheath_image_get_height (self->image); y++)
+        sheath_image_read_display_row (self->image, y, self->display_lo, self->display_hi, plane + (gsize) y * w);
+    }
+  else
+    {
+      const guint8 *src = gray_plane (self, level - 1);
+      guint sw = level_width (self, level - 1), sh = level_height (self, level - 1);
+      guint w = level_width (self, level), h = level_height (self, level);
+
+      for (guint y = 0; y < h; y++)
+        for (guint x = 0; x < w; x++)
+          {
+            guint x0 = MIN (2 * x, sw - 1), x1 = MIN (2 * x + 1, sw - 1);
+            guint y0 = MIN (2 * y, sh - 1), y1 = MIN (2 * y + 1, sh - 1);
+
+            plane[(gsize) y * w + x] = (guint8) ((src[(gsize) y0 * sw + x0] + src[(gsize) y0 * sw + x1] +
+                                                  src[(gsize) y1 * sw + x0] + src[(gsize) y1 * sw + x1] + 2) / 4);
+          }
+    }
+  g_ptr_array_index (self->gray_levels, level) = plane;
+  return plane;
+}
+
+static guint8
+label_at_level0 (SheathViewer *self,
+                 guint         x,
+                 guint         y)
+{
+  return sheath_segmentation_peek_row (self->segmentation, y)[x];
+}
+
+static const guint8 *
+label_plane (SheathViewer *self,
+             guint         level)
+{
+  guint8 *plane;
+  guint w = level_width (self, level), h = level_height (self, level);
+
+  g_assert (level > 0);
+  if (level < self->label_levels->len && g_ptr_array_index (self->label_levels, level))
+    return g_ptr_array_index (self->label_levels, level);
+  if (self->label_levels->len <= level)
+    g_ptr_array_set_size (self->label_levels, level + 1);
+
+  plane = g_malloc ((gsize) w * h);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        guint8 best = 0;
+
+        for (guint dy = 0; dy < 2; dy++)
+          for (guint dx = 0; dx < 2; dx++)
+            {
+              guint sx = MIN (2 * x + dx, level_width (self, level - 1) - 1);
+              guint sy = MIN (2 * y + dy, level_height (self, level - 1) - 1);
+              guint8 v = level == 1 ? label_at_level0 (self, sx, sy)
+                                    : label_plane (self, level - 1)[(gsize) sy * level_width (self, level - 1) + sx];
+              best = MAX (best, v);
+            }
+        plane[(gsize) y * w + x] = best;
+      }
+  g_ptr_array_index (self->label_levels, level) = plane;
+  return plane;
+}
+
+static guint64
+tile_key (guint    level,
+          guint    tx,
+          guint    ty,
+          gboolean overlay)
+{
+  return ((guint64) level << 58) | ((guint64) overlay << 57) | ((guint64) tx << 28) | ty;
+}
+
+static GdkTexture *
+make_tile (SheathViewer *self,
+           guint         level,
+           guint         tx,
+           guint         ty,
+           gboolean      overlay)
+{
+  guint w = level_width (self, level), h = level_height (self, level);
+  guint x0 = tx * TILE, y0 = ty * TILE;
+  guint tw = MIN (TILE, w - x0), th = MIN (TILE, h - y0);
+  guint bpp = overlay ? 4 : 3;
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 *data = g_malloc ((gsize) tw * th * bpp);
+
+  for (guint y = 0; y < th; y++)
+    for (guint x = 0; x < tw; x++)
+      {
+        guint8 *p = data + ((gsize) y * tw + x) * bpp;
+
+        if (!overlay)
+          {
+            guint8 v = gray_plane (self, level)[(gsize) (y0 + y) * w + x0 + x];
+            p[0] = p[1] = p[2] = v;
+          }
+        else
+          {
+            guint8 l = level == 0 ? label_at_level0 (self, x0 + x, y0 + y)
+                                  : label_plane (self, level)[(gsize) (y0 + y) * w + x0 + x];
+
+            /* AxonDeepSeg's colours: axons blue, myelin red */
+            p[0] = l == SHEATH_LABEL_MYELIN ? 255 : l == SHEATH_LABEL_AXON ? 20 : 0;
+            p[1] = l == SHEATH_LABEL_MYELIN ? 40 : l == SHEATH_LABEL_AXON ? 110 : 0;
+            p[2] = l == SHEATH_LABEL_MYELIN ? 40 : l == SHEATH_LABEL_AXON ? 255 : 0;
+            p[3] = l == SHEATH_LABEL_BACKGROUND ? 0 : 255;
+          }
+      }
+
+  bytes = g_bytes_new_take (data, (gsize) tw * th * bpp);
+  return gdk_memory_texture_new (tw, th, overlay ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8, bytes, (gsize) tw * bpp);
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return *(const guint64 *) a == *(const guint64 *) b ? 0 : 1;
+}
+
+static GdkTexture *
+get_tile (SheathViewer *self,
+          guint         level,
+          guint         tx,
+          guint         ty,
+          gboolean      overlay)
+{
+  guint64 key = tile_key (level, tx, ty, overlay);
+  GdkTexture *texture = g_hash_table_lookup (self->textures, &key);
+  guint64 *stored;
+
+  if (texture != NULL)
+    {
+      GList *link = g_queue_find_custom (&self->lru, &key, compare_keys);
+      /* move to the front: a few hundred entries, cheap */
+      if (link != NULL)
+        {
+          g_queue_unlink (&self->lru, link);
+          g_queue_push_head_link (&self->lru, link);
+        }
+      return texture;
+    }
+
+  while (g_queue_get_length (&self->lru) >= MAX_TEXTURES)
+    {
+      guint64 *old = g_queue_pop_tail (&self->lru);
+      g_hash_table_remove (self->textures, old);
+    }
+
+  texture = make_tile (self, level, tx, ty, overlay);
+  stored = g_memdup2 (&key, sizeof key);
+  g_hash_table_insert (self->textures, stored, texture);
+  g_queue_push_head (&self->lru, stored);
+  return texture;
+}
+
+static void
+drop_textures (SheathViewer *self,
+               gboolean      overlay_only)
+{
+  GList *link = self->lru.head;
+
+  while (link != NULL)
+    {
+      GList *next = link->next;
+      guint64 *key = link->data;
+
+      if (!overlay_only || (*key >> 57) & 1)
+        {
+          g_queue_delete_link (&self->lru, link);
+          g_hash_table_remove (self->textures, key);
+        }
+      link = next;
+    }
+}
+
+static void
+clamp_origin (SheathViewer *self)
+{
+  double vw, vh, iw, ih;
+
+  if (self->image == NULL)
+    return;
+  vw = gtk_widget_get_width (GTK_WIDGET (self)) / self->zoom;
+  vh = gtk_widget_get_height (GTK_WIDGET (self)) / self->zoom;
+  iw = sheath_image_get_width (self->image);
+  ih = sheath_image_get_height (self->image);
+
+  /* keep the image in view: centred when smaller than the view */
+  self->origin_x = iw <= vw ? (iw - vw) / 2 : CLAMP (self->origin_x, 0, iw - vw);
+  self->origin_y = ih <= vh ? (ih - vh) / 2 : CLAMP (self->origin_y, 0, ih - vh);
+}
+
+/* Zooms keeping the image point under (wx, wy) where it is. */
+static void
+zoom_about (SheathViewer *self,
+            double        zoom,
+            double        wx,
+            double        wy)
+{
+  double ix = self->origin_x + wx / self->zoom;
+  double iy = self->origin_y + wy / self->zoom;
+
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (zoom == self->zoom)
+    return;
+  self->zoom = zoom;
+  self->origin_x = ix - wx / zoom;
+  self->origin_y = iy - wy / zoom;
+  clamp_origin (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ZOOM]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* A round length (1, 2 or 5 × 10^k µm) about 120 pixels long on screen. */
+static double
+scale_bar_length (double um_per_screen_px)
+{
+  double target = 120 * um_per_screen_px;
+  double p = pow (10, floor (log10 (target)));
+  double steps[] = { 1, 2, 5, 10 };
+  double best = p;
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (steps[i] * p <= target)
+      best = steps[i] * p;
+  return best;
+}
+
+static void
+draw_scale_bar (SheathViewer *self,
+                GtkSnapshot  *snapshot,
+                int           width,
+                int           height)
+{
+  double ps = sheath_image_get_pixel_size (self->image);
+  double um, px;
+  g_autofree char *text = NULL;
+  cairo_t *cr;
+  cairo_text_extents_t ext;
+
+  if (ps <= 0)
+    return;
+  um = scale_bar_length (ps / self->zoom);
+  px = um / ps * self->zoom;
+  text = um >= 1 ? g_strdup_printf ("%g µm", um) : g_strdup_printf ("%g nm", um * 1000);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (12, height - 48, px + 40, 40));
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 13);
+  cairo_text_extents (cr, text, &ext);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.55);
+  cairo_rectangle (cr, 12, height - 46, MAX (px, ext.width) + 12, 36);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 18, height - 18, px, 4);
+  cairo_fill (cr);
+  cairo_move_to (cr, 18 + (px - ext.width) / 2, height - 24);
+  cairo_show_text (cr, text);
+  cairo_destroy (cr);
+}
+
+static void
+sheath_viewer_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  SheathViewer *self = SHEATH_VIEWER (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  guint level, tiles_x, tiles_y, tx0, tx1, ty0, ty1;
+  double scale;
+
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.12, 0.12, 0.13, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->image == NULL || width <= 0 || height <= 0)
+    return;
+
+  if (self->fit_pending)
+    {
+      self->fit_pending = FALSE;
+      sheath_viewer_zoom_to_fit (self);
+    }
+
+  level = (guint) CLAMP (floor (log2 (1.0 / self->zoom)), 0, max_level (self));
+  scale = (double) (1u << level);   /* image pixels per level pixel */
+  tiles_x = (level_width (self, level) + TILE - 1) / TILE;
+  tiles_y = (level_height (self, level) + TILE - 1) / TILE;
+  tx0 = (guint) CLAMP (floor (self->origin_x / scale / TILE), 0, tiles_x - 1);
+  ty0 = (guint) CLAMP (floor (self->origin_y / scale / TILE), 0, tiles_y - 1);
+  tx1 = (guint) CLAMP (floor ((self->origin_x + width / self->zoom) / scale / TILE), 0, tiles_x - 1);
+  ty1 = (guint) CLAMP (floor ((self->origin_y + height / self->zoom) / scale / TILE), 0, tiles_y - 1);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      gboolean overlay = pass == 1;
+
+      if (overlay && (self->segmentation == NULL || !self->overlay_visible))
+        break;
+      if (overlay)
+        gtk_snapshot_push_opacity (snapshot, self->overlay_opacity);
+
+      for (guint ty = ty0; ty <= ty1; ty++)
+        for (guint tx = tx0; tx <= tx1; tx++)
+          {
+            GdkTexture *texture = get_tile (self, level, tx, ty, overlay);
+            double x = (tx * TILE * scale - self->origin_x) * self->zoom;
+            double y = (ty * TILE * scale - self->origin_y) * self->zoom;
+            double w = gdk_texture_get_width (texture) * scale * self->zoom;
+            double h = gdk_texture_get_height (texture) * scale * self->zoom;
+
+            gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (x, y, w, h));
+          }
+
+      if (overlay)
+        gtk_snapshot_pop (snapshot);
+    }
+
+  draw_scale_bar (self, snapshot, width, height);
+}
+
+static void
+sheath_viewer_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  clamp_origin (SHEATH_VIEWER (widget));
+}
+
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           SheathViewer             *self)
+{
+  if (self->image == NULL)
+    return FALSE;
+  zoom_about (self, self->zoom * pow (1.15, -dy), self->pointer_x, self->pointer_y);
+  return TRUE;
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               SheathViewer   *self)
+{
+  self->drag_origin_x = self->origin_x;
+  self->drag_origin_y = self->origin_y;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                SheathViewer   *self)
+{
+  self->origin_x = self->drag_origin_x - dx / self->zoom;
+  self->origin_y = self->drag_origin_y - dy / self->zoom;
+  clamp_origin (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+pinch_begin_cb (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                SheathViewer     *self)
+{
+  self->pinch_zoom = self->zoom;
+}
+
+static void
+pinch_cb (GtkGestureZoom *gesture,
+          double          scale,
+          SheathViewer   *self)
+{
+  double cx, cy;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
+    cx = cy = 0;
+  zoom_about (self, self->pinch_zoom * scale, cx, cy);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           SheathViewer             *self)
+{
+  int ix, iy;
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (self->image == NULL)
+    return;
+  ix = (int) floor (self->origin_x + x / self->zoom);
+  iy = (int) floor (self->origin_y + y / self->zoom);
+  if (ix < 0 || iy < 0 || ix >= (int) sheath_image_get_width (self->image) || iy >= (int) sheath_image_get_height (self->image))
+    ix = iy = -1;
+  g_signal_emit (self, signals [POINTER_MOVED], 0, ix, iy);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller,
+          SheathViewer             *self)
+{
+  g_signal_emit (self, signals [POINTER_MOVED], 0, -1, -1);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SheathViewer *self = SHEATH_VIEWER (widget);
+  const char *what = g_variant_get_string (param, NULL);
+  double cx = gtk_widget_get_width (widget) / 2.0, cy = gtk_widget_get_height (widget) / 2.0;
+
+  if (self->image == NULL)
+    return;
+  if (g_str_equal (what, "in"))
+    zoom_about (self, self->zoom * 1.25, cx, cy);
+  else if (g_str_equal (what, "out"))
+    zoom_about (self, self->zoom / 1.25, cx, cy);
+  else if (g_str_equal (what, "fit"))
+    sheath_viewer_zoom_to_fit (self);
+  else
+    zoom_about (self, 1.0, cx, cy);
+}
+
+static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  SheathViewer *self = SHEATH_VIEWER (widget);
+  int dx, dy;
+
+  g_variant_get (param, "(ii)", &dx, &dy);
+  self->origin_x += dx * gtk_widget_get_width (widget) / 8.0 / self->zoom;
+  self->origin_y += dy * gtk_widget_get_height (widget) / 8.0 / self->zoom;
+  clamp_origin (self);
+  gtk_widget_queue_draw (widget);
+}
+
+static void
+toggle_overlay_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  SheathViewer *self = SHEATH_VIEWER (widget);
+
+  sheath_viewer_set_overlay_visible (self, !self->overlay_visible);
+}
+
+static void
+free_planes (GPtrArray *planes,
+             gboolean   keep_first)
+{
+  for (guint i = keep_first ? 1 : 0; i < planes->len; i++)
+    g_clear_pointer (&g_ptr_array_index (planes, i), g_free);
+  g_ptr_array_set_size (planes, 0);
+}
+
+static void
+sheath_viewer_dispose (GObject *object)
+{
+  SheathViewer *self = (SheathViewer *)object;
+
+  drop_textures (self, FALSE);
+  g_clear_object (&self->image);
+  g_clear_object (&self->segmentation);
+
+  G_OBJECT_CLASS (sheath_viewer_parent_class)->dispose (object);
+}
+
+static void
+sheath_viewer_finalize (GObject *object)
+{
+  SheathViewer *self = (SheathViewer *)object;
+
+  free_planes (self->gray_levels, FALSE);
+  free_planes (self->label_levels, FALSE);
+  g_ptr_array_unref (self->gray_levels);
+  g_ptr_array_unref (self->label_levels);
+  g_hash_table_unref (self->textures);
+
+  G_OBJECT_CLASS (sheath_viewer_parent_class)->finalize (object);
+}
+
+static void
+sheath_viewer_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  SheathViewer *self = SHEATH_VIEWER (object);
+
+  switch (prop_id)
+    {
+    case PROP_IMAGE: g_value_set_object (value, self->image); break;
+    case PROP_SEGMENTATION: g_value_set_object (value, self->segmentation); break;
+    case PROP_ZOOM: g_value_set_double (value, self->zoom); break;
+    case PROP_OVERLAY_VISIBLE: g_value_set_boolean (value, self->overlay_visible); break;
+    case PROP_OVERLAY_OPACITY: g_value_set_double (value, self->overlay_opacity); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sheath_viewer_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  SheathViewer *self = SHEATH_VIEWER (object);
+
+  switch (prop_id)
+    {
+    case PROP_IMAGE: sheath_viewer_set_image (self, g_value_get_object (value)); break;
+    case PROP_SEGMENTATION: sheath_viewer_set_segmentation (self, g_value_get_object (value)); break;
+    case PROP_ZOOM: sheath_viewer_set_zoom (self, g_value_get_double (value)); break;
+    case PROP_OVERLAY_VISIBLE: sheath_viewer_set_overlay_visible (self, g_value_get_boolean (value)); break;
+    case PROP_OVERLAY_OPACITY: sheath_viewer_set_overlay_opacity (self, g_value_get_double (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sheath_viewer_class_init (SheathViewerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = sheath_viewer_dispose;
+  object_class->finalize = sheath_viewer_finalize;
+  object_class->get_property = sheath_viewer_get_property;
+  object_class->set_property = sheath_viewer_set_property;
+
+  widget_class->snapshot = sheath_viewer_snapshot;
+  widget_class->size_allocate = sheath_viewer_size_allocate;
+
+  properties [PROP_IMAGE] = g_param_spec_object ("image", NULL, NULL, SHEATH_TYPE_IMAGE, rw);
+  properties [PROP_SEGMENTATION] = g_param_spec_object ("segmentation", NULL, NULL, SHEATH_TYPE_SEGMENTATION, rw);
+  properties [PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 1, rw);
+  properties [PROP_OVERLAY_VISIBLE] = g_param_spec_boolean ("overlay-visible", NULL, NULL, TRUE, rw);
+  properties [PROP_OVERLAY_OPACITY] = g_param_spec_double ("overlay-opacity", NULL, NULL, 0, 1, 0.5, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SheathViewer::pointer-moved:
+   * @x: the image column under the pointer, or -1
+   * @y: the image row under the pointer, or -1
+   */
+  signals [POINTER_MOVED] =
+    g_signal_new ("pointer-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+
+  gtk_widget_class_install_action (widget_class, "viewer.zoom", "s", zoom_action);
+  gtk_widget_class_install_action (widget_class, "viewer.pan", "(ii)", pan_action);
+  gtk_widget_class_install_action (widget_class, "viewer.toggle-overlay", NULL, toggle_overlay_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "viewer.zoom", "s", "in");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "viewer.zoom", "s", "in");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "viewer.zoom", "s", "in");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "viewer.zoom", "s", "out");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "viewer.zoom", "s", "out");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "viewer.zoom", "s", "fit");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, 0, "viewer.zoom", "s", "one");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "viewer.pan", "(ii)", -1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "viewer.pan", "(ii)", 1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "viewer.pan", "(ii)", 0, -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "viewer.pan", "(ii)", 0, 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, 0, "viewer.toggle-overlay", NULL);
+
+  gtk_widget_class_set_css_name (widget_class, "sheath-viewer");
+}
+
+static void
+sheath_viewer_init (SheathViewer *self)
+{
+  GtkEventController *scroll, *motion;
+  GtkGesture *drag, *pinch;
+
+  self->zoom = 1;
+  self->overlay_visible = TRUE;
+  self->overlay_opacity = 0.5;
+  self->gray_levels = g_ptr_array_new ();
+  self->label_levels = g_ptr_array_new ();
+  self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  g_queue_init (&self->lru);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  pinch = gtk_gesture_zoom_new ();
+  g_signal_connect (pinch, "begin", G_CALLBACK (pinch_begin_cb), self);
+  g_signal_connect (pinch, "scale-changed", G_CALLBACK (pinch_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
+}
+
+GtkWidget *
+sheath_viewer_new (void)
+{
+  return g_object_new (SHEATH_TYPE_VIEWER, NULL);
+}
+
+SheathImage *
+sheath_viewer_get_image (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), NULL);
+  return self->image;
+}
+
+void
+sheath_viewer_set_image (SheathViewer *self,
+                         SheathImage  *image)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  if (!g_set_object (&self->image, image))
+    return;
+
+  drop_textures (self, FALSE);
+  free_planes (self->gray_levels, FALSE);
+  free_planes (self->label_levels, FALSE);
+  g_clear_object (&self->segmentation);
+  if (image != NULL)
+    {
+      /* 16-bit images are shown over their own range */
+      sheath_image_get_range (image, &self->display_lo, &self->display_hi);
+      if (sheath_image_get_bit_depth (image) == 8)
+        self->display_lo = 0, self->display_hi = 255;
+      self->fit_pending = TRUE;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_IMAGE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEGMENTATION]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+SheathSegmentation *
+sheath_viewer_get_segmentation (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), NULL);
+  return self->segmentation;
+}
+
+void
+sheath_viewer_set_segmentation (SheathViewer       *self,
+                                SheathSegmentation *segmentation)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  if (segmentation != NULL && self->image != NULL &&
+      (sheath_segmentation_get_width (segmentation) != sheath_image_get_width (self->image) ||
+       sheath_segmentation_get_height (segmentation) != sheath_image_get_height (self->image)))
+    {
+      g_critical ("A segmentation must be the image's size");
+      return;
+    }
+  if (!g_set_object (&self->segmentation, segmentation))
+    return;
+
+  drop_textures (self, TRUE);
+  free_planes (self->label_levels, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEGMENTATION]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+sheath_viewer_get_zoom (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), 1);
+  return self->zoom;
+}
+
+void
+sheath_viewer_set_zoom (SheathViewer *self,
+                        double        zoom)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+  zoom_about (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+              gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+}
+
+void
+sheath_viewer_zoom_to_fit (SheathViewer *self)
+{
+  int w, h;
+  double zoom;
+
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+  if (self->image == NULL)
+    return;
+
+  w = gtk_widget_get_width (GTK_WIDGET (self));
+  h = gtk_widget_get_height (GTK_WIDGET (self));
+  if (w <= 0 || h <= 0)
+    {
+      self->fit_pending = TRUE;
+      return;
+    }
+  zoom = MIN ((double) w / sheath_image_get_width (self->image), (double) h / sheath_image_get_height (self->image));
+  self->zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  self->origin_x = self->origin_y = 0;
+  clamp_origin (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ZOOM]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+sheath_viewer_get_overlay_visible (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), FALSE);
+  return self->overlay_visible;
+}
+
+void
+sheath_viewer_set_overlay_visible (SheathViewer *self,
+                                   gboolean      visible)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  visible = !!visible;
+  if (self->overlay_visible == visible)
+    return;
+  self->overlay_visible = visible;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_OVERLAY_VISIBLE]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+sheath_viewer_get_overlay_opacity (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), 0);
+  return self->overlay_opacity;
+}
+
+void
+sheath_viewer_set_overlay_opacity (SheathViewer *self,
+                                   double        opacity)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  opacity = CLAMP (opacity, 0, 1);
+  if (self->overlay_opacity == opacity)
+    return;
+  self->overlay_opacity = opacity;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_OVERLAY_OPACITY]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+sheath_viewer_get_n_cached_textures (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), 0);
+  return g_hash_table_size (self->textures);
+}

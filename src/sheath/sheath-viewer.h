@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <sheath.h>
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_VIEWER (sheath_viewer_get_type ())
+
+G_DECLARE_FINAL_TYPE (SheathViewer, sheath_viewer, SHEATH, VIEWER, GtkWidget)
+
+GtkWidget          *sheath_viewer_new                 (void);
+SheathImage        *sheath_viewer_get_image           (SheathViewer       *self);
+void                sheath_viewer_set_image           (SheathViewer       *self,
+                                                       SheathImage        *image);
+SheathSegmentation *sheath_viewer_get_segmentation    (SheathViewer       *self);
+void                sheath_viewer_set_segmentation    (SheathViewer       *self,
+                                                       SheathSegmentation *segmentation);
+double              sheath_viewer_get_zoom            (SheathViewer       *self);
+void                sheath_viewer_set_zoom            (SheathViewer       *self,
+                                                       double              zoom);
+void                sheath_viewer_zoom_to_fit         (SheathViewer       *self);
+gboolean            sheath_viewer_get_overlay_visible (SheathViewer       *self);
+void                sheath_viewer_set_overlay_visible (SheathViewer       *self,
+                                                       gboolean            visible);
+double              sheath_viewer_get_overlay_opacity (SheathViewer       *self);
+void                sheath_viewer_set_overlay_opacity (SheathViewer       *self,
+                                                       double              opacity);
+guint               sheath_viewer_get_n_cached_textures (SheathViewer     *self);
+
+G_END_DECLS

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+#include <sheath.h>
+
+#include "sheath-application.h"
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_WINDOW (sheath_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (SheathWindow, sheath_window, SHEATH, WINDOW, AdwApplicationWindow)
+
+SheathWindow       *sheath_window_new              (SheathApplication *app);
+void                sheath_window_open             (SheathWindow      *self,
+                                                    GFile             *file);
+SheathImage        *sheath_window_get_image        (SheathWindow      *self);
+SheathSegmentation *sheath_window_get_segmentation (SheathWindow      *self);
+gboolean            sheath_window_set_model_file   (SheathWindow      *self,
+                                                    GFile             *file,
+                                                    GError           **error);
+
+G_END_DECLS

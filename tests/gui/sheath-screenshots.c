@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Makes screenshots of the main states of the app, rendered by GTK itself
+ * (no screen grab), for the help and the README:
+ *
+ *   xvfb-run -a sheath-screenshots OUTPUT_DIR IMAGE MODEL [PIXEL_SIZE]
+ *
+ * empty.png, image.png, segmenting.png, overlay.png. */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "sheath-viewer.h"
+#include "sheath-window.h"
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
+static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
+
+static void
+shoot (GtkWidget  *window,
+       const char *dir,
+       const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+
+  wait_ms (300);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("cannot write %s", path);
+  g_print ("%s\n", path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(SheathApplication) app = NULL;
+  g_autoptr(GFile) image = NULL;
+  g_autoptr(GFile) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window;
+
+  if (argc < 4)
+    {
+      g_printerr ("usage: %s OUTPUT_DIR IMAGE MODEL [PIXEL_SIZE]\n", argv[0]);
+      return 2;
+    }
+
+  gtk_init ();
+  adw_init ();
+  app = sheath_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  window = sheath_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_ms (500);
+  shoot (GTK_WIDGET (window), argv[1], "empty.png");
+
+  image = g_file_new_for_commandline_arg (argv[2]);
+  sheath_window_open (window, image);
+  if (!wait_for (has_image, window, 20000))
+    g_error ("the image did not open");
+  if (argc > 4)
+    sheath_image_set_pixel_size (sheath_window_get_image (window), g_ascii_strtod (argv[4], NULL), NULL);
+  wait_ms (300);
+  shoot (GTK_WIDGET (window), argv[1], "image.png");
+
+  model = g_file_new_for_commandline_arg (argv[3]);
+  if (!sheath_window_set_model_file (window, model, &error))
+    g_error ("%s", error->message);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  wait_ms (1500);
+  shoot (GTK_WIDGET (window), argv[1], "segmenting.png");
+  if (!wait_for (has_segmentation, window, 600000))
+    g_error ("segmentation did not finish");
+  wait_ms (300);
+  shoot (GTK_WIDGET (window), argv[1], "overlay.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}

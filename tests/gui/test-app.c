@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The app under Xvfb, driven through its window as a user's clicks would:
+ * open a real image, segment it, cancel a run, open a damaged file. */
+
+#include "config.h"
+
+#include "sheath-viewer.h"
+#include "sheath-window.h"
+#include "../../src/libsheath/tests/test-util.h"
+
+static gboolean
+wait_until (gboolean (*done) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
+static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
+
+static GtkWidget *
+find_viewer (GtkWidget *widget)
+{
+  if (SHEATH_IS_VIEWER (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_viewer (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static SheathWindow *
+new_window (void)
+{
+  static SheathApplication *app;
+  SheathWindow *window;
+
+  if (app == NULL)
+    {
+      app = sheath_application_new ();
+      g_application_register (G_APPLICATION (app), NULL, NULL);
+    }
+  window = sheath_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+test_app_open_and_segment (void)
+{
+  g_autofree char *path = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window;
+  GtkWidget *viewer;
+
+  if (path == NULL)
+    return;
+
+  window = new_window ();
+  file = g_file_new_for_path (path);
+  model = g_file_new_for_path (model_path);
+  sheath_window_open (window, file);
+  g_assert_true (wait_until (has_image, window, 20000));
+  g_assert_cmpuint (sheath_image_get_width (sheath_window_get_image (window)), ==, 822);
+
+  viewer = find_viewer (GTK_WIDGET (window));
+  g_assert_nonnull (viewer);
+  g_assert_true (sheath_viewer_get_image (SHEATH_VIEWER (viewer)) == sheath_window_get_image (window));
+
+  g_assert_true (sheath_window_set_model_file (window, model, &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  g_assert_true (wait_until (has_segmentation, window, 120000));
+  /* the overlay has the segmentation, and drew tiles of it */
+  g_assert_true (sheath_viewer_get_segmentation (SHEATH_VIEWER (viewer)) == sheath_window_get_segmentation (window));
+  g_assert_cmpuint (sheath_segmentation_count (sheath_window_get_segmentation (window), SHEATH_LABEL_AXON), >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_app_cancel_keeps_masks (void)
+{
+  g_autofree char *path = test_require_shared ("samples/formats/gray8.png");
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) model = NULL;
+  SheathWindow *window;
+  SheathSegmentation *first;
+
+  if (path == NULL)
+    return;
+
+  window = new_window ();
+  file = g_file_new_for_path (path);
+  model = g_file_new_for_path (model_path);
+  sheath_window_open (window, file);
+  g_assert_true (wait_until (has_image, window, 20000));
+  sheath_image_set_pixel_size (sheath_window_get_image (window), 0.1, NULL);
+  g_assert_true (sheath_window_set_model_file (window, model, NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  g_assert_true (wait_until (has_segmentation, window, 120000));
+  first = sheath_window_get_segmentation (window);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_usleep (500000);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* the earlier masks are still shown */
+  g_assert_true (sheath_window_get_segmentation (window) == first);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_app_damaged_file (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *bad = g_build_filename (dir, "damaged.tif", NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window;
+
+  g_file_set_contents (bad, "II*\0garbage", 11, &error);
+  g_assert_no_error (error);
+  window = new_window ();
+  file = g_file_new_for_path (bad);
+  sheath_window_open (window, file);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  /* an error toast, no image, no crash */
+  g_assert_null (sheath_window_get_image (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/Sheath/App/open-and-segment", test_app_open_and_segment);
+  g_test_add_func ("/Sheath/App/cancel-keeps-masks", test_app_cancel_keeps_masks);
+  g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
+
+  return g_test_run ();
+}
