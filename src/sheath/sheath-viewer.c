@@ -41,6 +41,7 @@ struct _SheathViewer
   double              pinch_zoom;
   double              pointer_x;
   double              pointer_y;
+  GArray             *highlight;        /* int boxes: x0, y0, x1, y1 */
 };
 
 G_DEFINE_FINAL_TYPE (SheathViewer, sheath_viewer, GTK_TYPE_WIDGET)
@@ -57,6 +58,7 @@ enum {
 
 enum {
   POINTER_MOVED,
+  CLICKED,
   N_SIGNALS
 };
 
@@ -426,6 +428,24 @@ sheath_viewer_snapshot (GtkWidget   *widget,
         gtk_snapshot_pop (snapshot);
     }
 
+  /* chosen axons: their boxes outlined */
+  for (guint i = 0; i < self->highlight->len / 4; i++)
+    {
+      const int *b = &g_array_index (self->highlight, int, 4 * i);
+      GskRoundedRect rect;
+      GdkRGBA colors[4];
+      float widths[4] = { 2, 2, 2, 2 };
+
+      for (guint k = 0; k < 4; k++)
+        colors[k] = (GdkRGBA) { 1, 0.85, 0.1, 1 };
+      gsk_rounded_rect_init_from_rect (&rect,
+                                       &GRAPHENE_RECT_INIT ((b[0] - self->origin_x) * self->zoom - 2,
+                                                            (b[1] - self->origin_y) * self->zoom - 2,
+                                                            (b[2] - b[0]) * self->zoom + 4,
+                                                            (b[3] - b[1]) * self->zoom + 4), 3);
+      gtk_snapshot_append_border (snapshot, &rect, widths, colors);
+    }
+
   draw_scale_bar (self, snapshot, width, height);
 }
 
@@ -513,6 +533,23 @@ motion_cb (GtkEventControllerMotion *controller,
 }
 
 static void
+click_released_cb (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   SheathViewer    *self)
+{
+  int ix, iy;
+
+  if (self->image == NULL)
+    return;
+  ix = (int) floor (self->origin_x + x / self->zoom);
+  iy = (int) floor (self->origin_y + y / self->zoom);
+  if (ix >= 0 && iy >= 0 && ix < (int) sheath_image_get_width (self->image) && iy < (int) sheath_image_get_height (self->image))
+    g_signal_emit (self, signals [CLICKED], 0, ix, iy);
+}
+
+static void
 leave_cb (GtkEventControllerMotion *controller,
           SheathViewer             *self)
 {
@@ -596,6 +633,7 @@ sheath_viewer_finalize (GObject *object)
   g_ptr_array_unref (self->gray_levels);
   g_ptr_array_unref (self->label_levels);
   g_hash_table_unref (self->textures);
+  g_array_unref (self->highlight);
 
   G_OBJECT_CLASS (sheath_viewer_parent_class)->finalize (object);
 }
@@ -669,6 +707,15 @@ sheath_viewer_class_init (SheathViewerClass *klass)
     g_signal_new ("pointer-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
 
+  /**
+   * SheathViewer::clicked:
+   * @x: the image column clicked
+   * @y: the image row clicked
+   */
+  signals [CLICKED] =
+    g_signal_new ("clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+
   gtk_widget_class_install_action (widget_class, "viewer.zoom", "s", zoom_action);
   gtk_widget_class_install_action (widget_class, "viewer.pan", "(ii)", pan_action);
   gtk_widget_class_install_action (widget_class, "viewer.toggle-overlay", NULL, toggle_overlay_action);
@@ -693,7 +740,7 @@ static void
 sheath_viewer_init (SheathViewer *self)
 {
   GtkEventController *scroll, *motion;
-  GtkGesture *drag, *pinch;
+  GtkGesture *drag, *pinch, *click;
 
   self->zoom = 1;
   self->overlay_visible = TRUE;
@@ -701,6 +748,7 @@ sheath_viewer_init (SheathViewer *self)
   self->gray_levels = g_ptr_array_new ();
   self->label_levels = g_ptr_array_new ();
   self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->highlight = g_array_new (FALSE, FALSE, sizeof (int));
   g_queue_init (&self->lru);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
@@ -722,6 +770,10 @@ sheath_viewer_init (SheathViewer *self)
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   pinch = gtk_gesture_zoom_new ();
   g_signal_connect (pinch, "begin", G_CALLBACK (pinch_begin_cb), self);
@@ -885,4 +937,29 @@ sheath_viewer_get_n_cached_textures (SheathViewer *self)
 {
   g_return_val_if_fail (SHEATH_IS_VIEWER (self), 0);
   return g_hash_table_size (self->textures);
+}
+
+void
+sheath_viewer_set_highlight (SheathViewer *self,
+                             const int    *boxes,
+                             guint         n_boxes)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  g_array_set_size (self->highlight, 0);
+  g_array_append_vals (self->highlight, boxes, 4 * n_boxes);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sheath_viewer_center_on (SheathViewer *self,
+                         double        x,
+                         double        y)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  self->origin_x = x - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 / self->zoom;
+  self->origin_y = y - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 / self->zoom;
+  clamp_origin (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -28,5 +28,11 @@ double              sheath_viewer_get_overlay_opacity (SheathViewer       *self)
 void                sheath_viewer_set_overlay_opacity (SheathViewer       *self,
                                                        double              opacity);
 guint               sheath_viewer_get_n_cached_textures (SheathViewer     *self);
+void                sheath_viewer_set_highlight       (SheathViewer       *self,
+                                                       const int          *boxes,
+                                                       guint               n_boxes);
+void                sheath_viewer_center_on           (SheathViewer       *self,
+                                                       double              x,
+                                                       double              y);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "sheath-morphometrics-panel.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
 
@@ -25,6 +26,9 @@ struct _SheathWindow
   GtkLabel             *pointer_label;
   GtkButton            *pixel_size_button;
   GtkToggleButton      *overlay_toggle;
+  GtkToggleButton      *panel_toggle;
+  GtkWidget            *panel_scroller;
+  SheathMorphometricsPanel *panel;
   GtkAdjustment        *opacity;
 
   /* owned */
@@ -35,6 +39,7 @@ struct _SheathWindow
   GFile                *custom_model;
   SheathSegmenter      *segmenter;
   GCancellable         *cancellable;
+  SheathMorphometrics  *morphometrics;
   guint                 last_model;
 };
 
@@ -214,6 +219,10 @@ image_loaded_cb (GObject      *object,
   g_set_object (&self->file, file);
   g_set_object (&self->image, image);
   g_clear_object (&self->segmentation);
+  g_clear_object (&self->morphometrics);
+  sheath_morphometrics_panel_set_data (self->panel, NULL, NULL);
+  gtk_toggle_button_set_active (self->panel_toggle, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->panel_toggle), FALSE);
   recall_pixel_size (self);
 
   sheath_viewer_set_image (self->viewer, image);
@@ -382,6 +391,143 @@ model_selected_cb (GtkDropDown  *dropdown,
     g_settings_set_string (self->settings, "model", chosen == MODEL_SEM ? "sem" : "tem");
 }
 
+/* ---- morphometrics ----------------------------------------------------------- */
+
+typedef struct
+{
+  SheathSegmentation  *segmentation;
+  double               pixel_size;
+  SheathMorphometrics *morphometrics;
+  SheathAggregates    *aggregates;
+} Measure;
+
+static void
+measure_free (Measure *m)
+{
+  g_clear_object (&m->segmentation);
+  g_clear_object (&m->morphometrics);
+  g_clear_pointer (&m->aggregates, sheath_aggregates_free);
+  g_free (m);
+}
+
+static void
+measure_worker (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  Measure *m = data;
+  GError *error = NULL;
+
+  if (!(m->morphometrics = sheath_morphometrics_compute (m->segmentation, m->pixel_size,
+                                                         SHEATH_AXON_SHAPE_CIRCLE, cancellable, &error)) ||
+      !(m->aggregates = sheath_aggregates_compute (m->morphometrics, NULL, FALSE, 1.0, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+measured_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SheathWindow *self = SHEATH_WINDOW (object);
+  Measure *m = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      toast (self, "Measurements failed: %s", error->message);
+      return;
+    }
+  /* a newer segmentation may have arrived meanwhile */
+  if (m->segmentation != self->segmentation)
+    return;
+  g_set_object (&self->morphometrics, m->morphometrics);
+  sheath_morphometrics_panel_set_data (self->panel, m->morphometrics, m->aggregates);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->panel_toggle), TRUE);
+  gtk_toggle_button_set_active (self->panel_toggle, TRUE);
+}
+
+static void
+measure (SheathWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Measure *m;
+
+  g_clear_object (&self->morphometrics);
+  sheath_viewer_set_highlight (self->viewer, NULL, 0);
+  if (self->segmentation == NULL || sheath_image_get_pixel_size (self->image) <= 0)
+    return;
+
+  m = g_new0 (Measure, 1);
+  m->segmentation = g_object_ref (self->segmentation);
+  m->pixel_size = sheath_image_get_pixel_size (self->image);
+  task = g_task_new (self, NULL, measured_cb, NULL);
+  g_task_set_source_tag (task, measure);
+  g_task_set_task_data (task, m, (GDestroyNotify) measure_free);
+  g_task_run_in_thread (task, measure_worker);
+}
+
+static void
+show_axons (SheathWindow *self,
+            const guint  *ids,
+            guint         n,
+            gboolean      center)
+{
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (int));
+
+  if (self->morphometrics == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      const SheathAxon *a;
+
+      if (ids[i] == 0 || ids[i] > sheath_morphometrics_get_n_axons (self->morphometrics))
+        continue;
+      a = sheath_morphometrics_get_axon (self->morphometrics, ids[i] - 1);
+      g_array_append_vals (boxes, (int[]) { a->bbox_min_x, a->bbox_min_y, a->bbox_max_x, a->bbox_max_y }, 4);
+      if (center && n == 1)
+        sheath_viewer_center_on (self->viewer, a->x0, a->y0);
+    }
+  sheath_viewer_set_highlight (self->viewer, (int *) boxes->data, boxes->len / 4);
+}
+
+static void
+axon_selected_cb (SheathMorphometricsPanel *panel,
+                  guint                     id,
+                  SheathWindow             *self)
+{
+  show_axons (self, &id, 1, TRUE);
+}
+
+static void
+highlight_changed_cb (SheathMorphometricsPanel *panel,
+                      GArray                   *ids,
+                      SheathWindow             *self)
+{
+  show_axons (self, (guint *) ids->data, ids->len, FALSE);
+}
+
+static void
+viewer_clicked_cb (SheathViewer *viewer,
+                   int           x,
+                   int           y,
+                   SheathWindow *self)
+{
+  guint id;
+
+  if (self->morphometrics == NULL)
+    return;
+  id = sheath_morphometrics_get_axon_at (self->morphometrics, x, y);
+  if (id != 0)
+    {
+      sheath_morphometrics_panel_select_axon (self->panel, id);
+      show_axons (self, &id, 1, FALSE);
+    }
+}
+
 /* ---- segmentation -------------------------------------------------------- */
 
 static void
@@ -400,6 +546,7 @@ segment_done_cb (GObject      *object,
 
       g_set_object (&self->segmentation, seg);
       sheath_viewer_set_segmentation (self->viewer, seg);
+      measure (self);
       toast (self, "Segmented: %.1f %% axon, %.1f %% myelin",
              100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_AXON) / n,
              100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN) / n);
@@ -518,38 +665,55 @@ save_masks_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+gboolean
+sheath_window_load_masks (SheathWindow  *self,
+                          GFile         *axon,
+                          GError       **error)
+{
+  g_autofree char *path = g_file_get_path (axon);
+  g_autoptr(GString) myelin_path = NULL;
+  g_autoptr(GFile) myelin = NULL;
+  g_autoptr(SheathSegmentation) seg = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_WINDOW (self), FALSE);
+
+  if (self->image == NULL || path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Open the image first");
+      return FALSE;
+    }
+  /* the myelin mask beside it, as AxonDeepSeg and Sheath name them */
+  myelin_path = g_string_new (path);
+  g_string_replace (myelin_path, "_seg-axon", "_seg-myelin", 1);
+  myelin = g_file_new_for_path (myelin_path->str);
+  if (!(seg = sheath_segmentation_new_from_masks (axon, myelin, error)))
+    return FALSE;
+  if (sheath_segmentation_get_width (seg) != sheath_image_get_width (self->image) ||
+      sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The masks are not the image's size");
+      return FALSE;
+    }
+
+  g_set_object (&self->segmentation, seg);
+  sheath_viewer_set_segmentation (self->viewer, seg);
+  measure (self);
+  update_state (self);
+  return TRUE;
+}
+
 static void
 load_masks_response_cb (GtkNativeDialog *dialog,
                         int              response,
                         SheathWindow    *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->image != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) axon = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (axon);
-      g_autoptr(GString) myelin_path = g_string_new (path);
-      g_autoptr(GFile) myelin = NULL;
       g_autoptr(GError) error = NULL;
-      g_autoptr(SheathSegmentation) seg = NULL;
 
-      /* the myelin mask beside it, as AxonDeepSeg and Sheath name them */
-      g_string_replace (myelin_path, "_seg-axon", "_seg-myelin", 1);
-      myelin = g_file_new_for_path (myelin_path->str);
-      seg = sheath_segmentation_new_from_masks (axon, myelin, &error);
-      if (seg != NULL && (sheath_segmentation_get_width (seg) != sheath_image_get_width (self->image) ||
-                          sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image)))
-        {
-          g_clear_object (&seg);
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the masks are not the image's size");
-        }
-      if (seg == NULL)
+      if (!sheath_window_load_masks (self, axon, &error))
         toast (self, "Masks not loaded: %s", error->message);
-      else
-        {
-          g_set_object (&self->segmentation, seg);
-          sheath_viewer_set_segmentation (self->viewer, seg);
-          update_state (self);
-        }
     }
   g_object_unref (dialog);
 }
@@ -608,6 +772,7 @@ sheath_window_dispose (GObject *object)
   g_clear_object (&self->image);
   g_clear_object (&self->segmentation);
   g_clear_object (&self->custom_model);
+  g_clear_object (&self->morphometrics);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_WINDOW);
 
   G_OBJECT_CLASS (sheath_window_parent_class)->dispose (object);
@@ -622,6 +787,7 @@ sheath_window_class_init (SheathWindowClass *klass)
   object_class->dispose = sheath_window_dispose;
 
   g_type_ensure (SHEATH_TYPE_VIEWER);
+  g_type_ensure (SHEATH_TYPE_MORPHOMETRICS_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sheath/Sheath/sheath-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, title);
@@ -634,6 +800,9 @@ sheath_window_class_init (SheathWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, pointer_label);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, pixel_size_button);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, overlay_toggle);
+  gtk_widget_class_bind_template_child (widget_class, SheathWindow, panel_toggle);
+  gtk_widget_class_bind_template_child (widget_class, SheathWindow, panel_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SheathWindow, panel);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, opacity);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -687,6 +856,10 @@ sheath_window_init (SheathWindow *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->opacity, "value", self->viewer, "overlay-opacity", G_BINDING_SYNC_CREATE);
   g_signal_connect (self->viewer, "pointer-moved", G_CALLBACK (pointer_moved_cb), self);
+  g_signal_connect (self->viewer, "clicked", G_CALLBACK (viewer_clicked_cb), self);
+  g_signal_connect (self->panel, "axon-selected", G_CALLBACK (axon_selected_cb), self);
+  g_signal_connect (self->panel, "highlight-changed", G_CALLBACK (highlight_changed_cb), self);
+  g_object_bind_property (self->panel_toggle, "active", self->panel_scroller, "visible", G_BINDING_SYNC_CREATE);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
@@ -714,4 +887,11 @@ sheath_window_get_segmentation (SheathWindow *self)
 {
   g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
   return self->segmentation;
+}
+
+SheathMorphometrics *
+sheath_window_get_morphometrics (SheathWindow *self)
+{
+  g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
+  return self->morphometrics;
 }

@@ -17,6 +17,10 @@ void                sheath_window_open             (SheathWindow      *self,
                                                     GFile             *file);
 SheathImage        *sheath_window_get_image        (SheathWindow      *self);
 SheathSegmentation *sheath_window_get_segmentation (SheathWindow      *self);
+SheathMorphometrics *sheath_window_get_morphometrics (SheathWindow     *self);
+gboolean            sheath_window_load_masks       (SheathWindow      *self,
+                                                    GFile             *axon_mask,
+                                                    GError           **error);
 gboolean            sheath_window_set_model_file   (SheathWindow      *self,
                                                     GFile             *file,
                                                     GError           **error);

@@ -3,9 +3,10 @@
 /* Makes screenshots of the main states of the app, rendered by GTK itself
  * (no screen grab), for the help and the README:
  *
- *   xvfb-run -a sheath-screenshots OUTPUT_DIR IMAGE MODEL [PIXEL_SIZE]
+ *   xvfb-run -a sheath-screenshots OUTPUT_DIR IMAGE MODEL [AXON_MASK]
  *
- * empty.png, image.png, segmenting.png, overlay.png. */
+ * empty.png, image.png, segmenting.png, overlay.png, and with the axon
+ * mask of the image (its myelin mask beside it) morphometrics.png. */
 
 #include "config.h"
 
@@ -40,6 +41,7 @@ wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
 
 static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
 static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
+static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
 
 static void
 shoot (GtkWidget  *window,
@@ -58,7 +60,9 @@ shoot (GtkWidget  *window,
   gdk_paintable_snapshot (paintable, snapshot, w, h);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  if (!gdk_texture_save_to_png (texture, path))
+  if (texture == NULL || !gdk_texture_save_to_png (texture, path))
+    g_error ("cannot write %s (%d × %d)", path, w, h);
+  if (FALSE)
     g_error ("cannot write %s", path);
   g_print ("%s\n", path);
 }
@@ -93,8 +97,6 @@ main (int   argc,
   sheath_window_open (window, image);
   if (!wait_for (has_image, window, 20000))
     g_error ("the image did not open");
-  if (argc > 4)
-    sheath_image_set_pixel_size (sheath_window_get_image (window), g_ascii_strtod (argv[4], NULL), NULL);
   wait_ms (300);
   shoot (GTK_WIDGET (window), argv[1], "image.png");
 
@@ -107,7 +109,23 @@ main (int   argc,
   if (!wait_for (has_segmentation, window, 600000))
     g_error ("segmentation did not finish");
   wait_ms (300);
+  if (!wait_for (has_morphometrics, window, 60000))
+    g_error ("morphometrics did not finish");
   shoot (GTK_WIDGET (window), argv[1], "overlay.png");
+
+  if (argc > 4)
+    {
+      g_autoptr(GFile) masks = g_file_new_for_commandline_arg (argv[4]);
+      SheathSegmentation *before = sheath_window_get_segmentation (window);
+
+      if (!sheath_window_load_masks (window, masks, &error))
+        g_error ("%s", error->message);
+      while (sheath_window_get_segmentation (window) == before || !has_morphometrics (window))
+        g_main_context_iteration (NULL, TRUE);
+      gtk_widget_activate_action (GTK_WIDGET (window), "viewer.zoom", "s", "in");
+      wait_ms (500);
+      shoot (GTK_WIDGET (window), argv[1], "morphometrics.png");
+    }
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-morphometrics-panel"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "sheath-axon-item.h"
+#include "sheath-morphometrics-panel.h"
+#include "sheath-plot.h"
+
+struct _SheathMorphometricsPanel
+{
+  GtkWidget            parent_instance;
+
+  /* template widgets */
+  GtkWidget           *box;
+  AdwActionRow        *count_row;
+  AdwActionRow        *fraction_row;
+  AdwActionRow        *gratio_row;
+  AdwActionRow        *means_row;
+  GtkSpinButton       *bins;
+  GtkStack            *plots;
+  SheathPlot          *diameter_plot;
+  SheathPlot          *thickness_plot;
+  SheathPlot          *gratio_plot;
+  SheathPlot          *scatter_plot;
+  GtkColumnView       *table;
+
+  /* owned */
+  SheathMorphometrics *morphometrics;
+  GListStore          *store;
+  GtkCustomFilter     *filter;
+  GtkSingleSelection  *selection;
+  const char          *filter_property;
+  double               filter_lo;
+  double               filter_hi;
+};
+
+G_DEFINE_FINAL_TYPE (SheathMorphometricsPanel, sheath_morphometrics_panel, GTK_TYPE_WIDGET)
+
+enum {
+  AXON_SELECTED,
+  HIGHLIGHT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
+static void
+set_row (AdwActionRow *row,
+         const char   *format,
+         ...) G_GNUC_PRINTF (2, 3);
+
+static void
+set_row (AdwActionRow *row,
+         const char   *format,
+         ...)
+{
+  g_autofree char *text = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  text = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  adw_action_row_set_subtitle (row, text);
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer data)
+{
+  SheathMorphometricsPanel *self = data;
+  double v;
+
+  if (self->filter_property == NULL)
+    return TRUE;
+  g_object_get (item, self->filter_property, &v, NULL);
+  return v >= self->filter_lo && v < self->filter_hi;
+}
+
+static void
+emit_highlight (SheathMorphometricsPanel *self)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (self->filter_property != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(SheathAxonItem) item = g_list_model_get_item (model, i);
+        guint id = sheath_axon_item_get_axon (item)->id;
+
+        g_array_append_val (ids, id);
+      }
+  g_signal_emit (self, signals [HIGHLIGHT_CHANGED], 0, ids);
+}
+
+static void
+bin_selected_cb (SheathPlot               *plot,
+                 double                    lo,
+                 double                    hi,
+                 SheathMorphometricsPanel *self)
+{
+  self->filter_property = lo == hi ? NULL
+                        : plot == self->diameter_plot ? "axon-diam"
+                        : plot == self->thickness_plot ? "myelin-thickness" : "gratio";
+  self->filter_lo = lo;
+  self->filter_hi = hi;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  emit_highlight (self);
+}
+
+static void
+selection_changed_cb (GtkSingleSelection       *selection,
+                      GParamSpec               *pspec,
+                      SheathMorphometricsPanel *self)
+{
+  SheathAxonItem *item = gtk_single_selection_get_selected_item (selection);
+
+  if (item != NULL)
+    g_signal_emit (self, signals [AXON_SELECTED], 0, sheath_axon_item_get_axon (item)->id);
+}
+
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_label_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               const char               *property)
+{
+  GObject *row = gtk_list_item_get_item (item);
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (row), property);
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autofree char *text = NULL;
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (row, property, &value);
+  if (G_VALUE_HOLDS_DOUBLE (&value))
+    text = g_strdup_printf ("%.3f", g_value_get_double (&value));
+  else if (G_VALUE_HOLDS_UINT (&value))
+    text = g_strdup_printf ("%u", g_value_get_uint (&value));
+  else
+    text = g_strdup (g_value_get_boolean (&value) ? "yes" : "");
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+add_column (SheathMorphometricsPanel *self,
+            const char               *title,
+            const char               *property,
+            gboolean                  numeric)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+  GtkSorter *sorter;
+  GtkExpression *expr = gtk_property_expression_new (SHEATH_TYPE_AXON_ITEM, NULL, property);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), (gpointer) property);
+  column = gtk_column_view_column_new (title, factory);
+  sorter = numeric ? GTK_SORTER (gtk_numeric_sorter_new (expr)) : GTK_SORTER (gtk_numeric_sorter_new (expr));
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_expand (column, TRUE);
+  gtk_column_view_append_column (self->table, column);
+  g_object_unref (sorter);
+  g_object_unref (column);
+}
+
+static void
+export_csv_response_cb (GtkNativeDialog          *dialog,
+                        int                       response,
+                        SheathMorphometricsPanel *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->morphometrics != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL || !sheath_morphometrics_write_csv (self->morphometrics, path, &error))
+        g_warning ("CSV not written: %s", error ? error->message : "not a local file");
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Export Axon Table",
+                                                              GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                              GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "axon_morphometrics.csv");
+  g_signal_connect (dialog, "response", G_CALLBACK (export_csv_response_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+export_plot_response_cb (GtkNativeDialog          *dialog,
+                         int                       response,
+                         SheathMorphometricsPanel *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      SheathPlot *plot = SHEATH_PLOT (gtk_stack_get_visible_child (self->plots));
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL || !sheath_plot_export (plot, path, 800, 500, &error))
+        g_warning ("Plot not written: %s", error ? error->message : "not a local file");
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_plot_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SheathMorphometricsPanel *self = SHEATH_MORPHOMETRICS_PANEL (widget);
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Export Plot (PNG or SVG)",
+                                                              GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                              GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  g_autofree char *name = g_strdup_printf ("%s.png", gtk_stack_get_visible_child_name (self->plots));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_plot_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+sheath_morphometrics_panel_dispose (GObject *object)
+{
+  SheathMorphometricsPanel *self = (SheathMorphometricsPanel *)object;
+
+  g_clear_object (&self->morphometrics);
+  g_clear_object (&self->selection);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_MORPHOMETRICS_PANEL);
+
+  G_OBJECT_CLASS (sheath_morphometrics_panel_parent_class)->dispose (object);
+}
+
+static void
+sheath_morphometrics_panel_class_init (SheathMorphometricsPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sheath_morphometrics_panel_dispose;
+
+  /**
+   * SheathMorphometricsPanel::axon-selected:
+   * @id: the axon chosen in the table
+   */
+  signals [AXON_SELECTED] =
+    g_signal_new ("axon-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+  /**
+   * SheathMorphometricsPanel::highlight-changed:
+   * @ids: (element-type guint): the axons of the chosen histogram bin, or none
+   */
+  signals [HIGHLIGHT_CHANGED] =
+    g_signal_new ("highlight-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ARRAY);
+
+  g_type_ensure (SHEATH_TYPE_PLOT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sheath/Sheath/sheath-morphometrics-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, box);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, count_row);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, fraction_row);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, gratio_row);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, means_row);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, bins);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, plots);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, diameter_plot);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, thickness_plot);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, gratio_plot);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, scatter_plot);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, table);
+
+  gtk_widget_class_install_action (widget_class, "panel.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "panel.export-plot", NULL, export_plot_action);
+}
+
+static void
+sheath_morphometrics_panel_init (SheathMorphometricsPanel *self)
+{
+  GtkSortListModel *sorted;
+  GtkFilterListModel *filtered;
+  SheathPlot *plots[] = { NULL, NULL, NULL };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->store = g_list_store_new (SHEATH_TYPE_AXON_ITEM);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->store), GTK_FILTER (self->filter));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), g_object_ref (gtk_column_view_get_sorter (self->table)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->table, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
+
+  add_column (self, "Axon", "id", TRUE);
+  add_column (self, "Diameter (µm)", "axon-diam", TRUE);
+  add_column (self, "Thickness (µm)", "myelin-thickness", TRUE);
+  add_column (self, "G-ratio", "gratio", TRUE);
+  add_column (self, "Area (µm²)", "axon-area", TRUE);
+  add_column (self, "Solidity", "solidity", TRUE);
+  add_column (self, "At edge", "border", FALSE);
+
+  plots[0] = self->diameter_plot;
+  plots[1] = self->thickness_plot;
+  plots[2] = self->gratio_plot;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_object_bind_property (gtk_spin_button_get_adjustment (self->bins), "value", plots[i], "bins",
+                              G_BINDING_SYNC_CREATE);
+      g_signal_connect (plots[i], "bin-selected", G_CALLBACK (bin_selected_cb), self);
+    }
+}
+
+void
+sheath_morphometrics_panel_set_data (SheathMorphometricsPanel *self,
+                                     SheathMorphometrics      *morphometrics,
+                                     SheathAggregates         *agg)
+{
+  guint n;
+  g_autoptr(GArray) diam = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) thick = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) gratio = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) my_diam = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self));
+
+  g_set_object (&self->morphometrics, morphometrics);
+  n = morphometrics ? sheath_morphometrics_get_n_axons (morphometrics) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const SheathAxon *a = sheath_morphometrics_get_axon (morphometrics, i);
+
+      g_ptr_array_add (items, sheath_axon_item_new (a));
+      g_array_append_val (diam, a->axon_diam);
+      if (a->myelin_area > 0)
+        {
+          g_array_append_val (thick, a->myelin_thickness);
+          g_array_append_val (gratio, a->gratio);
+          g_array_append_val (my_diam, a->axon_diam);
+        }
+    }
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       items->pdata, items->len);
+
+  sheath_plot_set_histogram (self->diameter_plot, (double *) diam->data, diam->len, "axon diameter (µm)");
+  sheath_plot_set_histogram (self->thickness_plot, (double *) thick->data, thick->len, "myelin thickness (µm)");
+  sheath_plot_set_histogram (self->gratio_plot, (double *) gratio->data, gratio->len, "g-ratio");
+  sheath_plot_set_scatter (self->scatter_plot, (double *) my_diam->data, (double *) gratio->data, gratio->len,
+                           "axon diameter (µm)", "g-ratio");
+
+  if (agg != NULL)
+    {
+      set_row (self->count_row, "%u axons, %u myelinated; %.0f per mm²; %u at an edge",
+               agg->n_axons, agg->n_myelinated, agg->axon_density_mm2, agg->n_border_touching);
+      set_row (self->fraction_row, "AVF %.3f, MVF %.3f", agg->avf, agg->mvf);
+      set_row (self->gratio_row, "%.3f", agg->gratio_aggr);
+      set_row (self->means_row, "%.2f µm, %.2f µm, %.3f", agg->mean_axon_diam,
+               agg->mean_myelin_thickness, agg->mean_gratio);
+    }
+  self->filter_property = NULL;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+SheathMorphometrics *
+sheath_morphometrics_panel_get_morphometrics (SheathMorphometricsPanel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self), NULL);
+  return self->morphometrics;
+}
+
+void
+sheath_morphometrics_panel_select_axon (SheathMorphometricsPanel *self,
+                                        guint                     id)
+{
+  GListModel *model;
+
+  g_return_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self));
+
+  model = G_LIST_MODEL (self->selection);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SheathAxonItem) item = g_list_model_get_item (model, i);
+
+      if (sheath_axon_item_get_axon (item)->id == id)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          /* gtk_column_view_scroll_to() is GTK 4.12: ask its list view */
+          for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->table)); c; c = gtk_widget_get_next_sibling (c))
+            if (GTK_IS_LIST_VIEW (c))
+              gtk_widget_activate_action (c, "list.scroll-to-item", "u", i);
+          return;
+        }
+    }
+}
+
+guint
+sheath_morphometrics_panel_get_n_rows (SheathMorphometricsPanel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+}
