@@ -46,9 +46,13 @@ run)
     echo "NOTE: no trained model ships yet; segmenting with an untrained network (noise masks)."
   fi
   mkdir -p build/demo
-  build/src/sheath-cli/sheath-cli segment --model "$model" --output-dir build/demo \
+  build/src/sheath-cli/sheath-cli segment --model "$model" --output-dir build/demo --morphometrics \
       data/demo/sem-spinal-cord-demo.png
   ls -l build/demo
+  # with a display, open the app on the demo image too
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x build/src/sheath/sheath ]; then
+    GSETTINGS_SCHEMA_DIR=build/data SHEATH_MODELS_DIR=models build/src/sheath/sheath data/demo/sem-spinal-cord-demo.png
+  fi
   ;;
 test)
   [ -f build-sanitize/build.ninja ] ||

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "sheath-morphometrics-panel.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
 #include "../../src/libsheath/tests/test-util.h"
@@ -28,6 +29,21 @@ wait_until (gboolean (*done) (gpointer),
 
 static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
 static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
+static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
+
+static GtkWidget *
+find_panel (GtkWidget *widget)
+{
+  if (SHEATH_IS_MORPHOMETRICS_PANEL (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_panel (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
 
 static GtkWidget *
 find_viewer (GtkWidget *widget)
@@ -158,6 +174,57 @@ test_app_damaged_file (void)
   test_remove_tree (dir);
 }
 
+/* Manual masks loaded onto their image: the panel lists every axon, and
+ * the table it exports is the one the command line writes. */
+static void
+test_app_morphometrics_match_cli (void)
+{
+  g_autofree char *image = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autofree char *masks = test_require_shared ("datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat4/micr/sub-rat4_sample-data12_SEM_seg-axon-manual.png");
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *app_csv = g_build_filename (dir, "app.csv", NULL);
+  g_autofree char *cli_csv = g_build_filename (dir, "cli.csv", NULL);
+  g_autofree char *a = NULL, *b = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) mask_file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  SheathWindow *window;
+  GtkWidget *panel;
+
+  if (image == NULL || masks == NULL)
+    return;
+
+  window = new_window ();
+  file = g_file_new_for_path (image);
+  mask_file = g_file_new_for_path (masks);
+  sheath_window_open (window, file);
+  g_assert_true (wait_until (has_image, window, 20000));
+  g_assert_true (sheath_window_load_masks (window, mask_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (has_morphometrics, window, 60000));
+
+  panel = find_panel (GTK_WIDGET (window));
+  g_assert_nonnull (panel);
+  g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), ==,
+                    sheath_morphometrics_get_n_axons (sheath_window_get_morphometrics (window)));
+  g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), >, 500);
+
+  g_assert_true (sheath_morphometrics_write_csv (sheath_window_get_morphometrics (window), app_csv, &error));
+  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, SHEATH_CLI_PATH, "morphometrics",
+                          "--output-dir", dir, "--output", cli_csv, masks, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (cli, NULL, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (app_csv, &a, NULL, &error);
+  g_file_get_contents (cli_csv, &b, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a, ==, b);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -168,6 +235,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/open-and-segment", test_app_open_and_segment);
   g_test_add_func ("/Sheath/App/cancel-keeps-masks", test_app_cancel_keeps_masks);
   g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
+  g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
 
   return g_test_run ();
 }
