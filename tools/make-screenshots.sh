@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Remakes data/screenshots/*.png with the app itself under Xvfb: the empty
-# window, an SEM image, a segmentation running, and the image with its
-# manual masks and measurements.
+# Makes screenshots with the app itself under Xvfb, into build/screenshots:
+# the empty window, an SEM image, a segmentation running, and the image with
+# its manual masks and measurements. (Not committed: they show dataset
+# images; the help will use the demo image once a trained model ships.)
 #
 #   sh tools/make-screenshots.sh [MODEL]     (after ninja -C build)
 set -eu
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 shared=${SHEATH_SHARED_DIR:-../shared}
 model=${1:-tests/golden/unet-golden.safetensors}
 sem=$shared/datasets/sem-rat-spinal-cord
-out=data/screenshots
+out=build/screenshots
 mkdir -p "$out"
 GSETTINGS_SCHEMA_DIR=build/data GSETTINGS_BACKEND=memory \
   xvfb-run -a -s "-screen 0 1400x1000x24" build/tests/gui/sheath-screenshots "$out" \
