@@ -67,6 +67,8 @@ toast (SheathWindow *self,
   adw_toast_overlay_add_toast (self->toasts, t);
 }
 
+static void measure (SheathWindow *self);
+
 static void
 update_state (SheathWindow *self)
 {
@@ -149,6 +151,9 @@ pixel_size_response_cb (AdwMessageDialog *dialog,
     }
   remember_pixel_size (self);
   update_pixel_size_label (self);
+  /* measurements follow the pixel size */
+  if (self->segmentation != NULL)
+    measure (self);
 }
 
 static void
@@ -458,8 +463,13 @@ measure (SheathWindow *self)
 
   g_clear_object (&self->morphometrics);
   sheath_viewer_set_highlight (self->viewer, NULL, 0);
-  if (self->segmentation == NULL || sheath_image_get_pixel_size (self->image) <= 0)
+  if (self->segmentation == NULL)
     return;
+  if (sheath_image_get_pixel_size (self->image) <= 0)
+    {
+      ask_pixel_size (self, "Measuring needs the image's pixel size, in micrometres.");
+      return;
+    }
 
   m = g_new0 (Measure, 1);
   m->segmentation = g_object_ref (self->segmentation);
