@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "sheath-morphometrics-panel.h"
+#include "sheath-document.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
 
@@ -22,117 +22,160 @@ struct _SheathWindow
   GtkRevealer          *progress_revealer;
   GtkProgressBar       *progress_bar;
   GtkStack             *stack;
-  SheathViewer         *viewer;
+  AdwTabView           *tab_view;
   GtkLabel             *pointer_label;
   GtkButton            *pixel_size_button;
-  GtkToggleButton      *overlay_toggle;
   GtkToggleButton      *panel_toggle;
-  GtkWidget            *panel_scroller;
-  SheathMorphometricsPanel *panel;
+  GtkToggleButton      *overlay_toggle;
   GtkAdjustment        *opacity;
 
   /* owned */
   GSettings            *settings;
-  GFile                *file;
-  SheathImage          *image;
-  SheathSegmentation   *segmentation;
   GFile                *custom_model;
-  SheathSegmenter      *segmenter;
-  GCancellable         *cancellable;
-  SheathMorphometrics  *morphometrics;
   guint                 last_model;
+
+  /* borrowed: the document shown, with our handlers on it */
+  SheathDocument       *current;
+  GBinding             *panel_binding;
+  GBinding             *overlay_binding;
+  GBinding             *opacity_binding;
 };
 
 G_DEFINE_FINAL_TYPE (SheathWindow, sheath_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void
 toast (SheathWindow *self,
-       const char   *format,
-       ...) G_GNUC_PRINTF (2, 3);
-
-static void
-toast (SheathWindow *self,
-       const char   *format,
-       ...)
+       const char   *text)
 {
-  g_autofree char *text = NULL;
-  AdwToast *t;
-  va_list ap;
+  AdwToast *t = adw_toast_new (text);
 
-  va_start (ap, format);
-  text = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  t = adw_toast_new (text);
   adw_toast_set_timeout (t, 6);
   adw_toast_overlay_add_toast (self->toasts, t);
 }
 
-static void measure (SheathWindow *self);
-
 static void
 update_state (SheathWindow *self)
 {
-  gboolean busy = self->cancellable != NULL;
+  SheathDocument *doc = self->current;
+  gboolean has_image = doc && sheath_document_get_image (doc) != NULL;
+  gboolean busy = doc && sheath_document_get_busy (doc);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.segment", self->image != NULL && !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.segment", has_image && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-masks", self->segmentation != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.load-masks", self->image != NULL && !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-pixel-size", self->image != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-masks", doc && sheath_document_get_segmentation (doc));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.load-masks", has_image && !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-pixel-size", has_image);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->panel_toggle), doc && sheath_document_get_morphometrics (doc));
   gtk_revealer_set_reveal_child (self->progress_revealer, busy);
+  gtk_stack_set_visible_child_name (self->stack, adw_tab_view_get_n_pages (self->tab_view) ? "tabs" : "empty");
 }
 
 static void
-update_pixel_size_label (SheathWindow *self)
+update_title (SheathWindow *self)
 {
-  g_autofree char *text = NULL;
-  SheathPixelSizeSource source;
+  SheathDocument *doc = self->current;
+  SheathImage *image = doc ? sheath_document_get_image (doc) : NULL;
+  g_autofree char *name = doc ? g_file_get_basename (sheath_document_get_file (doc)) : NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *pixel = NULL;
 
-  if (self->image == NULL)
+  if (image != NULL)
     {
-      gtk_button_set_label (self->pixel_size_button, "");
-      return;
+      SheathPixelSizeSource source = sheath_image_get_pixel_size_source (image);
+
+      subtitle = g_strdup_printf ("%u × %u, %s", sheath_image_get_width (image), sheath_image_get_height (image),
+                                  sheath_image_get_format_description (image));
+      pixel = source == SHEATH_PIXEL_SIZE_SOURCE_NONE
+              ? g_strdup ("Pixel size unknown")
+              : g_strdup_printf ("%g µm per pixel (%s)", sheath_image_get_pixel_size (image),
+                                 sheath_pixel_size_source_to_string (source));
     }
-  source = sheath_image_get_pixel_size_source (self->image);
-  text = source == SHEATH_PIXEL_SIZE_SOURCE_NONE
-         ? g_strdup ("Pixel size unknown")
-         : g_strdup_printf ("%g µm per pixel (%s)", sheath_image_get_pixel_size (self->image),
-                            sheath_pixel_size_source_to_string (source));
-  gtk_button_set_label (self->pixel_size_button, text);
-}
-
-/* ---- pixel sizes the user gave, per file ---------------------------------- */
-
-static void
-remember_pixel_size (SheathWindow *self)
-{
-  g_autoptr(GVariant) old = NULL;
-  g_autoptr(GVariantDict) dict = NULL;
-  g_autofree char *uri = NULL;
-
-  if (self->settings == NULL || self->file == NULL)
-    return;
-  uri = g_file_get_uri (self->file);
-  old = g_settings_get_value (self->settings, "pixel-sizes");
-  dict = g_variant_dict_new (old);
-  g_variant_dict_insert (dict, uri, "d", sheath_image_get_pixel_size (self->image));
-  g_settings_set_value (self->settings, "pixel-sizes", g_variant_dict_end (dict));
+  adw_window_title_set_title (self->title, name ? name : "Sheath");
+  adw_window_title_set_subtitle (self->title, subtitle ? subtitle : "");
+  gtk_button_set_label (self->pixel_size_button, pixel ? pixel : "");
 }
 
 static void
-recall_pixel_size (SheathWindow *self)
+update_progress (SheathWindow *self)
 {
-  g_autoptr(GVariant) sizes = NULL;
-  g_autofree char *uri = NULL;
-  double size;
-
-  if (self->settings == NULL)
+  if (self->current == NULL)
     return;
-  uri = g_file_get_uri (self->file);
-  sizes = g_settings_get_value (self->settings, "pixel-sizes");
-  if (g_variant_lookup (sizes, uri, "d", &size))
-    sheath_image_set_pixel_size (self->image, size, NULL);
+  gtk_progress_bar_set_fraction (self->progress_bar, sheath_document_get_fraction (self->current));
+  gtk_progress_bar_set_text (self->progress_bar, sheath_document_get_message (self->current));
 }
+
+static void
+document_changed_cb (SheathDocument *doc,
+                     GParamSpec     *pspec,
+                     SheathWindow   *self)
+{
+  if (doc != self->current)
+    return;
+  update_title (self);
+  update_progress (self);
+  update_state (self);
+}
+
+static void
+pointer_moved_cb (SheathViewer *viewer,
+                  int           x,
+                  int           y,
+                  SheathWindow *self)
+{
+  SheathImage *image = sheath_viewer_get_image (viewer);
+  g_autofree char *text = NULL;
+
+  if (x >= 0 && image != NULL)
+    text = g_strdup_printf ("x %d   y %d   value %u", x, y, sheath_image_get_value (image, x, y));
+  gtk_label_set_text (self->pointer_label, text ? text : "");
+}
+
+static void
+clear_binding (GBinding **binding)
+{
+  if (*binding != NULL)
+    {
+      g_binding_unbind (*binding);
+      g_clear_object (binding);
+    }
+}
+
+/* Points the header, progress and status bar at the selected document. */
+static void
+selected_page_cb (AdwTabView   *view,
+                  GParamSpec   *pspec,
+                  SheathWindow *self)
+{
+  AdwTabPage *page = adw_tab_view_get_selected_page (view);
+  SheathDocument *doc = page ? SHEATH_DOCUMENT (adw_tab_page_get_child (page)) : NULL;
+
+  clear_binding (&self->panel_binding);
+  clear_binding (&self->overlay_binding);
+  clear_binding (&self->opacity_binding);
+  if (self->current != NULL)
+    g_signal_handlers_disconnect_by_data (sheath_document_get_viewer (self->current), self);
+  /* weak: a closed tab's document may go before the selection moves */
+  g_set_weak_pointer (&self->current, doc);
+  if (doc != NULL)
+    {
+      SheathViewer *viewer = sheath_document_get_viewer (doc);
+
+      g_signal_connect (viewer, "pointer-moved", G_CALLBACK (pointer_moved_cb), self);
+      self->panel_binding = g_object_ref (g_object_bind_property (doc, "panel-visible", self->panel_toggle, "active",
+                                                                  G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
+      self->overlay_binding = g_object_ref (g_object_bind_property (self->overlay_toggle, "active", viewer,
+                                                                    "overlay-visible",
+                                                                    G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
+      self->opacity_binding = g_object_ref (g_object_bind_property (self->opacity, "value", viewer, "overlay-opacity",
+                                                                    G_BINDING_SYNC_CREATE));
+    }
+  gtk_label_set_text (self->pointer_label, "");
+  update_title (self);
+  update_progress (self);
+  update_state (self);
+}
+
+/* ---- pixel sizes --------------------------------------------------------- */
 
 static void
 pixel_size_response_cb (AdwMessageDialog *dialog,
@@ -140,32 +183,27 @@ pixel_size_response_cb (AdwMessageDialog *dialog,
                         SheathWindow     *self)
 {
   GtkSpinButton *spin = g_object_get_data (G_OBJECT (dialog), "spin");
+  SheathDocument *doc = g_object_get_data (G_OBJECT (dialog), "document");
   g_autoptr(GError) error = NULL;
 
-  if (g_strcmp0 (response, "set") != 0 || self->image == NULL)
+  if (g_strcmp0 (response, "set") != 0 || doc == NULL)
     return;
-  if (!sheath_image_set_pixel_size (self->image, gtk_spin_button_get_value (spin), &error))
-    {
-      toast (self, "%s", error->message);
-      return;
-    }
-  remember_pixel_size (self);
-  update_pixel_size_label (self);
-  /* measurements follow the pixel size */
-  if (self->segmentation != NULL)
-    measure (self);
+  if (!sheath_document_set_pixel_size (doc, gtk_spin_button_get_value (spin), &error))
+    toast (self, error->message);
 }
 
 static void
-ask_pixel_size (SheathWindow *self,
-                const char   *why)
+ask_pixel_size (SheathWindow   *self,
+                SheathDocument *doc,
+                const char     *why)
 {
-  GtkWidget *dialog;
+  SheathImage *image = sheath_document_get_image (doc);
   GtkWidget *spin = gtk_spin_button_new_with_range (0.0001, 100, 0.001);
+  GtkWidget *dialog;
 
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 5);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
-                             sheath_image_get_pixel_size (self->image) > 0 ? sheath_image_get_pixel_size (self->image) : 0.1);
+                             sheath_image_get_pixel_size (image) > 0 ? sheath_image_get_pixel_size (image) : 0.1);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), "Pixel Size",
                                    why ? why : "The side of one pixel, in micrometres.");
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
@@ -173,8 +211,17 @@ ask_pixel_size (SheathWindow *self,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
   g_object_set_data (G_OBJECT (dialog), "spin", spin);
+  g_object_set_data_full (G_OBJECT (dialog), "document", g_object_ref (doc), g_object_unref);
   g_signal_connect (dialog, "response", G_CALLBACK (pixel_size_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+needs_pixel_size_cb (SheathDocument *doc,
+                     const char     *why,
+                     SheathWindow   *self)
+{
+  ask_pixel_size (self, doc, why);
 }
 
 static void
@@ -182,79 +229,84 @@ set_pixel_size_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
-  ask_pixel_size (SHEATH_WINDOW (widget), NULL);
+  SheathWindow *self = SHEATH_WINDOW (widget);
+
+  if (self->current != NULL && sheath_document_get_image (self->current) != NULL)
+    ask_pixel_size (self, self->current, NULL);
 }
 
-/* ---- opening ------------------------------------------------------------ */
+/* ---- documents ------------------------------------------------------------- */
 
 static void
-load_image_worker (GTask        *task,
-                   gpointer      source,
-                   gpointer      data,
-                   GCancellable *cancellable)
+document_toast_cb (SheathDocument *doc,
+                   const char     *text,
+                   SheathWindow   *self)
 {
-  GError *error = NULL;
-  SheathImage *image = sheath_image_new_from_file (data, &error);
-
-  if (image == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, image, g_object_unref);
+  toast (self, text);
 }
 
 static void
-image_loaded_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+document_failed_cb (SheathDocument *doc,
+                    const char     *text,
+                    SheathWindow   *self)
 {
-  SheathWindow *self = SHEATH_WINDOW (object);
-  GFile *file = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SheathImage) image = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *subtitle = NULL;
-  g_autofree char *uri = g_file_get_uri (file);
+  AdwTabPage *page = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (doc));
 
-  if (image == NULL)
-    {
-      toast (self, "Cannot open “%s”: %s", name, error->message);
-      return;
-    }
+  toast (self, text);
+  adw_tab_view_close_page (self->tab_view, page);
+}
 
-  g_set_object (&self->file, file);
-  g_set_object (&self->image, image);
-  g_clear_object (&self->segmentation);
-  g_clear_object (&self->morphometrics);
-  sheath_morphometrics_panel_set_data (self->panel, NULL, NULL);
-  gtk_toggle_button_set_active (self->panel_toggle, FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->panel_toggle), FALSE);
-  recall_pixel_size (self);
+static void
+document_image_cb (SheathDocument *doc,
+                   GParamSpec     *pspec,
+                   SheathWindow   *self)
+{
+  AdwTabPage *page = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (doc));
+  g_autofree char *uri = g_file_get_uri (sheath_document_get_file (doc));
 
-  sheath_viewer_set_image (self->viewer, image);
-  gtk_stack_set_visible_child_name (self->stack, "image");
-  gtk_widget_grab_focus (GTK_WIDGET (self->viewer));
-  subtitle = g_strdup_printf ("%u × %u, %s", sheath_image_get_width (image), sheath_image_get_height (image),
-                              sheath_image_get_format_description (image));
-  adw_window_title_set_title (self->title, name);
-  adw_window_title_set_subtitle (self->title, subtitle);
-  update_pixel_size_label (self);
-  update_state (self);
+  adw_tab_page_set_loading (page, FALSE);
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  document_changed_cb (doc, pspec, self);
 }
 
 void
 sheath_window_open (SheathWindow *self,
                     GFile        *file)
 {
-  g_autoptr(GTask) task = NULL;
+  SheathDocument *doc;
+  AdwTabPage *page;
+  g_autofree char *name = NULL;
 
   g_return_if_fail (SHEATH_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (self, NULL, image_loaded_cb, NULL);
-  g_task_set_source_tag (task, sheath_window_open);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, load_image_worker);
+  /* an image already open is shown, not opened twice */
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      page = adw_tab_view_get_nth_page (self->tab_view, i);
+      if (g_file_equal (sheath_document_get_file (SHEATH_DOCUMENT (adw_tab_page_get_child (page))), file))
+        {
+          adw_tab_view_set_selected_page (self->tab_view, page);
+          return;
+        }
+    }
+
+  doc = sheath_document_new (file, self->settings);
+  g_signal_connect (doc, "toast", G_CALLBACK (document_toast_cb), self);
+  g_signal_connect (doc, "failed", G_CALLBACK (document_failed_cb), self);
+  g_signal_connect (doc, "needs-pixel-size", G_CALLBACK (needs_pixel_size_cb), self);
+  g_signal_connect (doc, "notify::image", G_CALLBACK (document_image_cb), self);
+  g_signal_connect (doc, "notify::busy", G_CALLBACK (document_changed_cb), self);
+  g_signal_connect (doc, "notify::fraction", G_CALLBACK (document_changed_cb), self);
+  g_signal_connect (doc, "notify::segmentation", G_CALLBACK (document_changed_cb), self);
+  g_signal_connect (doc, "notify::morphometrics", G_CALLBACK (document_changed_cb), self);
+
+  name = g_file_get_basename (file);
+  page = adw_tab_view_append (self->tab_view, GTK_WIDGET (doc));
+  adw_tab_page_set_title (page, name);
+  adw_tab_page_set_loading (page, TRUE);
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  update_state (self);
 }
 
 static void
@@ -264,8 +316,13 @@ open_response_cb (GtkNativeDialog *dialog,
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      sheath_window_open (self, file);
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+          sheath_window_open (self, file);
+        }
     }
   g_object_unref (dialog);
 }
@@ -280,8 +337,9 @@ open_action (GtkWidget  *widget,
   g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
 
   /* GtkFileDialog needs GTK 4.10; Debian 12 has 4.8 */
-  dialog = gtk_file_chooser_native_new ("Open Image", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+  dialog = gtk_file_chooser_native_new ("Open Images", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                         "_Open", "_Cancel");
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
   gtk_file_filter_set_name (images, "PNG and TIFF images");
   gtk_file_filter_add_mime_type (images, "image/png");
   gtk_file_filter_add_mime_type (images, "image/tiff");
@@ -297,15 +355,28 @@ drop_cb (GtkDropTarget *target,
          double         y,
          SheathWindow  *self)
 {
-  if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     {
-      sheath_window_open (self, g_value_get_object (value));
+      for (GSList *l = g_value_get_boxed (value); l; l = l->next)
+        sheath_window_open (self, l->data);
       return TRUE;
     }
   return FALSE;
 }
 
-/* ---- models ------------------------------------------------------------- */
+static gboolean
+close_page_cb (AdwTabView   *view,
+               AdwTabPage   *page,
+               SheathWindow *self)
+{
+  /* a segmentation in flight stops with its page */
+  sheath_document_cancel (SHEATH_DOCUMENT (adw_tab_page_get_child (page)));
+  adw_tab_view_close_page_finish (view, page, TRUE);
+  g_idle_add_once ((GSourceOnceFunc) update_state, self);
+  return GDK_EVENT_STOP;
+}
+
+/* ---- models ------------------------------------------------------------------- */
 
 static SheathModel *
 load_chosen_model (SheathWindow  *self,
@@ -362,7 +433,7 @@ model_response_cb (GtkNativeDialog *dialog,
 
       if (!sheath_window_set_model_file (self, file, &error))
         {
-          toast (self, "%s", error->message);
+          toast (self, error->message);
           gtk_drop_down_set_selected (self->model_dropdown, self->last_model);
         }
     }
@@ -396,188 +467,7 @@ model_selected_cb (GtkDropDown  *dropdown,
     g_settings_set_string (self->settings, "model", chosen == MODEL_SEM ? "sem" : "tem");
 }
 
-/* ---- morphometrics ----------------------------------------------------------- */
-
-typedef struct
-{
-  SheathSegmentation  *segmentation;
-  double               pixel_size;
-  SheathMorphometrics *morphometrics;
-  SheathAggregates    *aggregates;
-} Measure;
-
-static void
-measure_free (Measure *m)
-{
-  g_clear_object (&m->segmentation);
-  g_clear_object (&m->morphometrics);
-  g_clear_pointer (&m->aggregates, sheath_aggregates_free);
-  g_free (m);
-}
-
-static void
-measure_worker (GTask        *task,
-                gpointer      source,
-                gpointer      data,
-                GCancellable *cancellable)
-{
-  Measure *m = data;
-  GError *error = NULL;
-
-  if (!(m->morphometrics = sheath_morphometrics_compute (m->segmentation, m->pixel_size,
-                                                         SHEATH_AXON_SHAPE_CIRCLE, cancellable, &error)) ||
-      !(m->aggregates = sheath_aggregates_compute (m->morphometrics, NULL, FALSE, 1.0, &error)))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-measured_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  SheathWindow *self = SHEATH_WINDOW (object);
-  Measure *m = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      toast (self, "Measurements failed: %s", error->message);
-      return;
-    }
-  /* a newer segmentation may have arrived meanwhile */
-  if (m->segmentation != self->segmentation)
-    return;
-  g_set_object (&self->morphometrics, m->morphometrics);
-  sheath_morphometrics_panel_set_data (self->panel, m->morphometrics, m->aggregates);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->panel_toggle), TRUE);
-  gtk_toggle_button_set_active (self->panel_toggle, TRUE);
-}
-
-static void
-measure (SheathWindow *self)
-{
-  g_autoptr(GTask) task = NULL;
-  Measure *m;
-
-  g_clear_object (&self->morphometrics);
-  sheath_viewer_set_highlight (self->viewer, NULL, 0);
-  if (self->segmentation == NULL)
-    return;
-  if (sheath_image_get_pixel_size (self->image) <= 0)
-    {
-      ask_pixel_size (self, "Measuring needs the image's pixel size, in micrometres.");
-      return;
-    }
-
-  m = g_new0 (Measure, 1);
-  m->segmentation = g_object_ref (self->segmentation);
-  m->pixel_size = sheath_image_get_pixel_size (self->image);
-  task = g_task_new (self, NULL, measured_cb, NULL);
-  g_task_set_source_tag (task, measure);
-  g_task_set_task_data (task, m, (GDestroyNotify) measure_free);
-  g_task_run_in_thread (task, measure_worker);
-}
-
-static void
-show_axons (SheathWindow *self,
-            const guint  *ids,
-            guint         n,
-            gboolean      center)
-{
-  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (int));
-
-  if (self->morphometrics == NULL)
-    return;
-  for (guint i = 0; i < n; i++)
-    {
-      const SheathAxon *a;
-
-      if (ids[i] == 0 || ids[i] > sheath_morphometrics_get_n_axons (self->morphometrics))
-        continue;
-      a = sheath_morphometrics_get_axon (self->morphometrics, ids[i] - 1);
-      g_array_append_vals (boxes, (int[]) { a->bbox_min_x, a->bbox_min_y, a->bbox_max_x, a->bbox_max_y }, 4);
-      if (center && n == 1)
-        sheath_viewer_center_on (self->viewer, a->x0, a->y0);
-    }
-  sheath_viewer_set_highlight (self->viewer, (int *) boxes->data, boxes->len / 4);
-}
-
-static void
-axon_selected_cb (SheathMorphometricsPanel *panel,
-                  guint                     id,
-                  SheathWindow             *self)
-{
-  show_axons (self, &id, 1, TRUE);
-}
-
-static void
-highlight_changed_cb (SheathMorphometricsPanel *panel,
-                      GArray                   *ids,
-                      SheathWindow             *self)
-{
-  show_axons (self, (guint *) ids->data, ids->len, FALSE);
-}
-
-static void
-viewer_clicked_cb (SheathViewer *viewer,
-                   int           x,
-                   int           y,
-                   SheathWindow *self)
-{
-  guint id;
-
-  if (self->morphometrics == NULL)
-    return;
-  id = sheath_morphometrics_get_axon_at (self->morphometrics, x, y);
-  if (id != 0)
-    {
-      sheath_morphometrics_panel_select_axon (self->panel, id);
-      show_axons (self, &id, 1, FALSE);
-    }
-}
-
-/* ---- segmentation -------------------------------------------------------- */
-
-static void
-segment_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(SheathWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SheathSegmentation) seg = sheath_segmenter_segment_finish (SHEATH_SEGMENTER (object), result, &error);
-
-  g_clear_object (&self->cancellable);
-  if (seg != NULL)
-    {
-      guint64 n = (guint64) sheath_segmentation_get_width (seg) * sheath_segmentation_get_height (seg);
-
-      g_set_object (&self->segmentation, seg);
-      sheath_viewer_set_segmentation (self->viewer, seg);
-      measure (self);
-      toast (self, "Segmented: %.1f %% axon, %.1f %% myelin",
-             100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_AXON) / n,
-             100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN) / n);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast (self, "Segmentation cancelled; the previous masks are kept");
-  else
-    toast (self, "Segmentation failed: %s", error->message);
-  update_state (self);
-}
-
-static void
-progress_cb (SheathSegmenter *segmenter,
-             GParamSpec      *pspec,
-             SheathWindow    *self)
-{
-  g_autofree char *message = sheath_segmenter_dup_message (segmenter);
-
-  gtk_progress_bar_set_fraction (self->progress_bar, sheath_segmenter_get_fraction (segmenter));
-  gtk_progress_bar_set_text (self->progress_bar, message);
-}
+/* ---- actions on the shown document --------------------------------------------- */
 
 static void
 segment_action (GtkWidget  *widget,
@@ -588,31 +478,20 @@ segment_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autoptr(SheathModel) model = NULL;
 
-  if (self->image == NULL || self->cancellable != NULL)
+  if (self->current == NULL || sheath_document_get_image (self->current) == NULL)
     return;
-  if (sheath_image_get_pixel_size (self->image) <= 0)
+  if (sheath_image_get_pixel_size (sheath_document_get_image (self->current)) <= 0)
     {
-      ask_pixel_size (self, "Segmenting needs the image's pixel size, in micrometres: "
-                            "the model works at its own scale.");
+      ask_pixel_size (self, self->current, "Segmenting needs the image's pixel size, in micrometres: "
+                                           "the model works at its own scale.");
       return;
     }
   if (!(model = load_chosen_model (self, &error)))
     {
-      toast (self, "%s", error->message);
+      toast (self, error->message);
       return;
     }
-
-  if (self->segmenter != NULL)
-    g_signal_handlers_disconnect_by_data (self->segmenter, self);
-  g_clear_object (&self->segmenter);
-  self->segmenter = sheath_segmenter_new (model);
-  g_signal_connect (self->segmenter, "notify::fraction", G_CALLBACK (progress_cb), self);
-  self->cancellable = g_cancellable_new ();
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_progress_bar_set_text (self->progress_bar, "Starting");
-  sheath_segmenter_segment_async (self->segmenter, self->image, self->cancellable,
-                                  segment_done_cb, g_object_ref (self));
-  update_state (self);
+  sheath_document_segment (self->current, model);
 }
 
 static void
@@ -622,21 +501,8 @@ cancel_action (GtkWidget  *widget,
 {
   SheathWindow *self = SHEATH_WINDOW (widget);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-}
-
-/* ---- masks ------------------------------------------------------------------ */
-
-static char *
-image_stem (SheathWindow *self)
-{
-  g_autofree char *name = g_file_get_basename (self->file);
-  char *dot = strrchr (name, '.');
-
-  if (dot != NULL && dot != name)
-    *dot = '\0';
-  return g_steal_pointer (&name);
+  if (self->current != NULL)
+    sheath_document_cancel (self->current);
 }
 
 static void
@@ -644,17 +510,21 @@ save_response_cb (GtkNativeDialog *dialog,
                   int              response,
                   SheathWindow    *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->segmentation != NULL)
+  SheathDocument *doc = g_object_get_data (G_OBJECT (dialog), "document");
+
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *dir = g_file_get_path (folder);
-      g_autofree char *stem = image_stem (self);
       g_autoptr(GError) error = NULL;
 
-      if (dir != NULL && sheath_segmentation_save (self->segmentation, dir, stem, &error))
-        toast (self, "Saved %s_seg-axon.png, _seg-myelin.png and _seg-axonmyelin.png", stem);
+      if (dir != NULL && sheath_document_save_masks (doc, dir, &error))
+        toast (self, "Masks saved as _seg-axon.png, _seg-myelin.png and _seg-axonmyelin.png");
       else
-        toast (self, "Masks not saved: %s", error ? error->message : "not a local folder");
+        {
+          g_autofree char *text = g_strdup_printf ("Masks not saved: %s", error ? error->message : "not a local folder");
+          toast (self, text);
+        }
     }
   g_object_unref (dialog);
 }
@@ -665,12 +535,16 @@ save_masks_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   SheathWindow *self = SHEATH_WINDOW (widget);
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Save Masks In", GTK_WINDOW (self),
-                                                              GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                                              "_Save", "_Cancel");
-  g_autoptr(GFile) parent = g_file_get_parent (self->file);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GFile) parent = NULL;
 
+  if (self->current == NULL)
+    return;
+  dialog = gtk_file_chooser_native_new ("Save Masks In", GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Save", "_Cancel");
+  parent = g_file_get_parent (sheath_document_get_file (self->current));
   gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), parent, NULL);
+  g_object_set_data_full (G_OBJECT (dialog), "document", g_object_ref (self->current), g_object_unref);
   g_signal_connect (dialog, "response", G_CALLBACK (save_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -680,36 +554,14 @@ sheath_window_load_masks (SheathWindow  *self,
                           GFile         *axon,
                           GError       **error)
 {
-  g_autofree char *path = g_file_get_path (axon);
-  g_autoptr(GString) myelin_path = NULL;
-  g_autoptr(GFile) myelin = NULL;
-  g_autoptr(SheathSegmentation) seg = NULL;
-
   g_return_val_if_fail (SHEATH_IS_WINDOW (self), FALSE);
 
-  if (self->image == NULL || path == NULL)
+  if (self->current == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Open the image first");
       return FALSE;
     }
-  /* the myelin mask beside it, as AxonDeepSeg and Sheath name them */
-  myelin_path = g_string_new (path);
-  g_string_replace (myelin_path, "_seg-axon", "_seg-myelin", 1);
-  myelin = g_file_new_for_path (myelin_path->str);
-  if (!(seg = sheath_segmentation_new_from_masks (axon, myelin, error)))
-    return FALSE;
-  if (sheath_segmentation_get_width (seg) != sheath_image_get_width (self->image) ||
-      sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The masks are not the image's size");
-      return FALSE;
-    }
-
-  g_set_object (&self->segmentation, seg);
-  sheath_viewer_set_segmentation (self->viewer, seg);
-  measure (self);
-  update_state (self);
-  return TRUE;
+  return sheath_document_load_masks (self->current, axon, error);
 }
 
 static void
@@ -723,7 +575,10 @@ load_masks_response_cb (GtkNativeDialog *dialog,
       g_autoptr(GError) error = NULL;
 
       if (!sheath_window_load_masks (self, axon, &error))
-        toast (self, "Masks not loaded: %s", error->message);
+        {
+          g_autofree char *text = g_strdup_printf ("Masks not loaded: %s", error->message);
+          toast (self, text);
+        }
     }
   g_object_unref (dialog);
 }
@@ -745,44 +600,19 @@ load_masks_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* ---- status -------------------------------------------------------------------- */
-
-static void
-pointer_moved_cb (SheathViewer *viewer,
-                  int           x,
-                  int           y,
-                  SheathWindow *self)
-{
-  g_autofree char *text = NULL;
-
-  if (x < 0 || self->image == NULL)
-    {
-      gtk_label_set_text (self->pointer_label, "");
-      return;
-    }
-  text = g_strdup_printf ("x %d   y %d   value %u", x, y, sheath_image_get_value (self->image, x, y));
-  gtk_label_set_text (self->pointer_label, text);
-}
-
-/* ---- GObject ---------------------------------------------------------------------- */
+/* ---- GObject ------------------------------------------------------------------------- */
 
 static void
 sheath_window_dispose (GObject *object)
 {
   SheathWindow *self = (SheathWindow *)object;
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->segmenter != NULL)
-    g_signal_handlers_disconnect_by_data (self->segmenter, self);
-  g_clear_object (&self->segmenter);
+  clear_binding (&self->panel_binding);
+  clear_binding (&self->overlay_binding);
+  clear_binding (&self->opacity_binding);
+  g_clear_weak_pointer (&self->current);
   g_clear_object (&self->settings);
-  g_clear_object (&self->file);
-  g_clear_object (&self->image);
-  g_clear_object (&self->segmentation);
   g_clear_object (&self->custom_model);
-  g_clear_object (&self->morphometrics);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_WINDOW);
 
   G_OBJECT_CLASS (sheath_window_parent_class)->dispose (object);
@@ -796,8 +626,7 @@ sheath_window_class_init (SheathWindowClass *klass)
 
   object_class->dispose = sheath_window_dispose;
 
-  g_type_ensure (SHEATH_TYPE_VIEWER);
-  g_type_ensure (SHEATH_TYPE_MORPHOMETRICS_PANEL);
+  g_type_ensure (SHEATH_TYPE_DOCUMENT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sheath/Sheath/sheath-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, title);
@@ -806,13 +635,11 @@ sheath_window_class_init (SheathWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, SheathWindow, viewer);
+  gtk_widget_class_bind_template_child (widget_class, SheathWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, pointer_label);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, pixel_size_button);
-  gtk_widget_class_bind_template_child (widget_class, SheathWindow, overlay_toggle);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, panel_toggle);
-  gtk_widget_class_bind_template_child (widget_class, SheathWindow, panel_scroller);
-  gtk_widget_class_bind_template_child (widget_class, SheathWindow, panel);
+  gtk_widget_class_bind_template_child (widget_class, SheathWindow, overlay_toggle);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, opacity);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -862,20 +689,14 @@ sheath_window_init (SheathWindow *self)
   gtk_drop_down_set_selected (self->model_dropdown, self->last_model);
   g_signal_connect (self->model_dropdown, "notify::selected", G_CALLBACK (model_selected_cb), self);
 
-  g_object_bind_property (self->overlay_toggle, "active", self->viewer, "overlay-visible",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->opacity, "value", self->viewer, "overlay-opacity", G_BINDING_SYNC_CREATE);
-  g_signal_connect (self->viewer, "pointer-moved", G_CALLBACK (pointer_moved_cb), self);
-  g_signal_connect (self->viewer, "clicked", G_CALLBACK (viewer_clicked_cb), self);
-  g_signal_connect (self->panel, "axon-selected", G_CALLBACK (axon_selected_cb), self);
-  g_signal_connect (self->panel, "highlight-changed", G_CALLBACK (highlight_changed_cb), self);
-  g_object_bind_property (self->panel_toggle, "active", self->panel_scroller, "visible", G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->tab_view, "notify::selected-page", G_CALLBACK (selected_page_cb), self);
+  g_signal_connect (self->tab_view, "close-page", G_CALLBACK (close_page_cb), self);
 
-  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  gtk_stack_set_visible_child_name (self->stack, "empty");
+  update_title (self);
   update_state (self);
 }
 
@@ -889,19 +710,26 @@ SheathImage *
 sheath_window_get_image (SheathWindow *self)
 {
   g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
-  return self->image;
+  return self->current ? sheath_document_get_image (self->current) : NULL;
 }
 
 SheathSegmentation *
 sheath_window_get_segmentation (SheathWindow *self)
 {
   g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
-  return self->segmentation;
+  return self->current ? sheath_document_get_segmentation (self->current) : NULL;
 }
 
 SheathMorphometrics *
 sheath_window_get_morphometrics (SheathWindow *self)
 {
   g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
-  return self->morphometrics;
+  return self->current ? sheath_document_get_morphometrics (self->current) : NULL;
+}
+
+guint
+sheath_window_get_n_documents (SheathWindow *self)
+{
+  g_return_val_if_fail (SHEATH_IS_WINDOW (self), 0);
+  return adw_tab_view_get_n_pages (self->tab_view);
 }

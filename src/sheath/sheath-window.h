@@ -21,6 +21,7 @@ SheathMorphometrics *sheath_window_get_morphometrics (SheathWindow     *self);
 gboolean            sheath_window_load_masks       (SheathWindow      *self,
                                                     GFile             *axon_mask,
                                                     GError           **error);
+guint               sheath_window_get_n_documents  (SheathWindow      *self);
 gboolean            sheath_window_set_model_file   (SheathWindow      *self,
                                                     GFile             *file,
                                                     GError           **error);

@@ -225,6 +225,46 @@ test_app_morphometrics_match_cli (void)
   test_remove_tree (dir);
 }
 
+/* Two images open at once keep their own state. */
+static void
+test_app_two_images (void)
+{
+  g_autofree char *a = test_require_shared ("samples/formats/gray8.png");
+  g_autofree char *b = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat3/micr/sub-rat3_sample-data9_SEM.png");
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(GFile) fa = NULL, fb = NULL, model = NULL;
+  SheathWindow *window;
+
+  if (a == NULL || b == NULL)
+    return;
+
+  window = new_window ();
+  fa = g_file_new_for_path (a);
+  fb = g_file_new_for_path (b);
+  model = g_file_new_for_path (model_path);
+  g_assert_true (sheath_window_set_model_file (window, model, NULL));
+
+  sheath_window_open (window, fb);
+  g_assert_true (wait_until (has_image, window, 20000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  g_assert_true (wait_until (has_segmentation, window, 120000));
+
+  /* the second image has nothing of the first's */
+  sheath_window_open (window, fa);
+  g_assert_cmpuint (sheath_window_get_n_documents (window), ==, 2);
+  g_assert_true (wait_until (has_image, window, 20000));
+  g_assert_cmpuint (sheath_image_get_width (sheath_window_get_image (window)), ==, 1154);
+  g_assert_null (sheath_window_get_segmentation (window));
+
+  /* opening the first again shows it, with its segmentation */
+  sheath_window_open (window, fb);
+  g_assert_cmpuint (sheath_window_get_n_documents (window), ==, 2);
+  g_assert_cmpuint (sheath_image_get_width (sheath_window_get_image (window)), ==, 764);
+  g_assert_nonnull (sheath_window_get_segmentation (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +276,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/cancel-keeps-masks", test_app_cancel_keeps_masks);
   g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
+  g_test_add_func ("/Sheath/App/two-images", test_app_two_images);
 
   return g_test_run ();
 }

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <sheath.h>
+
+#include "sheath-viewer.h"
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_DOCUMENT (sheath_document_get_type ())
+
+G_DECLARE_FINAL_TYPE (SheathDocument, sheath_document, SHEATH, DOCUMENT, GtkWidget)
+
+SheathDocument      *sheath_document_new                (GFile           *file,
+                                                         GSettings       *settings);
+GFile               *sheath_document_get_file           (SheathDocument  *self);
+SheathImage         *sheath_document_get_image          (SheathDocument  *self);
+SheathSegmentation  *sheath_document_get_segmentation   (SheathDocument  *self);
+SheathMorphometrics *sheath_document_get_morphometrics  (SheathDocument  *self);
+SheathViewer        *sheath_document_get_viewer         (SheathDocument  *self);
+gboolean             sheath_document_get_busy           (SheathDocument  *self);
+double               sheath_document_get_fraction       (SheathDocument  *self);
+const char          *sheath_document_get_message        (SheathDocument  *self);
+gboolean             sheath_document_get_panel_visible  (SheathDocument  *self);
+void                 sheath_document_set_panel_visible  (SheathDocument  *self,
+                                                         gboolean         visible);
+gboolean             sheath_document_set_pixel_size     (SheathDocument  *self,
+                                                         double           pixel_size,
+                                                         GError         **error);
+void                 sheath_document_segment            (SheathDocument  *self,
+                                                         SheathModel     *model);
+void                 sheath_document_cancel             (SheathDocument  *self);
+gboolean             sheath_document_save_masks         (SheathDocument  *self,
+                                                         const char      *dir,
+                                                         GError         **error);
+gboolean             sheath_document_load_masks         (SheathDocument  *self,
+                                                         GFile           *axon_mask,
+                                                         GError         **error);
+
+G_END_DECLS
