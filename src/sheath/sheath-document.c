@@ -165,6 +165,7 @@ measured_cb (GObject      *object,
   if (m->segmentation != self->segmentation)
     return;
   g_set_object (&self->morphometrics, m->morphometrics);
+  g_object_set (self->viewer, "morphometrics", m->morphometrics, NULL);
   sheath_morphometrics_panel_set_data (self->panel, m->morphometrics, m->aggregates);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MORPHOMETRICS]);
   sheath_document_set_panel_visible (self, TRUE);
@@ -177,6 +178,7 @@ measure (SheathDocument *self)
   Measure *m;
 
   g_clear_object (&self->morphometrics);
+  g_object_set (self->viewer, "morphometrics", NULL, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MORPHOMETRICS]);
   sheath_viewer_set_highlight (self->viewer, NULL, 0);
   if (self->segmentation == NULL)

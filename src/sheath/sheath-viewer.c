@@ -35,6 +35,9 @@ struct _SheathViewer
   gboolean            fit_pending;
   gboolean            overlay_visible;
   double              overlay_opacity;
+  gboolean            outlines;
+  gboolean            numbers;
+  SheathMorphometrics *morphometrics;
 
   double              drag_origin_x;
   double              drag_origin_y;
@@ -53,6 +56,9 @@ enum {
   PROP_ZOOM,
   PROP_OVERLAY_VISIBLE,
   PROP_OVERLAY_OPACITY,
+  PROP_OUTLINES,
+  PROP_NUMBERS,
+  PROP_MORPHOMETRICS,
   N_PROPS
 };
 
@@ -174,6 +180,19 @@ label_plane (SheathViewer *self,
   return plane;
 }
 
+static guint8
+label_at (SheathViewer *self,
+          guint         level,
+          gint          x,
+          gint          y)
+{
+  guint w = level_width (self, level), h = level_height (self, level);
+
+  x = CLAMP (x, 0, (gint) w - 1);
+  y = CLAMP (y, 0, (gint) h - 1);
+  return level == 0 ? label_at_level0 (self, x, y) : label_plane (self, level)[(gsize) y * w + x];
+}
+
 static guint64
 tile_key (guint    level,
           guint    tx,
@@ -209,8 +228,14 @@ make_tile (SheathViewer *self,
           }
         else
           {
-            guint8 l = level == 0 ? label_at_level0 (self, x0 + x, y0 + y)
-                                  : label_plane (self, level)[(gsize) (y0 + y) * w + x0 + x];
+            gint gx = (gint) (x0 + x), gy = (gint) (y0 + y);
+            guint8 l = label_at (self, level, gx, gy);
+
+            /* outlines: only where a neighbour's class differs */
+            if (self->outlines && l != SHEATH_LABEL_BACKGROUND &&
+                label_at (self, level, gx - 1, gy) == l && label_at (self, level, gx + 1, gy) == l &&
+                label_at (self, level, gx, gy - 1) == l && label_at (self, level, gx, gy + 1) == l)
+              l = SHEATH_LABEL_BACKGROUND;
 
             /* AxonDeepSeg's colours: axons blue, myelin red */
             p[0] = l == SHEATH_LABEL_MYELIN ? 255 : l == SHEATH_LABEL_AXON ? 20 : 0;
@@ -428,6 +453,38 @@ sheath_viewer_snapshot (GtkWidget   *widget,
         gtk_snapshot_pop (snapshot);
     }
 
+  /* axon numbers, once axons are large enough on screen to carry them */
+  if (self->numbers && self->morphometrics != NULL && self->segmentation != NULL && self->overlay_visible)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      guint n = sheath_morphometrics_get_n_axons (self->morphometrics);
+      double min_diam_px = 28 / self->zoom;
+
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, 11);
+      for (guint i = 0; i < n; i++)
+        {
+          const SheathAxon *a = sheath_morphometrics_get_axon (self->morphometrics, i);
+          double sx = (a->x0 - self->origin_x) * self->zoom, sy = (a->y0 - self->origin_y) * self->zoom;
+          char text[16];
+          cairo_text_extents_t ext;
+
+          if (sx < -20 || sy < -20 || sx > width + 20 || sy > height + 20 ||
+              a->axon_diam / sheath_morphometrics_get_pixel_size (self->morphometrics) < min_diam_px)
+            continue;
+          g_snprintf (text, sizeof text, "%u", a->id);
+          cairo_text_extents (cr, text, &ext);
+          cairo_move_to (cr, sx - ext.width / 2, sy + ext.height / 2);
+          cairo_text_path (cr, text);
+          cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
+          cairo_set_line_width (cr, 3);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgb (cr, 1, 0.9, 0.2);
+          cairo_fill (cr);
+        }
+      cairo_destroy (cr);
+    }
+
   /* chosen axons: their boxes outlined */
   for (guint i = 0; i < self->highlight->len / 4; i++)
     {
@@ -619,6 +676,7 @@ sheath_viewer_dispose (GObject *object)
   drop_textures (self, FALSE);
   g_clear_object (&self->image);
   g_clear_object (&self->segmentation);
+  g_clear_object (&self->morphometrics);
 
   G_OBJECT_CLASS (sheath_viewer_parent_class)->dispose (object);
 }
@@ -653,6 +711,9 @@ sheath_viewer_get_property (GObject    *object,
     case PROP_ZOOM: g_value_set_double (value, self->zoom); break;
     case PROP_OVERLAY_VISIBLE: g_value_set_boolean (value, self->overlay_visible); break;
     case PROP_OVERLAY_OPACITY: g_value_set_double (value, self->overlay_opacity); break;
+    case PROP_OUTLINES: g_value_set_boolean (value, self->outlines); break;
+    case PROP_NUMBERS: g_value_set_boolean (value, self->numbers); break;
+    case PROP_MORPHOMETRICS: g_value_set_object (value, self->morphometrics); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -672,6 +733,30 @@ sheath_viewer_set_property (GObject      *object,
     case PROP_ZOOM: sheath_viewer_set_zoom (self, g_value_get_double (value)); break;
     case PROP_OVERLAY_VISIBLE: sheath_viewer_set_overlay_visible (self, g_value_get_boolean (value)); break;
     case PROP_OVERLAY_OPACITY: sheath_viewer_set_overlay_opacity (self, g_value_get_double (value)); break;
+    case PROP_OUTLINES:
+      if (self->outlines != g_value_get_boolean (value))
+        {
+          self->outlines = g_value_get_boolean (value);
+          drop_textures (self, TRUE);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_NUMBERS:
+      if (self->numbers != g_value_get_boolean (value))
+        {
+          self->numbers = g_value_get_boolean (value);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_MORPHOMETRICS:
+      if (g_set_object (&self->morphometrics, g_value_get_object (value)))
+        {
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -696,6 +781,11 @@ sheath_viewer_class_init (SheathViewerClass *klass)
   properties [PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 1, rw);
   properties [PROP_OVERLAY_VISIBLE] = g_param_spec_boolean ("overlay-visible", NULL, NULL, TRUE, rw);
   properties [PROP_OVERLAY_OPACITY] = g_param_spec_double ("overlay-opacity", NULL, NULL, 0, 1, 0.5, rw);
+  /* draw only the edges of axons and myelin */
+  properties [PROP_OUTLINES] = g_param_spec_boolean ("overlay-outlines", NULL, NULL, FALSE, rw);
+  /* draw each measured axon's number */
+  properties [PROP_NUMBERS] = g_param_spec_boolean ("axon-numbers", NULL, NULL, FALSE, rw);
+  properties [PROP_MORPHOMETRICS] = g_param_spec_object ("morphometrics", NULL, NULL, SHEATH_TYPE_MORPHOMETRICS, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

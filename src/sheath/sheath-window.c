@@ -27,6 +27,8 @@ struct _SheathWindow
   GtkButton            *pixel_size_button;
   GtkToggleButton      *panel_toggle;
   GtkToggleButton      *overlay_toggle;
+  GtkToggleButton      *outlines_toggle;
+  GtkToggleButton      *numbers_toggle;
   GtkAdjustment        *opacity;
 
   /* owned */
@@ -39,6 +41,8 @@ struct _SheathWindow
   GBinding             *panel_binding;
   GBinding             *overlay_binding;
   GBinding             *opacity_binding;
+  GBinding             *outlines_binding;
+  GBinding             *numbers_binding;
 };
 
 G_DEFINE_FINAL_TYPE (SheathWindow, sheath_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -152,6 +156,8 @@ selected_page_cb (AdwTabView   *view,
   clear_binding (&self->panel_binding);
   clear_binding (&self->overlay_binding);
   clear_binding (&self->opacity_binding);
+  clear_binding (&self->outlines_binding);
+  clear_binding (&self->numbers_binding);
   if (self->current != NULL)
     g_signal_handlers_disconnect_by_data (sheath_document_get_viewer (self->current), self);
   /* weak: a closed tab's document may go before the selection moves */
@@ -168,6 +174,10 @@ selected_page_cb (AdwTabView   *view,
                                                                     G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
       self->opacity_binding = g_object_ref (g_object_bind_property (self->opacity, "value", viewer, "overlay-opacity",
                                                                     G_BINDING_SYNC_CREATE));
+      self->outlines_binding = g_object_ref (g_object_bind_property (self->outlines_toggle, "active", viewer,
+                                                                     "overlay-outlines", G_BINDING_SYNC_CREATE));
+      self->numbers_binding = g_object_ref (g_object_bind_property (self->numbers_toggle, "active", viewer,
+                                                                    "axon-numbers", G_BINDING_SYNC_CREATE));
     }
   gtk_label_set_text (self->pointer_label, "");
   update_title (self);
@@ -610,6 +620,8 @@ sheath_window_dispose (GObject *object)
   clear_binding (&self->panel_binding);
   clear_binding (&self->overlay_binding);
   clear_binding (&self->opacity_binding);
+  clear_binding (&self->outlines_binding);
+  clear_binding (&self->numbers_binding);
   g_clear_weak_pointer (&self->current);
   g_clear_object (&self->settings);
   g_clear_object (&self->custom_model);
@@ -640,6 +652,8 @@ sheath_window_class_init (SheathWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, pixel_size_button);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, panel_toggle);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, overlay_toggle);
+  gtk_widget_class_bind_template_child (widget_class, SheathWindow, outlines_toggle);
+  gtk_widget_class_bind_template_child (widget_class, SheathWindow, numbers_toggle);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, opacity);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);

@@ -43,27 +43,46 @@ static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != N
 static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
 static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
 
+static GtkWidget *
+find_viewer (GtkWidget *widget)
+{
+  if (SHEATH_IS_VIEWER (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_viewer (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 shoot (GtkWidget  *window,
        const char *dir,
        const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (dir, name, NULL);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
 
-  wait_ms (300);
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  /* the widget has a render node only between a frame and the next
+   * invalidation: try a few frames */
+  for (guint tries = 0; texture == NULL && tries < 20; tries++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+
+      wait_ms (150);
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node != NULL)
+        texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+    }
   if (texture == NULL || !gdk_texture_save_to_png (texture, path))
     g_error ("cannot write %s (%d × %d)", path, w, h);
-  if (FALSE)
-    g_error ("cannot write %s", path);
   g_print ("%s\n", path);
 }
 
@@ -125,6 +144,15 @@ main (int   argc,
       gtk_widget_activate_action (GTK_WIDGET (window), "viewer.zoom", "s", "in");
       wait_ms (500);
       shoot (GTK_WIDGET (window), argv[1], "morphometrics.png");
+      {
+        /* outlines and numbers, close up */
+        SheathViewer *viewer = SHEATH_VIEWER (find_viewer (GTK_WIDGET (window)));
+
+        g_object_set (viewer, "overlay-outlines", TRUE, "axon-numbers", TRUE, NULL);
+        sheath_viewer_set_zoom (viewer, 2.0);
+        wait_ms (500);
+        shoot (GTK_WIDGET (window), argv[1], "outlines.png");
+      }
     }
 
   gtk_window_destroy (GTK_WINDOW (window));
