@@ -899,10 +899,11 @@ sheath_viewer_set_image (SheathViewer *self,
   g_clear_object (&self->segmentation);
   if (image != NULL)
     {
-      /* 16-bit images are shown over their own range */
-      sheath_image_get_range (image, &self->display_lo, &self->display_hi);
+      /* 16-bit images are shown over their own range; 8-bit as they are */
       if (sheath_image_get_bit_depth (image) == 8)
         self->display_lo = 0, self->display_hi = 255;
+      else
+        sheath_image_get_range (image, &self->display_lo, &self->display_hi);
       self->fit_pending = TRUE;
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_IMAGE]);
