@@ -124,15 +124,20 @@ gray_plane (SheathViewer *self,
       guint sw = level_width (self, level - 1), sh = level_height (self, level - 1);
       guint w = level_width (self, level), h = level_height (self, level);
 
+      /* 2×2 means, two source rows at a time; an odd last column or row
+       * repeats itself */
       for (guint y = 0; y < h; y++)
-        for (guint x = 0; x < w; x++)
-          {
-            guint x0 = MIN (2 * x, sw - 1), x1 = MIN (2 * x + 1, sw - 1);
-            guint y0 = MIN (2 * y, sh - 1), y1 = MIN (2 * y + 1, sh - 1);
+        {
+          const guint8 *r0 = src + (gsize) MIN (2 * y, sh - 1) * sw;
+          const guint8 *r1 = src + (gsize) MIN (2 * y + 1, sh - 1) * sw;
+          guint8 *out = plane + (gsize) y * w;
+          guint full = sw / 2;
 
-            plane[(gsize) y * w + x] = (guint8) ((src[(gsize) y0 * sw + x0] + src[(gsize) y0 * sw + x1] +
-                                                  src[(gsize) y1 * sw + x0] + src[(gsize) y1 * sw + x1] + 2) / 4);
-          }
+          for (guint x = 0; x < full; x++)
+            out[x] = (guint8) ((r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1] + 2) >> 2);
+          if (full < w)
+            out[full] = (guint8) ((r0[sw - 1] + r1[sw - 1] + 1) >> 1);
+        }
     }
   g_ptr_array_index (self->gray_levels, level) = plane;
   return plane;
