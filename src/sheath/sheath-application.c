@@ -52,6 +52,16 @@ quit_action (GSimpleAction *action,
 }
 
 static void
+help_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  /* Yelp finds the installed pages by the app id; see help/meson.build */
+  gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (user_data)),
+                "help:" APPLICATION_ID, GDK_CURRENT_TIME);
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *param,
               gpointer       user_data)
@@ -84,12 +94,15 @@ sheath_application_init (SheathApplication *self)
 {
   static const GActionEntry actions[] = {
     { "quit", quit_action },
+    { "help", help_action },
     { "about", about_action },
   };
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *help_accels[] = { "F1", NULL };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
 }
 
 SheathApplication *
