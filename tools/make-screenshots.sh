@@ -1,21 +1,41 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Makes screenshots with the app itself under Xvfb, into build/screenshots:
-# the empty window, an SEM image, a segmentation running, and the image with
-# its manual masks and measurements. (Not committed: they show dataset
-# images; the help will use the demo image once a trained model ships.)
+# Makes the screenshots of the help and the README with the app itself,
+# rendered by GTK under Xvfb: the empty window, the demo image, a
+# segmentation running, and the demo image with its manual masks (cropped
+# from the shared SEM dataset's labels, as the demo image was) and their
+# measurements.  They go to build/screenshots; --install copies the ones the
+# help and README use into help/C/figures/.
 #
-#   sh tools/make-screenshots.sh [MODEL]     (after ninja -C build)
+#   sh tools/make-screenshots.sh [--install]     (after ninja -C build; needs python3-pil)
 set -eu
 cd "$(dirname "$0")/.."
 shared=${SHEATH_SHARED_DIR:-../shared}
-model=${1:-tests/golden/unet-golden.safetensors}
-sem=$shared/datasets/sem-rat-spinal-cord
+labels=$shared/datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat5/micr
 out=build/screenshots
-mkdir -p "$out"
+mkdir -p "$out/masks"
+
+# the demo is pixels 300–1500 × 300–1300 of sub-rat5_sample-data14 (data/demo/README.md)
+/usr/bin/python3 - "$labels" "$out/masks" <<'PY'
+import sys
+from PIL import Image
+labels, masks = sys.argv[1:3]
+for kind in ("axon", "myelin"):
+    m = Image.open("%s/sub-rat5_sample-data14_SEM_seg-%s-manual.png" % (labels, kind))
+    m.crop((300, 300, 1500, 1300)).save("%s/sem-spinal-cord-demo_seg-%s.png" % (masks, kind))
+PY
+
+# the segmenting screenshot only shows the progress bar, so any model will do
 GSETTINGS_SCHEMA_DIR=build/data GSETTINGS_BACKEND=memory \
   xvfb-run -a -s "-screen 0 1400x1000x24" build/tests/gui/sheath-screenshots "$out" \
-  "$sem/sub-rat4/micr/sub-rat4_sample-data12_SEM.png" "$model" \
-  "$sem/derivatives/labels/sub-rat4/micr/sub-rat4_sample-data12_SEM_seg-axon-manual.png"
-rm -f "$out/overlay.png"   # made with an untrained model: not worth showing
+  data/demo/sem-spinal-cord-demo.png tests/golden/unet-golden.safetensors \
+  "$out/masks/sem-spinal-cord-demo_seg-axon.png"
+rm -f "$out/overlay.png"   # made with a random test network: not worth showing
+
+if [ "${1:-}" = --install ]; then
+  mkdir -p help/C/figures
+  cp "$out/morphometrics.png" "$out/outlines.png" help/C/figures/
+  echo "copied morphometrics.png and outlines.png to help/C/figures/"
+fi
+ls -l "$out"
