@@ -47,6 +47,11 @@ stem=$(basename "${image%.*}")
 check "the installed sheath-cli segments and measures a real image" \
   '[ $rc -eq 0 ] && [ -s "$out/${stem}_seg-axonmyelin.png" ] && [ -s "$out/${stem}_axon_morphometrics.csv" ] ||
    { sed "s/^/# /" "$dest/segment.log"; false; }'
+# shipped models are looked up under the prefix, never in the source tree
+msg=$(env -i PATH=/usr/bin:/bin "$root/bin/sheath-cli" info no-such-model 2>&1)
+check "the installed CLI looks for shipped models in PREFIX/share/sheath/models" \
+  'case $msg in *"$prefix/$datadir/sheath/models"*) true ;; *) echo "# $msg"; false ;; esac'
+
 env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$root/$libdir" GI_TYPELIB_PATH="$root/$libdir/girepository-1.0" \
   python3 -c 'import gi; gi.require_version("Sheath", "1.0"); from gi.repository import Sheath; print(Sheath.Model)' \
   > "$dest/gi.log" 2>&1

@@ -547,7 +547,8 @@ sheath_model_new_from_file (GFile   *file,
  * @name: a shipped model's name, such as "sem" or "tem"
  *
  * Looks for a shipped model in `$SHEATH_MODELS_DIR`, then where Sheath is
- * installed, then in the source tree of an uninstalled build.
+ * installed (`PREFIX/share/sheath/models`). An uninstalled build finds the
+ * source tree's models through `meson devenv`, which sets the variable.
  *
  * Returns: (transfer full) (nullable): the model's file, or %NULL
  */
@@ -555,7 +556,7 @@ GFile *
 sheath_model_find_builtin (const char *name)
 {
   g_autofree char *basename = NULL;
-  const char *dirs[] = { g_getenv ("SHEATH_MODELS_DIR"), SHEATH_MODELS_DIR, SHEATH_SOURCE_MODELS_DIR };
+  const char *dirs[] = { g_getenv ("SHEATH_MODELS_DIR"), SHEATH_MODELS_DIR };
 
   g_return_val_if_fail (name != NULL, NULL);
 
@@ -595,8 +596,8 @@ sheath_model_new_builtin (const char  *name,
   if (file == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "No shipped model named '%s' was found; set SHEATH_MODELS_DIR or give a "
-                   ".safetensors file", name);
+                   "No shipped model named '%s' in %s; set SHEATH_MODELS_DIR or give a "
+                   ".safetensors file", name, SHEATH_MODELS_DIR);
       return NULL;
     }
 
