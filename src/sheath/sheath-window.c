@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sheath-document.h"
+#include "sheath-recent-list.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
 
@@ -317,6 +318,14 @@ sheath_window_open (SheathWindow *self,
   adw_tab_page_set_loading (page, TRUE);
   adw_tab_view_set_selected_page (self->tab_view, page);
   update_state (self);
+}
+
+static void
+recent_activated_cb (SheathRecentList *list,
+                     GFile            *file,
+                     SheathWindow     *self)
+{
+  sheath_window_open (self, file);
 }
 
 static void
@@ -640,6 +649,8 @@ sheath_window_class_init (SheathWindowClass *klass)
 
   g_type_ensure (SHEATH_TYPE_DOCUMENT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sheath/Sheath/sheath-window.ui");
+  g_type_ensure (SHEATH_TYPE_RECENT_LIST);
+  gtk_widget_class_bind_template_callback (widget_class, recent_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, title);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, model_dropdown);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sheath-morphometrics-panel.h"
+#include "sheath-recent-list.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
 #include "../../src/libsheath/tests/test-util.h"
@@ -265,10 +266,70 @@ test_app_two_images (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_recent_row (GtkWidget  *widget,
+                 const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return gtk_widget_get_ancestor (widget, SHEATH_TYPE_RECENT_LIST) ? widget : NULL;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_recent_row (c, title);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct { SheathWindow *window; const char *title; } RecentQuery;
+
+static gboolean
+recent_row_shown (gpointer data)
+{
+  RecentQuery *q = data;
+
+  return find_recent_row (GTK_WIDGET (q->window), q->title) != NULL;
+}
+
+static void
+test_app_recent_images (void)
+{
+  g_autofree char *path = test_require_shared ("samples/formats/gray8.png");
+  g_autoptr(GFile) file = NULL;
+  SheathWindow *first, *second;
+  RecentQuery query;
+
+  if (path == NULL)
+    return;
+
+  file = g_file_new_for_path (path);
+  first = new_window ();
+  sheath_window_open (first, file);
+  g_assert_true (wait_until (has_image, first, 20000));
+
+  /* a new window offers the image among its recent ones; one click opens it */
+  second = new_window ();
+  query = (RecentQuery) { second, "gray8.png" };
+  g_assert_true (wait_until (recent_row_shown, &query, 10000));
+  gtk_widget_activate (find_recent_row (GTK_WIDGET (second), "gray8.png"));
+  g_assert_cmpuint (sheath_window_get_n_documents (second), ==, 1);
+  g_assert_true (wait_until (has_image, second, 20000));
+  g_assert_cmpuint (sheath_image_get_width (sheath_window_get_image (second)), ==, 1154);
+
+  gtk_window_destroy (GTK_WINDOW (second));
+  gtk_window_destroy (GTK_WINDOW (first));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = g_dir_make_tmp ("sheath-test-data-XXXXXX", NULL);
+
+  /* recently-used.xbel goes here, not into the user's own list */
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -277,6 +338,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
   g_test_add_func ("/Sheath/App/two-images", test_app_two_images);
+  g_test_add_func ("/Sheath/App/recent-images", test_app_recent_images);
 
   return g_test_run ();
 }

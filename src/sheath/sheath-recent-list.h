@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_RECENT_LIST (sheath_recent_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (SheathRecentList, sheath_recent_list, SHEATH, RECENT_LIST, AdwBin)
+
+GtkWidget *sheath_recent_list_new (void);
+
+G_END_DECLS
