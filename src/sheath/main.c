@@ -10,7 +10,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(SheathApplication) app = sheath_application_new ();
+  g_autoptr(SheathApplication) app = NULL;
+
+  /* the name recent files are recorded under (SheathRecentList) */
+  g_set_application_name ("Sheath");
+  app = sheath_application_new ();
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -107,6 +107,7 @@ main (int   argc,
       fprintf (stderr, "usage: %s IMAGE PIXEL_SIZE FRAMES\n", argv[0]);
       return 2;
     }
+  g_set_application_name ("Sheath");
   gtk_init ();
   adw_init ();
   app = sheath_application_new ();
