@@ -107,6 +107,8 @@ main (int   argc,
       fprintf (stderr, "usage: %s IMAGE PIXEL_SIZE FRAMES\n", argv[0]);
       return 2;
     }
+  /* as the app has them, for the recent files it records */
+  g_set_prgname ("sheath");
   g_set_application_name ("Sheath");
   gtk_init ();
   adw_init ();
