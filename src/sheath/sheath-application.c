@@ -52,13 +52,38 @@ quit_action (GSimpleAction *action,
 }
 
 static void
+help_shown_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GtkWindow) window = user_data;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    return;
+
+  g_debug ("help:%s: %s", APPLICATION_ID, error->message);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, "No Help Viewer",
+                                                       "Sheath's help opens in the Help app (Yelp), "
+                                                       "which was not found. Install the “yelp” package "
+                                                       "and press F1 again."));
+  adw_message_dialog_add_response (dialog, "close", "_Close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 help_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       user_data)
 {
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (window == NULL)
+    return;
   /* Yelp finds the installed pages by the app id; see help/meson.build */
-  gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (user_data)),
-                "help:" APPLICATION_ID, GDK_CURRENT_TIME);
+  gtk_show_uri_full (window, "help:" APPLICATION_ID, GDK_CURRENT_TIME, NULL,
+                     help_shown_cb, g_object_ref (window));
 }
 
 static void

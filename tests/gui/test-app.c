@@ -321,6 +321,49 @@ test_app_recent_images (void)
   gtk_window_destroy (GTK_WINDOW (first));
 }
 
+static gboolean
+help_answered (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        {
+          *(GtkWindow **) data = GTK_WINDOW (w);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_app_help_without_viewer (void)
+{
+  g_autoptr(GAppInfo) viewer = g_app_info_get_default_for_uri_scheme ("help");
+  SheathWindow *window;
+  GtkWindow *dialog = NULL;
+
+  /* meson runs this test alone a second time with no XDG data dirs, where
+   * no help viewer is registered */
+  if (viewer != NULL)
+    {
+      g_test_skip ("a help viewer is registered: F1 would open it");
+      return;
+    }
+
+  /* F1 without a help viewer says what to install instead of doing nothing */
+  window = new_window ();
+  g_action_group_activate_action (G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (window))),
+                                  "help", NULL);
+  g_assert_true (wait_until (help_answered, &dialog, 10000));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "No Help Viewer");
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -339,6 +382,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
   g_test_add_func ("/Sheath/App/two-images", test_app_two_images);
   g_test_add_func ("/Sheath/App/recent-images", test_app_recent_images);
+  g_test_add_func ("/Sheath/App/help-without-viewer", test_app_help_without_viewer);
 
   return g_test_run ();
 }
