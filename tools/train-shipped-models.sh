@@ -38,6 +38,6 @@ tem)
 esac
 
 if [ -f "$out.checkpoint" ]; then
-  exec "$cli" train --resume "$out.checkpoint"
+  exec "$cli" train --resume "$out.checkpoint" --output "$out"
 fi
 exec "$cli" train "$@"

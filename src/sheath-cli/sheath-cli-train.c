@@ -93,7 +93,7 @@ sheath_cli_train (int    argc,
     { "validation-subjects", 0, 0, G_OPTION_ARG_STRING, &validation, "Subjects held out for validation (default: a fifth, by seed)", "sub-a,sub-b" },
     { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, "Epochs to train", "N" },
     { "minutes", 'm', 0, G_OPTION_ARG_DOUBLE, &minutes, "Or a time budget", "N" },
-    { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &resume, "Continue from a checkpoint (other options are taken from it)", "CHECKPOINT" },
+    { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &resume, "Continue from a checkpoint (options are taken from it; --output may move the model)", "CHECKPOINT" },
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint, "Checkpoint file (default: MODEL.safetensors.checkpoint)", "FILE" },
     { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch, "Patches per step (default 8)", "N" },
     { "patch-size", 0, 0, G_OPTION_ARG_INT, &patch, "Patch side (default 256)", "N" },
@@ -129,6 +129,9 @@ sheath_cli_train (int    argc,
         }
       if (threads > 0)
         g_object_set (trainer, "n-threads", threads, NULL);
+      /* a checkpoint moved to another folder writes its model there */
+      if (output != NULL)
+        sheath_trainer_set_output (trainer, output);
     }
   else
     {
