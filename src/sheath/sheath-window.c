@@ -71,6 +71,10 @@ update_state (SheathWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.load-masks", has_image && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-pixel-size", has_image);
   gtk_widget_set_sensitive (GTK_WIDGET (self->panel_toggle), doc && sheath_document_get_morphometrics (doc));
+  /* nothing to show before there are masks (or measurements, for numbers) */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->overlay_toggle), doc && sheath_document_get_segmentation (doc));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->outlines_toggle), doc && sheath_document_get_segmentation (doc));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->numbers_toggle), doc && sheath_document_get_morphometrics (doc));
   gtk_revealer_set_reveal_child (self->progress_revealer, busy);
   gtk_stack_set_visible_child_name (self->stack, adw_tab_view_get_n_pages (self->tab_view) ? "tabs" : "empty");
 }
