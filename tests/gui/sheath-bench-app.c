@@ -13,6 +13,7 @@
 
 #include "sheath-viewer.h"
 #include "sheath-window.h"
+#include "gui-test-util.h"
 
 typedef struct
 {
@@ -26,20 +27,6 @@ typedef struct
   GArray       *durations;
   gboolean      panning;
 } Bench;
-
-static GtkWidget *
-find_viewer (GtkWidget *widget)
-{
-  if (SHEATH_IS_VIEWER (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_viewer (c);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 update_cb (GdkFrameClock *clock,
@@ -56,7 +43,7 @@ after_paint_cb (GdkFrameClock *clock,
 
   /* the viewer comes with the image's tab */
   if (b->viewer == NULL)
-    b->viewer = find_viewer (GTK_WIDGET (b->window));
+    b->viewer = gui_find_descendant (GTK_WIDGET (b->window), SHEATH_TYPE_VIEWER);
   if (!b->shown && b->viewer && sheath_viewer_get_image (SHEATH_VIEWER (b->viewer)) != NULL)
     {
       b->shown = TRUE;

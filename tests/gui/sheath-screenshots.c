@@ -14,6 +14,7 @@
 
 #include "sheath-viewer.h"
 #include "sheath-window.h"
+#include "gui-test-util.h"
 
 static void
 wait_ms (guint ms)
@@ -24,38 +25,9 @@ wait_ms (guint ms)
     g_main_context_iteration (NULL, FALSE);
 }
 
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
 static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
 static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
-
-static GtkWidget *
-find_viewer (GtkWidget *widget)
-{
-  if (SHEATH_IS_VIEWER (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_viewer (c);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 shoot (GtkWidget  *window,
@@ -114,7 +86,7 @@ main (int   argc,
 
   image = g_file_new_for_commandline_arg (argv[2]);
   sheath_window_open (window, image);
-  if (!wait_for (has_image, window, 20000))
+  if (!gui_wait_until (has_image, window, 20000))
     g_error ("the image did not open");
   wait_ms (300);
   shoot (GTK_WIDGET (window), argv[1], "image.png");
@@ -125,10 +97,10 @@ main (int   argc,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
   wait_ms (1500);
   shoot (GTK_WIDGET (window), argv[1], "segmenting.png");
-  if (!wait_for (has_segmentation, window, 600000))
+  if (!gui_wait_until (has_segmentation, window, 600000))
     g_error ("segmentation did not finish");
   wait_ms (300);
-  if (!wait_for (has_morphometrics, window, 60000))
+  if (!gui_wait_until (has_morphometrics, window, 60000))
     g_error ("morphometrics did not finish");
   shoot (GTK_WIDGET (window), argv[1], "overlay.png");
 
@@ -146,7 +118,7 @@ main (int   argc,
       shoot (GTK_WIDGET (window), argv[1], "morphometrics.png");
       {
         /* outlines and numbers, close up */
-        SheathViewer *viewer = SHEATH_VIEWER (find_viewer (GTK_WIDGET (window)));
+        SheathViewer *viewer = SHEATH_VIEWER (gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_VIEWER));
 
         g_object_set (viewer, "overlay-outlines", TRUE, "axon-numbers", TRUE, NULL);
         sheath_viewer_set_zoom (viewer, 2.0);

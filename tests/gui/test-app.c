@@ -9,56 +9,12 @@
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
+#include "gui-test-util.h"
 #include "../../src/libsheath/tests/test-util.h"
-
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
 static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
 static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
-
-static GtkWidget *
-find_panel (GtkWidget *widget)
-{
-  if (SHEATH_IS_MORPHOMETRICS_PANEL (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_panel (c);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_viewer (GtkWidget *widget)
-{
-  if (SHEATH_IS_VIEWER (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_viewer (c);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static SheathWindow *
 new_window (void)
@@ -94,17 +50,17 @@ test_app_open_and_segment (void)
   file = g_file_new_for_path (path);
   model = g_file_new_for_path (model_path);
   sheath_window_open (window, file);
-  g_assert_true (wait_until (has_image, window, 20000));
+  g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_cmpuint (sheath_image_get_width (sheath_window_get_image (window)), ==, 822);
 
-  viewer = find_viewer (GTK_WIDGET (window));
+  viewer = gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_VIEWER);
   g_assert_nonnull (viewer);
   g_assert_true (sheath_viewer_get_image (SHEATH_VIEWER (viewer)) == sheath_window_get_image (window));
 
   g_assert_true (sheath_window_set_model_file (window, model, &error));
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
-  g_assert_true (wait_until (has_segmentation, window, 120000));
+  g_assert_true (gui_wait_until (has_segmentation, window, 120000));
   /* the overlay has the segmentation, and drew tiles of it */
   g_assert_true (sheath_viewer_get_segmentation (SHEATH_VIEWER (viewer)) == sheath_window_get_segmentation (window));
   g_assert_cmpuint (sheath_segmentation_count (sheath_window_get_segmentation (window), SHEATH_LABEL_AXON), >, 0);
@@ -129,12 +85,12 @@ test_app_cancel_keeps_masks (void)
   file = g_file_new_for_path (path);
   model = g_file_new_for_path (model_path);
   sheath_window_open (window, file);
-  g_assert_true (wait_until (has_image, window, 20000));
+  g_assert_true (gui_wait_until (has_image, window, 20000));
   sheath_image_set_pixel_size (sheath_window_get_image (window), 0.1, NULL);
   g_assert_true (sheath_window_set_model_file (window, model, NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
-  g_assert_true (wait_until (has_segmentation, window, 120000));
+  g_assert_true (gui_wait_until (has_segmentation, window, 120000));
   first = sheath_window_get_segmentation (window);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
@@ -200,12 +156,12 @@ test_app_morphometrics_match_cli (void)
   file = g_file_new_for_path (image);
   mask_file = g_file_new_for_path (masks);
   sheath_window_open (window, file);
-  g_assert_true (wait_until (has_image, window, 20000));
+  g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_true (sheath_window_load_masks (window, mask_file, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (has_morphometrics, window, 60000));
+  g_assert_true (gui_wait_until (has_morphometrics, window, 60000));
 
-  panel = find_panel (GTK_WIDGET (window));
+  panel = gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_MORPHOMETRICS_PANEL);
   g_assert_nonnull (panel);
   g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), ==,
                     sheath_morphometrics_get_n_axons (sheath_window_get_morphometrics (window)));
@@ -246,14 +202,14 @@ test_app_two_images (void)
   g_assert_true (sheath_window_set_model_file (window, model, NULL));
 
   sheath_window_open (window, fb);
-  g_assert_true (wait_until (has_image, window, 20000));
+  g_assert_true (gui_wait_until (has_image, window, 20000));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
-  g_assert_true (wait_until (has_segmentation, window, 120000));
+  g_assert_true (gui_wait_until (has_segmentation, window, 120000));
 
   /* the second image has nothing of the first's */
   sheath_window_open (window, fa);
   g_assert_cmpuint (sheath_window_get_n_documents (window), ==, 2);
-  g_assert_true (wait_until (has_image, window, 20000));
+  g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_cmpuint (sheath_image_get_width (sheath_window_get_image (window)), ==, 1154);
   g_assert_null (sheath_window_get_segmentation (window));
 
@@ -306,15 +262,15 @@ test_app_recent_images (void)
   file = g_file_new_for_path (path);
   first = new_window ();
   sheath_window_open (first, file);
-  g_assert_true (wait_until (has_image, first, 20000));
+  g_assert_true (gui_wait_until (has_image, first, 20000));
 
   /* a new window offers the image among its recent ones; one click opens it */
   second = new_window ();
   query = (RecentQuery) { second, "gray8.png" };
-  g_assert_true (wait_until (recent_row_shown, &query, 10000));
+  g_assert_true (gui_wait_until (recent_row_shown, &query, 10000));
   gtk_widget_activate (find_recent_row (GTK_WIDGET (second), "gray8.png"));
   g_assert_cmpuint (sheath_window_get_n_documents (second), ==, 1);
-  g_assert_true (wait_until (has_image, second, 20000));
+  g_assert_true (gui_wait_until (has_image, second, 20000));
   g_assert_cmpuint (sheath_image_get_width (sheath_window_get_image (second)), ==, 1154);
 
   gtk_window_destroy (GTK_WINDOW (second));
@@ -358,7 +314,7 @@ test_app_help_without_viewer (void)
   window = new_window ();
   g_action_group_activate_action (G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (window))),
                                   "help", NULL);
-  g_assert_true (wait_until (help_answered, &dialog, 10000));
+  g_assert_true (gui_wait_until (help_answered, &dialog, 10000));
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "No Help Viewer");
   gtk_window_destroy (dialog);
   gtk_window_destroy (GTK_WINDOW (window));

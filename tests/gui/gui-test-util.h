@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* What the GUI tests, the screenshot maker and the app benchmark share:
+ * running the main loop until something happens, and finding a widget of
+ * the app inside a window. */
+
+#include <gtk/gtk.h>
+
+/* Iterates the main context until @done returns TRUE (then TRUE) or
+ * @timeout_ms pass (then FALSE). */
+static inline gboolean
+gui_wait_until (gboolean (*done) (gpointer),
+                gpointer  data,
+                guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* The first descendant of @widget (or @widget itself) of type @type. */
+static inline GtkWidget *
+gui_find_descendant (GtkWidget *widget,
+                     GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = gui_find_descendant (c, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
