@@ -169,95 +169,85 @@ remove_specks (guint32 *labels,
   return kept;
 }
 
-/**
- * sheath_morphometrics_compute:
- * @segmentation: axons and myelin
- * @pixel_size: micrometres per pixel
- * @shape: how diameters are measured
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Measures every axon. Each 8-connected axon region is one axon; holes
- * inside an axon (regions enclosed by it alone) count as axon; regions of
- * fewer than 5 pixels are specks, dropped and counted. Myelin goes to the
- * nearest axon through the myelin (4-connected steps), which is what
- * AxonDeepSeg's watershed does, so touching sheaths are split between
- * neighbours. Myelin that no axon reaches is counted, not measured.
- *
- * Returns: (transfer full): the measurements, or %NULL with @error set
- */
-SheathMorphometrics *
-sheath_morphometrics_compute (SheathSegmentation  *segmentation,
-                              double               pixel_size,
-                              SheathAxonShape      shape,
-                              GCancellable        *cancellable,
-                              GError             **error)
+/* What measuring one rectangle of a segmentation gives: label maps the
+ * rectangle's size and its axons, numbered from 1 in the rectangle's raster
+ * order, with coordinates in the whole image. */
+typedef struct
 {
-  g_autoptr(SheathMorphometrics) self = NULL;
-  g_autofree guint8 *mask = NULL;
+  guint    x, y, width, height;
+  guint32 *axon_labels;
+  guint32 *fibre_labels;
+  GArray  *axons;
+  guint    n_specks;
+  guint    n_holes_filled;
+  guint64  orphan_myelin;
+} Region;
+
+static void
+region_clear (Region *r)
+{
+  g_clear_pointer (&r->axon_labels, g_free);
+  g_clear_pointer (&r->fibre_labels, g_free);
+  g_clear_pointer (&r->axons, g_array_unref);
+}
+
+static gboolean
+measure_region (SheathSegmentation  *segmentation,
+                double               pixel_size,
+                SheathAxonShape      shape,
+                Region              *r,
+                GCancellable        *cancellable,
+                GError             **error)
+{
+  guint image_w = sheath_segmentation_get_width (segmentation);
+  guint image_h = sheath_segmentation_get_height (segmentation);
+  gsize n_pixels = (gsize) r->width * r->height;
+  g_autofree guint8 *mask = g_try_malloc (n_pixels);
   g_autofree Moments *axon_m = NULL, *fibre_m = NULL;
   g_autofree double *axon_perim = NULL, *fibre_perim = NULL, *convex = NULL;
   g_autofree gint *bbox = NULL;
-  guint32 n;
-  gsize n_pixels;
   double ps2 = pixel_size * pixel_size;
+  guint32 n;
 
-  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (segmentation), NULL);
-
-  if (!(pixel_size > 0) || !isfinite (pixel_size))
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
-                   "Morphometrics need the pixel size: give it in micrometres");
-      return NULL;
-    }
-
-  self = g_object_new (SHEATH_TYPE_MORPHOMETRICS, NULL);
-  self->segmentation = g_object_ref (segmentation);
-  self->pixel_size = pixel_size;
-  self->shape = shape;
-  self->width = sheath_segmentation_get_width (segmentation);
-  self->height = sheath_segmentation_get_height (segmentation);
-  n_pixels = (gsize) self->width * self->height;
-
-  mask = g_try_malloc (n_pixels);
-  self->axon_labels = g_try_new (guint32, n_pixels);
-  self->fibre_labels = g_try_new (guint32, n_pixels);
-  if (mask == NULL || self->axon_labels == NULL || self->fibre_labels == NULL)
+  r->axon_labels = g_try_new (guint32, n_pixels);
+  r->fibre_labels = g_try_new (guint32, n_pixels);
+  r->axons = g_array_new (FALSE, TRUE, sizeof (SheathAxon));
+  if (mask == NULL || r->axon_labels == NULL || r->fibre_labels == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
-                   "Not enough memory to measure a %u × %u segmentation", self->width, self->height);
-      return NULL;
+                   "Not enough memory to measure a %u × %u segmentation", r->width, r->height);
+      return FALSE;
     }
 
-  for (guint y = 0; y < self->height; y++)
+  for (guint y = 0; y < r->height; y++)
     {
-      const guint8 *row = _sheath_segmentation_get_row (segmentation, y);
-      for (guint x = 0; x < self->width; x++)
-        mask[(gsize) y * self->width + x] = row[x] == SHEATH_LABEL_AXON;
+      const guint8 *row = _sheath_segmentation_get_row (segmentation, r->y + y) + r->x;
+      for (guint x = 0; x < r->width; x++)
+        mask[(gsize) y * r->width + x] = row[x] == SHEATH_LABEL_AXON;
     }
 
-  n = _sheath_label_components_8 (mask, self->width, self->height, self->axon_labels);
-  n = remove_specks (self->axon_labels, n_pixels, n, &self->n_specks);
-  self->n_holes_filled = _sheath_fill_label_holes (self->axon_labels, self->width, self->height);
+  n = _sheath_label_components_8 (mask, r->width, r->height, r->axon_labels);
+  n = remove_specks (r->axon_labels, n_pixels, n, &r->n_specks);
+  r->n_holes_filled = _sheath_fill_label_holes (r->axon_labels, r->width, r->height);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+    return FALSE;
 
   /* Myelin pixels, which the axons grow into. */
-  for (guint y = 0; y < self->height; y++)
+  for (guint y = 0; y < r->height; y++)
     {
-      const guint8 *row = _sheath_segmentation_get_row (segmentation, y);
-      for (guint x = 0; x < self->width; x++)
+      const guint8 *row = _sheath_segmentation_get_row (segmentation, r->y + y) + r->x;
+      for (guint x = 0; x < r->width; x++)
         {
-          gsize i = (gsize) y * self->width + x;
-          mask[i] = row[x] == SHEATH_LABEL_MYELIN && self->axon_labels[i] == 0;
+          gsize i = (gsize) y * r->width + x;
+          mask[i] = row[x] == SHEATH_LABEL_MYELIN && r->axon_labels[i] == 0;
         }
     }
-  memcpy (self->fibre_labels, self->axon_labels, n_pixels * sizeof (guint32));
-  _sheath_grow_labels (self->fibre_labels, mask, self->width, self->height);
+  memcpy (r->fibre_labels, r->axon_labels, n_pixels * sizeof (guint32));
+  _sheath_grow_labels (r->fibre_labels, mask, r->width, r->height);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+    return FALSE;
 
   axon_m = g_new0 (Moments, n + 1);
   fibre_m = g_new0 (Moments, n + 1);
@@ -270,43 +260,45 @@ sheath_morphometrics_compute (SheathSegmentation  *segmentation,
       bbox[4 * l + 3] = -1;        /* max x */
     }
 
-  for (guint y = 0; y < self->height; y++)
-    for (guint x = 0; x < self->width; x++)
+  for (guint y = 0; y < r->height; y++)
+    for (guint x = 0; x < r->width; x++)
       {
-        gsize i = (gsize) y * self->width + x;
-        guint32 a = self->axon_labels[i];
-        guint32 f = self->fibre_labels[i];
+        gsize i = (gsize) y * r->width + x;
+        guint32 a = r->axon_labels[i];
+        guint32 f = r->fibre_labels[i];
 
+        /* moments in image coordinates, so that centroids and ellipses
+         * come out the same whatever rectangle was measured */
         if (a)
-          moments_add (&axon_m[a], x, y);
+          moments_add (&axon_m[a], r->x + x, r->y + y);
         if (f)
           {
             gint *b = bbox + 4 * f;
 
-            moments_add (&fibre_m[f], x, y);
-            b[0] = MIN (b[0], (gint) y);
-            b[1] = MIN (b[1], (gint) x);
-            b[2] = MAX (b[2], (gint) y);
-            b[3] = MAX (b[3], (gint) x);
+            moments_add (&fibre_m[f], r->x + x, r->y + y);
+            b[0] = MIN (b[0], (gint) (r->y + y));
+            b[1] = MIN (b[1], (gint) (r->x + x));
+            b[2] = MAX (b[2], (gint) (r->y + y));
+            b[3] = MAX (b[3], (gint) (r->x + x));
           }
         else if (mask[i])
-          self->orphan_myelin++;
+          r->orphan_myelin++;
       }
 
   axon_perim = g_new (double, n + 1);
   fibre_perim = g_new (double, n + 1);
   convex = g_new (double, n + 1);
-  _sheath_label_perimeters (self->axon_labels, self->width, self->height, n, axon_perim);
-  _sheath_label_perimeters (self->fibre_labels, self->width, self->height, n, fibre_perim);
-  _sheath_label_convex_areas (self->axon_labels, self->width, self->height, n, convex);
+  _sheath_label_perimeters (r->axon_labels, r->width, r->height, n, axon_perim);
+  _sheath_label_perimeters (r->fibre_labels, r->width, r->height, n, fibre_perim);
+  _sheath_label_convex_areas (r->axon_labels, r->width, r->height, n, convex);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+    return FALSE;
 
-  g_array_set_size (self->axons, n);
+  g_array_set_size (r->axons, n);
   for (guint32 l = 1; l <= n; l++)
     {
-      SheathAxon *ax = &g_array_index (self->axons, SheathAxon, l - 1);
+      SheathAxon *ax = &g_array_index (r->axons, SheathAxon, l - 1);
       const Moments *am = &axon_m[l];
       const Moments *fm = &fibre_m[l];
       const gint *b = bbox + 4 * l;
@@ -344,10 +336,382 @@ sheath_morphometrics_compute (SheathSegmentation  *segmentation,
       ax->bbox_max_y = b[2] + 1;
       ax->bbox_max_x = b[3] + 1;
       ax->image_border_touching = b[0] == 0 || b[1] == 0 ||
-                                  b[2] + 1 == (gint) self->height || b[3] + 1 == (gint) self->width;
+                                  b[2] + 1 == (gint) image_h || b[3] + 1 == (gint) image_w;
     }
 
+  return TRUE;
+}
+
+/**
+ * sheath_morphometrics_compute:
+ * @segmentation: axons and myelin
+ * @pixel_size: micrometres per pixel
+ * @shape: how diameters are measured
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Measures every axon. Each 8-connected axon region is one axon; holes
+ * inside an axon (regions enclosed by it alone) count as axon; regions of
+ * fewer than 5 pixels are specks, dropped and counted. Myelin goes to the
+ * nearest axon through the myelin (4-connected steps), which is what
+ * AxonDeepSeg's watershed does, so touching sheaths are split between
+ * neighbours. Myelin that no axon reaches is counted, not measured.
+ *
+ * Returns: (transfer full): the measurements, or %NULL with @error set
+ */
+SheathMorphometrics *
+sheath_morphometrics_compute (SheathSegmentation  *segmentation,
+                              double               pixel_size,
+                              SheathAxonShape      shape,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
+  g_autoptr(SheathMorphometrics) self = NULL;
+  Region r = { 0 };
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (segmentation), NULL);
+
+  if (!(pixel_size > 0) || !isfinite (pixel_size))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
+                   "Morphometrics need the pixel size: give it in micrometres");
+      return NULL;
+    }
+
+  self = g_object_new (SHEATH_TYPE_MORPHOMETRICS, NULL);
+  self->segmentation = g_object_ref (segmentation);
+  self->pixel_size = pixel_size;
+  self->shape = shape;
+  self->width = r.width = sheath_segmentation_get_width (segmentation);
+  self->height = r.height = sheath_segmentation_get_height (segmentation);
+
+  if (!measure_region (segmentation, pixel_size, shape, &r, cancellable, error))
+    {
+      region_clear (&r);
+      return NULL;
+    }
+
+  self->axon_labels = g_steal_pointer (&r.axon_labels);
+  self->fibre_labels = g_steal_pointer (&r.fibre_labels);
+  g_array_unref (self->axons);
+  self->axons = g_steal_pointer (&r.axons);
+  self->n_specks = r.n_specks;
+  self->n_holes_filled = r.n_holes_filled;
+  self->orphan_myelin = r.orphan_myelin;
+
   return g_steal_pointer (&self);
+}
+
+
+typedef struct
+{
+  gint x0, y0, x1, y1;   /* x1 and y1 excluded */
+} Rect;
+
+static void
+rect_add_axon (Rect             *rect,
+               const SheathAxon *a)
+{
+  rect->x0 = MIN (rect->x0, a->bbox_min_x);
+  rect->y0 = MIN (rect->y0, a->bbox_min_y);
+  rect->x1 = MAX (rect->x1, a->bbox_max_x);
+  rect->y1 = MAX (rect->y1, a->bbox_max_y);
+}
+
+static gboolean
+rect_contains_axon (const Rect       *rect,
+                    const SheathAxon *a)
+{
+  return a->bbox_min_x >= rect->x0 && a->bbox_min_y >= rect->y0 &&
+         a->bbox_max_x <= rect->x1 && a->bbox_max_y <= rect->y1;
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static GArray *
+sorted_ids (GHashTable *set)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint id = GPOINTER_TO_UINT (key);
+      g_array_append_val (ids, id);
+    }
+  g_array_sort (ids, compare_ids);
+  return ids;
+}
+
+/* Gives axon @from the id @to (a free slot): its pixels, its entry. */
+static void
+move_axon (SheathMorphometrics *self,
+           guint32              from,
+           guint32              to)
+{
+  SheathAxon *a = &g_array_index (self->axons, SheathAxon, from - 1);
+
+  for (gint y = a->bbox_min_y; y < a->bbox_max_y; y++)
+    for (gint x = a->bbox_min_x; x < a->bbox_max_x; x++)
+      {
+        gsize i = (gsize) y * self->width + x;
+
+        if (self->fibre_labels[i] == from)
+          self->fibre_labels[i] = to;
+        if (self->axon_labels[i] == from)
+          self->axon_labels[i] = to;
+      }
+  a->id = to;
+  g_array_index (self->axons, SheathAxon, to - 1) = *a;
+}
+
+/**
+ * sheath_morphometrics_update:
+ * @self: a #SheathMorphometrics
+ * @segmentation: the segmentation measured, after a change; the same size
+ * @x: first column of the pixels that changed
+ * @y: first row
+ * @width: columns that changed
+ * @height: rows that changed
+ * @error: return location for a #GError
+ *
+ * Brings the measurements up to date after the pixels in a rectangle
+ * changed (a hand edit), measuring again only the fibres the change
+ * touched, and those whose territory changed with them, in a window around
+ * it: a small edit costs milliseconds whatever the image's size.
+ *
+ * Axons the change did not touch keep their ids. The ids of the axons
+ * measured again go to the new ones in raster order, further new ones are
+ * numbered after the last axon, and when fewer axons remain the last ones
+ * take the ids set free, so ids stay 1 to the number of axons. The counts of
+ * specks, filled holes and orphan myelin stay those of the full
+ * measurement.
+ *
+ * Returns: (transfer full) (element-type guint): the ids whose entries
+ *   changed, in increasing order, or %NULL with @error set
+ */
+GArray *
+sheath_morphometrics_update (SheathMorphometrics  *self,
+                             SheathSegmentation   *segmentation,
+                             guint                 x,
+                             guint                 y,
+                             guint                 width,
+                             guint                 height,
+                             GError              **error)
+{
+  g_autoptr(GHashTable) old_ids = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) new_ids = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) removed = NULL;
+  g_autoptr(GArray) added = NULL;
+  g_autofree guint32 *id_of = NULL;
+  GArray *changed;
+  Rect edit, need, crop;
+  Region r = { 0 };
+  guint margin = 32;
+
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), NULL);
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (segmentation), NULL);
+  g_return_val_if_fail (sheath_segmentation_get_width (segmentation) == self->width &&
+                        sheath_segmentation_get_height (segmentation) == self->height, NULL);
+
+  /* a pixel beyond the change on each side: axons touching it may join */
+  edit.x0 = (gint) MIN (x, self->width) - 2;
+  edit.y0 = (gint) MIN (y, self->height) - 2;
+  edit.x1 = (gint) MIN ((guint64) x + width, self->width) + 2;
+  edit.y1 = (gint) MIN ((guint64) y + height, self->height) + 2;
+  edit.x0 = MAX (edit.x0, 0);
+  edit.y0 = MAX (edit.y0, 0);
+  edit.x1 = MIN (edit.x1, (gint) self->width);
+  edit.y1 = MIN (edit.y1, (gint) self->height);
+  g_set_object (&self->segmentation, segmentation);
+  if (width == 0 || height == 0 || edit.x0 >= edit.x1 || edit.y0 >= edit.y1)
+    return g_array_new (FALSE, FALSE, sizeof (guint));
+
+  need = edit;
+  for (;;)
+    {
+      gboolean grown = TRUE, fits = TRUE;
+
+      g_hash_table_remove_all (old_ids);
+      g_hash_table_remove_all (new_ids);
+      region_clear (&r);
+
+      for (gint yy = edit.y0; yy < edit.y1; yy++)
+        for (gint xx = edit.x0; xx < edit.x1; xx++)
+          {
+            guint32 o = self->fibre_labels[(gsize) yy * self->width + xx];
+            if (o != 0 && g_hash_table_add (old_ids, GUINT_TO_POINTER (o)))
+              rect_add_axon (&need, &g_array_index (self->axons, SheathAxon, o - 1));
+          }
+
+      crop.x0 = MAX (need.x0 - (gint) margin, 0);
+      crop.y0 = MAX (need.y0 - (gint) margin, 0);
+      crop.x1 = MIN (need.x1 + (gint) margin, (gint) self->width);
+      crop.y1 = MIN (need.y1 + (gint) margin, (gint) self->height);
+      r.x = crop.x0;
+      r.y = crop.y0;
+      r.width = crop.x1 - crop.x0;
+      r.height = crop.y1 - crop.y0;
+      if (!measure_region (segmentation, self->pixel_size, self->shape, &r, NULL, error))
+        {
+          region_clear (&r);
+          return NULL;
+        }
+
+      /* the fibres the edit reaches now... */
+      for (gint yy = edit.y0; yy < edit.y1; yy++)
+        for (gint xx = edit.x0; xx < edit.x1; xx++)
+          {
+            guint32 k = r.fibre_labels[(gsize) (yy - crop.y0) * r.width + (xx - crop.x0)];
+            if (k != 0)
+              g_hash_table_add (new_ids, GUINT_TO_POINTER (k));
+          }
+
+      /* ...and, until nothing more joins, the old fibres whose territory a
+       * new one takes and the new fibres lying on an old one's */
+      while (grown)
+        {
+          grown = FALSE;
+          for (gint yy = crop.y0; yy < crop.y1; yy++)
+            for (gint xx = crop.x0; xx < crop.x1; xx++)
+              {
+                guint32 o = self->fibre_labels[(gsize) yy * self->width + xx];
+                guint32 k = r.fibre_labels[(gsize) (yy - crop.y0) * r.width + (xx - crop.x0)];
+
+                if (o != 0 && k != 0 && g_hash_table_contains (new_ids, GUINT_TO_POINTER (k)) &&
+                    g_hash_table_add (old_ids, GUINT_TO_POINTER (o)))
+                  grown = TRUE;
+                if (o != 0 && k != 0 && g_hash_table_contains (old_ids, GUINT_TO_POINTER (o)) &&
+                    g_hash_table_add (new_ids, GUINT_TO_POINTER (k)))
+                  grown = TRUE;
+              }
+        }
+
+      /* every fibre involved must lie inside the window, not be cut by it */
+      {
+        GHashTableIter iter;
+        gpointer key;
+        Rect inner = crop;
+
+        /* a window edge that is not the image's edge cuts what touches it */
+        if (inner.x0 > 0) inner.x0++;
+        if (inner.y0 > 0) inner.y0++;
+        if (inner.x1 < (gint) self->width) inner.x1--;
+        if (inner.y1 < (gint) self->height) inner.y1--;
+
+        g_hash_table_iter_init (&iter, old_ids);
+        while (g_hash_table_iter_next (&iter, &key, NULL))
+          {
+            const SheathAxon *a = &g_array_index (self->axons, SheathAxon, GPOINTER_TO_UINT (key) - 1);
+            if (!rect_contains_axon (&inner, a))
+              fits = FALSE;
+            rect_add_axon (&need, a);
+          }
+        g_hash_table_iter_init (&iter, new_ids);
+        while (g_hash_table_iter_next (&iter, &key, NULL))
+          {
+            const SheathAxon *a = &g_array_index (r.axons, SheathAxon, GPOINTER_TO_UINT (key) - 1);
+            if (!rect_contains_axon (&inner, a))
+              fits = FALSE;
+            rect_add_axon (&need, a);
+          }
+      }
+      if (fits)
+        break;
+      margin *= 2;
+    }
+
+  /* take the old fibres out... */
+  removed = sorted_ids (old_ids);
+  added = sorted_ids (new_ids);
+  for (guint i = 0; i < removed->len; i++)
+    {
+      guint32 o = g_array_index (removed, guint, i);
+      const SheathAxon *a = &g_array_index (self->axons, SheathAxon, o - 1);
+
+      for (gint yy = a->bbox_min_y; yy < a->bbox_max_y; yy++)
+        for (gint xx = a->bbox_min_x; xx < a->bbox_max_x; xx++)
+          {
+            gsize i2 = (gsize) yy * self->width + xx;
+
+            if (self->fibre_labels[i2] == o)
+              self->fibre_labels[i2] = 0;
+            if (self->axon_labels[i2] == o)
+              self->axon_labels[i2] = 0;
+          }
+    }
+
+  /* ...and the new ones in, in the freed slots first */
+  changed = g_array_new (FALSE, FALSE, sizeof (guint));
+  id_of = g_new0 (guint32, r.axons->len + 1);
+  for (guint i = 0; i < added->len; i++)
+    {
+      guint32 k = g_array_index (added, guint, i);
+      SheathAxon a = g_array_index (r.axons, SheathAxon, k - 1);
+
+      if (i < removed->len)
+        {
+          a.id = g_array_index (removed, guint, i);
+          g_array_index (self->axons, SheathAxon, a.id - 1) = a;
+        }
+      else
+        {
+          a.id = self->axons->len + 1;
+          g_array_append_val (self->axons, a);
+        }
+      id_of[k] = a.id;
+      g_array_append_val (changed, a.id);
+    }
+  for (gint yy = crop.y0; yy < crop.y1; yy++)
+    for (gint xx = crop.x0; xx < crop.x1; xx++)
+      {
+        gsize i = (gsize) yy * self->width + xx;
+        gsize j = (gsize) (yy - crop.y0) * r.width + (xx - crop.x0);
+
+        if (id_of[r.fibre_labels[j]] != 0)
+          self->fibre_labels[i] = id_of[r.fibre_labels[j]];
+        if (id_of[r.axon_labels[j]] != 0)
+          self->axon_labels[i] = id_of[r.axon_labels[j]];
+      }
+
+  /* fewer axons than before: the last ones fill the freed slots */
+  for (guint i = added->len; i < removed->len; i++)
+    {
+      guint32 hole = g_array_index (removed, guint, i);
+      guint32 last;
+
+      /* freed slots at the end need no filling */
+      while (self->axons->len > 0 && self->axons->len >= hole)
+        {
+          gboolean last_is_free = FALSE;
+
+          last = self->axons->len;
+          for (guint j = i; j < removed->len; j++)
+            last_is_free |= g_array_index (removed, guint, j) == last;
+          if (!last_is_free)
+            break;
+          g_array_set_size (self->axons, last - 1);
+        }
+      if (hole > self->axons->len)
+        continue;
+      last = self->axons->len;
+      move_axon (self, last, hole);
+      g_array_set_size (self->axons, last - 1);
+      g_array_append_val (changed, hole);
+    }
+
+  region_clear (&r);
+  g_array_sort (changed, compare_ids);
+  return changed;
 }
 
 /**

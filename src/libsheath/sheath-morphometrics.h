@@ -97,6 +97,14 @@ SheathMorphometrics *sheath_morphometrics_compute            (SheathSegmentation
                                                               GCancellable         *cancellable,
                                                               GError              **error);
 SHEATH_AVAILABLE_IN_ALL
+GArray              *sheath_morphometrics_update             (SheathMorphometrics  *self,
+                                                              SheathSegmentation   *segmentation,
+                                                              guint                 x,
+                                                              guint                 y,
+                                                              guint                 width,
+                                                              guint                 height,
+                                                              GError              **error);
+SHEATH_AVAILABLE_IN_ALL
 guint                sheath_morphometrics_get_n_axons        (SheathMorphometrics  *self);
 SHEATH_AVAILABLE_IN_ALL
 const SheathAxon    *sheath_morphometrics_get_axon           (SheathMorphometrics  *self,

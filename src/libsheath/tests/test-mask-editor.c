@@ -187,6 +187,199 @@ test_history_holds_tiles_only (void)
   g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, 0);
 }
 
+static void
+paint_disc (SheathSegmentation *seg,
+            double              cx,
+            double              cy,
+            double              r,
+            SheathLabel         label)
+{
+  for (guint y = 0; y < sheath_segmentation_get_height (seg); y++)
+    for (guint x = 0; x < sheath_segmentation_get_width (seg); x++)
+      if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r)
+        sheath_segmentation_set_label (seg, x, y, label);
+}
+
+static guint
+disc_pixels (double r)
+{
+  guint n = 0;
+
+  for (int y = -(int) r - 1; y <= (int) r + 1; y++)
+    for (int x = -(int) r - 1; x <= (int) r + 1; x++)
+      n += x * x + y * y <= r * r;
+  return n;
+}
+
+/* A bucket fills the closed hole of a ring, and refuses the open outside. */
+static void
+test_fill (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (120, 100);
+  g_autoptr(SheathMaskEditor) editor = sheath_mask_editor_new (seg);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GError) error = NULL;
+
+  paint_disc (seg, 60, 50, 20, SHEATH_LABEL_MYELIN);
+  paint_disc (seg, 60, 50, 12, SHEATH_LABEL_BACKGROUND);
+  before = sheath_segmentation_dup_labels (seg);
+
+  g_assert_true (sheath_mask_editor_fill (editor, 60, 50, SHEATH_LABEL_AXON, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, disc_pixels (12));
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN), ==, disc_pixels (20) - disc_pixels (12));
+
+  /* the background outside the ring reaches the edge: nothing happens */
+  g_assert_false (sheath_mask_editor_fill (editor, 2, 2, SHEATH_LABEL_AXON, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, disc_pixels (12));
+  g_clear_error (&error);
+  g_assert_false (sheath_mask_editor_fill (editor, 500, 2, SHEATH_LABEL_AXON, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* the ring itself may become axon, edge or not; one undo step each */
+  g_assert_true (sheath_mask_editor_fill (editor, 60, 31, SHEATH_LABEL_AXON, &error));
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, disc_pixels (20));
+  g_assert_true (sheath_mask_editor_undo (editor));
+  g_assert_true (sheath_mask_editor_undo (editor));
+  g_assert_false (sheath_mask_editor_can_undo (editor));
+  g_assert_true (same_labels (seg, before));
+}
+
+/* A lasso sets the pixels whose centres lie inside it. */
+static void
+test_fill_polygon (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (100, 80);
+  g_autoptr(SheathMaskEditor) editor = sheath_mask_editor_new (seg);
+  const double square[] = { 10, 10, 30, 10, 30, 20, 10, 20 };
+  const double triangle[] = { 50.2, 5.7, 95.1, 60.3, 40.9, 75.5 };
+  guint inside = 0;
+
+  g_assert_true (sheath_mask_editor_fill_polygon (editor, square, G_N_ELEMENTS (square), SHEATH_LABEL_MYELIN, SHEATH_BRUSH_PAINT));
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN), ==, 200);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 10, 10), ==, SHEATH_LABEL_MYELIN);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 30, 10), ==, SHEATH_LABEL_BACKGROUND);
+
+  /* against a point-in-triangle test of each pixel centre */
+  g_assert_true (sheath_mask_editor_fill_polygon (editor, triangle, G_N_ELEMENTS (triangle), SHEATH_LABEL_AXON, SHEATH_BRUSH_PAINT));
+  for (guint y = 0; y < 80; y++)
+    for (guint x = 0; x < 100; x++)
+      {
+        double px = x + 0.5, py = y + 0.5, s[3];
+
+        for (guint k = 0; k < 3; k++)
+          {
+            const double *a = &triangle[2 * k], *b = &triangle[2 * ((k + 1) % 3)];
+            s[k] = (b[0] - a[0]) * (py - a[1]) - (b[1] - a[1]) * (px - a[0]);
+          }
+        inside += (s[0] >= 0 && s[1] >= 0 && s[2] >= 0) || (s[0] <= 0 && s[1] <= 0 && s[2] <= 0);
+      }
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, inside);
+
+  /* erasing myelin with a polygon over both leaves the axon */
+  g_assert_true (sheath_mask_editor_fill_polygon (editor, (double[]) { 0, 0, 100, 0, 100, 80, 0, 80 }, 8,
+                                                  SHEATH_LABEL_MYELIN, SHEATH_BRUSH_ERASE));
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN), ==, 0);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, inside);
+  g_assert_false (sheath_mask_editor_fill_polygon (editor, square, 4, SHEATH_LABEL_AXON, SHEATH_BRUSH_PAINT));
+}
+
+/* Only closed rings are filled. */
+static void
+test_fill_axons (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (160, 80);
+  g_autoptr(SheathMaskEditor) editor = sheath_mask_editor_new (seg);
+
+  paint_disc (seg, 40, 40, 20, SHEATH_LABEL_MYELIN);
+  paint_disc (seg, 40, 40, 14, SHEATH_LABEL_BACKGROUND);
+  paint_disc (seg, 110, 40, 20, SHEATH_LABEL_MYELIN);
+  paint_disc (seg, 110, 40, 14, SHEATH_LABEL_BACKGROUND);
+  for (guint y = 38; y <= 42; y++)   /* a gap in the second ring */
+    for (guint x = 123; x <= 131; x++)
+      sheath_segmentation_set_label (seg, x, y, SHEATH_LABEL_BACKGROUND);
+
+  g_assert_cmpuint (sheath_mask_editor_fill_axons (editor), ==, disc_pixels (14));
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 40, 40), ==, SHEATH_LABEL_AXON);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 110, 40), ==, SHEATH_LABEL_BACKGROUND);
+  g_assert_cmpuint (sheath_mask_editor_fill_axons (editor), ==, 0);
+  g_assert_true (sheath_mask_editor_undo (editor));
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, 0);
+}
+
+static SheathMorphometrics *
+measure (SheathSegmentation *seg)
+{
+  g_autoptr(GError) error = NULL;
+  SheathMorphometrics *m = sheath_morphometrics_compute (seg, 0.1, SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
+
+  g_assert_no_error (error);
+  return m;
+}
+
+/* Deleting takes an axon and its own myelin; cutting splits an axon in
+ * two; merging makes one of two. */
+static void
+test_axon_operations (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathMaskEditor) editor = sheath_mask_editor_new (seg);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GError) error = NULL;
+  guint left, right;
+
+  /* two touching fibres */
+  paint_disc (seg, 50, 50, 25, SHEATH_LABEL_MYELIN);
+  paint_disc (seg, 98, 50, 25, SHEATH_LABEL_MYELIN);
+  paint_disc (seg, 50, 50, 15, SHEATH_LABEL_AXON);
+  paint_disc (seg, 98, 50, 15, SHEATH_LABEL_AXON);
+  before = sheath_segmentation_dup_labels (seg);
+  m = measure (seg);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 2);
+  left = sheath_morphometrics_get_axon_at (m, 50, 50);
+  right = sheath_morphometrics_get_axon_at (m, 98, 50);
+
+  g_assert_true (sheath_mask_editor_delete_axon (editor, m, left, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 50, 50), ==, SHEATH_LABEL_BACKGROUND);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 30, 50), ==, SHEATH_LABEL_BACKGROUND);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, disc_pixels (15));
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 120, 50), ==, SHEATH_LABEL_MYELIN);
+  g_assert_false (sheath_mask_editor_delete_axon (editor, m, 7, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (sheath_mask_editor_undo (editor));
+  g_assert_true (same_labels (seg, before));
+
+  /* merging the two axons fills their hull, taking the myelin between */
+  g_assert_false (sheath_mask_editor_merge_axons (editor, m, left, left, &error));
+  g_clear_error (&error);
+  g_assert_true (sheath_mask_editor_merge_axons (editor, m, left, right, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 74, 50), ==, SHEATH_LABEL_AXON);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 74, 36), ==, SHEATH_LABEL_AXON);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 74, 33), ==, SHEATH_LABEL_BACKGROUND);
+  g_assert_cmpuint (sheath_segmentation_get_label (seg, 50, 70), ==, SHEATH_LABEL_MYELIN);
+  {
+    g_autoptr(SheathMorphometrics) merged = measure (seg);
+    g_assert_cmpuint (sheath_morphometrics_get_n_axons (merged), ==, 1);
+  }
+  g_assert_true (sheath_mask_editor_undo (editor));
+  g_assert_true (same_labels (seg, before));
+
+  /* a cut across an axon makes two */
+  sheath_mask_editor_begin_stroke (editor);
+  sheath_mask_editor_stroke_to (editor, 50, 20, 50, 80, 1, SHEATH_LABEL_BACKGROUND, SHEATH_BRUSH_CUT);
+  sheath_mask_editor_end_stroke (editor);
+  {
+    g_autoptr(SheathMorphometrics) cut = measure (seg);
+    g_assert_cmpuint (sheath_morphometrics_get_n_axons (cut), ==, 3);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -197,6 +390,10 @@ main (int   argc,
   g_test_add_func ("/Sheath/MaskEditor/erase-one-class", test_erase_one_class);
   g_test_add_func ("/Sheath/MaskEditor/undo-redo", test_undo_redo);
   g_test_add_func ("/Sheath/MaskEditor/history-holds-tiles-only", test_history_holds_tiles_only);
+  g_test_add_func ("/Sheath/MaskEditor/fill", test_fill);
+  g_test_add_func ("/Sheath/MaskEditor/fill-polygon", test_fill_polygon);
+  g_test_add_func ("/Sheath/MaskEditor/fill-axons", test_fill_axons);
+  g_test_add_func ("/Sheath/MaskEditor/axon-operations", test_axon_operations);
 
   return g_test_run ();
 }

@@ -406,6 +406,207 @@ test_morphometrics_real_masks (void)
     }
 }
 
+typedef struct
+{
+  gint x0, y0, x1, y1;
+} Dirty;
+
+static void
+changed_cb (SheathMaskEditor *editor,
+            int               x,
+            int               y,
+            int               w,
+            int               h,
+            Dirty            *dirty)
+{
+  dirty->x0 = MIN (dirty->x0, x);
+  dirty->y0 = MIN (dirty->y0, y);
+  dirty->x1 = MAX (dirty->x1, x + w);
+  dirty->y1 = MAX (dirty->y1, y + h);
+}
+
+/* Brings m up to date with what the editor changed since the last call. */
+static void
+update (SheathMorphometrics *m,
+        SheathSegmentation  *seg,
+        Dirty               *dirty)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) changed = NULL;
+
+  if (dirty->x1 <= dirty->x0)
+    return;
+  changed = sheath_morphometrics_update (m, seg, dirty->x0, dirty->y0, dirty->x1 - dirty->x0,
+                                         dirty->y1 - dirty->y0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (changed);
+  *dirty = (Dirty) { G_MAXINT, G_MAXINT, G_MININT, G_MININT };
+}
+
+static int
+compare_centroids (gconstpointer a,
+                   gconstpointer b)
+{
+  const SheathAxon *p = *(SheathAxon * const *) a, *q = *(SheathAxon * const *) b;
+
+  if (p->y0 != q->y0)
+    return p->y0 < q->y0 ? -1 : 1;
+  return p->x0 < q->x0 ? -1 : p->x0 > q->x0;
+}
+
+/* The updated measurements against a full measurement of the same masks:
+ * the same axons (ids aside), ids 1..n that match the label maps; myelin
+ * split between touching neighbours may differ on a few tied pixels. */
+static void
+assert_same_axons (SheathMorphometrics *updated,
+                   SheathSegmentation  *seg)
+{
+  g_autoptr(SheathMorphometrics) full = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  guint n = sheath_morphometrics_get_n_axons (full);
+  g_autoptr(GPtrArray) a = g_ptr_array_new (), b = g_ptr_array_new ();
+  guint exact = 0;
+
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (updated), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const SheathAxon *ax = sheath_morphometrics_get_axon (updated, i);
+
+      g_assert_cmpuint (ax->id, ==, i + 1);
+      g_ptr_array_add (a, (gpointer) sheath_morphometrics_get_axon (full, i));
+      g_ptr_array_add (b, (gpointer) ax);
+    }
+  /* the label map: each id's pixels are its fibre's */
+  {
+    g_autofree guint64 *pixels = g_new0 (guint64, n + 1);
+
+    for (guint y = 0; y < sheath_segmentation_get_height (seg); y++)
+      for (guint x = 0; x < sheath_segmentation_get_width (seg); x++)
+        {
+          guint id = sheath_morphometrics_get_axon_at (updated, x, y);
+          g_assert_cmpuint (id, <=, n);
+          pixels[id]++;
+        }
+    for (guint i = 0; i < n; i++)
+      g_assert_cmpfloat_with_epsilon (pixels[i + 1] * PS * PS, sheath_morphometrics_get_axon (updated, i)->axonmyelin_area, 1e-6);
+  }
+  g_ptr_array_sort (a, compare_centroids);
+  g_ptr_array_sort (b, compare_centroids);
+  for (guint i = 0; i < n; i++)
+    {
+      const SheathAxon *p = g_ptr_array_index (a, i), *q = g_ptr_array_index (b, i);
+
+      g_assert_cmpfloat_with_epsilon (p->x0, q->x0, 1e-9);
+      g_assert_cmpfloat_with_epsilon (p->y0, q->y0, 1e-9);
+      g_assert_cmpfloat_with_epsilon (p->axon_area, q->axon_area, 1e-9);
+      g_assert_cmpfloat_with_epsilon (p->axonmyelin_area, q->axonmyelin_area, 0.05 * p->axonmyelin_area + 1e-9);
+      exact += p->axonmyelin_area == q->axonmyelin_area && p->gratio == q->gratio;
+    }
+  g_assert_cmpuint (exact, >=, n * 95 / 100);
+}
+
+/* The path of a shared file, or NULL where it is missing (no skip). */
+static char *
+find_shared (const char *relative)
+{
+  char *path = test_shared_path (relative, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
+/* Hand edits on a real manual segmentation (or phantom fibres where
+ * ../shared is missing), measured incrementally after each one. */
+static void
+test_morphometrics_update (void)
+{
+  g_autofree char *axon = find_shared ("datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat5/micr/sub-rat5_sample-data14_SEM_seg-axon-manual.png");
+  g_autofree char *myelin = find_shared ("datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat5/micr/sub-rat5_sample-data14_SEM_seg-myelin-manual.png");
+  g_autoptr(SheathSegmentation) seg = NULL;
+  g_autoptr(SheathMaskEditor) editor = NULL;
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(GError) error = NULL;
+  Dirty dirty = { G_MAXINT, G_MAXINT, G_MININT, G_MININT };
+  const SheathAxon *largest = NULL;
+  SheathAxon big;
+  guint n, w, h;
+
+  if (axon != NULL && myelin != NULL)
+    {
+      g_autoptr(GFile) af = g_file_new_for_path (axon);
+      g_autoptr(GFile) mf = g_file_new_for_path (myelin);
+
+      seg = sheath_segmentation_new_from_masks (af, mf, &error);
+      g_assert_no_error (error);
+    }
+  else
+    {
+      seg = sheath_segmentation_new (400, 300);
+      for (guint i = 0; i < 30; i++)
+        paint_fibre (seg, 30 + (i % 6) * 62, 30 + (i / 6) * 58, 12 + i % 5, 22 + i % 5);
+    }
+  w = sheath_segmentation_get_width (seg);
+  h = sheath_segmentation_get_height (seg);
+  editor = sheath_mask_editor_new (seg);
+  g_signal_connect (editor, "changed", G_CALLBACK (changed_cb), &dirty);
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  n = sheath_morphometrics_get_n_axons (m);
+  g_assert_cmpuint (n, >, 20);
+
+  /* delete two axons: the last ones move into their ids */
+  g_assert_true (sheath_mask_editor_delete_axon (editor, m, 3, &error));
+  update (m, seg, &dirty);
+  g_assert_true (sheath_mask_editor_delete_axon (editor, m, n / 2, &error));
+  update (m, seg, &dirty);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n - 2);
+  assert_same_axons (m, seg);
+
+  /* paint a new fibre on empty ground, in the middle */
+  sheath_mask_editor_begin_stroke (editor);
+  sheath_mask_editor_stroke_to (editor, w / 2.0, h / 2.0, w / 2.0, h / 2.0, 14, SHEATH_LABEL_MYELIN, SHEATH_BRUSH_PAINT);
+  sheath_mask_editor_stroke_to (editor, w / 2.0, h / 2.0, w / 2.0, h / 2.0, 8, SHEATH_LABEL_AXON, SHEATH_BRUSH_PAINT);
+  sheath_mask_editor_end_stroke (editor);
+  update (m, seg, &dirty);
+  assert_same_axons (m, seg);
+
+  /* cut the largest axon in two across its centre */
+  for (guint i = 0; i < sheath_morphometrics_get_n_axons (m); i++)
+    {
+      const SheathAxon *a = sheath_morphometrics_get_axon (m, i);
+      if (!a->image_border_touching && (largest == NULL || a->axon_area > largest->axon_area))
+        largest = a;
+    }
+  big = *largest;   /* updates move the table's entries */
+  {
+    double x = floor (big.x0) + 0.5, y0 = big.bbox_min_y, y1 = big.bbox_max_y;
+
+    sheath_mask_editor_begin_stroke (editor);
+    sheath_mask_editor_stroke_to (editor, x, y0, x, y1, 1.5, SHEATH_LABEL_BACKGROUND, SHEATH_BRUSH_CUT);
+    sheath_mask_editor_end_stroke (editor);
+  }
+  update (m, seg, &dirty);
+  assert_same_axons (m, seg);
+
+  /* merge the two halves again, then undo everything */
+  {
+    guint left = sheath_morphometrics_get_axon_at (m, (guint) big.x0 - 3, (guint) big.y0);
+    guint right = sheath_morphometrics_get_axon_at (m, (guint) big.x0 + 3, (guint) big.y0);
+
+    if (left != 0 && right != 0 && left != right)
+      {
+        g_test_message ("merging axons %u and %u", left, right);
+        g_assert_true (sheath_mask_editor_merge_axons (editor, m, left, right, &error));
+        g_assert_no_error (error);
+        update (m, seg, &dirty);
+        assert_same_axons (m, seg);
+      }
+  }
+  while (sheath_mask_editor_undo (editor))
+    update (m, seg, &dirty);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n);
+  assert_same_axons (m, seg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -420,6 +621,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/empty-and-errors", test_morphometrics_empty_and_errors);
   g_test_add_func ("/Sheath/Morphometrics/masks-from-files", test_morphometrics_masks_from_files);
   g_test_add_func ("/Sheath/Morphometrics/real-masks", test_morphometrics_real_masks);
+  g_test_add_func ("/Sheath/Morphometrics/update", test_morphometrics_update);
 
   return g_test_run ();
 }
