@@ -949,3 +949,42 @@ sheath_mask_editor_merge_axons (SheathMaskEditor     *self,
   finish_edit (self);
   return TRUE;
 }
+
+/**
+ * sheath_mask_editor_replace:
+ * @source: masks of the same size, e.g. a new segmentation of the image
+ * @error: return location for a #GError
+ *
+ * Copies @source over the segmentation edited as one history step, so
+ * that segmenting again or loading masks over hand edits can be undone.
+ * Only the tiles that differ are kept in the history.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_mask_editor_replace (SheathMaskEditor    *self,
+                            SheathSegmentation  *source,
+                            GError             **error)
+{
+  g_return_val_if_fail (SHEATH_IS_MASK_EDITOR (self), FALSE);
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (source), FALSE);
+
+  if (sheath_segmentation_get_width (source) != self->width || sheath_segmentation_get_height (source) != self->height)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "The masks are not the same size");
+      return FALSE;
+    }
+  sheath_mask_editor_begin_stroke (self);
+  for (guint y = 0; y < self->height; y++)
+    {
+      const guint8 *from = _sheath_segmentation_get_row (source, y);
+      const guint8 *to = _sheath_segmentation_get_row (self->segmentation, y);
+
+      if (memcmp (from, to, self->width) == 0)
+        continue;
+      for (guint x = 0; x < self->width; x++)
+        put_pixel (self, x, y, from[x]);
+    }
+  finish_edit (self);
+  return TRUE;
+}

@@ -75,6 +75,10 @@ gboolean            sheath_mask_editor_merge_axons      (SheathMaskEditor   *sel
                                                          guint               second,
                                                          GError            **error);
 SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_mask_editor_replace          (SheathMaskEditor   *self,
+                                                         SheathSegmentation *source,
+                                                         GError            **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_mask_editor_can_undo         (SheathMaskEditor   *self);
 SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_mask_editor_can_redo         (SheathMaskEditor   *self);

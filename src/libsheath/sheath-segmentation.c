@@ -285,6 +285,30 @@ sheath_segmentation_dup_labels (SheathSegmentation *self)
 }
 
 /**
+ * sheath_segmentation_copy:
+ * @self: a #SheathSegmentation
+ * @error: return location for a #GError
+ *
+ * Copies the segmentation, so that it can be measured or saved in another
+ * thread while the original is edited.
+ *
+ * Returns: (transfer full): a copy, or %NULL without the memory for it
+ */
+SheathSegmentation *
+sheath_segmentation_copy (SheathSegmentation  *self,
+                          GError             **error)
+{
+  SheathSegmentation *copy;
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), NULL);
+
+  if (!(copy = _sheath_segmentation_try_new (self->width, self->height, error)))
+    return NULL;
+  memcpy (copy->labels, self->labels, (gsize) self->width * self->height);
+  return copy;
+}
+
+/**
  * sheath_segmentation_peek_row: (skip)
  * @self: a #SheathSegmentation
  * @y: a row

@@ -55,6 +55,9 @@ SHEATH_AVAILABLE_IN_ALL
 guint64             sheath_segmentation_count          (SheathSegmentation  *self,
                                                         SheathLabel          label);
 SHEATH_AVAILABLE_IN_ALL
+SheathSegmentation *sheath_segmentation_copy           (SheathSegmentation  *self,
+                                                        GError             **error);
+SHEATH_AVAILABLE_IN_ALL
 const guint8       *sheath_segmentation_peek_row      (SheathSegmentation  *self,
                                                         guint                y);
 SHEATH_AVAILABLE_IN_ALL

@@ -14,10 +14,12 @@ struct _SheathApplication
 G_DEFINE_FINAL_TYPE (SheathApplication, sheath_application, ADW_TYPE_APPLICATION)
 
 static SheathWindow *
-get_window (SheathApplication *self)
+get_window (SheathApplication *self,
+            gboolean          *created)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  *created = window == NULL;
   if (window == NULL)
     window = GTK_WINDOW (sheath_window_new (self));
   return SHEATH_WINDOW (window);
@@ -26,7 +28,13 @@ get_window (SheathApplication *self)
 static void
 sheath_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (get_window (SHEATH_APPLICATION (app))));
+  gboolean created;
+  SheathWindow *window = get_window (SHEATH_APPLICATION (app), &created);
+
+  gtk_window_present (GTK_WINDOW (window));
+  /* the first window of a session offers what the last one left unsaved */
+  if (created)
+    sheath_window_offer_recovery (window);
 }
 
 static void
@@ -35,12 +43,15 @@ sheath_application_open (GApplication  *app,
                          int            n_files,
                          const char    *hint)
 {
-  SheathWindow *window = get_window (SHEATH_APPLICATION (app));
+  gboolean created;
+  SheathWindow *window = get_window (SHEATH_APPLICATION (app), &created);
 
-  /* one image at a time for now: the last one given is shown */
-  if (n_files > 0)
-    sheath_window_open (window, files[n_files - 1]);
+  /* each image in its own tab; the last one shown */
+  for (int i = 0; i < n_files; i++)
+    sheath_window_open (window, files[i]);
   gtk_window_present (GTK_WINDOW (window));
+  if (created)
+    sheath_window_offer_recovery (window);
 }
 
 static void
@@ -48,7 +59,11 @@ quit_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  /* closing asks about unsaved edits; the last window closed quits */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
 }
 
 static void

@@ -6,7 +6,14 @@
 #include <string.h>
 
 #include "sheath-document.h"
+#include "sheath-edit-tools.h"
 #include "sheath-morphometrics-panel.h"
+#include "sheath-recovery.h"
+
+/* unsaved edits reach the recovery file this long after the first one */
+#define AUTOSAVE_SECONDS 2
+/* measurements follow edits after this pause */
+#define REMEASURE_MS     150
 
 /* One open image: its viewer and measurements panel, and everything done to
  * it (segmentation in flight, masks, measurements), apart from the other
@@ -16,7 +23,11 @@ struct _SheathDocument
   GtkWidget                 parent_instance;
 
   /* template widgets */
+  GtkWidget                *layout;
   GtkWidget                *paned;
+  GtkWidget                *tools_revealer;
+  GtkSpinButton            *brush_size;
+  GtkDropDown              *brush_unit;
   SheathViewer             *viewer;
   GtkWidget                *panel_scroller;
   SheathMorphometricsPanel *panel;
@@ -31,6 +42,21 @@ struct _SheathDocument
   GCancellable             *cancellable;
   double                    fraction;
   char                     *message;
+
+  /* hand edits */
+  SheathEditTools          *tools;
+  SheathMaskEditor         *editor;
+  SheathRecovery           *recovery;
+  gboolean                  modified;
+  gboolean                  restore_pending;  /* load the recovered masks once the image is in */
+  GArray                   *selection;        /* axon ids, clicked with the select tool */
+  gint                      dirty_x0, dirty_y0, dirty_x1, dirty_y1;   /* not yet measured */
+  gboolean                  measuring;
+  guint                     measure_serial;   /* which measurement is the latest */
+  guint                     remeasure_source;
+  guint                     autosave_source;
+  GCancellable             *autosave;         /* the recovery save in flight */
+  gboolean                  autosave_again;
 };
 
 G_DEFINE_FINAL_TYPE (SheathDocument, sheath_document, GTK_TYPE_WIDGET)
@@ -46,6 +72,7 @@ enum {
   PROP_FRACTION,
   PROP_MESSAGE,
   PROP_PANEL_VISIBLE,
+  PROP_MODIFIED,
   N_PROPS
 };
 
@@ -58,6 +85,13 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 static guint signals [N_SIGNALS];
+
+static int
+compare_uint_desc (const guint *a,
+                   const guint *b)
+{
+  return *a > *b ? -1 : *a < *b;
+}
 
 static void
 toast (SheathDocument *self,
@@ -115,7 +149,9 @@ recall_pixel_size (SheathDocument *self)
 
 typedef struct
 {
-  SheathSegmentation  *segmentation;
+  guint                serial;
+  SheathSegmentation  *live;           /* the masks measured, as edited */
+  SheathSegmentation  *segmentation;   /* a copy: editing goes on meanwhile */
   double               pixel_size;
   SheathMorphometrics *morphometrics;
   SheathAggregates    *aggregates;
@@ -124,6 +160,7 @@ typedef struct
 static void
 measure_free (Measure *m)
 {
+  g_clear_object (&m->live);
   g_clear_object (&m->segmentation);
   g_clear_object (&m->morphometrics);
   g_clear_pointer (&m->aggregates, sheath_aggregates_free);
@@ -148,6 +185,70 @@ measure_worker (GTask        *task,
 }
 
 static void
+reset_dirty (SheathDocument *self)
+{
+  self->dirty_x0 = self->dirty_y0 = G_MAXINT;
+  self->dirty_x1 = self->dirty_y1 = G_MININT;
+}
+
+static void
+show_measurements (SheathDocument   *self,
+                   SheathAggregates *aggregates)
+{
+  g_autoptr(SheathAggregates) owned = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (aggregates == NULL)
+    {
+      if (!(owned = sheath_aggregates_compute (self->morphometrics, NULL, FALSE, 1.0, &error)))
+        {
+          toast (self, "Measurements failed: %s", error->message);
+          return;
+        }
+      aggregates = owned;
+    }
+  g_object_set (self->viewer, "morphometrics", NULL, NULL);
+  g_object_set (self->viewer, "morphometrics", self->morphometrics, NULL);
+  sheath_morphometrics_panel_set_data (self->panel, self->morphometrics, aggregates);
+}
+
+/* Measures again only what the edits since the last time changed. */
+static void
+remeasure_edits (SheathDocument *self)
+{
+  g_autoptr(GArray) changed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->remeasure_source, g_source_remove);
+  if (self->morphometrics == NULL || self->measuring || self->dirty_x1 <= self->dirty_x0)
+    return;
+  changed = sheath_morphometrics_update (self->morphometrics, self->segmentation, self->dirty_x0, self->dirty_y0,
+                                         self->dirty_x1 - self->dirty_x0, self->dirty_y1 - self->dirty_y0, &error);
+  reset_dirty (self);
+  if (changed == NULL)
+    {
+      toast (self, "Measurements not updated: %s", error->message);
+      return;
+    }
+  g_array_set_size (self->selection, 0);
+  sheath_viewer_set_highlight (self->viewer, NULL, 0);
+  show_measurements (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MORPHOMETRICS]);
+}
+
+static gboolean
+remeasure_timeout_cb (gpointer data)
+{
+  SheathDocument *self = data;
+
+  self->remeasure_source = 0;
+  remeasure_edits (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void update_selection_actions (SheathDocument *self);
+
+static void
 measured_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -156,18 +257,23 @@ measured_cb (GObject      *object,
   Measure *m = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  /* newer masks may have arrived meanwhile */
+  if (m->serial != self->measure_serial || m->live != self->segmentation)
+    return;
+  self->measuring = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       toast (self, "Measurements failed: %s", error->message);
       return;
     }
-  /* a newer segmentation may have arrived meanwhile */
-  if (m->segmentation != self->segmentation)
-    return;
   g_set_object (&self->morphometrics, m->morphometrics);
-  g_object_set (self->viewer, "morphometrics", m->morphometrics, NULL);
-  sheath_morphometrics_panel_set_data (self->panel, m->morphometrics, m->aggregates);
+  show_measurements (self, m->aggregates);
+  /* the measured copy becomes the live masks, with any edits made since */
+  sheath_morphometrics_update (self->morphometrics, self->segmentation, 0, 0, 0, 0, NULL);
+  if (self->dirty_x1 > self->dirty_x0)
+    remeasure_edits (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MORPHOMETRICS]);
+  update_selection_actions (self);
   sheath_document_set_panel_visible (self, TRUE);
 }
 
@@ -175,12 +281,15 @@ static void
 measure (SheathDocument *self)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   Measure *m;
 
   g_clear_object (&self->morphometrics);
   g_object_set (self->viewer, "morphometrics", NULL, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MORPHOMETRICS]);
   sheath_viewer_set_highlight (self->viewer, NULL, 0);
+  g_array_set_size (self->selection, 0);
+  self->measuring = FALSE;
   if (self->segmentation == NULL)
     return;
   if (sheath_image_get_pixel_size (self->image) <= 0)
@@ -190,19 +299,141 @@ measure (SheathDocument *self)
     }
 
   m = g_new0 (Measure, 1);
-  m->segmentation = g_object_ref (self->segmentation);
+  m->serial = ++self->measure_serial;
+  m->live = g_object_ref (self->segmentation);
   m->pixel_size = sheath_image_get_pixel_size (self->image);
   task = g_task_new (self, NULL, measured_cb, NULL);
   g_task_set_source_tag (task, measure);
   g_task_set_task_data (task, m, (GDestroyNotify) measure_free);
+  if (!(m->segmentation = sheath_segmentation_copy (self->segmentation, &error)))
+    {
+      toast (self, "Measurements failed: %s", error->message);
+      return;
+    }
+  self->measuring = TRUE;
+  reset_dirty (self);   /* the copy holds every edit so far */
   g_task_run_in_thread (task, measure_worker);
+}
+
+/* ---- unsaved edits and their recovery file ---------------------------------- */
+
+static void
+set_modified (SheathDocument *self,
+              gboolean        modified)
+{
+  if (self->modified == modified)
+    return;
+  self->modified = modified;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MODIFIED]);
+}
+
+static gboolean autosave_cb (gpointer data);
+
+static void
+autosaved_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SheathDocument) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sheath_recovery_save_finish (SHEATH_RECOVERY (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, "Unsaved edits could not be kept safe: %s", error->message);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->autosave);
+  if (self->autosave_again && self->modified && self->autosave_source == 0)
+    self->autosave_source = g_timeout_add_seconds (AUTOSAVE_SECONDS, autosave_cb, self);
+  self->autosave_again = FALSE;
+}
+
+static gboolean
+autosave_cb (gpointer data)
+{
+  SheathDocument *self = data;
+
+  self->autosave_source = 0;
+  if (self->autosave != NULL)
+    {
+      self->autosave_again = TRUE;   /* once the one in flight is done */
+      return G_SOURCE_REMOVE;
+    }
+  if (!self->modified || self->segmentation == NULL)
+    return G_SOURCE_REMOVE;
+  self->autosave = g_cancellable_new ();
+  sheath_recovery_save_async (self->recovery, self->file, self->segmentation, self->autosave,
+                              autosaved_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Forgets the recovery file: the edits were saved, or thrown away. */
+static void
+drop_recovery (SheathDocument *self)
+{
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->autosave != NULL)
+    g_cancellable_cancel (self->autosave);
+  g_clear_object (&self->autosave);
+  self->autosave_again = FALSE;
+  sheath_recovery_discard (self->recovery, self->file);
+}
+
+static void
+editor_changed_cb (SheathMaskEditor *editor,
+                   int               x,
+                   int               y,
+                   int               width,
+                   int               height,
+                   SheathDocument   *self)
+{
+  sheath_viewer_invalidate_labels (self->viewer, x, y, width, height);
+  self->dirty_x0 = MIN (self->dirty_x0, x);
+  self->dirty_y0 = MIN (self->dirty_y0, y);
+  self->dirty_x1 = MAX (self->dirty_x1, x + width);
+  self->dirty_y1 = MAX (self->dirty_y1, y + height);
+  set_modified (self, TRUE);
+  if (self->autosave_source == 0)
+    self->autosave_source = g_timeout_add_seconds (AUTOSAVE_SECONDS, autosave_cb, self);
+  g_clear_handle_id (&self->remeasure_source, g_source_remove);
+  self->remeasure_source = g_timeout_add (REMEASURE_MS, remeasure_timeout_cb, self);
+}
+
+static void
+tools_message_cb (SheathEditTools *tools,
+                  const char      *text,
+                  SheathDocument  *self)
+{
+  toast (self, "%s", text);
 }
 
 static void
 set_segmentation (SheathDocument     *self,
                   SheathSegmentation *seg)
 {
+  g_autoptr(GError) error = NULL;
+
+  /* new masks over edited ones: one more step of the history, so that
+   * Undo brings the edits back */
+  if (self->editor != NULL && seg != NULL &&
+      sheath_mask_editor_replace (self->editor, seg, &error))
+    {
+      measure (self);
+      return;
+    }
+
+  if (self->editor != NULL)
+    g_signal_handlers_disconnect_by_data (self->editor, self);
+  g_clear_object (&self->editor);
   g_set_object (&self->segmentation, seg);
+  if (seg != NULL)
+    {
+      self->editor = sheath_mask_editor_new (seg);
+      g_signal_connect (self->editor, "changed", G_CALLBACK (editor_changed_cb), self);
+    }
+  sheath_edit_tools_set_editor (self->tools, self->editor);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->tools_revealer), seg != NULL);
+  reset_dirty (self);
   sheath_viewer_set_segmentation (self->viewer, seg);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEGMENTATION]);
   measure (self);
@@ -233,11 +464,32 @@ show_axons (SheathDocument *self,
 }
 
 static void
+update_selection_actions (SheathDocument *self)
+{
+  gboolean editable = self->editor != NULL && self->morphometrics != NULL && !self->measuring;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.delete-axon", editable && self->selection->len >= 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.merge-axons", editable && self->selection->len == 2);
+}
+
+static void
+select_axons (SheathDocument *self,
+              const guint    *ids,
+              guint           n,
+              gboolean        center)
+{
+  g_array_set_size (self->selection, 0);
+  g_array_append_vals (self->selection, ids, n);
+  show_axons (self, ids, n, center);
+  update_selection_actions (self);
+}
+
+static void
 axon_selected_cb (SheathMorphometricsPanel *panel,
                   guint                     id,
                   SheathDocument           *self)
 {
-  show_axons (self, &id, 1, TRUE);
+  select_axons (self, &id, 1, TRUE);
 }
 
 static void
@@ -249,22 +501,97 @@ highlight_changed_cb (SheathMorphometricsPanel *panel,
 }
 
 static void
-viewer_clicked_cb (SheathViewer   *viewer,
-                   int             x,
-                   int             y,
-                   SheathDocument *self)
+viewer_clicked_cb (SheathViewer    *viewer,
+                   int              x,
+                   int              y,
+                   GdkModifierType  state,
+                   SheathDocument  *self)
 {
+  g_autoptr(GArray) ids = NULL;
   guint id;
 
   if (self->morphometrics == NULL)
     return;
   id = sheath_morphometrics_get_axon_at (self->morphometrics, x, y);
-  if (id != 0)
+  ids = g_array_copy (self->selection);
+  if (state & GDK_CONTROL_MASK)
     {
-      sheath_morphometrics_panel_select_axon (self->panel, id);
-      show_axons (self, &id, 1, FALSE);
+      /* Ctrl+click adds to the selection (or takes out), to merge two */
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < ids->len && !found; i++)
+        if (g_array_index (ids, guint, i) == id)
+          {
+            g_array_remove_index (ids, i);
+            found = TRUE;
+          }
+      if (!found && id != 0)
+        g_array_append_val (ids, id);
     }
+  else
+    {
+      g_array_set_size (ids, 0);
+      if (id != 0)
+        g_array_append_val (ids, id);
+    }
+  if (id != 0)
+    sheath_morphometrics_panel_select_axon (self->panel, id);
+  select_axons (self, (guint *) ids->data, ids->len, FALSE);
 }
+
+static void
+delete_axon_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SheathDocument *self = SHEATH_DOCUMENT (widget);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->editor == NULL || self->morphometrics == NULL || self->selection->len == 0)
+    return;
+  if (self->measuring)
+    {
+      toast (self, "Wait for the measurements to finish");
+      return;
+    }
+  /* one at a time, measured in between: ids move as axons go */
+  ids = g_array_copy (self->selection);
+  g_array_sort (ids, (GCompareFunc) compare_uint_desc);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (!sheath_mask_editor_delete_axon (self->editor, self->morphometrics, g_array_index (ids, guint, i), &error))
+        {
+          toast (self, "Cannot delete the axon: %s", error->message);
+          break;
+        }
+      remeasure_edits (self);
+    }
+  toast (self, ids->len == 1 ? "Axon deleted" : "%u axons deleted", ids->len);
+}
+
+static void
+merge_axons_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SheathDocument *self = SHEATH_DOCUMENT (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->editor == NULL || self->morphometrics == NULL || self->selection->len != 2)
+    return;
+  if (self->measuring)
+    {
+      toast (self, "Wait for the measurements to finish");
+      return;
+    }
+  if (!sheath_mask_editor_merge_axons (self->editor, self->morphometrics, g_array_index (self->selection, guint, 0),
+                                       g_array_index (self->selection, guint, 1), &error))
+    toast (self, "Cannot merge: %s", error->message);
+  else
+    remeasure_edits (self);
+}
+
 
 /* ---- loading ---------------------------------------------------------------- */
 
@@ -302,9 +629,12 @@ loaded_cb (GObject      *object,
 
   g_set_object (&self->image, image);
   recall_pixel_size (self);
+  g_object_set (self->tools, "pixel-size", sheath_image_get_pixel_size (image), NULL);
   sheath_viewer_set_image (self->viewer, image);
   gtk_widget_grab_focus (GTK_WIDGET (self->viewer));
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_IMAGE]);
+  if (self->restore_pending)
+    sheath_document_restore_edits (self);
 }
 
 /* ---- segmentation -------------------------------------------------------------- */
@@ -421,7 +751,11 @@ sheath_document_save_masks (SheathDocument  *self,
       return FALSE;
     }
   stem = image_stem (self);
-  return sheath_segmentation_save (self->segmentation, dir, stem, error);
+  if (!sheath_segmentation_save (self->segmentation, dir, stem, error))
+    return FALSE;
+  drop_recovery (self);
+  set_modified (self, FALSE);
+  return TRUE;
 }
 
 gboolean
@@ -467,6 +801,7 @@ sheath_document_set_pixel_size (SheathDocument  *self,
   if (self->image == NULL || !sheath_image_set_pixel_size (self->image, pixel_size, error))
     return FALSE;
   remember_pixel_size (self);
+  g_object_set (self->tools, "pixel-size", pixel_size, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_IMAGE]);
   /* measurements follow the pixel size */
   if (self->segmentation != NULL)
@@ -500,6 +835,16 @@ sheath_document_dispose (GObject *object)
   if (self->segmenter != NULL)
     g_signal_handlers_disconnect_by_data (self->segmenter, self);
   g_clear_object (&self->segmenter);
+  g_clear_handle_id (&self->remeasure_source, g_source_remove);
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->editor != NULL)
+    g_signal_handlers_disconnect_by_data (self->editor, self);
+  if (self->tools != NULL)
+    sheath_edit_tools_set_editor (self->tools, NULL);
+  g_clear_object (&self->tools);
+  g_clear_object (&self->editor);
+  g_clear_object (&self->autosave);
+  g_clear_object (&self->recovery);
   g_clear_object (&self->image);
   g_clear_object (&self->segmentation);
   g_clear_object (&self->morphometrics);
@@ -516,6 +861,7 @@ sheath_document_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_free (self->message);
+  g_array_unref (self->selection);
 
   G_OBJECT_CLASS (sheath_document_parent_class)->finalize (object);
 }
@@ -539,6 +885,7 @@ sheath_document_get_property (GObject    *object,
     case PROP_FRACTION: g_value_set_double (value, self->fraction); break;
     case PROP_MESSAGE: g_value_set_string (value, self->message); break;
     case PROP_PANEL_VISIBLE: g_value_set_boolean (value, gtk_widget_get_visible (self->panel_scroller)); break;
+    case PROP_MODIFIED: g_value_set_boolean (value, self->modified); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -585,6 +932,8 @@ sheath_document_class_init (SheathDocumentClass *klass)
   properties [PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, ro);
   properties [PROP_PANEL_VISIBLE] = g_param_spec_boolean ("panel-visible", NULL, NULL, FALSE,
                                                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the masks were edited since they were saved or loaded */
+  properties [PROP_MODIFIED] = g_param_spec_boolean ("modified", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals [TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -598,16 +947,77 @@ sheath_document_class_init (SheathDocumentClass *klass)
   g_type_ensure (SHEATH_TYPE_MORPHOMETRICS_PANEL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sheath/Sheath/sheath-document.ui");
+  gtk_widget_class_bind_template_child (widget_class, SheathDocument, layout);
   gtk_widget_class_bind_template_child (widget_class, SheathDocument, paned);
+  gtk_widget_class_bind_template_child (widget_class, SheathDocument, tools_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SheathDocument, brush_size);
+  gtk_widget_class_bind_template_child (widget_class, SheathDocument, brush_unit);
   gtk_widget_class_bind_template_child (widget_class, SheathDocument, viewer);
   gtk_widget_class_bind_template_child (widget_class, SheathDocument, panel_scroller);
   gtk_widget_class_bind_template_child (widget_class, SheathDocument, panel);
+
+  gtk_widget_class_install_action (widget_class, "doc.delete-axon", NULL, delete_axon_action);
+  gtk_widget_class_install_action (widget_class, "doc.merge-axons", NULL, merge_axons_action);
+
+  /* the tools, one key each; the class to paint is X away */
+  {
+    const struct { guint key; const char *tool; } keys[] = {
+      { GDK_KEY_v, "pan" }, { GDK_KEY_b, "brush" }, { GDK_KEY_e, "eraser" },
+      { GDK_KEY_f, "fill" }, { GDK_KEY_l, "lasso" }, { GDK_KEY_c, "cut" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      gtk_widget_class_add_binding_action (widget_class, keys[i].key, 0, "edit.tool", "s", keys[i].tool);
+  }
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, 0, "edit.swap-class", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "edit.brush-bigger", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "edit.brush-smaller", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "edit.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "edit.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "edit.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "edit.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "doc.delete-axon", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, 0, "doc.merge-axons", NULL);
+}
+
+static gboolean
+unit_to_in_um (GBinding     *binding,
+               const GValue *from,
+               GValue       *to,
+               gpointer      data)
+{
+  g_value_set_boolean (to, g_value_get_uint (from) == 1);
+  return TRUE;
+}
+
+static gboolean
+in_um_to_unit (GBinding     *binding,
+               const GValue *from,
+               GValue       *to,
+               gpointer      data)
+{
+  g_value_set_uint (to, g_value_get_boolean (from) ? 1 : 0);
+  return TRUE;
 }
 
 static void
 sheath_document_init (SheathDocument *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->recovery = sheath_recovery_new_default ();
+  reset_dirty (self);
+
+  self->tools = sheath_edit_tools_new (self->viewer);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "edit", sheath_edit_tools_get_actions (self->tools));
+  g_signal_connect (self->tools, "message", G_CALLBACK (tools_message_cb), self);
+  g_object_bind_property (self->tools, "brush-size", self->brush_size, "value",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (self->tools, "brush-in-um", self->brush_unit, "selected",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               in_um_to_unit, unit_to_in_um, NULL, NULL);
+  update_selection_actions (self);
+
   g_signal_connect (self->viewer, "clicked", G_CALLBACK (viewer_clicked_cb), self);
   g_signal_connect (self->panel, "axon-selected", G_CALLBACK (axon_selected_cb), self);
   g_signal_connect (self->panel, "highlight-changed", G_CALLBACK (highlight_changed_cb), self);
@@ -646,4 +1056,100 @@ sheath_document_set_panel_visible (SheathDocument *self,
     return;
   gtk_widget_set_visible (self->panel_scroller, visible);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PANEL_VISIBLE]);
+}
+
+gboolean
+sheath_document_get_modified (SheathDocument *self)
+{
+  g_return_val_if_fail (SHEATH_IS_DOCUMENT (self), FALSE);
+  return self->modified;
+}
+
+SheathMaskEditor *
+sheath_document_get_editor (SheathDocument *self)
+{
+  g_return_val_if_fail (SHEATH_IS_DOCUMENT (self), NULL);
+  return self->editor;
+}
+
+SheathEditTools *
+sheath_document_get_tools (SheathDocument *self)
+{
+  g_return_val_if_fail (SHEATH_IS_DOCUMENT (self), NULL);
+  return self->tools;
+}
+
+/**
+ * sheath_document_select_axons:
+ * @ids: (array length=n): axon ids
+ *
+ * Selects axons, as clicking them does, for deleting or merging.
+ */
+void
+sheath_document_select_axons (SheathDocument *self,
+                              const guint    *ids,
+                              guint           n)
+{
+  g_return_if_fail (SHEATH_IS_DOCUMENT (self));
+  select_axons (self, ids, n, FALSE);
+}
+
+/* Measures the edits made so far now, not after the usual pause. */
+void
+sheath_document_flush_edits (SheathDocument *self)
+{
+  g_return_if_fail (SHEATH_IS_DOCUMENT (self));
+  remeasure_edits (self);
+}
+
+/**
+ * sheath_document_restore_edits:
+ *
+ * Puts back the masks kept in the recovery file (unsaved edits of an
+ * earlier session), as unsaved edits again; once the image is loaded if it
+ * is not yet.
+ */
+void
+sheath_document_restore_edits (SheathDocument *self)
+{
+  g_autoptr(SheathSegmentation) seg = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SHEATH_IS_DOCUMENT (self));
+
+  if (self->image == NULL)
+    {
+      self->restore_pending = TRUE;
+      return;
+    }
+  self->restore_pending = FALSE;
+  seg = sheath_recovery_load (self->recovery, self->file, &error);
+  if (seg != NULL && (sheath_segmentation_get_width (seg) != sheath_image_get_width (self->image) ||
+                      sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image)))
+    {
+      g_clear_object (&seg);
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "they are not the image's size");
+    }
+  if (seg == NULL)
+    {
+      toast (self, "The unsaved edits could not be restored: %s", error->message);
+      return;
+    }
+  set_segmentation (self, seg);
+  set_modified (self, TRUE);
+  toast (self, "Unsaved edits restored; save the masks to keep them");
+}
+
+/**
+ * sheath_document_discard_edits:
+ *
+ * The user chose to throw the unsaved edits away (closing without
+ * saving): the recovery file goes too.
+ */
+void
+sheath_document_discard_edits (SheathDocument *self)
+{
+  g_return_if_fail (SHEATH_IS_DOCUMENT (self));
+  drop_recovery (self);
+  set_modified (self, FALSE);
 }

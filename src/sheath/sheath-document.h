@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 #include <sheath.h>
 
+#include "sheath-edit-tools.h"
 #include "sheath-viewer.h"
 
 G_BEGIN_DECLS
@@ -37,5 +38,14 @@ gboolean             sheath_document_save_masks         (SheathDocument  *self,
 gboolean             sheath_document_load_masks         (SheathDocument  *self,
                                                          GFile           *axon_mask,
                                                          GError         **error);
+gboolean             sheath_document_get_modified       (SheathDocument  *self);
+SheathMaskEditor    *sheath_document_get_editor         (SheathDocument  *self);
+SheathEditTools     *sheath_document_get_tools          (SheathDocument  *self);
+void                 sheath_document_select_axons       (SheathDocument  *self,
+                                                         const guint     *ids,
+                                                         guint            n);
+void                 sheath_document_flush_edits        (SheathDocument  *self);
+void                 sheath_document_restore_edits      (SheathDocument  *self);
+void                 sheath_document_discard_edits      (SheathDocument  *self);
 
 G_END_DECLS

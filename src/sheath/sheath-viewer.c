@@ -39,6 +39,14 @@ struct _SheathViewer
   gboolean            numbers;
   SheathMorphometrics *morphometrics;
 
+  gboolean            editing;          /* the primary button edits, others pan */
+  double              brush_radius;     /* image pixels; 0: no brush outline */
+  GArray             *path;             /* doubles x, y: a lasso or line being drawn */
+  gboolean            path_closed;
+  gboolean            pointer_inside;
+  double              edit_start_x;
+  double              edit_start_y;
+
   double              drag_origin_x;
   double              drag_origin_y;
   double              pinch_zoom;
@@ -59,12 +67,16 @@ enum {
   PROP_OUTLINES,
   PROP_NUMBERS,
   PROP_MORPHOMETRICS,
+  PROP_EDITING,
   N_PROPS
 };
 
 enum {
   POINTER_MOVED,
   CLICKED,
+  EDIT_BEGIN,
+  EDIT_MOTION,
+  EDIT_END,
   N_SIGNALS
 };
 
@@ -151,6 +163,40 @@ label_at_level0 (SheathViewer *self,
   return sheath_segmentation_peek_row (self->segmentation, y)[x];
 }
 
+static const guint8 *label_plane (SheathViewer *self,
+                                  guint         level);
+
+/* Fills [x0, x1) × [y0, y1) of a label plane from the level below. */
+static void
+shrink_labels (SheathViewer *self,
+               guint         level,
+               guint8       *plane,
+               guint         x0,
+               guint         y0,
+               guint         x1,
+               guint         y1)
+{
+  guint w = level_width (self, level);
+  guint sw = level_width (self, level - 1), sh = level_height (self, level - 1);
+  const guint8 *below = level == 1 ? NULL : label_plane (self, level - 1);
+
+  for (guint y = y0; y < y1; y++)
+    for (guint x = x0; x < x1; x++)
+      {
+        guint8 best = 0;
+
+        for (guint dy = 0; dy < 2; dy++)
+          for (guint dx = 0; dx < 2; dx++)
+            {
+              guint sx = MIN (2 * x + dx, sw - 1);
+              guint sy = MIN (2 * y + dy, sh - 1);
+              guint8 v = below == NULL ? label_at_level0 (self, sx, sy) : below[(gsize) sy * sw + sx];
+              best = MAX (best, v);
+            }
+        plane[(gsize) y * w + x] = best;
+      }
+}
+
 static const guint8 *
 label_plane (SheathViewer *self,
              guint         level)
@@ -165,22 +211,7 @@ label_plane (SheathViewer *self,
     g_ptr_array_set_size (self->label_levels, level + 1);
 
   plane = g_malloc ((gsize) w * h);
-  for (guint y = 0; y < h; y++)
-    for (guint x = 0; x < w; x++)
-      {
-        guint8 best = 0;
-
-        for (guint dy = 0; dy < 2; dy++)
-          for (guint dx = 0; dx < 2; dx++)
-            {
-              guint sx = MIN (2 * x + dx, level_width (self, level - 1) - 1);
-              guint sy = MIN (2 * y + dy, level_height (self, level - 1) - 1);
-              guint8 v = level == 1 ? label_at_level0 (self, sx, sy)
-                                    : label_plane (self, level - 1)[(gsize) sy * level_width (self, level - 1) + sx];
-              best = MAX (best, v);
-            }
-        plane[(gsize) y * w + x] = best;
-      }
+  shrink_labels (self, level, plane, 0, 0, w, h);
   g_ptr_array_index (self->label_levels, level) = plane;
   return plane;
 }
@@ -317,6 +348,67 @@ drop_textures (SheathViewer *self,
     }
 }
 
+/**
+ * sheath_viewer_invalidate_labels:
+ * @x: first column whose label changed
+ * @y: first row
+ * @width: columns
+ * @height: rows
+ *
+ * Redraws the overlay where the segmentation changed in place (an edit):
+ * the shrunk label planes are brought up to date there and the overlay
+ * tiles over it made again, nothing else.
+ */
+void
+sheath_viewer_invalidate_labels (SheathViewer *self,
+                                 int           x,
+                                 int           y,
+                                 int           width,
+                                 int           height)
+{
+  GList *link;
+  /* one pixel more on each side: outlines look at neighbours */
+  gint64 x0 = MAX ((gint64) x - 1, 0), y0 = MAX ((gint64) y - 1, 0);
+  gint64 x1 = (gint64) x + width + 1, y1 = (gint64) y + height + 1;
+
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+  if (self->image == NULL || self->segmentation == NULL || width <= 0 || height <= 0)
+    return;
+  x1 = MIN (x1, (gint64) sheath_image_get_width (self->image));
+  y1 = MIN (y1, (gint64) sheath_image_get_height (self->image));
+
+  for (guint level = 1; level < self->label_levels->len; level++)
+    {
+      guint8 *plane = g_ptr_array_index (self->label_levels, level);
+
+      if (plane == NULL)
+        break;
+      shrink_labels (self, level, plane, (guint) (x0 >> level), (guint) (y0 >> level),
+                     MIN ((guint) (((x1 - 1) >> level) + 1), level_width (self, level)),
+                     MIN ((guint) (((y1 - 1) >> level) + 1), level_height (self, level)));
+    }
+
+  link = self->lru.head;
+  while (link != NULL)
+    {
+      GList *next = link->next;
+      guint64 key = *(guint64 *) link->data;
+      guint level = (guint) (key >> 58);
+      gint64 tx = (gint64) ((key >> 28) & ((1u << 29) - 1)), ty = (gint64) (key & ((1u << 28) - 1));
+      /* the tile's pixels at level 0, with the neighbour each side */
+      gint64 left = (tx * TILE << level) - 1, top = (ty * TILE << level) - 1;
+      gint64 right = ((tx + 1) * TILE << level) + 1, bottom = ((ty + 1) * TILE << level) + 1;
+
+      if (((key >> 57) & 1) && left < x1 && right > x0 && top < y1 && bottom > y0)
+        {
+          g_hash_table_remove (self->textures, link->data);
+          g_queue_delete_link (&self->lru, link);
+        }
+      link = next;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 clamp_origin (SheathViewer *self)
 {
@@ -400,6 +492,47 @@ draw_scale_bar (SheathViewer *self,
   cairo_fill (cr);
   cairo_move_to (cr, 18 + (px - ext.width) / 2, height - 24);
   cairo_show_text (cr, text);
+  cairo_destroy (cr);
+}
+
+/* The brush's outline at the pointer and the lasso or cut line being drawn,
+ * dark under light so that they show on any image. */
+static void
+draw_edit_marks (SheathViewer *self,
+                 GtkSnapshot  *snapshot,
+                 int           width,
+                 int           height)
+{
+  gboolean brush = self->editing && self->brush_radius > 0 && self->pointer_inside;
+  gboolean path = self->path->len >= 4;
+  cairo_t *cr;
+
+  if (!brush && !path)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (brush)
+    cairo_arc (cr, self->pointer_x, self->pointer_y, MAX (self->brush_radius * self->zoom, 2), 0, 2 * G_PI);
+  if (path)
+    {
+      for (guint i = 0; i < self->path->len / 2; i++)
+        {
+          double px = (g_array_index (self->path, double, 2 * i) - self->origin_x) * self->zoom;
+          double py = (g_array_index (self->path, double, 2 * i + 1) - self->origin_y) * self->zoom;
+
+          if (i == 0)
+            cairo_move_to (cr, px, py);
+          else
+            cairo_line_to (cr, px, py);
+        }
+      if (self->path_closed)
+        cairo_close_path (cr);
+    }
+  cairo_set_line_width (cr, 3);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
+  cairo_stroke_preserve (cr);
+  cairo_set_line_width (cr, 1.2);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_stroke (cr);
   cairo_destroy (cr);
 }
 
@@ -508,6 +641,7 @@ sheath_viewer_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_border (snapshot, &rect, widths, colors);
     }
 
+  draw_edit_marks (self, snapshot, width, height);
   draw_scale_bar (self, snapshot, width, height);
 }
 
@@ -538,6 +672,13 @@ drag_begin_cb (GtkGestureDrag *gesture,
                double          y,
                SheathViewer   *self)
 {
+  /* while a tool is active the primary button is the tool's; any other
+   * button still pans */
+  if (self->editing && gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_PRIMARY)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
   self->drag_origin_x = self->origin_x;
   self->drag_origin_y = self->origin_y;
   gtk_widget_grab_focus (GTK_WIDGET (self));
@@ -553,6 +694,49 @@ drag_update_cb (GtkGestureDrag *gesture,
   self->origin_y = self->drag_origin_y - dy / self->zoom;
   clamp_origin (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+edit_begin_cb (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               SheathViewer   *self)
+{
+  if (!self->editing || self->image == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->edit_start_x = x;
+  self->edit_start_y = y;
+  g_signal_emit (self, signals [EDIT_BEGIN], 0, self->origin_x + x / self->zoom, self->origin_y + y / self->zoom);
+}
+
+static void
+edit_update_cb (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                SheathViewer   *self)
+{
+  double x = self->edit_start_x + dx, y = self->edit_start_y + dy;
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  g_signal_emit (self, signals [EDIT_MOTION], 0, self->origin_x + x / self->zoom, self->origin_y + y / self->zoom);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+edit_end_cb (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             SheathViewer   *self)
+{
+  double x = self->edit_start_x + dx, y = self->edit_start_y + dy;
+
+  g_signal_emit (self, signals [EDIT_END], 0, self->origin_x + x / self->zoom, self->origin_y + y / self->zoom);
 }
 
 static void
@@ -585,6 +769,9 @@ motion_cb (GtkEventControllerMotion *controller,
 
   self->pointer_x = x;
   self->pointer_y = y;
+  self->pointer_inside = TRUE;
+  if (self->editing && self->brush_radius > 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
   if (self->image == NULL)
     return;
   ix = (int) floor (self->origin_x + x / self->zoom);
@@ -603,18 +790,23 @@ click_released_cb (GtkGestureClick *gesture,
 {
   int ix, iy;
 
-  if (self->image == NULL)
+  if (self->image == NULL ||
+      (self->editing && gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_PRIMARY))
     return;
   ix = (int) floor (self->origin_x + x / self->zoom);
   iy = (int) floor (self->origin_y + y / self->zoom);
   if (ix >= 0 && iy >= 0 && ix < (int) sheath_image_get_width (self->image) && iy < (int) sheath_image_get_height (self->image))
-    g_signal_emit (self, signals [CLICKED], 0, ix, iy);
+    g_signal_emit (self, signals [CLICKED], 0, ix, iy,
+                   gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
 }
 
 static void
 leave_cb (GtkEventControllerMotion *controller,
           SheathViewer             *self)
 {
+  self->pointer_inside = FALSE;
+  if (self->editing && self->brush_radius > 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals [POINTER_MOVED], 0, -1, -1);
 }
 
@@ -697,6 +889,7 @@ sheath_viewer_finalize (GObject *object)
   g_ptr_array_unref (self->label_levels);
   g_hash_table_unref (self->textures);
   g_array_unref (self->highlight);
+  g_array_unref (self->path);
 
   G_OBJECT_CLASS (sheath_viewer_parent_class)->finalize (object);
 }
@@ -719,6 +912,7 @@ sheath_viewer_get_property (GObject    *object,
     case PROP_OUTLINES: g_value_set_boolean (value, self->outlines); break;
     case PROP_NUMBERS: g_value_set_boolean (value, self->numbers); break;
     case PROP_MORPHOMETRICS: g_value_set_object (value, self->morphometrics); break;
+    case PROP_EDITING: g_value_set_boolean (value, self->editing); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -755,6 +949,7 @@ sheath_viewer_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_EDITING: sheath_viewer_set_editing (self, g_value_get_boolean (value)); break;
     case PROP_MORPHOMETRICS:
       if (g_set_object (&self->morphometrics, g_value_get_object (value)))
         {
@@ -791,6 +986,8 @@ sheath_viewer_class_init (SheathViewerClass *klass)
   /* draw each measured axon's number */
   properties [PROP_NUMBERS] = g_param_spec_boolean ("axon-numbers", NULL, NULL, FALSE, rw);
   properties [PROP_MORPHOMETRICS] = g_param_spec_object ("morphometrics", NULL, NULL, SHEATH_TYPE_MORPHOMETRICS, rw);
+  /* a tool is active: the primary button edits instead of panning */
+  properties [PROP_EDITING] = g_param_spec_boolean ("editing", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -806,10 +1003,31 @@ sheath_viewer_class_init (SheathViewerClass *klass)
    * SheathViewer::clicked:
    * @x: the image column clicked
    * @y: the image row clicked
+   * @state: the modifier keys held
+   *
+   * A click that is not a tool's (no tool active, or another button).
    */
   signals [CLICKED] =
     g_signal_new ("clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+                  G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT, GDK_TYPE_MODIFIER_TYPE);
+
+  /**
+   * SheathViewer::edit-begin:
+   * @x: image column (fractional: pixel i spans [i, i + 1))
+   * @y: image row
+   *
+   * The primary button went down with a tool active; edit-motion follows
+   * as the pointer moves, then edit-end where it is released.
+   */
+  signals [EDIT_BEGIN] =
+    g_signal_new ("edit-begin", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  signals [EDIT_MOTION] =
+    g_signal_new ("edit-motion", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  signals [EDIT_END] =
+    g_signal_new ("edit-end", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
   gtk_widget_class_install_action (widget_class, "viewer.zoom", "s", zoom_action);
   gtk_widget_class_install_action (widget_class, "viewer.pan", "(ii)", pan_action);
@@ -835,7 +1053,7 @@ static void
 sheath_viewer_init (SheathViewer *self)
 {
   GtkEventController *scroll, *motion;
-  GtkGesture *drag, *pinch, *click;
+  GtkGesture *drag, *edit, *pinch, *click;
 
   self->zoom = 1;
   self->overlay_visible = TRUE;
@@ -844,6 +1062,7 @@ sheath_viewer_init (SheathViewer *self)
   self->label_levels = g_ptr_array_new ();
   self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->highlight = g_array_new (FALSE, FALSE, sizeof (int));
+  self->path = g_array_new (FALSE, FALSE, sizeof (double));
   g_queue_init (&self->lru);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
@@ -861,12 +1080,21 @@ sheath_viewer_init (SheathViewer *self)
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
+  edit = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (edit), GDK_BUTTON_PRIMARY);
+  g_signal_connect (edit, "drag-begin", G_CALLBACK (edit_begin_cb), self);
+  g_signal_connect (edit, "drag-update", G_CALLBACK (edit_update_cb), self);
+  g_signal_connect (edit, "drag-end", G_CALLBACK (edit_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (edit));
+
   drag = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), 0);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 
   click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
@@ -1057,5 +1285,65 @@ sheath_viewer_center_on (SheathViewer *self,
   self->origin_x = x - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 / self->zoom;
   self->origin_y = y - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 / self->zoom;
   clamp_origin (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+sheath_viewer_get_editing (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), FALSE);
+  return self->editing;
+}
+
+void
+sheath_viewer_set_editing (SheathViewer *self,
+                           gboolean      editing)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  editing = !!editing;
+  if (self->editing == editing)
+    return;
+  self->editing = editing;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), editing ? "crosshair" : "grab");
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_EDITING]);
+}
+
+/**
+ * sheath_viewer_set_brush_radius:
+ * @radius: in image pixels; 0 hides the outline
+ *
+ * The brush's outline follows the pointer while a tool is active.
+ */
+void
+sheath_viewer_set_brush_radius (SheathViewer *self,
+                                double        radius)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+  self->brush_radius = MAX (radius, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * sheath_viewer_set_path:
+ * @coords: (array length=n_coords) (nullable): x0, y0, x1, y1, … in image pixels
+ * @n_coords: twice the number of points
+ * @closed: join the last point to the first (a lasso)
+ *
+ * Shows a lasso or a line being drawn; %NULL clears it.
+ */
+void
+sheath_viewer_set_path (SheathViewer *self,
+                        const double *coords,
+                        guint         n_coords,
+                        gboolean      closed)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  g_array_set_size (self->path, 0);
+  if (coords != NULL)
+    g_array_append_vals (self->path, coords, n_coords);
+  self->path_closed = closed;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -31,6 +31,20 @@ guint               sheath_viewer_get_n_cached_textures (SheathViewer     *self)
 void                sheath_viewer_set_highlight       (SheathViewer       *self,
                                                        const int          *boxes,
                                                        guint               n_boxes);
+void                sheath_viewer_invalidate_labels   (SheathViewer       *self,
+                                                       int                 x,
+                                                       int                 y,
+                                                       int                 width,
+                                                       int                 height);
+gboolean            sheath_viewer_get_editing         (SheathViewer       *self);
+void                sheath_viewer_set_editing         (SheathViewer       *self,
+                                                       gboolean            editing);
+void                sheath_viewer_set_brush_radius    (SheathViewer       *self,
+                                                       double              radius);
+void                sheath_viewer_set_path            (SheathViewer       *self,
+                                                       const double       *coords,
+                                                       guint               n_coords,
+                                                       gboolean            closed);
 void                sheath_viewer_center_on           (SheathViewer       *self,
                                                        double              x,
                                                        double              y);

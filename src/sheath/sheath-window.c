@@ -6,6 +6,7 @@
 #include "sheath-document.h"
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
+#include "sheath-recovery.h"
 #include "sheath-window.h"
 
 /* The model picker's fixed entries; a custom file is appended after them. */
@@ -284,7 +285,18 @@ document_image_cb (SheathDocument *doc,
   document_changed_cb (doc, pspec, self);
 }
 
-void
+static void document_modified_cb (SheathDocument *doc,
+                                  GParamSpec     *pspec,
+                                  SheathWindow   *self);
+
+/**
+ * sheath_window_open:
+ *
+ * Opens an image in a new tab, or shows its tab if it is open already.
+ *
+ * Returns: (transfer none): the image's document
+ */
+SheathDocument *
 sheath_window_open (SheathWindow *self,
                     GFile        *file)
 {
@@ -292,8 +304,8 @@ sheath_window_open (SheathWindow *self,
   AdwTabPage *page;
   g_autofree char *name = NULL;
 
-  g_return_if_fail (SHEATH_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
+  g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
 
   /* an image already open is shown, not opened twice */
   for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
@@ -302,7 +314,7 @@ sheath_window_open (SheathWindow *self,
       if (g_file_equal (sheath_document_get_file (SHEATH_DOCUMENT (adw_tab_page_get_child (page))), file))
         {
           adw_tab_view_set_selected_page (self->tab_view, page);
-          return;
+          return SHEATH_DOCUMENT (adw_tab_page_get_child (page));
         }
     }
 
@@ -315,6 +327,7 @@ sheath_window_open (SheathWindow *self,
   g_signal_connect (doc, "notify::fraction", G_CALLBACK (document_changed_cb), self);
   g_signal_connect (doc, "notify::segmentation", G_CALLBACK (document_changed_cb), self);
   g_signal_connect (doc, "notify::morphometrics", G_CALLBACK (document_changed_cb), self);
+  g_signal_connect (doc, "notify::modified", G_CALLBACK (document_modified_cb), self);
 
   name = g_file_get_basename (file);
   page = adw_tab_view_append (self->tab_view, GTK_WIDGET (doc));
@@ -322,6 +335,7 @@ sheath_window_open (SheathWindow *self,
   adw_tab_page_set_loading (page, TRUE);
   adw_tab_view_set_selected_page (self->tab_view, page);
   update_state (self);
+  return doc;
 }
 
 static void
@@ -387,17 +401,226 @@ drop_cb (GtkDropTarget *target,
   return FALSE;
 }
 
+/* ---- unsaved edits ----------------------------------------------------------- */
+
+static void
+document_modified_cb (SheathDocument *doc,
+                      GParamSpec     *pspec,
+                      SheathWindow   *self)
+{
+  AdwTabPage *page = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (doc));
+  g_autofree char *name = g_file_get_basename (sheath_document_get_file (doc));
+  g_autofree char *title = NULL;
+
+  /* the GNOME way: a bullet before the name of what has unsaved changes */
+  title = sheath_document_get_modified (doc) ? g_strdup_printf ("• %s", name) : g_strdup (name);
+  adw_tab_page_set_title (page, title);
+}
+
+/* Saves the masks beside the image, AxonDeepSeg's way. */
+static gboolean
+save_beside_image (SheathWindow   *self,
+                   SheathDocument *doc)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (sheath_document_get_file (doc));
+  g_autofree char *dir = parent ? g_file_get_path (parent) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir != NULL && sheath_document_save_masks (doc, dir, &error))
+    return TRUE;
+  toast (self, error ? error->message : "The image's folder is not a local folder: use Save Masks");
+  return FALSE;
+}
+
+static AdwMessageDialog *
+unsaved_dialog (SheathWindow *self,
+                const char   *heading,
+                const char   *body)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "discard", "_Discard", "save", "_Save", NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
+static void
+close_page_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        SheathWindow     *self)
+{
+  AdwTabPage *page = g_object_get_data (G_OBJECT (dialog), "page");
+  SheathDocument *doc = SHEATH_DOCUMENT (adw_tab_page_get_child (page));
+  gboolean close = FALSE;
+
+  if (g_str_equal (response, "discard"))
+    {
+      sheath_document_discard_edits (doc);
+      close = TRUE;
+    }
+  else if (g_str_equal (response, "save"))
+    close = save_beside_image (self, doc);
+  if (close)
+    sheath_document_cancel (doc);
+  adw_tab_view_close_page_finish (self->tab_view, page, close);
+  g_idle_add_once ((GSourceOnceFunc) update_state, self);
+}
+
 static gboolean
 close_page_cb (AdwTabView   *view,
                AdwTabPage   *page,
                SheathWindow *self)
 {
-  /* a segmentation in flight stops with its page */
-  sheath_document_cancel (SHEATH_DOCUMENT (adw_tab_page_get_child (page)));
-  adw_tab_view_close_page_finish (view, page, TRUE);
-  g_idle_add_once ((GSourceOnceFunc) update_state, self);
+  SheathDocument *doc = SHEATH_DOCUMENT (adw_tab_page_get_child (page));
+  g_autofree char *name = NULL;
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  if (!sheath_document_get_modified (doc))
+    {
+      /* a segmentation in flight stops with its page */
+      sheath_document_cancel (doc);
+      adw_tab_view_close_page_finish (view, page, TRUE);
+      g_idle_add_once ((GSourceOnceFunc) update_state, self);
+      return GDK_EVENT_STOP;
+    }
+
+  name = g_file_get_basename (sheath_document_get_file (doc));
+  heading = g_strdup_printf ("Save the Edited Masks of “%s”?", name);
+  dialog = unsaved_dialog (self, heading,
+                           "The masks were edited since they were saved. Saving writes them beside the "
+                           "image (_seg-axon.png, _seg-myelin.png); discarding throws the edits away.");
+  g_object_set_data_full (G_OBJECT (dialog), "page", g_object_ref (page), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (close_page_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
   return GDK_EVENT_STOP;
 }
+
+static GPtrArray *
+modified_documents (SheathWindow *self)
+{
+  GPtrArray *docs = g_ptr_array_new ();
+
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      GtkWidget *child = adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view, i));
+
+      if (sheath_document_get_modified (SHEATH_DOCUMENT (child)))
+        g_ptr_array_add (docs, child);
+    }
+  return docs;
+}
+
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   SheathWindow     *self)
+{
+  g_autoptr(GPtrArray) docs = modified_documents (self);
+
+  if (g_str_equal (response, "cancel"))
+    return;
+  for (guint i = 0; i < docs->len; i++)
+    {
+      SheathDocument *doc = g_ptr_array_index (docs, i);
+
+      if (g_str_equal (response, "discard"))
+        sheath_document_discard_edits (doc);
+      else if (!save_beside_image (self, doc))
+        return;   /* the window stays, with the toast saying why */
+    }
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static gboolean
+sheath_window_close_request (GtkWindow *window)
+{
+  SheathWindow *self = SHEATH_WINDOW (window);
+  g_autoptr(GPtrArray) docs = modified_documents (self);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (docs->len == 0)
+    return GTK_WINDOW_CLASS (sheath_window_parent_class)->close_request (window);
+
+  for (guint i = 0; i < docs->len; i++)
+    {
+      g_autofree char *name = g_file_get_basename (sheath_document_get_file (g_ptr_array_index (docs, i)));
+      g_string_append_printf (names, "%s%s", i ? ", " : "", name);
+    }
+  body = g_strdup_printf ("The masks of %s were edited since they were saved. Saving writes them beside "
+                          "each image; discarding throws the edits away.", names->str);
+  dialog = unsaved_dialog (self, "Save the Edited Masks?", body);
+  g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+/* ---- recovery of a session that ended without saving ---------------------------- */
+
+static void
+recovery_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      SheathWindow     *self)
+{
+  GPtrArray *images = g_object_get_data (G_OBJECT (dialog), "images");
+  g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
+
+  for (guint i = 0; i < images->len; i++)
+    {
+      GFile *image = g_ptr_array_index (images, i);
+
+      if (g_str_equal (response, "restore") && g_file_query_exists (image, NULL))
+        sheath_document_restore_edits (sheath_window_open (self, image));
+      else if (g_str_equal (response, "discard"))
+        sheath_recovery_discard (recovery, image);
+    }
+}
+
+/**
+ * sheath_window_offer_recovery:
+ *
+ * When an earlier session ended with unsaved edits (a crash, a kill, a
+ * power cut), asks whether to restore them.
+ *
+ * Returns: whether there was anything to offer
+ */
+gboolean
+sheath_window_offer_recovery (SheathWindow *self)
+{
+  g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
+  g_autoptr(GPtrArray) images = sheath_recovery_list (recovery);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  g_return_val_if_fail (SHEATH_IS_WINDOW (self), FALSE);
+
+  if (images->len == 0)
+    return FALSE;
+  for (guint i = 0; i < images->len; i++)
+    {
+      g_autofree char *name = g_file_get_basename (g_ptr_array_index (images, i));
+      g_string_append_printf (names, "%s%s", i ? ", " : "", name);
+    }
+  body = g_strdup_printf ("Sheath was closed without saving the edited masks of %s. "
+                          "Restore them, or discard the edits?", names->str);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), "Restore Unsaved Edits?", body));
+  adw_message_dialog_add_responses (dialog, "later", "_Not Now", "discard", "_Discard", "restore", "_Restore", NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "restore", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "restore");
+  adw_message_dialog_set_close_response (dialog, "later");
+  g_object_set_data_full (G_OBJECT (dialog), "images", g_ptr_array_ref (images), (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (recovery_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 
 /* ---- models ------------------------------------------------------------------- */
 
@@ -646,6 +869,7 @@ sheath_window_dispose (GObject *object)
 static void
 sheath_window_class_init (SheathWindowClass *klass)
 {
+  GTK_WINDOW_CLASS (klass)->close_request = sheath_window_close_request;
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 

@@ -5,6 +5,7 @@
 #include <sheath.h>
 
 #include "sheath-application.h"
+#include "sheath-document.h"
 
 G_BEGIN_DECLS
 
@@ -13,8 +14,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SheathWindow, sheath_window, SHEATH, WINDOW, AdwApplicationWindow)
 
 SheathWindow       *sheath_window_new              (SheathApplication *app);
-void                sheath_window_open             (SheathWindow      *self,
+SheathDocument     *sheath_window_open             (SheathWindow      *self,
                                                     GFile             *file);
+gboolean            sheath_window_offer_recovery   (SheathWindow      *self);
 SheathImage        *sheath_window_get_image        (SheathWindow      *self);
 SheathSegmentation *sheath_window_get_segmentation (SheathWindow      *self);
 SheathMorphometrics *sheath_window_get_morphometrics (SheathWindow     *self);
