@@ -514,6 +514,13 @@ modified_documents (SheathWindow *self)
   return docs;
 }
 
+static gboolean
+close_when_idle (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 close_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
@@ -532,7 +539,8 @@ close_response_cb (AdwMessageDialog *dialog,
       else if (!save_beside_image (self, doc))
         return;   /* the window stays, with the toast saying why */
     }
-  gtk_window_close (GTK_WINDOW (self));
+  /* once the dialog is gone: it is transient for this window */
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_when_idle, g_object_ref (self), g_object_unref);
 }
 
 static gboolean

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The mask editor in the app under Xvfb: tools chosen by their actions (as
+ * the toolbar's buttons and keys do), drags given to the viewer as its
+ * gesture gives them, and the masks and measurements checked pixel by
+ * pixel. Then the app is killed in the middle of an edit session and the
+ * next one restores the edits. */
+
+#include "config.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "sheath-document.h"
+#include "sheath-recovery.h"
+#include "sheath-viewer.h"
+#include "sheath-window.h"
+#include "gui-test-util.h"
+#include "../../src/libsheath/tests/test-util.h"
+
+#define IMAGE  "datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png"
+#define MASKS  "datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat4/micr/sub-rat4_sample-data12_SEM_seg-axon-manual.png"
+
+static SheathApplication *app;
+
+static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
+static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
+
+static gboolean
+have_shared_image (void)
+{
+  g_autofree char *image = test_shared_path (IMAGE, NULL);
+  g_autofree char *masks = test_shared_path (MASKS, NULL);
+
+  return g_file_test (image, G_FILE_TEST_EXISTS) && g_file_test (masks, G_FILE_TEST_EXISTS);
+}
+
+static SheathWindow *
+new_window (void)
+{
+  SheathWindow *window;
+
+  if (app == NULL)
+    {
+      app = sheath_application_new ();
+      /* the killed child and this process each run their own */
+      g_application_set_flags (G_APPLICATION (app),
+                               g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (app), NULL, NULL);
+    }
+  window = sheath_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static SheathDocument *
+current_document (SheathWindow *window)
+{
+  GtkWidget *viewer = gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_VIEWER);
+
+  return SHEATH_DOCUMENT (gtk_widget_get_ancestor (viewer, SHEATH_TYPE_DOCUMENT));
+}
+
+/* The window with sub-rat4 and its manual masks, measured. */
+static SheathWindow *
+open_with_masks (SheathDocument **doc)
+{
+  g_autofree char *image = test_shared_path (IMAGE, NULL);
+  g_autofree char *masks = test_shared_path (MASKS, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (image);
+  g_autoptr(GFile) mask_file = g_file_new_for_path (masks);
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window = new_window ();
+
+  *doc = sheath_window_open (window, file);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_true (sheath_window_load_masks (window, mask_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (gui_wait_until (has_morphometrics, window, 60000));
+  return window;
+}
+
+static void
+choose (SheathDocument *doc,
+        const char     *action,
+        const char     *value)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (doc), action, value ? "s" : NULL, value));
+}
+
+/* What the viewer's drag gesture emits for a drag from (x0, y0) to (x1, y1)
+ * in image pixels, in a few steps. */
+static void
+drag (SheathDocument *doc,
+      double          x0,
+      double          y0,
+      double          x1,
+      double          y1)
+{
+  SheathViewer *viewer = sheath_document_get_viewer (doc);
+
+  g_assert_true (sheath_viewer_get_editing (viewer));
+  g_signal_emit_by_name (viewer, "edit-begin", x0, y0);
+  for (guint i = 1; i <= 4; i++)
+    g_signal_emit_by_name (viewer, "edit-motion", x0 + (x1 - x0) * i / 4, y0 + (y1 - y0) * i / 4);
+  g_signal_emit_by_name (viewer, "edit-end", x1, y1);
+}
+
+static GBytes *
+labels_of (SheathDocument *doc)
+{
+  return sheath_segmentation_dup_labels (sheath_document_get_segmentation (doc));
+}
+
+/* before, with the pixels whose centres lie within r of the segment set */
+static GBytes *
+with_capsule (GBytes *before,
+              guint   width,
+              double  x0,
+              double  y0,
+              double  x1,
+              double  y1,
+              double  r,
+              guint8  value)
+{
+  gsize n;
+  guint8 *data = g_memdup2 (g_bytes_get_data (before, &n), g_bytes_get_size (before));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double cx = i % width + 0.5, cy = i / width + 0.5, dx = x1 - x0, dy = y1 - y0;
+      double t = CLAMP (((cx - x0) * dx + (cy - y0) * dy) / (dx * dx + dy * dy), 0, 1);
+      double ex = cx - (x0 + t * dx), ey = cy - (y0 + t * dy);
+
+      if (ex * ex + ey * ey <= r * r)
+        data[i] = value;
+    }
+  return g_bytes_new_take (data, n);
+}
+
+/* The measurements shown match a full measurement of the masks shown. */
+static void
+assert_measured (SheathDocument *doc)
+{
+  SheathMorphometrics *shown;
+  g_autoptr(SheathMorphometrics) full = NULL;
+  g_autoptr(GError) error = NULL;
+  double area_shown = 0, area_full = 0;
+
+  sheath_document_flush_edits (doc);
+  shown = sheath_document_get_morphometrics (doc);
+  g_assert_nonnull (shown);
+  full = sheath_morphometrics_compute (sheath_document_get_segmentation (doc),
+                                       sheath_morphometrics_get_pixel_size (shown),
+                                       SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (shown), ==, sheath_morphometrics_get_n_axons (full));
+  for (guint i = 0; i < sheath_morphometrics_get_n_axons (full); i++)
+    {
+      area_shown += sheath_morphometrics_get_axon (shown, i)->axon_area;
+      area_full += sheath_morphometrics_get_axon (full, i)->axon_area;
+    }
+  g_assert_cmpfloat_with_epsilon (area_shown, area_full, 1e-6 * area_full);
+}
+
+static void
+test_editor_paint_erase_undo (void)
+{
+  SheathDocument *doc;
+  SheathWindow *window;
+  g_autoptr(GBytes) before = NULL, painted = NULL, erased = NULL;
+  guint w;
+
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = open_with_masks (&doc);
+  w = sheath_image_get_width (sheath_document_get_image (doc));
+  before = labels_of (doc);
+  g_assert_false (sheath_document_get_modified (doc));
+
+  /* a 10-pixel axon brush dragged along a row */
+  choose (doc, "edit.tool", "brush");
+  choose (doc, "edit.paint-class", "axon");
+  g_object_set (sheath_document_get_tools (doc), "brush-size", 10.0, "brush-in-um", FALSE, NULL);
+  drag (doc, 100.5, 100.5, 160.5, 100.5);
+  painted = labels_of (doc);
+  {
+    g_autoptr(GBytes) expected = with_capsule (before, w, 100.5, 100.5, 160.5, 100.5, 5, SHEATH_LABEL_AXON);
+    g_assert_true (g_bytes_equal (painted, expected));
+  }
+  g_assert_true (sheath_document_get_modified (doc));
+  assert_measured (doc);
+
+  /* the eraser takes the axon class back out along the same path */
+  choose (doc, "edit.tool", "eraser");
+  drag (doc, 100.5, 100.5, 160.5, 100.5);
+  erased = labels_of (doc);
+  {
+    g_autoptr(GBytes) expected = with_capsule (painted, w, 100.5, 100.5, 160.5, 100.5, 5, SHEATH_LABEL_BACKGROUND);
+    g_assert_true (g_bytes_equal (erased, expected));
+  }
+
+  /* X swaps the class: the eraser on myelin leaves these pixels alone */
+  choose (doc, "edit.swap-class", NULL);
+  g_assert_cmpint (sheath_edit_tools_get_paint_class (sheath_document_get_tools (doc)), ==, SHEATH_LABEL_MYELIN);
+
+  /* Ctrl+Z twice, Ctrl+Shift+Z once */
+  choose (doc, "edit.undo", NULL);
+  {
+    g_autoptr(GBytes) now = labels_of (doc);
+    g_assert_true (g_bytes_equal (now, painted));
+  }
+  choose (doc, "edit.undo", NULL);
+  {
+    g_autoptr(GBytes) now = labels_of (doc);
+    g_assert_true (g_bytes_equal (now, before));
+  }
+  choose (doc, "edit.redo", NULL);
+  {
+    g_autoptr(GBytes) now = labels_of (doc);
+    g_assert_true (g_bytes_equal (now, painted));
+  }
+  assert_measured (doc);
+
+  /* the view still zooms and pans with a tool active */
+  choose (doc, "edit.tool", "brush");
+  {
+    SheathViewer *viewer = sheath_document_get_viewer (doc);
+    double zoom = sheath_viewer_get_zoom (viewer);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.zoom", "s", "in"));
+    g_assert_cmpfloat (sheath_viewer_get_zoom (viewer), >, zoom);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.pan", "(ii)", 1, 0));
+  }
+
+  sheath_document_discard_edits (doc);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_editor_fill_and_lasso (void)
+{
+  SheathDocument *doc;
+  SheathWindow *window;
+  SheathSegmentation *seg;
+  guint64 axon_before;
+  SheathLabel left_of;
+
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = open_with_masks (&doc);
+  seg = sheath_document_get_segmentation (doc);
+  left_of = sheath_segmentation_get_label (seg, 299, 320);
+
+  /* a lasso of myelin, 40 × 40, and a hole erased in its middle */
+  choose (doc, "edit.tool", "lasso");
+  choose (doc, "edit.paint-class", "myelin");
+  {
+    SheathViewer *viewer = sheath_document_get_viewer (doc);
+    const double corners[] = { 300, 300, 340, 300, 340, 340, 300, 340 };
+
+    g_signal_emit_by_name (viewer, "edit-begin", corners[0], corners[1]);
+    for (guint i = 1; i < 4; i++)
+      g_signal_emit_by_name (viewer, "edit-motion", corners[2 * i], corners[2 * i + 1]);
+    g_signal_emit_by_name (viewer, "edit-end", corners[6], corners[7]);
+  }
+  for (guint y = 300; y < 340; y++)
+    for (guint x = 300; x < 340; x++)
+      g_assert_cmpint (sheath_segmentation_get_label (seg, x, y), ==, SHEATH_LABEL_MYELIN);
+  g_assert_cmpint (sheath_segmentation_get_label (seg, 299, 320), ==, left_of);
+
+  choose (doc, "edit.tool", "eraser");
+  g_object_set (sheath_document_get_tools (doc), "brush-size", 12.0, NULL);
+  drag (doc, 320.5, 320.5, 320.5, 320.5);
+  g_assert_cmpint (sheath_segmentation_get_label (seg, 320, 320), ==, SHEATH_LABEL_BACKGROUND);
+
+  /* the bucket fills the closed hole with axon: 113 pixels, a disc of 6 */
+  axon_before = sheath_segmentation_count (seg, SHEATH_LABEL_AXON);
+  choose (doc, "edit.tool", "fill");
+  choose (doc, "edit.paint-class", "axon");
+  drag (doc, 320.5, 320.5, 320.5, 320.5);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON) - axon_before, ==, 113);
+  assert_measured (doc);
+
+  /* undo takes the fill back in one step */
+  choose (doc, "edit.undo", NULL);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, axon_before);
+
+  sheath_document_discard_edits (doc);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Click an axon in the viewer with the select tool, as a user would. */
+static void
+click (SheathDocument  *doc,
+       double           x,
+       double           y,
+       GdkModifierType  state)
+{
+  g_signal_emit_by_name (sheath_document_get_viewer (doc), "clicked", (int) x, (int) y, state);
+}
+
+static void
+test_editor_delete_split_merge (void)
+{
+  SheathDocument *doc;
+  SheathWindow *window;
+  SheathMorphometrics *m;
+  SheathAxon big = { 0 };
+  guint n, id, left, right;
+  double x, y;
+
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = open_with_masks (&doc);
+  m = sheath_document_get_morphometrics (doc);
+  n = sheath_morphometrics_get_n_axons (m);
+
+  /* delete the 10th axon: one fewer, its pixels background */
+  choose (doc, "edit.tool", "pan");
+  x = sheath_morphometrics_get_axon (m, 9)->x0;
+  y = sheath_morphometrics_get_axon (m, 9)->y0;
+  id = sheath_morphometrics_get_axon_at (m, (guint) x, (guint) y);
+  g_assert_cmpuint (id, !=, 0);
+  click (doc, x, y, 0);
+  choose (doc, "doc.delete-axon", NULL);
+  m = sheath_document_get_morphometrics (doc);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n - 1);
+  g_assert_cmpint (sheath_segmentation_get_label (sheath_document_get_segmentation (doc), (guint) x, (guint) y), ==,
+                   SHEATH_LABEL_BACKGROUND);
+  assert_measured (doc);
+
+  /* cut the largest axon away from the edge in two across its centre */
+  for (guint i = 0; i < sheath_morphometrics_get_n_axons (m); i++)
+    {
+      const SheathAxon *a = sheath_morphometrics_get_axon (m, i);
+      if (!a->image_border_touching && a->axon_area > big.axon_area)
+        big = *a;
+    }
+  choose (doc, "edit.tool", "cut");
+  drag (doc, floor (big.x0) + 0.5, big.bbox_min_y - 1, floor (big.x0) + 0.5, big.bbox_max_y + 1);
+  sheath_document_flush_edits (doc);
+  m = sheath_document_get_morphometrics (doc);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n);
+  left = sheath_morphometrics_get_axon_at (m, (guint) big.x0 - 3, (guint) big.y0);
+  right = sheath_morphometrics_get_axon_at (m, (guint) big.x0 + 3, (guint) big.y0);
+  g_assert_cmpuint (left, !=, 0);
+  g_assert_cmpuint (right, !=, 0);
+  g_assert_cmpuint (left, !=, right);
+  assert_measured (doc);
+
+  /* click one half, Ctrl+click the other, merge: one axon again */
+  choose (doc, "edit.tool", "pan");
+  click (doc, big.x0 - 3, big.y0, 0);
+  click (doc, big.x0 + 3, big.y0, GDK_CONTROL_MASK);
+  choose (doc, "doc.merge-axons", NULL);
+  m = sheath_document_get_morphometrics (doc);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n - 1);
+  g_assert_cmpuint (sheath_morphometrics_get_axon_at (m, (guint) big.x0 - 3, (guint) big.y0), ==,
+                    sheath_morphometrics_get_axon_at (m, (guint) big.x0 + 3, (guint) big.y0));
+  assert_measured (doc);
+
+  sheath_document_discard_edits (doc);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+recovery_written (gpointer data)
+{
+  g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
+
+  return sheath_recovery_has (recovery, data);
+}
+
+static GtkWindow *
+find_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer heading)
+{
+  return find_dialog (heading) != NULL;
+}
+
+static gboolean
+restored (gpointer window)
+{
+  SheathSegmentation *seg = sheath_window_get_segmentation (window);
+
+  return seg != NULL && sheath_segmentation_count (seg, SHEATH_LABEL_AXON) > 0 &&
+         sheath_document_get_modified (current_document (window));
+}
+
+/* The child: paint, wait for the recovery file, and die as a crash would. */
+static void
+edit_and_get_killed (void)
+{
+  g_autofree char *image = test_shared_path (IMAGE, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (image);
+  SheathDocument *doc;
+
+  open_with_masks (&doc);
+  choose (doc, "edit.tool", "brush");
+  choose (doc, "edit.paint-class", "myelin");
+  g_object_set (sheath_document_get_tools (doc), "brush-size", 16.0, NULL);
+  drag (doc, 200.5, 400.5, 400.5, 420.5);
+  g_assert_true (gui_wait_until (recovery_written, file, 20000));
+  kill (getpid (), SIGKILL);
+}
+
+static void
+test_editor_killed_and_restored (void)
+{
+  g_autofree char *image = test_shared_path (IMAGE, NULL);
+  g_autofree char *masks = test_shared_path (MASKS, NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) expected = NULL, now = NULL;
+  GtkWindow *dialog;
+  SheathWindow *window;
+
+  if (g_test_subprocess ())
+    {
+      edit_and_get_killed ();
+      return;
+    }
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_failed ();   /* killed, not finished */
+
+  /* what the child had on screen: the manual masks and its stroke */
+  {
+    g_autoptr(GFile) af = g_file_new_for_path (masks);
+    g_autoptr(GString) myelin_path = g_string_new (masks);
+    g_autoptr(GFile) mf = NULL;
+    g_autoptr(SheathSegmentation) seg = NULL;
+    g_autoptr(SheathMaskEditor) editor = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_string_replace (myelin_path, "_seg-axon", "_seg-myelin", 1);
+    mf = g_file_new_for_path (myelin_path->str);
+    seg = sheath_segmentation_new_from_masks (af, mf, &error);
+    g_assert_no_error (error);
+    editor = sheath_mask_editor_new (seg);
+    sheath_mask_editor_begin_stroke (editor);
+    for (guint i = 0; i < 4; i++)
+      sheath_mask_editor_stroke_to (editor, 200.5 + 50.0 * i, 400.5 + 5.0 * i, 200.5 + 50.0 * (i + 1),
+                                    400.5 + 5.0 * (i + 1), 8, SHEATH_LABEL_MYELIN, SHEATH_BRUSH_PAINT);
+    sheath_mask_editor_end_stroke (editor);
+    expected = sheath_segmentation_dup_labels (seg);
+  }
+
+  /* the next start offers the edits back */
+  file = g_file_new_for_path (image);
+  window = new_window ();
+  g_assert_true (sheath_window_offer_recovery (window));
+  g_assert_true (gui_wait_until (dialog_shown, "Restore Unsaved Edits?", 10000));
+  dialog = find_dialog ("Restore Unsaved Edits?");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "restore");
+  g_assert_true (gui_wait_until (restored, window, 30000));
+  now = sheath_segmentation_dup_labels (sheath_window_get_segmentation (window));
+  g_assert_true (g_bytes_equal (now, expected));
+
+  /* closing asks; discarding removes the recovery file */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (gui_wait_until (dialog_shown, "Save the Edited Masks?", 10000));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_dialog ("Save the Edited Masks?")), "discard");
+  g_assert_false (recovery_written (file));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* recovery files and recent files go here, not into the user's; a
+   * subprocess inherits the parent's */
+  if (g_getenv ("SHEATH_TEST_STATE_DIRS") == NULL)
+    {
+      g_autofree char *state = g_dir_make_tmp ("sheath-test-state-XXXXXX", NULL);
+      g_autofree char *data = g_dir_make_tmp ("sheath-test-data-XXXXXX", NULL);
+
+      g_assert_nonnull (state);
+      g_assert_nonnull (data);
+      g_setenv ("XDG_STATE_HOME", state, TRUE);
+      g_setenv ("XDG_DATA_HOME", data, TRUE);
+      g_setenv ("SHEATH_TEST_STATE_DIRS", "1", TRUE);
+    }
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/Sheath/Editor/paint-erase-undo", test_editor_paint_erase_undo);
+  g_test_add_func ("/Sheath/Editor/fill-and-lasso", test_editor_fill_and_lasso);
+  g_test_add_func ("/Sheath/Editor/delete-split-merge", test_editor_delete_split_merge);
+  g_test_add_func ("/Sheath/Editor/killed-and-restored", test_editor_killed_and_restored);
+
+  return g_test_run ();
+}
