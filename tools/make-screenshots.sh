@@ -35,7 +35,7 @@ rm -f "$out/overlay.png"   # made with a random test network: not worth showing
 
 if [ "${1:-}" = --install ]; then
   mkdir -p help/C/figures
-  cp "$out/morphometrics.png" "$out/outlines.png" help/C/figures/
-  echo "copied morphometrics.png and outlines.png to help/C/figures/"
+  cp "$out/editor.png" "$out/morphometrics.png" "$out/outlines.png" help/C/figures/
+  echo "copied editor.png, morphometrics.png and outlines.png to help/C/figures/"
 fi
 ls -l "$out"

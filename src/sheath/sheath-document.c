@@ -418,6 +418,10 @@ set_segmentation (SheathDocument     *self,
   if (self->editor != NULL && seg != NULL &&
       sheath_mask_editor_replace (self->editor, seg, &error))
     {
+      /* the masks are now what the user chose to load or make: nothing
+       * unsaved to ask about or to recover, Undo aside */
+      drop_recovery (self);
+      set_modified (self, FALSE);
       measure (self);
       return;
     }

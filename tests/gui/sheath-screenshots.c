@@ -10,9 +10,12 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 
 #include "sheath-viewer.h"
+#include "sheath-document.h"
 #include "sheath-window.h"
 #include "gui-test-util.h"
 
@@ -107,12 +110,12 @@ main (int   argc,
   if (argc > 4)
     {
       g_autoptr(GFile) masks = g_file_new_for_commandline_arg (argv[4]);
-      SheathSegmentation *before = sheath_window_get_segmentation (window);
 
+      /* loading measures again: the measurements go, then come back */
       if (!sheath_window_load_masks (window, masks, &error))
         g_error ("%s", error->message);
-      while (sheath_window_get_segmentation (window) == before || !has_morphometrics (window))
-        g_main_context_iteration (NULL, TRUE);
+      if (!gui_wait_until (has_morphometrics, window, 60000))
+        g_error ("morphometrics of the masks did not finish");
       gtk_widget_activate_action (GTK_WIDGET (window), "viewer.zoom", "s", "in");
       wait_ms (500);
       shoot (GTK_WIDGET (window), argv[1], "morphometrics.png");
@@ -124,6 +127,29 @@ main (int   argc,
         sheath_viewer_set_zoom (viewer, 2.0);
         wait_ms (500);
         shoot (GTK_WIDGET (window), argv[1], "outlines.png");
+
+        /* the editor: a lasso being drawn, an axon selected */
+        {
+          GtkWidget *doc = gtk_widget_get_ancestor (GTK_WIDGET (viewer), SHEATH_TYPE_DOCUMENT);
+          SheathMorphometrics *m = sheath_window_get_morphometrics (window);
+          const SheathAxon *a = sheath_morphometrics_get_axon (m, sheath_morphometrics_get_n_axons (m) / 2);
+          double cx = a->x0, cy = a->y0;
+
+          g_object_set (viewer, "overlay-outlines", FALSE, "axon-numbers", FALSE, NULL);
+          sheath_viewer_center_on (viewer, cx, cy);
+          g_signal_emit_by_name (viewer, "clicked", (int) cx, (int) cy, 0);
+          gtk_widget_activate_action (doc, "edit.tool", "s", "lasso");
+          gtk_widget_activate_action (doc, "edit.paint-class", "s", "myelin");
+          g_signal_emit_by_name (viewer, "edit-begin", cx + 60, cy - 40);
+          for (guint i = 1; i <= 24; i++)
+            {
+              double t = 2 * G_PI * i / 25;
+              g_signal_emit_by_name (viewer, "edit-motion", cx + 60 + 35 * cos (t) - 35, cy - 40 + 25 * sin (t));
+            }
+          wait_ms (500);
+          shoot (GTK_WIDGET (window), argv[1], "editor.png");
+          g_signal_emit_by_name (viewer, "edit-end", cx + 60, cy - 40);
+        }
       }
     }
 
