@@ -112,5 +112,58 @@ main (int   argc,
   g_print ("undo history: %.1f MB for %u strokes (the mask: %.1f MB)\n",
            sheath_mask_editor_get_history_bytes (editor) / 1e6, n_strokes, (double) size * size / 1e6);
   g_print ("target: stroke segment < 16 ms\n");
+
+  /* Measurements after an edit: the image tiled with fibres, measured
+   * once in full, then brought up to date after each of 20 strokes. */
+  {
+    g_autoptr(SheathSegmentation) fibres = sheath_segmentation_new (size, size);
+    g_autoptr(SheathMaskEditor) fibre_editor = sheath_mask_editor_new (fibres);
+    g_autoptr(SheathMorphometrics) m = NULL;
+    g_autoptr(GArray) update_ms = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GArray) aggregate_ms = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GError) error = NULL;
+    gint64 t0;
+    double full_s;
+
+    for (guint y = 20; y + 20 < size; y += 40)
+      for (guint x = 20; x + 20 < size; x += 40)
+        for (int dy = -16; dy <= 16; dy++)
+          for (int dx = -16; dx <= 16; dx++)
+            {
+              int r2 = dx * dx + dy * dy;
+              if (r2 <= 16 * 16)
+                sheath_segmentation_set_label (fibres, x + dx, y + dy, r2 <= 10 * 10 ? SHEATH_LABEL_AXON : SHEATH_LABEL_MYELIN);
+            }
+    t0 = g_get_monotonic_time ();
+    m = sheath_morphometrics_compute (fibres, 0.1, SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
+    if (m == NULL)
+      g_error ("%s", error->message);
+    full_s = (g_get_monotonic_time () - t0) / 1e6;
+
+    for (guint s = 0; s < 20; s++)
+      {
+        double x = 1000 + _sheath_rng_uniform (&rng) * (size - 2000);
+        double y = 1000 + _sheath_rng_uniform (&rng) * (size - 2000);
+        g_autoptr(GArray) changed = NULL;
+        g_autoptr(SheathAggregates) agg = NULL;
+
+        sheath_mask_editor_begin_stroke (fibre_editor);
+        sheath_mask_editor_stroke_to (fibre_editor, x, y, x + 30, y + 10, radius, SHEATH_LABEL_AXON, SHEATH_BRUSH_PAINT);
+        sheath_mask_editor_end_stroke (fibre_editor);
+        t0 = g_get_monotonic_time ();
+        changed = sheath_morphometrics_update (m, fibres, (guint) (x - radius - 1), (guint) (y - radius - 1),
+                                               (guint) (30 + 2 * radius + 3), (guint) (10 + 2 * radius + 3), &error);
+        if (changed == NULL)
+          g_error ("%s", error->message);
+        g_array_append_val (update_ms, ((double) { (g_get_monotonic_time () - t0) / 1000.0 }));
+        t0 = g_get_monotonic_time ();
+        agg = sheath_aggregates_compute (m, NULL, FALSE, 1.0, &error);
+        g_array_append_val (aggregate_ms, ((double) { (g_get_monotonic_time () - t0) / 1000.0 }));
+      }
+    g_print ("measurements: %u axons measured in full in %.1f s; after a stroke:\n",
+             sheath_morphometrics_get_n_axons (m), full_s);
+    report ("update (edited axons)", update_ms);
+    report ("aggregates (all)", aggregate_ms);
+  }
   return 0;
 }

@@ -140,9 +140,15 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
 
 #define IN_ROI(x, y) (roi == NULL || sheath_image_get_value (roi, (x), (y)) > threshold)
 
-  /* Fractions of the region, and which fibres it cuts. */
+  /* Fractions of the region, and which fibres it cuts: without a region,
+   * the whole image's, which the measurements keep counted */
   cut = g_new0 (guint8, n_axons + 1);
-  for (guint y = 0; y < height; y++)
+  if (roi == NULL)
+    {
+      _sheath_morphometrics_get_pixel_counts (morphometrics, &axon_px, &myelin_px);
+      region_px = (guint64) width * height;
+    }
+  for (guint y = 0; roi != NULL && y < height; y++)
     {
       const guint8 *labels = _sheath_segmentation_get_row (seg, y);
 

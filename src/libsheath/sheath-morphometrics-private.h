@@ -15,4 +15,9 @@ const guint32      *_sheath_morphometrics_get_fibre_labels (SheathMorphometrics 
 /* Per pixel: the axon whose axon (not myelin) it is, 0 for none. */
 const guint32      *_sheath_morphometrics_get_axon_labels  (SheathMorphometrics *self);
 
+/* Pixels of axon, and of myelin outside axons, in the whole image. */
+void                _sheath_morphometrics_get_pixel_counts (SheathMorphometrics *self,
+                                                            guint64             *axon,
+                                                            guint64             *myelin);
+
 G_END_DECLS

@@ -31,7 +31,17 @@ struct _SheathMorphometrics
   guint               n_specks;
   guint               n_holes_filled;
   guint64             orphan_myelin;
+
+  /* per COUNT_TILE² tile: axon pixels, myelin pixels outside axons, myelin
+   * pixels no axon reached; kept up to date by updates, so that area
+   * fractions need no pass over the image */
+  guint               tiles_x;
+  guint32            *tile_counts;
+  guint64             axon_pixels;
+  guint64             myelin_pixels;
 };
+
+#define COUNT_TILE 64
 
 G_DEFINE_FINAL_TYPE (SheathMorphometrics, sheath_morphometrics, G_TYPE_OBJECT)
 G_DEFINE_BOXED_TYPE (SheathAxon, sheath_axon, sheath_axon_copy, sheath_axon_free)
@@ -69,6 +79,7 @@ sheath_morphometrics_finalize (GObject *object)
   g_clear_pointer (&self->axon_labels, g_free);
   g_clear_pointer (&self->fibre_labels, g_free);
   g_clear_pointer (&self->axons, g_array_unref);
+  g_clear_pointer (&self->tile_counts, g_free);
 
   G_OBJECT_CLASS (sheath_morphometrics_parent_class)->finalize (object);
 }
@@ -342,6 +353,56 @@ measure_region (SheathSegmentation  *segmentation,
   return TRUE;
 }
 
+/* Counts again the pixels of the tiles [tx0, tx1) × [ty0, ty1). */
+static void
+count_tiles (SheathMorphometrics *self,
+             guint                tx0,
+             guint                ty0,
+             guint                tx1,
+             guint                ty1)
+{
+  for (guint ty = ty0; ty < ty1; ty++)
+    for (guint tx = tx0; tx < tx1; tx++)
+      {
+        guint32 *c = self->tile_counts + 3 * ((gsize) ty * self->tiles_x + tx);
+        guint32 axon = 0, myelin = 0, orphan = 0;
+        guint x1 = MIN ((tx + 1) * COUNT_TILE, self->width), y1 = MIN ((ty + 1) * COUNT_TILE, self->height);
+
+        for (guint y = ty * COUNT_TILE; y < y1; y++)
+          {
+            const guint8 *row = _sheath_segmentation_get_row (self->segmentation, y);
+            const guint32 *al = self->axon_labels + (gsize) y * self->width;
+            const guint32 *fl = self->fibre_labels + (gsize) y * self->width;
+
+            for (guint x = tx * COUNT_TILE; x < x1; x++)
+              {
+                gboolean m = row[x] == SHEATH_LABEL_MYELIN && al[x] == 0;
+
+                axon += al[x] != 0;
+                myelin += m;
+                orphan += m && fl[x] == 0;
+              }
+          }
+        self->axon_pixels += (guint64) axon - c[0];
+        self->myelin_pixels += (guint64) myelin - c[1];
+        self->orphan_myelin += (guint64) orphan - c[2];
+        c[0] = axon;
+        c[1] = myelin;
+        c[2] = orphan;
+      }
+}
+
+static void
+count_all_tiles (SheathMorphometrics *self)
+{
+  guint tiles_y = (self->height + COUNT_TILE - 1) / COUNT_TILE;
+
+  self->tiles_x = (self->width + COUNT_TILE - 1) / COUNT_TILE;
+  self->tile_counts = g_new0 (guint32, 3 * (gsize) self->tiles_x * tiles_y);
+  self->axon_pixels = self->myelin_pixels = self->orphan_myelin = 0;
+  count_tiles (self, 0, 0, self->tiles_x, tiles_y);
+}
+
 /**
  * sheath_morphometrics_compute:
  * @segmentation: axons and myelin
@@ -397,7 +458,8 @@ sheath_morphometrics_compute (SheathSegmentation  *segmentation,
   self->axons = g_steal_pointer (&r.axons);
   self->n_specks = r.n_specks;
   self->n_holes_filled = r.n_holes_filled;
-  self->orphan_myelin = r.orphan_myelin;
+  count_all_tiles (self);
+  g_warn_if_fail (self->orphan_myelin == r.orphan_myelin);
 
   return g_steal_pointer (&self);
 }
@@ -492,9 +554,9 @@ move_axon (SheathMorphometrics *self,
  * Axons the change did not touch keep their ids. The ids of the axons
  * measured again go to the new ones in raster order, further new ones are
  * numbered after the last axon, and when fewer axons remain the last ones
- * take the ids set free, so ids stay 1 to the number of axons. The counts of
- * specks, filled holes and orphan myelin stay those of the full
- * measurement.
+ * take the ids set free, so ids stay 1 to the number of axons. Orphan
+ * myelin and area fractions follow too; the counts of specks and filled
+ * holes stay those of the full measurement.
  *
  * Returns: (transfer full) (element-type guint): the ids whose entries
  *   changed, in increasing order, or %NULL with @error set
@@ -709,6 +771,8 @@ sheath_morphometrics_update (SheathMorphometrics  *self,
       g_array_append_val (changed, hole);
     }
 
+  count_tiles (self, crop.x0 / COUNT_TILE, crop.y0 / COUNT_TILE,
+               (crop.x1 + COUNT_TILE - 1) / COUNT_TILE, (crop.y1 + COUNT_TILE - 1) / COUNT_TILE);
   region_clear (&r);
   g_array_sort (changed, compare_ids);
   return changed;
@@ -843,6 +907,15 @@ const guint32 *
 _sheath_morphometrics_get_axon_labels (SheathMorphometrics *self)
 {
   return self->axon_labels;
+}
+
+void
+_sheath_morphometrics_get_pixel_counts (SheathMorphometrics *self,
+                                        guint64             *axon,
+                                        guint64             *myelin)
+{
+  *axon = self->axon_pixels;
+  *myelin = self->myelin_pixels;
 }
 
 static void

@@ -213,10 +213,13 @@ show_measurements (SheathDocument   *self,
 }
 
 /* Measures again only what the edits since the last time changed. */
+static void update_selection_actions (SheathDocument *self);
+
 static void
 remeasure_edits (SheathDocument *self)
 {
   g_autoptr(GArray) changed = NULL;
+  g_autoptr(SheathAggregates) aggregates = NULL;
   g_autoptr(GError) error = NULL;
 
   g_clear_handle_id (&self->remeasure_source, g_source_remove);
@@ -232,7 +235,14 @@ remeasure_edits (SheathDocument *self)
     }
   g_array_set_size (self->selection, 0);
   sheath_viewer_set_highlight (self->viewer, NULL, 0);
-  show_measurements (self, NULL);
+  update_selection_actions (self);
+  if (!(aggregates = sheath_aggregates_compute (self->morphometrics, NULL, FALSE, 1.0, &error)))
+    {
+      toast (self, "Measurements failed: %s", error->message);
+      return;
+    }
+  sheath_morphometrics_panel_update_axons (self->panel, aggregates, (guint *) changed->data, changed->len);
+  gtk_widget_queue_draw (GTK_WIDGET (self->viewer));   /* the axon numbers */
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MORPHOMETRICS]);
 }
 
@@ -245,8 +255,6 @@ remeasure_timeout_cb (gpointer data)
   remeasure_edits (self);
   return G_SOURCE_REMOVE;
 }
-
-static void update_selection_actions (SheathDocument *self);
 
 static void
 measured_cb (GObject      *object,

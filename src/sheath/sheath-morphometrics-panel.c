@@ -335,27 +335,21 @@ sheath_morphometrics_panel_init (SheathMorphometricsPanel *self)
     }
 }
 
-void
-sheath_morphometrics_panel_set_data (SheathMorphometricsPanel *self,
-                                     SheathMorphometrics      *morphometrics,
-                                     SheathAggregates         *agg)
+/* The plots and the aggregates from the table as it is now. */
+static void
+show_summary (SheathMorphometricsPanel *self,
+              SheathAggregates         *agg)
 {
-  guint n;
+  guint n = self->morphometrics ? sheath_morphometrics_get_n_axons (self->morphometrics) : 0;
   g_autoptr(GArray) diam = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) thick = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) gratio = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) my_diam = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
-  g_return_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self));
-
-  g_set_object (&self->morphometrics, morphometrics);
-  n = morphometrics ? sheath_morphometrics_get_n_axons (morphometrics) : 0;
   for (guint i = 0; i < n; i++)
     {
-      const SheathAxon *a = sheath_morphometrics_get_axon (morphometrics, i);
+      const SheathAxon *a = sheath_morphometrics_get_axon (self->morphometrics, i);
 
-      g_ptr_array_add (items, sheath_axon_item_new (a));
       g_array_append_val (diam, a->axon_diam);
       if (a->myelin_area > 0)
         {
@@ -364,8 +358,6 @@ sheath_morphometrics_panel_set_data (SheathMorphometricsPanel *self,
           g_array_append_val (my_diam, a->axon_diam);
         }
     }
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       items->pdata, items->len);
 
   sheath_plot_set_histogram (self->diameter_plot, (double *) diam->data, diam->len, "axon diameter (µm)");
   sheath_plot_set_histogram (self->thickness_plot, (double *) thick->data, thick->len, "myelin thickness (µm)");
@@ -384,6 +376,71 @@ sheath_morphometrics_panel_set_data (SheathMorphometricsPanel *self,
     }
   self->filter_property = NULL;
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+void
+sheath_morphometrics_panel_set_data (SheathMorphometricsPanel *self,
+                                     SheathMorphometrics      *morphometrics,
+                                     SheathAggregates         *agg)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self));
+
+  g_set_object (&self->morphometrics, morphometrics);
+  n = morphometrics ? sheath_morphometrics_get_n_axons (morphometrics) : 0;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, sheath_axon_item_new (sheath_morphometrics_get_axon (morphometrics, i)));
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       items->pdata, items->len);
+  show_summary (self, agg);
+}
+
+/**
+ * sheath_morphometrics_panel_update_axons:
+ * @changed: (array length=n_changed): the ids whose measurements changed,
+ *   in increasing order, as sheath_morphometrics_update() gives them
+ *
+ * Shows the measurements after an edit: only the changed rows are made
+ * again, the table keeps its sorting and scroll position.
+ */
+void
+sheath_morphometrics_panel_update_axons (SheathMorphometricsPanel *self,
+                                         SheathAggregates         *agg,
+                                         const guint              *changed,
+                                         guint                     n_changed)
+{
+  guint n, rows;
+
+  g_return_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self));
+  g_return_if_fail (self->morphometrics != NULL);
+
+  n = sheath_morphometrics_get_n_axons (self->morphometrics);
+  rows = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  if (rows > n)
+    {
+      g_list_store_splice (self->store, n, rows - n, NULL, 0);
+      rows = n;
+    }
+  /* rows are in id order: row i is axon i + 1 */
+  for (guint i = 0; i < n_changed; i++)
+    {
+      guint id = changed[i];
+      g_autoptr(SheathAxonItem) item = NULL;
+
+      if (id == 0 || id > n)
+        continue;
+      item = sheath_axon_item_new (sheath_morphometrics_get_axon (self->morphometrics, id - 1));
+      if (id <= rows)
+        g_list_store_splice (self->store, id - 1, 1, (gpointer *) &item, 1);
+      else
+        {
+          g_list_store_append (self->store, item);
+          rows++;
+        }
+    }
+  show_summary (self, agg);
 }
 
 SheathMorphometrics *

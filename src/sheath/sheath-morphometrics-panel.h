@@ -18,4 +18,9 @@ void                 sheath_morphometrics_panel_select_axon       (SheathMorphom
                                                                    guint                     id);
 guint                sheath_morphometrics_panel_get_n_rows        (SheathMorphometricsPanel *self);
 
+void                 sheath_morphometrics_panel_update_axons     (SheathMorphometricsPanel *self,
+                                                                  SheathAggregates         *agg,
+                                                                  const guint              *changed,
+                                                                  guint                     n_changed);
+
 G_END_DECLS

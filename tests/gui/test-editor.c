@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sheath-document.h"
+#include "sheath-morphometrics-panel.h"
 #include "sheath-recovery.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
@@ -155,6 +156,11 @@ assert_measured (SheathDocument *doc)
                                        SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sheath_morphometrics_get_n_axons (shown), ==, sheath_morphometrics_get_n_axons (full));
+  {
+    GtkWidget *panel = gui_find_descendant (GTK_WIDGET (doc), SHEATH_TYPE_MORPHOMETRICS_PANEL);
+    g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), ==,
+                      sheath_morphometrics_get_n_axons (full));
+  }
   for (guint i = 0; i < sheath_morphometrics_get_n_axons (full); i++)
     {
       area_shown += sheath_morphometrics_get_axon (shown, i)->axon_area;

@@ -467,6 +467,15 @@ assert_same_axons (SheathMorphometrics *updated,
   guint exact = 0;
 
   g_assert_cmpuint (sheath_morphometrics_get_n_axons (updated), ==, n);
+  g_assert_cmpuint (sheath_morphometrics_get_orphan_myelin_pixels (updated), ==,
+                    sheath_morphometrics_get_orphan_myelin_pixels (full));
+  {
+    g_autoptr(SheathAggregates) ua = sheath_aggregates_compute (updated, NULL, FALSE, 1.0, NULL);
+    g_autoptr(SheathAggregates) fa = sheath_aggregates_compute (full, NULL, FALSE, 1.0, NULL);
+
+    g_assert_cmpfloat (ua->avf, ==, fa->avf);
+    g_assert_cmpfloat (ua->mvf, ==, fa->mvf);
+  }
   for (guint i = 0; i < n; i++)
     {
       const SheathAxon *ax = sheath_morphometrics_get_axon (updated, i);
