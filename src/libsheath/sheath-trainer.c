@@ -70,6 +70,8 @@ struct _SheathTrainer
   double              dice_myelin, p_dice_myelin;
   double              accuracy, p_accuracy;
   GMainContext       *context;
+  SheathImage        *preview_image;    /* the first validation image and its last prediction */
+  SheathSegmentation *preview;
 };
 
 G_DEFINE_FINAL_TYPE (SheathTrainer, sheath_trainer, G_TYPE_OBJECT)
@@ -195,6 +197,8 @@ sheath_trainer_finalize (GObject *object)
   g_free (self->description);
   g_free (self->message);
   g_free (self->p_message);
+  g_clear_object (&self->preview_image);
+  g_clear_object (&self->preview);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sheath_trainer_parent_class)->finalize (object);
@@ -890,6 +894,7 @@ validate (SheathTrainer  *self,
                                                               self->pixel_size, self->modality);
   g_autoptr(SheathSegmenter) segmenter = sheath_segmenter_new (model);
   guint64 inter[3] = { 0 }, pred[3] = { 0 }, truth[3] = { 0 }, correct = 0, total = 0;
+  gboolean first = TRUE;
 
   sheath_segmenter_set_n_threads (segmenter, n_threads);
   for (guint i = 0; i < self->data->samples->len; i++)
@@ -902,6 +907,15 @@ validate (SheathTrainer  *self,
         continue;
       if (!(seg = sheath_segmenter_segment (segmenter, s->image, cancellable, error)))
         return FALSE;
+      if (first)
+        {
+          /* the first validation image shows how training goes */
+          g_mutex_lock (&self->mutex);
+          g_set_object (&self->preview_image, s->image);
+          g_set_object (&self->preview, seg);
+          g_mutex_unlock (&self->mutex);
+          first = FALSE;
+        }
       w = sheath_segmentation_get_width (seg);
       h = sheath_segmentation_get_height (seg);
       for (guint y = 0; y < h; y++)
@@ -1194,4 +1208,33 @@ sheath_trainer_train_finish (SheathTrainer  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sheath_trainer_dup_preview:
+ * @self: a #SheathTrainer
+ * @image: (out) (optional) (transfer full) (nullable): the validation image
+ *   it is a prediction of, at the model's pixel size
+ *
+ * What the network made of the first validation image at the last
+ * validation, for showing how training goes. Safe to call from the main
+ * thread while training runs in another.
+ *
+ * Returns: (transfer full) (nullable): the prediction, or %NULL before the
+ *   first validation
+ */
+SheathSegmentation *
+sheath_trainer_dup_preview (SheathTrainer  *self,
+                            SheathImage   **image)
+{
+  SheathSegmentation *preview;
+
+  g_return_val_if_fail (SHEATH_IS_TRAINER (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  preview = self->preview ? g_object_ref (self->preview) : NULL;
+  if (image != NULL)
+    *image = self->preview_image ? g_object_ref (self->preview_image) : NULL;
+  g_mutex_unlock (&self->mutex);
+  return preview;
 }

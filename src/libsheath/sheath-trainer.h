@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "sheath-image.h"
+#include "sheath-segmentation.h"
 #include "sheath-version.h"
 
 G_BEGIN_DECLS
@@ -59,5 +61,8 @@ SHEATH_AVAILABLE_IN_ALL
 gboolean       sheath_trainer_train_finish         (SheathTrainer        *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
+SHEATH_AVAILABLE_IN_ALL
+SheathSegmentation *sheath_trainer_dup_preview     (SheathTrainer        *self,
+                                                    SheathImage         **image);
 
 G_END_DECLS

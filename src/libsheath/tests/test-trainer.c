@@ -193,6 +193,15 @@ test_trainer_train_and_resume (void)
   g_object_get (a, "validation-dice-myelin", &dice, NULL);
   g_test_message ("tiny model, 2 epochs: validation Dice myelin %.3f", dice);
   g_assert_cmpfloat (dice, >, 0);
+  {
+    /* the last validation's prediction of the first validation image */
+    g_autoptr(SheathImage) image = NULL;
+    g_autoptr(SheathSegmentation) preview = sheath_trainer_dup_preview (a, &image);
+
+    g_assert_nonnull (preview);
+    g_assert_nonnull (image);
+    g_assert_cmpuint (sheath_segmentation_get_width (preview), ==, sheath_image_get_width (image));
+  }
 
   {
     g_autoptr(GFile) file = g_file_new_for_path (straight);
