@@ -543,11 +543,27 @@ sheath_model_new_from_file (GFile   *file,
 }
 
 /**
+ * sheath_model_dup_user_dir:
+ *
+ * Where the models a user trains are kept, so that the app and the command
+ * line find them by name: `$XDG_DATA_HOME/sheath/models`.
+ *
+ * Returns: (transfer full) (type filename): the folder (it may not exist yet)
+ */
+char *
+sheath_model_dup_user_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "sheath", "models", NULL);
+}
+
+/**
  * sheath_model_find_builtin:
- * @name: a shipped model's name, such as "sem" or "tem"
+ * @name: a model's name: a shipped one, such as "sem" or "tem", or one the
+ *   user trained
  *
  * Looks for a shipped model in `$SHEATH_MODELS_DIR`, then where Sheath is
- * installed (`PREFIX/share/sheath/models`). An uninstalled build finds the
+ * installed (`PREFIX/share/sheath/models`), then among the user's own
+ * models (sheath_model_dup_user_dir()). An uninstalled build finds the
  * source tree's models through `meson devenv`, which sets the variable.
  *
  * Returns: (transfer full) (nullable): the model's file, or %NULL
@@ -556,7 +572,8 @@ GFile *
 sheath_model_find_builtin (const char *name)
 {
   g_autofree char *basename = NULL;
-  const char *dirs[] = { g_getenv ("SHEATH_MODELS_DIR"), SHEATH_MODELS_DIR };
+  g_autofree char *user_dir = sheath_model_dup_user_dir ();
+  const char *dirs[] = { g_getenv ("SHEATH_MODELS_DIR"), SHEATH_MODELS_DIR, user_dir };
 
   g_return_val_if_fail (name != NULL, NULL);
 

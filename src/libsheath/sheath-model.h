@@ -37,6 +37,8 @@ SHEATH_AVAILABLE_IN_ALL
 SheathModel         *sheath_model_new_builtin          (const char   *name,
                                                         GError      **error);
 SHEATH_AVAILABLE_IN_ALL
+char                *sheath_model_dup_user_dir         (void);
+SHEATH_AVAILABLE_IN_ALL
 GFile               *sheath_model_find_builtin         (const char   *name);
 SHEATH_AVAILABLE_IN_ALL
 GFile               *sheath_model_get_file             (SheathModel  *self);

@@ -179,7 +179,7 @@ sheath_cli_segment (int    argc,
   guint interrupt_id;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
-      "The model: sem, tem or a .safetensors file (default: sem)", "MODEL" },
+      "The model: sem, tem, the name of one you trained in the app, or a .safetensors file (default: sem)", "MODEL" },
     { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size,
       "The pixel size in micrometres, overriding what the files say", "UM" },
     { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &output_dir,
