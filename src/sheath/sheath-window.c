@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "sheath-document.h"
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
@@ -10,7 +12,6 @@
 #include "sheath-window.h"
 
 /* The model picker's fixed entries; a custom file is appended after them. */
-enum { MODEL_SEM, MODEL_TEM, MODEL_CHOOSE, N_FIXED_MODELS };
 
 struct _SheathWindow
 {
@@ -35,8 +36,9 @@ struct _SheathWindow
 
   /* owned */
   GSettings            *settings;
-  GFile                *custom_model;
-  guint                 last_model;
+  GPtrArray            *model_choices;   /* per entry of model_names: "sem", "tem", a path, or NULL for "Other…" */
+  char                 *chosen_model;    /* the entry chosen last */
+  gboolean              listing_models;
 
   /* borrowed: the document shown, with our handlers on it */
   SheathDocument       *current;
@@ -632,20 +634,97 @@ sheath_window_offer_recovery (SheathWindow *self)
 
 /* ---- models ------------------------------------------------------------------- */
 
+/* The picker lists the shipped models, then the user's own (trained in the
+ * app, in sheath_model_dup_user_dir()), then a model file chosen elsewhere,
+ * then "Other model file…". */
+static void
+add_model_choice (SheathWindow *self,
+                  const char   *label,
+                  const char   *key)
+{
+  gtk_string_list_append (self->model_names, label);
+  g_ptr_array_add (self->model_choices, g_strdup (key));
+}
+
+static void
+list_models (SheathWindow *self)
+{
+  g_autofree char *user_dir = sheath_model_dup_user_dir ();
+  g_autoptr(GDir) dir = g_dir_open (user_dir, 0, NULL);
+  g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func (g_free);
+  guint selected = 0;
+  const char *name;
+
+  self->listing_models = TRUE;
+  gtk_string_list_splice (self->model_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->model_names)), NULL);
+  g_ptr_array_set_size (self->model_choices, 0);
+
+  add_model_choice (self, "SEM (shipped)", "sem");
+  add_model_choice (self, "TEM (shipped)", "tem");
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".safetensors"))
+      g_ptr_array_add (own, g_build_filename (user_dir, name, NULL));
+  g_ptr_array_sort (own, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < own->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (own, i));
+
+      base[strlen (base) - strlen (".safetensors")] = '\0';
+      add_model_choice (self, base, g_ptr_array_index (own, i));
+    }
+  if (self->chosen_model != NULL && !g_str_equal (self->chosen_model, "sem") &&
+      !g_str_equal (self->chosen_model, "tem") &&
+      !g_ptr_array_find_with_equal_func (own, self->chosen_model, g_str_equal, NULL))
+    {
+      g_autofree char *base = g_path_get_basename (self->chosen_model);
+      add_model_choice (self, base, self->chosen_model);
+    }
+  add_model_choice (self, "Other model file…", NULL);
+
+  for (guint i = 0; i < self->model_choices->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->model_choices, i), self->chosen_model) == 0)
+      selected = i;
+  gtk_drop_down_set_selected (self->model_dropdown, selected);
+  self->listing_models = FALSE;
+}
+
+/**
+ * sheath_window_reload_models:
+ *
+ * Lists the models again, e.g. after one was trained.
+ */
+void
+sheath_window_reload_models (SheathWindow *self)
+{
+  g_return_if_fail (SHEATH_IS_WINDOW (self));
+  list_models (self);
+}
+
+static void
+choose_model (SheathWindow *self,
+              const char   *key)
+{
+  g_free (self->chosen_model);
+  self->chosen_model = g_strdup (key);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "model", key);
+}
+
 static SheathModel *
 load_chosen_model (SheathWindow  *self,
                    GError       **error)
 {
-  guint chosen = gtk_drop_down_get_selected (self->model_dropdown);
+  g_autoptr(GFile) file = NULL;
 
-  if (chosen == MODEL_SEM)
-    return sheath_model_new_builtin ("sem", error);
-  if (chosen == MODEL_TEM)
-    return sheath_model_new_builtin ("tem", error);
-  if (self->custom_model != NULL)
-    return sheath_model_new_from_file (self->custom_model, error);
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "Choose a model file first");
-  return NULL;
+  if (self->chosen_model == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "Choose a model file first");
+      return NULL;
+    }
+  if (g_str_equal (self->chosen_model, "sem") || g_str_equal (self->chosen_model, "tem"))
+    return sheath_model_new_builtin (self->chosen_model, error);
+  file = g_file_new_for_path (self->chosen_model);
+  return sheath_model_new_from_file (file, error);
 }
 
 gboolean
@@ -654,24 +733,19 @@ sheath_window_set_model_file (SheathWindow  *self,
                               GError       **error)
 {
   g_autoptr(SheathModel) model = sheath_model_new_from_file (file, error);
-  g_autofree char *name = NULL;
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (SHEATH_IS_WINDOW (self), FALSE);
 
   if (model == NULL)
     return FALSE;
-
-  g_set_object (&self->custom_model, file);
-  name = g_file_get_basename (file);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->model_names)) > N_FIXED_MODELS)
-    gtk_string_list_remove (self->model_names, N_FIXED_MODELS);
-  gtk_string_list_append (self->model_names, name);
-  self->last_model = N_FIXED_MODELS;
-  gtk_drop_down_set_selected (self->model_dropdown, N_FIXED_MODELS);
-  path = g_file_get_path (file);
-  if (self->settings != NULL && path != NULL)
-    g_settings_set_string (self->settings, "model", path);
+  if (!(path = g_file_get_path (file)))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "The model is not a local file");
+      return FALSE;
+    }
+  choose_model (self, path);
+  list_models (self);
   return TRUE;
 }
 
@@ -680,19 +754,17 @@ model_response_cb (GtkNativeDialog *dialog,
                    int              response,
                    SheathWindow    *self)
 {
+  g_autoptr(GError) error = NULL;
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
 
       if (!sheath_window_set_model_file (self, file, &error))
-        {
-          toast (self, error->message);
-          gtk_drop_down_set_selected (self->model_dropdown, self->last_model);
-        }
+        toast (self, error->message);
     }
-  else
-    gtk_drop_down_set_selected (self->model_dropdown, self->last_model);
+  if (response != GTK_RESPONSE_ACCEPT || error != NULL)
+    list_models (self);   /* back to the model chosen before */
   g_object_unref (dialog);
 }
 
@@ -702,8 +774,12 @@ model_selected_cb (GtkDropDown  *dropdown,
                    SheathWindow *self)
 {
   guint chosen = gtk_drop_down_get_selected (dropdown);
+  const char *key;
 
-  if (chosen == MODEL_CHOOSE)
+  if (self->listing_models || chosen >= self->model_choices->len)
+    return;
+  key = g_ptr_array_index (self->model_choices, chosen);
+  if (key == NULL)
     {
       GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Choose a Model", GTK_WINDOW (self),
                                                                   GTK_FILE_CHOOSER_ACTION_OPEN, "_Choose", "_Cancel");
@@ -716,9 +792,7 @@ model_selected_cb (GtkDropDown  *dropdown,
       gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
       return;
     }
-  self->last_model = chosen;
-  if (self->settings != NULL && chosen < N_FIXED_MODELS)
-    g_settings_set_string (self->settings, "model", chosen == MODEL_SEM ? "sem" : "tem");
+  choose_model (self, key);
 }
 
 /* ---- actions on the shown document --------------------------------------------- */
@@ -868,7 +942,8 @@ sheath_window_dispose (GObject *object)
   clear_binding (&self->numbers_binding);
   g_clear_weak_pointer (&self->current);
   g_clear_object (&self->settings);
-  g_clear_object (&self->custom_model);
+  g_clear_pointer (&self->model_choices, g_ptr_array_unref);
+  g_clear_pointer (&self->chosen_model, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_WINDOW);
 
   G_OBJECT_CLASS (sheath_window_parent_class)->dispose (object);
@@ -922,12 +997,10 @@ sheath_window_init (SheathWindow *self)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE) : NULL;
   GtkDropTarget *drop;
-  const char *names[] = { "SEM (shipped)", "TEM (shipped)", "Other model file…" };
 
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    gtk_string_list_append (self->model_names, names[i]);
+  self->model_choices = g_ptr_array_new_with_free_func (g_free);
+  self->chosen_model = g_strdup ("sem");
 
   /* Without its installed schema (an uninstalled build) the app still runs,
    * only forgetting choices. */
@@ -937,17 +1010,15 @@ sheath_window_init (SheathWindow *self)
 
       self->settings = g_settings_new (APPLICATION_ID);
       model = g_settings_get_string (self->settings, "model");
-      if (g_str_equal (model, "tem"))
-        self->last_model = MODEL_TEM;
-      else if (!g_str_equal (model, "sem") && *model)
+      /* a model file since moved away is forgotten */
+      if (g_str_equal (model, "tem") || (*model && g_file_test (model, G_FILE_TEST_IS_REGULAR)))
         {
-          g_autoptr(GFile) file = g_file_new_for_path (model);
-          if (!sheath_window_set_model_file (self, file, NULL))
-            self->last_model = MODEL_SEM;
+          g_free (self->chosen_model);
+          self->chosen_model = g_steal_pointer (&model);
         }
       g_settings_bind (self->settings, "overlay-opacity", self->opacity, "value", G_SETTINGS_BIND_DEFAULT);
     }
-  gtk_drop_down_set_selected (self->model_dropdown, self->last_model);
+  list_models (self);
   g_signal_connect (self->model_dropdown, "notify::selected", G_CALLBACK (model_selected_cb), self);
 
   g_signal_connect (self->tab_view, "notify::selected-page", G_CALLBACK (selected_page_cb), self);
