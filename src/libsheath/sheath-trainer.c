@@ -1207,6 +1207,9 @@ sheath_trainer_train_finish (SheathTrainer  *self,
                              GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  /* the last progress may still wait in the main context's idle queue,
+   * behind this higher-priority result: show it now */
+  apply_progress (self);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -66,9 +66,10 @@ range_of (GArray *a,
     *hi = *lo + 1;
 }
 
-static double
-nice_step (double span,
-           guint  ticks)
+/* A round step (1, 2 or 5 × 10^k) for about @ticks ticks over @span. */
+double
+sheath_plot_nice_step (double span,
+                       guint  ticks)
 {
   double raw = span / MAX (ticks, 1);
   double p = pow (10, floor (log10 (raw)));
@@ -96,7 +97,7 @@ draw_axis_ticks (cairo_t    *cr,
                  double      fixed,
                  gboolean    horizontal)
 {
-  double step = nice_step (hi - lo, horizontal ? 6 : 5);
+  double step = sheath_plot_nice_step (hi - lo, horizontal ? 6 : 5);
 
   for (double v = ceil (lo / step) * step; v <= hi + step * 1e-9; v += step)
     {

@@ -28,5 +28,7 @@ gboolean   sheath_plot_export        (SheathPlot    *self,
                                       int            width,
                                       int            height,
                                       GError       **error);
+double      sheath_plot_nice_step     (double             span,
+                                       guint              ticks);
 
 G_END_DECLS

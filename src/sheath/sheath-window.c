@@ -9,6 +9,7 @@
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
 #include "sheath-recovery.h"
+#include "sheath-training-window.h"
 #include "sheath-window.h"
 
 /* The model picker's fixed entries; a custom file is appended after them. */
@@ -928,6 +929,85 @@ load_masks_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* ---- the training wizard --------------------------------------------------------- */
+
+/* The open images with masks go to training as they are now: their masks
+ * are written to the staging folder, edits included, saved or not. */
+static void
+add_open_images_cb (SheathTrainingWindow *wizard,
+                    SheathWindow         *self)
+{
+  g_autofree char *staging = sheath_training_window_dup_staging_dir ();
+  g_autofree char *dir = g_build_filename (staging, "open-images", NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return;
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      SheathDocument *doc = SHEATH_DOCUMENT (adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view, i)));
+      SheathSegmentation *seg = sheath_document_get_segmentation (doc);
+      SheathImage *image = sheath_document_get_image (doc);
+      g_autofree char *path = g_file_get_path (sheath_document_get_file (doc));
+      g_autofree char *stem = NULL;
+      g_autofree char *axon = NULL, *myelin = NULL;
+      g_autoptr(GError) error = NULL;
+      char *dot;
+
+      if (seg == NULL || image == NULL || path == NULL)
+        continue;
+      stem = g_path_get_basename (path);
+      if ((dot = strrchr (stem, '.')) != NULL)
+        *dot = '\0';
+      axon = sheath_segmentation_dup_mask_path (dir, stem, "axon");
+      myelin = sheath_segmentation_dup_mask_path (dir, stem, "myelin");
+      if (!sheath_segmentation_save (seg, dir, stem, &error) ||
+          !sheath_training_window_add_image (wizard, path, axon, myelin, sheath_image_get_pixel_size (image),
+                                             NULL, &error))
+        toast (self, error->message);
+    }
+}
+
+static void
+model_saved_cb (SheathTrainingWindow *wizard,
+                const char           *path,
+                SheathWindow         *self)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  if (!sheath_window_set_model_file (self, file, &error))
+    toast (self, error->message);
+}
+
+/**
+ * sheath_window_train:
+ *
+ * Opens the training wizard for this window.
+ *
+ * Returns: (transfer none): the wizard's window
+ */
+GtkWindow *
+sheath_window_train (SheathWindow *self)
+{
+  SheathTrainingWindow *wizard;
+
+  g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
+
+  wizard = sheath_training_window_new (GTK_WINDOW (self));
+  g_signal_connect_object (wizard, "add-open-images", G_CALLBACK (add_open_images_cb), self, 0);
+  g_signal_connect_object (wizard, "model-saved", G_CALLBACK (model_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (wizard));
+  return GTK_WINDOW (wizard);
+}
+
+static void
+train_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  sheath_window_train (SHEATH_WINDOW (widget));
+}
+
 /* ---- GObject ------------------------------------------------------------------------- */
 
 static void
@@ -984,6 +1064,7 @@ sheath_window_class_init (SheathWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-masks", NULL, save_masks_action);
   gtk_widget_class_install_action (widget_class, "win.load-masks", NULL, load_masks_action);
   gtk_widget_class_install_action (widget_class, "win.set-pixel-size", NULL, set_pixel_size_action);
+  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.segment", NULL);

@@ -18,6 +18,7 @@ SheathDocument     *sheath_window_open             (SheathWindow      *self,
                                                     GFile             *file);
 gboolean            sheath_window_offer_recovery   (SheathWindow      *self);
 void                sheath_window_reload_models    (SheathWindow      *self);
+GtkWindow          *sheath_window_train            (SheathWindow      *self);
 SheathImage        *sheath_window_get_image        (SheathWindow      *self);
 SheathSegmentation *sheath_window_get_segmentation (SheathWindow      *self);
 SheathMorphometrics *sheath_window_get_morphometrics (SheathWindow     *self);

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The training wizard under Xvfb, driven through its actions as its
+ * buttons are: two labelled images of the shared SEM dataset, a tiny
+ * network for a few seconds, through to a saved model that the model picker
+ * lists; then a training paused, the wizard closed, and the training
+ * resumed from a new wizard. */
+
+#include "config.h"
+
+#include "sheath-curve-plot.h"
+#include "sheath-training-window.h"
+#include "sheath-window.h"
+#include "gui-test-util.h"
+#include "../../src/libsheath/tests/test-util.h"
+
+#define LABELS "datasets/sem-rat-spinal-cord/derivatives/labels/"
+#define RAT4   "datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png"
+#define RAT5   "datasets/sem-rat-spinal-cord/sub-rat5/micr/sub-rat5_sample-data14_SEM.png"
+
+static SheathWindow *
+new_window (void)
+{
+  static SheathApplication *app;
+  SheathWindow *window;
+
+  if (app == NULL)
+    {
+      app = sheath_application_new ();
+      g_application_register (G_APPLICATION (app), NULL, NULL);
+    }
+  window = sheath_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static gboolean
+shared_present (void)
+{
+  g_autofree char *a = test_shared_path (RAT4, NULL);
+  g_autofree char *b = test_shared_path (RAT5, NULL);
+
+  return g_file_test (a, G_FILE_TEST_EXISTS) && g_file_test (b, G_FILE_TEST_EXISTS);
+}
+
+/* A wizard with the two images, a tiny network, at the Name page. */
+static SheathTrainingWindow *
+wizard_at_budget (SheathWindow *window,
+                  const char   *name)
+{
+  SheathTrainingWindow *wizard = SHEATH_TRAINING_WINDOW (sheath_window_train (window));
+  g_autofree char *rat4 = test_shared_path (RAT4, NULL);
+  g_autofree char *rat5 = test_shared_path (RAT5, NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *entry;
+
+  g_object_set (wizard, "depth", 2, "base-channels", 4, "patch-size", 64, "batch-size", 2, NULL);
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "images");
+
+  /* one image is not enough to go on */
+  g_assert_true (sheath_training_window_add_file (wizard, rat4, &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "images");
+  g_assert_false (sheath_training_window_add_file (wizard, rat4, &error));
+  g_clear_error (&error);
+  g_assert_true (sheath_training_window_add_file (wizard, rat5, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_training_window_get_n_images (wizard), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "start");
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "validation");
+  /* sub-rat5 is held out by default */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "budget");
+
+  entry = gui_find_descendant (GTK_WIDGET (wizard), ADW_TYPE_ENTRY_ROW);
+  gtk_editable_set_text (GTK_EDITABLE (entry), name);
+  return wizard;
+}
+
+static void
+set_budget (SheathTrainingWindow *wizard,
+            double                minutes)
+{
+  /* the only spin button on the Name page: the budget */
+  GtkWidget *page = gui_find_descendant (GTK_WIDGET (wizard), ADW_TYPE_ENTRY_ROW);
+  GtkWidget *group = gtk_widget_get_ancestor (page, ADW_TYPE_PREFERENCES_GROUP);
+  GtkWidget *spin = gui_find_descendant (group, GTK_TYPE_SPIN_BUTTON);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), minutes);
+}
+
+static gboolean
+on_page_done (gpointer wizard)
+{
+  return g_str_equal (sheath_training_window_get_page (wizard), "done");
+}
+
+static gboolean
+has_epoch (gpointer wizard)
+{
+  SheathCurvePlot *curve = SHEATH_CURVE_PLOT (gui_find_descendant (wizard, SHEATH_TYPE_CURVE_PLOT));
+
+  return sheath_curve_plot_get_n_epochs (curve) > 0;
+}
+
+static gboolean
+paused (gpointer wizard)
+{
+  return !sheath_training_window_get_running (wizard);
+}
+
+static gboolean
+picker_lists (SheathWindow *window,
+              const char   *name)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (gui_find_descendant (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+  GListModel *names = gtk_drop_down_get_model (dropdown);
+  GtkStringObject *chosen = gtk_drop_down_get_selected_item (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (names, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), name))
+        return g_str_equal (gtk_string_object_get_string (chosen), name);
+    }
+  return FALSE;
+}
+
+static void
+assert_saved (const char *name)
+{
+  g_autofree char *dir = sheath_model_dup_user_dir ();
+  g_autofree char *model_base = g_strconcat (name, ".safetensors", NULL);
+  g_autofree char *card_base = g_strconcat (name, ".md", NULL);
+  g_autofree char *model_path = g_build_filename (dir, model_base, NULL);
+  g_autofree char *card_path = g_build_filename (dir, card_base, NULL);
+  g_autofree char *card = NULL;
+  g_autoptr(SheathModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* found by name, as sheath-cli --model NAME finds it */
+  model = sheath_model_new_builtin (name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_model_get_depth (model), ==, 2);
+  g_assert_true (g_file_get_contents (card_path, &card, NULL, &error));
+  g_assert_nonnull (strstr (card, "Validation figures"));
+  g_assert_nonnull (strstr (card, "sub-rat5"));
+  g_test_message ("model card:\n%s", card);
+}
+
+static void
+test_training_to_saved_model (void)
+{
+  SheathWindow *window;
+  SheathTrainingWindow *wizard;
+
+  if (!shared_present ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = new_window ();
+  wizard = wizard_at_budget (window, "tiny rat");
+  set_budget (wizard, 0.1);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "progress");
+  g_assert_true (gui_wait_until (on_page_done, wizard, 180000));
+  g_assert_true (has_epoch (wizard));
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.save", NULL);
+  assert_saved ("tiny rat");
+  g_assert_true (picker_lists (window, "tiny rat"));
+
+  /* a new window lists it too */
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = new_window ();
+  {
+    GtkDropDown *dropdown = GTK_DROP_DOWN (gui_find_descendant (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+    GListModel *names = gtk_drop_down_get_model (dropdown);
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      {
+        g_autoptr(GtkStringObject) item = g_list_model_get_item (names, i);
+        found |= g_str_equal (gtk_string_object_get_string (item), "tiny rat");
+      }
+    g_assert_true (found);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A button with this label in a list row (not the page's own). */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW) != NULL)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_training_paused_and_resumed (void)
+{
+  SheathWindow *window;
+  SheathTrainingWindow *wizard;
+  GtkWidget *resume;
+
+  if (!shared_present ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = new_window ();
+  wizard = wizard_at_budget (window, "paused rat");
+  set_budget (wizard, 0.3);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
+  g_assert_true (gui_wait_until (has_epoch, wizard, 120000));
+
+  /* pause, then close the wizard: the checkpoint stays */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.pause", NULL);
+  g_assert_true (gui_wait_until (paused, wizard, 60000));
+  gtk_window_destroy (GTK_WINDOW (wizard));
+
+  /* a new wizard offers to resume it, and it goes on to the end */
+  wizard = SHEATH_TRAINING_WINDOW (sheath_window_train (window));
+  resume = find_button (GTK_WIDGET (wizard), "_Resume");
+  g_assert_nonnull (resume);
+  g_signal_emit_by_name (resume, "clicked");
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "progress");
+  g_assert_true (has_epoch (wizard));   /* the curve so far came back */
+  g_assert_true (gui_wait_until (on_page_done, wizard, 180000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.save", NULL);
+  assert_saved ("paused rat");
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *state = g_dir_make_tmp ("sheath-test-state-XXXXXX", NULL);
+  g_autofree char *data = g_dir_make_tmp ("sheath-test-data-XXXXXX", NULL);
+
+  /* models, checkpoints and recent files go here, not into the user's */
+  g_assert_nonnull (state);
+  g_assert_nonnull (data);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/Sheath/Training/to-saved-model", test_training_to_saved_model);
+  g_test_add_func ("/Sheath/Training/paused-and-resumed", test_training_paused_and_resumed);
+
+  return g_test_run ();
+}
