@@ -5,7 +5,8 @@
 # rendered by GTK under Xvfb: the empty window, the demo image, a
 # segmentation running, and the demo image with its manual masks (cropped
 # from the shared SEM dataset's labels, as the demo image was) and their
-# measurements.  They go to build/screenshots; --install copies the ones the
+# measurements, the mask editor, and each page of the training wizard (a
+# half-minute training of a small network on two labelled SEM images).  They go to build/screenshots; --install copies the ones the
 # help and README use into help/C/figures/.
 #
 #   sh tools/make-screenshots.sh [--install]     (after ninja -C build; needs python3-pil)
@@ -27,15 +28,20 @@ for kind in ("axon", "myelin"):
 PY
 
 # the segmenting screenshot only shows the progress bar, so any model will do
-GSETTINGS_SCHEMA_DIR=build/data GSETTINGS_BACKEND=memory \
+# the wizard's training goes to a scratch state folder, not the user's
+state=$(mktemp -d)
+trap 'rm -rf "$state"' EXIT
+XDG_STATE_HOME=$state XDG_DATA_HOME=$state GSETTINGS_SCHEMA_DIR=build/data GSETTINGS_BACKEND=memory \
   xvfb-run -a -s "-screen 0 1400x1000x24" build/tests/gui/sheath-screenshots "$out" \
   data/demo/sem-spinal-cord-demo.png tests/golden/unet-golden.safetensors \
-  "$out/masks/sem-spinal-cord-demo_seg-axon.png"
+  "$out/masks/sem-spinal-cord-demo_seg-axon.png" \
+  "$shared/datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png" \
+  "$shared/datasets/sem-rat-spinal-cord/sub-rat5/micr/sub-rat5_sample-data14_SEM.png"
 rm -f "$out/overlay.png"   # made with a random test network: not worth showing
 
 if [ "${1:-}" = --install ]; then
   mkdir -p help/C/figures
-  cp "$out/editor.png" "$out/morphometrics.png" "$out/outlines.png" help/C/figures/
-  echo "copied editor.png, morphometrics.png and outlines.png to help/C/figures/"
+  cp "$out/editor.png" "$out/morphometrics.png" "$out/outlines.png" "$out/train-progress.png" help/C/figures/
+  echo "copied editor.png, morphometrics.png, outlines.png and train-progress.png to help/C/figures/"
 fi
 ls -l "$out"

@@ -178,9 +178,9 @@ sheath_curve_plot_snapshot (GtkWidget   *widget,
   cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);   /* myelin red */
   draw_series (cr, self, G_STRUCT_OFFSET (Point, dice_myelin), 0, 1, x0, x1, y0, y1, last_epoch);
 
-  legend (cr, x0 + 8, 18, "training loss (left)", 0.55, 0.55, 0.55);
-  legend (cr, x0 + 150, 18, "Dice axon", 0.21, 0.52, 0.89);
-  legend (cr, x0 + 240, 18, "Dice myelin (right)", 0.88, 0.11, 0.14);
+  legend (cr, x0 + 8, 18, "training loss (left axis)", 0.55, 0.55, 0.55);
+  legend (cr, x0 + 180, 18, "validation Dice (right axis): axon", 0.21, 0.52, 0.89);
+  legend (cr, x0 + 400, 18, "myelin", 0.88, 0.11, 0.14);
   cairo_destroy (cr);
 }
 

@@ -742,7 +742,7 @@ finished (SheathTrainingWindow *self)
   g_autofree char *text = NULL;
 
   text = g_strdup_printf ("“%s”, the best of %u epochs on the held-out images: Dice axon %s, myelin %s. "
-                          "Save it to use it in the model picker and with sheath-cli --model %s.",
+                          "Save it to use it in the model picker and with sheath-cli --model \"%s\".",
                           self->name, self->shown_epoch, axon ? axon : "?", myelin ? myelin : "?", self->name);
   adw_status_page_set_description (self->done_page, text);
   go_to (self, "done");

@@ -3,19 +3,23 @@
 /* Makes screenshots of the main states of the app, rendered by GTK itself
  * (no screen grab), for the help and the README:
  *
- *   xvfb-run -a sheath-screenshots OUTPUT_DIR IMAGE MODEL [AXON_MASK]
+ *   xvfb-run -a sheath-screenshots OUTPUT_DIR IMAGE MODEL [AXON_MASK [TRAIN_IMAGE…]]
  *
- * empty.png, image.png, segmenting.png, overlay.png, and with the axon
- * mask of the image (its myelin mask beside it) morphometrics.png. */
+ * empty.png, image.png, segmenting.png, overlay.png; with the axon mask of
+ * the image (its myelin mask beside it) morphometrics.png, outlines.png and
+ * editor.png; with labelled images of two subjects, the training wizard's
+ * pages train-images.png … train-done.png after a short training of a
+ * small network. */
 
 #include "config.h"
 
 #include <math.h>
-
 #include <stdlib.h>
 
 #include "sheath-viewer.h"
+#include "sheath-curve-plot.h"
 #include "sheath-document.h"
+#include "sheath-training-window.h"
 #include "sheath-window.h"
 #include "gui-test-util.h"
 
@@ -59,6 +63,60 @@ shoot (GtkWidget  *window,
   if (texture == NULL || !gdk_texture_save_to_png (texture, path))
     g_error ("cannot write %s (%d × %d)", path, w, h);
   g_print ("%s\n", path);
+}
+
+static gboolean
+wizard_done (gpointer wizard)
+{
+  return g_str_equal (sheath_training_window_get_page (wizard), "done");
+}
+
+static void
+shoot_wizard (SheathWindow  *window,
+              const char    *dir,
+              char         **images,
+              int            n_images)
+{
+  SheathTrainingWindow *wizard = SHEATH_TRAINING_WINDOW (sheath_window_train (window));
+  const char *pages[] = { "train-images.png", "train-start.png", "train-validation.png" };
+  SheathCurvePlot *curve;
+  GtkWidget *entry;
+
+  /* a small network, so that a few epochs fit in half a minute */
+  g_object_set (wizard, "depth", 3, "base-channels", 8, "patch-size", 128, "batch-size", 4, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 780, 680);
+  for (int i = 0; i < n_images; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!sheath_training_window_add_file (wizard, images[i], &error))
+        g_error ("%s", error->message);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      wait_ms (400);
+      shoot (GTK_WIDGET (wizard), dir, pages[i]);
+      gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
+    }
+  entry = gui_find_descendant (GTK_WIDGET (wizard), ADW_TYPE_ENTRY_ROW);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "my spinal cord");
+  {
+    GtkWidget *group = gtk_widget_get_ancestor (entry, ADW_TYPE_PREFERENCES_GROUP);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (gui_find_descendant (group, GTK_TYPE_SPIN_BUTTON)), 0.7);
+  }
+  wait_ms (400);
+  shoot (GTK_WIDGET (wizard), dir, "train-budget.png");
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
+  /* the live view once a few epochs are in */
+  curve = SHEATH_CURVE_PLOT (gui_find_descendant (GTK_WIDGET (wizard), SHEATH_TYPE_CURVE_PLOT));
+  while (!wizard_done (wizard) && sheath_curve_plot_get_n_epochs (curve) < 3)
+    wait_ms (500);
+  shoot (GTK_WIDGET (wizard), dir, "train-progress.png");
+  if (!gui_wait_until (wizard_done, wizard, 600000))
+    g_error ("training did not finish");
+  wait_ms (400);
+  shoot (GTK_WIDGET (wizard), dir, "train-done.png");
+  gtk_window_destroy (GTK_WINDOW (wizard));
 }
 
 int
@@ -152,6 +210,9 @@ main (int   argc,
         }
       }
     }
+
+  if (argc > 6)
+    shoot_wizard (window, argv[1], argv + 5, argc - 5);
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
