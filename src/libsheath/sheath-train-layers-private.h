@@ -65,14 +65,15 @@ void _sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
                                      SheathBatchOut        dx);
 
 /* Batch norm over (samples, pixels) per channel, in training mode, then
- * ReLU; updates the running statistics as PyTorch does. y, xhat and a are
- * packed [n][C][hw]. */
+ * ReLU; updates the running statistics as PyTorch does, and keeps each
+ * channel's batch mean and 1/σ for the backward pass. y and a are packed
+ * [n][C][hw]. */
 void _sheath_train_bn_relu_forward  (const SheathTrainCtx *ctx,
                                      guint                 channels,
                                      gsize                 hw,
                                      const float          *y,
-                                     float                *xhat,
                                      float                *a,
+                                     float                *mean,
                                      float                *invstd,
                                      const float          *gamma,
                                      const float          *beta,
@@ -81,14 +82,16 @@ void _sheath_train_bn_relu_forward  (const SheathTrainCtx *ctx,
                                      double                momentum,
                                      double                eps);
 /* From the gradient at the ReLU's output to the gradient at the conv's
- * output (dy, packed), accumulating dgamma and dbeta. */
+ * output (dy, packed), accumulating dgamma and dbeta; x̂ and the ReLU's
+ * mask are recomputed from y and the forward pass's mean and 1/σ. */
 void _sheath_train_bn_relu_backward (const SheathTrainCtx *ctx,
                                      guint                 channels,
                                      gsize                 hw,
-                                     const float          *xhat,
-                                     const float          *a,
+                                     const float          *y,
+                                     const float          *mean,
                                      const float          *invstd,
                                      const float          *gamma,
+                                     const float          *beta,
                                      SheathBatchIn         da,
                                      float                *dy,
                                      float                *dgamma,

@@ -219,54 +219,53 @@ _sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
 
 /* ---- batch norm + ReLU ------------------------------------------------ */
 
-/* Sums in eight float lanes, which the compiler vectorises, folded into a
- * double: accurate enough for a row, fast for a batch. */
-static double
-sum_floats (const float *x,
-            gsize        n)
-{
-  float lanes[8] = { 0 };
-  double total = 0;
-  gsize i = 0;
+/* Batch norm is bound by memory, not arithmetic: it keeps no normalised
+ * copy of its input (x̂ is recomputed from the conv output y, which is kept
+ * anyway) nor reads the ReLU's output back (its sign is recomputed from x̂),
+ * and the statistics take one pass. */
 
-  for (; i + 8 <= n; i += 8)
-    for (guint l = 0; l < 8; l++)
-      lanes[l] += x[i + l];
-  for (guint l = 0; l < 8; l++)
-    total += lanes[l];
-  for (; i < n; i++)
-    total += x[i];
-  return total;
-}
-
-static double
-sum_squared_deviations (const float *x,
-                        gsize        n,
-                        float        mean)
+/* Σ (x − k) and Σ (x − k)² in eight double lanes, which the compiler
+ * vectorises; k, a value of the channel, keeps the sums small so that the
+ * variance does not cancel away. */
+static void
+sum_shifted (const float *x,
+             gsize        n,
+             float        k,
+             double      *sum,
+             double      *sum2)
 {
-  float lanes[8] = { 0 };
-  double total = 0;
+  double l1[8] = { 0 }, l2[8] = { 0 };
   gsize i = 0;
 
   for (; i + 8 <= n; i += 8)
     for (guint l = 0; l < 8; l++)
       {
-        float d = x[i + l] - mean;
-        lanes[l] += d * d;
+        double d = x[i + l] - k;
+        l1[l] += d;
+        l2[l] += d * d;
       }
   for (guint l = 0; l < 8; l++)
-    total += lanes[l];
+    {
+      *sum += l1[l];
+      *sum2 += l2[l];
+    }
   for (; i < n; i++)
-    total += (double) (x[i] - mean) * (x[i] - mean);
-  return total;
+    {
+      double d = (double) x[i] - k;
+      *sum += d;
+      *sum2 += d * d;
+    }
 }
 
-/* Σ g and Σ g·x̂ where a > 0 (ReLU's gradient), in eight lanes. */
+/* Σ g and Σ g·x̂ where the ReLU let the value through, in eight lanes. */
 static void
 sum_gradients (const float *da,
-               const float *a,
-               const float *xh,
+               const float *y,
                gsize        n,
+               float        mean,
+               float        invstd,
+               float        gamma,
+               float        beta,
                double      *sum_g,
                double      *sum_gx)
 {
@@ -276,9 +275,10 @@ sum_gradients (const float *da,
   for (; i + 8 <= n; i += 8)
     for (guint l = 0; l < 8; l++)
       {
-        float g = a[i + l] > 0.f ? da[i + l] : 0.f;
+        float v = (y[i + l] - mean) * invstd;
+        float g = gamma * v + beta > 0.f ? da[i + l] : 0.f;
         lg[l] += g;
-        lgx[l] += g * xh[i + l];
+        lgx[l] += g * v;
       }
   for (guint l = 0; l < 8; l++)
     {
@@ -286,11 +286,15 @@ sum_gradients (const float *da,
       *sum_gx += lgx[l];
     }
   for (; i < n; i++)
-    if (a[i] > 0.f)
-      {
-        *sum_g += da[i];
-        *sum_gx += (double) da[i] * xh[i];
-      }
+    {
+      float v = (y[i] - mean) * invstd;
+
+      if (gamma * v + beta > 0.f)
+        {
+          *sum_g += da[i];
+          *sum_gx += (double) da[i] * v;
+        }
+    }
 }
 
 typedef struct
@@ -299,8 +303,8 @@ typedef struct
   guint                 channels;
   gsize                 hw;
   const float          *y;
-  float                *xhat;
   float                *a;
+  float                *mean;
   float                *invstd;
   const float          *gamma;
   const float          *beta;
@@ -323,31 +327,26 @@ bn_forward_channel (guint    c,
   gsize plane = (gsize) job->channels * job->hw;
   double m = (double) job->ctx->n * job->hw;
   double sum = 0, sum2 = 0, mean, var, invstd;
-  float g = job->gamma[c], b = job->beta[c];
+  float g = job->gamma[c], b = job->beta[c], k = job->y[c * job->hw], fm, fs;
 
   for (guint n = 0; n < job->ctx->n; n++)
-    sum += sum_floats (job->y + n * plane + c * job->hw, job->hw);
-  mean = sum / m;
-  for (guint n = 0; n < job->ctx->n; n++)
-    sum2 += sum_squared_deviations (job->y + n * plane + c * job->hw, job->hw, (float) mean);
-  var = sum2 / m;
+    sum_shifted (job->y + n * plane + c * job->hw, job->hw, k, &sum, &sum2);
+  mean = k + sum / m;
+  var = MAX (sum2 / m - (sum / m) * (sum / m), 0.0);
   invstd = 1.0 / sqrt (var + job->eps);
-  job->invstd[c] = (float) invstd;
+  fm = (float) mean;
+  fs = (float) invstd;
+  job->mean[c] = fm;
+  job->invstd[c] = fs;
 
   for (guint n = 0; n < job->ctx->n; n++)
     {
       const float *y = job->y + n * plane + c * job->hw;
-      float *xh = job->xhat + n * plane + c * job->hw;
       float *a = job->a + n * plane + c * job->hw;
-
-      float fm = (float) mean, fs = (float) invstd;
 
       for (gsize i = 0; i < job->hw; i++)
         {
-          float v = (y[i] - fm) * fs;
-          float o = g * v + b;
-
-          xh[i] = v;
+          float o = g * ((y[i] - fm) * fs) + b;
           a[i] = o > 0.f ? o : 0.f;
         }
     }
@@ -362,8 +361,8 @@ _sheath_train_bn_relu_forward (const SheathTrainCtx *ctx,
                                guint                 channels,
                                gsize                 hw,
                                const float          *y,
-                               float                *xhat,
                                float                *a,
+                               float                *mean,
                                float                *invstd,
                                const float          *gamma,
                                const float          *beta,
@@ -372,7 +371,7 @@ _sheath_train_bn_relu_forward (const SheathTrainCtx *ctx,
                                double                momentum,
                                double                eps)
 {
-  BnJob job = { ctx, channels, hw, y, xhat, a, invstd, gamma, beta, running_mean, running_var,
+  BnJob job = { ctx, channels, hw, y, a, mean, invstd, gamma, beta, running_mean, running_var,
                 momentum, eps, { NULL, 0 }, NULL, NULL, NULL };
 
   _sheath_workers_run (ctx->workers, channels, bn_forward_channel, &job);
@@ -387,33 +386,31 @@ bn_backward_channel (guint    c,
   gsize plane = (gsize) job->channels * job->hw;
   double m = (double) job->ctx->n * job->hw;
   double sum_g = 0, sum_gx = 0;
-  float scale;
+  float fm = job->mean[c], fs = job->invstd[c], g = job->gamma[c], b = job->beta[c];
+  float scale, mg, mgx;
 
   for (guint n = 0; n < job->ctx->n; n++)
-    {
-      const float *da = job->da.data + n * job->da.stride + c * job->hw;
-      const float *a = job->a + n * plane + c * job->hw;
-      const float *xh = job->xhat + n * plane + c * job->hw;
-
-      sum_gradients (da, a, xh, job->hw, &sum_g, &sum_gx);
-    }
+    sum_gradients (job->da.data + n * job->da.stride + c * job->hw, job->y + n * plane + c * job->hw,
+                   job->hw, fm, fs, g, b, &sum_g, &sum_gx);
 
   job->dgamma[c] += (float) sum_gx;
   job->dbeta[c] += (float) sum_g;
-  scale = job->gamma[c] * job->invstd[c];
+  scale = g * fs;
+  mg = (float) (sum_g / m);
+  mgx = (float) (sum_gx / m);
 
   for (guint n = 0; n < job->ctx->n; n++)
     {
       const float *da = job->da.data + n * job->da.stride + c * job->hw;
-      const float *a = job->a + n * plane + c * job->hw;
-      const float *xh = job->xhat + n * plane + c * job->hw;
+      const float *y = job->y + n * plane + c * job->hw;
       float *dy = job->dy + n * plane + c * job->hw;
-      float mg = (float) (sum_g / m), mgx = (float) (sum_gx / m);
 
       for (gsize i = 0; i < job->hw; i++)
         {
-          float g = a[i] > 0.f ? da[i] : 0.f;
-          dy[i] = scale * (g - mg - xh[i] * mgx);
+          float v = (y[i] - fm) * fs;
+          float gi = g * v + b > 0.f ? da[i] : 0.f;
+
+          dy[i] = scale * (gi - mg - v * mgx);
         }
     }
 }
@@ -422,16 +419,17 @@ void
 _sheath_train_bn_relu_backward (const SheathTrainCtx *ctx,
                                 guint                 channels,
                                 gsize                 hw,
-                                const float          *xhat,
-                                const float          *a,
+                                const float          *y,
+                                const float          *mean,
                                 const float          *invstd,
                                 const float          *gamma,
+                                const float          *beta,
                                 SheathBatchIn         da,
                                 float                *dy,
                                 float                *dgamma,
                                 float                *dbeta)
 {
-  BnJob job = { ctx, channels, hw, NULL, (float *) xhat, (float *) a, (float *) invstd, gamma, NULL,
+  BnJob job = { ctx, channels, hw, y, NULL, (float *) mean, (float *) invstd, gamma, beta,
                 NULL, NULL, 0, 0, da, dy, dgamma, dbeta };
 
   _sheath_workers_run (ctx->workers, channels, bn_backward_channel, &job);

@@ -35,7 +35,7 @@ typedef struct
 typedef struct
 {
   float *y;        /* conv output */
-  float *xhat;     /* normalised */
+  float *mean;     /* per channel, of the batch */
   float *a;        /* after BN and ReLU */
   float *invstd;   /* [C] */
 } Act;
@@ -333,7 +333,7 @@ act_alloc (SheathTrainNet *net,
            gboolean       *ok)
 {
   act->y = alloc_floats (net, n, ok);
-  act->xhat = alloc_floats (net, n, ok);
+  act->mean = alloc_floats (net, channels, ok);
   act->a = alloc_floats (net, n, ok);
   act->invstd = alloc_floats (net, channels, ok);
 }
@@ -438,7 +438,7 @@ conv_bn_relu_forward (SheathTrainNet       *net,
 
   _sheath_train_conv3x3_forward (ctx, c->fwd.winograd ? &c->fwd : NULL, c->weight->value,
                                  c->cin, c->cout, t, t, in, y);
-  _sheath_train_bn_relu_forward (ctx, c->cout, hw, act->y, act->xhat, act->a, act->invstd,
+  _sheath_train_bn_relu_forward (ctx, c->cout, hw, act->y, act->a, act->mean, act->invstd,
                                  c->gamma->value, c->beta->value,
                                  c->running_mean->value, c->running_var->value, BN_MOMENTUM, BN_EPS);
 }
@@ -459,8 +459,8 @@ conv_bn_relu_backward (SheathTrainNet       *net,
   gsize hw = (gsize) t * t;
   SheathBatchIn dy_in = { dy, c->cout * hw };
 
-  _sheath_train_bn_relu_backward (ctx, c->cout, hw, act->xhat, act->a, act->invstd, c->gamma->value,
-                                  da, dy, c->gamma->grad, c->beta->grad);
+  _sheath_train_bn_relu_backward (ctx, c->cout, hw, act->y, act->mean, act->invstd, c->gamma->value,
+                                  c->beta->value, da, dy, c->gamma->grad, c->beta->grad);
   _sheath_train_conv3x3_backward (ctx, c->bwd.winograd ? &c->bwd : NULL, c->weight->value, c->weight->grad,
                                   c->cin, c->cout, t, t, in, dy_in, dx);
 }
