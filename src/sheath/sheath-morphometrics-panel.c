@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "sheath-axon-item.h"
+#include "sheath-file-chooser.h"
 #include "sheath-morphometrics-panel.h"
 #include "sheath-plot.h"
 
@@ -177,21 +178,33 @@ add_column (SheathMorphometricsPanel *self,
   g_object_unref (column);
 }
 
+/* Export errors go where the window shows its messages. */
 static void
-export_csv_response_cb (GtkNativeDialog          *dialog,
-                        int                       response,
-                        SheathMorphometricsPanel *self)
+tell (SheathMorphometricsPanel *self,
+      const char               *what,
+      GError                   *error)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->morphometrics != NULL)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *text = g_strdup_printf ("%s not written: %s", what, error ? error->message : "not a local file");
 
-      if (path == NULL || !sheath_morphometrics_write_csv (self->morphometrics, path, &error))
-        g_warning ("CSV not written: %s", error ? error->message : "not a local file");
-    }
-  g_object_unref (dialog);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  else
+    g_warning ("%s", text);
+}
+
+static void
+csv_file_chosen_cb (GListModel *files,
+                    gpointer    data)
+{
+  SheathMorphometricsPanel *self = data;
+  g_autoptr(GFile) file = files ? g_list_model_get_item (files, 0) : NULL;
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (file != NULL && self->morphometrics != NULL &&
+      (path == NULL || !sheath_morphometrics_write_csv (self->morphometrics, path, &error)))
+    tell (self, "The table was", error);
 }
 
 static void
@@ -199,31 +212,24 @@ export_csv_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Export Axon Table",
-                                                              GTK_WINDOW (gtk_widget_get_root (widget)),
-                                                              GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "axon_morphometrics.csv");
-  g_signal_connect (dialog, "response", G_CALLBACK (export_csv_response_cb), widget);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (widget)), SHEATH_CHOOSE_SAVE, "Export Axon Table",
+                       "_Export", NULL, NULL, "axon_morphometrics.csv", csv_file_chosen_cb,
+                       g_object_ref (widget), g_object_unref);
 }
 
 static void
-export_plot_response_cb (GtkNativeDialog          *dialog,
-                         int                       response,
-                         SheathMorphometricsPanel *self)
+plot_file_chosen_cb (GListModel *files,
+                     gpointer    data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      SheathPlot *plot = SHEATH_PLOT (gtk_stack_get_visible_child (self->plots));
-      g_autoptr(GError) error = NULL;
+  SheathMorphometricsPanel *self = data;
+  g_autoptr(GFile) file = files ? g_list_model_get_item (files, 0) : NULL;
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+  g_autoptr(GError) error = NULL;
 
-      if (path == NULL || !sheath_plot_export (plot, path, 800, 500, &error))
-        g_warning ("Plot not written: %s", error ? error->message : "not a local file");
-    }
-  g_object_unref (dialog);
+  if (file != NULL &&
+      (path == NULL || !sheath_plot_export (SHEATH_PLOT (gtk_stack_get_visible_child (self->plots)), path,
+                                            800, 500, &error)))
+    tell (self, "The plot was", error);
 }
 
 static void
@@ -232,14 +238,10 @@ export_plot_action (GtkWidget  *widget,
                     GVariant   *param)
 {
   SheathMorphometricsPanel *self = SHEATH_MORPHOMETRICS_PANEL (widget);
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Export Plot (PNG or SVG)",
-                                                              GTK_WINDOW (gtk_widget_get_root (widget)),
-                                                              GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
   g_autofree char *name = g_strdup_printf ("%s.png", gtk_stack_get_visible_child_name (self->plots));
 
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_plot_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (widget)), SHEATH_CHOOSE_SAVE, "Export Plot (PNG or SVG)",
+                       "_Export", NULL, NULL, name, plot_file_chosen_cb, g_object_ref (widget), g_object_unref);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sheath-curve-plot.h"
+#include "sheath-file-chooser.h"
 #include "sheath-training-window.h"
 
 /* The training wizard: pages that walk through choosing labelled images,
@@ -382,43 +383,52 @@ sheath_training_window_add_file (SheathTrainingWindow  *self,
   return sheath_training_window_add_image (self, image, axon, myelin, 0, subject, error);
 }
 
-static void
-add_files_response_cb (GtkNativeDialog      *dialog,
-                       int                   response,
-                       SheathTrainingWindow *self)
+typedef struct
 {
-  if (response == GTK_RESPONSE_ACCEPT)
+  SheathTrainingWindow *self;
+  gboolean              bids;
+} AddFiles;
+
+static void
+add_files_free (gpointer data)
+{
+  AddFiles *add = data;
+
+  g_object_unref (add->self);
+  g_free (add);
+}
+
+static void
+files_chosen_cb (GListModel *files,
+                 gpointer    data)
+{
+  AddFiles *add = data;
+
+  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
     {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-      gboolean bids = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "bids"));
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
 
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+      if (path == NULL)
+        continue;
+      if (add->bids)
         {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-          g_autofree char *path = g_file_get_path (file);
-          g_autoptr(GError) error = NULL;
+          g_auto(GStrv) images = sheath_bids_list_images (path, &error);
 
-          if (path == NULL)
-            continue;
-          if (bids)
+          for (guint k = 0; images != NULL && images[k] != NULL; k++)
             {
-              g_auto(GStrv) images = sheath_bids_list_images (path, &error);
+              g_autoptr(GError) image_error = NULL;
 
-              for (guint k = 0; images != NULL && images[k] != NULL; k++)
-                {
-                  g_autoptr(GError) image_error = NULL;
-
-                  if (!sheath_training_window_add_file (self, images[k], &image_error))
-                    toast (self, image_error->message);
-                }
+              if (!sheath_training_window_add_file (add->self, images[k], &image_error))
+                toast (add->self, image_error->message);
             }
-          else
-            sheath_training_window_add_file (self, path, &error);
-          if (error != NULL)
-            toast (self, error->message);
         }
+      else
+        sheath_training_window_add_file (add->self, path, &error);
+      if (error != NULL)
+        toast (add->self, error->message);
     }
-  g_object_unref (dialog);
 }
 
 static void
@@ -426,26 +436,21 @@ add_files_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
-  gboolean bids = g_str_equal (action_name, "train.add-bids");
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (bids ? "Choose a BIDS Dataset" : "Choose Labelled Images", GTK_WINDOW (self),
-                                 bids ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                 "_Add", "_Cancel");
+  AddFiles *add = g_new0 (AddFiles, 1);
+  g_autoptr(GtkFileFilter) filter = NULL;
 
-  if (!bids)
+  add->self = g_object_ref (SHEATH_TRAINING_WINDOW (widget));
+  add->bids = g_str_equal (action_name, "train.add-bids");
+  if (!add->bids)
     {
-      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-      gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+      filter = gtk_file_filter_new ();
       gtk_file_filter_set_name (filter, "Images (PNG, TIFF)");
       gtk_file_filter_add_mime_type (filter, "image/png");
       gtk_file_filter_add_mime_type (filter, "image/tiff");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
     }
-  g_object_set_data (G_OBJECT (dialog), "bids", GINT_TO_POINTER (bids));
-  g_signal_connect (dialog, "response", G_CALLBACK (add_files_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  sheath_choose_files (GTK_WINDOW (widget), add->bids ? SHEATH_CHOOSE_FOLDER : SHEATH_CHOOSE_FILES,
+                       add->bids ? "Choose a BIDS Dataset" : "Choose Labelled Images", "_Add", filter, NULL, NULL,
+                       files_chosen_cb, add, add_files_free);
 }
 
 static void

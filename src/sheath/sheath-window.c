@@ -8,6 +8,7 @@
 #include "sheath-document.h"
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
+#include "sheath-file-chooser.h"
 #include "sheath-recovery.h"
 #include "sheath-training-window.h"
 #include "sheath-window.h"
@@ -350,21 +351,16 @@ recent_activated_cb (SheathRecentList *list,
 }
 
 static void
-open_response_cb (GtkNativeDialog *dialog,
-                  int              response,
-                  SheathWindow    *self)
+images_chosen_cb (GListModel *files,
+                  gpointer    data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+  SheathWindow *self = data;
 
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-          sheath_window_open (self, file);
-        }
+  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+      sheath_window_open (self, file);
     }
-  g_object_unref (dialog);
 }
 
 static void
@@ -372,20 +368,13 @@ open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  SheathWindow *self = SHEATH_WINDOW (widget);
-  GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
 
-  /* GtkFileDialog needs GTK 4.10; Debian 12 has 4.8 */
-  dialog = gtk_file_chooser_native_new ("Open Images", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        "_Open", "_Cancel");
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
   gtk_file_filter_set_name (images, "PNG and TIFF images");
   gtk_file_filter_add_mime_type (images, "image/png");
   gtk_file_filter_add_mime_type (images, "image/tiff");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), images);
-  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILES, "Open Images", "_Open", images, NULL, NULL,
+                       images_chosen_cb, g_object_ref (widget), g_object_unref);
 }
 
 static gboolean
@@ -751,22 +740,17 @@ sheath_window_set_model_file (SheathWindow  *self,
 }
 
 static void
-model_response_cb (GtkNativeDialog *dialog,
-                   int              response,
-                   SheathWindow    *self)
+model_chosen_cb (GListModel *files,
+                 gpointer    data)
 {
+  SheathWindow *self = data;
+  g_autoptr(GFile) file = files ? g_list_model_get_item (files, 0) : NULL;
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (!sheath_window_set_model_file (self, file, &error))
-        toast (self, error->message);
-    }
-  if (response != GTK_RESPONSE_ACCEPT || error != NULL)
+  if (file != NULL && !sheath_window_set_model_file (self, file, &error))
+    toast (self, error->message);
+  if (file == NULL || error != NULL)
     list_models (self);   /* back to the model chosen before */
-  g_object_unref (dialog);
 }
 
 static void
@@ -782,15 +766,12 @@ model_selected_cb (GtkDropDown  *dropdown,
   key = g_ptr_array_index (self->model_choices, chosen);
   if (key == NULL)
     {
-      GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Choose a Model", GTK_WINDOW (self),
-                                                                  GTK_FILE_CHOOSER_ACTION_OPEN, "_Choose", "_Cancel");
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
       gtk_file_filter_set_name (filter, "Sheath models (.safetensors)");
       gtk_file_filter_add_pattern (filter, "*.safetensors");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-      g_signal_connect (dialog, "response", G_CALLBACK (model_response_cb), self);
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+      sheath_choose_files (GTK_WINDOW (self), SHEATH_CHOOSE_FILE, "Choose a Model", "_Choose", filter, NULL, NULL,
+                           model_chosen_cb, g_object_ref (self), g_object_unref);
       return;
     }
   choose_model (self, key);
@@ -835,27 +816,24 @@ cancel_action (GtkWidget  *widget,
 }
 
 static void
-save_response_cb (GtkNativeDialog *dialog,
-                  int              response,
-                  SheathWindow    *self)
+save_folder_chosen_cb (GListModel *files,
+                       gpointer    data)
 {
-  SheathDocument *doc = g_object_get_data (G_OBJECT (dialog), "document");
+  SheathDocument *doc = data;
+  SheathWindow *self = SHEATH_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (doc), SHEATH_TYPE_WINDOW));
+  g_autoptr(GFile) folder = files ? g_list_model_get_item (files, 0) : NULL;
+  g_autofree char *dir = folder ? g_file_get_path (folder) : NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (folder == NULL || self == NULL)
+    return;
+  if (dir != NULL && sheath_document_save_masks (doc, dir, &error))
+    toast (self, "Masks saved as _seg-axon.png, _seg-myelin.png and _seg-axonmyelin.png");
+  else
     {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *dir = g_file_get_path (folder);
-      g_autoptr(GError) error = NULL;
-
-      if (dir != NULL && sheath_document_save_masks (doc, dir, &error))
-        toast (self, "Masks saved as _seg-axon.png, _seg-myelin.png and _seg-axonmyelin.png");
-      else
-        {
-          g_autofree char *text = g_strdup_printf ("Masks not saved: %s", error ? error->message : "not a local folder");
-          toast (self, text);
-        }
+      g_autofree char *text = g_strdup_printf ("Masks not saved: %s", error ? error->message : "not a local folder");
+      toast (self, text);
     }
-  g_object_unref (dialog);
 }
 
 static void
@@ -864,18 +842,13 @@ save_masks_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   SheathWindow *self = SHEATH_WINDOW (widget);
-  GtkFileChooserNative *dialog;
   g_autoptr(GFile) parent = NULL;
 
   if (self->current == NULL)
     return;
-  dialog = gtk_file_chooser_native_new ("Save Masks In", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Save", "_Cancel");
   parent = g_file_get_parent (sheath_document_get_file (self->current));
-  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), parent, NULL);
-  g_object_set_data_full (G_OBJECT (dialog), "document", g_object_ref (self->current), g_object_unref);
-  g_signal_connect (dialog, "response", G_CALLBACK (save_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  sheath_choose_files (GTK_WINDOW (self), SHEATH_CHOOSE_FOLDER, "Save Masks In", "_Save", NULL, parent, NULL,
+                       save_folder_chosen_cb, g_object_ref (self->current), g_object_unref);
 }
 
 gboolean
@@ -894,22 +867,18 @@ sheath_window_load_masks (SheathWindow  *self,
 }
 
 static void
-load_masks_response_cb (GtkNativeDialog *dialog,
-                        int              response,
-                        SheathWindow    *self)
+axon_mask_chosen_cb (GListModel *files,
+                     gpointer    data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) axon = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
+  SheathWindow *self = data;
+  g_autoptr(GFile) axon = files ? g_list_model_get_item (files, 0) : NULL;
+  g_autoptr(GError) error = NULL;
 
-      if (!sheath_window_load_masks (self, axon, &error))
-        {
-          g_autofree char *text = g_strdup_printf ("Masks not loaded: %s", error->message);
-          toast (self, text);
-        }
+  if (axon != NULL && !sheath_window_load_masks (self, axon, &error))
+    {
+      g_autofree char *text = g_strdup_printf ("Masks not loaded: %s", error->message);
+      toast (self, text);
     }
-  g_object_unref (dialog);
 }
 
 static void
@@ -917,16 +886,12 @@ load_masks_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
-  SheathWindow *self = SHEATH_WINDOW (widget);
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Choose the Axon Mask", GTK_WINDOW (self),
-                                                              GTK_FILE_CHOOSER_ACTION_OPEN, "_Load", "_Cancel");
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (filter, "Axon masks (*_seg-axon*.png)");
   gtk_file_filter_add_pattern (filter, "*_seg-axon*.png");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_signal_connect (dialog, "response", G_CALLBACK (load_masks_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILE, "Choose the Axon Mask", "_Load", filter, NULL, NULL,
+                       axon_mask_chosen_cb, g_object_ref (widget), g_object_unref);
 }
 
 /* ---- the training wizard --------------------------------------------------------- */
