@@ -9,28 +9,13 @@
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
+#include "gui-test-app.h"
 #include "gui-test-util.h"
 #include "../../src/libsheath/tests/test-util.h"
 
 static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
 static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
 static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
-
-static SheathWindow *
-new_window (void)
-{
-  static SheathApplication *app;
-  SheathWindow *window;
-
-  if (app == NULL)
-    {
-      app = sheath_application_new ();
-      g_application_register (G_APPLICATION (app), NULL, NULL);
-    }
-  window = sheath_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
 
 static void
 test_app_open_and_segment (void)
@@ -46,7 +31,7 @@ test_app_open_and_segment (void)
   if (path == NULL)
     return;
 
-  window = new_window ();
+  window = gui_new_window ();
   file = g_file_new_for_path (path);
   model = g_file_new_for_path (model_path);
   sheath_window_open (window, file);
@@ -81,7 +66,7 @@ test_app_cancel_keeps_masks (void)
   if (path == NULL)
     return;
 
-  window = new_window ();
+  window = gui_new_window ();
   file = g_file_new_for_path (path);
   model = g_file_new_for_path (model_path);
   sheath_window_open (window, file);
@@ -117,7 +102,7 @@ test_app_damaged_file (void)
 
   g_file_set_contents (bad, "II*\0garbage", 11, &error);
   g_assert_no_error (error);
-  window = new_window ();
+  window = gui_new_window ();
   file = g_file_new_for_path (bad);
   sheath_window_open (window, file);
   for (guint i = 0; i < 200; i++)
@@ -152,7 +137,7 @@ test_app_morphometrics_match_cli (void)
   if (image == NULL || masks == NULL)
     return;
 
-  window = new_window ();
+  window = gui_new_window ();
   file = g_file_new_for_path (image);
   mask_file = g_file_new_for_path (masks);
   sheath_window_open (window, file);
@@ -195,7 +180,7 @@ test_app_two_images (void)
   if (a == NULL || b == NULL)
     return;
 
-  window = new_window ();
+  window = gui_new_window ();
   fa = g_file_new_for_path (a);
   fb = g_file_new_for_path (b);
   model = g_file_new_for_path (model_path);
@@ -260,12 +245,12 @@ test_app_recent_images (void)
     return;
 
   file = g_file_new_for_path (path);
-  first = new_window ();
+  first = gui_new_window ();
   sheath_window_open (first, file);
   g_assert_true (gui_wait_until (has_image, first, 20000));
 
   /* a new window offers the image among its recent ones; one click opens it */
-  second = new_window ();
+  second = gui_new_window ();
   query = (RecentQuery) { second, "gray8.png" };
   g_assert_true (gui_wait_until (recent_row_shown, &query, 10000));
   gtk_widget_activate (find_recent_row (GTK_WIDGET (second), "gray8.png"));
@@ -311,7 +296,7 @@ test_app_help_without_viewer (void)
     }
 
   /* F1 without a help viewer says what to install instead of doing nothing */
-  window = new_window ();
+  window = gui_new_window ();
   g_action_group_activate_action (G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (window))),
                                   "help", NULL);
   g_assert_true (gui_wait_until (help_answered, &dialog, 10000));

@@ -16,13 +16,12 @@
 #include "sheath-recovery.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
+#include "gui-test-app.h"
 #include "gui-test-util.h"
 #include "../../src/libsheath/tests/test-util.h"
 
 #define IMAGE  "datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png"
 #define MASKS  "datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat4/micr/sub-rat4_sample-data12_SEM_seg-axon-manual.png"
-
-static SheathApplication *app;
 
 static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
 static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
@@ -34,24 +33,6 @@ have_shared_image (void)
   g_autofree char *masks = test_shared_path (MASKS, NULL);
 
   return g_file_test (image, G_FILE_TEST_EXISTS) && g_file_test (masks, G_FILE_TEST_EXISTS);
-}
-
-static SheathWindow *
-new_window (void)
-{
-  SheathWindow *window;
-
-  if (app == NULL)
-    {
-      app = sheath_application_new ();
-      /* the killed child and this process each run their own */
-      g_application_set_flags (G_APPLICATION (app),
-                               g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-      g_application_register (G_APPLICATION (app), NULL, NULL);
-    }
-  window = sheath_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
 }
 
 static SheathDocument *
@@ -71,7 +52,7 @@ open_with_masks (SheathDocument **doc)
   g_autoptr(GFile) file = g_file_new_for_path (image);
   g_autoptr(GFile) mask_file = g_file_new_for_path (masks);
   g_autoptr(GError) error = NULL;
-  SheathWindow *window = new_window ();
+  SheathWindow *window = gui_new_window ();
 
   *doc = sheath_window_open (window, file);
   g_assert_true (gui_wait_until (has_image, window, 20000));
@@ -482,7 +463,7 @@ test_editor_killed_and_restored (void)
 
   /* the next start offers the edits back */
   file = g_file_new_for_path (image);
-  window = new_window ();
+  window = gui_new_window ();
   g_assert_true (sheath_window_offer_recovery (window));
   g_assert_true (gui_wait_until (dialog_shown, "Restore Unsaved Edits?", 10000));
   dialog = find_dialog ("Restore Unsaved Edits?");

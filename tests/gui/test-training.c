@@ -11,28 +11,13 @@
 #include "sheath-curve-plot.h"
 #include "sheath-training-window.h"
 #include "sheath-window.h"
+#include "gui-test-app.h"
 #include "gui-test-util.h"
 #include "../../src/libsheath/tests/test-util.h"
 
 #define LABELS "datasets/sem-rat-spinal-cord/derivatives/labels/"
 #define RAT4   "datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png"
 #define RAT5   "datasets/sem-rat-spinal-cord/sub-rat5/micr/sub-rat5_sample-data14_SEM.png"
-
-static SheathWindow *
-new_window (void)
-{
-  static SheathApplication *app;
-  SheathWindow *window;
-
-  if (app == NULL)
-    {
-      app = sheath_application_new ();
-      g_application_register (G_APPLICATION (app), NULL, NULL);
-    }
-  window = sheath_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
 
 static gboolean
 shared_present (void)
@@ -164,7 +149,7 @@ test_training_to_saved_model (void)
       g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
       return;
     }
-  window = new_window ();
+  window = gui_new_window ();
   wizard = wizard_at_budget (window, "tiny rat");
   set_budget (wizard, 0.1);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
@@ -179,7 +164,7 @@ test_training_to_saved_model (void)
   /* a new window lists it too */
   gtk_window_destroy (GTK_WINDOW (wizard));
   gtk_window_destroy (GTK_WINDOW (window));
-  window = new_window ();
+  window = gui_new_window ();
   {
     GtkDropDown *dropdown = GTK_DROP_DOWN (gui_find_descendant (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
     GListModel *names = gtk_drop_down_get_model (dropdown);
@@ -224,7 +209,7 @@ test_training_paused_and_resumed (void)
       g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
       return;
     }
-  window = new_window ();
+  window = gui_new_window ();
   wizard = wizard_at_budget (window, "paused rat");
   set_budget (wizard, 0.3);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
