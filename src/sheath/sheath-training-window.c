@@ -37,7 +37,12 @@ struct _SheathTrainingWindow
   AdwToastOverlay      *toasts;
   GtkWidget            *back_button;
   AdwWindowTitle       *title;
+  GtkWidget            *pages;             /* the page widgets, named by tag, until set up */
+#if ADW_CHECK_VERSION (1, 4, 0)
+  AdwNavigationView    *navigation;
+#else
   AdwLeaflet           *leaflet;
+#endif
   AdwPreferencesGroup  *paused_group;
   AdwPreferencesGroup  *images_group;
   AdwPreferencesGroup  *validation_group;
@@ -147,18 +152,85 @@ staging_path (const char *name,
 
 /* ---- pages ---------------------------------------------------------------- */
 
+/* The pages live in an AdwNavigationView where libadwaita 1.4+ has one,
+ * in an AdwLeaflet on Debian 12's 1.2; the template holds them in a box,
+ * each named by its tag, and they move into whichever this build has. */
+
+static const char *
+page_title (const char *tag)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_titles); i++)
+    if (g_str_equal (page_titles[i][0], tag))
+      return page_titles[i][1];
+  return tag;
+}
+
+static void page_changed_cb (GObject              *pages,
+                             GParamSpec           *pspec,
+                             SheathTrainingWindow *self);
+
+static void
+set_up_pages (SheathTrainingWindow *self)
+{
+  GtkWidget *box = self->pages;
+  GtkWidget *container;
+  GtkWidget *child;
+
+#if ADW_CHECK_VERSION (1, 4, 0)
+  self->navigation = ADW_NAVIGATION_VIEW (adw_navigation_view_new ());
+  container = GTK_WIDGET (self->navigation);
+#else
+  self->leaflet = ADW_LEAFLET (adw_leaflet_new ());
+  adw_leaflet_set_can_unfold (self->leaflet, FALSE);
+  adw_leaflet_set_can_navigate_back (self->leaflet, TRUE);
+  container = GTK_WIDGET (self->leaflet);
+#endif
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    {
+      g_autoptr(GtkWidget) page = g_object_ref (child);
+      const char *tag = gtk_widget_get_name (page);
+
+      gtk_box_remove (GTK_BOX (box), page);
+#if ADW_CHECK_VERSION (1, 4, 0)
+      adw_navigation_view_add (self->navigation, adw_navigation_page_new_with_tag (page, page_title (tag), tag));
+#else
+      adw_leaflet_page_set_name (adw_leaflet_append (self->leaflet, page), tag);
+#endif
+    }
+  gtk_widget_set_vexpand (container, TRUE);
+  gtk_box_append (GTK_BOX (box), container);
+#if ADW_CHECK_VERSION (1, 4, 0)
+  adw_navigation_view_replace_with_tags (self->navigation, (const char * const[]) { "images" }, 1);
+  g_signal_connect (self->navigation, "notify::visible-page", G_CALLBACK (page_changed_cb), self);
+#else
+  g_signal_connect (self->leaflet, "notify::visible-child-name", G_CALLBACK (page_changed_cb), self);
+#endif
+}
+
 static void
 go_to (SheathTrainingWindow *self,
        const char           *page)
 {
+#if ADW_CHECK_VERSION (1, 4, 0)
+  /* forward pushes, going back to a page on the stack pops to it */
+  if (g_strcmp0 (sheath_training_window_get_page (self), page) == 0)
+    return;
+  if (!adw_navigation_view_pop_to_tag (self->navigation, page))
+    adw_navigation_view_push_by_tag (self->navigation, page);
+#else
   adw_leaflet_set_visible_child_name (self->leaflet, page);
+#endif
 }
 
 const char *
 sheath_training_window_get_page (SheathTrainingWindow *self)
 {
   g_return_val_if_fail (SHEATH_IS_TRAINING_WINDOW (self), NULL);
+#if ADW_CHECK_VERSION (1, 4, 0)
+  return adw_navigation_page_get_tag (adw_navigation_view_get_visible_page (self->navigation));
+#else
   return adw_leaflet_get_visible_child_name (self->leaflet);
+#endif
 }
 
 static void
@@ -176,13 +248,11 @@ update_actions (SheathTrainingWindow *self)
                                                                     g_str_equal (page, "progress"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start", self->trainer == NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (page_titles); i++)
-    if (g_str_equal (page_titles[i][0], page))
-      adw_window_title_set_subtitle (self->title, page_titles[i][1]);
+  adw_window_title_set_subtitle (self->title, page_title (page));
 }
 
 static void
-page_changed_cb (AdwLeaflet           *leaflet,
+page_changed_cb (GObject              *pages,
                  GParamSpec           *pspec,
                  SheathTrainingWindow *self)
 {
@@ -196,7 +266,11 @@ back_action (GtkWidget  *widget,
 {
   SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
 
+#if ADW_CHECK_VERSION (1, 4, 0)
+  adw_navigation_view_pop (self->navigation);
+#else
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+#endif
 }
 
 /* ---- images ------------------------------------------------------------------ */
@@ -1300,7 +1374,7 @@ sheath_training_window_class_init (SheathTrainingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, title);
-  gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, pages);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, paused_group);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, images_group);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, validation_group);
@@ -1354,7 +1428,7 @@ sheath_training_window_init (SheathTrainingWindow *self)
 
   describe_start (self->start_sem_row, "sem");
   describe_start (self->start_tem_row, "tem");
-  g_signal_connect (self->leaflet, "notify::visible-child-name", G_CALLBACK (page_changed_cb), self);
+  set_up_pages (self);
   list_paused (self);
   update_actions (self);
 }
