@@ -626,6 +626,23 @@ sheath_image_read_display_row (SheathImage *self,
 }
 
 /**
+ * sheath_image_peek_pixels8: (skip)
+ * @self: a #SheathImage
+ *
+ * The pixels of an 8-bit image as they are held, rows packed one after the
+ * other, for a viewer that draws them without a copy.
+ *
+ * Returns: (nullable): the pixels, owned by @self, or %NULL for a 16-bit
+ *   image
+ */
+const guint8 *
+sheath_image_peek_pixels8 (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), NULL);
+  return self->bit_depth == 8 ? self->pixels : NULL;
+}
+
+/**
  * sheath_pixel_size_source_to_string:
  * @source: a #SheathPixelSizeSource
  *

@@ -88,6 +88,8 @@ void                   sheath_image_read_display_row      (SheathImage  *self,
                                                            guint         hi,
                                                            guint8       *row);
 SHEATH_AVAILABLE_IN_ALL
+const guint8          *sheath_image_peek_pixels8          (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
 const char            *sheath_pixel_size_source_to_string (SheathPixelSizeSource source);
 
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _SheathViewer
   guint               display_hi;
 
   GPtrArray          *gray_levels;      /* guint8 planes, lazily built */
+  gboolean            gray_borrowed;    /* level 0 is the image's own pixels */
   GPtrArray          *label_levels;     /* guint8 planes; level 0 borrows the segmentation */
   GHashTable         *textures;         /* key → GdkTexture */
   GQueue              lru;              /* keys, most recent first */
@@ -121,6 +122,16 @@ gray_plane (SheathViewer *self,
 
   if (self->gray_levels->len <= level)
     g_ptr_array_set_size (self->gray_levels, level + 1);
+
+  /* an 8-bit image shown over its whole range is its own level 0: no copy,
+   * which on a 16384² slice saves a quarter of a gigabyte and its time */
+  if (level == 0 && self->display_lo == 0 && self->display_hi == 255 &&
+      sheath_image_peek_pixels8 (self->image) != NULL)
+    {
+      self->gray_borrowed = TRUE;
+      g_ptr_array_index (self->gray_levels, 0) = (gpointer) sheath_image_peek_pixels8 (self->image);
+      return g_ptr_array_index (self->gray_levels, 0);
+    }
 
   plane = g_malloc ((gsize) level_width (self, level) * level_height (self, level));
   if (level == 0)
@@ -883,7 +894,8 @@ sheath_viewer_finalize (GObject *object)
 {
   SheathViewer *self = (SheathViewer *)object;
 
-  free_planes (self->gray_levels, FALSE);
+  free_planes (self->gray_levels, self->gray_borrowed);
+  self->gray_borrowed = FALSE;
   free_planes (self->label_levels, FALSE);
   g_ptr_array_unref (self->gray_levels);
   g_ptr_array_unref (self->label_levels);
@@ -1127,7 +1139,8 @@ sheath_viewer_set_image (SheathViewer *self,
     return;
 
   drop_textures (self, FALSE);
-  free_planes (self->gray_levels, FALSE);
+  free_planes (self->gray_levels, self->gray_borrowed);
+  self->gray_borrowed = FALSE;
   free_planes (self->label_levels, FALSE);
   g_clear_object (&self->segmentation);
   if (image != NULL)
