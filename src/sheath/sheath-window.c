@@ -624,16 +624,52 @@ sheath_window_offer_recovery (SheathWindow *self)
 
 /* ---- models ------------------------------------------------------------------- */
 
+static SheathModel *load_chosen_model (SheathWindow  *self,
+                                      GError       **error);
+
 /* The picker lists the shipped models, then the user's own (trained in the
  * app, in sheath_model_dup_user_dir()), then a model file chosen elsewhere,
  * then "Other model file…". */
+/* A model's entry says its pixel size, read from its metadata; a model
+ * that does not load says so. */
 static void
 add_model_choice (SheathWindow *self,
                   const char   *label,
                   const char   *key)
 {
-  gtk_string_list_append (self->model_names, label);
+  g_autofree char *text = NULL;
+
+  if (key != NULL)
+    {
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(SheathModel) model = NULL;
+
+      if (g_str_equal (key, "sem") || g_str_equal (key, "tem"))
+        file = sheath_model_find_builtin (key);
+      else
+        file = g_file_new_for_path (key);
+      if (file != NULL)
+        model = sheath_model_new_from_file (file, NULL);
+      if (model != NULL)
+        text = g_strdup_printf ("%s · %g µm", label, sheath_model_get_pixel_size (model));
+      else
+        text = g_strdup_printf ("%s (%s)", label, file == NULL ? "not installed" : "cannot be read");
+    }
+  gtk_string_list_append (self->model_names, text ? text : label);
   g_ptr_array_add (self->model_choices, g_strdup (key));
+}
+
+/* The chosen model's description, from its metadata, as the tooltip. */
+static void
+describe_chosen_model (SheathWindow *self)
+{
+  g_autoptr(SheathModel) model = load_chosen_model (self, NULL);
+  g_autofree char *tip = NULL;
+
+  if (model != NULL)
+    tip = g_strdup_printf ("%s\n%s model, %g µm pixels", sheath_model_get_description (model),
+                           sheath_model_get_modality (model), sheath_model_get_pixel_size (model));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_dropdown), tip ? tip : "The model that segments");
 }
 
 static void
@@ -676,6 +712,7 @@ list_models (SheathWindow *self)
       selected = i;
   gtk_drop_down_set_selected (self->model_dropdown, selected);
   self->listing_models = FALSE;
+  describe_chosen_model (self);
 }
 
 /**
@@ -775,6 +812,7 @@ model_selected_cb (GtkDropDown  *dropdown,
       return;
     }
   choose_model (self, key);
+  describe_chosen_model (self);
 }
 
 /* ---- actions on the shown document --------------------------------------------- */

@@ -110,8 +110,9 @@ picker_lists (SheathWindow *window,
     {
       g_autoptr(GtkStringObject) item = g_list_model_get_item (names, i);
 
-      if (g_str_equal (gtk_string_object_get_string (item), name))
-        return g_str_equal (gtk_string_object_get_string (chosen), name);
+      /* "NAME · PIXEL SIZE µm" */
+      if (g_str_has_prefix (gtk_string_object_get_string (item), name))
+        return g_str_has_prefix (gtk_string_object_get_string (chosen), name);
     }
   return FALSE;
 }
@@ -173,7 +174,7 @@ test_training_to_saved_model (void)
     for (guint i = 0; i < g_list_model_get_n_items (names); i++)
       {
         g_autoptr(GtkStringObject) item = g_list_model_get_item (names, i);
-        found |= g_str_equal (gtk_string_object_get_string (item), "tiny rat");
+        found |= g_str_has_prefix (gtk_string_object_get_string (item), "tiny rat · ");
       }
     g_assert_true (found);
   }
