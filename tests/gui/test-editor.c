@@ -479,6 +479,78 @@ test_editor_killed_and_restored (void)
   g_assert_false (recovery_written (file));
 }
 
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sheath_recovery_save_finish (SHEATH_RECOVERY (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Recovered masks that do not fit the image, or that were cut short, are
+ * refused with a message: the image opens without them, nothing crashes. */
+static void
+test_editor_damaged_recovery (void)
+{
+  g_autofree char *image = test_shared_path (IMAGE, NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
+  g_autoptr(SheathSegmentation) small = sheath_segmentation_new (10, 10);
+  SheathWindow *window;
+  SheathDocument *doc;
+  gboolean saved = FALSE;
+
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  file = g_file_new_for_path (image);
+
+  /* masks of another size */
+  sheath_recovery_save_async (recovery, file, small, NULL, saved_cb, &saved);
+  g_assert_true (gui_wait_until (is_true, &saved, 10000));
+  window = gui_new_window ();
+  doc = sheath_window_open (window, file);
+  sheath_document_restore_edits (doc);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_null (sheath_document_get_segmentation (doc));
+  g_assert_false (sheath_document_get_modified (doc));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* a mask file cut short */
+  {
+    g_autofree char *dir = g_build_filename (g_get_user_state_dir (), "sheath", "recovery", NULL);
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (listing)) != NULL)
+      if (g_str_has_suffix (name, "_seg-axon.png"))
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_assert_true (g_file_set_contents (path, "\x89PNG\r\n\x1a\n", 8, NULL));
+        }
+  }
+  window = gui_new_window ();
+  doc = sheath_window_open (window, file);
+  sheath_document_restore_edits (doc);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_null (sheath_document_get_segmentation (doc));
+  gtk_window_destroy (GTK_WINDOW (window));
+  sheath_recovery_discard (recovery, file);
+  g_assert_false (sheath_recovery_has (recovery, file));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,6 +575,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Editor/fill-and-lasso", test_editor_fill_and_lasso);
   g_test_add_func ("/Sheath/Editor/delete-split-merge", test_editor_delete_split_merge);
   g_test_add_func ("/Sheath/Editor/killed-and-restored", test_editor_killed_and_restored);
+  g_test_add_func ("/Sheath/Editor/damaged-recovery", test_editor_damaged_recovery);
 
   return g_test_run ();
 }
