@@ -222,12 +222,13 @@ sheath_mask_editor_class_init (SheathMaskEditorClass *klass)
 
   /**
    * SheathMaskEditor::changed:
+   * @self: the editor
    * @x: first column changed
    * @y: first row changed
    * @width: columns changed
    * @height: rows changed
    *
-   * Pixels of the segmentation changed, by a stroke, an undo or a redo.
+   * Pixels of the segmentation changed, by an edit, an undo or a redo.
    */
   signals [CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
