@@ -5,10 +5,12 @@
 # sheath-cli train, on the datasets in ../shared (or $SHEATH_SHARED_DIR).
 # Checkpoints and the best model so far go to $SHEATH_TRAINING_DIR (default
 # ~/.cache/sheath-training), outside the work tree so that they outlive a
-# fresh checkout and are never committed; a finished model is copied to
-# models/ once its card is written from 'sheath-cli evaluate'.
+# fresh checkout and are never committed. When training ends, the best
+# model is scored with 'sheath-cli evaluate' on the held-out subjects and
+# goes to models/ with its card (tools/make-model-card.py).
 #
-#   nohup sh tools/train-shipped-models.sh sem > sem.log 2>&1 &     (it resumes by itself)
+#   nohup sh tools/train-shipped-models.sh sem >> ~/.cache/sheath-training/sem.log 2>&1 &
+#   (it resumes by itself from the checkpoint)
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -20,15 +22,15 @@ cli=build/src/sheath-cli/sheath-cli
 
 case $which in
 sem)
-  out=$dir/sem.safetensors
-  set -- --data "$shared/datasets/sem-rat-spinal-cord" --output "$out" --modality SEM --pixel-size 0.1 \
-         --validation-subjects sub-rat2,sub-rat8 --epochs 60 --batch-size 8 --patch-size 256 \
+  data=$shared/datasets/sem-rat-spinal-cord
+  validation=sub-rat2,sub-rat8
+  set -- --modality SEM --pixel-size 0.1 --epochs 60 --batch-size 8 --patch-size 256 \
          --description "Sheath SEM model: rat spinal cord white matter, 0.1 um pixels"
   ;;
 tem)
-  out=$dir/tem.safetensors
-  set -- --data "$shared/datasets/tem-mouse-corpus-callosum" --output "$out" --modality TEM --pixel-size 0.00493 \
-         --validation-subjects sub-370,sub-373C --epochs 80 --batch-size 8 --patch-size 256 \
+  data=$shared/datasets/tem-mouse-corpus-callosum
+  validation=sub-370,sub-373C
+  set -- --modality TEM --pixel-size 0.00493 --epochs 80 --batch-size 8 --patch-size 256 \
          --description "Sheath TEM model: mouse corpus callosum, 0.00493 um pixels"
   ;;
 *)
@@ -36,8 +38,23 @@ tem)
   exit 2
   ;;
 esac
+out=$dir/$which.safetensors
 
 if [ -f "$out.checkpoint" ]; then
-  exec "$cli" train --resume "$out.checkpoint" --output "$out"
+  "$cli" train --resume "$out.checkpoint" --output "$out"
+else
+  "$cli" train --data "$data" --output "$out" --validation-subjects "$validation" "$@"
 fi
-exec "$cli" train "$@"
+
+# finished: score the best model on the held-out subjects, write its card,
+# and put both in models/ (the checkpoint stays out of the tree)
+"$cli" evaluate --model "$out" --data "$data" --subjects "$validation" --json "$dir/$which-evaluation.json" |
+  tee "$dir/$which-evaluation.txt"
+/usr/bin/python3 tools/make-model-card.py --name "$which" --model "$out" --evaluation "$dir/$which-evaluation.json" \
+  --dataset "$data" --command "sh tools/train-shipped-models.sh $which
+# which runs: sheath-cli train --data $data --output $which.safetensors --validation-subjects $validation $*" \
+  > "models/$which.md.tmp"
+mv "models/$which.md.tmp" "models/$which.md"
+cp "$out" "models/$which.safetensors.tmp"
+mv "models/$which.safetensors.tmp" "models/$which.safetensors"
+echo "models/$which.safetensors and models/$which.md written"

@@ -661,6 +661,8 @@ model_metadata (SheathTrainer *self,
   g_hash_table_insert (meta, "description", g_strdup (self->description ? self->description : ""));
   g_hash_table_insert (meta, "training_steps", g_strdup_printf ("%" G_GUINT64_FORMAT, self->step));
   g_hash_table_insert (meta, "training_epochs", g_strdup_printf ("%u", self->epoch));
+  /* all sessions together, pauses not counted */
+  g_hash_table_insert (meta, "training_seconds", g_strdup_printf ("%.0f", self->elapsed));
   g_hash_table_insert (meta, "validation_subjects", g_strdup (val_joined));
   g_hash_table_insert (meta, "validation_dice_axon", g_strdup_printf ("%.4f", dice_axon));
   g_hash_table_insert (meta, "validation_dice_myelin", g_strdup_printf ("%.4f", dice_myelin));
@@ -1113,6 +1115,7 @@ sheath_trainer_train (SheathTrainer  *self,
               return FALSE;
             }
           self->epoch++;
+          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
           score = (da + dm) / 2;
           if (score > self->best_score)
             {
