@@ -550,7 +550,8 @@ sheath_trainer_add_image (SheathTrainer  *self,
  * @error: return location for a #GError
  *
  * Fine-tunes from @path instead of starting from random weights; its
- * architecture and pixel size are kept.
+ * architecture is kept, and its pixel size and modality unless they were
+ * set.
  *
  * Returns: %TRUE if @path is a usable model
  */
@@ -582,6 +583,12 @@ sheath_trainer_set_init_model (SheathTrainer  *self,
   self->base_channels = sheath_model_get_base_channels (model);
   if (self->pixel_size <= 0)
     self->pixel_size = sheath_model_get_pixel_size (model);
+  /* a fine-tuned model is of its parent's modality unless told otherwise */
+  if (g_strcmp0 (self->modality, "other") == 0)
+    {
+      g_free (self->modality);
+      self->modality = g_strdup (sheath_model_get_modality (model));
+    }
   g_free (self->init_path);
   self->init_path = g_canonicalize_filename (path, NULL);
   return TRUE;

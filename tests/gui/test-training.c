@@ -236,6 +236,98 @@ test_training_paused_and_resumed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The action row titled @title (the start page's choices). */
+static GtkWidget *
+find_check_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_check_row (c, title);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Fine-tuning the "SEM model": here a tiny model standing in for it, in
+ * a models folder of the test's own. */
+static void
+test_training_fine_tune (void)
+{
+  g_autofree char *models = g_dir_make_tmp ("sheath-test-models-XXXXXX", NULL);
+  g_autofree char *sem = g_build_filename (models, "sem.safetensors", NULL);
+  g_autoptr(SheathTrainer) trainer = sheath_trainer_new ();
+  g_autofree char *rat4 = test_shared_path (RAT4, NULL);
+  g_autofree char *rat5 = test_shared_path (RAT5, NULL);
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window;
+  SheathTrainingWindow *wizard;
+  GtkWidget *row;
+
+  if (!shared_present ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  /* a tiny network trained for a moment, as sem.safetensors */
+  g_object_set (trainer, "depth", 2, "base-channels", 4, "patch-size", 64, "batch-size", 2, "epochs", 1,
+                "pixel-size", 0.1, "modality", "SEM", NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *subject = i == 0 ? "sub-rat4" : "sub-rat5";
+      const char *stem = i == 0 ? "sub-rat4_sample-data12_SEM" : "sub-rat5_sample-data14_SEM";
+      g_autofree char *axon_rel = g_strdup_printf (LABELS "%s/micr/%s_seg-axon-manual.png", subject, stem);
+      g_autofree char *myelin_rel = g_strdup_printf (LABELS "%s/micr/%s_seg-myelin-manual.png", subject, stem);
+      g_autofree char *axon = test_shared_path (axon_rel, NULL);
+      g_autofree char *myelin = test_shared_path (myelin_rel, NULL);
+
+      g_assert_true (sheath_trainer_add_image (trainer, i == 0 ? rat4 : rat5, axon, myelin, 0, subject, &error));
+    }
+  g_assert_no_error (error);
+  sheath_trainer_set_validation_subjects (trainer, (const char *[]) { "sub-rat5", NULL });
+  sheath_trainer_set_output (trainer, sem);
+  g_assert_true (sheath_trainer_train (trainer, NULL, &error));
+  g_assert_no_error (error);
+  g_setenv ("SHEATH_MODELS_DIR", models, TRUE);
+
+  window = gui_new_window ();
+  wizard = wizard_at_budget (window, "tuned rat");
+  /* back to the start page, choose the SEM model */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.back", NULL);
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "start");
+  row = find_check_row (GTK_WIDGET (wizard), "The SEM model");
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_sensitive (row));
+  gtk_widget_activate (row);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "budget");
+  set_budget (wizard, 0.1);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
+  g_assert_true (gui_wait_until (on_page_done, wizard, 180000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.save", NULL);
+  {
+    g_autofree char *dir = sheath_model_dup_user_dir ();
+    g_autofree char *card_path = g_build_filename (dir, "tuned rat.md", NULL);
+    g_autofree char *card = NULL;
+    g_autoptr(SheathModel) model = sheath_model_new_builtin ("tuned rat", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (sheath_model_get_modality (model), ==, "SEM");
+    g_assert_cmpfloat (sheath_model_get_pixel_size (model), ==, 0.1);
+    g_assert_true (g_file_get_contents (card_path, &card, NULL, NULL));
+    g_assert_nonnull (strstr (card, "fine-tuned from the shipped SEM model"));
+  }
+  g_unsetenv ("SHEATH_MODELS_DIR");
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -253,6 +345,7 @@ main (int   argc,
 
   g_test_add_func ("/Sheath/Training/to-saved-model", test_training_to_saved_model);
   g_test_add_func ("/Sheath/Training/paused-and-resumed", test_training_paused_and_resumed);
+  g_test_add_func ("/Sheath/Training/fine-tune", test_training_fine_tune);
 
   return g_test_run ();
 }
