@@ -14,6 +14,8 @@
 #define AUTOSAVE_SECONDS 2
 /* measurements follow edits after this pause */
 #define REMEASURE_MS     150
+/* edits wider than this are measured again in full, in a thread */
+#define LARGE_EDIT_PIXELS (2048.0 * 2048.0)
 
 /* One open image: its viewer and measurements panel, and everything done to
  * it (segmentation in flight, masks, measurements), apart from the other
@@ -214,6 +216,7 @@ show_measurements (SheathDocument   *self,
 
 /* Measures again only what the edits since the last time changed. */
 static void update_selection_actions (SheathDocument *self);
+static void measure (SheathDocument *self);
 
 static void
 remeasure_edits (SheathDocument *self)
@@ -225,6 +228,13 @@ remeasure_edits (SheathDocument *self)
   g_clear_handle_id (&self->remeasure_source, g_source_remove);
   if (self->morphometrics == NULL || self->measuring || self->dirty_x1 <= self->dirty_x0)
     return;
+  /* an edit over much of a large image (Fill Axons, Undo of one) is
+   * measured again in full, in the background, not here */
+  if ((double) (self->dirty_x1 - self->dirty_x0) * (self->dirty_y1 - self->dirty_y0) > LARGE_EDIT_PIXELS)
+    {
+      measure (self);
+      return;
+    }
   changed = sheath_morphometrics_update (self->morphometrics, self->segmentation, self->dirty_x0, self->dirty_y0,
                                          self->dirty_x1 - self->dirty_x0, self->dirty_y1 - self->dirty_y0, &error);
   reset_dirty (self);
@@ -572,6 +582,9 @@ delete_axon_action (GtkWidget  *widget,
   g_array_sort (ids, (GCompareFunc) compare_uint_desc);
   for (guint i = 0; i < ids->len; i++)
     {
+      /* a huge axon sends the measurements to a thread: the rest waits */
+      if (self->morphometrics == NULL || self->measuring)
+        break;
       if (!sheath_mask_editor_delete_axon (self->editor, self->morphometrics, g_array_index (ids, guint, i), &error))
         {
           toast (self, "Cannot delete the axon: %s", error->message);
