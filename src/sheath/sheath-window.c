@@ -9,6 +9,7 @@
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
 #include "sheath-file-chooser.h"
+#include "sheath-model-picker.h"
 #include "sheath-recovery.h"
 #include "sheath-training-window.h"
 #include "sheath-window.h"
@@ -22,8 +23,7 @@ struct _SheathWindow
   /* template widgets */
   AdwToastOverlay      *toasts;
   AdwWindowTitle       *title;
-  GtkDropDown          *model_dropdown;
-  GtkStringList        *model_names;
+  SheathModelPicker    *model_picker;
   GtkRevealer          *progress_revealer;
   GtkProgressBar       *progress_bar;
   GtkStack             *stack;
@@ -38,9 +38,6 @@ struct _SheathWindow
 
   /* owned */
   GSettings            *settings;
-  GPtrArray            *model_choices;   /* per entry of model_names: "sem", "tem", a path, or NULL for "Other…" */
-  char                 *chosen_model;    /* the entry chosen last */
-  gboolean              listing_models;
 
   /* borrowed: the document shown, with our handlers on it */
   SheathDocument       *current;
@@ -624,97 +621,6 @@ sheath_window_offer_recovery (SheathWindow *self)
 
 /* ---- models ------------------------------------------------------------------- */
 
-static SheathModel *load_chosen_model (SheathWindow  *self,
-                                      GError       **error);
-
-/* The picker lists the shipped models, then the user's own (trained in the
- * app, in sheath_model_dup_user_dir()), then a model file chosen elsewhere,
- * then "Other model file…". */
-/* A model's entry says its pixel size, read from its metadata; a model
- * that does not load says so. */
-static void
-add_model_choice (SheathWindow *self,
-                  const char   *label,
-                  const char   *key)
-{
-  g_autofree char *text = NULL;
-
-  if (key != NULL)
-    {
-      g_autoptr(GFile) file = NULL;
-      g_autoptr(SheathModel) model = NULL;
-
-      if (g_str_equal (key, "sem") || g_str_equal (key, "tem"))
-        file = sheath_model_find_builtin (key);
-      else
-        file = g_file_new_for_path (key);
-      if (file != NULL)
-        model = sheath_model_new_from_file (file, NULL);
-      if (model != NULL)
-        text = g_strdup_printf ("%s · %g µm", label, sheath_model_get_pixel_size (model));
-      else
-        text = g_strdup_printf ("%s (%s)", label, file == NULL ? "not installed" : "cannot be read");
-    }
-  gtk_string_list_append (self->model_names, text ? text : label);
-  g_ptr_array_add (self->model_choices, g_strdup (key));
-}
-
-/* The chosen model's description, from its metadata, as the tooltip. */
-static void
-describe_chosen_model (SheathWindow *self)
-{
-  g_autoptr(SheathModel) model = load_chosen_model (self, NULL);
-  g_autofree char *tip = NULL;
-
-  if (model != NULL)
-    tip = g_strdup_printf ("%s\n%s model, %g µm pixels", sheath_model_get_description (model),
-                           sheath_model_get_modality (model), sheath_model_get_pixel_size (model));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_dropdown), tip ? tip : "The model that segments");
-}
-
-static void
-list_models (SheathWindow *self)
-{
-  g_autofree char *user_dir = sheath_model_dup_user_dir ();
-  g_autoptr(GDir) dir = g_dir_open (user_dir, 0, NULL);
-  g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func (g_free);
-  guint selected = 0;
-  const char *name;
-
-  self->listing_models = TRUE;
-  gtk_string_list_splice (self->model_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->model_names)), NULL);
-  g_ptr_array_set_size (self->model_choices, 0);
-
-  add_model_choice (self, "SEM (shipped)", "sem");
-  add_model_choice (self, "TEM (shipped)", "tem");
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".safetensors"))
-      g_ptr_array_add (own, g_build_filename (user_dir, name, NULL));
-  g_ptr_array_sort (own, (GCompareFunc) g_strcmp0);
-  for (guint i = 0; i < own->len; i++)
-    {
-      g_autofree char *base = g_path_get_basename (g_ptr_array_index (own, i));
-
-      base[strlen (base) - strlen (".safetensors")] = '\0';
-      add_model_choice (self, base, g_ptr_array_index (own, i));
-    }
-  if (self->chosen_model != NULL && !g_str_equal (self->chosen_model, "sem") &&
-      !g_str_equal (self->chosen_model, "tem") &&
-      !g_ptr_array_find_with_equal_func (own, self->chosen_model, g_str_equal, NULL))
-    {
-      g_autofree char *base = g_path_get_basename (self->chosen_model);
-      add_model_choice (self, base, self->chosen_model);
-    }
-  add_model_choice (self, "Other model file…", NULL);
-
-  for (guint i = 0; i < self->model_choices->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->model_choices, i), self->chosen_model) == 0)
-      selected = i;
-  gtk_drop_down_set_selected (self->model_dropdown, selected);
-  self->listing_models = FALSE;
-  describe_chosen_model (self);
-}
-
 /**
  * sheath_window_reload_models:
  *
@@ -724,34 +630,7 @@ void
 sheath_window_reload_models (SheathWindow *self)
 {
   g_return_if_fail (SHEATH_IS_WINDOW (self));
-  list_models (self);
-}
-
-static void
-choose_model (SheathWindow *self,
-              const char   *key)
-{
-  g_free (self->chosen_model);
-  self->chosen_model = g_strdup (key);
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "model", key);
-}
-
-static SheathModel *
-load_chosen_model (SheathWindow  *self,
-                   GError       **error)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (self->chosen_model == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "Choose a model file first");
-      return NULL;
-    }
-  if (g_str_equal (self->chosen_model, "sem") || g_str_equal (self->chosen_model, "tem"))
-    return sheath_model_new_builtin (self->chosen_model, error);
-  file = g_file_new_for_path (self->chosen_model);
-  return sheath_model_new_from_file (file, error);
+  sheath_model_picker_reload (self->model_picker);
 }
 
 gboolean
@@ -759,60 +638,16 @@ sheath_window_set_model_file (SheathWindow  *self,
                               GFile         *file,
                               GError       **error)
 {
-  g_autoptr(SheathModel) model = sheath_model_new_from_file (file, error);
-  g_autofree char *path = NULL;
-
   g_return_val_if_fail (SHEATH_IS_WINDOW (self), FALSE);
-
-  if (model == NULL)
-    return FALSE;
-  if (!(path = g_file_get_path (file)))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "The model is not a local file");
-      return FALSE;
-    }
-  choose_model (self, path);
-  list_models (self);
-  return TRUE;
+  return sheath_model_picker_set_model_file (self->model_picker, file, error);
 }
 
 static void
-model_chosen_cb (GListModel *files,
-                 gpointer    data)
+picker_message_cb (SheathModelPicker *picker,
+                   const char        *text,
+                   SheathWindow      *self)
 {
-  SheathWindow *self = data;
-  g_autoptr(GFile) file = files ? g_list_model_get_item (files, 0) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (file != NULL && !sheath_window_set_model_file (self, file, &error))
-    toast (self, error->message);
-  if (file == NULL || error != NULL)
-    list_models (self);   /* back to the model chosen before */
-}
-
-static void
-model_selected_cb (GtkDropDown  *dropdown,
-                   GParamSpec   *pspec,
-                   SheathWindow *self)
-{
-  guint chosen = gtk_drop_down_get_selected (dropdown);
-  const char *key;
-
-  if (self->listing_models || chosen >= self->model_choices->len)
-    return;
-  key = g_ptr_array_index (self->model_choices, chosen);
-  if (key == NULL)
-    {
-      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (filter, "Sheath models (.safetensors)");
-      gtk_file_filter_add_pattern (filter, "*.safetensors");
-      sheath_choose_files (GTK_WINDOW (self), SHEATH_CHOOSE_FILE, "Choose a Model", "_Choose", filter, NULL, NULL,
-                           model_chosen_cb, g_object_ref (self), g_object_unref);
-      return;
-    }
-  choose_model (self, key);
-  describe_chosen_model (self);
+  toast (self, text);
 }
 
 /* ---- actions on the shown document --------------------------------------------- */
@@ -834,7 +669,7 @@ segment_action (GtkWidget  *widget,
                                            "the model works at its own scale.");
       return;
     }
-  if (!(model = load_chosen_model (self, &error)))
+  if (!(model = sheath_model_picker_load_model (self->model_picker, &error)))
     {
       toast (self, error->message);
       return;
@@ -1025,8 +860,6 @@ sheath_window_dispose (GObject *object)
   clear_binding (&self->numbers_binding);
   g_clear_weak_pointer (&self->current);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->model_choices, g_ptr_array_unref);
-  g_clear_pointer (&self->chosen_model, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_WINDOW);
 
   G_OBJECT_CLASS (sheath_window_parent_class)->dispose (object);
@@ -1044,11 +877,11 @@ sheath_window_class_init (SheathWindowClass *klass)
   g_type_ensure (SHEATH_TYPE_DOCUMENT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sheath/Sheath/sheath-window.ui");
   g_type_ensure (SHEATH_TYPE_RECENT_LIST);
+  g_type_ensure (SHEATH_TYPE_MODEL_PICKER);
   gtk_widget_class_bind_template_callback (widget_class, recent_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, title);
-  gtk_widget_class_bind_template_child (widget_class, SheathWindow, model_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, SheathWindow, model_names);
+  gtk_widget_class_bind_template_child (widget_class, SheathWindow, model_picker);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SheathWindow, stack);
@@ -1083,27 +916,16 @@ sheath_window_init (SheathWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->model_choices = g_ptr_array_new_with_free_func (g_free);
-  self->chosen_model = g_strdup ("sem");
+  g_signal_connect (self->model_picker, "message", G_CALLBACK (picker_message_cb), self);
 
   /* Without its installed schema (an uninstalled build) the app still runs,
    * only forgetting choices. */
   if (schema != NULL)
     {
-      g_autofree char *model = NULL;
-
       self->settings = g_settings_new (APPLICATION_ID);
-      model = g_settings_get_string (self->settings, "model");
-      /* a model file since moved away is forgotten */
-      if (g_str_equal (model, "tem") || (*model && g_file_test (model, G_FILE_TEST_IS_REGULAR)))
-        {
-          g_free (self->chosen_model);
-          self->chosen_model = g_steal_pointer (&model);
-        }
+      sheath_model_picker_set_settings (self->model_picker, self->settings);
       g_settings_bind (self->settings, "overlay-opacity", self->opacity, "value", G_SETTINGS_BIND_DEFAULT);
     }
-  list_models (self);
-  g_signal_connect (self->model_dropdown, "notify::selected", G_CALLBACK (model_selected_cb), self);
 
   g_signal_connect (self->tab_view, "notify::selected-page", G_CALLBACK (selected_page_cb), self);
   g_signal_connect (self->tab_view, "close-page", G_CALLBACK (close_page_cb), self);

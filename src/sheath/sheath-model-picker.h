@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <sheath.h>
+
+G_BEGIN_DECLS
+
+#define SHEATH_TYPE_MODEL_PICKER (sheath_model_picker_get_type ())
+
+G_DECLARE_FINAL_TYPE (SheathModelPicker, sheath_model_picker, SHEATH, MODEL_PICKER, GtkWidget)
+
+void         sheath_model_picker_set_settings   (SheathModelPicker  *self,
+                                                 GSettings          *settings);
+SheathModel *sheath_model_picker_load_model     (SheathModelPicker  *self,
+                                                 GError            **error);
+gboolean     sheath_model_picker_set_model_file (SheathModelPicker  *self,
+                                                 GFile              *file,
+                                                 GError            **error);
+void         sheath_model_picker_reload         (SheathModelPicker  *self);
+
+G_END_DECLS
