@@ -13,6 +13,9 @@
 
 /* libpng reports errors by longjmp: everything the error path must free
  * lives in this struct, never in locals changed after setjmp(). */
+/* rows decoded between two reports to a rows sink */
+#define PNG_BAND_ROWS 256
+
 typedef struct
 {
   FILE        *fp;
@@ -70,10 +73,11 @@ png_pixel_size_um (png_structp png,
 }
 
 gboolean
-_sheath_png_load (const char          *path,
-                  const char          *name,
-                  SheathDecodedImage  *decoded,
-                  GError             **error)
+_sheath_png_load (const char           *path,
+                  const char           *name,
+                  const SheathRowsSink *sink,
+                  SheathDecodedImage   *decoded,
+                  GError              **error)
 {
   PngRead state = { 0 };
   png_byte head[24];
@@ -184,7 +188,22 @@ _sheath_png_load (const char          *path,
   state.rows = g_new (png_bytep, height);
   for (png_uint_32 y = 0; y < height; y++)
     state.rows[y] = (png_bytep) state.pixels + (gsize) y * width * bytes;
-  png_read_image (state.png, state.rows);
+  if (interlace == PNG_INTERLACE_NONE)
+    {
+      /* in bands, each told to the sink as soon as it is decoded */
+      for (png_uint_32 y = 0; y < height; y += PNG_BAND_ROWS)
+        {
+          png_uint_32 n = MIN (PNG_BAND_ROWS, height - y);
+
+          png_read_rows (state.png, state.rows + y, NULL, n);
+          _sheath_rows_sink_emit (sink, state.pixels, width, height, bytes * 8, y, n);
+        }
+    }
+  else
+    {
+      png_read_image (state.png, state.rows);
+      _sheath_rows_sink_emit (sink, state.pixels, width, height, bytes * 8, 0, height);
+    }
   png_read_end (state.png, NULL);
 
   decoded->width = width;

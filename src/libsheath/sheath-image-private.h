@@ -22,7 +22,21 @@ typedef struct
   SheathPixelSizeSource  pixel_size_source;
 } SheathDecodedImage;
 
+/* Where a decoder reports rows as it decodes them (func may be NULL). */
+typedef struct
+{
+  SheathImageRowsFunc func;
+  gpointer            data;
+} SheathRowsSink;
+
 void         _sheath_decoded_image_clear       (SheathDecodedImage *decoded);
+void         _sheath_rows_sink_emit            (const SheathRowsSink *sink,
+                                                gconstpointer       pixels,
+                                                guint               width,
+                                                guint               height,
+                                                guint               bit_depth,
+                                                guint               first_row,
+                                                guint               n_rows);
 gboolean     _sheath_image_check_size          (const char         *name,
                                                 guint64             width,
                                                 guint64             height,
@@ -35,10 +49,12 @@ gpointer     _sheath_image_try_alloc_pixels    (const char         *name,
 
 gboolean     _sheath_png_load                  (const char         *path,
                                                 const char         *name,
+                                                const SheathRowsSink *sink,
                                                 SheathDecodedImage *decoded,
                                                 GError            **error);
 gboolean     _sheath_tiff_load                 (const char         *path,
                                                 const char         *name,
+                                                const SheathRowsSink *sink,
                                                 SheathDecodedImage *decoded,
                                                 GError            **error);
 

@@ -147,16 +147,17 @@ read_pixel_size (TIFF               *tif,
 /* Reads every strip or tile into one contiguous buffer of samples, as
  * [y][x][sample] whatever the file's planar configuration. */
 static gboolean
-read_samples (TIFF          *tif,
-              const char    *name,
-              guint          width,
-              guint          height,
-              guint          spp,
-              guint          bytes,
-              guint16        planar,
-              guint8        *dest,
-              TiffMessages  *messages,
-              GError       **error)
+read_samples (TIFF                 *tif,
+              const char           *name,
+              guint                 width,
+              guint                 height,
+              guint                 spp,
+              guint                 bytes,
+              guint16               planar,
+              guint8               *dest,
+              const SheathRowsSink *sink,
+              TiffMessages         *messages,
+              GError              **error)
 {
   guint planes = planar == PLANARCONFIG_SEPARATE ? spp : 1;
   guint chunk_spp = planar == PLANARCONFIG_SEPARATE ? 1 : spp;
@@ -197,7 +198,8 @@ read_samples (TIFF          *tif,
 
   for (guint plane = 0; plane < planes; plane++)
     for (guint y0 = 0; y0 < height; y0 += ch)
-      for (guint x0 = 0; x0 < width; x0 += cw)
+      {
+        for (guint x0 = 0; x0 < width; x0 += cw)
         {
           guint rows = MIN (ch, height - y0);
           guint cols = MIN (cw, width - x0);
@@ -227,6 +229,10 @@ read_samples (TIFF          *tif,
                   memcpy (dst + c * pixel_bytes + plane * bytes, src + c * bytes, bytes);
             }
         }
+        /* a band of whole rows is in: gray images tell the sink */
+        if (spp == 1)
+          _sheath_rows_sink_emit (sink, dest, width, height, bytes * 8, y0, MIN (ch, height - y0));
+      }
 
   return TRUE;
 
@@ -265,11 +271,13 @@ samples_to_gray (const guint8 *samples,
 }
 
 gboolean
-_sheath_tiff_load (const char          *path,
-                   const char          *name,
-                   SheathDecodedImage  *decoded,
-                   GError             **error)
+_sheath_tiff_load (const char           *path,
+                   const char           *name,
+                   const SheathRowsSink *sink,
+                   SheathDecodedImage   *decoded,
+                   GError              **error)
 {
+  const SheathRowsSink *stream = NULL;
   TiffMessages messages = { { 0 } };
   TIFFOpenOptions *options = TIFFOpenOptionsAlloc ();
   TIFF *tif;
@@ -329,7 +337,9 @@ _sheath_tiff_load (const char          *path,
       /* Gray: decode straight into the image. */
       if (!(pixels = _sheath_image_try_alloc_pixels (name, width, height, bytes, error)))
         goto out;
-      if (!read_samples (tif, name, width, height, 1, bytes, planar, pixels, &messages, error))
+      /* rows go to the sink as they come, unless they must be inverted */
+      stream = photometric == PHOTOMETRIC_MINISWHITE ? NULL : sink;
+      if (!read_samples (tif, name, width, height, 1, bytes, planar, pixels, stream, &messages, error))
         goto out;
     }
   else
@@ -337,7 +347,7 @@ _sheath_tiff_load (const char          *path,
       if (!(samples = _sheath_image_try_alloc_pixels (name, width, height, bytes * spp, error)) ||
           !(pixels = _sheath_image_try_alloc_pixels (name, width, height, bytes, error)))
         goto out;
-      if (!read_samples (tif, name, width, height, spp, bytes, planar, samples, &messages, error))
+      if (!read_samples (tif, name, width, height, spp, bytes, planar, samples, NULL, &messages, error))
         goto out;
       if (photometric == PHOTOMETRIC_RGB)
         samples_to_gray (samples, spp, bytes, (gsize) width * height, pixels);
@@ -357,6 +367,9 @@ _sheath_tiff_load (const char          *path,
         for (gsize i = 0; i < n; i++)
           ((guint16 *) pixels)[i] = 65535 - ((guint16 *) pixels)[i];
     }
+
+  if (stream == NULL)
+    _sheath_rows_sink_emit (sink, pixels, width, height, bps, 0, height);
 
   decoded->width = width;
   decoded->height = height;

@@ -232,7 +232,45 @@ SheathImage *
 sheath_image_new_from_file (GFile   *file,
                             GError **error)
 {
+  return sheath_image_new_from_file_with_rows (file, NULL, NULL, error);
+}
+
+void
+_sheath_rows_sink_emit (const SheathRowsSink *sink,
+                        gconstpointer         pixels,
+                        guint                 width,
+                        guint                 height,
+                        guint                 bit_depth,
+                        guint                 first_row,
+                        guint                 n_rows)
+{
+  if (sink == NULL || sink->func == NULL || n_rows == 0)
+    return;
+  sink->func ((const guint8 *) pixels + (gsize) first_row * width * (bit_depth / 8), first_row, n_rows,
+              width, height, bit_depth, sink->data);
+}
+
+/**
+ * sheath_image_new_from_file_with_rows:
+ * @file: a PNG or TIFF file
+ * @rows_func: (scope call) (nullable): called as rows are decoded
+ * @user_data: (closure): data for @rows_func
+ * @error: return location for a #GError
+ *
+ * Reads an image as sheath_image_new_from_file() does, telling @rows_func
+ * about the rows as they are decoded: in bands for PNG images that are not
+ * interlaced and gray TIFF images, all at once for others.
+ *
+ * Returns: (transfer full): the image, or %NULL with @error set
+ */
+SheathImage *
+sheath_image_new_from_file_with_rows (GFile               *file,
+                                      SheathImageRowsFunc  rows_func,
+                                      gpointer             user_data,
+                                      GError             **error)
+{
   g_auto(SheathDecodedImage) decoded = { 0 };
+  SheathRowsSink sink = { rows_func, user_data };
   g_autoptr(SheathImage) self = NULL;
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
@@ -264,10 +302,10 @@ sheath_image_new_from_file (GFile   *file,
   }
 
   if (has_signature (head, head_len, "\x89PNG\r\n\x1a\n", 8))
-    ok = _sheath_png_load (path, name, &decoded, error);
+    ok = _sheath_png_load (path, name, &sink, &decoded, error);
   else if (has_signature (head, head_len, "II*\0", 4) || has_signature (head, head_len, "MM\0*", 4) ||
            has_signature (head, head_len, "II+\0", 4) || has_signature (head, head_len, "MM\0+", 4))
-    ok = _sheath_tiff_load (path, name, &decoded, error);
+    ok = _sheath_tiff_load (path, name, &sink, &decoded, error);
   else
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,

@@ -41,6 +41,33 @@ typedef enum
   SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS,
 } SheathPixelSizeSource;
 
+/**
+ * SheathImageRowsFunc:
+ * @rows: the rows just decoded, gray samples packed one row after the
+ *   other: bytes for 8-bit images, host-order 16-bit words for 16-bit ones
+ * @first_row: the first of them
+ * @n_rows: how many
+ * @width: the image's width
+ * @height: the image's height
+ * @bit_depth: 8 or 16
+ * @user_data: the data given with the function
+ *
+ * Called from the decoding thread as an image's rows are decoded, in order,
+ * so that a viewer can show the image before it is whole.
+ */
+typedef void (*SheathImageRowsFunc) (gconstpointer rows,
+                                     guint         first_row,
+                                     guint         n_rows,
+                                     guint         width,
+                                     guint         height,
+                                     guint         bit_depth,
+                                     gpointer      user_data);
+
+SHEATH_AVAILABLE_IN_ALL
+SheathImage           *sheath_image_new_from_file_with_rows (GFile              *file,
+                                                             SheathImageRowsFunc rows_func,
+                                                             gpointer            user_data,
+                                                             GError            **error);
 SHEATH_AVAILABLE_IN_ALL
 SheathImage           *sheath_image_new_from_file         (GFile        *file,
                                                            GError      **error);

@@ -620,6 +620,112 @@ merge_axons_action (GtkWidget  *widget,
 
 /* ---- loading ---------------------------------------------------------------- */
 
+/* While a large image decodes, a small picture of its rows so far goes to
+ * the viewer a few times a second: a slice of tens of thousands of pixels
+ * a side shows at once and fills in, instead of after seconds of nothing. */
+#define PREVIEW_SIDE        1024
+#define PREVIEW_INTERVAL_US (150 * 1000)
+
+typedef struct
+{
+  SheathDocument *doc;
+  guint           step;        /* image pixels per preview pixel */
+  guint           width, height, pw, ph;
+  guint8         *rgb;         /* pw × ph, gray as RGB (GTK 4.8 has no gray textures) */
+  guint           lo, hi;      /* a 16-bit image's range, from its first rows */
+  gint64          last_post;
+} Preview;
+
+typedef struct
+{
+  SheathDocument *doc;
+  GBytes         *rgb;
+  guint           pw, ph, width, height;
+} PreviewPost;
+
+static gboolean
+show_preview_cb (gpointer data)
+{
+  PreviewPost *post = data;
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (post->pw, post->ph, GDK_MEMORY_R8G8B8, post->rgb,
+                                                          (gsize) post->pw * 3);
+
+  if (post->doc->viewer != NULL)   /* not closed meanwhile */
+    sheath_viewer_set_preview (post->doc->viewer, texture, post->width, post->height);
+  g_object_unref (post->doc);
+  g_bytes_unref (post->rgb);
+  g_free (post);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+preview_rows_cb (gconstpointer rows,
+                 guint         first_row,
+                 guint         n_rows,
+                 guint         width,
+                 guint         height,
+                 guint         bit_depth,
+                 gpointer      data)
+{
+  Preview *p = data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* small images load in a blink: no preview */
+  if (MAX (width, height) <= 4 * PREVIEW_SIDE)
+    return;
+  if (p->rgb == NULL)
+    {
+      p->step = (MAX (width, height) + PREVIEW_SIDE - 1) / PREVIEW_SIDE;
+      p->width = width;
+      p->height = height;
+      p->pw = (width + p->step - 1) / p->step;
+      p->ph = (height + p->step - 1) / p->step;
+      p->rgb = g_malloc0 ((gsize) p->pw * p->ph * 3);
+      p->last_post = now;
+      if (bit_depth == 16)
+        {
+          const guint16 *r = rows;
+
+          p->lo = G_MAXUINT16;
+          for (gsize i = 0; i < (gsize) n_rows * width; i += 7)
+            {
+              p->lo = MIN (p->lo, r[i]);
+              p->hi = MAX (p->hi, r[i]);
+            }
+        }
+    }
+
+  /* one image pixel per preview pixel: a preview, not a picture to measure */
+  for (guint y = first_row + (p->step - first_row % p->step) % p->step; y < first_row + n_rows; y += p->step)
+    {
+      guint8 *out = p->rgb + (gsize) (y / p->step) * p->pw * 3;
+
+      for (guint px = 0; px < p->pw; px++)
+        {
+          gsize i = (gsize) (y - first_row) * width + (gsize) px * p->step;
+          guint v = bit_depth == 8 ? ((const guint8 *) rows)[i] : ((const guint16 *) rows)[i];
+
+          if (bit_depth == 16)
+            v = p->hi > p->lo ? CLAMP (((int) v - (int) p->lo) * 255 / ((int) p->hi - (int) p->lo), 0, 255) : 0;
+          out[3 * px] = out[3 * px + 1] = out[3 * px + 2] = (guint8) v;
+        }
+    }
+
+  if (now - p->last_post >= PREVIEW_INTERVAL_US || first_row == 0)
+    {
+      PreviewPost *post = g_new0 (PreviewPost, 1);
+
+      post->doc = g_object_ref (p->doc);
+      post->rgb = g_bytes_new (p->rgb, (gsize) p->pw * p->ph * 3);
+      post->pw = p->pw;
+      post->ph = p->ph;
+      post->width = p->width;
+      post->height = p->height;
+      g_main_context_invoke (NULL, show_preview_cb, post);
+      p->last_post = now;
+    }
+}
+
 static void
 load_worker (GTask        *task,
              gpointer      source,
@@ -627,8 +733,10 @@ load_worker (GTask        *task,
              GCancellable *cancellable)
 {
   GError *error = NULL;
-  SheathImage *image = sheath_image_new_from_file (data, &error);
+  Preview preview = { .doc = source };
+  SheathImage *image = sheath_image_new_from_file_with_rows (data, preview_rows_cb, &preview, &error);
 
+  g_free (preview.rgb);
   if (image == NULL)
     g_task_return_error (task, error);
   else

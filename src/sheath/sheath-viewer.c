@@ -21,6 +21,9 @@ struct _SheathViewer
 
   SheathImage        *image;
   SheathSegmentation *segmentation;
+  GdkTexture         *preview;          /* the rows decoded so far, before the image is whole */
+  guint               preview_width;    /* the image's size, which the preview stands for */
+  guint               preview_height;
   guint               display_lo;
   guint               display_hi;
 
@@ -559,6 +562,16 @@ sheath_viewer_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.12, 0.12, 0.13, 1 },
                              &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->image == NULL && self->preview != NULL && width > 0 && height > 0)
+    {
+      /* a large image still decoding: what there is of it, fitted */
+      double fit = MIN ((double) width / self->preview_width, (double) height / self->preview_height);
+      double w = self->preview_width * fit, h = self->preview_height * fit;
+
+      gtk_snapshot_append_texture (snapshot, self->preview,
+                                   &GRAPHENE_RECT_INIT ((width - w) / 2, (height - h) / 2, w, h));
+      return;
+    }
   if (self->image == NULL || width <= 0 || height <= 0)
     return;
 
@@ -882,6 +895,7 @@ sheath_viewer_dispose (GObject *object)
   SheathViewer *self = (SheathViewer *)object;
 
   drop_textures (self, FALSE);
+  g_clear_object (&self->preview);
   g_clear_object (&self->image);
   g_clear_object (&self->segmentation);
   g_clear_object (&self->morphometrics);
@@ -1138,6 +1152,7 @@ sheath_viewer_set_image (SheathViewer *self,
   if (!g_set_object (&self->image, image))
     return;
 
+  g_clear_object (&self->preview);
   drop_textures (self, FALSE);
   free_planes (self->gray_levels, self->gray_borrowed);
   self->gray_borrowed = FALSE;
@@ -1359,4 +1374,36 @@ sheath_viewer_set_path (SheathViewer *self,
     g_array_append_vals (self->path, coords, n_coords);
   self->path_closed = closed;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * sheath_viewer_set_preview:
+ * @preview: (nullable): a small picture of the rows decoded so far
+ * @image_width: the width of the image it stands for
+ * @image_height: its height
+ *
+ * Shows, fitted to the view, what there is of an image still being
+ * decoded; setting the image replaces it.
+ */
+void
+sheath_viewer_set_preview (SheathViewer *self,
+                           GdkTexture   *preview,
+                           guint         image_width,
+                           guint         image_height)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  if (self->image != NULL || image_width == 0 || image_height == 0)
+    return;
+  g_set_object (&self->preview, preview);
+  self->preview_width = image_width;
+  self->preview_height = image_height;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+sheath_viewer_get_showing_preview (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), FALSE);
+  return self->image == NULL && self->preview != NULL;
 }

@@ -45,6 +45,11 @@ void                sheath_viewer_set_path            (SheathViewer       *self,
                                                        const double       *coords,
                                                        guint               n_coords,
                                                        gboolean            closed);
+void                sheath_viewer_set_preview         (SheathViewer       *self,
+                                                       GdkTexture         *preview,
+                                                       guint               image_width,
+                                                       guint               image_height);
+gboolean            sheath_viewer_get_showing_preview (SheathViewer       *self);
 void                sheath_viewer_center_on           (SheathViewer       *self,
                                                        double              x,
                                                        double              y);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 /* For bench/app: opens an image in the app's window, prints the monotonic
- * time of the first frame that shows it, then pans at 1:1 across it and
+ * time of the first frame that shows it (and of the first that shows the
+ * rows decoded so far, for a large image), then pans at 1:1 across it and
  * prints how long each frame took to lay out and paint.
  *
  *   sheath-bench-app IMAGE PIXEL_SIZE FRAMES */
@@ -20,6 +21,8 @@ typedef struct
   SheathWindow *window;
   GtkWidget    *viewer;
   gboolean      shown;
+  gboolean      previewed;
+  gint64        first_preview;
   gint64        first_frame;
   gint64        frame_start;
   guint         frames;
@@ -44,6 +47,11 @@ after_paint_cb (GdkFrameClock *clock,
   /* the viewer comes with the image's tab */
   if (b->viewer == NULL)
     b->viewer = gui_find_descendant (GTK_WIDGET (b->window), SHEATH_TYPE_VIEWER);
+  if (!b->previewed && b->viewer && sheath_viewer_get_showing_preview (SHEATH_VIEWER (b->viewer)))
+    {
+      b->previewed = TRUE;
+      b->first_preview = now;
+    }
   if (!b->shown && b->viewer && sheath_viewer_get_image (SHEATH_VIEWER (b->viewer)) != NULL)
     {
       b->shown = TRUE;
@@ -114,6 +122,8 @@ main (int   argc,
   sheath_window_open (b.window, file);
   while (!b.shown)
     g_main_context_iteration (NULL, TRUE);
+  if (b.previewed)
+    printf ("first_preview_seconds %.3f\n", (b.first_preview - start) / 1e6);
   printf ("first_frame_seconds %.3f\n", (b.first_frame - start) / 1e6);
 
   sheath_viewer_set_zoom (SHEATH_VIEWER (b.viewer), 1.0);

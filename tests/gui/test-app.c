@@ -305,6 +305,49 @@ test_app_help_without_viewer (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+preview_or_image (gpointer data)
+{
+  SheathWindow *window = data;
+  GtkWidget *viewer = gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_VIEWER);
+
+  return sheath_window_get_image (window) != NULL ||
+         (viewer != NULL && sheath_viewer_get_showing_preview (SHEATH_VIEWER (viewer)));
+}
+
+/* A large image shows what is decoded of it before it is whole. */
+static void
+test_app_large_image_preview (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "large_seg-axonmyelin.png", NULL);
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (6000, 4500);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window;
+  GtkWidget *viewer;
+
+  /* a 27-megapixel gray PNG: stripes of the three mask levels */
+  for (guint y = 0; y < 4500; y++)
+    for (guint x = 0; x < 6000; x += 3)
+      sheath_segmentation_set_label (seg, x, y, (x / 600 + y / 450) % 3);
+  g_assert_true (sheath_segmentation_save (seg, dir, "large", &error));
+  g_assert_no_error (error);
+
+  window = gui_new_window ();
+  file = g_file_new_for_path (path);
+  sheath_window_open (window, file);
+  g_assert_true (gui_wait_until (preview_or_image, window, 20000));
+  viewer = gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_VIEWER);
+  g_assert_true (sheath_viewer_get_showing_preview (SHEATH_VIEWER (viewer)));
+  g_assert_null (sheath_window_get_image (window));
+  g_assert_true (gui_wait_until (has_image, window, 60000));
+  g_assert_false (sheath_viewer_get_showing_preview (SHEATH_VIEWER (viewer)));
+  g_assert_cmpuint (sheath_image_get_width (sheath_window_get_image (window)), ==, 6000);
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -323,6 +366,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
   g_test_add_func ("/Sheath/App/two-images", test_app_two_images);
   g_test_add_func ("/Sheath/App/recent-images", test_app_recent_images);
+  g_test_add_func ("/Sheath/App/large-image-preview", test_app_large_image_preview);
   g_test_add_func ("/Sheath/App/help-without-viewer", test_app_help_without_viewer);
 
   return g_test_run ();

@@ -604,6 +604,73 @@ test_image_bad_input (void)
   test_remove_tree (dir);
 }
 
+typedef struct
+{
+  guint    next_row;
+  guint    calls;
+  guint    bit_depth;
+  GArray  *copy;   /* the rows as they were reported */
+} RowsSeen;
+
+static void
+rows_cb (gconstpointer rows,
+         guint         first_row,
+         guint         n_rows,
+         guint         width,
+         guint         height,
+         guint         bit_depth,
+         gpointer      data)
+{
+  RowsSeen *seen = data;
+  gsize bytes = (gsize) n_rows * width * (bit_depth / 8);
+
+  /* in order, each once */
+  g_assert_cmpuint (first_row, ==, seen->next_row);
+  g_assert_cmpuint (first_row + n_rows, <=, height);
+  seen->next_row += n_rows;
+  seen->calls++;
+  seen->bit_depth = bit_depth;
+  g_array_append_vals (seen->copy, rows, bytes);
+}
+
+/* Rows are told as they are decoded, and they are the image's. */
+static void
+test_image_rows_as_decoded (void)
+{
+  const char *names[] = { "gray8.png", "gray16.png", "gray8.tif", "gray16.tif", "rgb8.png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *rel = g_build_filename ("samples", "formats", names[i], NULL);
+      g_autofree char *path = test_require_shared (rel);
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(SheathImage) image = NULL;
+      g_autoptr(GError) error = NULL;
+      RowsSeen seen = { 0, 0, 0, g_array_new (FALSE, FALSE, 1) };
+      guint w, h;
+
+      if (path == NULL)
+        return;
+      file = g_file_new_for_path (path);
+      image = sheath_image_new_from_file_with_rows (file, rows_cb, &seen, &error);
+      g_assert_no_error (error);
+      w = sheath_image_get_width (image);
+      h = sheath_image_get_height (image);
+      g_test_message ("%s: %u rows in %u reports", names[i], h, seen.calls);
+      g_assert_cmpuint (seen.next_row, ==, h);
+      g_assert_cmpuint (seen.bit_depth, ==, sheath_image_get_bit_depth (image));
+      g_assert_cmpuint (seen.copy->len, ==, (gsize) w * h * (seen.bit_depth / 8));
+      for (guint y = 0; y < h; y += 97)
+        for (guint x = 0; x < w; x += 13)
+          {
+            guint v = seen.bit_depth == 8 ? ((guint8 *) seen.copy->data)[(gsize) y * w + x]
+                                          : ((guint16 *) (gpointer) seen.copy->data)[(gsize) y * w + x];
+            g_assert_cmpuint (v, ==, sheath_image_get_value (image, x, y));
+          }
+      g_array_unref (seen.copy);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -618,6 +685,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Image/bids-sidecars", test_image_bids_sidecars);
   g_test_add_func ("/Sheath/Image/pixel-size-order", test_image_pixel_size_order);
   g_test_add_func ("/Sheath/Image/bad-input", test_image_bad_input);
+  g_test_add_func ("/Sheath/Image/rows-as-decoded", test_image_rows_as_decoded);
 
   return g_test_run ();
 }
