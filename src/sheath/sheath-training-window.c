@@ -52,6 +52,7 @@ struct _SheathTrainingWindow
   GtkCheckButton       *start_tem;
   GtkCheckButton       *start_scratch;
   AdwEntryRow          *name_row;
+  AdwComboRow          *modality_row;
   GtkSpinButton        *minutes;
   SheathCurvePlot      *curve;
   GtkPicture           *preview;
@@ -670,6 +671,9 @@ next_action (GtkWidget  *widget,
           toast (self, "Hold out at least one subject, and train on at least one");
           return;
         }
+      /* from scratch the user says what the images are; a fine-tuned
+       * model is of its parent's modality */
+      gtk_widget_set_sensitive (GTK_WIDGET (self->modality_row), gtk_check_button_get_active (self->start_scratch));
       go_to (self, "budget");
       gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
     }
@@ -953,7 +957,11 @@ start_action (GtkWidget  *widget,
     }
   else
     {
-      g_object_set (trainer, "pixel-size", median_pixel_size (self), NULL);
+      const char *modalities[] = { "SEM", "TEM", "light", "other" };
+      guint chosen = adw_combo_row_get_selected (self->modality_row);
+
+      g_object_set (trainer, "pixel-size", median_pixel_size (self),
+                    "modality", modalities[MIN (chosen, G_N_ELEMENTS (modalities) - 1)], NULL);
       if (self->depth)
         g_object_set (trainer, "depth", self->depth, NULL);
       if (self->base_channels)
@@ -1384,6 +1392,7 @@ sheath_training_window_class_init (SheathTrainingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, start_tem);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, start_scratch);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, name_row);
+  gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, modality_row);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, minutes);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, curve);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, preview);
