@@ -32,6 +32,7 @@ struct _SheathSegmenter
   guint         n_threads;
   guint         tile_size;
   guint         tile_margin;
+  gboolean      flips;
 
   /* What the main context shows, and what workers left for it. */
   double        fraction;
@@ -50,6 +51,7 @@ enum {
   PROP_N_THREADS,
   PROP_TILE_SIZE,
   PROP_TILE_MARGIN,
+  PROP_FLIPS,
   PROP_FRACTION,
   PROP_MESSAGE,
   N_PROPS
@@ -66,6 +68,7 @@ typedef struct
   guint            n_threads;
   guint            tile_size;
   guint            tile_margin;
+  gboolean         flips;
 } SegmentJob;
 
 static void
@@ -417,6 +420,7 @@ run_segmentation (SegmentJob    *job,
   guint mult = _sheath_net_tile_multiple (net);
   guint margin = job->tile_margin;
   guint model_w, model_h, tile, step, nx, ny, acc_w, acc_h_total, n_tiles, done = 0;
+  guint n_views = job->flips ? 4 : 1;
   double scale;
 
   if (!sheath_image_require_pixel_size (image, error))
@@ -544,23 +548,45 @@ run_segmentation (SegmentJob    *job,
             if (g_cancellable_set_error_if_cancelled (cancellable, error))
               return NULL;
 
-            for (guint r = 0; r < tile; r++)
-              memcpy (input + (gsize) r * tile, strip + (gsize) r * acc_w + c0, tile * sizeof (float));
-            for (guint ch = 1; ch < in_channels; ch++)
-              memcpy (input + ch * tile_px, input, tile_px * sizeof (float));
+            /* with flips, the tile goes through the network as it is and
+             * mirrored left–right, top–bottom and both, and the four
+             * predictions, mirrored back, are averaged */
+            for (guint f = 0; f < n_views; f++)
+              {
+                gboolean fx = f & 1, fy = f & 2;
+                float share = 1.0f / n_views;
 
-            _sheath_net_forward (net, ws, workers);
+                for (guint r = 0; r < tile; r++)
+                  {
+                    const float *src = strip + (gsize) (fy ? tile - 1 - r : r) * acc_w + c0;
+                    float *dst = input + (gsize) r * tile;
 
-            for (guint c = 0; c < classes; c++)
-              for (guint r = 0; r < tile; r++)
-                {
-                  const float *p = output + c * tile_px + (gsize) r * tile;
-                  float *a = acc + ((gsize) c * tile + r) * acc_w + c0;
-                  float wr = window[r];
+                    if (!fx)
+                      memcpy (dst, src, tile * sizeof (float));
+                    else
+                      for (guint t = 0; t < tile; t++)
+                        dst[t] = src[tile - 1 - t];
+                  }
+                for (guint ch = 1; ch < in_channels; ch++)
+                  memcpy (input + ch * tile_px, input, tile_px * sizeof (float));
 
-                  for (guint t = 0; t < tile; t++)
-                    a[t] += p[t] * wr * window[t];
-                }
+                _sheath_net_forward (net, ws, workers);
+
+                for (guint c = 0; c < classes; c++)
+                  for (guint r = 0; r < tile; r++)
+                    {
+                      const float *p = output + c * tile_px + (gsize) (fy ? tile - 1 - r : r) * tile;
+                      float *a = acc + ((gsize) c * tile + r) * acc_w + c0;
+                      float wr = window[r] * share;
+
+                      if (!fx)
+                        for (guint t = 0; t < tile; t++)
+                          a[t] += p[t] * wr * window[t];
+                      else
+                        for (guint t = 0; t < tile; t++)
+                          a[t] += p[tile - 1 - t] * wr * window[t];
+                    }
+              }
 
             done++;
             message = g_strdup_printf ("Segmenting tile %u of %u", done, n_tiles);
@@ -638,6 +664,7 @@ segment_job_new (SheathSegmenter *self,
   job->n_threads = self->n_threads ? self->n_threads : _sheath_workers_default_size ();
   job->tile_size = MAX (self->tile_size, 2 * self->tile_margin + 64);
   job->tile_margin = self->tile_margin;
+  job->flips = self->flips;
   return job;
 }
 
@@ -680,6 +707,10 @@ sheath_segmenter_get_property (GObject    *object,
       g_value_set_uint (value, self->tile_margin);
       break;
 
+    case PROP_FLIPS:
+      g_value_set_boolean (value, self->flips);
+      break;
+
     case PROP_FRACTION:
       g_value_set_double (value, self->fraction);
       break;
@@ -717,6 +748,14 @@ sheath_segmenter_set_property (GObject      *object,
 
     case PROP_TILE_MARGIN:
       sheath_segmenter_set_tile_margin (self, g_value_get_uint (value));
+      break;
+
+    case PROP_FLIPS:
+      if (self->flips != g_value_get_boolean (value))
+        {
+          self->flips = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -775,6 +814,17 @@ sheath_segmenter_class_init (SheathSegmenterClass *klass)
     g_param_spec_uint ("tile-margin", NULL, NULL,
                        0, MAX_TILE_MARGIN, DEFAULT_TILE_MARGIN,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SheathSegmenter:flips:
+   *
+   * Test-time augmentation: each tile is also segmented mirrored
+   * left–right, top–bottom and both, and the four predictions are averaged.
+   * A little more accurate, four times slower.
+   */
+  properties [PROP_FLIPS] =
+    g_param_spec_boolean ("flips", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SheathSegmenter:fraction:

@@ -102,6 +102,7 @@ sheath_cli_evaluate (int    argc,
   g_auto(GStrv) subject_list = NULL;
   g_autofree char *model_name = NULL, *json_path = NULL, *subjects = NULL;
   int threads = 0;
+  gboolean flips = FALSE;
   guint evaluated = 0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model: sem, tem or a .safetensors file", "MODEL" },
@@ -109,6 +110,8 @@ sheath_cli_evaluate (int    argc,
     { "subjects", 0, 0, G_OPTION_ARG_STRING, &subjects, "Only these subjects", "sub-a,sub-b" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Also write the figures as JSON", "FILE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: one per processor)", "N" },
+    { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
+      "Also segment each tile mirrored three ways and average (4x slower)", NULL },
     { NULL }
   };
 
@@ -144,6 +147,7 @@ sheath_cli_evaluate (int    argc,
 
   segmenter = sheath_segmenter_new (model);
   sheath_segmenter_set_n_threads (segmenter, threads > 0 ? threads : 0);
+  g_object_set (segmenter, "flips", flips, NULL);
 
   json_builder_begin_object (json);
   json_builder_set_member_name (json, "model");

@@ -173,6 +173,7 @@ sheath_cli_segment (int    argc,
   double pixel_size = 0;
   int threads = 0;
   int tile_size = 0;
+  gboolean flips = FALSE;
   gboolean morphometrics = FALSE;
   g_autofree char *shape = NULL;
   MorphometricsArgs morph_args = { .bin_width = 1.0 };
@@ -186,6 +187,8 @@ sheath_cli_segment (int    argc,
       "Write the masks here (default: beside each image)", "DIR" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads,
       "Threads to use (default: one per processor)", "N" },
+    { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
+      "Also segment each tile mirrored three ways and average: a little more accurate, 4x slower", NULL },
     { "tile-size", 0, 0, G_OPTION_ARG_INT, &tile_size,
       "Tile side in model pixels, 64–4096 (default: 512); memory grows with its square", "N" },
     { "morphometrics", 0, 0, G_OPTION_ARG_NONE, &morphometrics,
@@ -247,6 +250,7 @@ sheath_cli_segment (int    argc,
 
   segmenter = sheath_segmenter_new (model);
   sheath_segmenter_set_n_threads (segmenter, threads);
+  g_object_set (segmenter, "flips", flips, NULL);
   if (tile_size > 0)
     sheath_segmenter_set_tile_size (segmenter, tile_size);
 
