@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sheath-layers-private.h"
+#include "sheath-util-private.h"
 #include "sheath-train-layers-private.h"
 
 /* ---- 3×3 convolution ------------------------------------------------- */
@@ -227,12 +228,12 @@ _sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
 /* Σ (x − k) and Σ (x − k)² in eight double lanes, which the compiler
  * vectorises; k, a value of the channel, keeps the sums small so that the
  * variance does not cancel away. */
-static void
-sum_shifted (const float *x,
-             gsize        n,
-             float        k,
-             double      *sum,
-             double      *sum2)
+SHEATH_VECTOR_CLONES static void
+sum_shifted (const float *restrict x,
+             gsize                 n,
+             float                 k,
+             double               *sum,
+             double               *sum2)
 {
   double l1[8] = { 0 }, l2[8] = { 0 };
   gsize i = 0;
@@ -257,29 +258,68 @@ sum_shifted (const float *x,
     }
 }
 
-/* Σ g and Σ g·x̂ where the ReLU let the value through, in eight lanes. */
-static void
-sum_gradients (const float *da,
-               const float *y,
-               gsize        n,
-               float        mean,
-               float        invstd,
-               float        gamma,
-               float        beta,
-               double      *sum_g,
-               double      *sum_gx)
+/* Eight floats, and eight masks, as GCC's vector extensions: the
+ * conditional below vectorises only written this way. */
+typedef float SheathFloat8 __attribute__ ((vector_size (32)));
+typedef gint32 SheathMask8 __attribute__ ((vector_size (32)));
+
+/* a = ReLU (γ x̂ + β), x̂ = (y − μ)/σ, eight at a time */
+SHEATH_VECTOR_CLONES static void
+normalise_relu (const float *restrict y,
+                float *restrict       a,
+                gsize                 n,
+                float                 mean,
+                float                 invstd,
+                float                 gamma,
+                float                 beta)
 {
-  float lg[8] = { 0 }, lgx[8] = { 0 };
+  const SheathFloat8 zero = { 0 };
   gsize i = 0;
 
   for (; i + 8 <= n; i += 8)
-    for (guint l = 0; l < 8; l++)
-      {
-        float v = (y[i + l] - mean) * invstd;
-        float g = gamma * v + beta > 0.f ? da[i + l] : 0.f;
-        lg[l] += g;
-        lgx[l] += g * v;
-      }
+    {
+      SheathFloat8 y8, o;
+
+      memcpy (&y8, y + i, sizeof y8);
+      o = gamma * ((y8 - mean) * invstd) + beta;
+      o = (SheathFloat8) ((SheathMask8) o & (o > zero));
+      memcpy (a + i, &o, sizeof o);
+    }
+  for (; i < n; i++)
+    {
+      float o = gamma * ((y[i] - mean) * invstd) + beta;
+      a[i] = o > 0.f ? o : 0.f;
+    }
+}
+
+/* Σ g and Σ g·x̂ where the ReLU let the value through, eight at a time. */
+SHEATH_VECTOR_CLONES static void
+sum_gradients (const float *restrict da,
+               const float *restrict y,
+               gsize                 n,
+               float                 mean,
+               float                 invstd,
+               float                 gamma,
+               float                 beta,
+               double               *sum_g,
+               double               *sum_gx)
+{
+  SheathFloat8 lg = { 0 }, lgx = { 0 };
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      SheathFloat8 y8, d8, v, g;
+      SheathMask8 open;
+
+      memcpy (&y8, y + i, sizeof y8);
+      memcpy (&d8, da + i, sizeof d8);
+      v = (y8 - mean) * invstd;
+      open = gamma * v + beta > 0.f;
+      g = (SheathFloat8) ((SheathMask8) d8 & open);
+      lg += g;
+      lgx += g * v;
+    }
   for (guint l = 0; l < 8; l++)
     {
       *sum_g += lg[l];
@@ -294,6 +334,29 @@ sum_gradients (const float *da,
           *sum_g += da[i];
           *sum_gx += (double) da[i] * v;
         }
+    }
+}
+
+/* dy = s (g − ḡ − x̂ ḡx̂), g the gradient the ReLU let through */
+SHEATH_VECTOR_CLONES static void
+input_gradient (const float *restrict da,
+                const float *restrict y,
+                float *restrict       dy,
+                gsize                 n,
+                float                 mean,
+                float                 invstd,
+                float                 gamma,
+                float                 beta,
+                float                 scale,
+                float                 mg,
+                float                 mgx)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = (y[i] - mean) * invstd;
+      float gi = gamma * v + beta > 0.f ? da[i] : 0.f;
+
+      dy[i] = scale * (gi - mg - v * mgx);
     }
 }
 
@@ -340,16 +403,7 @@ bn_forward_channel (guint    c,
   job->invstd[c] = fs;
 
   for (guint n = 0; n < job->ctx->n; n++)
-    {
-      const float *y = job->y + n * plane + c * job->hw;
-      float *a = job->a + n * plane + c * job->hw;
-
-      for (gsize i = 0; i < job->hw; i++)
-        {
-          float o = g * ((y[i] - fm) * fs) + b;
-          a[i] = o > 0.f ? o : 0.f;
-        }
-    }
+    normalise_relu (job->y + n * plane + c * job->hw, job->a + n * plane + c * job->hw, job->hw, fm, fs, g, b);
 
   job->running_mean[c] = (float) ((1 - job->momentum) * job->running_mean[c] + job->momentum * mean);
   job->running_var[c] = (float) ((1 - job->momentum) * job->running_var[c] +
@@ -400,19 +454,8 @@ bn_backward_channel (guint    c,
   mgx = (float) (sum_gx / m);
 
   for (guint n = 0; n < job->ctx->n; n++)
-    {
-      const float *da = job->da.data + n * job->da.stride + c * job->hw;
-      const float *y = job->y + n * plane + c * job->hw;
-      float *dy = job->dy + n * plane + c * job->hw;
-
-      for (gsize i = 0; i < job->hw; i++)
-        {
-          float v = (y[i] - fm) * fs;
-          float gi = g * v + b > 0.f ? da[i] : 0.f;
-
-          dy[i] = scale * (gi - mg - v * mgx);
-        }
-    }
+    input_gradient (job->da.data + n * job->da.stride + c * job->hw, job->y + n * plane + c * job->hw,
+                    job->dy + n * plane + c * job->hw, job->hw, fm, fs, g, b, scale, mg, mgx);
 }
 
 void

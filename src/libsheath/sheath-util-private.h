@@ -5,6 +5,14 @@
 
 G_BEGIN_DECLS
 
+/* Vector widths differ between the machines Sheath runs on: functions with
+ * hot loops get clones the loader picks the widest of. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+# define SHEATH_VECTOR_CLONES __attribute__((target_clones ("avx512f", "avx2", "default")))
+#else
+# define SHEATH_VECTOR_CLONES
+#endif
+
 /* For qsort() and g_array_sort() of doubles. */
 static inline int
 _sheath_compare_doubles (const void *a,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sheath-layers-private.h"
+#include "sheath-util-private.h"
 
 /* Winograd F(4×4, 3×3) (Lavin & Gray, 2015): a 6×6 input patch gives a
  * 4×4 output with 36 multiplications per channel pair instead of 144, and
@@ -89,13 +90,6 @@ _sheath_winograd_scratch_floats (guint cin,
          TILE_IN * ((gsize) tiles_x * TILE_OUT + 2) + 4 * ((gsize) tiles_x + 1) + width;
 }
 
-/* Vector widths differ between the machines Sheath runs on: let the loader
- * pick the widest clone of the transforms. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-# define SHEATH_VECTOR_CLONES __attribute__((target_clones ("avx512f", "avx2", "default")))
-#else
-# define SHEATH_VECTOR_CLONES
-#endif
 
 typedef struct
 {
