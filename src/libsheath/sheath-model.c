@@ -836,6 +836,39 @@ sheath_model_dup_metadata_keys (SheathModel *self)
   return keys;
 }
 
+/**
+ * sheath_model_read_metadata:
+ * @file: a model file
+ * @error: return location for a #GError
+ *
+ * Reads only a model file's header: its `__metadata__` (description,
+ * modality, `pixel_size_um`, …) without loading or checking the weights,
+ * for listing models quickly. Use sheath_model_new_from_file() to use one.
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): the metadata, or
+ *   %NULL with @error set when the file is not a safetensors file
+ */
+GHashTable *
+sheath_model_read_metadata (GFile   *file,
+                            GError **error)
+{
+  SheathSafetensors *st;
+  GHashTable *copy;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (!(st = _sheath_safetensors_open (file, error)))
+    return NULL;
+  copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, _sheath_safetensors_get_metadata (st));
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+  _sheath_safetensors_free (st);
+  return copy;
+}
+
 SheathModel *
 _sheath_model_new_from_net (SheathNet  *net,
                             double      pixel_size,

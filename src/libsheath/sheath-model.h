@@ -37,6 +37,9 @@ SHEATH_AVAILABLE_IN_ALL
 SheathModel         *sheath_model_new_builtin          (const char   *name,
                                                         GError      **error);
 SHEATH_AVAILABLE_IN_ALL
+GHashTable          *sheath_model_read_metadata        (GFile        *file,
+                                                        GError      **error);
+SHEATH_AVAILABLE_IN_ALL
 char                *sheath_model_dup_user_dir         (void);
 SHEATH_AVAILABLE_IN_ALL
 GFile               *sheath_model_find_builtin         (const char   *name);

@@ -47,10 +47,12 @@ add_choice (SheathModelPicker *self,
   if (key != NULL)
     {
       g_autoptr(GFile) file = is_builtin (key) ? sheath_model_find_builtin (key) : g_file_new_for_path (key);
-      g_autoptr(SheathModel) model = file ? sheath_model_new_from_file (file, NULL) : NULL;
+      /* the header only: listing stays quick with many models */
+      g_autoptr(GHashTable) meta = file ? sheath_model_read_metadata (file, NULL) : NULL;
+      const char *pixel_size = meta ? g_hash_table_lookup (meta, "pixel_size_um") : NULL;
 
-      if (model != NULL)
-        text = g_strdup_printf ("%s · %g µm", label, sheath_model_get_pixel_size (model));
+      if (pixel_size != NULL)
+        text = g_strdup_printf ("%s · %g µm", label, g_ascii_strtod (pixel_size, NULL));
       else
         text = g_strdup_printf ("%s (%s)", label, file == NULL ? "not installed" : "cannot be read");
     }
@@ -61,12 +63,16 @@ add_choice (SheathModelPicker *self,
 static void
 describe_chosen (SheathModelPicker *self)
 {
-  g_autoptr(SheathModel) model = sheath_model_picker_load_model (self, NULL);
+  g_autoptr(GFile) file = is_builtin (self->chosen) ? sheath_model_find_builtin (self->chosen)
+                                                   : g_file_new_for_path (self->chosen);
+  g_autoptr(GHashTable) meta = file ? sheath_model_read_metadata (file, NULL) : NULL;
   g_autofree char *tip = NULL;
 
-  if (model != NULL)
-    tip = g_strdup_printf ("%s\n%s model, %g µm pixels", sheath_model_get_description (model),
-                           sheath_model_get_modality (model), sheath_model_get_pixel_size (model));
+  if (meta != NULL)
+    tip = g_strdup_printf ("%s\n%s model, %s µm pixels",
+                           (char *) g_hash_table_lookup (meta, "description") ?: "",
+                           (char *) g_hash_table_lookup (meta, "modality") ?: "?",
+                           (char *) g_hash_table_lookup (meta, "pixel_size_um") ?: "?");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->dropdown), tip ? tip : "The model that segments");
 }
 

@@ -271,12 +271,40 @@ test_model_builtin_missing (void)
   g_assert_null (sheath_model_find_builtin ("../etc/passwd"));
 }
 
+/* The header alone, for listing models; what is not a model says so. */
+static void
+test_model_read_metadata (void)
+{
+  g_autofree char *path = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GHashTable) meta = NULL;
+  g_autoptr(SheathModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *junk = g_build_filename (dir, "junk.safetensors", NULL);
+  g_autoptr(GFile) junk_file = g_file_new_for_path (junk);
+
+  meta = sheath_model_read_metadata (file, &error);
+  g_assert_no_error (error);
+  model = sheath_model_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (g_ascii_strtod (g_hash_table_lookup (meta, "pixel_size_um"), NULL), ==,
+                     sheath_model_get_pixel_size (model));
+  g_assert_cmpstr (g_hash_table_lookup (meta, "modality"), ==, sheath_model_get_modality (model));
+
+  g_assert_true (g_file_set_contents (junk, "not a model", -1, NULL));
+  g_assert_null (sheath_model_read_metadata (junk_file, &error));
+  g_assert_nonnull (error);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/Sheath/Model/read-metadata", test_model_read_metadata);
   g_test_add_func ("/Sheath/Model/metadata", test_model_metadata);
   g_test_add_func ("/Sheath/Model/hostile", test_model_hostile);
   g_test_add_func ("/Sheath/Model/builtin-missing", test_model_builtin_missing);
