@@ -572,6 +572,87 @@ abort_edit (SheathMaskEditor *self)
   edit_free (edit);
 }
 
+/* Scanline flood fill of a 4-connected region: @inside says whether a
+ * pixel belongs to it and has not been visited, @visit marks it (so that
+ * @inside then says no). The stack holds spans' seeds, not pixels, so it
+ * stays small even when the region is most of a 16384² image. Returns
+ * whether the region touches the image's edge; with @stop_at_edge it
+ * stops there, the region only partly visited. */
+typedef gboolean (*SpanInside) (SheathMaskEditor *self, guint x, guint y, gpointer data);
+typedef void     (*SpanVisit)  (SheathMaskEditor *self, guint x, guint y, gpointer data);
+
+static gboolean
+span_fill (SheathMaskEditor *self,
+           GArray           *seeds,
+           SpanInside        inside,
+           SpanVisit         visit,
+           gpointer          data,
+           gboolean          stop_at_edge)
+{
+  gboolean edge = FALSE;
+
+  while (seeds->len > 0)
+    {
+      guint *p = &g_array_index (seeds, guint, 2 * (seeds->len - 1));
+      guint x = p[0], y = p[1], lx, rx;
+
+      g_array_set_size (seeds, seeds->len - 1);
+      if (!inside (self, x, y, data))
+        continue;
+      for (lx = x; lx > 0 && inside (self, lx - 1, y, data); lx--)
+        ;
+      for (rx = x; rx + 1 < self->width && inside (self, rx + 1, y, data); rx++)
+        ;
+      for (guint i = lx; i <= rx; i++)
+        visit (self, i, y, data);
+      edge |= lx == 0 || rx + 1 == self->width || y == 0 || y + 1 == self->height;
+      if (edge && stop_at_edge)
+        return TRUE;
+
+      /* one seed per run of the region in the rows above and below */
+      for (int dy = -1; dy <= 1; dy += 2)
+        {
+          gint64 ny = (gint64) y + dy;
+
+          if (ny < 0 || ny >= self->height)
+            continue;
+          for (guint i = lx; i <= rx; i++)
+            {
+              if (!inside (self, i, (guint) ny, data))
+                continue;
+              g_array_append_vals (seeds, (guint[2]) { i, (guint) ny }, 1);
+              while (i < rx && inside (self, i + 1, (guint) ny, data))
+                i++;
+            }
+        }
+    }
+  return edge;
+}
+
+typedef struct
+{
+  guint8 from;
+  guint8 to;
+} Recolour;
+
+static gboolean
+same_class (SheathMaskEditor *self,
+            guint             x,
+            guint             y,
+            gpointer          data)
+{
+  return _sheath_segmentation_get_row (self->segmentation, y)[x] == ((Recolour *) data)->from;
+}
+
+static void
+recolour (SheathMaskEditor *self,
+          guint             x,
+          guint             y,
+          gpointer          data)
+{
+  put_pixel (self, x, y, ((Recolour *) data)->to);
+}
+
 /**
  * sheath_mask_editor_fill:
  * @x: a column inside the region
@@ -612,27 +693,10 @@ sheath_mask_editor_fill (SheathMaskEditor  *self,
   sheath_mask_editor_begin_stroke (self);
   stack = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
   g_array_append_vals (stack, (guint[2]) { x, y }, 1);
-  put_pixel (self, x, y, label);
-  while (stack->len > 0)
-    {
-      guint *p = &g_array_index (stack, guint, 2 * (stack->len - 1));
-      guint px = p[0], py = p[1];
-      const int dx[4] = { 1, -1, 0, 0 }, dy[4] = { 0, 0, 1, -1 };
-
-      g_array_set_size (stack, stack->len - 1);
-      if (px == 0 || py == 0 || px + 1 == self->width || py + 1 == self->height)
-        open = TRUE;
-      for (guint k = 0; k < 4; k++)
-        {
-          gint64 nx = (gint64) px + dx[k], ny = (gint64) py + dy[k];
-
-          if (nx < 0 || ny < 0 || nx >= self->width || ny >= self->height ||
-              _sheath_segmentation_get_row (self->segmentation, (guint) ny)[nx] != from)
-            continue;
-          put_pixel (self, (guint) nx, (guint) ny, label);
-          g_array_append_vals (stack, (guint[2]) { (guint) nx, (guint) ny }, 1);
-        }
-    }
+  /* background that reaches the edge is not a closed region: stop there
+   * rather than fill the outside of everything */
+  open = span_fill (self, stack, same_class, recolour, &(Recolour) { from, (guint8) label },
+                    from == SHEATH_LABEL_BACKGROUND);
 
   if (open && from == SHEATH_LABEL_BACKGROUND)
     {
@@ -732,6 +796,25 @@ sheath_mask_editor_fill_polygon (SheathMaskEditor *self,
   return finish_edit (self);
 }
 
+static gboolean
+dry (SheathMaskEditor *self,
+     guint             x,
+     guint             y,
+     gpointer          outside)
+{
+  return !((guint8 *) outside)[(gsize) y * self->width + x] &&
+         _sheath_segmentation_get_row (self->segmentation, y)[x] != SHEATH_LABEL_MYELIN;
+}
+
+static void
+wet (SheathMaskEditor *self,
+     guint             x,
+     guint             y,
+     gpointer          outside)
+{
+  ((guint8 *) outside)[(gsize) y * self->width + x] = 1;
+}
+
 /**
  * sheath_mask_editor_fill_axons:
  *
@@ -751,38 +834,19 @@ sheath_mask_editor_fill_axons (SheathMaskEditor *self)
   g_return_val_if_fail (SHEATH_IS_MASK_EDITOR (self), 0);
 
   /* flood the non-myelin pixels from the edge; what stays dry is enclosed */
-  outside = g_malloc0 ((gsize) self->width * self->height);
+  outside = g_try_malloc0 ((gsize) self->width * self->height);
+  if (outside == NULL)
+    {
+      g_warning ("Not enough memory to fill axons on a %u × %u mask", self->width, self->height);
+      return 0;
+    }
   stack = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
   for (guint y = 0; y < self->height; y++)
-    for (guint x = 0; x < self->width; x++)
+    for (guint x = 0; x < self->width; x += (y == 0 || y + 1 == self->height) ? 1 : MAX (self->width - 1, 1))
       {
-        if ((y != 0 && y + 1 != self->height && x != 0 && x + 1 != self->width) ||
-            _sheath_segmentation_get_row (self->segmentation, y)[x] == SHEATH_LABEL_MYELIN)
-          continue;
-        outside[(gsize) y * self->width + x] = 1;
         g_array_append_vals (stack, (guint[2]) { x, y }, 1);
+        span_fill (self, stack, dry, wet, outside, FALSE);
       }
-  while (stack->len > 0)
-    {
-      guint *p = &g_array_index (stack, guint, 2 * (stack->len - 1));
-      guint px = p[0], py = p[1];
-      const int dx[4] = { 1, -1, 0, 0 }, dy[4] = { 0, 0, 1, -1 };
-
-      g_array_set_size (stack, stack->len - 1);
-      for (guint k = 0; k < 4; k++)
-        {
-          gint64 nx = (gint64) px + dx[k], ny = (gint64) py + dy[k];
-          gsize i;
-
-          if (nx < 0 || ny < 0 || nx >= self->width || ny >= self->height)
-            continue;
-          i = (gsize) ny * self->width + nx;
-          if (outside[i] || _sheath_segmentation_get_row (self->segmentation, (guint) ny)[nx] == SHEATH_LABEL_MYELIN)
-            continue;
-          outside[i] = 1;
-          g_array_append_vals (stack, (guint[2]) { (guint) nx, (guint) ny }, 1);
-        }
-    }
 
   sheath_mask_editor_begin_stroke (self);
   for (guint y = 0; y < self->height; y++)
