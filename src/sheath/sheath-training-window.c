@@ -73,6 +73,7 @@ struct _SheathTrainingWindow
   GCancellable         *cancellable;
   gboolean              running;
   gboolean              cancelling;
+  gboolean              closed;            /* disposed while training went on */
   gint64                run_started;
   double                run_start_fraction;
   guint                 shown_epoch;
@@ -843,6 +844,15 @@ trained_cb (GObject      *object,
   self->running = FALSE;
   g_clear_object (&self->cancellable);
   add_training_time (self);
+  if (self->closed)
+    {
+      g_autofree char *checkpoint = staging_path (self->name, ".safetensors.checkpoint");
+
+      /* closed before anything could be kept: nothing to resume */
+      if (!ok && !g_file_test (checkpoint, G_FILE_TEST_EXISTS))
+        discard_staging (self->name);
+      return;
+    }
 
   if (ok)
     finished (self);
@@ -1283,11 +1293,15 @@ sheath_training_window_dispose (GObject *object)
 {
   SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (object);
 
+  /* a training still running stops with a checkpoint; its end only
+   * records the time spent (the notes live until finalize) */
+  self->closed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->trainer != NULL)
+    g_signal_handlers_disconnect_by_data (self->trainer, self);
   g_clear_object (&self->trainer);
-  g_clear_pointer (&self->notes, g_key_file_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_TRAINING_WINDOW);
 
   G_OBJECT_CLASS (sheath_training_window_parent_class)->dispose (object);
@@ -1300,6 +1314,7 @@ sheath_training_window_finalize (GObject *object)
 
   g_ptr_array_unref (self->images);
   g_ptr_array_unref (self->validation_checks);
+  g_clear_pointer (&self->notes, g_key_file_unref);
   g_free (self->name);
 
   G_OBJECT_CLASS (sheath_training_window_parent_class)->finalize (object);

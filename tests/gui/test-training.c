@@ -328,6 +328,55 @@ test_training_fine_tune (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+checkpoint_written (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Closing the wizard while it trains pauses: the checkpoint is written,
+ * nothing is touched after the window is gone, and the next wizard
+ * resumes it. */
+static void
+test_training_closed_while_running (void)
+{
+  g_autofree char *staging = sheath_training_window_dup_staging_dir ();
+  g_autofree char *checkpoint = g_build_filename (staging, "closed rat.safetensors.checkpoint", NULL);
+  SheathWindow *window;
+  SheathTrainingWindow *wizard;
+  GtkWidget *resume;
+
+  if (!shared_present ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = gui_new_window ();
+  wizard = wizard_at_budget (window, "closed rat");
+  set_budget (wizard, 0.3);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
+  g_assert_true (gui_wait_until (has_epoch, wizard, 120000));
+  g_assert_true (sheath_training_window_get_running (wizard));
+  gtk_window_close (GTK_WINDOW (wizard));
+  g_assert_true (gui_wait_until (checkpoint_written, checkpoint, 120000));
+  /* let the cancelled run end, with the window gone */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+
+  wizard = SHEATH_TRAINING_WINDOW (sheath_window_train (window));
+  resume = find_button (GTK_WIDGET (wizard), "_Resume");
+  g_assert_nonnull (resume);
+  g_signal_emit_by_name (resume, "clicked");
+  g_assert_true (gui_wait_until (on_page_done, wizard, 180000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.save", NULL);
+  assert_saved ("closed rat");
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +395,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Training/to-saved-model", test_training_to_saved_model);
   g_test_add_func ("/Sheath/Training/paused-and-resumed", test_training_paused_and_resumed);
   g_test_add_func ("/Sheath/Training/fine-tune", test_training_fine_tune);
+  g_test_add_func ("/Sheath/Training/closed-while-running", test_training_closed_while_running);
 
   return g_test_run ();
 }
