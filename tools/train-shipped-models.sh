@@ -10,12 +10,21 @@
 # goes to models/ with its card (tools/make-model-card.py).
 #
 #   nohup sh tools/train-shipped-models.sh sem >> ~/.cache/sheath-training/sem.log 2>&1 &
-#   (it resumes by itself from the checkpoint)
+#   (it resumes by itself from the checkpoint; "all" trains SEM, then TEM)
 set -eu
 
 cd "$(dirname "$0")/.."
 shared=${SHEATH_SHARED_DIR:-../shared}
-which=${1:?usage: train-shipped-models.sh sem|tem}
+which=${1:?usage: train-shipped-models.sh sem|tem|all}
+
+# both, one after the other (each resumes where it stopped; a finished one
+# whose model is in models/ is not trained again)
+if [ "$which" = all ]; then
+  for m in sem tem; do
+    [ -f "models/$m.safetensors" ] || sh "$0" "$m"
+  done
+  exit 0
+fi
 dir=${SHEATH_TRAINING_DIR:-$HOME/.cache/sheath-training}
 mkdir -p "$dir"
 cli=build/src/sheath-cli/sheath-cli
@@ -34,7 +43,7 @@ tem)
          --description "Sheath TEM model: mouse corpus callosum, 0.00493 um pixels"
   ;;
 *)
-  echo "usage: train-shipped-models.sh sem|tem" >&2
+  echo "usage: train-shipped-models.sh sem|tem|all" >&2
   exit 2
   ;;
 esac
