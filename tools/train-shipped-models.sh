@@ -21,7 +21,7 @@ which=${1:?usage: train-shipped-models.sh sem|tem|all}
 # whose model is in models/ is not trained again)
 if [ "$which" = all ]; then
   for m in sem tem; do
-    [ -f "models/$m.safetensors" ] || sh "$0" "$m"
+    [ -f "models/$m.safetensors" ] || sh tools/train-shipped-models.sh "$m"
   done
   exit 0
 fi
