@@ -3,11 +3,11 @@
 #
 # Installs the build into a temporary DESTDIR and checks that every part lands
 # where a GNOME system looks for it, then runs the installed sheath-cli on a
-# real image.  TAP output.
+# real image with the installed SEM model.  TAP output.
 #
-#   test-install.sh BUILD_DIR PREFIX LIBDIR DATADIR IMAGE MODEL APP_ID
+#   test-install.sh BUILD_DIR PREFIX LIBDIR DATADIR IMAGE APP_ID
 set -u
-build=$1 prefix=$2 libdir=$3 datadir=$4 image=$5 model=$6 app_id=$7
+build=$1 prefix=$2 libdir=$3 datadir=$4 image=$5 app_id=$6
 if [ ! -f "$image" ]; then
   echo "1..0 # SKIP shared test data missing: $image"
   exit 0
@@ -35,16 +35,19 @@ check "desktop file, metainfo, schema and icon under the app id" \
    [ -f "$root/$datadir/glib-2.0/schemas/$app_id.gschema.xml" ] &&
    [ -f "$root/$datadir/icons/hicolor/scalable/apps/$app_id.svg" ]'
 check "help where Yelp finds help:$app_id" '[ -f "$root/$datadir/help/C/$app_id/index.page" ]'
-check "the models folder" '[ -d "$root/$datadir/sheath/models" ]'
+models=$root/$datadir/sheath/models
+check "the SEM model and its card" '[ -f "$models/sem.safetensors" ] && [ -f "$models/sem.md" ]'
 
-# the installed CLI, with nothing from the build tree on its paths
+# the installed CLI, with nothing from the build tree on its paths (the
+# models folder is named only because the prefix sits inside a DESTDIR)
 out=$dest/out
 mkdir -p "$out"
-env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$root/$libdir" "$root/bin/sheath-cli" segment --model "$model" \
+env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$root/$libdir" SHEATH_MODELS_DIR="$models" \
+  "$root/bin/sheath-cli" segment --model sem \
   --output-dir "$out" --morphometrics "$image" > "$dest/segment.log" 2>&1
 rc=$?
 stem=$(basename "${image%.*}")
-check "the installed sheath-cli segments and measures a real image" \
+check "the installed sheath-cli segments and measures a real image with the SEM model" \
   '[ $rc -eq 0 ] && [ -s "$out/${stem}_seg-axonmyelin.png" ] && [ -s "$out/${stem}_axon_morphometrics.csv" ] ||
    { sed "s/^/# /" "$dest/segment.log"; false; }'
 # shipped models are looked up under the prefix, never in the source tree

@@ -27,21 +27,21 @@ for kind in ("axon", "myelin"):
     m.crop((300, 300, 1500, 1300)).save("%s/sem-spinal-cord-demo_seg-%s.png" % (masks, kind))
 PY
 
-# the segmenting screenshot only shows the progress bar, so any model will do
-# the wizard's training goes to a scratch state folder, not the user's
+# segmenting and the overlay use the shipped SEM model; the wizard's
+# training goes to a scratch state folder, not the user's
 state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
 XDG_STATE_HOME=$state XDG_DATA_HOME=$state GSETTINGS_SCHEMA_DIR=build/data GSETTINGS_BACKEND=memory \
   xvfb-run -a -s "-screen 0 1400x1000x24" build/tests/gui/sheath-screenshots "$out" \
-  data/demo/sem-spinal-cord-demo.png tests/golden/unet-golden.safetensors \
+  data/demo/sem-spinal-cord-demo.png models/sem.safetensors \
   "$out/masks/sem-spinal-cord-demo_seg-axon.png" \
   "$shared/datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png" \
   "$shared/datasets/sem-rat-spinal-cord/sub-rat5/micr/sub-rat5_sample-data14_SEM.png"
-rm -f "$out/overlay.png"   # made with a random test network: not worth showing
 
 if [ "${1:-}" = --install ]; then
   mkdir -p help/C/figures
-  cp "$out/editor.png" "$out/morphometrics.png" "$out/outlines.png" "$out/train-progress.png" help/C/figures/
-  echo "copied editor.png, morphometrics.png, outlines.png and train-progress.png to help/C/figures/"
+  cp "$out/editor.png" "$out/morphometrics.png" "$out/outlines.png" "$out/overlay.png" \
+     "$out/train-progress.png" help/C/figures/
+  echo "copied editor.png, morphometrics.png, outlines.png, overlay.png and train-progress.png to help/C/figures/"
 fi
 ls -l "$out"

@@ -37,17 +37,10 @@ ninja -C build
 
 case $what in
 run)
-  # Until the trained SEM/TEM models land (issue 4), this segments the demo
-  # with an UNTRAINED network of the shipped architecture: the masks show the
-  # pipeline runs end to end, they are not a segmentation.
-  model=models/sem.safetensors
-  if [ ! -f "$model" ]; then
-    model=build/untrained-unet.safetensors
-    [ -f "$model" ] || build/tools/sheath-make-untrained "$model"
-    echo "NOTE: no trained model ships yet; segmenting with an untrained network (noise masks)."
-  fi
+  # the demo is SEM (rat spinal cord, 0.13 um): segment it with the shipped
+  # SEM model, from the source tree's models/
   mkdir -p build/demo
-  build/src/sheath-cli/sheath-cli segment --model "$model" --output-dir build/demo --morphometrics \
+  SHEATH_MODELS_DIR=models build/src/sheath-cli/sheath-cli segment --model sem --output-dir build/demo --morphometrics \
       data/demo/sem-spinal-cord-demo.png
   ls -l build/demo
   # with a display, open the app on the demo image too

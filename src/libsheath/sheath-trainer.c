@@ -968,6 +968,64 @@ learning_rate_at (SheathTrainer *self,
   return self->learning_rate * (0.01 + 0.99 * 0.5 * (1 + cos (G_PI * MIN (progress, 1.0))));
 }
 
+/* Epochs completed after @step: a last, partial epoch counts once the
+ * schedule is over. */
+static guint
+epochs_done_at (guint64 step,
+                guint64 total_steps,
+                guint64 steps_per_epoch)
+{
+  if (total_steps != 0 && step >= total_steps)
+    return (guint) ((total_steps + steps_per_epoch - 1) / steps_per_epoch);
+  return (guint) (step / steps_per_epoch);
+}
+
+/* Validates, keeps the model if it is the best so far, checkpoints and
+ * publishes the epoch's figures. */
+static gboolean
+end_epoch (SheathTrainer  *self,
+           guint           epoch,
+           double          mean_loss,
+           guint           n_threads,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  double da = 0, dm = 0, acc = 0, score;
+  g_autofree char *done = NULL;
+  g_autoptr(GError) val_error = NULL;
+
+  report (self, "Validating");
+  if (!validate (self, n_threads, &da, &dm, &acc, cancellable, &val_error))
+    {
+      if (g_error_matches (val_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        write_checkpoint (self, NULL);
+      g_propagate_error (error, g_steal_pointer (&val_error));
+      return FALSE;
+    }
+  self->epoch = epoch;
+  score = (da + dm) / 2;
+  if (score > self->best_score)
+    {
+      g_autoptr(GHashTable) meta = model_metadata (self, da, dm);
+
+      self->best_score = score;
+      if (!_sheath_train_net_write_model (self->net, self->output, meta, self->half_precision, error))
+        return FALSE;
+    }
+  if (!write_checkpoint (self, error))
+    return FALSE;
+
+  g_mutex_lock (&self->mutex);
+  self->p_loss = mean_loss;
+  self->p_dice_axon = da;
+  self->p_dice_myelin = dm;
+  self->p_accuracy = acc;
+  g_mutex_unlock (&self->mutex);
+  done = g_strdup_printf ("Epoch %u done", self->epoch);
+  report (self, done);
+  return TRUE;
+}
+
 /**
  * sheath_trainer_train:
  * @self: a #SheathTrainer
@@ -1070,10 +1128,33 @@ sheath_trainer_train (SheathTrainer  *self,
   if (!self->resumed)
     self->total_steps = self->epochs > 0 ? self->epochs * steps_per_epoch : 0;
 
-  while (self->total_steps == 0 || self->step < self->total_steps)
+  for (;;)
     {
       double loss, lr;
       g_autofree char *message = NULL;
+
+      /* An epoch ends where the step count says, so that one cut short by
+       * an interruption (during its validation, say) is validated on
+       * resuming rather than skipped. */
+      if (self->epoch < epochs_done_at (self->step, self->total_steps, steps_per_epoch))
+        {
+          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
+          if (!end_epoch (self, epochs_done_at (self->step, self->total_steps, steps_per_epoch),
+                          epoch_loss / MAX (epoch_steps, 1), n_threads, cancellable, error))
+            return FALSE;
+          last_checkpoint = g_get_monotonic_time ();
+          epoch_loss = 0;
+          epoch_steps = 0;
+        }
+      else if ((g_get_monotonic_time () - last_checkpoint) / 1e6 > self->checkpoint_interval)
+        {
+          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
+          if (!write_checkpoint (self, error))
+            return FALSE;
+          last_checkpoint = g_get_monotonic_time ();
+        }
+      if (self->total_steps != 0 && self->step >= self->total_steps)
+        break;
 
       if (g_cancellable_is_cancelled (cancellable))
         {
@@ -1105,56 +1186,6 @@ sheath_trainer_train (SheathTrainer  *self,
       message = g_strdup_printf ("Epoch %u, step %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ", loss %.4f",
                                  self->epoch + 1, self->step, self->total_steps, loss);
       report (self, message);
-
-      if (self->step % steps_per_epoch == 0 || (self->total_steps && self->step >= self->total_steps))
-        {
-          double da = 0, dm = 0, acc = 0, score;
-          g_autofree char *done = NULL;
-
-          g_autoptr(GError) val_error = NULL;
-
-          report (self, "Validating");
-          if (!validate (self, n_threads, &da, &dm, &acc, cancellable, &val_error))
-            {
-              if (g_error_matches (val_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-                write_checkpoint (self, NULL);
-              g_propagate_error (error, g_steal_pointer (&val_error));
-              return FALSE;
-            }
-          self->epoch++;
-          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
-          score = (da + dm) / 2;
-          if (score > self->best_score)
-            {
-              g_autoptr(GHashTable) meta = model_metadata (self, da, dm);
-
-              self->best_score = score;
-              if (!_sheath_train_net_write_model (self->net, self->output, meta, self->half_precision, error))
-                return FALSE;
-            }
-          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
-          if (!write_checkpoint (self, error))
-            return FALSE;
-          last_checkpoint = g_get_monotonic_time ();
-
-          g_mutex_lock (&self->mutex);
-          self->p_loss = epoch_loss / MAX (epoch_steps, 1);
-          self->p_dice_axon = da;
-          self->p_dice_myelin = dm;
-          self->p_accuracy = acc;
-          g_mutex_unlock (&self->mutex);
-          epoch_loss = 0;
-          epoch_steps = 0;
-          done = g_strdup_printf ("Epoch %u done", self->epoch);
-          report (self, done);
-        }
-      else if ((g_get_monotonic_time () - last_checkpoint) / 1e6 > self->checkpoint_interval)
-        {
-          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
-          if (!write_checkpoint (self, error))
-            return FALSE;
-          last_checkpoint = g_get_monotonic_time ();
-        }
     }
 
   report (self, "Done");

@@ -164,6 +164,7 @@ main (int   argc,
   if (!gui_wait_until (has_morphometrics, window, 60000))
     g_error ("morphometrics did not finish");
   shoot (GTK_WIDGET (window), argv[1], "overlay.png");
+  wait_ms (5500);   /* the "Segmented" toast goes: the next shots show other masks */
 
   if (argc > 4)
     {

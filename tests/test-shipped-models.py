@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The shipped models still score, on the subjects they were validated on,
+what training recorded in them (and their cards print): `sheath-cli
+evaluate` on the held-out subjects named in each model's metadata, overall
+Dice of axon and myelin no more than 0.005 below the recorded figures.
+Catches a damaged model file and any change to inference that costs
+accuracy. TAP output; a model not trained yet is skipped, saying so.
+
+  test-shipped-models.py SHEATH_CLI MODELS_DIR SEM_DATASET TEM_DATASET
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+TOLERANCE = 0.005
+
+
+def metadata(cli, model):
+    out = subprocess.run([cli, "info", model], check=True, capture_output=True, text=True).stdout
+    meta, inside = {}, False
+    for line in out.splitlines():
+        if line.strip() == "Metadata:":
+            inside = True
+        elif inside and " = " in line:
+            key, value = line.strip().split(" = ", 1)
+            meta[key] = value
+    return meta
+
+
+def check(n, cli, model, dataset):
+    """Prints TAP lines for one model; returns how many it printed."""
+    name = os.path.basename(model)
+    if not os.path.exists(model):
+        print("ok %d - %s # SKIP not trained yet (tools/train-shipped-models.sh)" % (n, name))
+        return 1
+    if not os.path.isdir(dataset):
+        print("ok %d - %s # SKIP no dataset at %s" % (n, name, dataset))
+        return 1
+    meta = metadata(cli, model)
+    subjects = meta.get("validation_subjects")
+    recorded = {k: float(meta["validation_dice_" + k]) for k in ("axon", "myelin")
+                if "validation_dice_" + k in meta}
+    if not subjects or len(recorded) != 2:
+        print("not ok %d - %s records its validation subjects and Dice" % (n, name))
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "evaluation.json")
+        run = subprocess.run([cli, "evaluate", "--model", model, "--data", dataset,
+                              "--subjects", subjects, "--json", report],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            print("not ok %d - %s evaluates on %s" % (n, name, subjects))
+            for line in (run.stdout + run.stderr).splitlines():
+                print("# " + line)
+            return 1
+        with open(report) as f:
+            overall = json.load(f)["overall"]
+    for k in ("axon", "myelin"):
+        got = overall["dice_" + k]
+        ok = got >= recorded[k] - TOLERANCE
+        print("%s %d - %s on %s: Dice %s %.4f (recorded %.4f)"
+              % ("ok" if ok else "not ok", n, name, subjects, k, got, recorded[k]))
+        n += 1
+    return 2
+
+
+def main():
+    cli, models, sem_data, tem_data = sys.argv[1:5]
+    n = 1
+    n += check(n, cli, os.path.join(models, "sem.safetensors"), sem_data)
+    n += check(n, cli, os.path.join(models, "tem.safetensors"), tem_data)
+    print("1..%d" % (n - 1))
+
+
+if __name__ == "__main__":
+    main()
