@@ -11,6 +11,7 @@ accuracy. TAP output; a model not trained yet is skipped, saying so.
 """
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -18,16 +19,11 @@ import tempfile
 TOLERANCE = 0.005
 
 
-def metadata(cli, model):
-    out = subprocess.run([cli, "info", model], check=True, capture_output=True, text=True).stdout
-    meta, inside = {}, False
-    for line in out.splitlines():
-        if line.strip() == "Metadata:":
-            inside = True
-        elif inside and " = " in line:
-            key, value = line.strip().split(" = ", 1)
-            meta[key] = value
-    return meta
+def metadata(model):
+    """The safetensors header's __metadata__, read as PyTorch's tools would."""
+    with open(model, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        return json.loads(f.read(length)).get("__metadata__", {})
 
 
 def check(n, cli, model, dataset):
@@ -39,7 +35,7 @@ def check(n, cli, model, dataset):
     if not os.path.isdir(dataset):
         print("ok %d - %s # SKIP no dataset at %s" % (n, name, dataset))
         return 1
-    meta = metadata(cli, model)
+    meta = metadata(model)
     subjects = meta.get("validation_subjects")
     recorded = {k: float(meta["validation_dice_" + k]) for k in ("axon", "myelin")
                 if "validation_dice_" + k in meta}
