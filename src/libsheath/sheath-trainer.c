@@ -987,6 +987,8 @@ end_epoch (SheathTrainer  *self,
            guint           epoch,
            double          mean_loss,
            guint           n_threads,
+           double          elapsed_before,
+           gint64          start,
            GCancellable   *cancellable,
            GError        **error)
 {
@@ -1003,6 +1005,7 @@ end_epoch (SheathTrainer  *self,
       return FALSE;
     }
   self->epoch = epoch;
+  self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;   /* validation included */
   score = (da + dm) / 2;
   if (score > self->best_score)
     {
@@ -1136,11 +1139,13 @@ sheath_trainer_train (SheathTrainer  *self,
       /* An epoch ends where the step count says, so that one cut short by
        * an interruption (during its validation, say) is validated on
        * resuming rather than skipped. */
-      if (self->epoch < epochs_done_at (self->step, self->total_steps, steps_per_epoch))
+      guint epochs_done = epochs_done_at (self->step, self->total_steps, steps_per_epoch);
+
+      if (self->epoch < epochs_done)
         {
           self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
-          if (!end_epoch (self, epochs_done_at (self->step, self->total_steps, steps_per_epoch),
-                          epoch_loss / MAX (epoch_steps, 1), n_threads, cancellable, error))
+          if (!end_epoch (self, epochs_done, epoch_loss / MAX (epoch_steps, 1), n_threads,
+                          elapsed_before, start, cancellable, error))
             return FALSE;
           last_checkpoint = g_get_monotonic_time ();
           epoch_loss = 0;
