@@ -48,6 +48,7 @@ struct _SheathTrainer
   guint64             seed;
   gboolean            half_precision;
   double              checkpoint_interval;
+  double              class_weights[3];  /* all 0: 1 / √frequency, from the data */
 
   /* state, saved in checkpoints */
   SheathTrainNet     *net;
@@ -643,6 +644,77 @@ sheath_trainer_set_validation_subjects (SheathTrainer      *self,
   self->validation_subjects = g_strdupv ((char **) subjects);
 }
 
+/**
+ * sheath_trainer_set_class_weights:
+ * @self: a #SheathTrainer
+ * @weights: (nullable) (array fixed-size=3): the loss weights of background,
+ *   myelin and axon, each above 0; %NULL for 1 / √frequency of each class in
+ *   the training masks
+ * @error: return location for a #GError
+ *
+ * Sets how much each class counts in the loss (cross-entropy and Dice).
+ * Only their ratios matter.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when a weight is not above 0
+ */
+gboolean
+sheath_trainer_set_class_weights (SheathTrainer  *self,
+                                  const double   *weights,
+                                  GError        **error)
+{
+  g_return_val_if_fail (SHEATH_IS_TRAINER (self), FALSE);
+
+  if (weights == NULL)
+    {
+      memset (self->class_weights, 0, sizeof self->class_weights);
+      return TRUE;
+    }
+  for (guint c = 0; c < 3; c++)
+    if (!(weights[c] > 0 && weights[c] < 1e6))
+      {
+        g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                     "A class weight must be a number above 0 (and below a million), not %g", weights[c]);
+        return FALSE;
+      }
+  memcpy (self->class_weights, weights, sizeof self->class_weights);
+  return TRUE;
+}
+
+static char *
+class_weights_to_string (SheathTrainer *self)
+{
+  char b[3][G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (self->class_weights[0] == 0)
+    return g_strdup ("auto");
+  for (guint c = 0; c < 3; c++)
+    g_ascii_dtostr (b[c], sizeof b[c], self->class_weights[c]);
+  return g_strjoin (",", b[0], b[1], b[2], NULL);
+}
+
+static gboolean
+class_weights_from_string (SheathTrainer *self,
+                           const char    *text)
+{
+  g_auto(GStrv) parts = NULL;
+  double w[3];
+
+  if (text == NULL || g_str_equal (text, "auto"))  /* checkpoints before class weights were settable */
+    return sheath_trainer_set_class_weights (self, NULL, NULL);
+  parts = g_strsplit (text, ",", -1);
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  for (guint c = 0; c < 3; c++)
+    {
+      char *end = NULL;
+
+      w[c] = g_ascii_strtod (parts[c], &end);
+      if (end == parts[c] || *end != '\0')
+        return FALSE;
+    }
+  return sheath_trainer_set_class_weights (self, w, NULL);
+}
+
 /* ---- models and checkpoints -------------------------------------------- */
 
 static GHashTable *
@@ -735,6 +807,7 @@ write_checkpoint (SheathTrainer  *self,
   g_hash_table_insert (meta, "learning_rate", g_strdup_printf ("%.17g", self->learning_rate));
   g_hash_table_insert (meta, "weight_decay", g_strdup_printf ("%.17g", self->weight_decay));
   g_hash_table_insert (meta, "seed", g_strdup_printf ("%" G_GUINT64_FORMAT, self->seed));
+  g_hash_table_insert (meta, "class_weights", class_weights_to_string (self));
   g_hash_table_insert (meta, "half_precision", g_strdup (self->half_precision ? "1" : "0"));
   g_hash_table_insert (meta, "rng", _sheath_rng_to_string (&self->rng));
   g_hash_table_insert (meta, "step", g_strdup_printf ("%" G_GUINT64_FORMAT, self->step));
@@ -816,6 +889,7 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
     self->init_path = g_strdup (_sheath_safetensors_get_meta (st, "init"));
   self->validation_subjects = g_strsplit (_sheath_safetensors_get_meta (st, "validation_subjects"), "\n", -1);
   if (!_sheath_rng_from_string (&self->rng, _sheath_safetensors_get_meta (st, "rng")) ||
+      !class_weights_from_string (self, _sheath_safetensors_get_meta (st, "class_weights")) ||
       self->depth < 1 || self->depth > SHEATH_NET_MAX_DEPTH || self->base_channels < 1 ||
       self->base_channels > 256 || self->patch_size % (1u << self->depth) != 0 || self->batch_size < 1)
     {
@@ -1108,7 +1182,7 @@ sheath_trainer_train (SheathTrainer  *self,
                                       self->seed, cancellable, error))
     return FALSE;
   for (guint c = 0; c < 3; c++)
-    class_weights[c] = (float) self->data->class_weights[c];
+    class_weights[c] = (float) (self->class_weights[0] > 0 ? self->class_weights[c] : self->data->class_weights[c]);
 
   if (self->net == NULL)
     {

@@ -49,6 +49,10 @@ SHEATH_AVAILABLE_IN_ALL
 void           sheath_trainer_set_validation_subjects (SheathTrainer     *self,
                                                     const char * const   *subjects);
 SHEATH_AVAILABLE_IN_ALL
+gboolean       sheath_trainer_set_class_weights    (SheathTrainer        *self,
+                                                    const double         *weights,
+                                                    GError              **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean       sheath_trainer_train                (SheathTrainer        *self,
                                                     GCancellable         *cancellable,
                                                     GError              **error);

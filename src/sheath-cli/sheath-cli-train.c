@@ -66,6 +66,34 @@ interrupt_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+set_class_weights (SheathTrainer  *trainer,
+                   const char     *text,
+                   GError        **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  double w[3];
+
+  if (g_strv_length (parts) != 3)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   "give three numbers, for background, myelin and axon (e.g. 1,1,1), not '%s'", text);
+      return FALSE;
+    }
+  for (guint c = 0; c < 3; c++)
+    {
+      char *end = NULL;
+
+      w[c] = g_ascii_strtod (parts[c], &end);
+      if (end == parts[c] || *end != '\0')
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "'%s' is not a number", parts[c]);
+          return FALSE;
+        }
+    }
+  return sheath_trainer_set_class_weights (trainer, w, error);
+}
+
 int
 sheath_cli_train (int    argc,
                   char **argv)
@@ -77,7 +105,7 @@ sheath_cli_train (int    argc,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_auto(GStrv) data = NULL;
   g_autofree char *output = NULL, *modality = NULL, *init = NULL, *validation = NULL;
-  g_autofree char *resume = NULL, *checkpoint = NULL, *description = NULL;
+  g_autofree char *resume = NULL, *checkpoint = NULL, *description = NULL, *weights = NULL;
   double pixel_size = 0, minutes = 0, lr = 0, wd = -1;
   int epochs = 0, threads = 0, batch = 0, patch = 0, depth = 0, base = 0;
   gint64 seed = -1;
@@ -101,6 +129,7 @@ sheath_cli_train (int    argc,
     { "base-channels", 0, 0, G_OPTION_ARG_INT, &base, "Top-level channels of a new model (default 32)", "N" },
     { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Peak learning rate (default 0.001)", "LR" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &wd, "AdamW weight decay (default 0.0001)", "WD" },
+    { "class-weights", 0, 0, G_OPTION_ARG_STRING, &weights, "Loss weights of background, myelin and axon (default: 1/√frequency of each)", "B,M,A" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: one per processor)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "N" },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, "The model's description", "TEXT" },
@@ -172,6 +201,11 @@ sheath_cli_train (int    argc,
       if (threads > 0) g_object_set (trainer, "n-threads", threads, NULL);
       if (seed >= 0) g_object_set (trainer, "seed", (guint64) seed, NULL);
       if (f32) g_object_set (trainer, "half-precision", FALSE, NULL);
+      if (weights != NULL && !set_class_weights (trainer, weights, &error))
+        {
+          g_printerr ("sheath-cli train: --class-weights: %s\n", error->message);
+          return 2;
+        }
       if (validation != NULL)
         {
           g_auto(GStrv) subjects = g_strsplit (validation, ",", -1);

@@ -72,6 +72,7 @@ enum {
   PROP_NUMBERS,
   PROP_MORPHOMETRICS,
   PROP_EDITING,
+  PROP_SHOWING_PREVIEW,
   N_PROPS
 };
 
@@ -939,6 +940,7 @@ sheath_viewer_get_property (GObject    *object,
     case PROP_NUMBERS: g_value_set_boolean (value, self->numbers); break;
     case PROP_MORPHOMETRICS: g_value_set_object (value, self->morphometrics); break;
     case PROP_EDITING: g_value_set_boolean (value, self->editing); break;
+    case PROP_SHOWING_PREVIEW: g_value_set_boolean (value, sheath_viewer_get_showing_preview (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1014,6 +1016,9 @@ sheath_viewer_class_init (SheathViewerClass *klass)
   properties [PROP_MORPHOMETRICS] = g_param_spec_object ("morphometrics", NULL, NULL, SHEATH_TYPE_MORPHOMETRICS, rw);
   /* a tool is active: the primary button edits instead of panning */
   properties [PROP_EDITING] = g_param_spec_boolean ("editing", NULL, NULL, FALSE, rw);
+  /* a picture of an image still being decoded is shown, not the image */
+  properties [PROP_SHOWING_PREVIEW] =
+    g_param_spec_boolean ("showing-preview", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1147,7 +1152,11 @@ void
 sheath_viewer_set_image (SheathViewer *self,
                          SheathImage  *image)
 {
+  gboolean was_previewing;
+
   g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  was_previewing = sheath_viewer_get_showing_preview (self);
 
   if (!g_set_object (&self->image, image))
     return;
@@ -1169,6 +1178,8 @@ sheath_viewer_set_image (SheathViewer *self,
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_IMAGE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEGMENTATION]);
+  if (was_previewing)
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SHOWING_PREVIEW]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1391,13 +1402,19 @@ sheath_viewer_set_preview (SheathViewer *self,
                            guint         image_width,
                            guint         image_height)
 {
+  gboolean was_previewing;
+
   g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  was_previewing = sheath_viewer_get_showing_preview (self);
 
   if (self->image != NULL || image_width == 0 || image_height == 0)
     return;
   g_set_object (&self->preview, preview);
   self->preview_width = image_width;
   self->preview_height = image_height;
+  if (was_previewing != sheath_viewer_get_showing_preview (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SHOWING_PREVIEW]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <png.h>
 #include <sheath.h>
 #include <string.h>
@@ -144,9 +145,9 @@ done_cb (GObject      *object,
   g_main_loop_quit (run->loop);
 }
 
-static void
-assert_same_tensors (const char *a_path,
-                     const char *b_path)
+static gboolean
+same_tensors (const char *a_path,
+              const char *b_path)
 {
   g_autoptr(GFile) a = g_file_new_for_path (a_path);
   g_autoptr(GFile) b = g_file_new_for_path (b_path);
@@ -164,7 +165,7 @@ assert_same_tensors (const char *a_path,
     guint64 ha = 0;
     for (guint i = 0; i < 8; i++)
       ha |= (guint64) (guint8) ca[i] << (8 * i);
-    g_assert_cmpint (memcmp (ca + 8 + ha, cb + 8 + ha, la - 8 - ha), ==, 0);
+    return memcmp (ca + 8 + ha, cb + 8 + ha, la - 8 - ha) == 0;
   }
 }
 
@@ -244,7 +245,7 @@ test_trainer_train_and_resume (void)
   g_assert_true (sheath_trainer_train (c, NULL, &error));
   g_assert_no_error (error);
 
-  assert_same_tensors (straight, stopped);
+  g_assert_true (same_tensors (straight, stopped));
 
   /* stopped inside the first epoch's validation */
   g_clear_object (&b);
@@ -267,11 +268,61 @@ test_trainer_train_and_resume (void)
   g_assert_no_error (error);
   g_object_get (c, "epoch", &epoch, NULL);
   g_assert_cmpuint (epoch, ==, 2);
-  assert_same_tensors (straight, stopped);
+  g_assert_true (same_tensors (straight, stopped));
 
   test_remove_tree (root);
 }
 
+/* Class weights change what is learnt, travel in the checkpoint (a resumed
+ * run ends where an uninterrupted one does), and must be above 0. */
+static void
+test_trainer_class_weights (void)
+{
+  g_autofree char *root = test_make_temp_dir ();
+  g_autofree char *dataset = make_dataset (root, 3);
+  g_autofree char *weighted = g_build_filename (root, "weighted.safetensors", NULL);
+  g_autofree char *plain = g_build_filename (root, "plain.safetensors", NULL);
+  g_autofree char *stopped = g_build_filename (root, "stopped.safetensors", NULL);
+  g_autofree char *checkpoint = g_strconcat (stopped, ".checkpoint", NULL);
+  g_autoptr(SheathTrainer) a = tiny_trainer (dataset, weighted, 2);
+  g_autoptr(SheathTrainer) b = tiny_trainer (dataset, stopped, 2);
+  g_autoptr(SheathTrainer) c = NULL;
+  g_autoptr(SheathTrainer) d = tiny_trainer (dataset, plain, 2);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  const double weights[3] = { 1, 3, 0.5 };
+  const double zero[3] = { 1, 0, 1 };
+  const double nan[3] = { 1, NAN, 1 };
+
+  g_assert_false (sheath_trainer_set_class_weights (a, zero, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (sheath_trainer_set_class_weights (a, nan, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_true (sheath_trainer_set_class_weights (a, weights, &error));
+  g_assert_true (sheath_trainer_train (a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (sheath_trainer_train (d, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (same_tensors (weighted, plain));
+
+  /* stopped in the first validation, half way through */
+  g_assert_true (sheath_trainer_set_class_weights (b, weights, &error));
+  g_signal_connect (b, "notify::message", G_CALLBACK (cancel_on_validating_cb), cancellable);
+  g_assert_false (sheath_trainer_train (b, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  c = sheath_trainer_new_from_checkpoint (checkpoint, &error);
+  g_assert_no_error (error);
+  g_object_set (c, "n-threads", 1, NULL);
+  g_assert_true (sheath_trainer_train (c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (same_tensors (weighted, stopped));
+
+  test_remove_tree (root);
+}
 
 static void
 test_trainer_bad_input (void)
@@ -381,6 +432,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Sheath/Trainer/train-and-resume", test_trainer_train_and_resume);
+  g_test_add_func ("/Sheath/Trainer/class-weights", test_trainer_class_weights);
   g_test_add_func ("/Sheath/Trainer/bad-input", test_trainer_bad_input);
 
   return g_test_run ();
