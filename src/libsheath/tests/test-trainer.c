@@ -181,6 +181,30 @@ cancel_on_validating_cb (SheathTrainer *trainer,
     g_cancellable_cancel (cancellable);
 }
 
+/* Trains until the first validation has begun and stops it there. */
+static void
+stop_in_first_validation (SheathTrainer *trainer)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (trainer, "notify::message", G_CALLBACK (cancel_on_validating_cb), cancellable);
+  g_assert_false (sheath_trainer_train (trainer, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* A trainer rebuilt from @checkpoint, single-threaded like tiny_trainer(). */
+static SheathTrainer *
+reload (const char *checkpoint)
+{
+  g_autoptr(GError) error = NULL;
+  SheathTrainer *trainer = sheath_trainer_new_from_checkpoint (checkpoint, &error);
+
+  g_assert_no_error (error);
+  g_object_set (trainer, "n-threads", 1, NULL);
+  return trainer;
+}
+
 /* Training runs, validates, writes a model the segmenter takes; stopping
  * after the first epoch, or inside its validation, and resuming from the
  * checkpoint ends with exactly the weights of a run that was never
@@ -239,9 +263,7 @@ test_trainer_train_and_resume (void)
   g_clear_error (&run.error);
   g_assert_true (g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR));
 
-  c = sheath_trainer_new_from_checkpoint (checkpoint, &error);
-  g_assert_no_error (error);
-  g_object_set (c, "n-threads", 1, NULL);
+  c = reload (checkpoint);
   g_assert_true (sheath_trainer_train (c, NULL, &error));
   g_assert_no_error (error);
 
@@ -253,17 +275,10 @@ test_trainer_train_and_resume (void)
   g_remove (stopped);
   g_remove (checkpoint);
   b = tiny_trainer (dataset, stopped, 2);
-  g_signal_connect (b, "notify::message", G_CALLBACK (cancel_on_validating_cb), cancellable);
-  g_cancellable_reset (cancellable);
-  g_assert_false (sheath_trainer_train (b, cancellable, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
-
-  c = sheath_trainer_new_from_checkpoint (checkpoint, &error);
-  g_assert_no_error (error);
+  stop_in_first_validation (b);
+  c = reload (checkpoint);
   g_object_get (c, "epoch", &epoch, NULL);
   g_assert_cmpuint (epoch, ==, 0);
-  g_object_set (c, "n-threads", 1, NULL);
   g_assert_true (sheath_trainer_train (c, NULL, &error));
   g_assert_no_error (error);
   g_object_get (c, "epoch", &epoch, NULL);
@@ -288,7 +303,6 @@ test_trainer_class_weights (void)
   g_autoptr(SheathTrainer) b = tiny_trainer (dataset, stopped, 2);
   g_autoptr(SheathTrainer) c = NULL;
   g_autoptr(SheathTrainer) d = tiny_trainer (dataset, plain, 2);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   const double weights[3] = { 1, 3, 0.5 };
   const double zero[3] = { 1, 0, 1 };
@@ -310,13 +324,8 @@ test_trainer_class_weights (void)
 
   /* stopped in the first validation, half way through */
   g_assert_true (sheath_trainer_set_class_weights (b, weights, &error));
-  g_signal_connect (b, "notify::message", G_CALLBACK (cancel_on_validating_cb), cancellable);
-  g_assert_false (sheath_trainer_train (b, cancellable, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
-  c = sheath_trainer_new_from_checkpoint (checkpoint, &error);
-  g_assert_no_error (error);
-  g_object_set (c, "n-threads", 1, NULL);
+  stop_in_first_validation (b);
+  c = reload (checkpoint);
   g_assert_true (sheath_trainer_train (c, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (same_tensors (weighted, stopped));
