@@ -721,7 +721,10 @@ preview_rows_cb (gconstpointer rows,
       post->ph = p->ph;
       post->width = p->width;
       post->height = p->height;
-      g_main_context_invoke (NULL, show_preview_cb, post);
+      /* always through the main loop: g_main_context_invoke() would run
+       * GTK code on this thread whenever the main thread was between two
+       * iterations; at default priority, so it comes before the load's end */
+      g_idle_add_full (G_PRIORITY_DEFAULT, show_preview_cb, post, NULL);
       p->last_post = now;
     }
 }
