@@ -57,8 +57,10 @@ struct _SheathTrainer
   guint64             total_steps;
   guint               epoch;
   double              best_score;
-  double              elapsed;
+  double              elapsed;          /* training seconds, earlier runs included */
   gboolean            resumed;
+  gint64              run_start;        /* when this process's run began, 0 before */
+  double              elapsed_at_run_start;
 
   /* progress, as the main context sees it */
   GMutex              mutex;
@@ -680,42 +682,20 @@ sheath_trainer_set_class_weights (SheathTrainer  *self,
   return TRUE;
 }
 
-static char *
-class_weights_to_string (SheathTrainer *self)
-{
-  char b[3][G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (self->class_weights[0] == 0)
-    return g_strdup ("auto");
-  for (guint c = 0; c < 3; c++)
-    g_ascii_dtostr (b[c], sizeof b[c], self->class_weights[c]);
-  return g_strjoin (",", b[0], b[1], b[2], NULL);
-}
-
-static gboolean
-class_weights_from_string (SheathTrainer *self,
-                           const char    *text)
-{
-  g_auto(GStrv) parts = NULL;
-  double w[3];
-
-  if (text == NULL || g_str_equal (text, "auto"))  /* checkpoints before class weights were settable */
-    return sheath_trainer_set_class_weights (self, NULL, NULL);
-  parts = g_strsplit (text, ",", -1);
-  if (g_strv_length (parts) != 3)
-    return FALSE;
-  for (guint c = 0; c < 3; c++)
-    {
-      char *end = NULL;
-
-      w[c] = g_ascii_strtod (parts[c], &end);
-      if (end == parts[c] || *end != '\0')
-        return FALSE;
-    }
-  return sheath_trainer_set_class_weights (self, w, NULL);
-}
-
 /* ---- models and checkpoints -------------------------------------------- */
+
+/* 0 in all three: 1 / √frequency, from the data */
+static const char * const class_weight_keys[3] = {
+  "class_weight_background", "class_weight_myelin", "class_weight_axon"
+};
+
+/* Brings the training time up to now; called wherever it is written. */
+static void
+count_elapsed (SheathTrainer *self)
+{
+  if (self->run_start != 0)
+    self->elapsed = self->elapsed_at_run_start + (g_get_monotonic_time () - self->run_start) / 1e6;
+}
 
 static GHashTable *
 model_metadata (SheathTrainer *self,
@@ -725,6 +705,8 @@ model_metadata (SheathTrainer *self,
   GHashTable *meta = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_auto(GStrv) val = _sheath_training_data_dup_subjects (self->data, TRUE);
   g_autofree char *val_joined = g_strjoinv (",", val);
+
+  count_elapsed (self);
 
   g_hash_table_insert (meta, "format", g_strdup ("sheath-model-1"));
   g_hash_table_insert (meta, "architecture", g_strdup ("unet"));
@@ -759,6 +741,7 @@ write_checkpoint (SheathTrainer  *self,
   g_autofree char *sources = NULL;
   g_auto(GStrv) val = _sheath_training_data_dup_subjects (self->data, TRUE);
 
+  count_elapsed (self);
   for (guint i = 0; i < _sheath_train_net_get_n_params (self->net); i++)
     {
       SheathParam *p = _sheath_train_net_get_param (self->net, i);
@@ -807,7 +790,8 @@ write_checkpoint (SheathTrainer  *self,
   g_hash_table_insert (meta, "learning_rate", g_strdup_printf ("%.17g", self->learning_rate));
   g_hash_table_insert (meta, "weight_decay", g_strdup_printf ("%.17g", self->weight_decay));
   g_hash_table_insert (meta, "seed", g_strdup_printf ("%" G_GUINT64_FORMAT, self->seed));
-  g_hash_table_insert (meta, "class_weights", class_weights_to_string (self));
+  for (guint c = 0; c < 3; c++)
+    g_hash_table_insert (meta, (char *) class_weight_keys[c], g_strdup_printf ("%.17g", self->class_weights[c]));
   g_hash_table_insert (meta, "half_precision", g_strdup (self->half_precision ? "1" : "0"));
   g_hash_table_insert (meta, "rng", _sheath_rng_to_string (&self->rng));
   g_hash_table_insert (meta, "step", g_strdup_printf ("%" G_GUINT64_FORMAT, self->step));
@@ -859,6 +843,8 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
                          "depth", "base_channels", "patch_size", "batch_size", "learning_rate", "weight_decay",
                          "seed", "rng", "step", "total_steps", "epoch", "best_score", "modality" };
   g_auto(GStrv) sources = NULL;
+  double weights[3];
+  gboolean weights_ok;
 
   if (st == NULL)
     return NULL;
@@ -881,6 +867,10 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
   self->epoch = atoi (_sheath_safetensors_get_meta (st, "epoch"));
   self->best_score = g_ascii_strtod (_sheath_safetensors_get_meta (st, "best_score"), NULL);
   self->elapsed = g_ascii_strtod (_sheath_safetensors_get_meta (st, "elapsed_seconds") ?: "0", NULL);
+  for (guint c = 0; c < 3; c++)   /* absent before they were settable */
+    weights[c] = g_ascii_strtod (_sheath_safetensors_get_meta (st, class_weight_keys[c]) ?: "0", NULL);
+  weights_ok = (weights[0] == 0 && weights[1] == 0 && weights[2] == 0) ||
+               sheath_trainer_set_class_weights (self, weights, NULL);
   self->half_precision = g_strcmp0 (_sheath_safetensors_get_meta (st, "half_precision"), "0") != 0;
   g_free (self->modality);
   self->modality = g_strdup (_sheath_safetensors_get_meta (st, "modality"));
@@ -889,7 +879,7 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
     self->init_path = g_strdup (_sheath_safetensors_get_meta (st, "init"));
   self->validation_subjects = g_strsplit (_sheath_safetensors_get_meta (st, "validation_subjects"), "\n", -1);
   if (!_sheath_rng_from_string (&self->rng, _sheath_safetensors_get_meta (st, "rng")) ||
-      !class_weights_from_string (self, _sheath_safetensors_get_meta (st, "class_weights")) ||
+      !weights_ok ||
       self->depth < 1 || self->depth > SHEATH_NET_MAX_DEPTH || self->base_channels < 1 ||
       self->base_channels > 256 || self->patch_size % (1u << self->depth) != 0 || self->batch_size < 1)
     {
@@ -1061,8 +1051,6 @@ end_epoch (SheathTrainer  *self,
            guint           epoch,
            double          mean_loss,
            guint           n_threads,
-           double          elapsed_before,
-           gint64          start,
            GCancellable   *cancellable,
            GError        **error)
 {
@@ -1079,7 +1067,6 @@ end_epoch (SheathTrainer  *self,
       return FALSE;
     }
   self->epoch = epoch;
-  self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;   /* validation included */
   score = (da + dm) / 2;
   if (score > self->best_score)
     {
@@ -1130,10 +1117,13 @@ sheath_trainer_train (SheathTrainer  *self,
   guint64 steps_per_epoch, pixels;
   gint64 start = g_get_monotonic_time ();
   gint64 last_checkpoint = start;
-  double epoch_loss = 0, elapsed_before = self->elapsed;
+  double epoch_loss = 0;
   guint epoch_steps = 0;
 
   g_return_val_if_fail (SHEATH_IS_TRAINER (self), FALSE);
+
+  self->run_start = start;
+  self->elapsed_at_run_start = self->elapsed;
 
   if (self->output == NULL)
     {
@@ -1217,9 +1207,7 @@ sheath_trainer_train (SheathTrainer  *self,
 
       if (self->epoch < epochs_done)
         {
-          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
-          if (!end_epoch (self, epochs_done, epoch_loss / MAX (epoch_steps, 1), n_threads,
-                          elapsed_before, start, cancellable, error))
+          if (!end_epoch (self, epochs_done, epoch_loss / MAX (epoch_steps, 1), n_threads, cancellable, error))
             return FALSE;
           last_checkpoint = g_get_monotonic_time ();
           epoch_loss = 0;
@@ -1227,7 +1215,6 @@ sheath_trainer_train (SheathTrainer  *self,
         }
       else if ((g_get_monotonic_time () - last_checkpoint) / 1e6 > self->checkpoint_interval)
         {
-          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
           if (!write_checkpoint (self, error))
             return FALSE;
           last_checkpoint = g_get_monotonic_time ();
@@ -1237,7 +1224,6 @@ sheath_trainer_train (SheathTrainer  *self,
 
       if (g_cancellable_is_cancelled (cancellable))
         {
-          self->elapsed = elapsed_before + (g_get_monotonic_time () - start) / 1e6;
           if (!write_checkpoint (self, error))
             return FALSE;
           g_cancellable_set_error_if_cancelled (cancellable, error);
