@@ -5,7 +5,8 @@ what training recorded in them (and their cards print): `sheath-cli
 evaluate` on the held-out subjects named in each model's metadata, overall
 Dice of axon and myelin no more than 0.005 below the recorded figures.
 Catches a damaged model file and any change to inference that costs
-accuracy. TAP output; a model not trained yet is skipped, saying so.
+accuracy. TAP output; a missing model fails (both ship), a missing
+dataset is skipped, saying so.
 
   test-shipped-models.py SHEATH_CLI MODELS_DIR SEM_DATASET TEM_DATASET
 """
@@ -30,7 +31,7 @@ def check(n, cli, model, dataset):
     """Prints TAP lines for one model; returns how many it printed."""
     name = os.path.basename(model)
     if not os.path.exists(model):
-        print("ok %d - %s # SKIP not trained yet (tools/train-shipped-models.sh)" % (n, name))
+        print("not ok %d - %s is in the source tree (tools/train-shipped-models.sh makes it)" % (n, name))
         return 1
     if not os.path.isdir(dataset):
         print("ok %d - %s # SKIP no dataset at %s" % (n, name, dataset))
