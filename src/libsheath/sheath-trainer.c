@@ -61,6 +61,8 @@ struct _SheathTrainer
   gboolean            resumed;
   gint64              run_start;        /* when this process's run began, 0 before */
   double              elapsed_at_run_start;
+  gint64              steps_start;      /* when this run's first step began */
+  guint64             first_step;
 
   /* progress, as the main context sees it */
   GMutex              mutex;
@@ -348,7 +350,10 @@ sheath_trainer_class_init (SheathTrainerClass *klass)
   /**
    * SheathTrainer:minutes:
    *
-   * A time budget, used when #SheathTrainer:epochs is 0.
+   * A time budget for the whole run, reading the images and validating
+   * included, used when #SheathTrainer:epochs is 0: the number of steps
+   * is fitted to it from the speed of the first steps and, after the
+   * first epoch, from what a validation took.
    */
   properties[PROP_MINUTES] = g_param_spec_double ("minutes", NULL, NULL, 0, 1e6, 0, rw);
   /**
@@ -790,6 +795,8 @@ write_checkpoint (SheathTrainer  *self,
   g_hash_table_insert (meta, "learning_rate", g_strdup_printf ("%.17g", self->learning_rate));
   g_hash_table_insert (meta, "weight_decay", g_strdup_printf ("%.17g", self->weight_decay));
   g_hash_table_insert (meta, "seed", g_strdup_printf ("%" G_GUINT64_FORMAT, self->seed));
+  /* a budget is kept only where it sizes the schedule */
+  g_hash_table_insert (meta, "minutes", g_strdup_printf ("%.17g", self->epochs > 0 ? 0 : self->minutes));
   for (guint c = 0; c < 3; c++)
     g_hash_table_insert (meta, (char *) class_weight_keys[c], g_strdup_printf ("%.17g", self->class_weights[c]));
   g_hash_table_insert (meta, "half_precision", g_strdup (self->half_precision ? "1" : "0"));
@@ -867,6 +874,7 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
   self->epoch = atoi (_sheath_safetensors_get_meta (st, "epoch"));
   self->best_score = g_ascii_strtod (_sheath_safetensors_get_meta (st, "best_score"), NULL);
   self->elapsed = g_ascii_strtod (_sheath_safetensors_get_meta (st, "elapsed_seconds") ?: "0", NULL);
+  self->minutes = g_ascii_strtod (_sheath_safetensors_get_meta (st, "minutes") ?: "0", NULL);
   for (guint c = 0; c < 3; c++)   /* absent before they were settable */
     weights[c] = g_ascii_strtod (_sheath_safetensors_get_meta (st, class_weight_keys[c]) ?: "0", NULL);
   weights_ok = (weights[0] == 0 && weights[1] == 0 && weights[2] == 0) ||
@@ -1044,12 +1052,42 @@ epochs_done_at (guint64 step,
   return (guint) (step / steps_per_epoch);
 }
 
+/* With a time budget, the schedule is sized to what the budget has left
+ * after reading the images: first from the speed of the steps so far
+ * (during the current one), keeping a tenth for validations; then, once
+ * the first epoch has been validated, again with what a validation
+ * took, so that the run ends within its budget. */
+static void
+size_schedule (SheathTrainer *self,
+               guint64        steps_per_epoch,
+               double         validation_seconds)
+{
+  gint64 now = g_get_monotonic_time ();
+  double left = self->minutes * 60 - self->elapsed_at_run_start - (now - self->run_start) / 1e6;
+  double per_step, steps;
+
+  if (validation_seconds == 0)
+    {
+      per_step = (now - self->steps_start) / 1e6 / (self->step - self->first_step + 1);
+      steps = left / per_step * 0.9;
+      self->total_steps = self->step + MAX (1, (guint64) MAX (steps, 0));
+    }
+  else
+    {
+      per_step = ((now - self->steps_start) / 1e6 - validation_seconds) / (self->step - self->first_step);
+      /* every further epoch is validated, the last one too */
+      steps = (left - validation_seconds) / (per_step + validation_seconds / steps_per_epoch) * 0.95;
+      self->total_steps = self->step + (guint64) MAX (steps, 0);
+    }
+}
+
 /* Validates, keeps the model if it is the best so far, checkpoints and
  * publishes the epoch's figures. */
 static gboolean
 end_epoch (SheathTrainer  *self,
            guint           epoch,
            double          mean_loss,
+           guint64         steps_per_epoch,
            guint           n_threads,
            GCancellable   *cancellable,
            GError        **error)
@@ -1057,6 +1095,7 @@ end_epoch (SheathTrainer  *self,
   double da = 0, dm = 0, acc = 0, score;
   g_autofree char *done = NULL;
   g_autoptr(GError) val_error = NULL;
+  gint64 validation_start = g_get_monotonic_time ();
 
   report (self, "Validating");
   if (!validate (self, n_threads, &da, &dm, &acc, cancellable, &val_error))
@@ -1067,6 +1106,9 @@ end_epoch (SheathTrainer  *self,
       return FALSE;
     }
   self->epoch = epoch;
+  if (self->minutes > 0 && self->epochs == 0 && epoch == 1 &&
+      self->step > self->first_step && self->step < self->total_steps)
+    size_schedule (self, steps_per_epoch, MAX (1e-6, (g_get_monotonic_time () - validation_start) / 1e6));
   score = (da + dm) / 2;
   if (score > self->best_score)
     {
@@ -1194,6 +1236,8 @@ sheath_trainer_train (SheathTrainer  *self,
   steps_per_epoch = MAX (10, pixels / ((guint64) self->batch_size * self->patch_size * self->patch_size));
   if (!self->resumed)
     self->total_steps = self->epochs > 0 ? self->epochs * steps_per_epoch : 0;
+  self->first_step = self->step;
+  self->steps_start = g_get_monotonic_time ();
 
   for (;;)
     {
@@ -1207,7 +1251,8 @@ sheath_trainer_train (SheathTrainer  *self,
 
       if (self->epoch < epochs_done)
         {
-          if (!end_epoch (self, epochs_done, epoch_loss / MAX (epoch_steps, 1), n_threads, cancellable, error))
+          if (!end_epoch (self, epochs_done, epoch_loss / MAX (epoch_steps, 1), steps_per_epoch, n_threads,
+                          cancellable, error))
             return FALSE;
           last_checkpoint = g_get_monotonic_time ();
           epoch_loss = 0;
@@ -1234,13 +1279,8 @@ sheath_trainer_train (SheathTrainer  *self,
                                     _sheath_train_net_get_input (self->net), targets);
       loss = _sheath_train_net_step (self->net, targets, class_weights, workers);
 
-      /* With a time budget, the schedule's length is fixed from the speed
-       * of the first steps. */
-      if (self->total_steps == 0 && self->step >= 2)
-        {
-          double per_step = (g_get_monotonic_time () - start) / 1e6 / (self->step + 1);
-          self->total_steps = MAX (self->step + 1, (guint64) (self->minutes * 60 / per_step * 0.9));
-        }
+      if (self->total_steps == 0 && self->step >= self->first_step + 2)
+        size_schedule (self, steps_per_epoch, 0);
 
       lr = learning_rate_at (self, self->step);
       _sheath_train_net_adamw (self->net, lr, 0.9, 0.999, 1e-8, self->weight_decay, self->step + 1);

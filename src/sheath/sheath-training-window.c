@@ -84,6 +84,7 @@ struct _SheathTrainingWindow
   guint                 base_channels;
   guint                 patch_size;
   guint                 batch_size;
+  guint                 epochs;
 };
 
 G_DEFINE_FINAL_TYPE (SheathTrainingWindow, sheath_training_window, ADW_TYPE_WINDOW)
@@ -94,6 +95,7 @@ enum {
   PROP_BASE_CHANNELS,
   PROP_PATCH_SIZE,
   PROP_BATCH_SIZE,
+  PROP_EPOCHS,
   N_PROPS
 };
 
@@ -982,7 +984,10 @@ start_action (GtkWidget  *widget,
   if (self->batch_size)
     g_object_set (trainer, "batch-size", self->batch_size, NULL);
   description = g_strdup_printf ("%s: trained in Sheath on %u images", name, self->images->len);
-  g_object_set (trainer, "minutes", gtk_spin_button_get_value (self->minutes), "description", description, NULL);
+  if (self->epochs)
+    g_object_set (trainer, "epochs", self->epochs, "description", description, NULL);
+  else
+    g_object_set (trainer, "minutes", gtk_spin_button_get_value (self->minutes), "description", description, NULL);
   sheath_trainer_set_validation_subjects (trainer, (const char * const *) held_out);
   output = staging_path (name, ".safetensors");
   sheath_trainer_set_output (trainer, output);
@@ -998,7 +1003,7 @@ start_action (GtkWidget  *widget,
                               image_paths->len - 1);
   g_key_file_set_string_list (self->notes, "training", "validation", (const char * const *) held_out,
                               g_strv_length (held_out));
-  g_key_file_set_double (self->notes, "training", "minutes", gtk_spin_button_get_value (self->minutes));
+  g_key_file_set_double (self->notes, "training", "minutes", self->epochs ? 0 : gtk_spin_button_get_value (self->minutes));
   g_key_file_set_double (self->notes, "training", "seconds", 0);
   save_notes (self);
   sheath_curve_plot_clear (self->curve);
@@ -1144,6 +1149,7 @@ model_card (SheathTrainingWindow *self,
   g_autofree char *myelin = sheath_model_dup_metadata_value (model, "validation_dice_myelin");
   g_autofree char *machine = machine_description ();
   double seconds = g_key_file_get_double (self->notes, "training", "seconds", NULL);
+  double budget;
 
   g_string_append_printf (card, "# %s\n\n", self->name);
   g_string_append_printf (card, "Trained on %s with Sheath %s's training wizard, by libsheath's own trainer "
@@ -1160,8 +1166,11 @@ model_card (SheathTrainingWindow *self,
   g_string_append_printf (card, "- **Validation** (held out, never trained on): %s\n", held_out);
   g_string_append_printf (card, "- **Validation figures** of the best epoch: Dice axon %s, Dice myelin %s\n",
                           axon ? axon : "?", myelin ? myelin : "?");
-  g_string_append_printf (card, "- **Training time**: %.1f minutes (budget %g) on %s\n", seconds / 60,
-                          g_key_file_get_double (self->notes, "training", "minutes", NULL), machine);
+  budget = g_key_file_get_double (self->notes, "training", "minutes", NULL);
+  g_string_append_printf (card, "- **Training time**: %.1f minutes", seconds / 60);
+  if (budget > 0)
+    g_string_append_printf (card, " (budget %g)", budget);
+  g_string_append_printf (card, " on %s\n", machine);
   g_string_append (card, "\n## Images\n\n");
   for (guint i = 0; images != NULL && images[i] != NULL; i++)
     g_string_append_printf (card, "- `%s`\n", images[i]);
@@ -1334,6 +1343,7 @@ sheath_training_window_get_property (GObject    *object,
     case PROP_BASE_CHANNELS: g_value_set_uint (value, self->base_channels); break;
     case PROP_PATCH_SIZE: g_value_set_uint (value, self->patch_size); break;
     case PROP_BATCH_SIZE: g_value_set_uint (value, self->batch_size); break;
+    case PROP_EPOCHS: g_value_set_uint (value, self->epochs); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1352,6 +1362,7 @@ sheath_training_window_set_property (GObject      *object,
     case PROP_BASE_CHANNELS: self->base_channels = g_value_get_uint (value); break;
     case PROP_PATCH_SIZE: self->patch_size = g_value_get_uint (value); break;
     case PROP_BATCH_SIZE: self->batch_size = g_value_get_uint (value); break;
+    case PROP_EPOCHS: self->epochs = g_value_get_uint (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1375,6 +1386,8 @@ sheath_training_window_class_init (SheathTrainingWindowClass *klass)
   properties [PROP_BASE_CHANNELS] = g_param_spec_uint ("base-channels", NULL, NULL, 0, 256, 0, rw);
   properties [PROP_PATCH_SIZE] = g_param_spec_uint ("patch-size", NULL, NULL, 0, 4096, 0, rw);
   properties [PROP_BATCH_SIZE] = g_param_spec_uint ("batch-size", NULL, NULL, 0, 256, 0, rw);
+  /* a fixed number of epochs instead of the time budget, 0 for the budget */
+  properties [PROP_EPOCHS] = g_param_spec_uint ("epochs", NULL, NULL, 0, 100000, 0, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -333,6 +333,43 @@ test_trainer_class_weights (void)
   test_remove_tree (root);
 }
 
+/* A time budget travels in the checkpoint, so that a resumed run still
+ * fits its schedule to it; a run of fixed epochs records no budget. */
+static void
+test_trainer_time_budget (void)
+{
+  g_autofree char *root = test_make_temp_dir ();
+  g_autofree char *dataset = make_dataset (root, 3);
+  g_autofree char *output = g_build_filename (root, "budget.safetensors", NULL);
+  g_autofree char *checkpoint = g_strconcat (output, ".checkpoint", NULL);
+  g_autoptr(SheathTrainer) budgeted = tiny_trainer (dataset, output, 0);
+  g_autoptr(SheathTrainer) fixed = tiny_trainer (dataset, output, 2);
+  g_autoptr(SheathTrainer) resumed = NULL;
+  g_autoptr(GError) error = NULL;
+  double minutes = -1;
+  guint epoch = 0;
+
+  g_object_set (budgeted, "minutes", 0.05, NULL);
+  stop_in_first_validation (budgeted);
+  resumed = reload (checkpoint);
+  g_object_get (resumed, "minutes", &minutes, NULL);
+  g_assert_cmpfloat (minutes, ==, 0.05);
+  g_assert_true (sheath_trainer_train (resumed, NULL, &error));
+  g_assert_no_error (error);
+  g_object_get (resumed, "epoch", &epoch, NULL);
+  g_assert_cmpuint (epoch, >=, 1);
+  g_clear_object (&resumed);
+
+  g_remove (checkpoint);
+  g_object_set (fixed, "minutes", 0.05, NULL);
+  stop_in_first_validation (fixed);
+  resumed = reload (checkpoint);
+  g_object_get (resumed, "minutes", &minutes, NULL);
+  g_assert_cmpfloat (minutes, ==, 0);
+
+  test_remove_tree (root);
+}
+
 static void
 test_trainer_bad_input (void)
 {
@@ -442,6 +479,7 @@ main (int   argc,
 
   g_test_add_func ("/Sheath/Trainer/train-and-resume", test_trainer_train_and_resume);
   g_test_add_func ("/Sheath/Trainer/class-weights", test_trainer_class_weights);
+  g_test_add_func ("/Sheath/Trainer/time-budget", test_trainer_time_budget);
   g_test_add_func ("/Sheath/Trainer/bad-input", test_trainer_bad_input);
 
   return g_test_run ();
