@@ -1003,7 +1003,8 @@ start_action (GtkWidget  *widget,
                               image_paths->len - 1);
   g_key_file_set_string_list (self->notes, "training", "validation", (const char * const *) held_out,
                               g_strv_length (held_out));
-  g_key_file_set_double (self->notes, "training", "minutes", self->epochs ? 0 : gtk_spin_button_get_value (self->minutes));
+  g_key_file_set_double (self->notes, "training", "minutes",
+                         self->epochs ? 0 : gtk_spin_button_get_value (self->minutes));
   g_key_file_set_double (self->notes, "training", "seconds", 0);
   save_notes (self);
   sheath_curve_plot_clear (self->curve);
