@@ -1052,33 +1052,40 @@ epochs_done_at (guint64 step,
   return (guint) (step / steps_per_epoch);
 }
 
-/* With a time budget, the schedule is sized to what the budget has left
- * after reading the images: first from the speed of the steps so far
- * (during the current one), keeping a tenth for validations; then, once
- * the first epoch has been validated, again with what a validation
- * took, so that the run ends within its budget. */
-static void
-size_schedule (SheathTrainer *self,
-               guint64        steps_per_epoch,
-               double         validation_seconds)
+/* Seconds of the time budget left, earlier runs and reading the images
+ * counted. */
+static double
+budget_left (SheathTrainer *self)
 {
-  gint64 now = g_get_monotonic_time ();
-  double left = self->minutes * 60 - self->elapsed_at_run_start - (now - self->run_start) / 1e6;
-  double per_step, steps;
+  return self->minutes * 60 - self->elapsed_at_run_start - (g_get_monotonic_time () - self->run_start) / 1e6;
+}
 
-  if (validation_seconds == 0)
-    {
-      per_step = (now - self->steps_start) / 1e6 / (self->step - self->first_step + 1);
-      steps = left / per_step * 0.9;
-      self->total_steps = self->step + MAX (1, (guint64) MAX (steps, 0));
-    }
-  else
-    {
-      per_step = ((now - self->steps_start) / 1e6 - validation_seconds) / (self->step - self->first_step);
-      /* every further epoch is validated, the last one too */
-      steps = (left - validation_seconds) / (per_step + validation_seconds / steps_per_epoch) * 0.95;
-      self->total_steps = self->step + (guint64) MAX (steps, 0);
-    }
+/* With a time budget, the schedule is first sized during this run's third
+ * step, from the speed of the steps so far and what the budget has left
+ * after reading the images, keeping a tenth for validations. */
+static void
+size_schedule (SheathTrainer *self)
+{
+  double per_step = (g_get_monotonic_time () - self->steps_start) / 1e6 / (self->step - self->first_step + 1);
+  double steps = budget_left (self) / per_step * 0.9;
+
+  self->total_steps = self->step + MAX (1, (guint64) MAX (steps, 0));
+}
+
+/* Once the first epoch has been validated, the schedule is sized again
+ * with what the validation took, so that the run ends within its budget. */
+static void
+resize_schedule (SheathTrainer *self,
+                 guint64        steps_per_epoch,
+                 double         validation_seconds)
+{
+  double left = budget_left (self);
+  double per_step = ((g_get_monotonic_time () - self->steps_start) / 1e6 - validation_seconds) /
+                    (self->step - self->first_step);
+  /* every further epoch is validated, the last one too */
+  double steps = (left - validation_seconds) / (per_step + validation_seconds / steps_per_epoch) * 0.95;
+
+  self->total_steps = self->step + (guint64) MAX (steps, 0);
 }
 
 /* Validates, keeps the model if it is the best so far, checkpoints and
@@ -1108,7 +1115,7 @@ end_epoch (SheathTrainer  *self,
   self->epoch = epoch;
   if (self->minutes > 0 && self->epochs == 0 && epoch == 1 &&
       self->step > self->first_step && self->step < self->total_steps)
-    size_schedule (self, steps_per_epoch, MAX (1e-6, (g_get_monotonic_time () - validation_start) / 1e6));
+    resize_schedule (self, steps_per_epoch, (g_get_monotonic_time () - validation_start) / 1e6);
   score = (da + dm) / 2;
   if (score > self->best_score)
     {
@@ -1280,7 +1287,7 @@ sheath_trainer_train (SheathTrainer  *self,
       loss = _sheath_train_net_step (self->net, targets, class_weights, workers);
 
       if (self->total_steps == 0 && self->step >= self->first_step + 2)
-        size_schedule (self, steps_per_epoch, 0);
+        size_schedule (self);
 
       lr = learning_rate_at (self, self->step);
       _sheath_train_net_adamw (self->net, lr, 0.9, 0.999, 1e-8, self->weight_decay, self->step + 1);
