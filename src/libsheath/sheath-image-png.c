@@ -55,20 +55,15 @@ png_read_clear (PngRead *state)
 
 /* pHYs in pixels per metre, when the writer said so. */
 static double
-png_pixel_size_um (png_structp png,
-                   png_infop   info)
+png_pixel_size_um (png_structp   png,
+                   png_infop     info,
+                   char        **ignored)
 {
   png_uint_32 xres = 0, yres = 0;
   int unit = PNG_RESOLUTION_UNKNOWN;
 
-  if (png_get_pHYs (png, info, &xres, &yres, &unit) && unit == PNG_RESOLUTION_METER && xres > 0)
-    {
-      double um = 1e6 / xres;
-
-      /* Screen resolutions (72–300 dpi) say nothing about a micrograph. */
-      if (um <= 10.0)
-        return um;
-    }
+  if (png_get_pHYs (png, info, &xres, &yres, &unit) && unit == PNG_RESOLUTION_METER)
+    return _sheath_pixel_size_from_resolution (xres, 1e6, ignored);
   return 0;
 }
 
@@ -213,7 +208,7 @@ _sheath_png_load (const char           *path,
                                      color_type == PNG_COLOR_TYPE_PALETTE ? "palette" :
                                      (color_type & PNG_COLOR_MASK_COLOR) ? "RGB" : "gray",
                                      (color_type & PNG_COLOR_MASK_ALPHA) ? " + alpha" : "");
-  decoded->pixel_size = png_pixel_size_um (state.png, state.info);
+  decoded->pixel_size = png_pixel_size_um (state.png, state.info, &decoded->ignored_resolution);
   decoded->pixel_size_source = decoded->pixel_size > 0 ? SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS
                                                        : SHEATH_PIXEL_SIZE_SOURCE_NONE;
 

@@ -20,6 +20,7 @@ typedef struct
   char                  *format;
   double                 pixel_size;
   SheathPixelSizeSource  pixel_size_source;
+  char                  *ignored_resolution;  /* why the file's resolution was not used */
 } SheathDecodedImage;
 
 /* Where a decoder reports rows as it decodes them (func may be NULL). */
@@ -66,6 +67,15 @@ gboolean     _sheath_pixel_size_lookup         (GFile                  *image_fi
                                                 GError                **error);
 double       _sheath_pixel_size_from_unit      (double                  value,
                                                 const char             *unit);
+
+/* Coarser than this, a resolution tag is not a microscope's pixel size. */
+#define SHEATH_RESOLUTION_MAX_PIXEL_SIZE 50.0
+
+/* The pixel size in µm from a resolution in pixels per unit of @unit_um µm,
+ * or 0 when it is a screen or print setting (then @ignored says which). */
+double       _sheath_pixel_size_from_resolution (double                 pixels_per_unit,
+                                                 double                 unit_um,
+                                                 char                 **ignored);
 
 const guint8  *_sheath_image_get_row8  (SheathImage *self, guint y);
 const guint16 *_sheath_image_get_row16 (SheathImage *self, guint y);

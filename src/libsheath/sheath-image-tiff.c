@@ -95,21 +95,20 @@ ome_pixel_size (const char *description)
 }
 
 static double
-resolution_pixel_size (TIFF *tif)
+resolution_pixel_size (TIFF  *tif,
+                       char **ignored)
 {
   float xres = 0;
   guint16 unit = RESUNIT_INCH;
 
-  if (!TIFFGetField (tif, TIFFTAG_XRESOLUTION, &xres) || !(xres > 0) || !isfinite (xres))
+  if (!TIFFGetField (tif, TIFFTAG_XRESOLUTION, &xres))
     return 0;
   TIFFGetFieldDefaulted (tif, TIFFTAG_RESOLUTIONUNIT, &unit);
 
   if (unit == RESUNIT_CENTIMETER)
-    return 1e4 / xres;
-  if (unit == RESUNIT_INCH && 25400.0 / xres <= 10.0)
-    return 25400.0 / xres;
-
-  /* 72 or 300 dpi is a screen or printer setting, not a pixel size. */
+    return _sheath_pixel_size_from_resolution (xres, 1e4, ignored);
+  if (unit == RESUNIT_INCH)
+    return _sheath_pixel_size_from_resolution (xres, 25400, ignored);
   return 0;
 }
 
@@ -139,7 +138,7 @@ read_pixel_size (TIFF               *tif,
         }
     }
 
-  decoded->pixel_size = resolution_pixel_size (tif);
+  decoded->pixel_size = resolution_pixel_size (tif, &decoded->ignored_resolution);
   decoded->pixel_size_source = decoded->pixel_size > 0 ? SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION
                                                        : SHEATH_PIXEL_SIZE_SOURCE_NONE;
 }

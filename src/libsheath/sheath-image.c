@@ -26,6 +26,7 @@ struct _SheathImage
   double                 pixel_size;
   SheathPixelSizeSource  pixel_size_source;
   char                  *pixel_size_origin;
+  char                  *ignored_resolution;
 };
 
 G_DEFINE_FINAL_TYPE (SheathImage, sheath_image, G_TYPE_OBJECT)
@@ -47,6 +48,7 @@ _sheath_decoded_image_clear (SheathDecodedImage *decoded)
 {
   g_clear_pointer (&decoded->pixels, g_free);
   g_clear_pointer (&decoded->format, g_free);
+  g_clear_pointer (&decoded->ignored_resolution, g_free);
 }
 
 gboolean
@@ -102,6 +104,7 @@ sheath_image_finalize (GObject *object)
   g_clear_pointer (&self->pixels, g_free);
   g_clear_pointer (&self->format, g_free);
   g_clear_pointer (&self->pixel_size_origin, g_free);
+  g_clear_pointer (&self->ignored_resolution, g_free);
 
   G_OBJECT_CLASS (sheath_image_parent_class)->finalize (object);
 }
@@ -323,6 +326,7 @@ sheath_image_new_from_file_with_rows (GFile               *file,
   self->bit_depth = decoded.bit_depth;
   self->pixels = g_steal_pointer (&decoded.pixels);
   self->format = g_steal_pointer (&decoded.format);
+  self->ignored_resolution = g_steal_pointer (&decoded.ignored_resolution);
 
   if (!_sheath_pixel_size_lookup (file, &pixel_size, &source, &origin, error))
     return NULL;
@@ -498,6 +502,25 @@ sheath_image_get_pixel_size_origin (SheathImage *self)
 {
   g_return_val_if_fail (SHEATH_IS_IMAGE (self), NULL);
   return self->pixel_size_origin;
+}
+
+/**
+ * sheath_image_get_ignored_resolution:
+ * @self: a #SheathImage
+ *
+ * Image tools write a resolution such as 72 dpi into files by default; it is
+ * their setting, not the microscope's pixel size, so Sheath does not take it
+ * as one.
+ *
+ * Returns: (nullable): the resolution the file states that was not taken as
+ *   its pixel size, and why (such as "72 dpi, a screen or print setting"),
+ *   or %NULL
+ */
+const char *
+sheath_image_get_ignored_resolution (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), NULL);
+  return self->ignored_resolution;
 }
 
 /**

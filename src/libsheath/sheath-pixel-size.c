@@ -245,3 +245,40 @@ _sheath_pixel_size_lookup (GFile                  *image_file,
 
   return TRUE;
 }
+
+/* Resolutions that image tools write by default or for screens and printers:
+ * they are the tool's setting, not the microscope's pixel size. */
+static const double screen_dpi[] = { 72, 96, 100, 120, 144, 150, 200, 240, 300, 360, 400, 600, 720, 1200, 2400 };
+
+double
+_sheath_pixel_size_from_resolution (double   pixels_per_unit,
+                                    double   unit_um,
+                                    char   **ignored)
+{
+  double um, dpi;
+
+  if (ignored != NULL)
+    *ignored = NULL;
+  if (!(pixels_per_unit > 0) || !isfinite (pixels_per_unit) || !(unit_um > 0))
+    return 0;
+
+  um = unit_um / pixels_per_unit;
+  dpi = 25400.0 / um;
+  for (guint i = 0; i < G_N_ELEMENTS (screen_dpi); i++)
+    /* 2 %: a per-centimetre form rounded to an integer (28 px/cm for 72 dpi) */
+    if (fabs (dpi - screen_dpi[i]) <= 0.02 * screen_dpi[i])
+      {
+        if (ignored != NULL)
+          *ignored = g_strdup_printf ("%.0f dpi, a screen or print setting", screen_dpi[i]);
+        return 0;
+      }
+
+  if (um > SHEATH_RESOLUTION_MAX_PIXEL_SIZE)
+    {
+      if (ignored != NULL)
+        *ignored = g_strdup_printf ("%g µm per pixel, too coarse for a micrograph", um);
+      return 0;
+    }
+
+  return um;
+}

@@ -72,7 +72,12 @@ print_image (const char  *arg,
   printf ("  Size:        %u × %u pixels\n", sheath_image_get_width (image), sheath_image_get_height (image));
   printf ("  Depth:       %u-bit gray, values %u–%u\n", sheath_image_get_bit_depth (image), min, max);
   if (source == SHEATH_PIXEL_SIZE_SOURCE_NONE)
-    printf ("  Pixel size:  unknown (give --pixel-size, a BIDS sidecar or pixel_size_in_micrometer.txt)\n");
+    {
+      printf ("  Pixel size:  unknown (give --pixel-size, a BIDS sidecar or pixel_size_in_micrometer.txt)\n");
+      if (sheath_image_get_ignored_resolution (image) != NULL)
+        printf ("               the file's resolution, %s, is not a pixel size\n",
+                sheath_image_get_ignored_resolution (image));
+    }
   else
     printf ("  Pixel size:  %g µm, from the %s%s%s\n",
             sheath_image_get_pixel_size (image),

@@ -281,6 +281,21 @@ test_image_tiff_pixel_size (void)
       0.1, SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION },
     { { 8, 8, 8, 1, PHOTOMETRIC_MINISBLACK, 0, 0, 0, 0, 1, NULL, 300.0f, RESUNIT_INCH },
       0, SHEATH_PIXEL_SIZE_SOURCE_NONE },
+    /* what vips tiffsave and others write by default: 72 dpi as pixels per cm */
+    { { 8, 8, 8, 1, PHOTOMETRIC_MINISBLACK, 0, 0, 0, 0, 1, NULL, 28.3465f, RESUNIT_CENTIMETER },
+      0, SHEATH_PIXEL_SIZE_SOURCE_NONE },
+    { { 8, 8, 8, 1, PHOTOMETRIC_MINISBLACK, 0, 0, 0, 0, 1, NULL, 28.0f, RESUNIT_CENTIMETER },
+      0, SHEATH_PIXEL_SIZE_SOURCE_NONE },
+    { { 8, 8, 8, 1, PHOTOMETRIC_MINISBLACK, 0, 0, 0, 0, 1, NULL, 118.11f, RESUNIT_CENTIMETER },
+      0, SHEATH_PIXEL_SIZE_SOURCE_NONE },
+    { { 8, 8, 8, 1, PHOTOMETRIC_MINISBLACK, 0, 0, 0, 0, 1, NULL, 96.0f, RESUNIT_INCH },
+      0, SHEATH_PIXEL_SIZE_SOURCE_NONE },
+    /* 1 pixel per cm: a writer's placeholder, 10 mm per pixel */
+    { { 8, 8, 8, 1, PHOTOMETRIC_MINISBLACK, 0, 0, 0, 0, 1, NULL, 1.0f, RESUNIT_CENTIMETER },
+      0, SHEATH_PIXEL_SIZE_SOURCE_NONE },
+    /* a slide scanner's 0.25 µm per pixel as 101600 dpi is kept */
+    { { 8, 8, 8, 1, PHOTOMETRIC_MINISBLACK, 0, 0, 0, 0, 1, NULL, 101600.0f, RESUNIT_INCH },
+      0.25, SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -293,7 +308,19 @@ test_image_tiff_pixel_size (void)
       g_assert_no_error (error);
       g_assert_cmpint (sheath_image_get_pixel_size_source (image), ==, cases[i].source);
       g_assert_cmpfloat_with_epsilon (sheath_image_get_pixel_size (image), cases[i].um, 1e-6);
+      /* a resolution set aside is said, so that `info` can tell the user */
+      if (cases[i].spec.xres > 0 && cases[i].source == SHEATH_PIXEL_SIZE_SOURCE_NONE)
+        g_assert_nonnull (sheath_image_get_ignored_resolution (image));
+      else
+        g_assert_null (sheath_image_get_ignored_resolution (image));
     }
+  {
+    TiffSpec vips = cases[5].spec;
+    g_autofree char *path = write_tiff (dir, "vips.tif", &vips);
+    g_autoptr(SheathImage) image = load (path, NULL);
+
+    g_assert_cmpstr (sheath_image_get_ignored_resolution (image), ==, "72 dpi, a screen or print setting");
+  }
 
   test_remove_tree (dir);
 }
@@ -413,7 +440,8 @@ write_png_file (const char *path,
                 guint       width,
                 guint       height,
                 int         bit_depth,
-                int         color_type)
+                int         color_type,
+                guint32     pixels_per_metre)
 {
   FILE *fp = fopen (path, "wb");
   png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
@@ -429,6 +457,8 @@ write_png_file (const char *path,
       png_color palette[4] = { { 0, 0, 0 }, { 255, 255, 255 }, { 255, 0, 0 }, { 0, 0, 255 } };
       png_set_PLTE (png, info, palette, 4);
     }
+  if (pixels_per_metre > 0)
+    png_set_pHYs (png, info, pixels_per_metre, pixels_per_metre, PNG_RESOLUTION_METER);
   png_write_info (png, info);
   for (guint y = 0; y < height; y++)
     {
@@ -463,8 +493,9 @@ test_image_png_variants (void)
   g_autoptr(SheathImage) a = NULL;
   g_autoptr(SheathImage) b = NULL;
 
-  write_png_file (palette, 9, 5, 8, PNG_COLOR_TYPE_PALETTE);
-  write_png_file (gray_alpha, 9, 5, 16, PNG_COLOR_TYPE_GRAY_ALPHA);
+  /* 72 dpi, as image editors write it, and 0.1 µm per pixel */
+  write_png_file (palette, 9, 5, 8, PNG_COLOR_TYPE_PALETTE, 2835);
+  write_png_file (gray_alpha, 9, 5, 16, PNG_COLOR_TYPE_GRAY_ALPHA, 10000000);
 
   a = load (palette, &error);
   g_assert_no_error (error);
@@ -473,11 +504,15 @@ test_image_png_variants (void)
   g_assert_cmpuint (sheath_image_get_value (a, 1, 0), ==, 255);   /* white */
   g_assert_cmpuint (sheath_image_get_value (a, 2, 0), ==, 54);    /* red: 0.2126 × 255 */
   g_assert_cmpuint (sheath_image_get_value (a, 3, 0), ==, 18);    /* blue: 0.0722 × 255 */
+  g_assert_cmpint (sheath_image_get_pixel_size_source (a), ==, SHEATH_PIXEL_SIZE_SOURCE_NONE);
+  g_assert_cmpstr (sheath_image_get_ignored_resolution (a), ==, "72 dpi, a screen or print setting");
 
   b = load (gray_alpha, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sheath_image_get_bit_depth (b), ==, 16);
   g_assert_cmpuint (sheath_image_get_value (b, 7, 3), ==, 7003);
+  g_assert_cmpint (sheath_image_get_pixel_size_source (b), ==, SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS);
+  g_assert_cmpfloat_with_epsilon (sheath_image_get_pixel_size (b), 0.1, 1e-9);
 
   test_remove_tree (dir);
 }
