@@ -208,7 +208,7 @@ _sheath_train_conv3x3_backward (const SheathTrainCtx *ctx,
 
   for (guint i = 0; i < n_workers; i++)
     memset (ctx->wpart[i], 0, size * sizeof (float));
-  _sheath_workers_run (ctx->workers, ctx->n, conv_backward_sample, &job);
+  _sheath_workers_run_fixed (ctx->workers, ctx->n, conv_backward_sample, &job);
   reduce_partials (ctx, ctx->wpart, size, weight_grad);
 
   /* dx is dy convolved with the flipped, transposed kernel */
@@ -705,7 +705,7 @@ _sheath_train_upconv_backward (const SheathTrainCtx *ctx,
       memset (ctx->wpart[i], 0, size * sizeof (float));
       memset (ctx->bpart[i], 0, cout * sizeof (float));
     }
-  _sheath_workers_run (ctx->workers, ctx->n, up_backward_sample, &job);
+  _sheath_workers_run_fixed (ctx->workers, ctx->n, up_backward_sample, &job);
 
   for (guint wk = 0; wk < n_workers; wk++)
     {
@@ -891,7 +891,7 @@ _sheath_train_head_backward (const SheathTrainCtx *ctx,
       memset (ctx->wpart[i], 0, (gsize) classes * cin * sizeof (float));
       memset (ctx->bpart[i], 0, classes * sizeof (float));
     }
-  _sheath_workers_run (ctx->workers, ctx->n, head_backward_sample, &job);
+  _sheath_workers_run_fixed (ctx->workers, ctx->n, head_backward_sample, &job);
   reduce_partials (ctx, ctx->wpart, (gsize) classes * cin, weight_grad);
   reduce_partials (ctx, ctx->bpart, classes, bias_grad);
 }

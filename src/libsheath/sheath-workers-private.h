@@ -21,6 +21,13 @@ void           _sheath_workers_run       (SheathWorkers  *self,
                                           guint           n_items,
                                           SheathWorkFunc  func,
                                           gpointer        user_data);
+/* The same, but worker w runs the items w, w + W, w + 2W… in that order, so
+ * that what each worker accumulates (a reduction's partial sums) is the
+ * same on every run with the same team size, whatever the timing. */
+void           _sheath_workers_run_fixed (SheathWorkers  *self,
+                                          guint           n_items,
+                                          SheathWorkFunc  func,
+                                          gpointer        user_data);
 guint          _sheath_workers_default_size (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SheathWorkers, _sheath_workers_free)

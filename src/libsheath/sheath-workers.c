@@ -17,6 +17,7 @@ struct _SheathWorkers
   SheathWorkFunc  func;
   gpointer        user_data;
   guint           n_items;
+  gboolean        fixed;       /* items dealt by worker index, not taken */
   gint            next_item;
   guint           n_busy;
   gboolean        quit;
@@ -33,8 +34,18 @@ run_items (SheathWorkers  *self,
            SheathWorkFunc  func,
            gpointer        user_data,
            guint           n_items,
+           gboolean        fixed,
            guint           worker)
 {
+  if (fixed)
+    {
+      guint n_workers = self->threads->len + 1;
+
+      for (guint item = worker; item < n_items; item += n_workers)
+        func (item, worker, user_data);
+      return;
+    }
+
   for (;;)
     {
       gint item = g_atomic_int_add (&self->next_item, 1);
@@ -58,6 +69,7 @@ sheath_workers_worker (gpointer data)
       SheathWorkFunc func;
       gpointer user_data;
       guint n_items;
+      gboolean fixed;
 
       while (!self->quit && self->generation == seen)
         g_cond_wait (&self->start_cond, &self->mutex);
@@ -68,9 +80,10 @@ sheath_workers_worker (gpointer data)
       func = self->func;
       user_data = self->user_data;
       n_items = self->n_items;
+      fixed = self->fixed;
       g_mutex_unlock (&self->mutex);
 
-      run_items (self, func, user_data, n_items, seat->index);
+      run_items (self, func, user_data, n_items, fixed, seat->index);
 
       g_mutex_lock (&self->mutex);
       if (--self->n_busy == 0)
@@ -127,11 +140,12 @@ _sheath_workers_get_size (SheathWorkers *self)
   return self->threads->len + 1;
 }
 
-void
-_sheath_workers_run (SheathWorkers  *self,
-                     guint           n_items,
-                     SheathWorkFunc  func,
-                     gpointer        user_data)
+static void
+run_team (SheathWorkers  *self,
+          guint           n_items,
+          gboolean        fixed,
+          SheathWorkFunc  func,
+          gpointer        user_data)
 {
   if (n_items == 0)
     return;
@@ -147,18 +161,37 @@ _sheath_workers_run (SheathWorkers  *self,
   self->func = func;
   self->user_data = user_data;
   self->n_items = n_items;
+  self->fixed = fixed;
   g_atomic_int_set (&self->next_item, 0);
   self->n_busy = self->threads->len;
   self->generation++;
   g_cond_broadcast (&self->start_cond);
   g_mutex_unlock (&self->mutex);
 
-  run_items (self, func, user_data, n_items, 0);
+  run_items (self, func, user_data, n_items, fixed, 0);
 
   g_mutex_lock (&self->mutex);
   while (self->n_busy > 0)
     g_cond_wait (&self->done_cond, &self->mutex);
   g_mutex_unlock (&self->mutex);
+}
+
+void
+_sheath_workers_run (SheathWorkers  *self,
+                     guint           n_items,
+                     SheathWorkFunc  func,
+                     gpointer        user_data)
+{
+  run_team (self, n_items, FALSE, func, user_data);
+}
+
+void
+_sheath_workers_run_fixed (SheathWorkers  *self,
+                           guint           n_items,
+                           SheathWorkFunc  func,
+                           gpointer        user_data)
+{
+  run_team (self, n_items, TRUE, func, user_data);
 }
 
 void
