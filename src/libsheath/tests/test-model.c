@@ -189,6 +189,10 @@ test_model_hostile (void)
       { "no-metadata", SHEATH_ERROR_INVALID_MODEL, "__metadata__" },
       { "no-axon-class", SHEATH_ERROR_UNSUPPORTED_MODEL, "axon" },
       { "negative-shape", SHEATH_ERROR_INVALID_MODEL, "shape" },
+      /* a byte range that disagrees with the shape: reading the shape's
+       * worth of values would run past the tensor (or the file) */
+      { "range-short-of-shape", SHEATH_ERROR_INVALID_MODEL, "holds 4 bytes but its shape needs" },
+      { "shape-beyond-range", SHEATH_ERROR_INVALID_MODEL, "but its shape needs 400000" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -222,6 +226,21 @@ test_model_hostile (void)
         else if (g_str_equal (what, "bad-dtype"))
           json_object_set_string_member (json_object_get_object_member (parts.header, "head.bias"),
                                          "dtype", "I64");
+        else if (g_str_equal (what, "range-short-of-shape"))
+          {
+            JsonArray *offsets = json_array_new ();
+            json_array_add_int_element (offsets, 0);
+            json_array_add_int_element (offsets, 4);
+            json_object_set_array_member (json_object_get_object_member (parts.header, "head.bias"),
+                                          "data_offsets", offsets);
+          }
+        else if (g_str_equal (what, "shape-beyond-range"))
+          {
+            JsonArray *shape = json_array_new ();
+            json_array_add_int_element (shape, 100000);
+            json_object_set_array_member (json_object_get_object_member (parts.header, "head.bias"),
+                                          "shape", shape);
+          }
         else if (g_str_equal (what, "negative-shape"))
           {
             JsonArray *shape = json_array_new ();
