@@ -146,11 +146,13 @@ test_cli_segment_errors (void)
   g_autofree char *model = test_golden_path ("unet-golden.safetensors");
   g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *broken_model = g_build_filename (dir, "broken.safetensors", NULL);
-  g_autofree char *nowhere = g_build_filename (dir, "no", "such", "dir", NULL);
+  g_autofree char *nowhere = g_build_filename (dir, "new", "output", "dir", NULL);
+  g_autofree char *under_file = g_build_filename (broken_model, "out", NULL);
   g_autoptr(GError) error = NULL;
   g_auto(Run) bad_model = { 0 };
   g_auto(Run) missing_model = { 0 };
   g_auto(Run) bad_out = { 0 };
+  g_auto(Run) new_out = { 0 };
   g_auto(Run) bad_size = { 0 };
   g_auto(Run) pixel_size = { 0 };
 
@@ -168,9 +170,16 @@ test_cli_segment_errors (void)
   g_assert_cmpint (missing_model.status, ==, 1);
   g_assert_nonnull (strstr (missing_model.err, "no-such-model"));
 
-  run_cli (&bad_out, "segment", "--model", model, "--pixel-size", "0.1", "--output-dir", nowhere, good, NULL);
+  /* a folder under a file cannot be made: said, nothing written */
+  run_cli (&bad_out, "segment", "--model", model, "--pixel-size", "0.1", "--output-dir", under_file, good, NULL);
   g_assert_cmpint (bad_out.status, ==, 1);
-  g_assert_nonnull (strstr (bad_out.err, "does not exist"));
+  g_assert_nonnull (strstr (bad_out.err, "Cannot make the output folder"));
+  g_assert_nonnull (strstr (bad_out.err, "broken.safetensors/out"));
+
+  /* a folder that does not exist yet is made, parents too */
+  run_cli (&new_out, "segment", "--model", model, "--pixel-size", "0.1", "--output-dir", nowhere, good, NULL);
+  g_assert_cmpint (new_out.status, ==, 0);
+  g_assert_cmpuint (count_files (nowhere), ==, 3);
 
   run_cli (&bad_size, "segment", "--model", model, "--pixel-size", "-3", good, NULL);
   g_assert_cmpint (bad_size.status, ==, 2);
@@ -181,8 +190,8 @@ test_cli_segment_errors (void)
   g_assert_cmpint (pixel_size.status, ==, 0);
   g_assert_nonnull (strstr (pixel_size.err, "0.2 µm"));
   g_assert_nonnull (strstr (pixel_size.err, "gray8_axon_morphometrics.csv"));
-  /* the broken model, three masks, the table, aggregates, instance map and index image */
-  g_assert_cmpuint (count_files (dir), ==, 8);
+  /* the broken model, new/, three masks, the table, aggregates, instance map and index image */
+  g_assert_cmpuint (count_files (dir), ==, 9);
 
   test_remove_tree (dir);
 }

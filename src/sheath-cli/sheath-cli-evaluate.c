@@ -211,7 +211,8 @@ sheath_cli_evaluate (int    argc,
 
       json_generator_set_root (gen, root);
       json_generator_set_pretty (gen, TRUE);
-      if (!json_generator_to_file (gen, json_path, &error))
+      if (!sheath_cli_prepare_output_file (json_path, &error) ||
+          !json_generator_to_file (gen, json_path, &error))
         {
           g_printerr ("sheath-cli evaluate: %s\n", error->message);
           return 1;

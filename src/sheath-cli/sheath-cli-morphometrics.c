@@ -244,6 +244,9 @@ measure_one (const char               *arg,
 
   dir = output_dir ? g_strdup (output_dir) : g_path_get_dirname (axon);
   stem_name = g_path_get_basename (stem);
+  if (!sheath_cli_prepare_output_dir (dir, error) ||
+      (args->output != NULL && !sheath_cli_prepare_output_file (args->output, error)))
+    return FALSE;
   return sheath_cli_write_morphometrics (seg, image, pixel_size, dir, stem_name, args, error);
 }
 

@@ -35,4 +35,11 @@ gboolean sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
 SheathModel *sheath_cli_load_model (const char  *name_or_path,
                                     GError     **error);
 
+/* Makes @dir (and its parents) if needed and checks it can be written in. */
+gboolean sheath_cli_prepare_output_dir  (const char  *dir,
+                                         GError     **error);
+/* The same for the folder that will hold @path. */
+gboolean sheath_cli_prepare_output_file (const char  *path,
+                                         GError     **error);
+
 G_END_DECLS

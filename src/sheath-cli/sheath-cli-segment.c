@@ -100,18 +100,8 @@ segment_one (SheathSegmenter          *segmenter,
       dir = g_file_get_path (parent);
     }
 
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "Output folder '%s' does not exist", dir);
-      return FALSE;
-    }
-  if (access (dir, W_OK) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   "Cannot write in output folder '%s'", dir);
-      return FALSE;
-    }
+  if (!sheath_cli_prepare_output_dir (dir, error))
+    return FALSE;
 
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;

@@ -216,6 +216,12 @@ sheath_cli_train (int    argc,
         sheath_trainer_set_checkpoint (trainer, checkpoint);
     }
 
+  if (output != NULL && !sheath_cli_prepare_output_file (output, &error))
+    {
+      g_printerr ("sheath-cli train: %s\n", error->message);
+      return 1;
+    }
+
   run.loop = loop;
   run.start = g_get_monotonic_time ();
   g_signal_connect (trainer, "notify::epoch", G_CALLBACK (epoch_cb), &run);

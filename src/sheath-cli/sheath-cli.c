@@ -2,9 +2,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sheath-cli-private.h"
 
@@ -31,6 +33,39 @@ sheath_cli_load_model (const char  *name_or_path,
 
   file = g_file_new_for_commandline_arg (name_or_path);
   return sheath_model_new_from_file (file, error);
+}
+
+gboolean
+sheath_cli_prepare_output_dir (const char  *dir,
+                               GError     **error)
+{
+  g_autofree char *name = g_filename_display_name (dir);
+
+  /* as mkdir -p: a folder named for the outputs is made, parents too */
+  if (g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot make the output folder '%s': %s", name, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (access (dir, W_OK) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "Cannot write in the output folder '%s'", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sheath_cli_prepare_output_file (const char  *path,
+                                GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return sheath_cli_prepare_output_dir (dir, error);
 }
 
 static void
