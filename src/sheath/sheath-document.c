@@ -119,17 +119,24 @@ toast (SheathDocument *self,
 static void
 remember_pixel_size (SheathDocument *self)
 {
+  g_auto(GVariantBuilder) sizes = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{sd}"));
   g_autoptr(GVariant) old = NULL;
-  g_autoptr(GVariantDict) dict = NULL;
   g_autofree char *uri = NULL;
+  GVariantIter iter;
+  const char *key;
+  double value;
 
   if (self->settings == NULL)
     return;
   uri = g_file_get_uri (self->file);
   old = g_settings_get_value (self->settings, "pixel-sizes");
-  dict = g_variant_dict_new (old);
-  g_variant_dict_insert (dict, uri, "d", sheath_image_get_pixel_size (self->image));
-  g_settings_set_value (self->settings, "pixel-sizes", g_variant_dict_end (dict));
+  /* a{sd}, as the schema says: GVariantDict would make an a{sv} */
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&sd}", &key, &value))
+    if (!g_str_equal (key, uri))
+      g_variant_builder_add (&sizes, "{sd}", key, value);
+  g_variant_builder_add (&sizes, "{sd}", uri, sheath_image_get_pixel_size (self->image));
+  g_settings_set_value (self->settings, "pixel-sizes", g_variant_builder_end (&sizes));
 }
 
 static void

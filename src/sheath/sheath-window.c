@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "sheath-document.h"
@@ -194,43 +196,115 @@ selected_page_cb (AdwTabView   *view,
 
 /* ---- pixel sizes --------------------------------------------------------- */
 
+static void segment_document (SheathWindow   *self,
+                              SheathDocument *doc);
+
+/* A pixel size as typed: "0.1", "0,1" or "0.1 µm"; 0 when it is not one. */
+static double
+parse_pixel_size (const char *text)
+{
+  g_autofree char *copy = g_strdelimit (g_strstrip (g_strdup (text)), ",", '.');
+  char *end = NULL;
+  double value = g_ascii_strtod (copy, &end);
+
+  if (end == copy)
+    return 0;
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end != '\0' && !g_str_equal (end, "µm") && !g_str_equal (end, "um"))
+    return 0;
+  return value > 0 && isfinite (value) ? value : 0;
+}
+
+static void
+pixel_size_changed_cb (GtkEditable      *entry,
+                       AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "set",
+                                           parse_pixel_size (gtk_editable_get_text (entry)) > 0);
+}
+
+/* Enter in the field confirms a valid size (the dialog's default response
+ * does not follow a response enabled after the dialog was shown). */
+static void
+pixel_size_activate_cb (GtkEntry         *entry,
+                        AdwMessageDialog *dialog)
+{
+  if (!adw_message_dialog_get_response_enabled (dialog, "set"))
+    return;
+  adw_message_dialog_response (dialog, "set");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
 static void
 pixel_size_response_cb (AdwMessageDialog *dialog,
                         const char       *response,
                         SheathWindow     *self)
 {
-  GtkSpinButton *spin = g_object_get_data (G_OBJECT (dialog), "spin");
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
   SheathDocument *doc = g_object_get_data (G_OBJECT (dialog), "document");
+  gboolean then_segment = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "then-segment"));
   g_autoptr(GError) error = NULL;
 
   if (g_strcmp0 (response, "set") != 0 || doc == NULL)
     return;
-  if (!sheath_document_set_pixel_size (doc, gtk_spin_button_get_value (spin), &error))
-    toast (self, error->message);
+  if (!sheath_document_set_pixel_size (doc, parse_pixel_size (gtk_editable_get_text (entry)), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  /* asked for because the user pressed Segment: go on with it */
+  if (then_segment)
+    segment_document (self, doc);
 }
 
+/* Asks for the pixel size of @doc's image. Never prefilled with a guess (a
+ * hurried user would accept it): only with the image's own size, if known.
+ * With @then_segment, setting it goes on to segment. */
 static void
 ask_pixel_size (SheathWindow   *self,
                 SheathDocument *doc,
-                const char     *why)
+                const char     *why,
+                gboolean        then_segment)
 {
   SheathImage *image = sheath_document_get_image (doc);
-  GtkWidget *spin = gtk_spin_button_new_with_range (0.0001, 100, 0.001);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *unit = gtk_label_new ("µm");
   GtkWidget *dialog;
 
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 5);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
-                             sheath_image_get_pixel_size (image) > 0 ? sheath_image_get_pixel_size (image) : 0.1);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "e.g. 0.13");
+  gtk_widget_set_hexpand (entry, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Pixel size in micrometres", -1);
+  if (sheath_image_get_pixel_size (image) > 0)
+    {
+      char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+      gtk_editable_set_text (GTK_EDITABLE (entry),
+                             g_ascii_formatd (text, sizeof text, "%g", sheath_image_get_pixel_size (image)));
+    }
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), unit);
+
   dialog = adw_message_dialog_new (GTK_WINDOW (self), "Pixel Size",
                                    why ? why : "The side of one pixel, in micrometres.");
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel", "set", "_Set", NULL);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
+                                    "set", then_segment ? "_Set and Segment" : "_Set", NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
-  g_object_set_data (G_OBJECT (dialog), "spin", spin);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  pixel_size_changed_cb (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
+  g_signal_connect (entry, "changed", G_CALLBACK (pixel_size_changed_cb), dialog);
+  g_signal_connect (entry, "activate", G_CALLBACK (pixel_size_activate_cb), dialog);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "then-segment", GINT_TO_POINTER (then_segment));
   g_object_set_data_full (G_OBJECT (dialog), "document", g_object_ref (doc), g_object_unref);
   g_signal_connect (dialog, "response", G_CALLBACK (pixel_size_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
 }
 
 static void
@@ -238,7 +312,7 @@ needs_pixel_size_cb (SheathDocument *doc,
                      const char     *why,
                      SheathWindow   *self)
 {
-  ask_pixel_size (self, doc, why);
+  ask_pixel_size (self, doc, why, FALSE);
 }
 
 static void
@@ -249,7 +323,7 @@ set_pixel_size_action (GtkWidget  *widget,
   SheathWindow *self = SHEATH_WINDOW (widget);
 
   if (self->current != NULL && sheath_document_get_image (self->current) != NULL)
-    ask_pixel_size (self, self->current, NULL);
+    ask_pixel_size (self, self->current, NULL, FALSE);
 }
 
 /* ---- documents ------------------------------------------------------------- */
@@ -653,20 +727,18 @@ picker_message_cb (SheathModelPicker *picker,
 /* ---- actions on the shown document --------------------------------------------- */
 
 static void
-segment_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
+segment_document (SheathWindow   *self,
+                  SheathDocument *doc)
 {
-  SheathWindow *self = SHEATH_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(SheathModel) model = NULL;
 
-  if (self->current == NULL || sheath_document_get_image (self->current) == NULL)
+  if (sheath_document_get_image (doc) == NULL)
     return;
-  if (sheath_image_get_pixel_size (sheath_document_get_image (self->current)) <= 0)
+  if (sheath_image_get_pixel_size (sheath_document_get_image (doc)) <= 0)
     {
-      ask_pixel_size (self, self->current, "Segmenting needs the image's pixel size, in micrometres: "
-                                           "the model works at its own scale.");
+      ask_pixel_size (self, doc, "Segmenting needs the image's pixel size, in micrometres: "
+                                 "the model works at its own scale.", TRUE);
       return;
     }
   if (!(model = sheath_model_picker_load_model (self->model_picker, &error)))
@@ -674,7 +746,18 @@ segment_action (GtkWidget  *widget,
       toast (self, error->message);
       return;
     }
-  sheath_document_segment (self->current, model);
+  sheath_document_segment (doc, model);
+}
+
+static void
+segment_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SheathWindow *self = SHEATH_WINDOW (widget);
+
+  if (self->current != NULL)
+    segment_document (self, self->current);
 }
 
 static void

@@ -91,6 +91,83 @@ test_app_cancel_keeps_masks (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gpointer
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean has_message_dialog (gpointer unused) { return find_message_dialog () != NULL; }
+static gboolean no_message_dialog (gpointer unused) { return find_message_dialog () == NULL; }
+
+/* An image without a pixel size, segmented: the dialog asks with an empty
+ * field (no guess), "µm" beside it; Enter sets it and the segmentation
+ * starts; the size is remembered for the file in another window. */
+static void
+test_app_pixel_size_asked (void)
+{
+  g_autofree char *path = test_require_shared ("samples/formats/gray8.png");
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) model = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  SheathWindow *window;
+
+  if (path == NULL)
+    return;
+
+  window = gui_new_window ();
+  file = g_file_new_for_path (path);
+  model = g_file_new_for_path (model_path);
+  sheath_window_open (window, file);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_cmpfloat (sheath_image_get_pixel_size (sheath_window_get_image (window)), ==, 0);
+  g_assert_true (sheath_window_set_model_file (window, model, NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
+  dialog = find_message_dialog ();
+  entry = gui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  /* no guess offered, and nothing to confirm until a size is typed */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "set"));
+  {
+    /* "µm" beside the field */
+    gboolean found_unit = FALSE;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (gtk_widget_get_parent (entry)); c; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_LABEL (c) && g_str_equal (gtk_label_get_text (GTK_LABEL (c)), "µm"))
+        found_unit = TRUE;
+    g_assert_true (found_unit);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (entry), "abc");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "set"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "0,13");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "set"));
+  /* Enter in the field confirms (GtkText's "activate" is what Enter emits) */
+  g_signal_emit_by_name (gui_find_descendant (entry, GTK_TYPE_TEXT), "activate");
+  g_assert_true (gui_wait_until (no_message_dialog, NULL, 5000));
+  g_assert_cmpfloat_with_epsilon (sheath_image_get_pixel_size (sheath_window_get_image (window)), 0.13, 1e-12);
+  /* and the segmentation asked for goes on */
+  g_assert_true (gui_wait_until (has_segmentation, window, 120000));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* the size typed is remembered for this file (no GLib critical either:
+   * the tests run with G_DEBUG=fatal-criticals) */
+  window = gui_new_window ();
+  sheath_window_open (window, file);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_cmpfloat_with_epsilon (sheath_image_get_pixel_size (sheath_window_get_image (window)), 0.13, 1e-12);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_app_damaged_file (void)
 {
@@ -371,6 +448,7 @@ main (int   argc,
 
   g_test_add_func ("/Sheath/App/open-and-segment", test_app_open_and_segment);
   g_test_add_func ("/Sheath/App/cancel-keeps-masks", test_app_cancel_keeps_masks);
+  g_test_add_func ("/Sheath/App/pixel-size-asked", test_app_pixel_size_asked);
   g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
   g_test_add_func ("/Sheath/App/two-images", test_app_two_images);
