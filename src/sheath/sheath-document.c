@@ -563,8 +563,8 @@ viewer_clicked_cb (SheathViewer    *viewer,
       if (id != 0)
         g_array_append_val (ids, id);
     }
-  if (id != 0)
-    sheath_morphometrics_panel_select_axon (self->panel, id);
+  /* the row follows, but the view stays where the user clicked */
+  sheath_morphometrics_panel_select_axon (self->panel, ids->len > 0 ? g_array_index (ids, guint, ids->len - 1) : 0);
   select_axons (self, (guint *) ids->data, ids->len, FALSE);
 }
 

@@ -36,6 +36,7 @@ struct _SheathMorphometricsPanel
   const char          *filter_property;
   double               filter_lo;
   double               filter_hi;
+  gboolean             quiet;   /* rows changing or selected from outside: no axon-selected */
 };
 
 G_DEFINE_FINAL_TYPE (SheathMorphometricsPanel, sheath_morphometrics_panel, GTK_TYPE_WIDGET)
@@ -119,7 +120,9 @@ selection_changed_cb (GtkSingleSelection       *selection,
 {
   SheathAxonItem *item = gtk_single_selection_get_selected_item (selection);
 
-  if (item != NULL)
+  /* a row that moved under the selection when the rows changed is not an
+   * axon the user chose */
+  if (item != NULL && !self->quiet)
     g_signal_emit (self, signals [AXON_SELECTED], 0, sheath_axon_item_get_axon (item)->id);
 }
 
@@ -394,8 +397,11 @@ sheath_morphometrics_panel_set_data (SheathMorphometricsPanel *self,
   n = morphometrics ? sheath_morphometrics_get_n_axons (morphometrics) : 0;
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (items, sheath_axon_item_new (sheath_morphometrics_get_axon (morphometrics, i)));
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
                        items->pdata, items->len);
+  self->quiet = FALSE;
   show_summary (self, agg);
 }
 
@@ -420,6 +426,9 @@ sheath_morphometrics_panel_update_axons (SheathMorphometricsPanel *self,
 
   n = sheath_morphometrics_get_n_axons (self->morphometrics);
   rows = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  /* an edit renumbers axons: the row selected may now be another one */
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   if (rows > n)
     {
       g_list_store_splice (self->store, n, rows - n, NULL, 0);
@@ -442,6 +451,7 @@ sheath_morphometrics_panel_update_axons (SheathMorphometricsPanel *self,
           rows++;
         }
     }
+  self->quiet = FALSE;
   show_summary (self, agg);
 }
 
@@ -467,7 +477,10 @@ sheath_morphometrics_panel_select_axon (SheathMorphometricsPanel *self,
 
       if (sheath_axon_item_get_axon (item)->id == id)
         {
+          /* the caller selected it already; the signal is for rows the user picks */
+          self->quiet = TRUE;
           gtk_single_selection_set_selected (self->selection, i);
+          self->quiet = FALSE;
           /* gtk_column_view_scroll_to() is GTK 4.12: ask its list view */
           for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->table)); c; c = gtk_widget_get_next_sibling (c))
             if (GTK_IS_LIST_VIEW (c))
@@ -475,6 +488,10 @@ sheath_morphometrics_panel_select_axon (SheathMorphometricsPanel *self,
           return;
         }
     }
+  /* no such axon (0: the background was clicked): no row selected */
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->quiet = FALSE;
 }
 
 guint

@@ -1327,6 +1327,21 @@ sheath_viewer_center_on (SheathViewer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/**
+ * sheath_viewer_get_origin:
+ * @x: (out): the image x at the view's left edge
+ * @y: (out): the image y at the view's top edge
+ */
+void
+sheath_viewer_get_origin (SheathViewer *self,
+                          double       *x,
+                          double       *y)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+  *x = self->origin_x;
+  *y = self->origin_y;
+}
+
 gboolean
 sheath_viewer_get_editing (SheathViewer *self)
 {

@@ -53,5 +53,8 @@ gboolean            sheath_viewer_get_showing_preview (SheathViewer       *self)
 void                sheath_viewer_center_on           (SheathViewer       *self,
                                                        double              x,
                                                        double              y);
+void           sheath_viewer_get_origin          (SheathViewer    *self,
+                                                  double          *x,
+                                                  double          *y);
 
 G_END_DECLS

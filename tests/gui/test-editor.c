@@ -318,13 +318,30 @@ test_editor_delete_split_merge (void)
   y = sheath_morphometrics_get_axon (m, 9)->y0;
   id = sheath_morphometrics_get_axon_at (m, (guint) x, (guint) y);
   g_assert_cmpuint (id, !=, 0);
-  click (doc, x, y, 0);
+  {
+    /* zoomed in, clicking an axon selects it where it is: the view stays */
+    SheathViewer *viewer = sheath_document_get_viewer (doc);
+    double ox, oy, ox2, oy2;
+
+    sheath_viewer_set_zoom (viewer, 4);
+    sheath_viewer_center_on (viewer, x + 40, y + 30);
+    sheath_viewer_get_origin (viewer, &ox, &oy);
+    click (doc, x, y, 0);
+    sheath_viewer_get_origin (viewer, &ox2, &oy2);
+    g_assert_cmpfloat (ox2, ==, ox);
+    g_assert_cmpfloat (oy2, ==, oy);
+    sheath_viewer_zoom_to_fit (viewer);
+  }
   choose (doc, "doc.delete-axon", NULL);
   m = sheath_document_get_morphometrics (doc);
   g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n - 1);
   g_assert_cmpint (sheath_segmentation_get_label (sheath_document_get_segmentation (doc), (guint) x, (guint) y), ==,
                    SHEATH_LABEL_BACKGROUND);
   assert_measured (doc);
+  /* nothing is selected after the delete: a second Delete removes no
+   * axon the user never chose (ids move as axons go) */
+  gtk_widget_activate_action (GTK_WIDGET (doc), "doc.delete-axon", NULL);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (doc)), ==, n - 1);
 
   /* cut the largest axon away from the edge in two across its centre */
   for (guint i = 0; i < sheath_morphometrics_get_n_axons (m); i++)
@@ -355,6 +372,9 @@ test_editor_delete_split_merge (void)
   g_assert_cmpuint (sheath_morphometrics_get_axon_at (m, (guint) big.x0 - 3, (guint) big.y0), ==,
                     sheath_morphometrics_get_axon_at (m, (guint) big.x0 + 3, (guint) big.y0));
   assert_measured (doc);
+  /* and nothing is left selected after a merge either */
+  gtk_widget_activate_action (GTK_WIDGET (doc), "doc.delete-axon", NULL);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (doc)), ==, n - 1);
 
   sheath_document_discard_edits (doc);
   gtk_window_destroy (GTK_WINDOW (window));
