@@ -52,6 +52,7 @@ struct _SheathDocument
   gboolean                  modified;
   gboolean                  restore_pending;  /* load the recovered masks once the image is in */
   GArray                   *selection;        /* axon ids, clicked with the select tool */
+  GCancellable             *load_cancellable; /* the image decoding */
   gint                      dirty_x0, dirty_y0, dirty_x1, dirty_y1;   /* not yet measured */
   gboolean                  measuring;
   guint                     measure_serial;   /* which measurement is the latest */
@@ -763,6 +764,8 @@ loaded_cb (GObject      *object,
   g_autoptr(SheathImage) image = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *name = g_file_get_basename (self->file);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (image == NULL)
     {
       g_autofree char *message = g_strdup_printf ("Cannot open “%s”: %s", name, error->message);
@@ -958,10 +961,14 @@ static void
 sheath_document_constructed (GObject *object)
 {
   SheathDocument *self = SHEATH_DOCUMENT (object);
-  g_autoptr(GTask) task = g_task_new (self, NULL, loaded_cb, NULL);
+  g_autoptr(GTask) task = NULL;
 
   G_OBJECT_CLASS (sheath_document_parent_class)->constructed (object);
 
+  /* a window closed while the image decodes disposes the document: the
+   * task then ends cancelled, and nothing is shown or said */
+  self->load_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->load_cancellable, loaded_cb, NULL);
   g_task_set_source_tag (task, sheath_document_constructed);
   g_task_set_task_data (task, g_object_ref (self->file), g_object_unref);
   g_task_run_in_thread (task, load_worker);
@@ -975,6 +982,9 @@ sheath_document_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
   if (self->segmenter != NULL)
     g_signal_handlers_disconnect_by_data (self->segmenter, self);
   g_clear_object (&self->segmenter);

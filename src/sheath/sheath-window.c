@@ -943,6 +943,16 @@ sheath_window_dispose (GObject *object)
   clear_binding (&self->numbers_binding);
   g_clear_weak_pointer (&self->current);
   g_clear_object (&self->settings);
+  /* a document still decoding or segmenting outlives the window (its task
+   * holds it): it must not call back into a window that is gone */
+  if (self->tab_view != NULL)
+    for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+      {
+        GtkWidget *doc = adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view, i));
+
+        g_signal_handlers_disconnect_by_data (doc, self);
+        sheath_document_cancel (SHEATH_DOCUMENT (doc));
+      }
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_WINDOW);
 
   G_OBJECT_CLASS (sheath_window_parent_class)->dispose (object);

@@ -6,6 +6,7 @@
  * the app inside a window. */
 
 #include <gtk/gtk.h>
+#include <string.h>
 
 /* Iterates the main context until @done returns TRUE (then TRUE) or
  * @timeout_ms pass (then FALSE). */
@@ -41,4 +42,43 @@ gui_find_descendant (GtkWidget *widget,
         return found;
     }
   return NULL;
+}
+
+/* Whether a label under @widget shows text containing @needle (a toast's
+ * title is such a label while it is shown). */
+static inline gboolean
+gui_shows_text (GtkWidget  *widget,
+                const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (gui_shows_text (c, needle))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *needle;
+} GuiTextWait;
+
+static inline gboolean
+gui_text_shown_cb (gpointer data)
+{
+  GuiTextWait *wait = data;
+
+  return gui_shows_text (wait->widget, wait->needle);
+}
+
+/* Iterates until @widget shows @needle, or @timeout_ms pass. */
+static inline gboolean
+gui_wait_for_text (GtkWidget  *widget,
+                   const char *needle,
+                   guint       timeout_ms)
+{
+  GuiTextWait wait = { widget, needle };
+
+  return gui_wait_until (gui_text_shown_cb, &wait, timeout_ms);
 }

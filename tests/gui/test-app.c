@@ -16,6 +16,7 @@
 static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
 static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
 static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
+static gboolean is_idle (gpointer doc) { return !sheath_document_get_busy (doc); }
 
 static void
 test_app_open_and_segment (void)
@@ -61,6 +62,7 @@ test_app_cancel_keeps_masks (void)
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) model = NULL;
   SheathWindow *window;
+  SheathDocument *doc;
   SheathSegmentation *first;
 
   if (path == NULL)
@@ -69,7 +71,7 @@ test_app_cancel_keeps_masks (void)
   window = gui_new_window ();
   file = g_file_new_for_path (path);
   model = g_file_new_for_path (model_path);
-  sheath_window_open (window, file);
+  doc = sheath_window_open (window, file);
   g_assert_true (gui_wait_until (has_image, window, 20000));
   sheath_image_set_pixel_size (sheath_window_get_image (window), 0.1, NULL);
   g_assert_true (sheath_window_set_model_file (window, model, NULL));
@@ -79,13 +81,10 @@ test_app_cancel_keeps_masks (void)
   first = sheath_window_get_segmentation (window);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  g_assert_true (sheath_document_get_busy (doc));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_usleep (500000);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  /* the earlier masks are still shown */
+  /* the run ends (its callback has run), and the earlier masks are still shown */
+  g_assert_true (gui_wait_until (is_idle, doc, 20000));
   g_assert_true (sheath_window_get_segmentation (window) == first);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -182,12 +181,8 @@ test_app_damaged_file (void)
   window = gui_new_window ();
   file = g_file_new_for_path (bad);
   sheath_window_open (window, file);
-  for (guint i = 0; i < 200; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  /* an error toast, no image, no crash */
+  /* an error toast naming the file, no image, no crash */
+  g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "damaged.tif", 10000));
   g_assert_null (sheath_window_get_image (window));
   gtk_window_destroy (GTK_WINDOW (window));
   test_remove_tree (dir);

@@ -544,6 +544,8 @@ test_editor_damaged_recovery (void)
   doc = sheath_window_open (window, file);
   sheath_document_restore_edits (doc);
   g_assert_true (gui_wait_until (has_image, window, 20000));
+  /* said, not silently dropped */
+  g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "could not be restored", 10000));
   g_assert_null (sheath_document_get_segmentation (doc));
   g_assert_false (sheath_document_get_modified (doc));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -565,6 +567,7 @@ test_editor_damaged_recovery (void)
   doc = sheath_window_open (window, file);
   sheath_document_restore_edits (doc);
   g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "could not be restored", 10000));
   g_assert_null (sheath_document_get_segmentation (doc));
   gtk_window_destroy (GTK_WINDOW (window));
   sheath_recovery_discard (recovery, file);

@@ -336,6 +336,12 @@ checkpoint_written (gpointer path)
   return g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
+static gboolean
+is_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
 /* Closing the wizard while it trains pauses: the checkpoint is written,
  * nothing is touched after the window is gone, and the next wizard
  * resumes it. */
@@ -361,12 +367,10 @@ test_training_closed_while_running (void)
   g_assert_true (sheath_training_window_get_running (wizard));
   gtk_window_close (GTK_WINDOW (wizard));
   g_assert_true (gui_wait_until (checkpoint_written, checkpoint, 120000));
-  /* let the cancelled run end, with the window gone */
-  for (guint i = 0; i < 300; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10000);
-    }
+  /* the run holds the wizard until it has ended: wait for that, with the
+   * window gone, rather than for a while */
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  g_assert_true (gui_wait_until (is_gone, &wizard, 120000));
 
   wizard = SHEATH_TRAINING_WINDOW (sheath_window_train (window));
   resume = find_button (GTK_WIDGET (wizard), "_Resume");
