@@ -247,6 +247,37 @@ test_fill (void)
   g_assert_true (same_labels (seg, before));
 }
 
+/* The bucket floods 4-connected: a one-pixel diagonal wall of myelin (8-
+ * connected, with gaps only corner to corner) closes a region as a user
+ * sees it, and the fill stops at it instead of leaking through. */
+static void
+test_fill_stops_at_diagonal (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (40, 40);
+  g_autoptr(SheathMaskEditor) editor = sheath_mask_editor_new (seg);
+  g_autoptr(GError) error = NULL;
+  guint expected = 0;
+
+  /* a closed box from 5 to 34, split by the diagonal x + y = 39 */
+  for (guint i = 5; i <= 34; i++)
+    {
+      sheath_segmentation_set_label (seg, i, 5, SHEATH_LABEL_MYELIN);
+      sheath_segmentation_set_label (seg, i, 34, SHEATH_LABEL_MYELIN);
+      sheath_segmentation_set_label (seg, 5, i, SHEATH_LABEL_MYELIN);
+      sheath_segmentation_set_label (seg, 34, i, SHEATH_LABEL_MYELIN);
+    }
+  for (guint x = 6; x <= 33; x++)
+    sheath_segmentation_set_label (seg, x, 39 - x, SHEATH_LABEL_MYELIN);
+  for (guint y = 6; y <= 33; y++)
+    for (guint x = 6; x <= 33; x++)
+      expected += x + y < 39;
+
+  g_assert_true (sheath_mask_editor_fill (editor, 10, 10, SHEATH_LABEL_AXON, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, expected);
+  g_assert_cmpint (sheath_segmentation_get_label (seg, 30, 30), ==, SHEATH_LABEL_BACKGROUND);
+}
+
 /* A lasso sets the pixels whose centres lie inside it. */
 static void
 test_fill_polygon (void)
@@ -390,6 +421,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/MaskEditor/erase-one-class", test_erase_one_class);
   g_test_add_func ("/Sheath/MaskEditor/undo-redo", test_undo_redo);
   g_test_add_func ("/Sheath/MaskEditor/history-holds-tiles-only", test_history_holds_tiles_only);
+  g_test_add_func ("/Sheath/MaskEditor/fill-stops-at-diagonal", test_fill_stops_at_diagonal);
   g_test_add_func ("/Sheath/MaskEditor/fill", test_fill);
   g_test_add_func ("/Sheath/MaskEditor/fill-polygon", test_fill_polygon);
   g_test_add_func ("/Sheath/MaskEditor/fill-axons", test_fill_axons);

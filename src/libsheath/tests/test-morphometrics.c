@@ -2,7 +2,9 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <sheath.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test-util.h"
@@ -113,6 +115,63 @@ test_morphometrics_ellipse (void)
   a = sheath_morphometrics_get_axon (circle, 0);
   /* the equal-area circle of a 30 × 15 ellipse has diameter 2√450 px */
   g_assert_cmpfloat_with_epsilon (a->axon_diam, 2 * sqrt (450.0) * PS, 0.04);
+}
+
+/* Orientation has AxonDeepSeg's (scikit-image's) sign: the angle from the
+ * rows axis to the major axis, counter-clockwise. An ellipse running
+ * down-right at 30° below the x axis has +π/3, its mirror image −π/3
+ * (scikit-image 0.19 on the same pixels: ±1.04634). */
+static void
+test_morphometrics_orientation_sign (void)
+{
+  for (guint mirrored = 0; mirrored < 2; mirrored++)
+    {
+      g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (160, 100);
+      g_autoptr(SheathMorphometrics) m = NULL;
+      double c = cos (G_PI / 6), sn = sin (G_PI / 6);
+
+      for (guint y = 0; y < 100; y++)
+        for (guint x = 0; x < 160; x++)
+          {
+            /* mirrored top to bottom: row y of the image is row 99 − y */
+            double fy = mirrored ? 99.0 - y : y;
+            double u = (x - 80.3) * c + (fy - 50.2) * sn, v = -(x - 80.3) * sn + (fy - 50.2) * c;
+
+            if ((u / 30) * (u / 30) + (v / 12) * (v / 12) <= 1)
+              sheath_segmentation_set_label (seg, x, y, SHEATH_LABEL_AXON);
+          }
+      m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+      g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 1);
+      g_assert_cmpfloat_with_epsilon (sheath_morphometrics_get_axon (m, 0)->orientation,
+                                      mirrored ? -1.0463396845 : 1.0463396845, 1e-6);
+    }
+}
+
+/* Perimeters weigh a diagonal step √2 and a straight one 1, as scikit-
+ * image's perimeter() does: a diamond |x| + |y| ≤ 20 has 80√2 px and a
+ * 41 × 21 rectangle 120 px, exactly (scikit-image 0.19: 113.13708…, 120). */
+static void
+test_morphometrics_perimeter_weights (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (160, 100);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  const SheathAxon *diamond, *rect;
+
+  for (guint y = 0; y < 100; y++)
+    for (guint x = 0; x < 160; x++)
+      if (abs ((int) x - 40) + abs ((int) y - 50) <= 20 || (x >= 90 && x <= 130 && y >= 20 && y <= 40))
+        sheath_segmentation_set_label (seg, x, y, SHEATH_LABEL_AXON);
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 2);
+  diamond = sheath_morphometrics_get_axon (m, 0);
+  rect = sheath_morphometrics_get_axon (m, 1);
+  if (diamond->x0 > rect->x0)
+    {
+      const SheathAxon *t = diamond;
+      diamond = rect, rect = t;
+    }
+  g_assert_cmpfloat_with_epsilon (diamond->axon_perimeter, 80 * G_SQRT2 * PS, 1e-9);
+  g_assert_cmpfloat_with_epsilon (rect->axon_perimeter, 120 * PS, 1e-9);
 }
 
 /* Two fibres whose sheaths overlap: the shared myelin is split between
@@ -624,6 +683,8 @@ main (int   argc,
 
   g_test_add_func ("/Sheath/Morphometrics/concentric-discs", test_morphometrics_concentric_discs);
   g_test_add_func ("/Sheath/Morphometrics/ellipse", test_morphometrics_ellipse);
+  g_test_add_func ("/Sheath/Morphometrics/orientation-sign", test_morphometrics_orientation_sign);
+  g_test_add_func ("/Sheath/Morphometrics/perimeter-weights", test_morphometrics_perimeter_weights);
   g_test_add_func ("/Sheath/Morphometrics/touching-pair", test_morphometrics_touching_pair);
   g_test_add_func ("/Sheath/Morphometrics/special-cases", test_morphometrics_special_cases);
   g_test_add_func ("/Sheath/Morphometrics/roi", test_morphometrics_roi);

@@ -179,6 +179,50 @@ test_train_adamw_matches_pytorch (Fixture       *f,
   g_test_message ("after 3 AdamW steps every tensor within %.3g of PyTorch's", worst);
 }
 
+/* AdamW decays the weights of convolutions only: with no gradient a step
+ * scales each 4-d weight by exactly 1 − lr·λ and leaves biases and batch
+ * norm's scale and shift as they are (as the PyTorch training sets its
+ * parameter groups; decaying those too stays within the tolerance of the
+ * comparison above, so it is checked here exactly). */
+static void
+test_train_adamw_decays_weights_only (Fixture       *f,
+                                      gconstpointer  data)
+{
+  const double lr = 0.01, wd = 0.5;
+  guint n = _sheath_train_net_get_n_params (f->net);
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  guint decayed = 0, kept = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      SheathParam *p = _sheath_train_net_get_param (f->net, i);
+
+      memset (p->grad, 0, p->size * sizeof (float));
+      g_ptr_array_add (before, g_memdup2 (p->value, p->size * sizeof (float)));
+    }
+  _sheath_train_net_adamw (f->net, lr, 0.9, 0.999, 1e-8, wd, 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      SheathParam *p = _sheath_train_net_get_param (f->net, i);
+      const float *old = before->pdata[i];
+      gboolean is_weight = p->n_dims == 4;
+      float factor = is_weight ? (float) (1.0 - lr * wd) : 1.0f;
+
+      for (gsize k = 0; k < p->size; k++)
+        if (p->value[k] != old[k] * factor)
+          g_error ("%s[%" G_GSIZE_FORMAT "]: %g after a step without gradient, expected %g",
+                   p->name, k, p->value[k], old[k] * factor);
+      if (is_weight)
+        decayed++;
+      else
+        kept++;
+    }
+  /* every conv has a weight, a batch norm a scale and a shift */
+  g_assert_cmpuint (decayed, >, 0);
+  g_assert_cmpuint (kept, >, decayed);
+}
+
 /* Central differences on a few weights of each kind. Batch norm and ReLU
  * make the loss only piecewise smooth, so steps are small and the bound
  * loose; the PyTorch comparison above is the tight check. */
@@ -234,6 +278,8 @@ main (int   argc,
               fixture_set_up, test_train_gradients_match_pytorch, fixture_tear_down);
   g_test_add ("/Sheath/Train/adamw-matches-pytorch", Fixture, NULL,
               fixture_set_up, test_train_adamw_matches_pytorch, fixture_tear_down);
+  g_test_add ("/Sheath/Train/adamw-decays-weights-only", Fixture, NULL,
+              fixture_set_up, test_train_adamw_decays_weights_only, fixture_tear_down);
   g_test_add ("/Sheath/Train/finite-differences", Fixture, NULL,
               fixture_set_up, test_train_finite_differences, fixture_tear_down);
 
