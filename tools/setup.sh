@@ -5,10 +5,11 @@
 #
 #   sh tools/setup.sh run    install what is missing, build, segment the demo image
 #   sh tools/setup.sh test   install what is missing, build, run the whole test suite
-#                            (also under AddressSanitizer + UBSan); ends "N passed, N failed"
+#                            (also under AddressSanitizer + UBSan, and each loader
+#                            fuzzed for 30 s); ends "N passed, N failed"
 #
-# Packages come from apt (with sudo when not root). Builds go to build/ and
-# build-sanitize/. Test data is read from ../shared or $SHEATH_SHARED_DIR.
+# Packages come from apt (with sudo when not root). Builds go to build/,
+# build-sanitize/ and build-fuzz/ (clang). Test data is read from ../shared or $SHEATH_SHARED_DIR.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ packages="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libglib2.0-b
   libtiff-dev libpng-dev zlib1g-dev libopenblas-dev gobject-introspection libgirepository1.0-dev
   gir1.2-glib-2.0 python3 python3-gi libgtk-4-dev libadwaita-1-dev itstool"
 [ "$what" = test ] && packages="$packages xvfb xauth dbus-daemon desktop-file-utils appstream yelp-tools flatpak-builder
-  python3-numpy python3-pil python3-torch python3-skimage python3-scipy"
+  python3-numpy python3-pil python3-torch python3-skimage python3-scipy clang libclang-rt-14-dev"
 
 missing=""
 for p in $packages; do
@@ -61,16 +62,27 @@ test)
     meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false -Dintrospection=false
   ninja -C build-sanitize
 
+  # the loaders fuzzed with libFuzzer under ASan+UBSan, 30 s each
+  [ -f build-fuzz/build.ninja ] ||
+    CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dintrospection=false -Dgui=disabled -Dtests=false -Dfuzz_seconds=30
+  ninja -C build-fuzz
+
   status=0
   meson test -C build --print-errorlogs > build/test-summary.log 2>&1 || status=1
   cat build/test-summary.log
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-sanitize --suite unit --print-errorlogs > build-sanitize/test-summary.log 2>&1 || status=1
   sed 's/^/[asan+ubsan] /' build-sanitize/test-summary.log
+  meson test -C build-fuzz --suite fuzz --print-errorlogs > build-fuzz/test-summary.log 2>&1 || status=1
+  # each target's executions and coverage, from libFuzzer's last line
+  awk '/^test: / { sub(/^test: +/, ""); name = $0 } / DONE / { print "[fuzz] " name ": " $0 }' \
+    build-fuzz/meson-logs/testlog.txt
+  sed -n 's/^/[fuzz] /; /^\[fuzz\] \(Ok\|Fail\|Timeout\|Skipped\):/p' build-fuzz/test-summary.log
 
-  passed=$(cat build/test-summary.log build-sanitize/test-summary.log |
+  passed=$(cat build/test-summary.log build-sanitize/test-summary.log build-fuzz/test-summary.log |
            awk '/^(Ok|Expected Fail):/ { n += $NF } END { print n + 0 }')
-  failed=$(cat build/test-summary.log build-sanitize/test-summary.log |
+  failed=$(cat build/test-summary.log build-sanitize/test-summary.log build-fuzz/test-summary.log |
            awk '/^(Fail|Unexpected Pass|Timeout):/ { n += $NF } END { print n + 0 }')
   # every skip, of a whole test or of one subtest, by name and reason: meson
   # counts a test whose subtests were skipped as passed, so read the TAP

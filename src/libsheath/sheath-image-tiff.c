@@ -16,6 +16,10 @@ typedef struct
   char message[256];
 } TiffMessages;
 
+/* libtiff hands its own format strings over */
+static int tiff_error_cb (TIFF *tif, void *user_data, const char *module, const char *fmt, va_list ap)
+  G_GNUC_PRINTF (4, 0);
+
 static int
 tiff_error_cb (TIFF       *tif,
                void       *user_data,
