@@ -184,6 +184,16 @@ test_cli_segment_errors (void)
   run_cli (&bad_size, "segment", "--model", model, "--pixel-size", "-3", good, NULL);
   g_assert_cmpint (bad_size.status, ==, 2);
 
+  {
+    /* 0.002 µm is 50× finer than the model's 0.1: segmented, but said */
+    g_auto(Run) off_scale = { 0 };
+
+    run_cli (&off_scale, "segment", "--model", model, "--pixel-size", "0.002", "--output-dir", dir, good, NULL);
+    g_assert_cmpint (off_scale.status, ==, 0);
+    g_assert_nonnull (strstr (off_scale.err, "warning: "));
+    g_assert_nonnull (strstr (off_scale.err, "50× finer than the model's 0.1 µm"));
+  }
+
   /* --pixel-size makes an image without metadata usable */
   run_cli (&pixel_size, "segment", "--model", model, "--pixel-size", "0.2", "--output-dir", dir,
            "--morphometrics", good, NULL);

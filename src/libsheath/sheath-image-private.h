@@ -68,6 +68,9 @@ gboolean     _sheath_pixel_size_lookup         (GFile                  *image_fi
 double       _sheath_pixel_size_from_unit      (double                  value,
                                                 const char             *unit);
 
+/* The modality a BIDS file name says ("SEM" for sub-1_sample-2_SEM.png), or NULL. */
+char        *_sheath_modality_from_name        (const char             *basename);
+
 /* Coarser than this, a resolution tag is not a microscope's pixel size. */
 #define SHEATH_RESOLUTION_MAX_PIXEL_SIZE 50.0
 

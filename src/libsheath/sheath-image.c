@@ -27,6 +27,7 @@ struct _SheathImage
   SheathPixelSizeSource  pixel_size_source;
   char                  *pixel_size_origin;
   char                  *ignored_resolution;
+  char                  *modality;
 };
 
 G_DEFINE_FINAL_TYPE (SheathImage, sheath_image, G_TYPE_OBJECT)
@@ -105,6 +106,7 @@ sheath_image_finalize (GObject *object)
   g_clear_pointer (&self->format, g_free);
   g_clear_pointer (&self->pixel_size_origin, g_free);
   g_clear_pointer (&self->ignored_resolution, g_free);
+  g_clear_pointer (&self->modality, g_free);
 
   G_OBJECT_CLASS (sheath_image_parent_class)->finalize (object);
 }
@@ -327,6 +329,11 @@ sheath_image_new_from_file_with_rows (GFile               *file,
   self->pixels = g_steal_pointer (&decoded.pixels);
   self->format = g_steal_pointer (&decoded.format);
   self->ignored_resolution = g_steal_pointer (&decoded.ignored_resolution);
+  {
+    g_autofree char *basename = g_file_get_basename (file);
+
+    self->modality = _sheath_modality_from_name (basename);
+  }
 
   if (!_sheath_pixel_size_lookup (file, &pixel_size, &source, &origin, error))
     return NULL;
@@ -521,6 +528,21 @@ sheath_image_get_ignored_resolution (SheathImage *self)
 {
   g_return_val_if_fail (SHEATH_IS_IMAGE (self), NULL);
   return self->ignored_resolution;
+}
+
+/**
+ * sheath_image_get_modality:
+ * @self: a #SheathImage
+ *
+ * Returns: (nullable): the imaging method the file's name says, as a BIDS
+ *   microscopy suffix ("SEM" for `sub-rat1_sample-1_SEM.png`, "TEM", "BF"…),
+ *   or %NULL when it does not say
+ */
+const char *
+sheath_image_get_modality (SheathImage *self)
+{
+  g_return_val_if_fail (SHEATH_IS_IMAGE (self), NULL);
+  return self->modality;
 }
 
 /**

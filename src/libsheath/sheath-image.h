@@ -96,6 +96,8 @@ const char            *sheath_image_get_pixel_size_origin (SheathImage  *self);
 SHEATH_AVAILABLE_IN_ALL
 const char            *sheath_image_get_ignored_resolution (SheathImage *self);
 SHEATH_AVAILABLE_IN_ALL
+const char            *sheath_image_get_modality          (SheathImage  *self);
+SHEATH_AVAILABLE_IN_ALL
 gboolean               sheath_image_set_pixel_size        (SheathImage  *self,
                                                            double        pixel_size,
                                                            GError      **error);

@@ -739,6 +739,66 @@ sheath_model_get_modality (SheathModel *self)
 }
 
 /**
+ * sheath_model_fit_image:
+ * @model_modality: (nullable): the model's modality ("SEM", "TEM", …)
+ * @model_pixel_size: the model's pixel size in micrometres
+ * @image: the image to segment
+ * @scale: (out) (optional): the image's pixel size over the model's (below
+ *   one: the image is finer, and is shrunk), or 0 when unknown
+ *
+ * How well a model suits @image, from the model's header alone (so that a
+ * model picker can judge many models quickly).
+ *
+ * Returns: the fit
+ */
+SheathModelFit
+sheath_model_fit_image (const char  *model_modality,
+                        double       model_pixel_size,
+                        SheathImage *image,
+                        double      *scale)
+{
+  const char *image_modality;
+  double ratio;
+
+  g_return_val_if_fail (SHEATH_IS_IMAGE (image), SHEATH_MODEL_FIT_UNKNOWN);
+
+  if (scale != NULL)
+    *scale = 0;
+  if (!(model_pixel_size > 0) || !(sheath_image_get_pixel_size (image) > 0))
+    return SHEATH_MODEL_FIT_UNKNOWN;
+
+  ratio = sheath_image_get_pixel_size (image) / model_pixel_size;
+  if (scale != NULL)
+    *scale = ratio;
+  if (ratio > SHEATH_MODEL_FIT_MAX_SCALE || ratio < 1 / SHEATH_MODEL_FIT_MAX_SCALE)
+    return SHEATH_MODEL_FIT_OFF_SCALE;
+  image_modality = sheath_image_get_modality (image);
+  if (image_modality != NULL && model_modality != NULL && g_ascii_strcasecmp (model_modality, "other") != 0 &&
+      g_ascii_strcasecmp (image_modality, model_modality) != 0)
+    return SHEATH_MODEL_FIT_OTHER_MODALITY;
+  if (ratio > 2 || ratio < 0.5)
+    return SHEATH_MODEL_FIT_RESAMPLED;
+  return SHEATH_MODEL_FIT_GOOD;
+}
+
+/**
+ * sheath_model_get_fit:
+ * @self: a #SheathModel
+ * @image: the image to segment
+ * @scale: (out) (optional): as sheath_model_fit_image() gives it
+ *
+ * Returns: how well the model suits @image
+ */
+SheathModelFit
+sheath_model_get_fit (SheathModel *self,
+                      SheathImage *image,
+                      double      *scale)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), SHEATH_MODEL_FIT_UNKNOWN);
+  return sheath_model_fit_image (self->modality, self->pixel_size, image, scale);
+}
+
+/**
  * sheath_model_get_description:
  * @self: a #SheathModel
  *

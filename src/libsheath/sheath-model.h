@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "sheath-image.h"
 #include "sheath-version.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,36 @@ typedef enum
   SHEATH_NORMALIZATION_IMAGE_ZSCORE,
   SHEATH_NORMALIZATION_FIXED,
 } SheathNormalization;
+
+/**
+ * SheathModelFit:
+ * @SHEATH_MODEL_FIT_UNKNOWN: the image has no pixel size yet
+ * @SHEATH_MODEL_FIT_OFF_SCALE: the image would be resampled by more than
+ *   %SHEATH_MODEL_FIT_MAX_SCALE either way: fibres far from the sizes the
+ *   model learnt
+ * @SHEATH_MODEL_FIT_OTHER_MODALITY: the image's name says another modality
+ * @SHEATH_MODEL_FIT_RESAMPLED: usable, resampled by up to
+ *   %SHEATH_MODEL_FIT_MAX_SCALE
+ * @SHEATH_MODEL_FIT_GOOD: the same modality (or none said) and within a
+ *   factor of two of the model's pixel size
+ *
+ * How well a model suits an image, worst to best.
+ */
+typedef enum
+{
+  SHEATH_MODEL_FIT_UNKNOWN,
+  SHEATH_MODEL_FIT_OFF_SCALE,
+  SHEATH_MODEL_FIT_OTHER_MODALITY,
+  SHEATH_MODEL_FIT_RESAMPLED,
+  SHEATH_MODEL_FIT_GOOD,
+} SheathModelFit;
+
+/**
+ * SHEATH_MODEL_FIT_MAX_SCALE:
+ *
+ * The most an image is resampled, either way, before a model is off its scale.
+ */
+#define SHEATH_MODEL_FIT_MAX_SCALE 3.0
 
 SHEATH_AVAILABLE_IN_ALL
 SheathModel         *sheath_model_new_from_file        (GFile        *file,
@@ -76,5 +107,15 @@ char                *sheath_model_dup_metadata_value   (SheathModel  *self,
                                                         const char   *key);
 SHEATH_AVAILABLE_IN_ALL
 char               **sheath_model_dup_metadata_keys    (SheathModel  *self);
+
+SHEATH_AVAILABLE_IN_ALL
+SheathModelFit       sheath_model_fit_image            (const char   *model_modality,
+                                                        double        model_pixel_size,
+                                                        SheathImage  *image,
+                                                        double       *scale);
+SHEATH_AVAILABLE_IN_ALL
+SheathModelFit       sheath_model_get_fit              (SheathModel  *self,
+                                                        SheathImage  *image,
+                                                        double       *scale);
 
 G_END_DECLS

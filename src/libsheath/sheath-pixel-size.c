@@ -64,6 +64,24 @@ split_bids_name (const char  *basename,
   return TRUE;
 }
 
+/* BIDS microscopy suffixes: the imaging method a file name says. */
+static const char * const microscopy_suffixes[] = {
+  "TEM", "SEM", "uCT", "BF", "DF", "PC", "DIC", "FLUO", "CONF", "PLI", "CARS", "2PE", "MPE", "SR",
+  "NLO", "OCT", "SPIM", NULL
+};
+
+char *
+_sheath_modality_from_name (const char *basename)
+{
+  g_auto(GStrv) entities = NULL;
+  g_autofree char *suffix = NULL;
+
+  if (!split_bids_name (basename, &entities, &suffix) ||
+      !g_strv_contains (microscopy_suffixes, suffix))
+    return NULL;
+  return g_steal_pointer (&suffix);
+}
+
 static gboolean
 read_bids_sidecar (const char             *path,
                    double                 *pixel_size,

@@ -66,6 +66,32 @@ image_stem (GFile *file)
   return g_steal_pointer (&basename);
 }
 
+/* Segmenting far off a model's scale or modality is allowed (a user may
+ * know better) but said, as the app asks before it. */
+static void
+warn_fit (SheathModel *model,
+          SheathImage *image,
+          const char  *arg)
+{
+  double scale = 0;
+
+  switch (sheath_model_get_fit (model, image, &scale))
+    {
+    case SHEATH_MODEL_FIT_OFF_SCALE:
+      g_printerr ("sheath-cli segment: warning: %s has %g µm pixels, %.0f× %s than the model's %g µm: "
+                  "check the pixel size, or use a model of this scale\n", arg,
+                  sheath_image_get_pixel_size (image), scale < 1 ? 1 / scale : scale,
+                  scale < 1 ? "finer" : "coarser", sheath_model_get_pixel_size (model));
+      break;
+    case SHEATH_MODEL_FIT_OTHER_MODALITY:
+      g_printerr ("sheath-cli segment: warning: %s is named %s, and this is a %s model\n", arg,
+                  sheath_image_get_modality (image), sheath_model_get_modality (model));
+      break;
+    default:
+      break;
+    }
+}
+
 static gboolean
 segment_one (SheathSegmenter          *segmenter,
              const char               *arg,
@@ -91,6 +117,7 @@ segment_one (SheathSegmenter          *segmenter,
     return FALSE;
   if (!sheath_image_require_pixel_size (image, error))
     return FALSE;
+  warn_fit (sheath_segmenter_get_model (segmenter), image, arg);
 
   if (output_dir != NULL)
     dir = g_strdup (output_dir);

@@ -53,6 +53,7 @@ struct _SheathDocument
   gboolean                  restore_pending;  /* load the recovered masks once the image is in */
   GArray                   *selection;        /* axon ids, clicked with the select tool */
   GCancellable             *load_cancellable; /* the image decoding */
+  char                     *model_key;        /* the model chosen for this image: "sem", "tem", a path */
   gint                      dirty_x0, dirty_y0, dirty_x1, dirty_y1;   /* not yet measured */
   gboolean                  measuring;
   guint                     measure_serial;   /* which measurement is the latest */
@@ -1002,6 +1003,7 @@ sheath_document_dispose (GObject *object)
   g_clear_object (&self->segmentation);
   g_clear_object (&self->morphometrics);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->model_key, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_DOCUMENT);
 
   G_OBJECT_CLASS (sheath_document_parent_class)->dispose (object);
@@ -1189,6 +1191,30 @@ SheathSegmentation *sheath_document_get_segmentation (SheathDocument *self) { re
 SheathMorphometrics *sheath_document_get_morphometrics (SheathDocument *self) { return self->morphometrics; }
 SheathViewer *sheath_document_get_viewer (SheathDocument *self) { return self->viewer; }
 gboolean sheath_document_get_busy (SheathDocument *self) { return self->cancellable != NULL; }
+
+/**
+ * sheath_document_get_model_key:
+ *
+ * Returns: (nullable): the model chosen for this image ("sem", "tem" or a
+ *   path), or %NULL before one is
+ */
+const char *
+sheath_document_get_model_key (SheathDocument *self)
+{
+  g_return_val_if_fail (SHEATH_IS_DOCUMENT (self), NULL);
+  return self->model_key;
+}
+
+void
+sheath_document_set_model_key (SheathDocument *self,
+                               const char     *key)
+{
+  g_return_if_fail (SHEATH_IS_DOCUMENT (self));
+  if (g_strcmp0 (self->model_key, key) == 0)
+    return;
+  g_free (self->model_key);
+  self->model_key = g_strdup (key);
+}
 double sheath_document_get_fraction (SheathDocument *self) { return self->fraction; }
 const char *sheath_document_get_message (SheathDocument *self) { return self->message; }
 

@@ -32,6 +32,9 @@ gboolean             sheath_document_set_pixel_size     (SheathDocument  *self,
 void                 sheath_document_segment            (SheathDocument  *self,
                                                          SheathModel     *model);
 void                 sheath_document_cancel             (SheathDocument  *self);
+const char          *sheath_document_get_model_key      (SheathDocument  *self);
+void                 sheath_document_set_model_key      (SheathDocument  *self,
+                                                         const char      *key);
 gboolean             sheath_document_save_masks         (SheathDocument  *self,
                                                          const char      *dir,
                                                          GError         **error);

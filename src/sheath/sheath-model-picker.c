@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sheath-file-chooser.h"
@@ -11,8 +12,10 @@
 /* The model picker of the header bar: the shipped models, then the user's
  * own (trained in the app, in sheath_model_dup_user_dir()), then a model
  * file chosen elsewhere, then "Other model file…". Each entry says its
- * pixel size; the chosen one's description is the tooltip. The choice is a
- * name ("sem", "tem") or a path, remembered in GSettings. */
+ * pixel size and, against the image shown, whether it suits it; the
+ * chosen one's description is the tooltip. The choice is a name ("sem",
+ * "tem") or a path; it belongs to the document shown, which the window
+ * keeps, so the picker remembers nothing itself. */
 struct _SheathModelPicker
 {
   GtkWidget      parent_instance;
@@ -20,13 +23,18 @@ struct _SheathModelPicker
   GtkDropDown   *dropdown;
   GtkStringList *names;
 
-  GSettings     *settings;
   GPtrArray     *keys;       /* per entry: "sem", "tem", a path, or NULL for "Other…" */
+  GArray        *fits;       /* per entry: SheathModelFit against the image */
+  GArray        *scales;     /* per entry: the image's pixel size over the model's */
   char          *chosen;
+  SheathImage   *image;
   gboolean       listing;
 };
 
 G_DEFINE_FINAL_TYPE (SheathModelPicker, sheath_model_picker, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_CHOSEN, N_PROPS };
+static GParamSpec *properties [N_PROPS];
 
 enum { MESSAGE, N_SIGNALS };
 static guint signals [N_SIGNALS];
@@ -37,34 +45,75 @@ is_builtin (const char *key)
   return g_str_equal (key, "sem") || g_str_equal (key, "tem");
 }
 
+static GFile *
+file_for_key (const char *key)
+{
+  return is_builtin (key) ? sheath_model_find_builtin (key) : g_file_new_for_path (key);
+}
+
+/* What an entry says of its fit to the image, after its pixel size. */
+static char *
+describe_fit (SheathModelFit  fit,
+              double          scale,
+              const char     *modality)
+{
+  switch (fit)
+    {
+    case SHEATH_MODEL_FIT_GOOD:
+      return g_strdup ("suits this image");
+    case SHEATH_MODEL_FIT_RESAMPLED:
+      return g_strdup_printf ("image resampled %.1f×", scale < 1 ? 1 / scale : scale);
+    case SHEATH_MODEL_FIT_OTHER_MODALITY:
+      return g_strdup_printf ("for %s images", modality);
+    case SHEATH_MODEL_FIT_OFF_SCALE:
+      return g_strdup_printf ("image %.0f× %s than it learnt", scale < 1 ? 1 / scale : scale,
+                              scale < 1 ? "finer" : "coarser");
+    case SHEATH_MODEL_FIT_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
 static void
 add_choice (SheathModelPicker *self,
             const char        *label,
             const char        *key)
 {
   g_autofree char *text = NULL;
+  SheathModelFit fit = SHEATH_MODEL_FIT_UNKNOWN;
+  double scale = 0;
 
   if (key != NULL)
     {
-      g_autoptr(GFile) file = is_builtin (key) ? sheath_model_find_builtin (key) : g_file_new_for_path (key);
+      g_autoptr(GFile) file = file_for_key (key);
       /* the header only: listing stays quick with many models */
       g_autoptr(GHashTable) meta = file ? sheath_model_read_metadata (file, NULL) : NULL;
       const char *pixel_size = meta ? g_hash_table_lookup (meta, "pixel_size_um") : NULL;
 
       if (pixel_size != NULL)
-        text = g_strdup_printf ("%s · %g µm", label, g_ascii_strtod (pixel_size, NULL));
+        {
+          double um = g_ascii_strtod (pixel_size, NULL);
+          const char *modality = g_hash_table_lookup (meta, "modality");
+          g_autofree char *fit_text = NULL;
+
+          if (self->image != NULL)
+            fit = sheath_model_fit_image (modality, um, self->image, &scale);
+          fit_text = describe_fit (fit, scale, modality ? modality : "other");
+          text = g_strdup_printf ("%s · %g µm%s%s", label, um, fit_text ? " · " : "", fit_text ? fit_text : "");
+        }
       else
         text = g_strdup_printf ("%s (%s)", label, file == NULL ? "not installed" : "cannot be read");
     }
   gtk_string_list_append (self->names, text ? text : label);
   g_ptr_array_add (self->keys, g_strdup (key));
+  g_array_append_val (self->fits, fit);
+  g_array_append_val (self->scales, scale);
 }
 
 static void
 describe_chosen (SheathModelPicker *self)
 {
-  g_autoptr(GFile) file = is_builtin (self->chosen) ? sheath_model_find_builtin (self->chosen)
-                                                   : g_file_new_for_path (self->chosen);
+  g_autoptr(GFile) file = self->chosen ? file_for_key (self->chosen) : NULL;
   g_autoptr(GHashTable) meta = file ? sheath_model_read_metadata (file, NULL) : NULL;
   g_autofree char *tip = NULL;
 
@@ -74,6 +123,20 @@ describe_chosen (SheathModelPicker *self)
                            (char *) g_hash_table_lookup (meta, "modality") ?: "?",
                            (char *) g_hash_table_lookup (meta, "pixel_size_um") ?: "?");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->dropdown), tip ? tip : "The model that segments");
+}
+
+static void
+show_chosen (SheathModelPicker *self)
+{
+  guint selected = 0;
+
+  for (guint i = 0; i < self->keys->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->keys, i), self->chosen) == 0)
+      selected = i;
+  self->listing = TRUE;
+  gtk_drop_down_set_selected (self->dropdown, selected);
+  self->listing = FALSE;
+  describe_chosen (self);
 }
 
 /**
@@ -87,7 +150,6 @@ sheath_model_picker_reload (SheathModelPicker *self)
   g_autofree char *user_dir = sheath_model_dup_user_dir ();
   g_autoptr(GDir) dir = g_dir_open (user_dir, 0, NULL);
   g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func (g_free);
-  guint selected = 0;
   const char *name;
 
   g_return_if_fail (SHEATH_IS_MODEL_PICKER (self));
@@ -95,6 +157,8 @@ sheath_model_picker_reload (SheathModelPicker *self)
   self->listing = TRUE;
   gtk_string_list_splice (self->names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->names)), NULL);
   g_ptr_array_set_size (self->keys, 0);
+  g_array_set_size (self->fits, 0);
+  g_array_set_size (self->scales, 0);
 
   add_choice (self, "SEM (shipped)", "sem");
   add_choice (self, "TEM (shipped)", "tem");
@@ -115,24 +179,40 @@ sheath_model_picker_reload (SheathModelPicker *self)
       add_choice (self, base, self->chosen);
     }
   add_choice (self, "Other model file…", NULL);
-
-  for (guint i = 0; i < self->keys->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->keys, i), self->chosen) == 0)
-      selected = i;
-  gtk_drop_down_set_selected (self->dropdown, selected);
   self->listing = FALSE;
-  describe_chosen (self);
+  show_chosen (self);
 }
 
 static void
 choose (SheathModelPicker *self,
         const char        *key)
 {
+  if (g_strcmp0 (self->chosen, key) == 0)
+    return;
   g_free (self->chosen);
   self->chosen = g_strdup (key);
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "model", key);
   describe_chosen (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CHOSEN]);
+}
+
+/**
+ * sheath_model_picker_load_key:
+ * @key: "sem", "tem" or the path of a model file
+ *
+ * Returns: (transfer full): the model, or %NULL with @error set
+ */
+SheathModel *
+sheath_model_picker_load_key (const char  *key,
+                              GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (is_builtin (key))
+    return sheath_model_new_builtin (key, error);
+  file = g_file_new_for_path (key);
+  return sheath_model_new_from_file (file, error);
 }
 
 /**
@@ -144,14 +224,8 @@ SheathModel *
 sheath_model_picker_load_model (SheathModelPicker  *self,
                                 GError            **error)
 {
-  g_autoptr(GFile) file = NULL;
-
   g_return_val_if_fail (SHEATH_IS_MODEL_PICKER (self), NULL);
-
-  if (is_builtin (self->chosen))
-    return sheath_model_new_builtin (self->chosen, error);
-  file = g_file_new_for_path (self->chosen);
-  return sheath_model_new_from_file (file, error);
+  return sheath_model_picker_load_key (self->chosen, error);
 }
 
 /**
@@ -183,31 +257,86 @@ sheath_model_picker_set_model_file (SheathModelPicker  *self,
 }
 
 /**
- * sheath_model_picker_set_settings:
+ * sheath_model_picker_get_chosen:
  *
- * Remembers the choice there ("model"), starting from the one kept; a
- * model file since moved away is forgotten.
+ * Returns: the chosen model: "sem", "tem" or a path
+ */
+const char *
+sheath_model_picker_get_chosen (SheathModelPicker *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL_PICKER (self), NULL);
+  return self->chosen;
+}
+
+/**
+ * sheath_model_picker_set_chosen:
+ * @key: "sem", "tem" or the path of a model file
+ *
+ * Shows @key as the choice (a path not listed yet is added).
  */
 void
-sheath_model_picker_set_settings (SheathModelPicker *self,
-                                  GSettings         *settings)
+sheath_model_picker_set_chosen (SheathModelPicker *self,
+                                const char        *key)
 {
-  g_autofree char *model = NULL;
+  g_return_if_fail (SHEATH_IS_MODEL_PICKER (self));
+  g_return_if_fail (key != NULL);
 
+  choose (self, key);
+  if (!g_ptr_array_find_with_equal_func (self->keys, key, g_str_equal, NULL))
+    sheath_model_picker_reload (self);
+  else
+    show_chosen (self);
+}
+
+/**
+ * sheath_model_picker_set_image:
+ * @image: (nullable): the image the models are judged against
+ *
+ * Marks which models suit @image (modality and pixel size).
+ */
+void
+sheath_model_picker_set_image (SheathModelPicker *self,
+                               SheathImage       *image)
+{
   g_return_if_fail (SHEATH_IS_MODEL_PICKER (self));
 
-  if (!g_set_object (&self->settings, settings))
-    return;
-  if (settings != NULL)
+  g_set_object (&self->image, image);
+  sheath_model_picker_reload (self);
+}
+
+/**
+ * sheath_model_picker_get_best:
+ *
+ * The model that suits the image best: the best fit, then the nearest
+ * pixel size, then the first listed (the shipped ones come first).
+ *
+ * Returns: (nullable): its key, or %NULL without an image of known pixel size
+ */
+const char *
+sheath_model_picker_get_best (SheathModelPicker *self)
+{
+  const char *best = NULL;
+  SheathModelFit best_fit = SHEATH_MODEL_FIT_UNKNOWN;
+  double best_distance = G_MAXDOUBLE;
+
+  g_return_val_if_fail (SHEATH_IS_MODEL_PICKER (self), NULL);
+
+  for (guint i = 0; i < self->keys->len; i++)
     {
-      model = g_settings_get_string (settings, "model");
-      if (is_builtin (model) || (*model && g_file_test (model, G_FILE_TEST_IS_REGULAR)))
+      SheathModelFit fit = g_array_index (self->fits, SheathModelFit, i);
+      double scale = g_array_index (self->scales, double, i);
+      double distance = scale > 0 ? fabs (log (scale)) : G_MAXDOUBLE;
+
+      if (g_ptr_array_index (self->keys, i) == NULL || fit == SHEATH_MODEL_FIT_UNKNOWN)
+        continue;
+      if (best == NULL || fit > best_fit || (fit == best_fit && distance < best_distance - 1e-9))
         {
-          g_free (self->chosen);
-          self->chosen = g_steal_pointer (&model);
+          best = g_ptr_array_index (self->keys, i);
+          best_fit = fit;
+          best_distance = distance;
         }
     }
-  sheath_model_picker_reload (self);
+  return best;
 }
 
 static void
@@ -221,7 +350,7 @@ file_chosen_cb (GListModel *files,
   if (file != NULL && !sheath_model_picker_set_model_file (self, file, &error))
     g_signal_emit (self, signals [MESSAGE], 0, error->message);
   if (file == NULL || error != NULL)
-    sheath_model_picker_reload (self);   /* back to the model chosen before */
+    show_chosen (self);   /* back to the model chosen before */
 }
 
 static void
@@ -251,11 +380,29 @@ selected_cb (GtkDropDown       *dropdown,
 }
 
 static void
+sheath_model_picker_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  SheathModelPicker *self = SHEATH_MODEL_PICKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHOSEN:
+      g_value_set_string (value, self->chosen);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sheath_model_picker_dispose (GObject *object)
 {
   SheathModelPicker *self = SHEATH_MODEL_PICKER (object);
 
-  g_clear_object (&self->settings);
+  g_clear_object (&self->image);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_MODEL_PICKER);
 
   G_OBJECT_CLASS (sheath_model_picker_parent_class)->dispose (object);
@@ -267,6 +414,8 @@ sheath_model_picker_finalize (GObject *object)
   SheathModelPicker *self = SHEATH_MODEL_PICKER (object);
 
   g_ptr_array_unref (self->keys);
+  g_array_unref (self->fits);
+  g_array_unref (self->scales);
   g_free (self->chosen);
 
   G_OBJECT_CLASS (sheath_model_picker_parent_class)->finalize (object);
@@ -280,6 +429,16 @@ sheath_model_picker_class_init (SheathModelPickerClass *klass)
 
   object_class->dispose = sheath_model_picker_dispose;
   object_class->finalize = sheath_model_picker_finalize;
+  object_class->get_property = sheath_model_picker_get_property;
+
+  /**
+   * SheathModelPicker:chosen:
+   *
+   * The chosen model: "sem", "tem" or a path.
+   */
+  properties [PROP_CHOSEN] = g_param_spec_string ("chosen", NULL, NULL, "sem",
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * SheathModelPicker::message:
@@ -299,7 +458,10 @@ sheath_model_picker_init (SheathModelPicker *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->keys = g_ptr_array_new_with_free_func (g_free);
+  self->fits = g_array_new (FALSE, FALSE, sizeof (SheathModelFit));
+  self->scales = g_array_new (FALSE, FALSE, sizeof (double));
   self->chosen = g_strdup ("sem");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, "Model", -1);
   sheath_model_picker_reload (self);
   g_signal_connect (self->dropdown, "notify::selected", G_CALLBACK (selected_cb), self);
 }

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "sheath-axon-item.h"
@@ -66,6 +69,36 @@ set_row (AdwActionRow *row,
   text = g_strdup_vprintf (format, ap);
   va_end (ap);
   adw_action_row_set_subtitle (row, text);
+}
+
+/* A whole number with its thousands grouped by narrow spaces (SI style,
+ * whatever the locale): 12 345. */
+static char *
+grouped (double value)
+{
+  g_autofree char *digits = g_strdup_printf ("%.0f", fabs (value));
+  GString *out = g_string_new (value < 0 ? "-" : "");
+  gsize n = strlen (digits);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append (out, "\u202f");
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A figure, or a dash where there is none (no axons, no myelin): a mean of
+ * nothing is not shown as "nan". */
+static char *
+figure (double      value,
+        int         decimals,
+        const char *unit)
+{
+  if (!isfinite (value))
+    return g_strdup ("—");
+  return g_strdup_printf ("%.*f%s%s", decimals, value, unit ? " " : "", unit ? unit : "");
 }
 
 static gboolean
@@ -151,7 +184,7 @@ bind_label_cb (GtkSignalListItemFactory *factory,
   g_value_init (&value, pspec->value_type);
   g_object_get_property (row, property, &value);
   if (G_VALUE_HOLDS_DOUBLE (&value))
-    text = g_strdup_printf ("%.3f", g_value_get_double (&value));
+    text = figure (g_value_get_double (&value), 3, NULL);
   else if (G_VALUE_HOLDS_UINT (&value))
     text = g_strdup_printf ("%u", g_value_get_uint (&value));
   else
@@ -372,12 +405,20 @@ show_summary (SheathMorphometricsPanel *self,
 
   if (agg != NULL)
     {
-      set_row (self->count_row, "%u axons, %u myelinated; %.0f per mm²; %u at an edge",
-               agg->n_axons, agg->n_myelinated, agg->axon_density_mm2, agg->n_border_touching);
+      g_autofree char *n_axons = grouped (agg->n_axons);
+      g_autofree char *n_myelinated = grouped (agg->n_myelinated);
+      g_autofree char *density = grouped (agg->axon_density_mm2);
+      g_autofree char *aggregate = agg->n_myelinated > 0 ? figure (agg->gratio_aggr, 3, NULL) : g_strdup ("—");
+      g_autofree char *diameter = figure (agg->mean_axon_diam, 2, "µm");
+      g_autofree char *thickness = figure (agg->mean_myelin_thickness, 2, "µm");
+      g_autofree char *mean_gratio = figure (agg->mean_gratio, 3, NULL);
+
+      set_row (self->count_row, "%s axons, %s myelinated; %s per mm²; %u at an edge",
+               n_axons, n_myelinated, density, agg->n_border_touching);
       set_row (self->fraction_row, "AVF %.3f, MVF %.3f", agg->avf, agg->mvf);
-      set_row (self->gratio_row, "%.3f", agg->gratio_aggr);
-      set_row (self->means_row, "%.2f µm, %.2f µm, %.3f", agg->mean_axon_diam,
-               agg->mean_myelin_thickness, agg->mean_gratio);
+      set_row (self->gratio_row, "%s%s", aggregate, agg->n_myelinated > 0 ? "" : " (no myelinated axons)");
+      set_row (self->means_row, "%s, %s, %s%s", diameter, thickness, mean_gratio,
+               agg->n_axons > 0 ? "" : " (no axons)");
     }
   self->filter_property = NULL;
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);

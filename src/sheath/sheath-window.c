@@ -48,6 +48,7 @@ struct _SheathWindow
   GBinding             *opacity_binding;
   GBinding             *outlines_binding;
   GBinding             *numbers_binding;
+  gboolean              syncing_picker;   /* the picker follows the document, not the user */
 };
 
 G_DEFINE_FINAL_TYPE (SheathWindow, sheath_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -153,6 +154,36 @@ clear_binding (GBinding **binding)
     }
 }
 
+/* The picker shows the models against the document's image, and the
+ * document's own model: the one the user chose for it, else the best. */
+static void
+sync_picker (SheathWindow *self)
+{
+  SheathDocument *doc = self->current;
+  const char *key;
+
+  self->syncing_picker = TRUE;
+  sheath_model_picker_set_image (self->model_picker, doc ? sheath_document_get_image (doc) : NULL);
+  if (doc != NULL)
+    {
+      key = sheath_document_get_model_key (doc);
+      if (key == NULL)
+        key = sheath_model_picker_get_best (self->model_picker);
+      if (key != NULL)
+        sheath_model_picker_set_chosen (self->model_picker, key);
+    }
+  self->syncing_picker = FALSE;
+}
+
+static void
+picker_chosen_cb (SheathModelPicker *picker,
+                  GParamSpec        *pspec,
+                  SheathWindow      *self)
+{
+  if (!self->syncing_picker && self->current != NULL)
+    sheath_document_set_model_key (self->current, sheath_model_picker_get_chosen (picker));
+}
+
 /* Points the header, progress and status bar at the selected document. */
 static void
 selected_page_cb (AdwTabView   *view,
@@ -189,6 +220,7 @@ selected_page_cb (AdwTabView   *view,
                                                                     "axon-numbers", G_BINDING_SYNC_CREATE));
     }
   gtk_label_set_text (self->pointer_label, "");
+  sync_picker (self);
   update_title (self);
   update_progress (self);
   update_state (self);
@@ -357,6 +389,9 @@ document_image_cb (SheathDocument *doc,
 
   adw_tab_page_set_loading (page, FALSE);
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  /* loaded, or its pixel size set: the models' fit changed */
+  if (doc == self->current)
+    sync_picker (self);
   document_changed_cb (doc, pspec, self);
 }
 
@@ -727,11 +762,66 @@ picker_message_cb (SheathModelPicker *picker,
 /* ---- actions on the shown document --------------------------------------------- */
 
 static void
+off_fit_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     SheathWindow     *self)
+{
+  SheathDocument *doc = g_object_get_data (G_OBJECT (dialog), "document");
+  SheathModel *model = g_object_get_data (G_OBJECT (dialog), "model");
+
+  if (g_strcmp0 (response, "segment") == 0 && doc != NULL)
+    sheath_document_segment (doc, model);
+}
+
+/* Far off the model's scale, or another modality: said before the run, as
+ * such a segmentation finds little or nothing. */
+static gboolean
+confirm_fit (SheathWindow   *self,
+             SheathDocument *doc,
+             SheathModel    *model)
+{
+  SheathImage *image = sheath_document_get_image (doc);
+  g_autofree char *body = NULL;
+  double scale = 0;
+  GtkWidget *dialog;
+
+  switch (sheath_model_get_fit (model, image, &scale))
+    {
+    case SHEATH_MODEL_FIT_OFF_SCALE:
+      body = g_strdup_printf ("This model learnt from %g µm pixels; this image has %g µm pixels, %.0f× %s. "
+                              "It would be resampled that much and its fibres would not look like the ones "
+                              "the model knows. Check the pixel size, or choose a model of this scale.",
+                              sheath_model_get_pixel_size (model), sheath_image_get_pixel_size (image),
+                              scale < 1 ? 1 / scale : scale, scale < 1 ? "finer" : "coarser");
+      break;
+    case SHEATH_MODEL_FIT_OTHER_MODALITY:
+      body = g_strdup_printf ("This is a %s model and the image's name says %s. Choose a %s model if there "
+                              "is one.", sheath_model_get_modality (model), sheath_image_get_modality (image),
+                              sheath_image_get_modality (image));
+      break;
+    default:
+      return TRUE;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), "The Model Does Not Suit This Image", body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
+                                    "segment", "Segment _Anyway", NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "segment", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "document", g_object_ref (doc), g_object_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "model", g_object_ref (model), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (off_fit_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+static void
 segment_document (SheathWindow   *self,
                   SheathDocument *doc)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SheathModel) model = NULL;
+  const char *key;
 
   if (sheath_document_get_image (doc) == NULL)
     return;
@@ -741,12 +831,19 @@ segment_document (SheathWindow   *self,
                                  "the model works at its own scale.", TRUE);
       return;
     }
-  if (!(model = sheath_model_picker_load_model (self->model_picker, &error)))
+  /* the document's own model; else the one shown, which suits it best */
+  if (doc == self->current)
+    sync_picker (self);
+  key = sheath_document_get_model_key (doc);
+  if (key == NULL)
+    key = doc == self->current ? sheath_model_picker_get_chosen (self->model_picker) : "sem";
+  if (!(model = sheath_model_picker_load_key (key, &error)))
     {
       toast (self, error->message);
       return;
     }
-  sheath_document_segment (doc, model);
+  if (confirm_fit (self, doc, model))
+    sheath_document_segment (doc, model);
 }
 
 static void
@@ -893,11 +990,15 @@ model_saved_cb (SheathTrainingWindow *wizard,
                 const char           *path,
                 SheathWindow         *self)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *text = NULL;
 
-  if (!sheath_window_set_model_file (self, file, &error))
-    toast (self, error->message);
+  /* listed, not chosen: the user picks it where it suits an image */
+  sheath_model_picker_reload (self->model_picker);
+  if (g_str_has_suffix (name, ".safetensors"))
+    name[strlen (name) - strlen (".safetensors")] = '\0';
+  text = g_strdup_printf ("“%s” is in the list of models: choose it there to segment with it", name);
+  toast (self, text);
 }
 
 /**
@@ -1010,13 +1111,13 @@ sheath_window_init (SheathWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->model_picker, "message", G_CALLBACK (picker_message_cb), self);
+  g_signal_connect (self->model_picker, "notify::chosen", G_CALLBACK (picker_chosen_cb), self);
 
   /* Without its installed schema (an uninstalled build) the app still runs,
    * only forgetting choices. */
   if (schema != NULL)
     {
       self->settings = g_settings_new (APPLICATION_ID);
-      sheath_model_picker_set_settings (self->model_picker, self->settings);
       g_settings_bind (self->settings, "overlay-opacity", self->opacity, "value", G_SETTINGS_BIND_DEFAULT);
     }
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "sheath-morphometrics-panel.h"
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
@@ -165,6 +167,136 @@ test_app_pixel_size_asked (void)
   g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_cmpfloat_with_epsilon (sheath_image_get_pixel_size (sheath_window_get_image (window)), 0.13, 1e-12);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The golden network dressed up as a shipped model of @modality at @pixel
+ * size, written as DIR/NAME.safetensors (its header rewritten, the
+ * tensors as they are). */
+static void
+write_stand_in_model (const char *dir,
+                      const char *name,
+                      const char *modality,
+                      const char *pixel_size)
+{
+  g_autofree char *golden = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *contents = NULL;
+  g_autofree char *base = g_strconcat (name, ".safetensors", NULL);
+  g_autofree char *path = g_build_filename (dir, base, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) header = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint64 header_len = 0;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (golden, &contents, &len, &error));
+  for (guint i = 0; i < 8; i++)
+    header_len |= (guint64) (guint8) contents[i] << (8 * i);
+  header = g_string_new_len (contents + 8, header_len);
+  {
+    g_autofree char *new_modality = g_strdup_printf ("\"modality\":\"%s\"", modality);
+    g_autofree char *new_size = g_strdup_printf ("\"pixel_size_um\":\"%s\"", pixel_size);
+
+    g_assert_cmpuint (g_string_replace (header, "\"modality\":\"SEM\"", new_modality, 1), ==, 1);
+    g_assert_cmpuint (g_string_replace (header, "\"pixel_size_um\":\"0.1\"", new_size, 1), ==, 1);
+  }
+  while (header->len % 8 != 0)
+    g_string_append_c (header, ' ');
+  for (guint i = 0; i < 8; i++)
+    g_byte_array_append (out, (guint8[]) { (guint8) ((guint64) header->len >> (8 * i)) }, 1);
+  g_byte_array_append (out, (guint8 *) header->str, header->len);
+  g_byte_array_append (out, (guint8 *) contents + 8 + header_len, len - 8 - header_len);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+}
+
+static const char *
+chosen_entry (SheathWindow *window)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (gui_find_descendant (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+
+  return gtk_string_object_get_string (gtk_drop_down_get_selected_item (dropdown));
+}
+
+/* Each image has its own model: the picker marks which suit it and
+ * chooses the best (the TEM model for a TEM image at 0.00493 µm, the SEM
+ * one for an SEM image); a model picked by hand for one tab stays with
+ * it; segmenting 20× off a model's scale is questioned first; and a
+ * segmentation with no axons shows dashes, never "nan". */
+static void
+test_app_model_per_image (void)
+{
+  g_autofree char *tem = test_require_shared ("datasets/tem-mouse-corpus-callosum/sub-370/micr/sub-370_sample-0002_acq-roi_TEM.png");
+  g_autofree char *sem = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autofree char *models = test_make_temp_dir ();
+  g_autoptr(GFile) tem_file = NULL, sem_file = NULL;
+  SheathDocument *tem_doc, *sem_doc;
+  AdwTabView *tabs;
+  SheathWindow *window;
+  AdwMessageDialog *dialog;
+
+  if (tem == NULL || sem == NULL)
+    return;
+  write_stand_in_model (models, "sem", "SEM", "0.1");
+  write_stand_in_model (models, "tem", "TEM", "0.00986");
+  g_setenv ("SHEATH_MODELS_DIR", models, TRUE);
+
+  window = gui_new_window ();
+  tabs = ADW_TAB_VIEW (gui_find_descendant (GTK_WIDGET (window), ADW_TYPE_TAB_VIEW));
+  tem_file = g_file_new_for_path (tem);
+  sem_file = g_file_new_for_path (sem);
+  tem_doc = sheath_window_open (window, tem_file);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_cmpstr (chosen_entry (window), ==, "TEM (shipped) · 0.00986 µm · suits this image");
+
+  sem_doc = sheath_window_open (window, sem_file);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_true (sheath_document_get_image (sem_doc) != NULL);
+  g_assert_cmpstr (chosen_entry (window), ==, "SEM (shipped) · 0.1 µm · suits this image");
+
+  /* the SEM model picked by hand for the TEM image stays with that tab */
+  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (tem_doc)));
+  g_assert_cmpstr (chosen_entry (window), ==, "TEM (shipped) · 0.00986 µm · suits this image");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (gui_find_descendant (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN)), 0);
+  g_assert_cmpstr (chosen_entry (window), ==, "SEM (shipped) · 0.1 µm · image 20× finer than it learnt");
+  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (sem_doc)));
+  g_assert_cmpstr (chosen_entry (window), ==, "SEM (shipped) · 0.1 µm · suits this image");
+  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (tem_doc)));
+  g_assert_cmpstr (chosen_entry (window), ==, "SEM (shipped) · 0.1 µm · image 20× finer than it learnt");
+
+  /* segmenting with it is questioned; Cancel segments nothing */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Model Does Not Suit This Image");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "20× finer"));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (gui_wait_until (no_message_dialog, NULL, 5000));
+  g_assert_false (sheath_document_get_busy (tem_doc));
+  g_assert_null (sheath_document_get_segmentation (tem_doc));
+
+  /* masks without a single axon: the panel says so, without "nan" */
+  {
+    SheathImage *image = sheath_document_get_image (tem_doc);
+    g_autoptr(SheathSegmentation) empty = sheath_segmentation_new (sheath_image_get_width (image),
+                                                                   sheath_image_get_height (image));
+    g_autofree char *dir = test_make_temp_dir ();
+    g_autofree char *axon = sheath_segmentation_dup_mask_path (dir, "empty", "axon");
+    g_autoptr(GFile) axon_file = g_file_new_for_path (axon);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (sheath_segmentation_save (empty, dir, "empty", &error));
+    g_assert_true (sheath_window_load_masks (window, axon_file, &error));
+    g_assert_no_error (error);
+    g_assert_true (gui_wait_until (has_morphometrics, window, 20000));
+    g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "(no axons)", 5000));
+    g_assert_false (gui_shows_text (GTK_WIDGET (window), "nan"));
+    sheath_document_discard_edits (tem_doc);
+    test_remove_tree (dir);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_setenv ("SHEATH_MODELS_DIR", "", TRUE);
+  test_remove_tree (models);
 }
 
 static void
@@ -444,6 +576,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/open-and-segment", test_app_open_and_segment);
   g_test_add_func ("/Sheath/App/cancel-keeps-masks", test_app_cancel_keeps_masks);
   g_test_add_func ("/Sheath/App/pixel-size-asked", test_app_pixel_size_asked);
+  g_test_add_func ("/Sheath/App/model-per-image", test_app_model_per_image);
   g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
   g_test_add_func ("/Sheath/App/two-images", test_app_two_images);

@@ -110,9 +110,10 @@ picker_lists (SheathWindow *window,
     {
       g_autoptr(GtkStringObject) item = g_list_model_get_item (names, i);
 
-      /* "NAME · PIXEL SIZE µm" */
+      /* "NAME · PIXEL SIZE µm"; listed, but not made the choice by itself:
+       * a new model may score below the one in use */
       if (g_str_has_prefix (gtk_string_object_get_string (item), name))
-        return g_str_has_prefix (gtk_string_object_get_string (chosen), name);
+        return !g_str_has_prefix (gtk_string_object_get_string (chosen), name);
     }
   return FALSE;
 }

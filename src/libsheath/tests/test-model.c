@@ -317,6 +317,59 @@ test_model_read_metadata (void)
   test_remove_tree (dir);
 }
 
+/* A model suits an image of its modality at about its pixel size; the
+ * picker marks the rest, and the app warns before segmenting off scale
+ * (the TEM image at 0.00493 µm under the SEM model at 0.1 µm: 20×). */
+static void
+test_model_fit (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *tem_path = g_build_filename (dir, "sub-370_sample-0001_TEM.png", NULL);
+  g_autofree char *plain_path = g_build_filename (dir, "crop.png", NULL);
+  static const guint8 tiny_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b,
+    0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00,
+    0x02, 0x00, 0x01, 0x48, 0xaf, 0xa4, 0x71, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+  };
+  g_autoptr(GFile) tem_file = g_file_new_for_path (tem_path);
+  g_autoptr(GFile) plain_file = g_file_new_for_path (plain_path);
+  g_autoptr(SheathImage) tem = NULL, plain = NULL;
+  g_autoptr(GError) error = NULL;
+  double scale = -1;
+
+  g_file_set_contents (tem_path, (const char *) tiny_png, sizeof tiny_png, &error);
+  g_file_set_contents (plain_path, (const char *) tiny_png, sizeof tiny_png, &error);
+  g_assert_no_error (error);
+  tem = sheath_image_new_from_file (tem_file, &error);
+  plain = sheath_image_new_from_file (plain_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sheath_image_get_modality (tem), ==, "TEM");
+  g_assert_null (sheath_image_get_modality (plain));
+
+  /* no pixel size: nothing can be said */
+  g_assert_cmpint (sheath_model_fit_image ("SEM", 0.1, tem, &scale), ==, SHEATH_MODEL_FIT_UNKNOWN);
+  g_assert_cmpfloat (scale, ==, 0);
+
+  g_assert_true (sheath_image_set_pixel_size (tem, 0.00493, NULL));
+  g_assert_cmpint (sheath_model_fit_image ("SEM", 0.1, tem, &scale), ==, SHEATH_MODEL_FIT_OFF_SCALE);
+  g_assert_cmpfloat_with_epsilon (scale, 0.0493, 1e-9);
+  g_assert_cmpint (sheath_model_fit_image ("TEM", 0.00986, tem, NULL), ==, SHEATH_MODEL_FIT_GOOD);
+  g_assert_cmpint (sheath_model_fit_image ("SEM", 0.00986, tem, NULL), ==, SHEATH_MODEL_FIT_OTHER_MODALITY);
+  g_assert_cmpint (sheath_model_fit_image ("TEM", 0.0025, tem, NULL), ==, SHEATH_MODEL_FIT_GOOD);
+  g_assert_cmpint (sheath_model_fit_image ("TEM", 0.002, tem, NULL), ==, SHEATH_MODEL_FIT_RESAMPLED);
+  g_assert_cmpint (sheath_model_fit_image ("TEM", 0.0015, tem, NULL), ==, SHEATH_MODEL_FIT_OFF_SCALE);
+
+  /* a name that says nothing suits either modality at its scale */
+  g_assert_true (sheath_image_set_pixel_size (plain, 0.13, NULL));
+  g_assert_cmpint (sheath_model_fit_image ("SEM", 0.1, plain, NULL), ==, SHEATH_MODEL_FIT_GOOD);
+  g_assert_cmpint (sheath_model_fit_image ("TEM", 0.1, plain, NULL), ==, SHEATH_MODEL_FIT_GOOD);
+  g_assert_cmpint (sheath_model_fit_image ("TEM", 0.00986, plain, NULL), ==, SHEATH_MODEL_FIT_OFF_SCALE);
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,6 +380,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Model/metadata", test_model_metadata);
   g_test_add_func ("/Sheath/Model/hostile", test_model_hostile);
   g_test_add_func ("/Sheath/Model/builtin-missing", test_model_builtin_missing);
+  g_test_add_func ("/Sheath/Model/fit", test_model_fit);
 
   return g_test_run ();
 }
