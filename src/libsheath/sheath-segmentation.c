@@ -324,6 +324,32 @@ sheath_segmentation_peek_row (SheathSegmentation *self,
   return self->labels + (gsize) y * self->width;
 }
 
+/**
+ * sheath_segmentation_set_rows:
+ * @self: a #SheathSegmentation
+ * @first_row: the first row to set
+ * @labels: #SheathLabel bytes (0, 1, 2) of whole rows, packed, as
+ *   #SheathSegmenter::rows-segmented gives them
+ *
+ * Copies whole rows in, such as those a segmenter reports as it goes.
+ */
+void
+sheath_segmentation_set_rows (SheathSegmentation *self,
+                              guint               first_row,
+                              GBytes             *labels)
+{
+  gsize size;
+  const guint8 *data;
+
+  g_return_if_fail (SHEATH_IS_SEGMENTATION (self));
+  g_return_if_fail (labels != NULL);
+
+  data = g_bytes_get_data (labels, &size);
+  g_return_if_fail (size % self->width == 0);
+  g_return_if_fail (first_row <= self->height && size / self->width <= self->height - first_row);
+  memcpy (self->labels + (gsize) first_row * self->width, data, size);
+}
+
 guint8 *
 _sheath_segmentation_get_row (SheathSegmentation *self,
                               guint               y)

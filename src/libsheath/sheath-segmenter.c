@@ -59,6 +59,9 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
+enum { ROWS_SEGMENTED, N_SIGNALS };
+static guint signals [N_SIGNALS];
+
 typedef struct
 {
   SheathSegmenter *self;
@@ -150,6 +153,68 @@ report_progress (SegmentJob *job,
       g_source_unref (source);
     }
   g_mutex_unlock (&self->progress_mutex);
+}
+
+typedef struct
+{
+  SheathSegmenter *self;
+  guint            first_row;
+  guint            n_rows;
+  GBytes          *labels;
+} RowsChunk;
+
+static void
+rows_chunk_free (RowsChunk *chunk)
+{
+  g_object_unref (chunk->self);
+  g_bytes_unref (chunk->labels);
+  g_free (chunk);
+}
+
+static gboolean
+deliver_rows_cb (gpointer data)
+{
+  RowsChunk *chunk = data;
+
+  g_signal_emit (chunk->self, signals [ROWS_SEGMENTED], 0, chunk->first_row, chunk->n_rows, chunk->labels);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called from the worker with rows of labels that are final: a copy goes
+ * to the main context, in order, so that a viewer can show them while the
+ * rest is segmented. */
+static void
+report_rows (SegmentJob         *job,
+             SheathSegmentation *result,
+             guint               first_row,
+             guint               n_rows)
+{
+  guint width = sheath_segmentation_get_width (result);
+  guint8 *copy = g_malloc ((gsize) width * n_rows);
+  RowsChunk *chunk = g_new0 (RowsChunk, 1);
+
+  for (guint r = 0; r < n_rows; r++)
+    memcpy (copy + (gsize) r * width, _sheath_segmentation_get_row (result, first_row + r), width);
+  chunk->self = g_object_ref (job->self);
+  chunk->first_row = first_row;
+  chunk->n_rows = n_rows;
+  chunk->labels = g_bytes_new_take (copy, (gsize) width * n_rows);
+
+  if (job->context == NULL)
+    {
+      deliver_rows_cb (chunk);
+      rows_chunk_free (chunk);
+      return;
+    }
+  {
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, deliver_rows_cb, chunk, (GDestroyNotify) rows_chunk_free);
+    g_source_set_static_name (source, "[sheath-segmenter-rows]");
+    g_source_attach (source, job->context);
+    g_source_unref (source);
+  }
 }
 
 /* Mirror an index into [0, n) without repeating the edge sample. */
@@ -419,7 +484,7 @@ run_segmentation (SegmentJob    *job,
   guint in_channels = net->in_channels;
   guint mult = _sheath_net_tile_multiple (net);
   guint margin = job->tile_margin;
-  guint model_w, model_h, tile, step, nx, ny, acc_w, acc_h_total, n_tiles, done = 0;
+  guint model_w, model_h, tile, step, nx, ny, acc_w, acc_h_total, n_tiles, done = 0, rows_reported = 0;
   guint n_views = job->flips ? 4 : 1;
   double scale;
 
@@ -613,6 +678,11 @@ run_segmentation (SegmentJob    *job,
                   p[x] = a[x] / (sum_x[x + margin] * wy);
               }
             output_stage_push (&stage, (guint) y, probs);
+          }
+        if (stage.next_y > rows_reported)
+          {
+            report_rows (job, result, rows_reported, stage.next_y - rows_reported);
+            rows_reported = stage.next_y;
           }
 
         if (!last)
@@ -849,6 +919,22 @@ sheath_segmenter_class_init (SheathSegmenterClass *klass)
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SheathSegmenter::rows-segmented:
+   * @self: the segmenter
+   * @first_row: the first image row of @labels
+   * @n_rows: how many rows
+   * @labels: the rows' #SheathLabel values, one byte a pixel, rows packed
+   *
+   * Rows of the result that are final, in order from the top, while the
+   * rest is segmented: a viewer can show them as they come. Emitted on the
+   * main context of sheath_segmenter_segment_async() (in the calling
+   * thread for sheath_segmenter_segment()).
+   */
+  signals [ROWS_SEGMENTED] = g_signal_new ("rows-segmented", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                           G_TYPE_UINT, G_TYPE_UINT, G_TYPE_BYTES);
 }
 
 static void

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "sheath-document.h"
@@ -54,6 +56,8 @@ struct _SheathDocument
   GArray                   *selection;        /* axon ids, clicked with the select tool */
   GCancellable             *load_cancellable; /* the image decoding */
   char                     *model_key;        /* the model chosen for this image: "sem", "tem", a path */
+  SheathSegmentation       *partial;          /* the rows segmented so far, shown while no masks are */
+  gint64                    segment_started;  /* monotonic µs */
   gint                      dirty_x0, dirty_y0, dirty_x1, dirty_y1;   /* not yet measured */
   gboolean                  measuring;
   guint                     measure_serial;   /* which measurement is the latest */
@@ -356,6 +360,16 @@ set_modified (SheathDocument *self,
 
 static gboolean autosave_cb (gpointer data);
 
+/* Masks the user has not saved (edits, or a fresh segmentation): shown in
+ * the title, asked about on closing, and kept in the recovery file. */
+static void
+mark_unsaved (SheathDocument *self)
+{
+  set_modified (self, TRUE);
+  if (self->autosave_source == 0)
+    self->autosave_source = g_timeout_add_seconds (AUTOSAVE_SECONDS, autosave_cb, self);
+}
+
 static void
 autosaved_cb (GObject      *object,
               GAsyncResult *result,
@@ -419,9 +433,7 @@ editor_changed_cb (SheathMaskEditor *editor,
   self->dirty_y0 = MIN (self->dirty_y0, y);
   self->dirty_x1 = MAX (self->dirty_x1, x + width);
   self->dirty_y1 = MAX (self->dirty_y1, y + height);
-  set_modified (self, TRUE);
-  if (self->autosave_source == 0)
-    self->autosave_source = g_timeout_add_seconds (AUTOSAVE_SECONDS, autosave_cb, self);
+  mark_unsaved (self);
   g_clear_handle_id (&self->remeasure_source, g_source_remove);
   self->remeasure_source = g_timeout_add (REMEASURE_MS, remeasure_timeout_cb, self);
 }
@@ -798,14 +810,55 @@ set_progress (SheathDocument *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MESSAGE]);
 }
 
+/* "about 3 minutes left", once the run has gone on long enough to tell */
+static char *
+time_left (gint64 started,
+           double fraction)
+{
+  double elapsed = (g_get_monotonic_time () - started) / 1e6;
+  double left;
+
+  if (fraction < 0.02 || fraction >= 1 || elapsed < 2)
+    return NULL;
+  left = elapsed * (1 - fraction) / fraction;
+  if (left < 60)
+    return g_strdup_printf ("about %.0f seconds left", MAX (5, ceil (left / 5) * 5));
+  if (left < 3600)
+    return g_strdup_printf ("about %.0f minute%s left", round (left / 60), round (left / 60) == 1 ? "" : "s");
+  return g_strdup_printf ("about %.1f hours left", left / 3600);
+}
+
 static void
 progress_cb (SheathSegmenter *segmenter,
              GParamSpec      *pspec,
              SheathDocument  *self)
 {
   g_autofree char *message = sheath_segmenter_dup_message (segmenter);
+  double fraction = sheath_segmenter_get_fraction (segmenter);
+  g_autofree char *left = time_left (self->segment_started, fraction);
 
-  set_progress (self, sheath_segmenter_get_fraction (segmenter), message);
+  if (left != NULL)
+    {
+      g_autofree char *with_left = g_strdup_printf ("%s · %s", message, left);
+      set_progress (self, fraction, with_left);
+    }
+  else
+    set_progress (self, fraction, message);
+}
+
+/* Finished rows shown as they come, while there are no masks to show */
+static void
+rows_segmented_cb (SheathSegmenter *segmenter,
+                   guint            first_row,
+                   guint            n_rows,
+                   GBytes          *labels,
+                   SheathDocument  *self)
+{
+  if (self->partial == NULL || self->cancellable == NULL)
+    return;
+  sheath_segmentation_set_rows (self->partial, first_row, labels);
+  sheath_viewer_invalidate_labels (self->viewer, 0, first_row, sheath_segmentation_get_width (self->partial),
+                                   n_rows);
 }
 
 static void
@@ -819,11 +872,17 @@ segment_done_cb (GObject      *object,
 
   g_clear_object (&self->cancellable);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_BUSY]);
+  /* the rows shown so far give way to the result, or to nothing */
+  if (self->partial != NULL && self->segmentation == NULL)
+    sheath_viewer_set_segmentation (self->viewer, NULL);
+  g_clear_object (&self->partial);
   if (seg != NULL)
     {
       guint64 n = (guint64) sheath_segmentation_get_width (seg) * sheath_segmentation_get_height (seg);
 
       set_segmentation (self, seg);
+      /* minutes of work that exist nowhere else yet */
+      mark_unsaved (self);
       toast (self, "Segmented: %.1f %% axon, %.1f %% myelin",
              100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_AXON) / n,
              100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN) / n);
@@ -855,7 +914,18 @@ sheath_document_segment (SheathDocument *self,
   g_clear_object (&self->segmenter);
   self->segmenter = sheath_segmenter_new (model);
   g_signal_connect (self->segmenter, "notify::fraction", G_CALLBACK (progress_cb), self);
+  g_signal_connect (self->segmenter, "rows-segmented", G_CALLBACK (rows_segmented_cb), self);
   self->cancellable = g_cancellable_new ();
+  self->segment_started = g_get_monotonic_time ();
+  /* a first segmentation shows its rows as they are done; masks already
+   * there stay shown until the new ones replace them */
+  if (self->segmentation == NULL)
+    {
+      g_clear_object (&self->partial);
+      self->partial = sheath_segmentation_new (sheath_image_get_width (self->image),
+                                               sheath_image_get_height (self->image));
+      sheath_viewer_set_segmentation (self->viewer, self->partial);
+    }
   set_progress (self, 0, "Starting");
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_BUSY]);
   sheath_segmenter_segment_async (self->segmenter, self->image, self->cancellable,
@@ -986,6 +1056,7 @@ sheath_document_dispose (GObject *object)
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->partial);
   if (self->segmenter != NULL)
     g_signal_handlers_disconnect_by_data (self->segmenter, self);
   g_clear_object (&self->segmenter);
@@ -1191,6 +1262,20 @@ SheathSegmentation *sheath_document_get_segmentation (SheathDocument *self) { re
 SheathMorphometrics *sheath_document_get_morphometrics (SheathDocument *self) { return self->morphometrics; }
 SheathViewer *sheath_document_get_viewer (SheathDocument *self) { return self->viewer; }
 gboolean sheath_document_get_busy (SheathDocument *self) { return self->cancellable != NULL; }
+
+/**
+ * sheath_document_get_busy_seconds:
+ *
+ * Returns: how long the segmentation in flight has run, or 0
+ */
+double
+sheath_document_get_busy_seconds (SheathDocument *self)
+{
+  g_return_val_if_fail (SHEATH_IS_DOCUMENT (self), 0);
+  if (self->cancellable == NULL)
+    return 0;
+  return (g_get_monotonic_time () - self->segment_started) / 1e6;
+}
 
 /**
  * sheath_document_get_model_key:

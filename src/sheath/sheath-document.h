@@ -21,6 +21,7 @@ SheathSegmentation  *sheath_document_get_segmentation   (SheathDocument  *self);
 SheathMorphometrics *sheath_document_get_morphometrics  (SheathDocument  *self);
 SheathViewer        *sheath_document_get_viewer         (SheathDocument  *self);
 gboolean             sheath_document_get_busy           (SheathDocument  *self);
+double               sheath_document_get_busy_seconds   (SheathDocument  *self);
 double               sheath_document_get_fraction       (SheathDocument  *self);
 const char          *sheath_document_get_message        (SheathDocument  *self);
 gboolean             sheath_document_get_panel_visible  (SheathDocument  *self);

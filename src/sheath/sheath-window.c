@@ -49,6 +49,7 @@ struct _SheathWindow
   GBinding             *outlines_binding;
   GBinding             *numbers_binding;
   gboolean              syncing_picker;   /* the picker follows the document, not the user */
+  double                stop_asks_after;  /* seconds of a run before Escape asks */
 };
 
 G_DEFINE_FINAL_TYPE (SheathWindow, sheath_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -72,6 +73,7 @@ update_state (SheathWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.segment", has_image && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-masks", doc && sheath_document_get_segmentation (doc));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.load-masks", has_image && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-pixel-size", has_image);
@@ -103,6 +105,12 @@ update_title (SheathWindow *self)
               ? g_strdup ("Pixel size unknown")
               : g_strdup_printf ("%g µm per pixel (%s)", sheath_image_get_pixel_size (image),
                                  sheath_pixel_size_source_to_string (source));
+    }
+  /* unsaved masks show in the title too: with one image the tab bar hides */
+  if (doc != NULL && sheath_document_get_modified (doc))
+    {
+      g_autofree char *bare = g_steal_pointer (&name);
+      name = g_strdup_printf ("• %s", bare);
     }
   adw_window_title_set_title (self->title, name ? name : "Sheath");
   adw_window_title_set_subtitle (self->title, subtitle ? subtitle : "");
@@ -513,6 +521,8 @@ document_modified_cb (SheathDocument *doc,
   /* the GNOME way: a bullet before the name of what has unsaved changes */
   title = sheath_document_get_modified (doc) ? g_strdup_printf ("• %s", name) : g_strdup (name);
   adw_tab_page_set_title (page, title);
+  if (doc == self->current)
+    update_title (self);
 }
 
 /* Saves the masks beside the image, AxonDeepSeg's way. */
@@ -868,6 +878,63 @@ cancel_action (GtkWidget  *widget,
     sheath_document_cancel (self->current);
 }
 
+/* A run stopped by a stray Escape after minutes is work lost: past this,
+ * the key asks first (the Cancel button does not). */
+#define STOP_ASKS_AFTER_SECONDS 10.0
+
+/**
+ * sheath_window_set_stop_asks_after:
+ * @seconds: how long a segmentation runs before Escape asks whether to stop it
+ */
+void
+sheath_window_set_stop_asks_after (SheathWindow *self,
+                                   double        seconds)
+{
+  g_return_if_fail (SHEATH_IS_WINDOW (self));
+  self->stop_asks_after = seconds;
+}
+
+static void
+stop_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  SheathWindow     *self)
+{
+  SheathDocument *doc = g_object_get_data (G_OBJECT (dialog), "document");
+
+  if (g_strcmp0 (response, "stop") == 0)
+    sheath_document_cancel (doc);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SheathWindow *self = SHEATH_WINDOW (widget);
+  g_autofree char *body = NULL;
+  double seconds;
+  GtkWidget *dialog;
+
+  if (self->current == NULL || !sheath_document_get_busy (self->current))
+    return;
+  seconds = sheath_document_get_busy_seconds (self->current);
+  if (seconds < self->stop_asks_after)
+    {
+      sheath_document_cancel (self->current);
+      return;
+    }
+  body = seconds < 120 ? g_strdup_printf ("It has run for %.0f seconds; what it has done is lost.", seconds)
+                       : g_strdup_printf ("It has run for %.0f minutes; what it has done is lost.", seconds / 60);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Stop Segmenting?", body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", "_Keep Segmenting", "stop", "_Stop", NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_object_set_data_full (G_OBJECT (dialog), "document", g_object_ref (self->current), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (stop_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 save_folder_chosen_cb (GListModel *files,
                        gpointer    data)
@@ -1091,6 +1158,7 @@ sheath_window_class_init (SheathWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.segment", NULL, segment_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.save-masks", NULL, save_masks_action);
   gtk_widget_class_install_action (widget_class, "win.load-masks", NULL, load_masks_action);
   gtk_widget_class_install_action (widget_class, "win.set-pixel-size", NULL, set_pixel_size_action);
@@ -1099,7 +1167,7 @@ sheath_window_class_init (SheathWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.segment", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-masks", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.stop", NULL);
 }
 
 static void
@@ -1110,6 +1178,7 @@ sheath_window_init (SheathWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->stop_asks_after = STOP_ASKS_AFTER_SECONDS;
   g_signal_connect (self->model_picker, "message", G_CALLBACK (picker_message_cb), self);
   g_signal_connect (self->model_picker, "notify::chosen", G_CALLBACK (picker_chosen_cb), self);
 

@@ -30,4 +30,6 @@ gboolean            sheath_window_set_model_file   (SheathWindow      *self,
                                                     GFile             *file,
                                                     GError           **error);
 
+void                sheath_window_set_stop_asks_after (SheathWindow   *self,
+                                                       double          seconds);
 G_END_DECLS

@@ -299,6 +299,97 @@ test_app_model_per_image (void)
   test_remove_tree (models);
 }
 
+typedef struct
+{
+  SheathDocument *doc;
+  gboolean        saw_rows;     /* masks shown while still segmenting */
+  gboolean        saw_time_left;
+} LongRun;
+
+static gboolean
+long_run_seen (gpointer data)
+{
+  LongRun *run = data;
+  SheathViewer *viewer = sheath_document_get_viewer (run->doc);
+
+  if (!sheath_document_get_busy (run->doc))
+    return TRUE;
+  if (sheath_viewer_get_segmentation (viewer) != NULL &&
+      sheath_segmentation_count (sheath_viewer_get_segmentation (viewer), SHEATH_LABEL_BACKGROUND) <
+      (guint64) sheath_segmentation_get_width (sheath_viewer_get_segmentation (viewer)) *
+      sheath_segmentation_get_height (sheath_viewer_get_segmentation (viewer)))
+    run->saw_rows = TRUE;
+  if (strstr (sheath_document_get_message (run->doc) ?: "", " left") != NULL)
+    run->saw_time_left = TRUE;
+  return run->saw_rows && run->saw_time_left && sheath_document_get_busy_seconds (run->doc) > 1.5;
+}
+
+/* A segmentation of some seconds (17 Mpx at the model's scale): its finished rows show
+ * while the rest is segmented, the progress says the time left, Escape
+ * after a while asks before stopping (and Keep keeps it going), and the
+ * result is unsaved work: a bullet in the title, a question on closing. */
+static void
+test_app_long_run (void)
+{
+  g_autofree char *path = test_require_shared ("samples/formats/gray16.tif");
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) model = NULL;
+  SheathWindow *window;
+  AdwMessageDialog *dialog;
+  LongRun run = { 0 };
+
+  if (path == NULL)
+    return;
+
+  window = gui_new_window ();
+  sheath_window_set_stop_asks_after (window, 1.0);
+  file = g_file_new_for_path (path);
+  model = g_file_new_for_path (model_path);
+  run.doc = sheath_window_open (window, file);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  /* 4.5 × 4.5 times the pixels at the model's 0.1 µm: 17 Mpx to segment */
+  g_assert_true (sheath_document_set_pixel_size (run.doc, 0.45, NULL));
+  g_assert_true (sheath_window_set_model_file (window, model, NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
+  /* 4.5× coarser than the model's pixels: asked first, and segmented anyway */
+  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Model Does Not Suit This Image");
+  adw_message_dialog_response (dialog, "segment");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (sheath_document_get_busy (run.doc));
+  g_assert_true (gui_wait_until (long_run_seen, &run, 300000));
+  g_assert_true (run.saw_rows);
+  g_assert_true (run.saw_time_left);
+  g_assert_true (sheath_document_get_busy (run.doc));
+
+  /* Escape asks; Keep Segmenting keeps it going */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop Segmenting?");
+  adw_message_dialog_response (dialog, "keep");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (gui_wait_until (no_message_dialog, NULL, 5000));
+  g_assert_true (sheath_document_get_busy (run.doc));
+
+  g_assert_true (gui_wait_until (has_segmentation, window, 600000));
+  /* the result is unsaved: said in the title, asked about on closing */
+  g_assert_true (sheath_document_get_modified (run.doc));
+  g_assert_true (gui_shows_text (GTK_WIDGET (window), "• gray16.tif"));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
+  dialog = find_message_dialog ();
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (gui_wait_until (no_message_dialog, NULL, 5000));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  sheath_document_discard_edits (run.doc);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_app_damaged_file (void)
 {
@@ -577,6 +668,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/cancel-keeps-masks", test_app_cancel_keeps_masks);
   g_test_add_func ("/Sheath/App/pixel-size-asked", test_app_pixel_size_asked);
   g_test_add_func ("/Sheath/App/model-per-image", test_app_model_per_image);
+  g_test_add_func ("/Sheath/App/long-run", test_app_long_run);
   g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
   g_test_add_func ("/Sheath/App/two-images", test_app_two_images);

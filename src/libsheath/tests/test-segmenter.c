@@ -226,7 +226,24 @@ typedef struct
   GPtrArray          *fractions;
   GCancellable       *cancel_on_progress;
   gint64              cancelled_at;
+  GByteArray         *rows;          /* the rows-segmented labels, in arrival order */
+  guint               n_chunks;
 } AsyncRun;
+
+static void
+rows_cb (SheathSegmenter *segmenter,
+         guint            first_row,
+         guint            n_rows,
+         GBytes          *labels,
+         AsyncRun        *run)
+{
+  /* from the top, without gaps or overlaps, before the result */
+  g_assert_null (run->result);
+  g_assert_cmpuint (first_row * 1154, ==, run->rows->len);
+  g_assert_cmpuint (g_bytes_get_size (labels), ==, (gsize) n_rows * 1154);
+  g_byte_array_append (run->rows, g_bytes_get_data (labels, NULL), g_bytes_get_size (labels));
+  run->n_chunks++;
+}
 
 static void
 fraction_cb (SheathSegmenter *segmenter,
@@ -278,11 +295,22 @@ test_segmenter_async_progress_cancel (void)
 
   run.loop = loop;
   run.fractions = g_ptr_array_new_with_free_func (g_free);
+  run.rows = g_byte_array_new ();
+  g_signal_connect (segmenter, "rows-segmented", G_CALLBACK (rows_cb), &run);
   sheath_segmenter_segment_async (segmenter, image, NULL, done_cb, &run);
   g_main_loop_run (loop);
   g_assert_no_error (run.error);
   g_assert_nonnull (run.result);
   g_assert_cmpuint (sheath_segmentation_get_width (run.result), ==, 1154);
+  /* the rows shown as they came are the result, in several pieces */
+  {
+    g_autoptr(GBytes) labels = sheath_segmentation_dup_labels (run.result);
+
+    g_assert_cmpuint (run.n_chunks, >, 2);
+    g_assert_cmpmem (run.rows->data, run.rows->len, g_bytes_get_data (labels, NULL), g_bytes_get_size (labels));
+  }
+  g_byte_array_unref (run.rows);
+  g_signal_handlers_disconnect_by_func (segmenter, rows_cb, &run);
   /* progress reached the main context, in order, and ended at 1 */
   g_assert_cmpuint (run.fractions->len, >=, 2);
   for (guint i = 1; i < run.fractions->len; i++)
