@@ -8,6 +8,7 @@
 
 #include "sheath-error.h"
 #include "sheath-image-private.h"
+#include "sheath-segmentation.h"
 
 /* Pixel sizes outside this range (in µm) are typing mistakes, not microscopes. */
 #define MIN_PIXEL_SIZE 1e-5
@@ -602,9 +603,7 @@ sheath_image_require_pixel_size (SheathImage  *self,
     return TRUE;
 
   name = self->file ? g_file_get_basename (self->file) : g_strdup ("image");
-  stem = g_strdup (name);
-  if (strrchr (stem, '.') != NULL)
-    *strrchr (stem, '.') = '\0';
+  stem = self->file ? sheath_segmentation_dup_stem (self->file) : g_strdup ("image");
 
   g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
                "No pixel size for '%s': pass --pixel-size UM, or put "

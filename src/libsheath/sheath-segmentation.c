@@ -325,6 +325,37 @@ sheath_segmentation_peek_row (SheathSegmentation *self,
 }
 
 /**
+ * sheath_segmentation_dup_stem:
+ * @image: an image file
+ *
+ * The stem its outputs are named after, as AxonDeepSeg names them: the
+ * name without its extension (`.ome.tif` counting as one), so that
+ * `sub-1_SEM.png` has masks `sub-1_SEM_seg-axon.png` and a table
+ * `sub-1_SEM_axon_morphometrics.csv`.
+ *
+ * Returns: (transfer full): the stem
+ */
+char *
+sheath_segmentation_dup_stem (GFile *image)
+{
+  g_autofree char *name = NULL;
+  char *dot;
+
+  g_return_val_if_fail (G_IS_FILE (image), NULL);
+
+  name = g_file_get_basename (image);
+  if (name == NULL)
+    return g_strdup ("image");
+  if ((dot = strrchr (name, '.')) != NULL && dot != name)
+    {
+      *dot = '\0';
+      if (g_str_has_suffix (name, ".ome") && strlen (name) > 4)
+        name[strlen (name) - 4] = '\0';
+    }
+  return g_steal_pointer (&name);
+}
+
+/**
  * sheath_segmentation_set_rows:
  * @self: a #SheathSegmentation
  * @first_row: the first row to set

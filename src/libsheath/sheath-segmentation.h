@@ -63,6 +63,8 @@ const guint8       *sheath_segmentation_peek_row      (SheathSegmentation  *self
 SHEATH_AVAILABLE_IN_ALL
 GBytes             *sheath_segmentation_dup_labels     (SheathSegmentation  *self);
 SHEATH_AVAILABLE_IN_ALL
+char               *sheath_segmentation_dup_stem       (GFile               *image);
+SHEATH_AVAILABLE_IN_ALL
 void                sheath_segmentation_set_rows       (SheathSegmentation  *self,
                                                         guint                first_row,
                                                         GBytes              *labels);

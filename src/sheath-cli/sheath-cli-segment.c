@@ -55,17 +55,6 @@ interrupt_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static char *
-image_stem (GFile *file)
-{
-  g_autofree char *basename = g_file_get_basename (file);
-  char *dot = strrchr (basename, '.');
-
-  if (dot != NULL && dot != basename)
-    *dot = '\0';
-  return g_steal_pointer (&basename);
-}
-
 /* Segmenting far off a model's scale or modality is allowed (a user may
  * know better) but said, as the app asks before it. */
 static void
@@ -104,7 +93,7 @@ segment_one (SheathSegmenter          *segmenter,
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (arg);
   g_autoptr(SheathImage) image = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autofree char *stem = image_stem (file);
+  g_autofree char *stem = sheath_segmentation_dup_stem (file);
   g_autofree char *dir = NULL;
   g_autofree char *axon_path = NULL;
   SegmentRun run = { 0 };

@@ -942,17 +942,6 @@ sheath_document_cancel (SheathDocument *self)
 
 /* ---- masks ----------------------------------------------------------------------- */
 
-static char *
-image_stem (SheathDocument *self)
-{
-  g_autofree char *name = g_file_get_basename (self->file);
-  char *dot = strrchr (name, '.');
-
-  if (dot != NULL && dot != name)
-    *dot = '\0';
-  return g_steal_pointer (&name);
-}
-
 gboolean
 sheath_document_save_masks (SheathDocument  *self,
                             const char      *dir,
@@ -967,7 +956,7 @@ sheath_document_save_masks (SheathDocument  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Nothing is segmented yet");
       return FALSE;
     }
-  stem = image_stem (self);
+  stem = sheath_segmentation_dup_stem (self->file);
   if (!sheath_segmentation_save (self->segmentation, dir, stem, error))
     return FALSE;
   drop_recovery (self);
@@ -1035,6 +1024,7 @@ sheath_document_constructed (GObject *object)
   g_autoptr(GTask) task = NULL;
 
   G_OBJECT_CLASS (sheath_document_parent_class)->constructed (object);
+  sheath_morphometrics_panel_set_image_file (self->panel, self->file);
 
   /* a window closed while the image decodes disposes the document: the
    * task then ends cancelled, and nothing is shown or said */

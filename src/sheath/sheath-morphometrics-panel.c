@@ -30,6 +30,9 @@ struct _SheathMorphometricsPanel
   SheathPlot          *gratio_plot;
   SheathPlot          *scatter_plot;
   GtkColumnView       *table;
+  GtkWidget           *export_table;
+
+  GFile               *image_file;     /* exports go beside it, named after it */
 
   /* owned */
   SheathMorphometrics *morphometrics;
@@ -99,6 +102,22 @@ figure (double      value,
   if (!isfinite (value))
     return g_strdup ("—");
   return g_strdup_printf ("%.*f%s%s", decimals, value, unit ? " " : "", unit ? unit : "");
+}
+
+/* Tab leaves the table in one step (each of its rows takes the focus in
+ * turn otherwise: hundreds of presses); the arrows move between rows. */
+static gboolean
+table_key_pressed_cb (GtkEventControllerKey    *controller,
+                      guint                     keyval,
+                      guint                     keycode,
+                      GdkModifierType           state,
+                      SheathMorphometricsPanel *self)
+{
+  if (keyval == GDK_KEY_Tab && !(state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)))
+    return gtk_widget_grab_focus (self->export_table);
+  if (keyval == GDK_KEY_ISO_Left_Tab || (keyval == GDK_KEY_Tab && (state & GDK_SHIFT_MASK)))
+    return gtk_widget_grab_focus (GTK_WIDGET (self->bins));
+  return FALSE;
 }
 
 static gboolean
@@ -216,17 +235,49 @@ add_column (SheathMorphometricsPanel *self,
 
 /* Export errors go where the window shows its messages. */
 static void
-tell (SheathMorphometricsPanel *self,
-      const char               *what,
-      GError                   *error)
+toast (SheathMorphometricsPanel *self,
+       const char               *text)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *text = g_strdup_printf ("%s not written: %s", what, error ? error->message : "not a local file");
 
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
   else
-    g_warning ("%s", text);
+    g_message ("%s", text);
+}
+
+/* Says what was exported where, or why not. */
+static void
+tell (SheathMorphometricsPanel *self,
+      const char               *what,
+      GFile                    *file,
+      GError                   *error)
+{
+  g_autofree char *name = file ? g_file_get_basename (file) : NULL;
+  g_autofree char *text = NULL;
+
+  if (error == NULL && name != NULL)
+    text = g_strdup_printf ("%s exported as “%s”", what, name);
+  else
+    text = g_strdup_printf ("%s not exported: %s", what, error ? error->message : "not a local file");
+  toast (self, text);
+}
+
+/* Where an export dialog starts: the image's folder, and a name after the
+ * image as AxonDeepSeg would write it. */
+static GFile *
+export_folder (SheathMorphometricsPanel *self)
+{
+  return self->image_file ? g_file_get_parent (self->image_file) : NULL;
+}
+
+static char *
+export_name (SheathMorphometricsPanel *self,
+             const char               *suffix)
+{
+  g_autofree char *stem = self->image_file ? sheath_segmentation_dup_stem (self->image_file) : g_strdup ("image");
+
+  return g_strconcat (stem, suffix, NULL);
 }
 
 static void
@@ -238,9 +289,11 @@ csv_file_chosen_cb (GListModel *files,
   g_autofree char *path = file ? g_file_get_path (file) : NULL;
   g_autoptr(GError) error = NULL;
 
-  if (file != NULL && self->morphometrics != NULL &&
-      (path == NULL || !sheath_morphometrics_write_csv (self->morphometrics, path, &error)))
-    tell (self, "The table was", error);
+  if (file == NULL || self->morphometrics == NULL)
+    return;
+  if (path != NULL)
+    sheath_morphometrics_write_csv (self->morphometrics, path, &error);
+  tell (self, "The table", path ? file : NULL, error);
 }
 
 static void
@@ -248,8 +301,12 @@ export_csv_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
+  SheathMorphometricsPanel *self = SHEATH_MORPHOMETRICS_PANEL (widget);
+  g_autoptr(GFile) folder = export_folder (self);
+  g_autofree char *name = export_name (self, "_axon_morphometrics.csv");
+
   sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (widget)), SHEATH_CHOOSE_SAVE, "Export Axon Table",
-                       "_Export", NULL, NULL, "axon_morphometrics.csv", csv_file_chosen_cb,
+                       "_Export", NULL, folder, name, csv_file_chosen_cb,
                        g_object_ref (widget), g_object_unref);
 }
 
@@ -262,10 +319,11 @@ plot_file_chosen_cb (GListModel *files,
   g_autofree char *path = file ? g_file_get_path (file) : NULL;
   g_autoptr(GError) error = NULL;
 
-  if (file != NULL &&
-      (path == NULL || !sheath_plot_export (SHEATH_PLOT (gtk_stack_get_visible_child (self->plots)), path,
-                                            800, 500, &error)))
-    tell (self, "The plot was", error);
+  if (file == NULL)
+    return;
+  if (path != NULL)
+    sheath_plot_export (SHEATH_PLOT (gtk_stack_get_visible_child (self->plots)), path, 800, 500, &error);
+  tell (self, "The plot", path ? file : NULL, error);
 }
 
 static void
@@ -274,10 +332,12 @@ export_plot_action (GtkWidget  *widget,
                     GVariant   *param)
 {
   SheathMorphometricsPanel *self = SHEATH_MORPHOMETRICS_PANEL (widget);
-  g_autofree char *name = g_strdup_printf ("%s.png", gtk_stack_get_visible_child_name (self->plots));
+  g_autofree char *suffix = g_strdup_printf ("_%s.png", gtk_stack_get_visible_child_name (self->plots));
+  g_autofree char *name = export_name (self, suffix);
+  g_autoptr(GFile) folder = export_folder (self);
 
   sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (widget)), SHEATH_CHOOSE_SAVE, "Export Plot (PNG or SVG)",
-                       "_Export", NULL, NULL, name, plot_file_chosen_cb, g_object_ref (widget), g_object_unref);
+                       "_Export", NULL, folder, name, plot_file_chosen_cb, g_object_ref (widget), g_object_unref);
 }
 
 static void
@@ -287,6 +347,7 @@ sheath_morphometrics_panel_dispose (GObject *object)
 
   g_clear_object (&self->morphometrics);
   g_clear_object (&self->selection);
+  g_clear_object (&self->image_file);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_MORPHOMETRICS_PANEL);
 
   G_OBJECT_CLASS (sheath_morphometrics_panel_parent_class)->dispose (object);
@@ -330,6 +391,7 @@ sheath_morphometrics_panel_class_init (SheathMorphometricsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, gratio_plot);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, scatter_plot);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, table);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, export_table);
 
   gtk_widget_class_install_action (widget_class, "panel.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "panel.export-plot", NULL, export_plot_action);
@@ -343,6 +405,13 @@ sheath_morphometrics_panel_init (SheathMorphometricsPanel *self)
   SheathPlot *plots[] = { NULL, NULL, NULL };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (table_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->table), keys);
+  }
 
   self->store = g_list_store_new (SHEATH_TYPE_AXON_ITEM);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
@@ -533,6 +602,20 @@ sheath_morphometrics_panel_select_axon (SheathMorphometricsPanel *self,
   self->quiet = TRUE;
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->quiet = FALSE;
+}
+
+/**
+ * sheath_morphometrics_panel_set_image_file:
+ * @file: (nullable): the image measured
+ *
+ * Exports are offered beside it, named after it.
+ */
+void
+sheath_morphometrics_panel_set_image_file (SheathMorphometricsPanel *self,
+                                           GFile                    *file)
+{
+  g_return_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self));
+  g_set_object (&self->image_file, file);
 }
 
 guint

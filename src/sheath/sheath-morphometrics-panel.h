@@ -16,6 +16,8 @@ void                 sheath_morphometrics_panel_set_data          (SheathMorphom
 SheathMorphometrics *sheath_morphometrics_panel_get_morphometrics (SheathMorphometricsPanel *self);
 void                 sheath_morphometrics_panel_select_axon       (SheathMorphometricsPanel *self,
                                                                    guint                     id);
+void                 sheath_morphometrics_panel_set_image_file   (SheathMorphometricsPanel *self,
+                                                                  GFile                    *file);
 guint                sheath_morphometrics_panel_get_n_rows        (SheathMorphometricsPanel *self);
 
 void                 sheath_morphometrics_panel_update_axons     (SheathMorphometricsPanel *self,

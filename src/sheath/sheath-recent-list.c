@@ -33,6 +33,7 @@ is_our_image (GtkRecentInfo *info)
   /* GtkRecentManager records files under this name; a process without one
    * (the benchmarks) sees no recent files rather than everyone's */
   return app_name != NULL && gtk_recent_info_has_application (info, app_name) &&
+         gtk_recent_info_has_group (info, SHEATH_RECENT_GROUP) &&
          gtk_recent_info_is_local (info) && gtk_recent_info_exists (info) &&
          mime != NULL && (g_str_equal (mime, "image/png") || g_str_equal (mime, "image/tiff"));
 }

@@ -1444,7 +1444,7 @@ sheath_training_window_class_init (SheathTrainingWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
-static void
+static gboolean
 describe_start (GtkWidget  *row,
                 const char *name)
 {
@@ -1455,6 +1455,7 @@ describe_start (GtkWidget  *row,
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
   gtk_widget_set_sensitive (row, model != NULL);
+  return model != NULL;
 }
 
 static void
@@ -1464,8 +1465,11 @@ sheath_training_window_init (SheathTrainingWindow *self)
   self->images = g_ptr_array_new_with_free_func (training_image_free);
   self->validation_checks = g_ptr_array_new ();
 
-  describe_start (self->start_sem_row, "sem");
-  describe_start (self->start_tem_row, "tem");
+  /* fine-tuning, as the page recommends, from a shipped model that is there */
+  if (!describe_start (self->start_sem_row, "sem"))
+    gtk_check_button_set_active (self->start_tem, TRUE);
+  if (!describe_start (self->start_tem_row, "tem") && gtk_check_button_get_active (self->start_tem))
+    gtk_check_button_set_active (self->start_scratch, TRUE);
   set_up_pages (self);
   list_paused (self);
   update_actions (self);

@@ -1078,6 +1078,7 @@ sheath_viewer_class_init (SheathViewerClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, 0, "viewer.toggle-overlay", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "sheath-viewer");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void

@@ -387,16 +387,80 @@ document_failed_cb (SheathDocument *doc,
   adw_tab_view_close_page (self->tab_view, page);
 }
 
+/* The recent images are the ones opened here: a group of their own keeps
+ * out what file dialogs add (exported plots, saved masks). */
+static void
+remember_opened (GFile *file)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  const char *type = info ? g_file_info_get_content_type (info) : NULL;
+  g_autofree char *mime = type ? g_content_type_get_mime_type (type) : NULL;
+  g_autofree char *uri = g_file_get_uri (file);
+  const char *groups[] = { SHEATH_RECENT_GROUP, NULL };
+  GtkRecentData data = {
+    .mime_type = mime ? mime : (char *) "application/octet-stream",
+    .app_name = (char *) g_get_application_name (),
+    .app_exec = (char *) "sheath %u",
+    .groups = (char **) groups,
+  };
+
+  if (data.app_name != NULL)
+    gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static void
+load_beside_cb (AdwToast       *toast_,
+                SheathDocument *doc)
+{
+  SheathWindow *self = SHEATH_WINDOW (gtk_widget_get_root (GTK_WIDGET (doc)));
+  g_autoptr(GFile) parent = g_file_get_parent (sheath_document_get_file (doc));
+  g_autofree char *stem = sheath_segmentation_dup_stem (sheath_document_get_file (doc));
+  g_autofree char *dir = parent ? g_file_get_path (parent) : NULL;
+  g_autofree char *axon = dir ? sheath_segmentation_dup_mask_path (dir, stem, "axon") : NULL;
+  g_autoptr(GFile) axon_file = axon ? g_file_new_for_path (axon) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self != NULL && axon_file != NULL && !sheath_document_load_masks (doc, axon_file, &error))
+    toast (self, error->message);
+}
+
+/* Masks saved beside the image earlier are offered when it opens again. */
+static void
+offer_masks_beside (SheathWindow   *self,
+                    SheathDocument *doc)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (sheath_document_get_file (doc));
+  g_autofree char *stem = sheath_segmentation_dup_stem (sheath_document_get_file (doc));
+  g_autofree char *dir = parent ? g_file_get_path (parent) : NULL;
+  g_autofree char *axon = dir ? sheath_segmentation_dup_mask_path (dir, stem, "axon") : NULL;
+  g_autofree char *myelin = dir ? sheath_segmentation_dup_mask_path (dir, stem, "myelin") : NULL;
+  AdwToast *offer;
+
+  if (axon == NULL || !g_file_test (axon, G_FILE_TEST_IS_REGULAR) || !g_file_test (myelin, G_FILE_TEST_IS_REGULAR) ||
+      sheath_document_get_segmentation (doc) != NULL)
+    return;
+  offer = adw_toast_new ("This image has masks beside it");
+  adw_toast_set_button_label (offer, "_Load Them");
+  adw_toast_set_timeout (offer, 0);
+  g_signal_connect_object (offer, "button-clicked", G_CALLBACK (load_beside_cb), doc, 0);
+  adw_toast_overlay_add_toast (self->toasts, offer);
+}
+
 static void
 document_image_cb (SheathDocument *doc,
                    GParamSpec     *pspec,
                    SheathWindow   *self)
 {
   AdwTabPage *page = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (doc));
-  g_autofree char *uri = g_file_get_uri (sheath_document_get_file (doc));
 
-  adw_tab_page_set_loading (page, FALSE);
-  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  if (adw_tab_page_get_loading (page))
+    {
+      /* just loaded (not its pixel size changed) */
+      adw_tab_page_set_loading (page, FALSE);
+      remember_opened (sheath_document_get_file (doc));
+      offer_masks_beside (self, doc);
+    }
   /* loaded, or its pixel size set: the models' fit changed */
   if (doc == self->current)
     sync_picker (self);
@@ -935,6 +999,44 @@ stop_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The view's keys work wherever the focus is in the window (a text field
+ * takes its own keys first). */
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SheathWindow *self = SHEATH_WINDOW (widget);
+
+  if (self->current != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (sheath_document_get_viewer (self->current)), "viewer.zoom", param);
+}
+
+static void
+toggle_overlay_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  SheathWindow *self = SHEATH_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->overlay_toggle, !gtk_toggle_button_get_active (self->overlay_toggle));
+}
+
+static void
+close_tab_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  SheathWindow *self = SHEATH_WINDOW (widget);
+  AdwTabPage *page = adw_tab_view_get_selected_page (self->tab_view);
+
+  /* unsaved masks are asked about, as for the tab's close button */
+  if (page != NULL)
+    adw_tab_view_close_page (self->tab_view, page);
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
 static void
 save_folder_chosen_cb (GListModel *files,
                        gpointer    data)
@@ -1006,11 +1108,14 @@ load_masks_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
+  SheathWindow *self = SHEATH_WINDOW (widget);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  /* masks are usually beside their image, or in its derivatives */
+  g_autoptr(GFile) folder = self->current ? g_file_get_parent (sheath_document_get_file (self->current)) : NULL;
 
   gtk_file_filter_set_name (filter, "Axon masks (*_seg-axon*.png)");
   gtk_file_filter_add_pattern (filter, "*_seg-axon*.png");
-  sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILE, "Choose the Axon Mask", "_Load", filter, NULL, NULL,
+  sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILE, "Choose the Axon Mask", "_Load", filter, folder, NULL,
                        axon_mask_chosen_cb, g_object_ref (widget), g_object_unref);
 }
 
@@ -1036,13 +1141,13 @@ add_open_images_cb (SheathTrainingWindow *wizard,
       g_autofree char *stem = NULL;
       g_autofree char *axon = NULL, *myelin = NULL;
       g_autoptr(GError) error = NULL;
-      char *dot;
 
       if (seg == NULL || image == NULL || path == NULL)
         continue;
-      stem = g_path_get_basename (path);
-      if ((dot = strrchr (stem, '.')) != NULL)
-        *dot = '\0';
+      {
+        g_autoptr(GFile) file = g_file_new_for_path (path);
+        stem = sheath_segmentation_dup_stem (file);
+      }
       axon = sheath_segmentation_dup_mask_path (dir, stem, "axon");
       myelin = sheath_segmentation_dup_mask_path (dir, stem, "myelin");
       if (!sheath_segmentation_save (seg, dir, stem, &error) ||
@@ -1163,11 +1268,25 @@ sheath_window_class_init (SheathWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.load-masks", NULL, load_masks_action);
   gtk_widget_class_install_action (widget_class, "win.set-pixel-size", NULL, set_pixel_size_action);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom", "s", zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-overlay", NULL, toggle_overlay_action);
+  gtk_widget_class_install_action (widget_class, "win.close-tab", NULL, close_tab_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.segment", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-masks", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.close-tab", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, 0, "win.toggle-overlay", NULL);
+  {
+    static const struct { guint key; const char *how; } zoom_keys[] = {
+      { GDK_KEY_plus, "in" }, { GDK_KEY_equal, "in" }, { GDK_KEY_KP_Add, "in" },
+      { GDK_KEY_minus, "out" }, { GDK_KEY_KP_Subtract, "out" }, { GDK_KEY_0, "fit" }, { GDK_KEY_1, "one" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (zoom_keys); i++)
+      gtk_widget_class_add_binding_action (widget_class, zoom_keys[i].key, 0, "win.zoom", "s", zoom_keys[i].how);
+  }
 }
 
 static void

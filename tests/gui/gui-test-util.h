@@ -44,6 +44,23 @@ gui_find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* The first button under @widget (or @widget) labelled @label. */
+static inline GtkWidget *
+gui_find_button (GtkWidget  *widget,
+                 const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = gui_find_button (c, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 /* Whether a label under @widget shows text containing @needle (a toast's
  * title is such a label while it is shown). */
 static inline gboolean

@@ -390,6 +390,50 @@ test_app_long_run (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean has_segmentation_doc (gpointer doc) { return sheath_document_get_segmentation (doc) != NULL; }
+
+/* An image whose masks were saved beside it offers them when it is opened
+ * again; the Load button of the message loads them. */
+static void
+test_app_masks_beside_offered (void)
+{
+  g_autofree char *source = test_require_shared ("samples/formats/gray8.png");
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "field.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(SheathSegmentation) masks = sheath_segmentation_new (1154, 744);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathDocument *doc;
+  SheathWindow *window;
+  GtkWidget *load;
+  gsize len;
+
+  if (source == NULL)
+    return;
+  g_assert_true (g_file_get_contents (source, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+  for (guint y = 100; y < 140; y++)
+    for (guint x = 200; x < 240; x++)
+      sheath_segmentation_set_label (masks, x, y, SHEATH_LABEL_AXON);
+  g_assert_true (sheath_segmentation_save (masks, dir, "field", &error));
+
+  window = gui_new_window ();
+  file = g_file_new_for_path (path);
+  doc = sheath_window_open (window, file);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "masks beside it", 5000));
+  g_assert_null (sheath_document_get_segmentation (doc));
+  load = gui_find_button (GTK_WIDGET (window), "_Load Them");
+  g_assert_nonnull (load);
+  g_signal_emit_by_name (load, "clicked");
+  g_assert_true (gui_wait_until (has_segmentation_doc, doc, 5000));
+  g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (doc), SHEATH_LABEL_AXON), ==, 1600);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_remove_tree (dir);
+}
+
 static void
 test_app_damaged_file (void)
 {
@@ -544,10 +588,22 @@ test_app_recent_images (void)
   sheath_window_open (first, file);
   g_assert_true (gui_wait_until (has_image, first, 20000));
 
+  /* a file a dialog saved (an exported plot) is recent for GTK, but was not
+   * opened here: not offered */
+  {
+    g_autofree char *plot = g_build_filename (g_get_tmp_dir (), "exported-plot.png", NULL);
+    g_autofree char *plot_uri = NULL;
+
+    g_assert_true (g_file_set_contents (plot, "\x89PNG\r\n\x1a\n", 8, NULL));
+    plot_uri = g_filename_to_uri (plot, NULL, NULL);
+    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), plot_uri);
+  }
+
   /* a new window offers the image among its recent ones; one click opens it */
   second = gui_new_window ();
   query = (RecentQuery) { second, "gray8.png" };
   g_assert_true (gui_wait_until (recent_row_shown, &query, 10000));
+  g_assert_null (find_recent_row (GTK_WIDGET (second), "exported-plot.png"));
   gtk_widget_activate (find_recent_row (GTK_WIDGET (second), "gray8.png"));
   g_assert_cmpuint (sheath_window_get_n_documents (second), ==, 1);
   g_assert_true (gui_wait_until (has_image, second, 20000));
@@ -669,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/pixel-size-asked", test_app_pixel_size_asked);
   g_test_add_func ("/Sheath/App/model-per-image", test_app_model_per_image);
   g_test_add_func ("/Sheath/App/long-run", test_app_long_run);
+  g_test_add_func ("/Sheath/App/masks-beside-offered", test_app_masks_beside_offered);
   g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
   g_test_add_func ("/Sheath/App/two-images", test_app_two_images);
