@@ -9,6 +9,8 @@
 
 #include "sheath-curve-plot.h"
 #include "sheath-file-chooser.h"
+#include "sheath-accessible.h"
+#include "sheath-choice-button.h"
 #include "sheath-training-window.h"
 
 /* The training wizard: pages that walk through choosing labelled images,
@@ -1407,6 +1409,7 @@ sheath_training_window_class_init (SheathTrainingWindowClass *klass)
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (SHEATH_TYPE_CURVE_PLOT);
+  g_type_ensure (SHEATH_TYPE_CHOICE_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sheath/Sheath/sheath-training-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, back_button);
@@ -1473,6 +1476,7 @@ sheath_training_window_init (SheathTrainingWindow *self)
   set_up_pages (self);
   list_paused (self);
   update_actions (self);
+  sheath_accessible_name_buttons (GTK_WIDGET (self));
 }
 
 SheathTrainingWindow *

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sheath-document.h"
+#include "sheath-accessible.h"
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
 #include "sheath-file-chooser.h"
@@ -333,6 +334,7 @@ ask_pixel_size (SheathWindow   *self,
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
                                     "set", then_segment ? "_Set and Segment" : "_Set", NULL);
+  sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -441,10 +443,12 @@ offer_masks_beside (SheathWindow   *self,
       sheath_document_get_segmentation (doc) != NULL)
     return;
   offer = adw_toast_new ("This image has masks beside it");
-  adw_toast_set_button_label (offer, "_Load Them");
+  adw_toast_set_button_label (offer, "Load Them");
   adw_toast_set_timeout (offer, 0);
   g_signal_connect_object (offer, "button-clicked", G_CALLBACK (load_beside_cb), doc, 0);
   adw_toast_overlay_add_toast (self->toasts, offer);
+  /* shown at once (a toast shown before gives way to it) */
+  sheath_accessible_name_buttons (GTK_WIDGET (self->toasts));
 }
 
 static void
@@ -612,6 +616,7 @@ unsaved_dialog (SheathWindow *self,
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
 
   adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "discard", "_Discard", "save", "_Save", NULL);
+  sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "save");
@@ -791,6 +796,7 @@ sheath_window_offer_recovery (SheathWindow *self)
                           "Restore them, or discard the edits?", names->str);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), "Restore Unsaved Edits?", body));
   adw_message_dialog_add_responses (dialog, "later", "_Not Now", "discard", "_Discard", "restore", "_Restore", NULL);
+  sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_appearance (dialog, "restore", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "restore");
@@ -879,6 +885,7 @@ confirm_fit (SheathWindow   *self,
   dialog = adw_message_dialog_new (GTK_WINDOW (self), "The Model Does Not Suit This Image", body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
                                     "segment", "Segment _Anyway", NULL);
+  sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "segment", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -991,6 +998,7 @@ stop_action (GtkWidget  *widget,
                        : g_strdup_printf ("It has run for %.0f minutes; what it has done is lost.", seconds / 60);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), "Stop Segmenting?", body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", "_Keep Segmenting", "stop", "_Stop", NULL);
+  sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
@@ -1297,6 +1305,7 @@ sheath_window_init (SheathWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  sheath_accessible_name_buttons (GTK_WIDGET (self));
   self->stop_asks_after = STOP_ASKS_AFTER_SECONDS;
   g_signal_connect (self->model_picker, "message", G_CALLBACK (picker_message_cb), self);
   g_signal_connect (self->model_picker, "notify::chosen", G_CALLBACK (picker_chosen_cb), self);

@@ -424,7 +424,7 @@ test_app_masks_beside_offered (void)
   g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "masks beside it", 5000));
   g_assert_null (sheath_document_get_segmentation (doc));
-  load = gui_find_button (GTK_WIDGET (window), "_Load Them");
+  load = gui_find_button (GTK_WIDGET (window), "Load Them");
   g_assert_nonnull (load);
   g_signal_emit_by_name (load, "clicked");
   g_assert_true (gui_wait_until (has_segmentation_doc, doc, 5000));
