@@ -6,6 +6,7 @@
 #include "sheath-error.h"
 #include "sheath-labeling-private.h"
 #include "sheath-scores.h"
+#include "sheath-segmenter.h"
 #include "sheath-segmentation-private.h"
 
 G_DEFINE_BOXED_TYPE (SheathScores, sheath_scores, sheath_scores_copy, sheath_scores_free)
@@ -206,3 +207,66 @@ sheath_scores_compute (SheathSegmentation  *prediction,
   derive (s);
   return g_steal_pointer (&s);
 }
+
+/**
+ * sheath_scores_evaluate:
+ * @model: the model to score
+ * @images: (array zero-terminated=1): image files, each with a known pixel size
+ * @axon_masks: (array zero-terminated=1): their manual axon masks
+ * @myelin_masks: (array zero-terminated=1): their manual myelin masks
+ * @pixel_sizes: (nullable) (array): the images' pixel sizes in µm, where
+ *   given (above 0), else those the files say
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Segments each image with @model and scores it against its masks, as
+ * `sheath-cli evaluate` does: the same figures for any two models scored
+ * on the same images. Blocks; run it in a thread.
+ *
+ * Returns: (transfer full): the scores pooled over the images, or %NULL
+ *   with @error set
+ */
+SheathScores *
+sheath_scores_evaluate (SheathModel         *model,
+                        const char * const  *images,
+                        const char * const  *axon_masks,
+                        const char * const  *myelin_masks,
+                        const double        *pixel_sizes,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  g_autoptr(SheathSegmenter) segmenter = NULL;
+  g_autoptr(SheathScores) total = sheath_scores_new ();
+
+  g_return_val_if_fail (SHEATH_IS_MODEL (model), NULL);
+  g_return_val_if_fail (images != NULL && axon_masks != NULL && myelin_masks != NULL, NULL);
+
+  segmenter = sheath_segmenter_new (model);
+  for (guint i = 0; images[i] != NULL; i++)
+    {
+      g_autoptr(GFile) f = g_file_new_for_path (images[i]);
+      g_autoptr(GFile) a = NULL, m = NULL;
+      g_autoptr(SheathImage) image = NULL;
+      g_autoptr(SheathSegmentation) truth = NULL, pred = NULL;
+      g_autoptr(SheathScores) scores = NULL;
+
+      if (axon_masks[i] == NULL || myelin_masks[i] == NULL)
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                       "'%s' has no masks to be scored against", images[i]);
+          return NULL;
+        }
+      a = g_file_new_for_path (axon_masks[i]);
+      m = g_file_new_for_path (myelin_masks[i]);
+      if (!(image = sheath_image_new_from_file (f, error)) ||
+          (pixel_sizes != NULL && pixel_sizes[i] > 0 &&
+           !sheath_image_set_pixel_size (image, pixel_sizes[i], error)) ||
+          !(truth = sheath_segmentation_new_from_masks (a, m, error)) ||
+          !(pred = sheath_segmenter_segment (segmenter, image, cancellable, error)) ||
+          !(scores = sheath_scores_compute (pred, truth, error)))
+        return NULL;
+      sheath_scores_add (total, scores);
+    }
+  return g_steal_pointer (&total);
+}
+

@@ -5,6 +5,7 @@
 # error "Only <sheath.h> can be included directly."
 #endif
 
+#include "sheath-model.h"
 #include "sheath-segmentation.h"
 #include "sheath-version.h"
 
@@ -73,6 +74,14 @@ SHEATH_AVAILABLE_IN_ALL
 SheathScores *sheath_scores_copy     (const SheathScores  *scores);
 SHEATH_AVAILABLE_IN_ALL
 void          sheath_scores_free     (SheathScores        *scores);
+SHEATH_AVAILABLE_IN_ALL
+SheathScores *sheath_scores_evaluate (SheathModel         *model,
+                                      const char * const  *images,
+                                      const char * const  *axon_masks,
+                                      const char * const  *myelin_masks,
+                                      const double        *pixel_sizes,
+                                      GCancellable        *cancellable,
+                                      GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SheathScores, sheath_scores_free)
 

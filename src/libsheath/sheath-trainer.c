@@ -71,6 +71,9 @@ struct _SheathTrainer
   char               *message, *p_message;
   guint               shown_epoch, p_epoch;
   double              loss, p_loss;
+  double              step_loss, p_step_loss;
+  double              epoch_position, p_epoch_position;
+  guint64             steps_per_epoch;  /* of the run in flight */
   double              dice_axon, p_dice_axon;
   double              dice_myelin, p_dice_myelin;
   double              accuracy, p_accuracy;
@@ -102,6 +105,8 @@ enum {
   PROP_MESSAGE,
   PROP_EPOCH,
   PROP_LOSS,
+  PROP_STEP_LOSS,
+  PROP_EPOCH_POSITION,
   PROP_DICE_AXON,
   PROP_DICE_MYELIN,
   PROP_ACCURACY,
@@ -115,7 +120,7 @@ static GParamSpec *properties [N_PROPS];
 static void
 apply_progress (SheathTrainer *self)
 {
-  double fraction, loss, da, dm, acc;
+  double fraction, loss, step_loss, position, da, dm, acc;
   guint epoch;
   g_autofree char *message = NULL;
 
@@ -124,6 +129,8 @@ apply_progress (SheathTrainer *self)
   message = g_strdup (self->p_message);
   epoch = self->p_epoch;
   loss = self->p_loss;
+  step_loss = self->p_step_loss;
+  position = self->p_epoch_position;
   da = self->p_dice_axon;
   dm = self->p_dice_myelin;
   acc = self->p_accuracy;
@@ -135,6 +142,8 @@ apply_progress (SheathTrainer *self)
   if (self->field != (value)) { self->field = (value); g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); }
   SET (fraction, fraction, PROP_FRACTION);
   SET (loss, loss, PROP_LOSS);
+  SET (step_loss, step_loss, PROP_STEP_LOSS);
+  SET (epoch_position, position, PROP_EPOCH_POSITION);
   SET (dice_axon, da, PROP_DICE_AXON);
   SET (dice_myelin, dm, PROP_DICE_MYELIN);
   SET (accuracy, acc, PROP_ACCURACY);
@@ -165,6 +174,7 @@ report (SheathTrainer *self,
   g_free (self->p_message);
   self->p_message = g_strdup (message);
   self->p_epoch = self->epoch;
+  self->p_epoch_position = self->steps_per_epoch ? (double) self->step / self->steps_per_epoch : 0;
   if (self->context == NULL)
     {
       g_mutex_unlock (&self->mutex);
@@ -238,6 +248,8 @@ sheath_trainer_get_property (GObject    *object,
     case PROP_MESSAGE: g_value_set_string (value, self->message); break;
     case PROP_EPOCH: g_value_set_uint (value, self->shown_epoch); break;
     case PROP_LOSS: g_value_set_double (value, self->loss); break;
+    case PROP_STEP_LOSS: g_value_set_double (value, self->step_loss); break;
+    case PROP_EPOCH_POSITION: g_value_set_double (value, self->epoch_position); break;
     case PROP_DICE_AXON: g_value_set_double (value, self->dice_axon); break;
     case PROP_DICE_MYELIN: g_value_set_double (value, self->dice_myelin); break;
     case PROP_ACCURACY: g_value_set_double (value, self->accuracy); break;
@@ -404,6 +416,19 @@ sheath_trainer_class_init (SheathTrainerClass *klass)
    * Mean training loss of the last epoch.
    */
   properties[PROP_LOSS] = g_param_spec_double ("loss", NULL, NULL, 0, G_MAXDOUBLE, 0, ro);
+  /**
+   * SheathTrainer:step-loss:
+   *
+   * Mean training loss of the epoch in progress so far, step by step: a
+   * curve of it shows how training goes before the first epoch ends.
+   */
+  properties[PROP_STEP_LOSS] = g_param_spec_double ("step-loss", NULL, NULL, 0, G_MAXDOUBLE, 0, ro);
+  /**
+   * SheathTrainer:epoch-position:
+   *
+   * How far training is, in epochs (2.5: half way through the third).
+   */
+  properties[PROP_EPOCH_POSITION] = g_param_spec_double ("epoch-position", NULL, NULL, 0, G_MAXDOUBLE, 0, ro);
   /**
    * SheathTrainer:validation-dice-axon:
    *
@@ -1241,6 +1266,7 @@ sheath_trainer_train (SheathTrainer  *self,
 
   pixels = _sheath_training_data_count_training_pixels (self->data);
   steps_per_epoch = MAX (10, pixels / ((guint64) self->batch_size * self->patch_size * self->patch_size));
+  self->steps_per_epoch = steps_per_epoch;
   if (!self->resumed)
     self->total_steps = self->epochs > 0 ? self->epochs * steps_per_epoch : 0;
   self->first_step = self->step;
@@ -1297,6 +1323,9 @@ sheath_trainer_train (SheathTrainer  *self,
 
       message = g_strdup_printf ("Epoch %u, step %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ", loss %.4f",
                                  self->epoch + 1, self->step, self->total_steps, loss);
+      g_mutex_lock (&self->mutex);
+      self->p_step_loss = epoch_loss / epoch_steps;
+      g_mutex_unlock (&self->mutex);
       report (self, message);
     }
 

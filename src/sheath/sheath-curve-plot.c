@@ -8,9 +8,9 @@
 #include "sheath-curve-plot.h"
 #include "sheath-plot.h"
 
-/* How training goes, epoch by epoch: the training loss against the left
- * axis, the validation Dice of axon and myelin against the right one
- * (0 to 1), drawn with Cairo. */
+/* How training goes: the training loss against the left axis (step by
+ * step as a thin line, each epoch's mean as a point), the validation Dice
+ * of axon and myelin against the right one (0 to 1), drawn with Cairo. */
 
 #define MARGIN_LEFT   52
 #define MARGIN_RIGHT  52
@@ -30,7 +30,14 @@ struct _SheathCurvePlot
   GtkWidget  parent_instance;
 
   GArray    *points;
+  GArray    *steps;     /* StepPoint: the loss before the epochs' ends */
 };
+
+typedef struct
+{
+  double position;      /* in epochs */
+  double loss;
+} StepPoint;
 
 G_DEFINE_FINAL_TYPE (SheathCurvePlot, sheath_curve_plot, GTK_TYPE_WIDGET)
 
@@ -109,6 +116,12 @@ sheath_curve_plot_snapshot (GtkWidget   *widget,
       loss_hi = MAX (loss_hi, p->loss);
       last_epoch = MAX (last_epoch, p->epoch);
     }
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      const StepPoint *p = &g_array_index (self->steps, StepPoint, i);
+      loss_hi = MAX (loss_hi, p->loss);
+      last_epoch = MAX (last_epoch, (guint) ceil (p->position));
+    }
   if (loss_hi <= 0)
     loss_hi = 1;
   step = sheath_plot_nice_step (loss_hi, 4);
@@ -170,6 +183,22 @@ sheath_curve_plot_snapshot (GtkWidget   *widget,
   cairo_move_to (cr, (x0 + x1) / 2 - 16, height - 6);
   cairo_show_text (cr, "epoch");
 
+  /* the loss step by step, under the epochs' points */
+  cairo_set_line_width (cr, 1);
+  cairo_set_source_rgba (cr, 0.55, 0.55, 0.55, 0.8);
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      const StepPoint *p = &g_array_index (self->steps, StepPoint, i);
+      double px = x0 + (x1 - x0) * p->position / last_epoch;
+      double py = y0 - (y0 - y1) * p->loss / loss_hi;
+
+      if (i == 0)
+        cairo_move_to (cr, px, py);
+      else
+        cairo_line_to (cr, px, py);
+    }
+  cairo_stroke (cr);
+
   cairo_set_line_width (cr, 2);
   cairo_set_source_rgb (cr, 0.55, 0.55, 0.55);
   draw_series (cr, self, G_STRUCT_OFFSET (Point, loss), 0, loss_hi, x0, x1, y0, y1, last_epoch);
@@ -188,6 +217,7 @@ static void
 sheath_curve_plot_finalize (GObject *object)
 {
   g_array_unref (SHEATH_CURVE_PLOT (object)->points);
+  g_array_unref (SHEATH_CURVE_PLOT (object)->steps);
 
   G_OBJECT_CLASS (sheath_curve_plot_parent_class)->finalize (object);
 }
@@ -205,6 +235,7 @@ static void
 sheath_curve_plot_init (SheathCurvePlot *self)
 {
   self->points = g_array_new (FALSE, FALSE, sizeof (Point));
+  self->steps = g_array_new (FALSE, FALSE, sizeof (StepPoint));
   gtk_widget_set_size_request (GTK_WIDGET (self), 360, 220);
 }
 
@@ -219,6 +250,52 @@ sheath_curve_plot_clear (SheathCurvePlot *self)
 {
   g_return_if_fail (SHEATH_IS_CURVE_PLOT (self));
   g_array_set_size (self->points, 0);
+  g_array_set_size (self->steps, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * sheath_curve_plot_add_step:
+ * @position: how far training is, in epochs
+ * @loss: the training loss there
+ */
+void
+sheath_curve_plot_add_step (SheathCurvePlot *self,
+                            double           position,
+                            double           loss)
+{
+  StepPoint p = { position, loss };
+
+  g_return_if_fail (SHEATH_IS_CURVE_PLOT (self));
+  if (!(loss >= 0) || !isfinite (loss))
+    return;
+  g_array_append_val (self->steps, p);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+sheath_curve_plot_get_n_steps (SheathCurvePlot *self)
+{
+  g_return_val_if_fail (SHEATH_IS_CURVE_PLOT (self), 0);
+  return self->steps->len;
+}
+
+/**
+ * sheath_curve_plot_copy:
+ * @from: another curve
+ *
+ * Shows what @from shows (the finished run's curve on the last page).
+ */
+void
+sheath_curve_plot_copy (SheathCurvePlot *self,
+                        SheathCurvePlot *from)
+{
+  g_return_if_fail (SHEATH_IS_CURVE_PLOT (self));
+  g_return_if_fail (SHEATH_IS_CURVE_PLOT (from));
+  g_array_set_size (self->points, 0);
+  g_array_append_vals (self->points, from->points->data, from->points->len);
+  g_array_set_size (self->steps, 0);
+  g_array_append_vals (self->steps, from->steps->data, from->steps->len);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

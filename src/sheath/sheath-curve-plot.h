@@ -17,5 +17,11 @@ void       sheath_curve_plot_add_epoch (SheathCurvePlot *self,
                                         double           dice_axon,
                                         double           dice_myelin);
 guint      sheath_curve_plot_get_n_epochs (SheathCurvePlot *self);
+void       sheath_curve_plot_add_step     (SheathCurvePlot *self,
+                                           double           position,
+                                           double           loss);
+guint      sheath_curve_plot_get_n_steps  (SheathCurvePlot *self);
+void       sheath_curve_plot_copy         (SheathCurvePlot *self,
+                                           SheathCurvePlot *from);
 
 G_END_DECLS

@@ -6,11 +6,15 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
-#include "sheath-curve-plot.h"
-#include "sheath-file-chooser.h"
 #include "sheath-accessible.h"
 #include "sheath-choice-button.h"
+#include "sheath-curve-plot.h"
+#include "sheath-file-chooser.h"
+#include "sheath-training-comparison.h"
 #include "sheath-training-window.h"
 
 /* The training wizard: pages that walk through choosing labelled images,
@@ -57,6 +61,9 @@ struct _SheathTrainingWindow
   AdwComboRow          *modality_row;
   GtkSpinButton        *minutes;
   SheathCurvePlot      *curve;
+  SheathCurvePlot      *final_curve;
+  GtkLabel             *comparison_label;
+  double                last_step_position;
   GtkPicture           *preview;
   GtkLabel             *status_label;
   GtkLabel             *figures_label;
@@ -783,6 +790,17 @@ fraction_cb (SheathTrainer        *trainer,
 
   g_object_get (trainer, "fraction", &fraction, "message", &message, NULL);
   gtk_progress_bar_set_fraction (self->progress, fraction);
+  {
+    /* the loss step by step: a curve before the first epoch ends */
+    double position, step_loss;
+
+    g_object_get (trainer, "epoch-position", &position, "step-loss", &step_loss, NULL);
+    if (position >= self->last_step_position + 0.02 && step_loss > 0)
+      {
+        sheath_curve_plot_add_step (self->curve, position, step_loss);
+        self->last_step_position = position;
+      }
+  }
   if (message != NULL)
     gtk_label_set_text (self->status_label, message);
 
@@ -819,6 +837,110 @@ discard_staging (const char *name)
     }
 }
 
+typedef struct
+{
+  SheathTrainingWindow *self;
+  char                 *reference_name;   /* "the SEM model it started from" */
+} CompareRun;
+
+static void
+compared_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CompareRun *run = user_data;
+  SheathTrainingWindow *self = run->self;
+  g_autoptr(SheathScores) mine = NULL, theirs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!sheath_training_compare_finish (result, &mine, &theirs, &error))
+    text = g_strdup_printf ("Not compared with %s: %s", run->reference_name, error->message);
+  else
+    {
+      gboolean worse = mine->dice_axon + mine->dice_myelin < theirs->dice_axon + theirs->dice_myelin;
+
+      text = g_strdup_printf ("On the held-out images, segmented the same way: this model Dice axon %.3f, "
+                              "myelin %.3f; %s %.3f, %.3f.%s", mine->dice_axon, mine->dice_myelin,
+                              run->reference_name, theirs->dice_axon, theirs->dice_myelin,
+                              worse ? " It scores below it: keep using that one unless these images are unlike "
+                                      "its own." : "");
+    }
+  if (!self->closed)
+    gtk_label_set_text (self->comparison_label, text);
+  g_object_unref (run->self);
+  g_free (run->reference_name);
+  g_free (run);
+}
+
+/* The model to beat: the one fine-tuned, or else the shipped one of the
+ * new model's modality; %NULL when there is none. */
+static char *
+reference_for (SheathTrainingWindow  *self,
+               SheathModel           *model,
+               char                 **name)
+{
+  g_autofree char *start = self->notes ? g_key_file_get_string (self->notes, "training", "start", NULL) : NULL;
+  gboolean fine_tuned = g_strcmp0 (start, "sem") == 0 || g_strcmp0 (start, "tem") == 0;
+  g_autofree char *key = fine_tuned ? g_strdup (start) : g_ascii_strdown (sheath_model_get_modality (model), -1);
+  g_autoptr(GFile) file = sheath_model_find_builtin (key);
+  g_autofree char *upper = g_ascii_strup (key, -1);
+
+  if (file == NULL)
+    return NULL;
+  *name = g_strdup_printf (fine_tuned ? "the %s model it started from" : "the shipped %s model", upper);
+  return g_steal_pointer (&key);
+}
+
+static void
+compare (SheathTrainingWindow *self,
+         SheathModel          *model,
+         const char           *output)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *reference = reference_for (self, model, &name);
+  g_auto(GStrv) held_out = self->notes ? g_key_file_get_string_list (self->notes, "training", "validation",
+                                                                     NULL, NULL) : NULL;
+  g_autoptr(GPtrArray) images = g_ptr_array_new (), axons = g_ptr_array_new (), myelins = g_ptr_array_new ();
+  g_autoptr(GArray) sizes = g_array_new (TRUE, TRUE, sizeof (double));
+  g_autofree char *text = NULL;
+  CompareRun *run;
+
+  if (reference == NULL)
+    {
+      gtk_label_set_text (self->comparison_label, "No shipped model of its modality to compare it with.");
+      return;
+    }
+  for (guint i = 0; i < self->images->len && held_out != NULL; i++)
+    {
+      TrainingImage *ti = g_ptr_array_index (self->images, i);
+      double size = gtk_spin_button_get_value (ti->pixel_size);
+
+      if (!g_strv_contains ((const char * const *) held_out, ti->subject))
+        continue;
+      g_ptr_array_add (images, ti->image);
+      g_ptr_array_add (axons, ti->axon);
+      g_ptr_array_add (myelins, ti->myelin);
+      g_array_append_val (sizes, size);
+    }
+  if (images->len == 0)
+    {
+      gtk_label_set_text (self->comparison_label, "The held-out images are not at hand to compare it with others.");
+      return;
+    }
+  g_ptr_array_add (images, NULL);
+  g_ptr_array_add (axons, NULL);
+  g_ptr_array_add (myelins, NULL);
+  text = g_strdup_printf ("Comparing it with %s on the held-out images…", name);
+  gtk_label_set_text (self->comparison_label, text);
+  run = g_new0 (CompareRun, 1);
+  run->self = g_object_ref (self);
+  run->reference_name = g_steal_pointer (&name);
+  sheath_training_compare_async (output, reference, (const char * const *) images->pdata,
+                                 (const char * const *) axons->pdata, (const char * const *) myelins->pdata,
+                                 (const double *) sizes->data, NULL, compared_cb, run);
+}
+
 static void
 finished (SheathTrainingWindow *self)
 {
@@ -833,7 +955,23 @@ finished (SheathTrainingWindow *self)
                           "Save it to use it in the model picker and with sheath-cli --model \"%s\".",
                           self->name, self->shown_epoch, axon ? axon : "?", myelin ? myelin : "?", self->name);
   adw_status_page_set_description (self->done_page, text);
+  /* the curve stays in sight at the end */
+  sheath_curve_plot_copy (self->final_curve, self->curve);
+  gtk_label_set_text (self->comparison_label, "");
+  if (model != NULL)
+    compare (self, model, output);
   go_to (self, "done");
+}
+
+/* A trainer holds its images and network in hundreds of MB spread over its
+ * threads' malloc arenas: once it is gone, hand them back to the system
+ * rather than keep a cancelled run's size for the rest of the session. */
+static void
+give_memory_back (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
 }
 
 static void
@@ -866,6 +1004,7 @@ trained_cb (GObject      *object,
       g_clear_object (&self->trainer);
       g_clear_pointer (&self->notes, g_key_file_unref);
       self->cancelling = FALSE;
+      give_memory_back ();
       sheath_curve_plot_clear (self->curve);
       toast (self, "Training cancelled");
       go_to (self, "images");
@@ -887,6 +1026,7 @@ run (SheathTrainingWindow *self)
 {
   g_object_get (self->trainer, "fraction", &self->run_start_fraction, NULL);
   self->run_started = g_get_monotonic_time ();
+  self->last_step_position = 0;
   self->running = TRUE;
   self->cancellable = g_cancellable_new ();
   g_signal_connect_object (self->trainer, "notify::fraction", G_CALLBACK (fraction_cb), self, 0);
@@ -1091,12 +1231,8 @@ resume_action (GtkWidget  *widget,
 }
 
 static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
+cancel_now (SheathTrainingWindow *self)
 {
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
-
   if (self->trainer == NULL)
     return;
   self->cancelling = TRUE;
@@ -1113,9 +1249,43 @@ cancel_action (GtkWidget  *widget,
       g_clear_pointer (&self->notes, g_key_file_unref);
       g_clear_pointer (&self->name, g_free);
       self->cancelling = FALSE;
+      give_memory_back ();
       go_to (self, "images");
     }
   update_actions (self);
+}
+
+static void
+cancel_response_cb (AdwMessageDialog     *dialog,
+                    const char           *response,
+                    SheathTrainingWindow *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    cancel_now (self);
+}
+
+/* Cancelling throws the run away (Pause keeps it): asked first. */
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->trainer == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Cancel Training?",
+                                   "The model trained so far and its checkpoint are thrown away. Pause keeps them "
+                                   "to resume later.");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", "_Keep Training", "discard",
+                                    "_Discard Training", NULL);
+  sheath_accessible_name_buttons (dialog);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- saving ------------------------------------------------------------------- */
@@ -1427,6 +1597,8 @@ sheath_training_window_class_init (SheathTrainingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, modality_row);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, minutes);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, curve);
+  gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, final_curve);
+  gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, comparison_label);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, preview);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, SheathTrainingWindow, figures_label);

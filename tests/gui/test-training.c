@@ -84,12 +84,33 @@ on_page_done (gpointer wizard)
   return g_str_equal (sheath_training_window_get_page (wizard), "done");
 }
 
+static void
+collect_curves (GtkWidget *widget,
+                GPtrArray *curves)
+{
+  if (SHEATH_IS_CURVE_PLOT (widget))
+    g_ptr_array_add (curves, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_curves (c, curves);
+}
+
+/* The live curve: the one of the progress page. */
+static SheathCurvePlot *
+live_curve (gpointer wizard)
+{
+  g_autoptr(GPtrArray) curves = g_ptr_array_new ();
+
+  collect_curves (wizard, curves);
+  for (guint i = 0; i < curves->len; i++)
+    if (g_str_equal (gtk_widget_get_name (curves->pdata[i]), "live-curve"))
+      return curves->pdata[i];
+  g_assert_not_reached ();
+}
+
 static gboolean
 has_epoch (gpointer wizard)
 {
-  SheathCurvePlot *curve = SHEATH_CURVE_PLOT (gui_find_descendant (wizard, SHEATH_TYPE_CURVE_PLOT));
-
-  return sheath_curve_plot_get_n_epochs (curve) > 0;
+  return sheath_curve_plot_get_n_epochs (live_curve (wizard)) > 0;
 }
 
 static gboolean
@@ -140,6 +161,7 @@ assert_saved (const char *name)
   g_test_message ("model card:\n%s", card);
 }
 
+
 static void
 test_training_to_saved_model (void)
 {
@@ -158,6 +180,22 @@ test_training_to_saved_model (void)
   g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "progress");
   g_assert_true (gui_wait_until (on_page_done, wizard, 180000));
   g_assert_true (has_epoch (wizard));
+  {
+    /* the loss was drawn step by step, the prediction shown, and the
+     * curve stays on the last page; with no shipped model here, the
+     * comparison says so */
+    g_autoptr(GPtrArray) curves = g_ptr_array_new ();
+    SheathCurvePlot *curve = live_curve (wizard), *final;
+    GtkPicture *preview = GTK_PICTURE (gui_find_descendant (GTK_WIDGET (wizard), GTK_TYPE_PICTURE));
+
+    collect_curves (GTK_WIDGET (wizard), curves);
+    g_assert_cmpuint (curves->len, ==, 2);   /* the live one, the last page's */
+    final = curves->pdata[curves->pdata[0] == (gpointer) curve ? 1 : 0];
+    g_assert_cmpuint (sheath_curve_plot_get_n_steps (curve), >, 3);
+    g_assert_nonnull (gtk_picture_get_paintable (preview));
+    g_assert_cmpuint (sheath_curve_plot_get_n_epochs (final), ==, sheath_curve_plot_get_n_epochs (curve));
+    g_assert_true (gui_shows_text (GTK_WIDGET (wizard), "No shipped model of its modality"));
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.save", NULL);
   assert_saved ("tiny rat");
@@ -313,6 +351,9 @@ test_training_fine_tune (void)
   set_budget (wizard, 0.1);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
   g_assert_true (gui_wait_until (on_page_done, wizard, 180000));
+  /* before it is kept, it is compared with the model it started from */
+  g_assert_true (gui_wait_for_text (GTK_WIDGET (wizard), "segmented the same way", 120000));
+  g_assert_true (gui_shows_text (GTK_WIDGET (wizard), "the SEM model it started from"));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.save", NULL);
   {
     g_autofree char *dir = sheath_model_dup_user_dir ();
@@ -384,6 +425,60 @@ test_training_closed_while_running (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gpointer
+find_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean has_dialog (gpointer unused) { return find_dialog () != NULL; }
+static gboolean on_page_images (gpointer wizard) { return g_str_equal (sheath_training_window_get_page (wizard), "images"); }
+
+/* Cancel throws a run away, so it asks first; Keep goes on training. */
+static void
+test_training_cancel_asks (void)
+{
+  SheathWindow *window;
+  SheathTrainingWindow *wizard;
+  AdwMessageDialog *dialog;
+
+  if (!shared_present ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = gui_new_window ();
+  wizard = wizard_at_budget (window, "cancelled rat");
+  g_object_set (wizard, "epochs", 3, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
+  g_assert_true (sheath_training_window_get_running (wizard));
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.cancel", NULL);
+  g_assert_true (gui_wait_until (has_dialog, NULL, 5000));
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Cancel Training?");
+  adw_message_dialog_response (dialog, "keep");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (sheath_training_window_get_running (wizard));
+  g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "progress");
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "train.cancel", NULL);
+  g_assert_true (gui_wait_until (has_dialog, NULL, 5000));
+  dialog = find_dialog ();
+  adw_message_dialog_response (dialog, "discard");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (gui_wait_until (on_page_images, wizard, 120000));
+  g_assert_false (sheath_training_window_get_running (wizard));
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -403,6 +498,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Training/paused-and-resumed", test_training_paused_and_resumed);
   g_test_add_func ("/Sheath/Training/fine-tune", test_training_fine_tune);
   g_test_add_func ("/Sheath/Training/closed-while-running", test_training_closed_while_running);
+  g_test_add_func ("/Sheath/Training/cancel-asks", test_training_cancel_asks);
 
   return g_test_run ();
 }
