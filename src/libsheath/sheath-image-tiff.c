@@ -273,6 +273,34 @@ samples_to_gray (const guint8 *samples,
     }
 }
 
+/* Whether the strips or tiles the file holds could fill @needed bytes once
+ * decoded: a header of a few bytes must not make Sheath allocate gigabytes
+ * before reading a pixel (found by fuzz-image). Compressed data may hold
+ * far more than its size: about 1032 to 1 at most for Deflate, some 1400
+ * to 1 for LZW on a constant image; 4096 leaves room for any. */
+#define MAX_COMPRESSION_RATIO 4096
+
+static gboolean
+data_can_fill (TIFF    *tif,
+               guint64  needed)
+{
+  guint16 compression = COMPRESSION_NONE;
+  guint64 *counts = NULL;
+  guint64 held = 0;
+  guint32 n = TIFFIsTiled (tif) ? TIFFNumberOfTiles (tif) : TIFFNumberOfStrips (tif);
+
+  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+  if (!TIFFGetField (tif, TIFFIsTiled (tif) ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &counts) ||
+      counts == NULL)
+    return FALSE;
+  for (guint32 i = 0; i < n; i++)
+    held += counts[i];
+  if (compression != COMPRESSION_NONE)
+    return held >= needed / MAX_COMPRESSION_RATIO;
+  /* uncompressed: a file cut short still shows what it has */
+  return held * 4 >= needed;
+}
+
 gboolean
 _sheath_tiff_load (const char           *path,
                    const char           *name,
@@ -335,6 +363,20 @@ _sheath_tiff_load (const char           *path,
     }
 
   bytes = bps / 8;
+  /* gray or RGB, with an alpha or a few extra samples at most */
+  if (spp > 8)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_IMAGE,
+                   "'%s' has %u samples per pixel; Sheath reads gray and RGB images", name, spp);
+      goto out;
+    }
+  if (!data_can_fill (tif, (guint64) width * height * spp * bytes))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
+                   "'%s' is a damaged TIFF image: it says %u × %u pixels but holds far too little data for them",
+                   name, width, height);
+      goto out;
+    }
   if (spp == 1)
     {
       /* Gray: decode straight into the image. */

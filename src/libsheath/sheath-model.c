@@ -921,6 +921,16 @@ sheath_model_read_metadata (GFile   *file,
 
   if (!(st = _sheath_safetensors_open (file, error)))
     return NULL;
+  /* a safetensors file need not have one (found by fuzz-safetensors) */
+  if (_sheath_safetensors_get_metadata (st) == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   "'%s' is not a Sheath model: it has no __metadata__", name);
+      _sheath_safetensors_free (st);
+      return NULL;
+    }
   copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_iter_init (&iter, _sheath_safetensors_get_metadata (st));
   while (g_hash_table_iter_next (&iter, &key, &value))

@@ -636,6 +636,29 @@ test_image_bad_input (void)
   /* libtiff itself refuses a directory that has no strips to read. */
   assert_load_fails (huge_tif, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE);
 
+  {
+    /* 30000² pixels said, one row written: refused before 900 MB are
+     * allocated for it (fuzz-image found such headers) */
+    TIFF *tif = TIFFOpen (huge_tif, "w");
+    guint8 row[30000] = { 0 };
+    g_autoptr(GError) big_error = NULL;
+    g_autoptr(SheathImage) image = NULL;
+
+    TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, 30000);
+    TIFFSetField (tif, TIFFTAG_IMAGELENGTH, 30000);
+    TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8);
+    TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+    TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, 30000);
+    TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+    TIFFWriteScanline (tif, row, 0, 0);
+    TIFFClose (tif);
+    image = load (huge_tif, &big_error);
+    g_assert_null (image);
+    g_assert_error (big_error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE);
+    g_assert_nonnull (strstr (big_error->message, "far too little data"));
+  }
+
   test_remove_tree (dir);
 }
 

@@ -314,6 +314,23 @@ test_model_read_metadata (void)
   g_assert_true (g_file_set_contents (junk, "not a model", -1, NULL));
   g_assert_null (sheath_model_read_metadata (junk_file, &error));
   g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* a valid safetensors file without __metadata__ (it crashed the model
+   * picker's reading of headers; found by fuzz-safetensors) */
+  {
+    static const char bare[] = "{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    g_autoptr(GByteArray) bytes = g_byte_array_new ();
+    guint8 len[8] = { sizeof bare - 1 };
+
+    g_byte_array_append (bytes, len, 8);
+    g_byte_array_append (bytes, (const guint8 *) bare, sizeof bare - 1);
+    g_byte_array_append (bytes, (const guint8 *) "\0\0\0\0", 4);
+    g_assert_true (g_file_set_contents (junk, (const char *) bytes->data, bytes->len, NULL));
+    g_assert_null (sheath_model_read_metadata (junk_file, &error));
+    g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL);
+    g_assert_nonnull (strstr (error->message, "__metadata__"));
+  }
   test_remove_tree (dir);
 }
 
