@@ -540,6 +540,10 @@ highlight_changed_cb (SheathMorphometricsPanel *panel,
                       GArray                   *ids,
                       SheathDocument           *self)
 {
+  /* a bin's axons outlined (or none, the filter cleared): the axons
+   * selected before are not what Delete should act on any more */
+  g_array_set_size (self->selection, 0);
+  update_selection_actions (self);
   show_axons (self, (guint *) ids->data, ids->len, FALSE);
 }
 

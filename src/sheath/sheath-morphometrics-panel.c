@@ -31,6 +31,8 @@ struct _SheathMorphometricsPanel
   SheathPlot          *scatter_plot;
   GtkColumnView       *table;
   GtkWidget           *export_table;
+  GtkRevealer         *filter_bar;
+  GtkLabel            *filter_label;
 
   GFile               *image_file;     /* exports go beside it, named after it */
 
@@ -150,6 +152,42 @@ emit_highlight (SheathMorphometricsPanel *self)
   g_signal_emit (self, signals [HIGHLIGHT_CHANGED], 0, ids);
 }
 
+/* The table shows one bin's axons: said above it, with a way back, and no
+ * row stays selected that the filter may hide. */
+static void
+apply_filter (SheathMorphometricsPanel *self)
+{
+  self->quiet = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->quiet = FALSE;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (self->filter_property != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Showing the %u axons with %s from %.3g to %.3g",
+                                               g_list_model_get_n_items (G_LIST_MODEL (self->selection)),
+                                               g_str_equal (self->filter_property, "axon-diam") ? "an axon diameter (µm)" :
+                                               g_str_equal (self->filter_property, "myelin-thickness") ? "a myelin thickness (µm)" :
+                                               "a g-ratio", self->filter_lo, self->filter_hi);
+      gtk_label_set_text (self->filter_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->filter_bar, self->filter_property != NULL);
+  emit_highlight (self);
+}
+
+static void
+clear_filter_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  SheathMorphometricsPanel *self = SHEATH_MORPHOMETRICS_PANEL (widget);
+  SheathPlot *plots[] = { self->diameter_plot, self->thickness_plot, self->gratio_plot };
+
+  self->filter_property = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (plots); i++)
+    sheath_plot_clear_selected_bin (plots[i]);
+  apply_filter (self);
+}
+
 static void
 bin_selected_cb (SheathPlot               *plot,
                  double                    lo,
@@ -161,8 +199,7 @@ bin_selected_cb (SheathPlot               *plot,
                         : plot == self->thickness_plot ? "myelin-thickness" : "gratio";
   self->filter_lo = lo;
   self->filter_hi = hi;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  emit_highlight (self);
+  apply_filter (self);
 }
 
 static void
@@ -392,8 +429,11 @@ sheath_morphometrics_panel_class_init (SheathMorphometricsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, scatter_plot);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, table);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, export_table);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, filter_label);
 
   gtk_widget_class_install_action (widget_class, "panel.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "panel.clear-filter", NULL, clear_filter_action);
   gtk_widget_class_install_action (widget_class, "panel.export-plot", NULL, export_plot_action);
 }
 
@@ -490,6 +530,7 @@ show_summary (SheathMorphometricsPanel *self,
                agg->n_axons > 0 ? "" : " (no axons)");
     }
   self->filter_property = NULL;
+  gtk_revealer_set_reveal_child (self->filter_bar, FALSE);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
 }
 

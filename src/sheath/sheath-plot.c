@@ -165,7 +165,13 @@ draw_plot (SheathPlot *self,
         }
       for (guint b = 0; b < self->bins; b++)
         max = MAX (max, counts[b]);
-      yhi = max;
+      /* the axis ends on a tick above the tallest bar, which is then
+       * drawn whole, not cut by the frame */
+      {
+        double step = sheath_plot_nice_step (max * 1.05, 5);
+
+        yhi = MAX (ceil (max * 1.05 / step) * step, max + 1);
+      }
 
       for (guint b = 0; b < self->bins; b++)
         {
@@ -443,4 +449,19 @@ sheath_plot_export (SheathPlot  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * sheath_plot_clear_selected_bin:
+ *
+ * Shows no bin as selected (the filter it set was cleared elsewhere).
+ */
+void
+sheath_plot_clear_selected_bin (SheathPlot *self)
+{
+  g_return_if_fail (SHEATH_IS_PLOT (self));
+  if (self->selected_bin < 0)
+    return;
+  self->selected_bin = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

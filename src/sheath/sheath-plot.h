@@ -31,4 +31,6 @@ gboolean   sheath_plot_export        (SheathPlot    *self,
 double      sheath_plot_nice_step     (double             span,
                                        guint              ticks);
 
+void        sheath_plot_clear_selected_bin (SheathPlot *self);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sheath-morphometrics-panel.h"
+#include "sheath-plot.h"
 #include "sheath-recent-list.h"
 #include "sheath-viewer.h"
 #include "sheath-window.h"
@@ -434,6 +435,54 @@ test_app_masks_beside_offered (void)
   test_remove_tree (dir);
 }
 
+/* The tallest bar of a histogram is drawn whole, below the top of the
+ * frame, in the app and in the exported PNG. */
+static void
+test_app_plot_bars_whole (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "histogram.png", NULL);
+  SheathPlot *plot = g_object_ref_sink (g_object_new (SHEATH_TYPE_PLOT, NULL));
+  double values[50];
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface;
+  const guint8 *data;
+  int stride, column;
+
+  /* 40 values in one bin, ten spread over others */
+  for (guint i = 0; i < 50; i++)
+    values[i] = i < 40 ? 1.0 : 0.2 * (i - 40);
+  sheath_plot_set_histogram (plot, values, 50, "axon diameter (µm)");
+  g_assert_true (sheath_plot_export (plot, png, 400, 300, &error));
+  g_assert_no_error (error);
+
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  /* the column of the tallest bar: the darkest at mid height */
+  column = -1;
+  for (int x = 60; x < 390 && column < 0; x++)
+    {
+      /* a coloured pixel (ARGB32 in memory: blue, green, red): the bar */
+      const guint8 *p = data + (gsize) (300 - 44 - 10) * stride + x * 4;
+      if (p[0] + p[1] + p[2] < 600 && p[0] != p[2])
+        column = x + 3;
+    }
+  g_assert_cmpint (column, >, 0);
+  for (int y = 14 + 1; y < 14 + 4; y++)
+    {
+      const guint8 *p = data + (gsize) y * stride + column * 4;
+      /* white: nothing of the bar just under the frame's top */
+      g_assert_cmpuint (p[0], ==, 255);
+      g_assert_cmpuint (p[1], ==, 255);
+      g_assert_cmpuint (p[2], ==, 255);
+    }
+  cairo_surface_destroy (surface);
+  g_object_unref (plot);
+  test_remove_tree (dir);
+}
+
 static void
 test_app_damaged_file (void)
 {
@@ -726,6 +775,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/model-per-image", test_app_model_per_image);
   g_test_add_func ("/Sheath/App/long-run", test_app_long_run);
   g_test_add_func ("/Sheath/App/masks-beside-offered", test_app_masks_beside_offered);
+  g_test_add_func ("/Sheath/App/plot-bars-whole", test_app_plot_bars_whole);
   g_test_add_func ("/Sheath/App/damaged-file", test_app_damaged_file);
   g_test_add_func ("/Sheath/App/morphometrics-match-cli", test_app_morphometrics_match_cli);
   g_test_add_func ("/Sheath/App/two-images", test_app_two_images);

@@ -15,6 +15,7 @@
 #include "sheath-morphometrics-panel.h"
 #include "sheath-recovery.h"
 #include "sheath-viewer.h"
+#include "sheath-plot.h"
 #include "sheath-window.h"
 #include "gui-test-app.h"
 #include "gui-test-util.h"
@@ -380,6 +381,53 @@ test_editor_delete_split_merge (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A histogram bin filters the table: the filter is said above the table
+ * with Show All, and no axon stays selected for Delete once it changes. */
+static void
+test_editor_bin_filter (void)
+{
+  SheathDocument *doc;
+  SheathWindow *window;
+  SheathMorphometrics *m;
+  GtkWidget *panel, *plot;
+  const SheathAxon *a;
+  guint n;
+
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = open_with_masks (&doc);
+  m = sheath_document_get_morphometrics (doc);
+  panel = gui_find_descendant (GTK_WIDGET (doc), SHEATH_TYPE_MORPHOMETRICS_PANEL);
+  plot = gui_find_descendant (panel, SHEATH_TYPE_PLOT);   /* the diameters */
+  n = sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel));
+
+  choose (doc, "edit.tool", "pan");
+  a = sheath_morphometrics_get_axon (m, 9);
+  g_assert_false (gui_shows_text (panel, "Showing the"));
+
+  /* an axon clicked, then a bin: the filter is said above the table, and
+   * Delete has nothing to act on */
+  click (doc, a->x0, a->y0, 0);
+  g_signal_emit_by_name (plot, "bin-selected", 0.5, 1.5);
+  g_assert_true (gui_shows_text (panel, "Showing the"));
+  g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), <, n);
+  gtk_widget_activate_action (GTK_WIDGET (doc), "doc.delete-axon", NULL);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (doc)), ==, n);
+
+  /* the same once the filter is cleared with Show All */
+  click (doc, a->x0, a->y0, 0);
+  gtk_widget_activate_action (panel, "panel.clear-filter", NULL);
+  g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), ==, n);
+  gtk_widget_activate_action (GTK_WIDGET (doc), "doc.delete-axon", NULL);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (doc)), ==, n);
+
+  sheath_document_discard_edits (doc);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 recovery_written (gpointer data)
 {
@@ -597,6 +645,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Editor/paint-erase-undo", test_editor_paint_erase_undo);
   g_test_add_func ("/Sheath/Editor/fill-and-lasso", test_editor_fill_and_lasso);
   g_test_add_func ("/Sheath/Editor/delete-split-merge", test_editor_delete_split_merge);
+  g_test_add_func ("/Sheath/Editor/bin-filter", test_editor_bin_filter);
   g_test_add_func ("/Sheath/Editor/killed-and-restored", test_editor_killed_and_restored);
   g_test_add_func ("/Sheath/Editor/damaged-recovery", test_editor_damaged_recovery);
 
