@@ -37,6 +37,7 @@ struct _SheathViewer
   double              origin_x;         /* image coordinates at the widget's top left */
   double              origin_y;
   gboolean            fit_pending;
+  gboolean            fitted;       /* fitted, not zoomed since: a resize fits again */
   gboolean            overlay_visible;
   double              overlay_opacity;
   gboolean            outlines;
@@ -452,6 +453,7 @@ zoom_about (SheathViewer *self,
   double iy = self->origin_y + wy / self->zoom;
 
   zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  self->fitted = FALSE;
   if (zoom == self->zoom)
     return;
   self->zoom = zoom;
@@ -676,7 +678,13 @@ sheath_viewer_size_allocate (GtkWidget *widget,
                              int        height,
                              int        baseline)
 {
-  clamp_origin (SHEATH_VIEWER (widget));
+  SheathViewer *self = SHEATH_VIEWER (widget);
+
+  /* the panel opened or the window resized: a fitted image stays fitted */
+  if (self->fitted && self->image != NULL)
+    sheath_viewer_zoom_to_fit (self);
+  else
+    clamp_origin (self);
 }
 
 static gboolean
@@ -1248,6 +1256,7 @@ sheath_viewer_zoom_to_fit (SheathViewer *self)
     }
   zoom = MIN ((double) w / sheath_image_get_width (self->image), (double) h / sheath_image_get_height (self->image));
   self->zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  self->fitted = TRUE;
   self->origin_x = self->origin_y = 0;
   clamp_origin (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ZOOM]);

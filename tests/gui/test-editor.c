@@ -428,6 +428,62 @@ test_editor_bin_filter (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  SheathViewer *viewer;
+  double        was;
+} ZoomWait;
+
+static gboolean
+zoom_changed (gpointer data)
+{
+  ZoomWait *wait = data;
+
+  return sheath_viewer_get_zoom (wait->viewer) != wait->was;
+}
+
+/* A fitted image is fitted again when the panel takes room beside it; one
+ * the user zoomed keeps its zoom. */
+static void
+test_editor_refit_with_panel (void)
+{
+  SheathDocument *doc;
+  SheathWindow *window;
+  SheathViewer *viewer;
+  double zoom;
+
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = open_with_masks (&doc);
+  viewer = sheath_document_get_viewer (doc);
+  sheath_document_set_panel_visible (doc, FALSE);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  sheath_viewer_zoom_to_fit (viewer);
+  zoom = sheath_viewer_get_zoom (viewer);
+
+  sheath_document_set_panel_visible (doc, TRUE);
+  {
+    ZoomWait wait = { viewer, zoom };
+
+    g_assert_true (gui_wait_until (zoom_changed, &wait, 5000));
+  }
+  g_assert_cmpfloat (sheath_viewer_get_zoom (viewer), <, zoom);
+
+  /* zoomed by the user: the panel going away leaves the zoom alone */
+  sheath_viewer_set_zoom (viewer, 2.0);
+  sheath_document_set_panel_visible (doc, FALSE);
+  for (guint i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  g_assert_cmpfloat (sheath_viewer_get_zoom (viewer), ==, 2.0);
+
+  sheath_document_discard_edits (doc);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 recovery_written (gpointer data)
 {
@@ -646,6 +702,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Editor/fill-and-lasso", test_editor_fill_and_lasso);
   g_test_add_func ("/Sheath/Editor/delete-split-merge", test_editor_delete_split_merge);
   g_test_add_func ("/Sheath/Editor/bin-filter", test_editor_bin_filter);
+  g_test_add_func ("/Sheath/Editor/refit-with-panel", test_editor_refit_with_panel);
   g_test_add_func ("/Sheath/Editor/killed-and-restored", test_editor_killed_and_restored);
   g_test_add_func ("/Sheath/Editor/damaged-recovery", test_editor_damaged_recovery);
 
