@@ -484,6 +484,45 @@ test_editor_refit_with_panel (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* At its default 1200 × 800, the window keeps its size when an image
+ * opens with its masks, toolbar and measurements. */
+static void
+test_editor_window_keeps_its_size (void)
+{
+  SheathDocument *doc;
+  SheathWindow *window;
+  int width, height;
+
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = open_with_masks (&doc);
+  sheath_document_set_panel_visible (doc, TRUE);
+  for (guint i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_test_message ("default %d × %d, allocated %d × %d", width, height,
+                  gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1200);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 800);
+  {
+    GtkWidget *table = gui_find_descendant (GTK_WIDGET (doc), GTK_TYPE_COLUMN_VIEW);
+    GtkWidget *export = gui_find_button (GTK_WIDGET (doc), "Export Table…");
+    graphene_rect_t bounds;
+
+    g_test_message ("table %d px high", gtk_widget_get_height (gtk_widget_get_parent (table)));
+    g_assert_true (gtk_widget_compute_bounds (export, GTK_WIDGET (window), &bounds));
+    g_test_message ("Export Table… at y %.0f–%.0f", bounds.origin.y, bounds.origin.y + bounds.size.height);
+    /* the table shows several rows, and its buttons need no scrolling */
+    g_assert_cmpint (gtk_widget_get_height (gtk_widget_get_parent (table)), >=, 150);
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (window)));
+  }
+  sheath_document_discard_edits (doc);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 recovery_written (gpointer data)
 {
@@ -703,6 +742,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Editor/delete-split-merge", test_editor_delete_split_merge);
   g_test_add_func ("/Sheath/Editor/bin-filter", test_editor_bin_filter);
   g_test_add_func ("/Sheath/Editor/refit-with-panel", test_editor_refit_with_panel);
+  g_test_add_func ("/Sheath/Editor/window-keeps-its-size", test_editor_window_keeps_its_size);
   g_test_add_func ("/Sheath/Editor/killed-and-restored", test_editor_killed_and_restored);
   g_test_add_func ("/Sheath/Editor/damaged-recovery", test_editor_damaged_recovery);
 
