@@ -190,7 +190,7 @@ sheath_cli_segment (int    argc,
     { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size,
       "The pixel size in micrometres, overriding what the files say", "UM" },
     { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &output_dir,
-      "Write the masks here (default: beside each image)", "DIR" },
+      "Write the masks here, made if missing (default: beside each image)", "DIR" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads,
       "Threads to use (default: one per processor)", "N" },
     { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
@@ -212,7 +212,9 @@ sheath_cli_segment (int    argc,
     "Writes IMAGE_seg-axon.png, IMAGE_seg-myelin.png (0/255) and IMAGE_seg-axonmyelin.png\n"
     "(0 background, 127 myelin, 255 axon) for each image, as AxonDeepSeg does.\n"
     "The pixel size comes from --pixel-size, a BIDS JSON sidecar, pixel_size_in_micrometer.txt\n"
-    "beside the image, or the image's own metadata, in that order.");
+    "beside the image, or the image's own metadata, in that order (a screen resolution such as\n"
+    "72 dpi is not taken for one). An image more than 3× finer or coarser than the model's pixel\n"
+    "size, or named for another modality, is segmented with a warning.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
