@@ -24,3 +24,19 @@ gui_new_window (void)
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
+
+/* The message dialog on show (AdwMessageDialog), if any. */
+static inline AdwMessageDialog *
+gui_find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static inline gboolean gui_has_message_dialog (gpointer unused) { return gui_find_message_dialog () != NULL; }
+static inline gboolean gui_no_message_dialog (gpointer unused) { return gui_find_message_dialog () == NULL; }
+

@@ -93,19 +93,6 @@ test_app_cancel_keeps_masks (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static gpointer
-find_message_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static gboolean has_message_dialog (gpointer unused) { return find_message_dialog () != NULL; }
-static gboolean no_message_dialog (gpointer unused) { return find_message_dialog () == NULL; }
 
 /* An image without a pixel size, segmented: the dialog asks with an empty
  * field (no guess), "µm" beside it; Enter sets it and the segmentation
@@ -133,8 +120,8 @@ test_app_pixel_size_asked (void)
   g_assert_true (sheath_window_set_model_file (window, model, NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
-  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
-  dialog = find_message_dialog ();
+  g_assert_true (gui_wait_until (gui_has_message_dialog, NULL, 5000));
+  dialog = gui_find_message_dialog ();
   entry = gui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
   g_assert_nonnull (entry);
   /* no guess offered, and nothing to confirm until a size is typed */
@@ -155,7 +142,7 @@ test_app_pixel_size_asked (void)
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "set"));
   /* Enter in the field confirms (GtkText's "activate" is what Enter emits) */
   g_signal_emit_by_name (gui_find_descendant (entry, GTK_TYPE_TEXT), "activate");
-  g_assert_true (gui_wait_until (no_message_dialog, NULL, 5000));
+  g_assert_true (gui_wait_until (gui_no_message_dialog, NULL, 5000));
   g_assert_cmpfloat_with_epsilon (sheath_image_get_pixel_size (sheath_window_get_image (window)), 0.13, 1e-12);
   /* and the segmentation asked for goes on */
   g_assert_true (gui_wait_until (has_segmentation, window, 120000));
@@ -269,13 +256,13 @@ test_app_model_per_image (void)
 
   /* segmenting with it is questioned; Cancel segments nothing */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
-  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
-  dialog = find_message_dialog ();
+  g_assert_true (gui_wait_until (gui_has_message_dialog, NULL, 5000));
+  dialog = gui_find_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Model Does Not Suit This Image");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "20× finer"));
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_true (gui_wait_until (no_message_dialog, NULL, 5000));
+  g_assert_true (gui_wait_until (gui_no_message_dialog, NULL, 5000));
   g_assert_false (sheath_document_get_busy (tem_doc));
   g_assert_null (sheath_document_get_segmentation (tem_doc));
 
@@ -359,8 +346,8 @@ test_app_long_run (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
   /* 4.5× coarser than the model's pixels: asked first, and segmented anyway */
-  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
-  dialog = find_message_dialog ();
+  g_assert_true (gui_wait_until (gui_has_message_dialog, NULL, 5000));
+  dialog = gui_find_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Model Does Not Suit This Image");
   adw_message_dialog_response (dialog, "segment");
   gtk_window_close (GTK_WINDOW (dialog));
@@ -372,12 +359,12 @@ test_app_long_run (void)
 
   /* Escape asks; Keep Segmenting keeps it going */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
-  dialog = find_message_dialog ();
+  g_assert_true (gui_wait_until (gui_has_message_dialog, NULL, 5000));
+  dialog = gui_find_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop Segmenting?");
   adw_message_dialog_response (dialog, "keep");
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_true (gui_wait_until (no_message_dialog, NULL, 5000));
+  g_assert_true (gui_wait_until (gui_no_message_dialog, NULL, 5000));
   g_assert_true (sheath_document_get_busy (run.doc));
 
   g_assert_true (gui_wait_until (has_segmentation, window, 600000));
@@ -385,11 +372,11 @@ test_app_long_run (void)
   g_assert_true (sheath_document_get_modified (run.doc));
   g_assert_true (gui_shows_text (GTK_WIDGET (window), "• gray16.tif"));
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (gui_wait_until (has_message_dialog, NULL, 5000));
-  dialog = find_message_dialog ();
+  g_assert_true (gui_wait_until (gui_has_message_dialog, NULL, 5000));
+  dialog = gui_find_message_dialog ();
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_true (gui_wait_until (no_message_dialog, NULL, 5000));
+  g_assert_true (gui_wait_until (gui_no_message_dialog, NULL, 5000));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   sheath_document_discard_edits (run.doc);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -343,21 +343,14 @@ test_model_fit (void)
   g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *tem_path = g_build_filename (dir, "sub-370_sample-0001_TEM.png", NULL);
   g_autofree char *plain_path = g_build_filename (dir, "crop.png", NULL);
-  static const guint8 tiny_png[] = {
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b,
-    0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00,
-    0x02, 0x00, 0x01, 0x48, 0xaf, 0xa4, 0x71, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
-    0x42, 0x60, 0x82,
-  };
   g_autoptr(GFile) tem_file = g_file_new_for_path (tem_path);
   g_autoptr(GFile) plain_file = g_file_new_for_path (plain_path);
   g_autoptr(SheathImage) tem = NULL, plain = NULL;
   g_autoptr(GError) error = NULL;
   double scale = -1;
 
-  g_file_set_contents (tem_path, (const char *) tiny_png, sizeof tiny_png, &error);
-  g_file_set_contents (plain_path, (const char *) tiny_png, sizeof tiny_png, &error);
+  g_file_set_contents (tem_path, (const char *) test_tiny_png, sizeof test_tiny_png, &error);
+  g_file_set_contents (plain_path, (const char *) test_tiny_png, sizeof test_tiny_png, &error);
   g_assert_no_error (error);
   tem = sheath_image_new_from_file (tem_file, &error);
   plain = sheath_image_new_from_file (plain_file, &error);
