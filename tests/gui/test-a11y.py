@@ -220,6 +220,15 @@ try:
         f = focused(frame)
         check("one Tab more leaves it for Export Table… (focus: %s)" % (names(f),),
               f is not None and names(f)[1] == "Export Table…")
+        # the view's keys work with the focus away from the image: O hides the overlay
+        overlay = find(frame, "toggle button", "Overlay", 2) or find(frame, "push button", "Overlay", 2)
+        if check("the Overlay button is there", overlay is not None):
+            before = overlay.getState().contains(pyatspi.STATE_PRESSED) or overlay.getState().contains(pyatspi.STATE_CHECKED)
+            key(0x6f)  # o
+            check("O toggles the overlay with the focus on a button",
+                  wait(lambda: (overlay.getState().contains(pyatspi.STATE_PRESSED) or
+                                overlay.getState().contains(pyatspi.STATE_CHECKED)) != before, 5))
+            key(0x6f)
 
     # dialog buttons read as their labels, without mnemonic underscores
     act(frame, "win.set-pixel-size")

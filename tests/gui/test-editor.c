@@ -407,6 +407,8 @@ test_editor_bin_filter (void)
   choose (doc, "edit.tool", "pan");
   a = sheath_morphometrics_get_axon (m, 9);
   g_assert_false (gui_shows_text (panel, "Showing the"));
+  /* a density of tens of thousands per mm², its thousands grouped */
+  g_assert_true (gui_shows_text (panel, "\u202f"));
 
   /* an axon clicked, then a bin: the filter is said above the table, and
    * Delete has nothing to act on */

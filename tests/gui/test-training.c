@@ -344,6 +344,8 @@ test_training_fine_tune (void)
   row = find_check_row (GTK_WIDGET (wizard), "The SEM model");
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_get_sensitive (row));
+  /* fine-tuning is what the page recommends, and what it starts with */
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (gui_find_descendant (row, GTK_TYPE_CHECK_BUTTON))));
   gtk_widget_activate (row);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.next", NULL);
