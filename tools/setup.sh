@@ -77,7 +77,7 @@ test)
   sed 's/^/[asan+ubsan] /' build-sanitize/test-summary.log
   meson test -C build-fuzz --suite fuzz --print-errorlogs > build-fuzz/test-summary.log 2>&1 || status=1
   # each target's executions and coverage, from libFuzzer's last line
-  awk '/^test: / { sub(/^test: +/, ""); name = $0 } / DONE / { print "[fuzz] " name ": " $0 }' \
+  awk '/^test: / { sub(/^test: +/, ""); name = $0 } /DONE +cov:/ { sub(/^#/, ""); print "[fuzz] " name ": " $0 }' \
     build-fuzz/meson-logs/testlog.txt
   sed -n 's/^/[fuzz] /; /^\[fuzz\] \(Ok\|Fail\|Timeout\|Skipped\):/p' build-fuzz/test-summary.log
 
