@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -273,6 +275,14 @@ samples_to_gray (const guint8 *samples,
     }
 }
 
+static guint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_size : G_MAXUINT64;
+}
+
 /* Whether the strips or tiles the file holds could fill @needed bytes once
  * decoded: a header of a few bytes must not make Sheath allocate gigabytes
  * before reading a pixel (found by fuzz-image). Compressed data may hold
@@ -282,7 +292,8 @@ samples_to_gray (const guint8 *samples,
 
 static gboolean
 data_can_fill (TIFF    *tif,
-               guint64  needed)
+               guint64  needed,
+               guint64  file_size)
 {
   guint16 compression = COMPRESSION_NONE;
   guint64 *counts = NULL;
@@ -295,6 +306,9 @@ data_can_fill (TIFF    *tif,
     return FALSE;
   for (guint32 i = 0; i < n; i++)
     held += counts[i];
+  /* without byte counts libtiff makes them up from the image's size: the
+   * file's own size bounds what it holds */
+  held = MIN (held, file_size);
   if (compression != COMPRESSION_NONE)
     return held >= needed / MAX_COMPRESSION_RATIO;
   /* uncompressed: a file cut short still shows what it has */
@@ -370,7 +384,7 @@ _sheath_tiff_load (const char           *path,
                    "'%s' has %u samples per pixel; Sheath reads gray and RGB images", name, spp);
       goto out;
     }
-  if (!data_can_fill (tif, (guint64) width * height * spp * bytes))
+  if (!data_can_fill (tif, (guint64) width * height * spp * bytes, file_size (path)))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
                    "'%s' is a damaged TIFF image: it says %u × %u pixels but holds far too little data for them",
