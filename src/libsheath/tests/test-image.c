@@ -620,6 +620,18 @@ test_image_bad_input (void)
   assert_load_fails (side_png, SHEATH_ERROR, SHEATH_ERROR_IMAGE_TOO_LARGE);
   write_png_header_only (zero_png, 0, 0);
   assert_load_fails (zero_png, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE);
+  {
+    /* within the limits, but 33 bytes cannot hold 40000² pixels: refused
+     * before 1.6 GB are set aside for them */
+    g_autoptr(GError) big_error = NULL;
+    g_autoptr(SheathImage) image = NULL;
+
+    write_png_header_only (huge_png, 40000, 40000);
+    image = load (huge_png, &big_error);
+    g_assert_null (image);
+    g_assert_error (big_error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE);
+    g_assert_nonnull (strstr (big_error->message, "far too little data"));
+  }
 
   {
     TIFF *tif = TIFFOpen (huge_tif, "w");
