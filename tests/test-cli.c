@@ -184,14 +184,20 @@ test_cli_segment_errors (void)
   run_cli (&bad_size, "segment", "--model", model, "--pixel-size", "-3", good, NULL);
   g_assert_cmpint (bad_size.status, ==, 2);
 
+  /* --threads is checked the same way by every command, against the engine's limit */
   {
-    /* 0.002 µm is 50× finer than the model's 0.1: segmented, but said */
-    g_auto(Run) off_scale = { 0 };
+    const char *commands[][4] = { { "segment", "--threads", "300", NULL }, { "evaluate", "--threads", "-1", NULL },
+                                  { "train", "--threads", "999", NULL } };
 
-    run_cli (&off_scale, "segment", "--model", model, "--pixel-size", "0.002", "--output-dir", dir, good, NULL);
-    g_assert_cmpint (off_scale.status, ==, 0);
-    g_assert_nonnull (strstr (off_scale.err, "warning: "));
-    g_assert_nonnull (strstr (off_scale.err, "50× finer than the model's 0.1 µm"));
+    commands[0][3] = good;
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      {
+        g_auto(Run) threads = { 0 };
+
+        run_cli (&threads, commands[i][0], commands[i][1], commands[i][2], commands[i][3], NULL);
+        g_assert_cmpint (threads.status, ==, 2);
+        g_assert_nonnull (strstr (threads.err, "--threads must be between 1 and 256 (or 0"));
+      }
   }
 
   /* --pixel-size makes an image without metadata usable */

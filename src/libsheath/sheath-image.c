@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "sheath-error.h"
+#include "sheath-limits.h"
 #include "sheath-image-private.h"
 #include "sheath-segmentation.h"
 
 /* Pixel sizes outside this range (in µm) are typing mistakes, not microscopes. */
-#define MIN_PIXEL_SIZE 1e-5
-#define MAX_PIXEL_SIZE 1000.0
+#define MIN_PIXEL_SIZE SHEATH_MIN_PIXEL_SIZE
+#define MAX_PIXEL_SIZE SHEATH_MAX_PIXEL_SIZE
 
 struct _SheathImage
 {

@@ -13,11 +13,12 @@
 #include "sheath-model-private.h"
 #include "sheath-resample-private.h"
 #include "sheath-segmentation-private.h"
+#include "sheath-limits.h"
 #include "sheath-segmenter.h"
 
 #define DEFAULT_TILE_SIZE 512
-#define MIN_TILE_SIZE     64
-#define MAX_TILE_SIZE     4096
+#define MIN_TILE_SIZE     SHEATH_MIN_TILE_SIZE
+#define MAX_TILE_SIZE     SHEATH_MAX_TILE_SIZE
 /* Context on each side of a tile that gets little weight in the blend:
  * convolutions near a tile's edge see zero padding, not the image. 64 keeps
  * tiled and whole-image masks within 0.01 % of each other for depth-4 nets. */
@@ -998,7 +999,7 @@ sheath_segmenter_set_n_threads (SheathSegmenter *self,
 {
   g_return_if_fail (SHEATH_IS_SEGMENTER (self));
 
-  n_threads = MIN (n_threads, 256);
+  n_threads = MIN (n_threads, SHEATH_MAX_THREADS);
   if (self->n_threads != n_threads)
     {
       self->n_threads = n_threads;

@@ -17,6 +17,7 @@
 #include "sheath-segmentation-private.h"
 #include "sheath-segmenter.h"
 #include "sheath-train-net-private.h"
+#include "sheath-limits.h"
 #include "sheath-trainer.h"
 #include "sheath-training-data-private.h"
 
@@ -373,7 +374,7 @@ sheath_trainer_class_init (SheathTrainerClass *klass)
    *
    * Threads to use; 0 for one per processor.
    */
-  properties[PROP_N_THREADS] = g_param_spec_uint ("n-threads", NULL, NULL, 0, 256, 0, rw);
+  properties[PROP_N_THREADS] = g_param_spec_uint ("n-threads", NULL, NULL, 0, SHEATH_MAX_THREADS, 0, rw);
   /**
    * SheathTrainer:seed:
    *

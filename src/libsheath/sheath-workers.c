@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "sheath-limits.h"
 #include "sheath-workers-private.h"
 
 struct _SheathWorkers
@@ -111,7 +112,7 @@ _sheath_workers_new (guint n_workers)
   g_cond_init (&self->done_cond);
   self->threads = g_ptr_array_new ();
 
-  n_workers = CLAMP (n_workers, 1, 256);
+  n_workers = CLAMP (n_workers, 1, SHEATH_MAX_THREADS);
   for (guint i = 1; i < n_workers; i++)
     {
       WorkerSeat *seat = g_new0 (WorkerSeat, 1);

@@ -7,6 +7,7 @@
 # include "sheath-error.h"
 # include "sheath-enums.h"
 # include "sheath-image.h"
+# include "sheath-limits.h"
 # include "sheath-mask-editor.h"
 # include "sheath-model.h"
 # include "sheath-morphometrics.h"

@@ -126,6 +126,8 @@ sheath_cli_evaluate (int    argc,
       g_printerr ("sheath-cli evaluate: %s\n", error->message);
       return 2;
     }
+  if (!sheath_cli_check_threads ("evaluate", threads))
+    return 2;
   if (model_name == NULL || data == NULL)
     {
       g_printerr ("sheath-cli evaluate: give --model MODEL and --data DIR\n");

@@ -42,4 +42,8 @@ gboolean sheath_cli_prepare_output_dir  (const char  *dir,
 gboolean sheath_cli_prepare_output_file (const char  *path,
                                          GError     **error);
 
+/* Checks --threads the same way for every command (says why not). */
+gboolean sheath_cli_check_threads (const char *command,
+                                   int         threads);
+
 G_END_DECLS

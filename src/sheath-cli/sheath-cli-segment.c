@@ -227,14 +227,12 @@ sheath_cli_segment (int    argc,
       g_printerr ("sheath-cli segment: no image given; see 'sheath-cli segment --help'\n");
       return 2;
     }
-  if (threads < 0 || threads > 256)
+  if (!sheath_cli_check_threads ("segment", threads))
+    return 2;
+  if (tile_size != 0 && (tile_size < SHEATH_MIN_TILE_SIZE || tile_size > SHEATH_MAX_TILE_SIZE))
     {
-      g_printerr ("sheath-cli segment: --threads must be between 1 and 256\n");
-      return 2;
-    }
-  if (tile_size != 0 && (tile_size < 64 || tile_size > 4096))
-    {
-      g_printerr ("sheath-cli segment: --tile-size must be between 64 and 4096\n");
+      g_printerr ("sheath-cli segment: --tile-size must be between %d and %d\n",
+                  SHEATH_MIN_TILE_SIZE, SHEATH_MAX_TILE_SIZE);
       return 2;
     }
   if (shape != NULL && !g_str_equal (shape, "circle") && !g_str_equal (shape, "ellipse"))

@@ -149,6 +149,8 @@ sheath_cli_train (int    argc,
       return 2;
     }
 
+  if (!sheath_cli_check_threads ("train", threads))
+    return 2;
   if (resume != NULL)
     {
       if (!(trainer = sheath_trainer_new_from_checkpoint (resume, &error)))

@@ -68,6 +68,17 @@ sheath_cli_prepare_output_file (const char  *path,
   return sheath_cli_prepare_output_dir (dir, error);
 }
 
+gboolean
+sheath_cli_check_threads (const char *command,
+                          int         threads)
+{
+  if (threads >= 0 && threads <= SHEATH_MAX_THREADS)
+    return TRUE;
+  g_printerr ("sheath-cli %s: --threads must be between 1 and %d (or 0, the default: one per processor)\n",
+              command, SHEATH_MAX_THREADS);
+  return FALSE;
+}
+
 static void
 print_usage (FILE *out)
 {
