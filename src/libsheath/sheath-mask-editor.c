@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sheath-error.h"
 #include "sheath-mask-editor.h"
 #include "sheath-morphometrics-private.h"
 #include "sheath-segmentation-private.h"
@@ -663,9 +664,11 @@ recolour (SheathMaskEditor *self,
  * Fills the 4-connected region of pixels of one class around (@x, @y)
  * with @label, as a paint bucket does. Filling background must stay inside
  * a closed outline: a background region that reaches the image's edge is
- * left as it was, with an error.
+ * left as it was, with an error. A region that has @label already is left
+ * as it is, which is no error.
  *
- * Returns: %TRUE when pixels changed
+ * Returns: %TRUE, or %FALSE with @error set (a point outside the image, an
+ *   open background region)
  */
 gboolean
 sheath_mask_editor_fill (SheathMaskEditor  *self,
@@ -683,12 +686,12 @@ sheath_mask_editor_fill (SheathMaskEditor  *self,
 
   if (x >= self->width || y >= self->height)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "(%u, %u) is outside the image", x, y);
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "(%u, %u) is outside the image", x, y);
       return FALSE;
     }
   from = _sheath_segmentation_get_row (self->segmentation, y)[x];
   if (from == (guint8) label)
-    return FALSE;
+    return TRUE;
 
   sheath_mask_editor_begin_stroke (self);
   stack = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
@@ -701,11 +704,12 @@ sheath_mask_editor_fill (SheathMaskEditor  *self,
   if (open && from == SHEATH_LABEL_BACKGROUND)
     {
       abort_edit (self);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
                            "This background is not closed: it reaches the image's edge");
       return FALSE;
     }
-  return finish_edit (self);
+  finish_edit (self);
+  return TRUE;
 }
 
 /* Sets @value on the pixels whose centres lie inside a polygon (even-odd
@@ -872,7 +876,7 @@ check_axon_id (SheathMaskEditor     *self,
 {
   if (_sheath_morphometrics_get_segmentation (morphometrics) != self->segmentation)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
                            "These measurements are not of the segmentation being edited");
       return FALSE;
     }
@@ -983,7 +987,7 @@ sheath_mask_editor_merge_axons (SheathMaskEditor     *self,
     return FALSE;
   if (first == second)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Choose two different axons to merge");
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "Choose two different axons to merge");
       return FALSE;
     }
 
@@ -1036,7 +1040,7 @@ sheath_mask_editor_replace (SheathMaskEditor    *self,
 
   if (sheath_segmentation_get_width (source) != self->width || sheath_segmentation_get_height (source) != self->height)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "The masks are not the same size");
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "The masks are not the same size");
       return FALSE;
     }
   sheath_mask_editor_begin_stroke (self);

@@ -231,12 +231,17 @@ test_fill (void)
 
   /* the background outside the ring reaches the edge: nothing happens */
   g_assert_false (sheath_mask_editor_fill (editor, 2, 2, SHEATH_LABEL_AXON, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
   g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, disc_pixels (12));
   g_clear_error (&error);
   g_assert_false (sheath_mask_editor_fill (editor, 500, 2, SHEATH_LABEL_AXON, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
+
+  /* a region of the class already: nothing to do, and no error either */
+  g_assert_true (sheath_mask_editor_fill (editor, 60, 50, SHEATH_LABEL_AXON, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, disc_pixels (12));
 
   /* the ring itself may become axon, edge or not; one undo step each */
   g_assert_true (sheath_mask_editor_fill (editor, 60, 31, SHEATH_LABEL_AXON, &error));
