@@ -23,13 +23,32 @@ struct _SheathModelPicker
   GtkDropDown   *dropdown;
   GtkStringList *names;
 
-  GPtrArray     *keys;       /* per entry: "sem", "tem", a path, or NULL for "Other…" */
-  GArray        *fits;       /* per entry: SheathModelFit against the image */
-  GArray        *scales;     /* per entry: the image's pixel size over the model's */
+  GPtrArray     *entries;    /* Entry, in the list's order */
   char          *chosen;
   SheathImage   *image;
   gboolean       listing;
 };
+
+/* A model in the list. Its header is read when the list is made, not each
+ * time the image shown changes: switching tabs reads no file. */
+typedef struct
+{
+  char           *label;
+  char           *key;       /* "sem", "tem", a path, or NULL for "Other…" */
+  gboolean        installed;
+  GHashTable     *meta;      /* the header's __metadata__, or NULL when unreadable */
+  SheathModelFit  fit;       /* against the image shown */
+  double          scale;     /* the image's pixel size over the model's */
+} Entry;
+
+static void
+entry_free (Entry *entry)
+{
+  g_free (entry->label);
+  g_free (entry->key);
+  g_clear_pointer (&entry->meta, g_hash_table_unref);
+  g_free (entry);
+}
 
 G_DEFINE_FINAL_TYPE (SheathModelPicker, sheath_model_picker, GTK_TYPE_WIDGET)
 
@@ -75,53 +94,55 @@ describe_fit (SheathModelFit  fit,
 }
 
 static void
-add_choice (SheathModelPicker *self,
-            const char        *label,
-            const char        *key)
+add_entry (SheathModelPicker *self,
+           const char        *label,
+           const char        *key)
 {
-  g_autofree char *text = NULL;
-  SheathModelFit fit = SHEATH_MODEL_FIT_UNKNOWN;
-  double scale = 0;
+  Entry *entry = g_new0 (Entry, 1);
 
+  entry->label = g_strdup (label);
+  entry->key = g_strdup (key);
   if (key != NULL)
     {
       g_autoptr(GFile) file = file_for_key (key);
+
+      entry->installed = file != NULL;
       /* the header only: listing stays quick with many models */
-      g_autoptr(GHashTable) meta = file ? sheath_model_read_metadata (file, NULL) : NULL;
-      const char *pixel_size = meta ? g_hash_table_lookup (meta, "pixel_size_um") : NULL;
-
-      if (pixel_size != NULL)
-        {
-          double um = g_ascii_strtod (pixel_size, NULL);
-          const char *modality = g_hash_table_lookup (meta, "modality");
-          g_autofree char *fit_text = NULL;
-
-          if (self->image != NULL)
-            fit = sheath_model_fit_image (modality, um, self->image, &scale);
-          fit_text = describe_fit (fit, scale, modality ? modality : "other");
-          text = g_strdup_printf ("%s · %g µm%s%s", label, um, fit_text ? " · " : "", fit_text ? fit_text : "");
-        }
-      else
-        text = g_strdup_printf ("%s (%s)", label, file == NULL ? "not installed" : "cannot be read");
+      entry->meta = file ? sheath_model_read_metadata (file, NULL) : NULL;
     }
-  gtk_string_list_append (self->names, text ? text : label);
-  g_ptr_array_add (self->keys, g_strdup (key));
-  g_array_append_val (self->fits, fit);
-  g_array_append_val (self->scales, scale);
+  g_ptr_array_add (self->entries, entry);
+}
+
+static Entry *
+find_entry (SheathModelPicker *self,
+            const char        *key,
+            guint             *index)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (key != NULL && g_strcmp0 (entry->key, key) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return entry;
+        }
+    }
+  return NULL;
 }
 
 static void
 describe_chosen (SheathModelPicker *self)
 {
-  g_autoptr(GFile) file = self->chosen ? file_for_key (self->chosen) : NULL;
-  g_autoptr(GHashTable) meta = file ? sheath_model_read_metadata (file, NULL) : NULL;
+  Entry *entry = find_entry (self, self->chosen, NULL);
   g_autofree char *tip = NULL;
 
-  if (meta != NULL)
+  if (entry != NULL && entry->meta != NULL)
     tip = g_strdup_printf ("%s\n%s model, %s µm pixels",
-                           (char *) g_hash_table_lookup (meta, "description") ?: "",
-                           (char *) g_hash_table_lookup (meta, "modality") ?: "?",
-                           (char *) g_hash_table_lookup (meta, "pixel_size_um") ?: "?");
+                           (char *) g_hash_table_lookup (entry->meta, "description") ?: "",
+                           (char *) g_hash_table_lookup (entry->meta, "modality") ?: "?",
+                           (char *) g_hash_table_lookup (entry->meta, "pixel_size_um") ?: "?");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->dropdown), tip ? tip : "The model that segments");
 }
 
@@ -130,13 +151,50 @@ show_chosen (SheathModelPicker *self)
 {
   guint selected = 0;
 
-  for (guint i = 0; i < self->keys->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->keys, i), self->chosen) == 0)
-      selected = i;
+  find_entry (self, self->chosen, &selected);
   self->listing = TRUE;
   gtk_drop_down_set_selected (self->dropdown, selected);
   self->listing = FALSE;
   describe_chosen (self);
+}
+
+/* The entries' texts, each model judged against the image shown. */
+static void
+relabel (SheathModelPicker *self)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      const char *pixel_size = entry->meta ? g_hash_table_lookup (entry->meta, "pixel_size_um") : NULL;
+
+      entry->fit = SHEATH_MODEL_FIT_UNKNOWN;
+      entry->scale = 0;
+      if (entry->key == NULL)
+        g_ptr_array_add (texts, g_strdup (entry->label));
+      else if (pixel_size != NULL)
+        {
+          double um = g_ascii_strtod (pixel_size, NULL);
+          const char *modality = g_hash_table_lookup (entry->meta, "modality");
+          g_autofree char *fit_text = NULL;
+
+          if (self->image != NULL)
+            entry->fit = sheath_model_fit_image (modality, um, self->image, &entry->scale);
+          fit_text = describe_fit (entry->fit, entry->scale, modality ? modality : "other");
+          g_ptr_array_add (texts, g_strdup_printf ("%s · %g µm%s%s", entry->label, um, fit_text ? " · " : "",
+                                                   fit_text ? fit_text : ""));
+        }
+      else
+        g_ptr_array_add (texts, g_strdup_printf ("%s (%s)", entry->label,
+                                                 entry->installed ? "cannot be read" : "not installed"));
+    }
+  g_ptr_array_add (texts, NULL);
+  self->listing = TRUE;
+  gtk_string_list_splice (self->names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->names)),
+                          (const char * const *) texts->pdata);
+  self->listing = FALSE;
+  show_chosen (self);
 }
 
 /**
@@ -154,14 +212,9 @@ sheath_model_picker_reload (SheathModelPicker *self)
 
   g_return_if_fail (SHEATH_IS_MODEL_PICKER (self));
 
-  self->listing = TRUE;
-  gtk_string_list_splice (self->names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->names)), NULL);
-  g_ptr_array_set_size (self->keys, 0);
-  g_array_set_size (self->fits, 0);
-  g_array_set_size (self->scales, 0);
-
-  add_choice (self, "SEM (shipped)", "sem");
-  add_choice (self, "TEM (shipped)", "tem");
+  g_ptr_array_set_size (self->entries, 0);
+  add_entry (self, "SEM (shipped)", "sem");
+  add_entry (self, "TEM (shipped)", "tem");
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (name, ".safetensors"))
       g_ptr_array_add (own, g_build_filename (user_dir, name, NULL));
@@ -171,16 +224,15 @@ sheath_model_picker_reload (SheathModelPicker *self)
       g_autofree char *base = g_path_get_basename (g_ptr_array_index (own, i));
 
       base[strlen (base) - strlen (".safetensors")] = '\0';
-      add_choice (self, base, g_ptr_array_index (own, i));
+      add_entry (self, base, g_ptr_array_index (own, i));
     }
   if (!is_builtin (self->chosen) && !g_ptr_array_find_with_equal_func (own, self->chosen, g_str_equal, NULL))
     {
       g_autofree char *base = g_path_get_basename (self->chosen);
-      add_choice (self, base, self->chosen);
+      add_entry (self, base, self->chosen);
     }
-  add_choice (self, "Other model file…", NULL);
-  self->listing = FALSE;
-  show_chosen (self);
+  add_entry (self, "Other model file…", NULL);
+  relabel (self);
 }
 
 static void
@@ -282,7 +334,7 @@ sheath_model_picker_set_chosen (SheathModelPicker *self,
   g_return_if_fail (key != NULL);
 
   choose (self, key);
-  if (!g_ptr_array_find_with_equal_func (self->keys, key, g_str_equal, NULL))
+  if (find_entry (self, key, NULL) == NULL)
     sheath_model_picker_reload (self);
   else
     show_chosen (self);
@@ -301,7 +353,7 @@ sheath_model_picker_set_image (SheathModelPicker *self,
   g_return_if_fail (SHEATH_IS_MODEL_PICKER (self));
 
   g_set_object (&self->image, image);
-  sheath_model_picker_reload (self);
+  relabel (self);
 }
 
 /**
@@ -321,18 +373,17 @@ sheath_model_picker_get_best (SheathModelPicker *self)
 
   g_return_val_if_fail (SHEATH_IS_MODEL_PICKER (self), NULL);
 
-  for (guint i = 0; i < self->keys->len; i++)
+  for (guint i = 0; i < self->entries->len; i++)
     {
-      SheathModelFit fit = g_array_index (self->fits, SheathModelFit, i);
-      double scale = g_array_index (self->scales, double, i);
-      double distance = scale > 0 ? fabs (log (scale)) : G_MAXDOUBLE;
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      double distance = entry->scale > 0 ? fabs (log (entry->scale)) : G_MAXDOUBLE;
 
-      if (g_ptr_array_index (self->keys, i) == NULL || fit == SHEATH_MODEL_FIT_UNKNOWN)
+      if (entry->key == NULL || entry->fit == SHEATH_MODEL_FIT_UNKNOWN)
         continue;
-      if (best == NULL || fit > best_fit || (fit == best_fit && distance < best_distance - 1e-9))
+      if (best == NULL || entry->fit > best_fit || (entry->fit == best_fit && distance < best_distance - 1e-9))
         {
-          best = g_ptr_array_index (self->keys, i);
-          best_fit = fit;
+          best = entry->key;
+          best_fit = entry->fit;
           best_distance = distance;
         }
     }
@@ -361,9 +412,9 @@ selected_cb (GtkDropDown       *dropdown,
   guint chosen = gtk_drop_down_get_selected (dropdown);
   const char *key;
 
-  if (self->listing || chosen >= self->keys->len)
+  if (self->listing || chosen >= self->entries->len)
     return;
-  if ((key = g_ptr_array_index (self->keys, chosen)) != NULL)
+  if ((key = ((Entry *) g_ptr_array_index (self->entries, chosen))->key) != NULL)
     {
       choose (self, key);
       return;
@@ -413,9 +464,7 @@ sheath_model_picker_finalize (GObject *object)
 {
   SheathModelPicker *self = SHEATH_MODEL_PICKER (object);
 
-  g_ptr_array_unref (self->keys);
-  g_array_unref (self->fits);
-  g_array_unref (self->scales);
+  g_ptr_array_unref (self->entries);
   g_free (self->chosen);
 
   G_OBJECT_CLASS (sheath_model_picker_parent_class)->finalize (object);
@@ -457,9 +506,7 @@ static void
 sheath_model_picker_init (SheathModelPicker *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->keys = g_ptr_array_new_with_free_func (g_free);
-  self->fits = g_array_new (FALSE, FALSE, sizeof (SheathModelFit));
-  self->scales = g_array_new (FALSE, FALSE, sizeof (double));
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->chosen = g_strdup ("sem");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, "Model", -1);
   sheath_model_picker_reload (self);
