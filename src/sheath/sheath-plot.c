@@ -342,7 +342,7 @@ sheath_plot_init (SheathPlot *self)
   self->y = g_array_new (FALSE, FALSE, sizeof (double));
   self->bins = 20;
   self->selected_bin = -1;
-  gtk_widget_set_size_request (GTK_WIDGET (self), 260, 180);
+  gtk_widget_set_size_request (GTK_WIDGET (self), 260, 120);
   g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
