@@ -109,22 +109,15 @@ _sheath_png_load (const char           *path,
           png_read_clear (&state);
           return FALSE;
         }
-      /* Deflate packs at most about 1032 bytes into one, and a pixel
-       * takes a bit at least: a file far smaller than w·h/8/1032 bytes
-       * cannot hold its pixels, and is refused before memory is set
-       * aside for them (twice that margin: w·h/16384). */
-      {
-        GStatBuf st;
-
-        if (g_stat (path, &st) == 0 && (guint64) w * h / 16384 > (guint64) st.st_size)
-          {
-            png_read_clear (&state);
-            g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
-                         "'%s' is a damaged PNG image: it says %u × %u pixels but holds far too little data "
-                         "for them", name, w, h);
-            return FALSE;
-          }
-      }
+      /* Deflate packs at most about 1032 bytes into one and a pixel takes
+       * a bit at least; twice that margin */
+      if (w != 0 && h != 0 &&
+          !_sheath_image_check_holds (name, "PNG", w, h, _sheath_image_file_size (path), (guint64) w * h / 8,
+                                      2048, error))
+        {
+          png_read_clear (&state);
+          return FALSE;
+        }
     }
   if (fseek (state.fp, 8, SEEK_SET) != 0)
     {

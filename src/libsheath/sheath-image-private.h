@@ -42,6 +42,18 @@ gboolean     _sheath_image_check_size          (const char         *name,
                                                 guint64             width,
                                                 guint64             height,
                                                 GError            **error);
+/* A header must not make Sheath set gigabytes aside before reading a pixel
+ * (found by fuzzing): @held bytes of data, packed at most @max_ratio to 1,
+ * must be able to hold the @needed bytes its pixels take. */
+guint64      _sheath_image_file_size           (const char         *path);
+gboolean     _sheath_image_check_holds         (const char         *name,
+                                                const char         *format,
+                                                guint               width,
+                                                guint               height,
+                                                guint64             held,
+                                                guint64             needed,
+                                                guint               max_ratio,
+                                                GError            **error);
 gpointer     _sheath_image_try_alloc_pixels    (const char         *name,
                                                 guint               width,
                                                 guint               height,

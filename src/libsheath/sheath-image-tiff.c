@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -275,45 +273,29 @@ samples_to_gray (const guint8 *samples,
     }
 }
 
+/* The bytes of data the strips or tiles hold, at most the file's size:
+ * without byte counts libtiff makes them up from the image's size. */
 static guint64
-file_size (const char *path)
+data_held (TIFF       *tif,
+           const char *path)
 {
-  GStatBuf st;
-
-  return g_stat (path, &st) == 0 ? (guint64) st.st_size : G_MAXUINT64;
-}
-
-/* Whether the strips or tiles the file holds could fill @needed bytes once
- * decoded: a header of a few bytes must not make Sheath allocate gigabytes
- * before reading a pixel (found by fuzz-image). Compressed data may hold
- * far more than its size: about 1032 to 1 at most for Deflate, some 1400
- * to 1 for LZW on a constant image; 4096 leaves room for any. */
-#define MAX_COMPRESSION_RATIO 4096
-
-static gboolean
-data_can_fill (TIFF    *tif,
-               guint64  needed,
-               guint64  file_size)
-{
-  guint16 compression = COMPRESSION_NONE;
   guint64 *counts = NULL;
   guint64 held = 0;
   guint32 n = TIFFIsTiled (tif) ? TIFFNumberOfTiles (tif) : TIFFNumberOfStrips (tif);
 
-  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
   if (!TIFFGetField (tif, TIFFIsTiled (tif) ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &counts) ||
       counts == NULL)
-    return FALSE;
+    return 0;
   for (guint32 i = 0; i < n; i++)
     held += counts[i];
-  /* without byte counts libtiff makes them up from the image's size: the
-   * file's own size bounds what it holds */
-  held = MIN (held, file_size);
-  if (compression != COMPRESSION_NONE)
-    return held >= needed / MAX_COMPRESSION_RATIO;
-  /* uncompressed: a file cut short still shows what it has */
-  return held * 4 >= needed;
+  return MIN (held, _sheath_image_file_size (path));
 }
+
+/* Compressed data may hold far more than its size: about 1032 to 1 at most
+ * for Deflate, some 1400 to 1 for LZW on a constant image; 4096 leaves room
+ * for any. Uncompressed, a file cut short still shows what it has. */
+#define MAX_COMPRESSION_RATIO 4096
+#define MAX_TRUNCATION_RATIO  4
 
 gboolean
 _sheath_tiff_load (const char           *path,
@@ -384,13 +366,16 @@ _sheath_tiff_load (const char           *path,
                    "'%s' has %u samples per pixel; Sheath reads gray and RGB images", name, spp);
       goto out;
     }
-  if (!data_can_fill (tif, (guint64) width * height * spp * bytes, file_size (path)))
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
-                   "'%s' is a damaged TIFF image: it says %u × %u pixels but holds far too little data for them",
-                   name, width, height);
+  {
+    guint16 compression = COMPRESSION_NONE;
+
+    TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+    if (!_sheath_image_check_holds (name, "TIFF", width, height, data_held (tif, path),
+                                    (guint64) width * height * spp * bytes,
+                                    compression == COMPRESSION_NONE ? MAX_TRUNCATION_RATIO : MAX_COMPRESSION_RATIO,
+                                    error))
       goto out;
-    }
+  }
   if (spp == 1)
     {
       /* Gray: decode straight into the image. */

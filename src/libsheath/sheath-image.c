@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -80,6 +81,32 @@ _sheath_image_check_size (const char  *name,
     }
 
   return TRUE;
+}
+
+guint64
+_sheath_image_file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_size : G_MAXUINT64;
+}
+
+gboolean
+_sheath_image_check_holds (const char  *name,
+                           const char  *format,
+                           guint        width,
+                           guint        height,
+                           guint64      held,
+                           guint64      needed,
+                           guint        max_ratio,
+                           GError     **error)
+{
+  if (held >= needed / max_ratio)
+    return TRUE;
+  g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
+               "'%s' is a damaged %s image: it says %u × %u pixels but holds far too little data for them",
+               name, format, width, height);
+  return FALSE;
 }
 
 gpointer
