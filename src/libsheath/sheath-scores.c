@@ -209,6 +209,54 @@ sheath_scores_compute (SheathSegmentation  *prediction,
 }
 
 /**
+ * sheath_scores_evaluate_image:
+ * @segmenter: the segmenter (its model, threads and flips)
+ * @image: an image file
+ * @axon_mask: its manual axon mask
+ * @myelin_mask: its manual myelin mask
+ * @pixel_size: the image's pixel size in µm, or 0 for the one the files say
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Segments one labelled image and scores it against its masks, as
+ * `sheath-cli evaluate` does for each image. Blocks.
+ *
+ * Returns: (transfer full): the scores, or %NULL with @error set
+ */
+SheathScores *
+sheath_scores_evaluate_image (SheathSegmenter  *segmenter,
+                              const char       *image,
+                              const char       *axon_mask,
+                              const char       *myelin_mask,
+                              double            pixel_size,
+                              GCancellable     *cancellable,
+                              GError          **error)
+{
+  g_autoptr(GFile) f = NULL, a = NULL, m = NULL;
+  g_autoptr(SheathImage) pixels = NULL;
+  g_autoptr(SheathSegmentation) truth = NULL, pred = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTER (segmenter), NULL);
+  g_return_val_if_fail (image != NULL, NULL);
+
+  if (axon_mask == NULL || myelin_mask == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   "'%s' has no masks to be scored against", image);
+      return NULL;
+    }
+  f = g_file_new_for_path (image);
+  a = g_file_new_for_path (axon_mask);
+  m = g_file_new_for_path (myelin_mask);
+  if (!(pixels = sheath_image_new_from_file (f, error)) ||
+      (pixel_size > 0 && !sheath_image_set_pixel_size (pixels, pixel_size, error)) ||
+      !(truth = sheath_segmentation_new_from_masks (a, m, error)) ||
+      !(pred = sheath_segmenter_segment (segmenter, pixels, cancellable, error)))
+    return NULL;
+  return sheath_scores_compute (pred, truth, error);
+}
+
+/**
  * sheath_scores_evaluate:
  * @model: the model to score
  * @images: (array zero-terminated=1): image files, each with a known pixel size
@@ -244,26 +292,11 @@ sheath_scores_evaluate (SheathModel         *model,
   segmenter = sheath_segmenter_new (model);
   for (guint i = 0; images[i] != NULL; i++)
     {
-      g_autoptr(GFile) f = g_file_new_for_path (images[i]);
-      g_autoptr(GFile) a = NULL, m = NULL;
-      g_autoptr(SheathImage) image = NULL;
-      g_autoptr(SheathSegmentation) truth = NULL, pred = NULL;
-      g_autoptr(SheathScores) scores = NULL;
+      g_autoptr(SheathScores) scores =
+        sheath_scores_evaluate_image (segmenter, images[i], axon_masks[i], myelin_masks[i],
+                                      pixel_sizes != NULL ? pixel_sizes[i] : 0, cancellable, error);
 
-      if (axon_masks[i] == NULL || myelin_masks[i] == NULL)
-        {
-          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                       "'%s' has no masks to be scored against", images[i]);
-          return NULL;
-        }
-      a = g_file_new_for_path (axon_masks[i]);
-      m = g_file_new_for_path (myelin_masks[i]);
-      if (!(image = sheath_image_new_from_file (f, error)) ||
-          (pixel_sizes != NULL && pixel_sizes[i] > 0 &&
-           !sheath_image_set_pixel_size (image, pixel_sizes[i], error)) ||
-          !(truth = sheath_segmentation_new_from_masks (a, m, error)) ||
-          !(pred = sheath_segmenter_segment (segmenter, image, cancellable, error)) ||
-          !(scores = sheath_scores_compute (pred, truth, error)))
+      if (scores == NULL)
         return NULL;
       sheath_scores_add (total, scores);
     }

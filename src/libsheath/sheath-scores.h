@@ -6,6 +6,7 @@
 #endif
 
 #include "sheath-model.h"
+#include "sheath-segmenter.h"
 #include "sheath-segmentation.h"
 #include "sheath-version.h"
 
@@ -74,6 +75,14 @@ SHEATH_AVAILABLE_IN_ALL
 SheathScores *sheath_scores_copy     (const SheathScores  *scores);
 SHEATH_AVAILABLE_IN_ALL
 void          sheath_scores_free     (SheathScores        *scores);
+SHEATH_AVAILABLE_IN_ALL
+SheathScores *sheath_scores_evaluate_image (SheathSegmenter  *segmenter,
+                                            const char       *image,
+                                            const char       *axon_mask,
+                                            const char       *myelin_mask,
+                                            double            pixel_size,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
 SHEATH_AVAILABLE_IN_ALL
 SheathScores *sheath_scores_evaluate (SheathModel         *model,
                                       const char * const  *images,

@@ -162,20 +162,12 @@ sheath_cli_evaluate (int    argc,
   for (guint i = 0; i < images->len; i++)
     {
       Labelled *l = g_ptr_array_index (images, i);
-      g_autoptr(GFile) f = g_file_new_for_path (l->image);
-      g_autoptr(GFile) a = g_file_new_for_path (l->axon);
-      g_autoptr(GFile) m = g_file_new_for_path (l->myelin);
-      g_autoptr(SheathImage) image = NULL;
-      g_autoptr(SheathSegmentation) truth = NULL, pred = NULL;
       g_autoptr(SheathScores) scores = NULL;
       g_autofree char *base = g_path_get_basename (l->image);
 
       if (subject_list && !g_strv_contains ((const char * const *) subject_list, l->subject))
         continue;
-      if (!(image = sheath_image_new_from_file (f, &error)) ||
-          !(truth = sheath_segmentation_new_from_masks (a, m, &error)) ||
-          !(pred = sheath_segmenter_segment (segmenter, image, NULL, &error)) ||
-          !(scores = sheath_scores_compute (pred, truth, &error)))
+      if (!(scores = sheath_scores_evaluate_image (segmenter, l->image, l->axon, l->myelin, 0, NULL, &error)))
         {
           g_printerr ("sheath-cli evaluate: %s\n", error->message);
           return 1;
