@@ -407,6 +407,59 @@ sheath_segmentation_dup_mask_path (const char *dir,
   return g_build_filename (dir, basename, NULL);
 }
 
+/**
+ * sheath_segmentation_dup_manual_mask_path:
+ * @dir: a folder
+ * @stem: an image's name without extension
+ * @kind: "axon" or "myelin"
+ *
+ * Returns: (transfer full): the path a BIDS dataset gives a mask drawn by
+ *   hand, `DIR/STEM_seg-KIND-manual.png`
+ */
+char *
+sheath_segmentation_dup_manual_mask_path (const char *dir,
+                                          const char *stem,
+                                          const char *kind)
+{
+  g_autofree char *manual_kind = g_strconcat (kind, "-manual", NULL);
+
+  return sheath_segmentation_dup_mask_path (dir, stem, manual_kind);
+}
+
+/**
+ * sheath_segmentation_dup_myelin_mask_for:
+ * @axon_mask: an axon mask, `STEM_seg-axon.png` or `STEM_seg-axon-manual.png`
+ * @error: where to say that the name is not an axon mask's
+ *
+ * Returns: (transfer full): the myelin mask that goes with it, beside it:
+ *   `STEM_seg-myelin.png` or `STEM_seg-myelin-manual.png`
+ */
+GFile *
+sheath_segmentation_dup_myelin_mask_for (GFile   *axon_mask,
+                                         GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autoptr(GString) myelin = NULL;
+  const char *marker;
+
+  g_return_val_if_fail (G_IS_FILE (axon_mask), NULL);
+
+  name = g_file_get_basename (axon_mask);
+  parent = g_file_get_parent (axon_mask);
+  if (name == NULL || parent == NULL || (marker = g_strrstr (name, "_seg-axon")) == NULL ||
+      g_str_has_prefix (marker, "_seg-axonmyelin"))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not named as an axon mask is (STEM_seg-axon.png)", name ? name : "");
+      return NULL;
+    }
+  myelin = g_string_new_len (name, marker - name);
+  g_string_append (myelin, "_seg-myelin");
+  g_string_append (myelin, marker + strlen ("_seg-axon"));
+  return g_file_get_child (parent, myelin->str);
+}
+
 typedef struct
 {
   SheathSegmentation *self;

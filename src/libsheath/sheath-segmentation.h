@@ -73,6 +73,13 @@ char               *sheath_segmentation_dup_mask_path  (const char          *dir
                                                         const char          *stem,
                                                         const char          *kind);
 SHEATH_AVAILABLE_IN_ALL
+char               *sheath_segmentation_dup_manual_mask_path (const char    *dir,
+                                                              const char    *stem,
+                                                              const char    *kind);
+SHEATH_AVAILABLE_IN_ALL
+GFile              *sheath_segmentation_dup_myelin_mask_for (GFile          *axon_mask,
+                                                             GError        **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_segmentation_save           (SheathSegmentation  *self,
                                                         const char          *dir,
                                                         const char          *stem,

@@ -1,32 +1,30 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <gio/gio.h>
 #include <sheath.h>
-
-#include "sheath-edit-tools.h"
-#include "sheath-viewer.h"
 
 G_BEGIN_DECLS
 
 #define SHEATH_TYPE_DOCUMENT (sheath_document_get_type ())
 
-G_DECLARE_FINAL_TYPE (SheathDocument, sheath_document, SHEATH, DOCUMENT, GtkWidget)
+G_DECLARE_FINAL_TYPE (SheathDocument, sheath_document, SHEATH, DOCUMENT, GObject)
 
 SheathDocument      *sheath_document_new                (GFile           *file,
                                                          GSettings       *settings);
 GFile               *sheath_document_get_file           (SheathDocument  *self);
 SheathImage         *sheath_document_get_image          (SheathDocument  *self);
 SheathSegmentation  *sheath_document_get_segmentation   (SheathDocument  *self);
+SheathSegmentation  *sheath_document_get_partial        (SheathDocument  *self);
 SheathMorphometrics *sheath_document_get_morphometrics  (SheathDocument  *self);
-SheathViewer        *sheath_document_get_viewer         (SheathDocument  *self);
+SheathAggregates    *sheath_document_get_aggregates     (SheathDocument  *self);
+SheathMaskEditor    *sheath_document_get_editor         (SheathDocument  *self);
 gboolean             sheath_document_get_busy           (SheathDocument  *self);
 double               sheath_document_get_busy_seconds   (SheathDocument  *self);
 double               sheath_document_get_fraction       (SheathDocument  *self);
 const char          *sheath_document_get_message        (SheathDocument  *self);
-gboolean             sheath_document_get_panel_visible  (SheathDocument  *self);
-void                 sheath_document_set_panel_visible  (SheathDocument  *self,
-                                                         gboolean         visible);
+gboolean             sheath_document_get_measuring      (SheathDocument  *self);
+gboolean             sheath_document_get_modified       (SheathDocument  *self);
 gboolean             sheath_document_set_pixel_size     (SheathDocument  *self,
                                                          double           pixel_size,
                                                          GError         **error);
@@ -42,12 +40,17 @@ gboolean             sheath_document_save_masks         (SheathDocument  *self,
 gboolean             sheath_document_load_masks         (SheathDocument  *self,
                                                          GFile           *axon_mask,
                                                          GError         **error);
-gboolean             sheath_document_get_modified       (SheathDocument  *self);
-SheathMaskEditor    *sheath_document_get_editor         (SheathDocument  *self);
-SheathEditTools     *sheath_document_get_tools          (SheathDocument  *self);
+const guint         *sheath_document_get_selection      (SheathDocument  *self,
+                                                         guint           *n);
 void                 sheath_document_select_axons       (SheathDocument  *self,
                                                          const guint     *ids,
                                                          guint            n);
+gboolean             sheath_document_can_edit_axons     (SheathDocument  *self);
+gboolean             sheath_document_delete_selected    (SheathDocument  *self,
+                                                         guint           *n_deleted,
+                                                         GError         **error);
+gboolean             sheath_document_merge_selected     (SheathDocument  *self,
+                                                         GError         **error);
 void                 sheath_document_flush_edits        (SheathDocument  *self);
 void                 sheath_document_restore_edits      (SheathDocument  *self);
 void                 sheath_document_discard_edits      (SheathDocument  *self);

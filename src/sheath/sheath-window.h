@@ -5,7 +5,7 @@
 #include <sheath.h>
 
 #include "sheath-application.h"
-#include "sheath-document.h"
+#include "sheath-page.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SheathWindow, sheath_window, SHEATH, WINDOW, AdwApplicationWindow)
 
 SheathWindow       *sheath_window_new              (SheathApplication *app);
-SheathDocument     *sheath_window_open             (SheathWindow      *self,
+SheathPage         *sheath_window_open             (SheathWindow      *self,
                                                     GFile             *file);
 gboolean            sheath_window_offer_recovery   (SheathWindow      *self);
 void                sheath_window_reload_models    (SheathWindow      *self);

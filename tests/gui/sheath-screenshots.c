@@ -18,7 +18,7 @@
 
 #include "sheath-viewer.h"
 #include "sheath-curve-plot.h"
-#include "sheath-document.h"
+#include "sheath-page.h"
 #include "sheath-training-window.h"
 #include "sheath-window.h"
 #include "gui-test-util.h"

@@ -19,7 +19,7 @@
 static gboolean has_image (gpointer w) { return sheath_window_get_image (w) != NULL; }
 static gboolean has_segmentation (gpointer w) { return sheath_window_get_segmentation (w) != NULL; }
 static gboolean has_morphometrics (gpointer w) { return sheath_window_get_morphometrics (w) != NULL; }
-static gboolean is_idle (gpointer doc) { return !sheath_document_get_busy (doc); }
+static gboolean is_idle (gpointer page) { return !sheath_document_get_busy (sheath_page_get_document (page)); }
 
 static void
 test_app_open_and_segment (void)
@@ -65,7 +65,7 @@ test_app_cancel_keeps_masks (void)
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) model = NULL;
   SheathWindow *window;
-  SheathDocument *doc;
+  SheathPage *page;
   SheathSegmentation *first;
 
   if (path == NULL)
@@ -74,7 +74,7 @@ test_app_cancel_keeps_masks (void)
   window = gui_new_window ();
   file = g_file_new_for_path (path);
   model = g_file_new_for_path (model_path);
-  doc = sheath_window_open (window, file);
+  page = sheath_window_open (window, file);
   g_assert_true (gui_wait_until (has_image, window, 20000));
   sheath_image_set_pixel_size (sheath_window_get_image (window), 0.1, NULL);
   g_assert_true (sheath_window_set_model_file (window, model, NULL));
@@ -84,10 +84,10 @@ test_app_cancel_keeps_masks (void)
   first = sheath_window_get_segmentation (window);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
-  g_assert_true (sheath_document_get_busy (doc));
+  g_assert_true (sheath_document_get_busy (sheath_page_get_document (page)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
   /* the run ends (its callback has run), and the earlier masks are still shown */
-  g_assert_true (gui_wait_until (is_idle, doc, 20000));
+  g_assert_true (gui_wait_until (is_idle, page, 20000));
   g_assert_true (sheath_window_get_segmentation (window) == first);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -216,7 +216,7 @@ test_app_model_per_image (void)
   g_autofree char *sem = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
   g_autofree char *models = test_make_temp_dir ();
   g_autoptr(GFile) tem_file = NULL, sem_file = NULL;
-  SheathDocument *tem_doc, *sem_doc;
+  SheathPage *tem_page, *sem_page;
   AdwTabView *tabs;
   SheathWindow *window;
   AdwMessageDialog *dialog;
@@ -231,17 +231,17 @@ test_app_model_per_image (void)
   tabs = ADW_TAB_VIEW (gui_find_descendant (GTK_WIDGET (window), ADW_TYPE_TAB_VIEW));
   tem_file = g_file_new_for_path (tem);
   sem_file = g_file_new_for_path (sem);
-  tem_doc = sheath_window_open (window, tem_file);
+  tem_page = sheath_window_open (window, tem_file);
   g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_cmpstr (chosen_entry (window), ==, "TEM (shipped) · 0.00986 µm · suits this image");
 
-  sem_doc = sheath_window_open (window, sem_file);
+  sem_page = sheath_window_open (window, sem_file);
   g_assert_true (gui_wait_until (has_image, window, 20000));
-  g_assert_true (sheath_document_get_image (sem_doc) != NULL);
+  g_assert_true (sheath_document_get_image (sheath_page_get_document (sem_page)) != NULL);
   g_assert_cmpstr (chosen_entry (window), ==, "SEM (shipped) · 0.1 µm · suits this image");
 
   /* the SEM model picked by hand for the TEM image stays with that tab */
-  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (tem_doc)));
+  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (tem_page)));
   g_assert_cmpstr (chosen_entry (window), ==, "TEM (shipped) · 0.00986 µm · suits this image");
   gtk_drop_down_set_selected (GTK_DROP_DOWN (gui_find_descendant (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN)), 0);
   g_assert_cmpstr (chosen_entry (window), ==, "SEM (shipped) · 0.1 µm · image 20× finer than it learnt");
@@ -249,9 +249,9 @@ test_app_model_per_image (void)
   for (guint i = 0; i < 100; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1200);
-  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (sem_doc)));
+  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (sem_page)));
   g_assert_cmpstr (chosen_entry (window), ==, "SEM (shipped) · 0.1 µm · suits this image");
-  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (tem_doc)));
+  adw_tab_view_set_selected_page (tabs, adw_tab_view_get_page (tabs, GTK_WIDGET (tem_page)));
   g_assert_cmpstr (chosen_entry (window), ==, "SEM (shipped) · 0.1 µm · image 20× finer than it learnt");
 
   /* segmenting with it is questioned; Cancel segments nothing */
@@ -263,12 +263,12 @@ test_app_model_per_image (void)
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (gui_wait_until (gui_no_message_dialog, NULL, 5000));
-  g_assert_false (sheath_document_get_busy (tem_doc));
-  g_assert_null (sheath_document_get_segmentation (tem_doc));
+  g_assert_false (sheath_document_get_busy (sheath_page_get_document (tem_page)));
+  g_assert_null (sheath_document_get_segmentation (sheath_page_get_document (tem_page)));
 
   /* masks without a single axon: the panel says so, without "nan" */
   {
-    SheathImage *image = sheath_document_get_image (tem_doc);
+    SheathImage *image = sheath_document_get_image (sheath_page_get_document (tem_page));
     g_autoptr(SheathSegmentation) empty = sheath_segmentation_new (sheath_image_get_width (image),
                                                                    sheath_image_get_height (image));
     g_autofree char *dir = test_make_temp_dir ();
@@ -282,7 +282,7 @@ test_app_model_per_image (void)
     g_assert_true (gui_wait_until (has_morphometrics, window, 20000));
     g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "(no axons)", 5000));
     g_assert_false (gui_shows_text (GTK_WIDGET (window), "nan"));
-    sheath_document_discard_edits (tem_doc);
+    sheath_document_discard_edits (sheath_page_get_document (tem_page));
     test_remove_tree (dir);
   }
 
@@ -293,7 +293,7 @@ test_app_model_per_image (void)
 
 typedef struct
 {
-  SheathDocument *doc;
+  SheathPage *page;
   gboolean        saw_rows;     /* masks shown while still segmenting */
   gboolean        saw_time_left;
 } LongRun;
@@ -302,18 +302,18 @@ static gboolean
 long_run_seen (gpointer data)
 {
   LongRun *run = data;
-  SheathViewer *viewer = sheath_document_get_viewer (run->doc);
+  SheathViewer *viewer = sheath_page_get_viewer (run->page);
 
-  if (!sheath_document_get_busy (run->doc))
+  if (!sheath_document_get_busy (sheath_page_get_document (run->page)))
     return TRUE;
   if (sheath_viewer_get_segmentation (viewer) != NULL &&
       sheath_segmentation_count (sheath_viewer_get_segmentation (viewer), SHEATH_LABEL_BACKGROUND) <
       (guint64) sheath_segmentation_get_width (sheath_viewer_get_segmentation (viewer)) *
       sheath_segmentation_get_height (sheath_viewer_get_segmentation (viewer)))
     run->saw_rows = TRUE;
-  if (strstr (sheath_document_get_message (run->doc) ?: "", " left") != NULL)
+  if (strstr (sheath_document_get_message (sheath_page_get_document (run->page)) ?: "", " left") != NULL)
     run->saw_time_left = TRUE;
-  return run->saw_rows && run->saw_time_left && sheath_document_get_busy_seconds (run->doc) > 1.5;
+  return run->saw_rows && run->saw_time_left && sheath_document_get_busy_seconds (sheath_page_get_document (run->page)) > 1.5;
 }
 
 /* A segmentation of some seconds (17 Mpx at the model's scale): its finished rows show
@@ -338,10 +338,10 @@ test_app_long_run (void)
   sheath_window_set_stop_asks_after (window, 1.0);
   file = g_file_new_for_path (path);
   model = g_file_new_for_path (model_path);
-  run.doc = sheath_window_open (window, file);
+  run.page = sheath_window_open (window, file);
   g_assert_true (gui_wait_until (has_image, window, 20000));
   /* 4.5 × 4.5 times the pixels at the model's 0.1 µm: 17 Mpx to segment */
-  g_assert_true (sheath_document_set_pixel_size (run.doc, 0.45, NULL));
+  g_assert_true (sheath_document_set_pixel_size (sheath_page_get_document (run.page), 0.45, NULL));
   g_assert_true (sheath_window_set_model_file (window, model, NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.segment", NULL);
@@ -351,11 +351,11 @@ test_app_long_run (void)
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Model Does Not Suit This Image");
   adw_message_dialog_response (dialog, "segment");
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_true (sheath_document_get_busy (run.doc));
+  g_assert_true (sheath_document_get_busy (sheath_page_get_document (run.page)));
   g_assert_true (gui_wait_until (long_run_seen, &run, 300000));
   g_assert_true (run.saw_rows);
   g_assert_true (run.saw_time_left);
-  g_assert_true (sheath_document_get_busy (run.doc));
+  g_assert_true (sheath_document_get_busy (sheath_page_get_document (run.page)));
 
   /* Escape asks; Keep Segmenting keeps it going */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
@@ -365,11 +365,11 @@ test_app_long_run (void)
   adw_message_dialog_response (dialog, "keep");
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (gui_wait_until (gui_no_message_dialog, NULL, 5000));
-  g_assert_true (sheath_document_get_busy (run.doc));
+  g_assert_true (sheath_document_get_busy (sheath_page_get_document (run.page)));
 
   g_assert_true (gui_wait_until (has_segmentation, window, 600000));
   /* the result is unsaved: said in the title, asked about on closing */
-  g_assert_true (sheath_document_get_modified (run.doc));
+  g_assert_true (sheath_document_get_modified (sheath_page_get_document (run.page)));
   g_assert_true (gui_shows_text (GTK_WIDGET (window), "• gray16.tif"));
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (gui_wait_until (gui_has_message_dialog, NULL, 5000));
@@ -378,11 +378,11 @@ test_app_long_run (void)
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (gui_wait_until (gui_no_message_dialog, NULL, 5000));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-  sheath_document_discard_edits (run.doc);
+  sheath_document_discard_edits (sheath_page_get_document (run.page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static gboolean has_segmentation_doc (gpointer doc) { return sheath_document_get_segmentation (doc) != NULL; }
+static gboolean has_segmentation_doc (gpointer page) { return sheath_document_get_segmentation (sheath_page_get_document (page)) != NULL; }
 
 /* An image whose masks were saved beside it offers them when it is opened
  * again; the Load button of the message loads them. */
@@ -396,7 +396,7 @@ test_app_masks_beside_offered (void)
   g_autoptr(SheathSegmentation) masks = sheath_segmentation_new (1154, 744);
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  SheathDocument *doc;
+  SheathPage *page;
   SheathWindow *window;
   GtkWidget *load;
   gsize len;
@@ -412,15 +412,15 @@ test_app_masks_beside_offered (void)
 
   window = gui_new_window ();
   file = g_file_new_for_path (path);
-  doc = sheath_window_open (window, file);
+  page = sheath_window_open (window, file);
   g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "masks beside it", 5000));
-  g_assert_null (sheath_document_get_segmentation (doc));
+  g_assert_null (sheath_document_get_segmentation (sheath_page_get_document (page)));
   load = gui_find_button (GTK_WIDGET (window), "Load Them");
   g_assert_nonnull (load);
   g_signal_emit_by_name (load, "clicked");
-  g_assert_true (gui_wait_until (has_segmentation_doc, doc, 5000));
-  g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (doc), SHEATH_LABEL_AXON), ==, 1600);
+  g_assert_true (gui_wait_until (has_segmentation_doc, page, 5000));
+  g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (sheath_page_get_document (page)), SHEATH_LABEL_AXON), ==, 1600);
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_remove_tree (dir);

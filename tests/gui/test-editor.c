@@ -36,17 +36,17 @@ have_shared_image (void)
   return g_file_test (image, G_FILE_TEST_EXISTS) && g_file_test (masks, G_FILE_TEST_EXISTS);
 }
 
-static SheathDocument *
-current_document (SheathWindow *window)
+static SheathPage *
+current_page (SheathWindow *window)
 {
   GtkWidget *viewer = gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_VIEWER);
 
-  return SHEATH_DOCUMENT (gtk_widget_get_ancestor (viewer, SHEATH_TYPE_DOCUMENT));
+  return SHEATH_PAGE (gtk_widget_get_ancestor (viewer, SHEATH_TYPE_PAGE));
 }
 
 /* The window with sub-rat4 and its manual masks, measured. */
 static SheathWindow *
-open_with_masks (SheathDocument **doc)
+open_with_masks (SheathPage **page)
 {
   g_autofree char *image = test_shared_path (IMAGE, NULL);
   g_autofree char *masks = test_shared_path (MASKS, NULL);
@@ -55,7 +55,7 @@ open_with_masks (SheathDocument **doc)
   g_autoptr(GError) error = NULL;
   SheathWindow *window = gui_new_window ();
 
-  *doc = sheath_window_open (window, file);
+  *page = sheath_window_open (window, file);
   g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_true (sheath_window_load_masks (window, mask_file, &error));
   g_assert_no_error (error);
@@ -64,23 +64,23 @@ open_with_masks (SheathDocument **doc)
 }
 
 static void
-choose (SheathDocument *doc,
+choose (SheathPage *page,
         const char     *action,
         const char     *value)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (doc), action, value ? "s" : NULL, value));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), action, value ? "s" : NULL, value));
 }
 
 /* What the viewer's drag gesture emits for a drag from (x0, y0) to (x1, y1)
  * in image pixels, in a few steps. */
 static void
-drag (SheathDocument *doc,
+drag (SheathPage *page,
       double          x0,
       double          y0,
       double          x1,
       double          y1)
 {
-  SheathViewer *viewer = sheath_document_get_viewer (doc);
+  SheathViewer *viewer = sheath_page_get_viewer (page);
 
   g_assert_true (sheath_viewer_get_editing (viewer));
   g_signal_emit_by_name (viewer, "edit-begin", x0, y0);
@@ -90,9 +90,9 @@ drag (SheathDocument *doc,
 }
 
 static GBytes *
-labels_of (SheathDocument *doc)
+labels_of (SheathPage *page)
 {
-  return sheath_segmentation_dup_labels (sheath_document_get_segmentation (doc));
+  return sheath_segmentation_dup_labels (sheath_document_get_segmentation (sheath_page_get_document (page)));
 }
 
 /* before, with the pixels whose centres lie within r of the segment set */
@@ -123,23 +123,23 @@ with_capsule (GBytes *before,
 
 /* The measurements shown match a full measurement of the masks shown. */
 static void
-assert_measured (SheathDocument *doc)
+assert_measured (SheathPage *page)
 {
   SheathMorphometrics *shown;
   g_autoptr(SheathMorphometrics) full = NULL;
   g_autoptr(GError) error = NULL;
   double area_shown = 0, area_full = 0;
 
-  sheath_document_flush_edits (doc);
-  shown = sheath_document_get_morphometrics (doc);
+  sheath_document_flush_edits (sheath_page_get_document (page));
+  shown = sheath_document_get_morphometrics (sheath_page_get_document (page));
   g_assert_nonnull (shown);
-  full = sheath_morphometrics_compute (sheath_document_get_segmentation (doc),
+  full = sheath_morphometrics_compute (sheath_document_get_segmentation (sheath_page_get_document (page)),
                                        sheath_morphometrics_get_pixel_size (shown),
                                        SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sheath_morphometrics_get_n_axons (shown), ==, sheath_morphometrics_get_n_axons (full));
   {
-    GtkWidget *panel = gui_find_descendant (GTK_WIDGET (doc), SHEATH_TYPE_MORPHOMETRICS_PANEL);
+    GtkWidget *panel = gui_find_descendant (GTK_WIDGET (page), SHEATH_TYPE_MORPHOMETRICS_PANEL);
     g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), ==,
                       sheath_morphometrics_get_n_axons (full));
   }
@@ -154,7 +154,7 @@ assert_measured (SheathDocument *doc)
 static void
 test_editor_paint_erase_undo (void)
 {
-  SheathDocument *doc;
+  SheathPage *page;
   SheathWindow *window;
   g_autoptr(GBytes) before = NULL, painted = NULL, erased = NULL;
   guint w;
@@ -164,59 +164,59 @@ test_editor_paint_erase_undo (void)
       g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
       return;
     }
-  window = open_with_masks (&doc);
-  w = sheath_image_get_width (sheath_document_get_image (doc));
-  before = labels_of (doc);
-  g_assert_false (sheath_document_get_modified (doc));
+  window = open_with_masks (&page);
+  w = sheath_image_get_width (sheath_document_get_image (sheath_page_get_document (page)));
+  before = labels_of (page);
+  g_assert_false (sheath_document_get_modified (sheath_page_get_document (page)));
 
   /* a 10-pixel axon brush dragged along a row */
-  choose (doc, "edit.tool", "brush");
-  choose (doc, "edit.paint-class", "axon");
-  g_object_set (sheath_document_get_tools (doc), "brush-size", 10.0, "brush-in-um", FALSE, NULL);
-  drag (doc, 100.5, 100.5, 160.5, 100.5);
-  painted = labels_of (doc);
+  choose (page, "edit.tool", "brush");
+  choose (page, "edit.paint-class", "axon");
+  g_object_set (sheath_page_get_tools (page), "brush-size", 10.0, "brush-in-um", FALSE, NULL);
+  drag (page, 100.5, 100.5, 160.5, 100.5);
+  painted = labels_of (page);
   {
     g_autoptr(GBytes) expected = with_capsule (before, w, 100.5, 100.5, 160.5, 100.5, 5, SHEATH_LABEL_AXON);
     g_assert_true (g_bytes_equal (painted, expected));
   }
-  g_assert_true (sheath_document_get_modified (doc));
-  assert_measured (doc);
+  g_assert_true (sheath_document_get_modified (sheath_page_get_document (page)));
+  assert_measured (page);
 
   /* the eraser takes the axon class back out along the same path */
-  choose (doc, "edit.tool", "eraser");
-  drag (doc, 100.5, 100.5, 160.5, 100.5);
-  erased = labels_of (doc);
+  choose (page, "edit.tool", "eraser");
+  drag (page, 100.5, 100.5, 160.5, 100.5);
+  erased = labels_of (page);
   {
     g_autoptr(GBytes) expected = with_capsule (painted, w, 100.5, 100.5, 160.5, 100.5, 5, SHEATH_LABEL_BACKGROUND);
     g_assert_true (g_bytes_equal (erased, expected));
   }
 
   /* X swaps the class: the eraser on myelin leaves these pixels alone */
-  choose (doc, "edit.swap-class", NULL);
-  g_assert_cmpint (sheath_edit_tools_get_paint_class (sheath_document_get_tools (doc)), ==, SHEATH_LABEL_MYELIN);
+  choose (page, "edit.swap-class", NULL);
+  g_assert_cmpint (sheath_edit_tools_get_paint_class (sheath_page_get_tools (page)), ==, SHEATH_LABEL_MYELIN);
 
   /* Ctrl+Z twice, Ctrl+Shift+Z once */
-  choose (doc, "edit.undo", NULL);
+  choose (page, "edit.undo", NULL);
   {
-    g_autoptr(GBytes) now = labels_of (doc);
+    g_autoptr(GBytes) now = labels_of (page);
     g_assert_true (g_bytes_equal (now, painted));
   }
-  choose (doc, "edit.undo", NULL);
+  choose (page, "edit.undo", NULL);
   {
-    g_autoptr(GBytes) now = labels_of (doc);
+    g_autoptr(GBytes) now = labels_of (page);
     g_assert_true (g_bytes_equal (now, before));
   }
-  choose (doc, "edit.redo", NULL);
+  choose (page, "edit.redo", NULL);
   {
-    g_autoptr(GBytes) now = labels_of (doc);
+    g_autoptr(GBytes) now = labels_of (page);
     g_assert_true (g_bytes_equal (now, painted));
   }
-  assert_measured (doc);
+  assert_measured (page);
 
   /* the view still zooms and pans with a tool active */
-  choose (doc, "edit.tool", "brush");
+  choose (page, "edit.tool", "brush");
   {
-    SheathViewer *viewer = sheath_document_get_viewer (doc);
+    SheathViewer *viewer = sheath_page_get_viewer (page);
     double zoom = sheath_viewer_get_zoom (viewer);
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.zoom", "s", "in"));
@@ -224,14 +224,14 @@ test_editor_paint_erase_undo (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.pan", "(ii)", 1, 0));
   }
 
-  sheath_document_discard_edits (doc);
+  sheath_document_discard_edits (sheath_page_get_document (page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
 test_editor_fill_and_lasso (void)
 {
-  SheathDocument *doc;
+  SheathPage *page;
   SheathWindow *window;
   SheathSegmentation *seg;
   guint64 axon_before;
@@ -242,15 +242,15 @@ test_editor_fill_and_lasso (void)
       g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
       return;
     }
-  window = open_with_masks (&doc);
-  seg = sheath_document_get_segmentation (doc);
+  window = open_with_masks (&page);
+  seg = sheath_document_get_segmentation (sheath_page_get_document (page));
   left_of = sheath_segmentation_get_label (seg, 299, 320);
 
   /* a lasso of myelin, 40 × 40, and a hole erased in its middle */
-  choose (doc, "edit.tool", "lasso");
-  choose (doc, "edit.paint-class", "myelin");
+  choose (page, "edit.tool", "lasso");
+  choose (page, "edit.paint-class", "myelin");
   {
-    SheathViewer *viewer = sheath_document_get_viewer (doc);
+    SheathViewer *viewer = sheath_page_get_viewer (page);
     const double corners[] = { 300, 300, 340, 300, 340, 340, 300, 340 };
 
     g_signal_emit_by_name (viewer, "edit-begin", corners[0], corners[1]);
@@ -263,41 +263,41 @@ test_editor_fill_and_lasso (void)
       g_assert_cmpint (sheath_segmentation_get_label (seg, x, y), ==, SHEATH_LABEL_MYELIN);
   g_assert_cmpint (sheath_segmentation_get_label (seg, 299, 320), ==, left_of);
 
-  choose (doc, "edit.tool", "eraser");
-  g_object_set (sheath_document_get_tools (doc), "brush-size", 12.0, NULL);
-  drag (doc, 320.5, 320.5, 320.5, 320.5);
+  choose (page, "edit.tool", "eraser");
+  g_object_set (sheath_page_get_tools (page), "brush-size", 12.0, NULL);
+  drag (page, 320.5, 320.5, 320.5, 320.5);
   g_assert_cmpint (sheath_segmentation_get_label (seg, 320, 320), ==, SHEATH_LABEL_BACKGROUND);
 
   /* the bucket fills the closed hole with axon: 113 pixels, a disc of 6 */
   axon_before = sheath_segmentation_count (seg, SHEATH_LABEL_AXON);
-  choose (doc, "edit.tool", "fill");
-  choose (doc, "edit.paint-class", "axon");
-  drag (doc, 320.5, 320.5, 320.5, 320.5);
+  choose (page, "edit.tool", "fill");
+  choose (page, "edit.paint-class", "axon");
+  drag (page, 320.5, 320.5, 320.5, 320.5);
   g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON) - axon_before, ==, 113);
-  assert_measured (doc);
+  assert_measured (page);
 
   /* undo takes the fill back in one step */
-  choose (doc, "edit.undo", NULL);
+  choose (page, "edit.undo", NULL);
   g_assert_cmpuint (sheath_segmentation_count (seg, SHEATH_LABEL_AXON), ==, axon_before);
 
-  sheath_document_discard_edits (doc);
+  sheath_document_discard_edits (sheath_page_get_document (page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* Click an axon in the viewer with the select tool, as a user would. */
 static void
-click (SheathDocument  *doc,
+click (SheathPage  *page,
        double           x,
        double           y,
        GdkModifierType  state)
 {
-  g_signal_emit_by_name (sheath_document_get_viewer (doc), "clicked", (int) x, (int) y, state);
+  g_signal_emit_by_name (sheath_page_get_viewer (page), "clicked", (int) x, (int) y, state);
 }
 
 static void
 test_editor_delete_split_merge (void)
 {
-  SheathDocument *doc;
+  SheathPage *page;
   SheathWindow *window;
   SheathMorphometrics *m;
   SheathAxon big = { 0 };
@@ -309,40 +309,40 @@ test_editor_delete_split_merge (void)
       g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
       return;
     }
-  window = open_with_masks (&doc);
-  m = sheath_document_get_morphometrics (doc);
+  window = open_with_masks (&page);
+  m = sheath_document_get_morphometrics (sheath_page_get_document (page));
   n = sheath_morphometrics_get_n_axons (m);
 
   /* delete the 10th axon: one fewer, its pixels background */
-  choose (doc, "edit.tool", "pan");
+  choose (page, "edit.tool", "pan");
   x = sheath_morphometrics_get_axon (m, 9)->x0;
   y = sheath_morphometrics_get_axon (m, 9)->y0;
   id = sheath_morphometrics_get_axon_at (m, (guint) x, (guint) y);
   g_assert_cmpuint (id, !=, 0);
   {
     /* zoomed in, clicking an axon selects it where it is: the view stays */
-    SheathViewer *viewer = sheath_document_get_viewer (doc);
+    SheathViewer *viewer = sheath_page_get_viewer (page);
     double ox, oy, ox2, oy2;
 
     sheath_viewer_set_zoom (viewer, 4);
     sheath_viewer_center_on (viewer, x + 40, y + 30);
     sheath_viewer_get_origin (viewer, &ox, &oy);
-    click (doc, x, y, 0);
+    click (page, x, y, 0);
     sheath_viewer_get_origin (viewer, &ox2, &oy2);
     g_assert_cmpfloat (ox2, ==, ox);
     g_assert_cmpfloat (oy2, ==, oy);
     sheath_viewer_zoom_to_fit (viewer);
   }
-  choose (doc, "doc.delete-axon", NULL);
-  m = sheath_document_get_morphometrics (doc);
+  choose (page, "doc.delete-axon", NULL);
+  m = sheath_document_get_morphometrics (sheath_page_get_document (page));
   g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n - 1);
-  g_assert_cmpint (sheath_segmentation_get_label (sheath_document_get_segmentation (doc), (guint) x, (guint) y), ==,
+  g_assert_cmpint (sheath_segmentation_get_label (sheath_document_get_segmentation (sheath_page_get_document (page)), (guint) x, (guint) y), ==,
                    SHEATH_LABEL_BACKGROUND);
-  assert_measured (doc);
+  assert_measured (page);
   /* nothing is selected after the delete: a second Delete removes no
    * axon the user never chose (ids move as axons go) */
-  gtk_widget_activate_action (GTK_WIDGET (doc), "doc.delete-axon", NULL);
-  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (doc)), ==, n - 1);
+  gtk_widget_activate_action (GTK_WIDGET (page), "doc.delete-axon", NULL);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (sheath_page_get_document (page))), ==, n - 1);
 
   /* cut the largest axon away from the edge in two across its centre */
   for (guint i = 0; i < sheath_morphometrics_get_n_axons (m); i++)
@@ -351,33 +351,33 @@ test_editor_delete_split_merge (void)
       if (!a->image_border_touching && a->axon_area > big.axon_area)
         big = *a;
     }
-  choose (doc, "edit.tool", "cut");
-  drag (doc, floor (big.x0) + 0.5, big.bbox_min_y - 1, floor (big.x0) + 0.5, big.bbox_max_y + 1);
-  sheath_document_flush_edits (doc);
-  m = sheath_document_get_morphometrics (doc);
+  choose (page, "edit.tool", "cut");
+  drag (page, floor (big.x0) + 0.5, big.bbox_min_y - 1, floor (big.x0) + 0.5, big.bbox_max_y + 1);
+  sheath_document_flush_edits (sheath_page_get_document (page));
+  m = sheath_document_get_morphometrics (sheath_page_get_document (page));
   g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n);
   left = sheath_morphometrics_get_axon_at (m, (guint) big.x0 - 3, (guint) big.y0);
   right = sheath_morphometrics_get_axon_at (m, (guint) big.x0 + 3, (guint) big.y0);
   g_assert_cmpuint (left, !=, 0);
   g_assert_cmpuint (right, !=, 0);
   g_assert_cmpuint (left, !=, right);
-  assert_measured (doc);
+  assert_measured (page);
 
   /* click one half, Ctrl+click the other, merge: one axon again */
-  choose (doc, "edit.tool", "pan");
-  click (doc, big.x0 - 3, big.y0, 0);
-  click (doc, big.x0 + 3, big.y0, GDK_CONTROL_MASK);
-  choose (doc, "doc.merge-axons", NULL);
-  m = sheath_document_get_morphometrics (doc);
+  choose (page, "edit.tool", "pan");
+  click (page, big.x0 - 3, big.y0, 0);
+  click (page, big.x0 + 3, big.y0, GDK_CONTROL_MASK);
+  choose (page, "doc.merge-axons", NULL);
+  m = sheath_document_get_morphometrics (sheath_page_get_document (page));
   g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n - 1);
   g_assert_cmpuint (sheath_morphometrics_get_axon_at (m, (guint) big.x0 - 3, (guint) big.y0), ==,
                     sheath_morphometrics_get_axon_at (m, (guint) big.x0 + 3, (guint) big.y0));
-  assert_measured (doc);
+  assert_measured (page);
   /* and nothing is left selected after a merge either */
-  gtk_widget_activate_action (GTK_WIDGET (doc), "doc.delete-axon", NULL);
-  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (doc)), ==, n - 1);
+  gtk_widget_activate_action (GTK_WIDGET (page), "doc.delete-axon", NULL);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (sheath_page_get_document (page))), ==, n - 1);
 
-  sheath_document_discard_edits (doc);
+  sheath_document_discard_edits (sheath_page_get_document (page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -386,7 +386,7 @@ test_editor_delete_split_merge (void)
 static void
 test_editor_bin_filter (void)
 {
-  SheathDocument *doc;
+  SheathPage *page;
   SheathWindow *window;
   SheathMorphometrics *m;
   GtkWidget *panel, *plot;
@@ -398,13 +398,13 @@ test_editor_bin_filter (void)
       g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
       return;
     }
-  window = open_with_masks (&doc);
-  m = sheath_document_get_morphometrics (doc);
-  panel = gui_find_descendant (GTK_WIDGET (doc), SHEATH_TYPE_MORPHOMETRICS_PANEL);
+  window = open_with_masks (&page);
+  m = sheath_document_get_morphometrics (sheath_page_get_document (page));
+  panel = gui_find_descendant (GTK_WIDGET (page), SHEATH_TYPE_MORPHOMETRICS_PANEL);
   plot = gui_find_descendant (panel, SHEATH_TYPE_PLOT);   /* the diameters */
   n = sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel));
 
-  choose (doc, "edit.tool", "pan");
+  choose (page, "edit.tool", "pan");
   a = sheath_morphometrics_get_axon (m, 9);
   g_assert_false (gui_shows_text (panel, "Showing the"));
   /* a density of tens of thousands per mm², its thousands grouped */
@@ -412,21 +412,21 @@ test_editor_bin_filter (void)
 
   /* an axon clicked, then a bin: the filter is said above the table, and
    * Delete has nothing to act on */
-  click (doc, a->x0, a->y0, 0);
+  click (page, a->x0, a->y0, 0);
   g_signal_emit_by_name (plot, "bin-selected", 0.5, 1.5);
   g_assert_true (gui_shows_text (panel, "Showing the"));
   g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), <, n);
-  gtk_widget_activate_action (GTK_WIDGET (doc), "doc.delete-axon", NULL);
-  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (doc)), ==, n);
+  gtk_widget_activate_action (GTK_WIDGET (page), "doc.delete-axon", NULL);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (sheath_page_get_document (page))), ==, n);
 
   /* the same once the filter is cleared with Show All */
-  click (doc, a->x0, a->y0, 0);
+  click (page, a->x0, a->y0, 0);
   gtk_widget_activate_action (panel, "panel.clear-filter", NULL);
   g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), ==, n);
-  gtk_widget_activate_action (GTK_WIDGET (doc), "doc.delete-axon", NULL);
-  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (doc)), ==, n);
+  gtk_widget_activate_action (GTK_WIDGET (page), "doc.delete-axon", NULL);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (sheath_page_get_document (page))), ==, n);
 
-  sheath_document_discard_edits (doc);
+  sheath_document_discard_edits (sheath_page_get_document (page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -449,7 +449,7 @@ zoom_changed (gpointer data)
 static void
 test_editor_refit_with_panel (void)
 {
-  SheathDocument *doc;
+  SheathPage *page;
   SheathWindow *window;
   SheathViewer *viewer;
   double zoom;
@@ -459,15 +459,15 @@ test_editor_refit_with_panel (void)
       g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
       return;
     }
-  window = open_with_masks (&doc);
-  viewer = sheath_document_get_viewer (doc);
-  sheath_document_set_panel_visible (doc, FALSE);
+  window = open_with_masks (&page);
+  viewer = sheath_page_get_viewer (page);
+  sheath_page_set_panel_visible (page, FALSE);
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
   sheath_viewer_zoom_to_fit (viewer);
   zoom = sheath_viewer_get_zoom (viewer);
 
-  sheath_document_set_panel_visible (doc, TRUE);
+  sheath_page_set_panel_visible (page, TRUE);
   {
     ZoomWait wait = { viewer, zoom };
 
@@ -477,12 +477,12 @@ test_editor_refit_with_panel (void)
 
   /* zoomed by the user: the panel going away leaves the zoom alone */
   sheath_viewer_set_zoom (viewer, 2.0);
-  sheath_document_set_panel_visible (doc, FALSE);
+  sheath_page_set_panel_visible (page, FALSE);
   for (guint i = 0; i < 100; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
   g_assert_cmpfloat (sheath_viewer_get_zoom (viewer), ==, 2.0);
 
-  sheath_document_discard_edits (doc);
+  sheath_document_discard_edits (sheath_page_get_document (page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -491,7 +491,7 @@ test_editor_refit_with_panel (void)
 static void
 test_editor_window_keeps_its_size (void)
 {
-  SheathDocument *doc;
+  SheathPage *page;
   SheathWindow *window;
   int width, height;
 
@@ -500,8 +500,8 @@ test_editor_window_keeps_its_size (void)
       g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
       return;
     }
-  window = open_with_masks (&doc);
-  sheath_document_set_panel_visible (doc, TRUE);
+  window = open_with_masks (&page);
+  sheath_page_set_panel_visible (page, TRUE);
   for (guint i = 0; i < 100; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
@@ -510,8 +510,8 @@ test_editor_window_keeps_its_size (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1200);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 800);
   {
-    GtkWidget *table = gui_find_descendant (GTK_WIDGET (doc), GTK_TYPE_COLUMN_VIEW);
-    GtkWidget *export = gui_find_button (GTK_WIDGET (doc), "Export Table…");
+    GtkWidget *table = gui_find_descendant (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
+    GtkWidget *export = gui_find_button (GTK_WIDGET (page), "Export Table…");
     graphene_rect_t bounds;
 
     g_test_message ("table %d px high", gtk_widget_get_height (gtk_widget_get_parent (table)));
@@ -526,7 +526,7 @@ test_editor_window_keeps_its_size (void)
     g_assert_cmpint (gtk_widget_get_height (gtk_widget_get_parent (table)), >=, 150);
     g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (scroller));
   }
-  sheath_document_discard_edits (doc);
+  sheath_document_discard_edits (sheath_page_get_document (page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -565,7 +565,7 @@ restored (gpointer window)
   SheathSegmentation *seg = sheath_window_get_segmentation (window);
 
   return seg != NULL && sheath_segmentation_count (seg, SHEATH_LABEL_AXON) > 0 &&
-         sheath_document_get_modified (current_document (window));
+         sheath_document_get_modified (sheath_page_get_document (current_page (window)));
 }
 
 /* The child: paint, wait for the recovery file, and die as a crash would. */
@@ -574,13 +574,13 @@ edit_and_get_killed (void)
 {
   g_autofree char *image = test_shared_path (IMAGE, NULL);
   g_autoptr(GFile) file = g_file_new_for_path (image);
-  SheathDocument *doc;
+  SheathPage *page;
 
-  open_with_masks (&doc);
-  choose (doc, "edit.tool", "brush");
-  choose (doc, "edit.paint-class", "myelin");
-  g_object_set (sheath_document_get_tools (doc), "brush-size", 16.0, NULL);
-  drag (doc, 200.5, 400.5, 400.5, 420.5);
+  open_with_masks (&page);
+  choose (page, "edit.tool", "brush");
+  choose (page, "edit.paint-class", "myelin");
+  g_object_set (sheath_page_get_tools (page), "brush-size", 16.0, NULL);
+  drag (page, 200.5, 400.5, 400.5, 420.5);
   g_assert_true (gui_wait_until (recovery_written, file, 20000));
   kill (getpid (), SIGKILL);
 }
@@ -677,7 +677,7 @@ test_editor_damaged_recovery (void)
   g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
   g_autoptr(SheathSegmentation) small = sheath_segmentation_new (10, 10);
   SheathWindow *window;
-  SheathDocument *doc;
+  SheathPage *page;
   gboolean saved = FALSE;
 
   if (!have_shared_image ())
@@ -691,13 +691,13 @@ test_editor_damaged_recovery (void)
   sheath_recovery_save_async (recovery, file, small, NULL, saved_cb, &saved);
   g_assert_true (gui_wait_until (is_true, &saved, 10000));
   window = gui_new_window ();
-  doc = sheath_window_open (window, file);
-  sheath_document_restore_edits (doc);
+  page = sheath_window_open (window, file);
+  sheath_document_restore_edits (sheath_page_get_document (page));
   g_assert_true (gui_wait_until (has_image, window, 20000));
   /* said, not silently dropped */
   g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "could not be restored", 10000));
-  g_assert_null (sheath_document_get_segmentation (doc));
-  g_assert_false (sheath_document_get_modified (doc));
+  g_assert_null (sheath_document_get_segmentation (sheath_page_get_document (page)));
+  g_assert_false (sheath_document_get_modified (sheath_page_get_document (page)));
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* a mask file cut short */
@@ -714,11 +714,11 @@ test_editor_damaged_recovery (void)
         }
   }
   window = gui_new_window ();
-  doc = sheath_window_open (window, file);
-  sheath_document_restore_edits (doc);
+  page = sheath_window_open (window, file);
+  sheath_document_restore_edits (sheath_page_get_document (page));
   g_assert_true (gui_wait_until (has_image, window, 20000));
   g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "could not be restored", 10000));
-  g_assert_null (sheath_document_get_segmentation (doc));
+  g_assert_null (sheath_document_get_segmentation (sheath_page_get_document (page)));
   gtk_window_destroy (GTK_WINDOW (window));
   sheath_recovery_discard (recovery, file);
   g_assert_false (sheath_recovery_has (recovery, file));

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* SheathDocument without GTK: this program links the app's document and
+ * recovery code with libsheath and GIO only, so what a tab holds — the
+ * image, its masks and measurements, edits, the recovery file, a
+ * segmentation in flight — is tested apart from any widget. */
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <sheath.h>
+
+#include "sheath-document.h"
+#include "sheath-recovery.h"
+
+#define SIDE 96
+
+typedef struct
+{
+  char           *dir;
+  GFile          *image;
+  GFile          *axon_mask;
+  SheathDocument *doc;
+  guint           measured;
+  guint           remeasured;
+  guint           selection_changed;
+  guint           labels_changed;
+  char           *failed;
+} Fixture;
+
+static gboolean
+wait_until (gboolean (*done) (Fixture *), Fixture *f, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (f))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean has_image (Fixture *f) { return sheath_document_get_image (f->doc) != NULL; }
+static gboolean has_measured (Fixture *f) { return f->measured > 0 && !sheath_document_get_measuring (f->doc); }
+static gboolean has_failed (Fixture *f) { return f->failed != NULL; }
+static gboolean is_idle (Fixture *f) { return !sheath_document_get_busy (f->doc); }
+
+/* Three fibres: an axon disk inside a myelin ring each. */
+static SheathSegmentation *
+make_fibres (void)
+{
+  SheathSegmentation *seg = sheath_segmentation_new (SIDE, SIDE);
+  const int centres[3][2] = { { 20, 20 }, { 60, 30 }, { 40, 70 } };
+
+  for (guint c = 0; c < 3; c++)
+    for (int y = 0; y < SIDE; y++)
+      for (int x = 0; x < SIDE; x++)
+        {
+          double r = hypot (x - centres[c][0], y - centres[c][1]);
+
+          if (r <= 5)
+            sheath_segmentation_set_label (seg, x, y, SHEATH_LABEL_AXON);
+          else if (r <= 9)
+            sheath_segmentation_set_label (seg, x, y, SHEATH_LABEL_MYELIN);
+        }
+  return seg;
+}
+
+static void measured_cb (SheathDocument *doc, Fixture *f) { f->measured++; }
+static void remeasured_cb (SheathDocument *doc, GArray *ids, Fixture *f) { f->remeasured++; }
+static void selection_cb (SheathDocument *doc, Fixture *f) { f->selection_changed++; }
+static void failed_cb (SheathDocument *doc, const char *text, Fixture *f) { g_free (f->failed); f->failed = g_strdup (text); }
+
+static void
+labels_cb (SheathDocument *doc,
+           int x, int y, int w, int h,
+           Fixture        *f)
+{
+  f->labels_changed++;
+}
+
+static void
+open_document (Fixture *f,
+               GFile   *image)
+{
+  f->doc = sheath_document_new (image, NULL);
+  g_signal_connect (f->doc, "measured", G_CALLBACK (measured_cb), f);
+  g_signal_connect (f->doc, "axons-remeasured", G_CALLBACK (remeasured_cb), f);
+  g_signal_connect (f->doc, "selection-changed", G_CALLBACK (selection_cb), f);
+  g_signal_connect (f->doc, "labels-changed", G_CALLBACK (labels_cb), f);
+  g_signal_connect (f->doc, "failed", G_CALLBACK (failed_cb), f);
+}
+
+/* An image (the fibres drawn in gray) and its masks beside it, as
+ * IMG_seg-axon.png and IMG_seg-myelin.png. */
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(SheathSegmentation) seg = make_fibres ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *drawn = NULL, *image = NULL, *axon = NULL;
+
+  f->dir = g_dir_make_tmp ("sheath-document-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_true (sheath_segmentation_save (seg, f->dir, "img", &error));
+  g_assert_no_error (error);
+  drawn = sheath_segmentation_dup_mask_path (f->dir, "img", "axonmyelin");
+  image = g_build_filename (f->dir, "img.png", NULL);
+  g_assert_cmpint (g_rename (drawn, image), ==, 0);
+  axon = sheath_segmentation_dup_mask_path (f->dir, "img", "axon");
+  f->image = g_file_new_for_path (image);
+  f->axon_mask = g_file_new_for_path (axon);
+
+  open_document (f, f->image);
+  g_assert_true (wait_until (has_image, f, 10000));
+  g_assert_true (sheath_document_set_pixel_size (f->doc, 0.1, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GFileEnumerator) files = NULL;
+  GFileInfo *info;
+
+  g_clear_object (&f->doc);
+  files = g_file_enumerate_children (g_file_get_parent (f->image), G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
+  while (files != NULL && (info = g_file_enumerator_next_file (files, NULL, NULL)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, g_file_info_get_name (info), NULL);
+      g_remove (path);
+      g_object_unref (info);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->failed);
+  g_clear_object (&f->image);
+  g_clear_object (&f->axon_mask);
+}
+
+static void
+load_masks (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sheath_document_load_masks (f->doc, f->axon_mask, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (has_measured, f, 20000));
+}
+
+static void
+test_load_and_measure (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_assert_cmpuint (sheath_image_get_width (sheath_document_get_image (f->doc)), ==, SIDE);
+  g_assert_null (sheath_document_get_segmentation (f->doc));
+  g_assert_false (sheath_document_get_busy (f->doc));
+
+  load_masks (f);
+  g_assert_nonnull (sheath_document_get_segmentation (f->doc));
+  g_assert_nonnull (sheath_document_get_editor (f->doc));
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (f->doc)), ==, 3);
+  g_assert_nonnull (sheath_document_get_aggregates (f->doc));
+  /* loaded masks are what is on disk: nothing unsaved */
+  g_assert_false (sheath_document_get_modified (f->doc));
+
+  /* a new pixel size measures again */
+  f->measured = 0;
+  g_assert_true (sheath_document_set_pixel_size (f->doc, 0.2, NULL));
+  g_assert_true (wait_until (has_measured, f, 20000));
+  g_assert_cmpfloat (sheath_morphometrics_get_pixel_size (sheath_document_get_morphometrics (f->doc)), ==, 0.2);
+}
+
+static void
+test_select_delete_merge (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const guint first = 1, both[] = { 1, 2 };
+  guint n = 99, deleted = 0;
+
+  load_masks (f);
+  g_assert_true (sheath_document_can_edit_axons (f->doc));
+
+  f->selection_changed = 0;
+  sheath_document_select_axons (f->doc, &first, 1);
+  g_assert_cmpuint (f->selection_changed, ==, 1);
+  sheath_document_get_selection (f->doc, &n);
+  g_assert_cmpuint (n, ==, 1);
+
+  /* merging needs two */
+  g_assert_false (sheath_document_merge_selected (f->doc, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_true (sheath_document_delete_selected (f->doc, &deleted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (deleted, ==, 1);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (f->doc)), ==, 2);
+  g_assert_cmpuint (f->remeasured, >=, 1);
+  g_assert_cmpuint (f->labels_changed, >=, 1);
+  /* the edit is unsaved, and nothing stays selected (ids moved) */
+  g_assert_true (sheath_document_get_modified (f->doc));
+  sheath_document_get_selection (f->doc, &n);
+  g_assert_cmpuint (n, ==, 0);
+
+  /* two fibres apart merge into one axon */
+  sheath_document_select_axons (f->doc, both, 2);
+  g_assert_true (sheath_document_merge_selected (f->doc, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (f->doc)), ==, 1);
+
+  sheath_document_discard_edits (f->doc);
+  g_assert_false (sheath_document_get_modified (f->doc));
+}
+
+static gboolean
+recovery_written (Fixture *f)
+{
+  g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
+
+  return sheath_recovery_has (recovery, f->image);
+}
+
+static gboolean recovery_gone (Fixture *f) { return !recovery_written (f); }
+
+static void
+test_edits_kept_safe (Fixture       *f,
+                      gconstpointer  data)
+{
+  SheathMaskEditor *editor;
+  g_autoptr(SheathDocument) reopened = NULL;
+  guint64 axon_before;
+
+  load_masks (f);
+  editor = sheath_document_get_editor (f->doc);
+  axon_before = sheath_segmentation_count (sheath_document_get_segmentation (f->doc), SHEATH_LABEL_AXON);
+
+  /* a stroke of axon across the empty corner: unsaved, measured when asked */
+  sheath_mask_editor_begin_stroke (editor);
+  sheath_mask_editor_stroke_to (editor, 80, 80, 90, 90, 4, SHEATH_LABEL_AXON, SHEATH_BRUSH_PAINT);
+  sheath_mask_editor_end_stroke (editor);
+  g_assert_true (sheath_document_get_modified (f->doc));
+  g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (f->doc), SHEATH_LABEL_AXON), >,
+                    axon_before);
+  sheath_document_flush_edits (f->doc);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (sheath_document_get_morphometrics (f->doc)), ==, 4);
+
+  /* the recovery file follows within seconds, and a new document of the
+   * same image restores it as unsaved edits */
+  g_assert_true (wait_until (recovery_written, f, 10000));
+  g_clear_object (&f->doc);
+  open_document (f, f->image);
+  sheath_document_restore_edits (f->doc);   /* before the image is in: once it is */
+  g_assert_true (wait_until (has_image, f, 10000));
+  g_assert_nonnull (sheath_document_get_segmentation (f->doc));
+  g_assert_true (sheath_document_get_modified (f->doc));
+  g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (f->doc), SHEATH_LABEL_AXON), >,
+                    axon_before);
+
+  /* thrown away: the recovery file goes */
+  sheath_document_discard_edits (f->doc);
+  g_assert_false (sheath_document_get_modified (f->doc));
+  g_assert_true (wait_until (recovery_gone, f, 10000));
+}
+
+static void
+test_bad_input (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SheathSegmentation) small = sheath_segmentation_new (SIDE / 2, SIDE);
+  g_autofree char *small_axon = NULL;
+  g_autoptr(GFile) small_file = NULL;
+  g_autoptr(GFile) missing = g_file_get_child (g_file_get_parent (f->image), "missing.png");
+
+  /* masks of another size */
+  g_assert_true (sheath_segmentation_save (small, f->dir, "small", &error));
+  small_axon = sheath_segmentation_dup_mask_path (f->dir, "small", "axon");
+  small_file = g_file_new_for_path (small_axon);
+  g_assert_false (sheath_document_load_masks (f->doc, small_file, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  /* a file not named as an axon mask is */
+  g_assert_false (sheath_document_load_masks (f->doc, f->image, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_null (sheath_document_get_segmentation (f->doc));
+
+  /* nothing to save yet */
+  g_assert_false (sheath_document_save_masks (f->doc, f->dir, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* an image that is not there says so */
+  g_clear_object (&f->doc);
+  open_document (f, missing);
+  g_assert_true (wait_until (has_failed, f, 10000));
+  g_assert_nonnull (strstr (f->failed, "missing.png"));
+}
+
+static void
+test_segment (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (SHEATH_TEST_GOLDEN_DIR, "unet-golden.safetensors", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(SheathModel) model = sheath_model_new_from_file (file, &error);
+  g_autofree char *saved = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (sheath_document_set_pixel_size (f->doc, sheath_model_get_pixel_size (model), NULL));
+  sheath_document_segment (f->doc, model);
+  g_assert_true (sheath_document_get_busy (f->doc));
+  /* the first segmentation shows its rows as they come */
+  g_assert_nonnull (sheath_document_get_partial (f->doc));
+  g_assert_true (wait_until (is_idle, f, 60000));
+  g_assert_null (sheath_document_get_partial (f->doc));
+  g_assert_nonnull (sheath_document_get_segmentation (f->doc));
+  /* minutes of work that exist nowhere else: unsaved until saved */
+  g_assert_true (sheath_document_get_modified (f->doc));
+  g_assert_true (sheath_document_save_masks (f->doc, f->dir, &error));
+  g_assert_no_error (error);
+  g_assert_false (sheath_document_get_modified (f->doc));
+  saved = sheath_segmentation_dup_mask_path (f->dir, "img", "myelin");
+  g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *state = g_dir_make_tmp ("sheath-document-state-XXXXXX", NULL);
+  int status;
+
+  /* recovery files go to a folder of this run's (GLib's isolated folders
+   * leak under LeakSanitizer) */
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/Sheath/Document/load-and-measure", Fixture, NULL, fixture_set_up, test_load_and_measure,
+              fixture_tear_down);
+  g_test_add ("/Sheath/Document/select-delete-merge", Fixture, NULL, fixture_set_up, test_select_delete_merge,
+              fixture_tear_down);
+  g_test_add ("/Sheath/Document/edits-kept-safe", Fixture, NULL, fixture_set_up, test_edits_kept_safe,
+              fixture_tear_down);
+  g_test_add ("/Sheath/Document/bad-input", Fixture, NULL, fixture_set_up, test_bad_input, fixture_tear_down);
+  g_test_add ("/Sheath/Document/segment", Fixture, NULL, fixture_set_up, test_segment, fixture_tear_down);
+  status = g_test_run ();
+  {
+    g_autofree char *recovery = g_build_filename (state, "sheath", "recovery", NULL);
+    g_autofree char *sheath = g_build_filename (state, "sheath", NULL);
+
+    g_rmdir (recovery);
+    g_rmdir (sheath);
+    g_rmdir (state);
+  }
+  return status;
+}
