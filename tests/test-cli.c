@@ -311,6 +311,55 @@ test_cli_morphometrics (void)
   test_remove_tree (dir);
 }
 
+/* A tiny training writes its card beside the model; `sheath-cli card`
+ * writes the same card with an evaluation's figures per image. */
+static void
+test_cli_train_writes_card (void)
+{
+  g_autofree char *data = test_shared_path ("datasets", "tem-mouse-corpus-callosum", NULL);
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *model = g_build_filename (dir, "tiny.safetensors", NULL);
+  g_autofree char *card = g_build_filename (dir, "tiny.md", NULL);
+  g_autofree char *json = g_build_filename (dir, "evaluation.json", NULL);
+  g_autofree char *other = g_build_filename (dir, "cards", "other.md", NULL);
+  g_autofree char *text = NULL;
+  g_auto(Run) train = { 0 };
+  g_auto(Run) evaluate = { 0 };
+  g_auto(Run) write = { 0 };
+  g_auto(Run) bad = { 0 };
+
+  if (!g_file_test (data, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  run_cli (&train, "train", "--data", data, "--output", model, "--validation-subjects", "sub-370", "--epochs", "1",
+           "--depth", "2", "--base-channels", "4", "--patch-size", "64", "--batch-size", "2", NULL);
+  g_assert_cmpint (train.status, ==, 0);
+  g_assert_true (g_file_get_contents (card, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "# tiny"));
+  g_assert_nonnull (strstr (text, "| Held out for validation | sub-370 |"));
+  g_assert_nonnull (strstr (text, "depth 2, 4 base channels"));
+  g_assert_nonnull (strstr (text, "sheath-cli train --data"));
+  g_assert_nonnull (strstr (text, "`tem-mouse-corpus-callosum` (BIDS)"));
+  g_clear_pointer (&text, g_free);
+
+  run_cli (&evaluate, "evaluate", "--model", model, "--data", data, "--subjects", "sub-370", "--json", json, NULL);
+  g_assert_cmpint (evaluate.status, ==, 0);
+  run_cli (&write, "card", model, "--name", "other", "--evaluation", json, "--output", other, NULL);
+  g_assert_cmpint (write.status, ==, 0);
+  g_assert_true (g_file_get_contents (other, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "# other"));
+  g_assert_nonnull (strstr (text, "## Validation figures"));
+  g_assert_nonnull (strstr (text, "| overall (pooled) |"));
+
+  /* an evaluation file that is not one: said, and no card */
+  run_cli (&bad, "card", model, "--evaluation", model, "--output", other, NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.err, "sheath-cli card:"));
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -322,6 +371,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Cli/segment-errors", test_cli_segment_errors);
   g_test_add_func ("/Sheath/Cli/info", test_cli_info);
   g_test_add_func ("/Sheath/Cli/morphometrics", test_cli_morphometrics);
+  g_test_add_func ("/Sheath/Cli/train-writes-card", test_cli_train_writes_card);
 
   return g_test_run ();
 }

@@ -7,7 +7,7 @@
 # ~/.cache/sheath-training), outside the work tree so that they outlive a
 # fresh checkout and are never committed. When training ends, the best
 # model is scored with 'sheath-cli evaluate' on the held-out subjects and
-# goes to models/ with its card (tools/make-model-card.py).
+# goes to models/ with its card (sheath-cli card, libsheath's one card writer).
 #
 #   nohup nice sh tools/train-shipped-models.sh sem >> ~/.cache/sheath-training/sem.log 2>&1 &
 #   (it resumes by itself from the checkpoint; "all" trains SEM, then TEM)
@@ -62,11 +62,11 @@ fi
 # and put both in models/ (the checkpoint stays out of the tree)
 "$cli" evaluate --model "$out" --data "$data" --subjects "$validation" --json "$dir/$which-evaluation.json" |
   tee "$dir/$which-evaluation.txt"
-/usr/bin/python3 tools/make-model-card.py --name "$which" --model "$out" --evaluation "$dir/$which-evaluation.json" \
-  --dataset "$data" --command "sh tools/train-shipped-models.sh $which
+"$cli" card "$out" --name "$which" --evaluation "$dir/$which-evaluation.json" \
+  --data "\`$(basename "$data")\` (BIDS; images resampled to the model's pixel size)" \
+  --command "sh tools/train-shipped-models.sh $which
 # which runs: sheath-cli train --data $data --output $which.safetensors --validation-subjects $validation $*" \
-  > "models/$which.md.tmp"
-mv "models/$which.md.tmp" "models/$which.md"
+  --output "models/$which.md"
 cp "$out" "models/$which.safetensors.tmp"
 mv "models/$which.safetensors.tmp" "models/$which.safetensors"
 echo "models/$which.safetensors and models/$which.md written"

@@ -645,6 +645,18 @@ sheath_trainer_set_output (SheathTrainer *self,
 }
 
 /**
+ * sheath_trainer_get_output:
+ *
+ * Returns: (nullable): the model file written, or %NULL before one is set
+ */
+const char *
+sheath_trainer_get_output (SheathTrainer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_TRAINER (self), NULL);
+  return self->output;
+}
+
+/**
  * sheath_trainer_set_checkpoint:
  * @self: a #SheathTrainer
  * @path: where checkpoints are written
@@ -728,6 +740,24 @@ count_elapsed (SheathTrainer *self)
     self->elapsed = self->elapsed_at_run_start + (g_get_monotonic_time () - self->run_start) / 1e6;
 }
 
+/* "Intel Xeon @ 2.50GHz, 2 cores": where a model was trained, for its card */
+static char *
+machine_description (void)
+{
+  g_autofree char *cpuinfo = NULL;
+  g_autofree char *model = NULL;
+
+  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL))
+    {
+      const char *line = strstr (cpuinfo, "model name");
+      const char *colon = line ? strchr (line, ':') : NULL;
+
+      if (colon != NULL)
+        model = g_strstrip (g_strndup (colon + 1, strcspn (colon + 1, "\n")));
+    }
+  return g_strdup_printf ("%s, %u cores", model ? model : "unknown processor", g_get_num_processors ());
+}
+
 static GHashTable *
 model_metadata (SheathTrainer *self,
                 double         dice_axon,
@@ -759,6 +789,17 @@ model_metadata (SheathTrainer *self,
   g_hash_table_insert (meta, "validation_dice_axon", g_strdup_printf ("%.4f", dice_axon));
   g_hash_table_insert (meta, "validation_dice_myelin", g_strdup_printf ("%.4f", dice_myelin));
   g_hash_table_insert (meta, "trained_with", g_strdup_printf ("sheath %s", PACKAGE_VERSION));
+  g_hash_table_insert (meta, "training_machine", machine_description ());
+  g_hash_table_insert (meta, "training_batch_size", g_strdup_printf ("%u", self->batch_size));
+  g_hash_table_insert (meta, "training_patch_size", g_strdup_printf ("%u", self->patch_size));
+  if (self->init_path != NULL && *self->init_path != '\0')
+    {
+      g_autofree char *base = g_path_get_basename (self->init_path);
+
+      if (g_str_has_suffix (base, ".safetensors"))
+        base[strlen (base) - strlen (".safetensors")] = '\0';
+      g_hash_table_insert (meta, "fine_tuned_from", g_steal_pointer (&base));
+    }
   return meta;
 }
 

@@ -40,6 +40,8 @@ gboolean       sheath_trainer_set_init_model       (SheathTrainer        *self,
                                                     const char           *path,
                                                     GError              **error);
 SHEATH_AVAILABLE_IN_ALL
+const char    *sheath_trainer_get_output           (SheathTrainer        *self);
+SHEATH_AVAILABLE_IN_ALL
 void           sheath_trainer_set_output           (SheathTrainer        *self,
                                                     const char           *path);
 SHEATH_AVAILABLE_IN_ALL

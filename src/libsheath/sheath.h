@@ -11,6 +11,7 @@
 # include "sheath-mask-editor.h"
 # include "sheath-model.h"
 # include "sheath-morphometrics.h"
+# include "sheath-model-card.h"
 # include "sheath-scores.h"
 # include "sheath-segmentation.h"
 # include "sheath-segmenter.h"

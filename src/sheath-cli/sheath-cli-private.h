@@ -10,6 +10,7 @@ int sheath_cli_info    (int argc, char **argv);
 int sheath_cli_morphometrics (int argc, char **argv);
 int sheath_cli_train   (int argc, char **argv);
 int sheath_cli_evaluate (int argc, char **argv);
+int sheath_cli_card     (int argc, char **argv);
 
 typedef struct
 {
@@ -41,6 +42,10 @@ gboolean sheath_cli_prepare_output_dir  (const char  *dir,
 /* The same for the folder that will hold @path. */
 gboolean sheath_cli_prepare_output_file (const char  *path,
                                          GError     **error);
+
+/* The command as typed, for a model card: "sheath-cli train --data …". */
+char    *sheath_cli_dup_command_line (int    argc,
+                                      char **argv);
 
 /* Checks --threads the same way for every command (says why not). */
 gboolean sheath_cli_check_threads (const char *command,

@@ -94,6 +94,52 @@ set_class_weights (SheathTrainer  *trainer,
   return sheath_trainer_set_class_weights (trainer, w, error);
 }
 
+/* The model's card beside it, NAME.md, as the app and `sheath-cli card`
+ * write them. */
+static gboolean
+write_card (SheathTrainer       *trainer,
+            const char * const  *data,
+            const char          *command,
+            double               minutes,
+            GError             **error)
+{
+  const char *output = sheath_trainer_get_output (trainer);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(SheathModel) model = NULL;
+  g_autoptr(SheathModelCard) card = NULL;
+  g_autofree char *name = NULL, *path = NULL;
+
+  if (output == NULL || !g_file_test (output, G_FILE_TEST_IS_REGULAR))
+    return TRUE;   /* nothing kept: no card */
+  file = g_file_new_for_path (output);
+  if (!(model = sheath_model_new_from_file (file, error)))
+    return FALSE;
+  name = g_path_get_basename (output);
+  if (g_str_has_suffix (name, ".safetensors"))
+    name[strlen (name) - strlen (".safetensors")] = '\0';
+  card = sheath_model_card_new (model, name);
+  sheath_model_card_set_trained_by (card, "`sheath-cli train`");
+  sheath_model_card_set_command (card, command);
+  sheath_model_card_set_budget_minutes (card, minutes);
+  if (data != NULL)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (guint i = 0; data[i] != NULL; i++)
+        {
+          g_autofree char *base = g_path_get_basename (data[i]);
+          g_string_append_printf (text, "%s`%s`", i ? ", " : "", base);
+        }
+      g_string_append (text, " (BIDS)");
+      sheath_model_card_set_data (card, text->str);
+    }
+  path = sheath_model_card_dup_path_for (output);
+  if (!sheath_model_card_save (card, path, error))
+    return FALSE;
+  fprintf (stderr, "Model card: %s\n", path);
+  return TRUE;
+}
+
 int
 sheath_cli_train (int    argc,
                   char **argv)
@@ -106,6 +152,7 @@ sheath_cli_train (int    argc,
   g_auto(GStrv) data = NULL;
   g_autofree char *output = NULL, *modality = NULL, *init = NULL, *validation = NULL;
   g_autofree char *resume = NULL, *checkpoint = NULL, *description = NULL, *weights = NULL;
+  g_autofree char *command = sheath_cli_dup_command_line (argc, argv);
   double pixel_size = 0, minutes = 0, lr = 0, wd = -1;
   int epochs = 0, threads = 0, batch = 0, patch = 0, depth = 0, base = 0;
   gint64 seed = -1;
@@ -242,6 +289,11 @@ sheath_cli_train (int    argc,
       else
         g_printerr ("sheath-cli train: %s\n", run.error->message);
       g_clear_error (&run.error);
+      return 1;
+    }
+  if (!write_card (trainer, (const char * const *) data, command, minutes, &error))
+    {
+      g_printerr ("sheath-cli train: %s\n", error->message);
       return 1;
     }
   return 0;

@@ -20,6 +20,7 @@ static const struct {
   { "train", sheath_cli_train, "Train or fine-tune a model on labelled images" },
   { "evaluate", sheath_cli_evaluate, "Score a model against manual masks" },
   { "info", sheath_cli_info, "Show what Sheath reads from an image or a model" },
+  { "card", sheath_cli_card, "Write a model's card (Markdown) from its metadata and an evaluation" },
 };
 
 SheathModel *
@@ -66,6 +67,27 @@ sheath_cli_prepare_output_file (const char  *path,
   g_autofree char *dir = g_path_get_dirname (path);
 
   return sheath_cli_prepare_output_dir (dir, error);
+}
+
+char *
+sheath_cli_dup_command_line (int    argc,
+                             char **argv)
+{
+  g_autoptr(GString) line = g_string_new ("sheath-cli");
+
+  for (int i = 0; i < argc; i++)
+    {
+      g_autofree char *quoted = NULL;
+
+      /* quoted only where a shell needs it */
+      if (argv[i][0] != '\0' && strspn (argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789-_.,/=:+@%") == strlen (argv[i]))
+        quoted = g_strdup (argv[i]);
+      else
+        quoted = g_shell_quote (argv[i]);
+      g_string_append_printf (line, " %s", quoted);
+    }
+  return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
 gboolean

@@ -1290,64 +1290,22 @@ cancel_action (GtkWidget  *widget,
 
 /* ---- saving ------------------------------------------------------------------- */
 
-static char *
-machine_description (void)
-{
-  g_autofree char *cpuinfo = NULL;
-  g_autofree char *model = NULL;
-
-  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL))
-    {
-      const char *line = strstr (cpuinfo, "model name");
-      const char *colon = line ? strchr (line, ':') : NULL;
-
-      if (colon != NULL)
-        model = g_strstrip (g_strndup (colon + 1, strcspn (colon + 1, "\n")));
-    }
-  return g_strdup_printf ("%s, %u cores", model ? model : "unknown processor", g_get_num_processors ());
-}
-
-static char *
+/* The card written beside the model, by libsheath's one card writer; the
+ * wizard adds what only it knows: the images and the time budget. */
+static SheathModelCard *
 model_card (SheathTrainingWindow *self,
             SheathModel          *model)
 {
-  g_autoptr(GString) card = g_string_new (NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
-  g_autofree char *start = g_key_file_get_string (self->notes, "training", "start", NULL);
+  g_autoptr(SheathModelCard) card = sheath_model_card_new (model, self->name);
   g_auto(GStrv) images = g_key_file_get_string_list (self->notes, "training", "images", NULL, NULL);
-  g_auto(GStrv) validation = g_key_file_get_string_list (self->notes, "training", "validation", NULL, NULL);
-  g_autofree char *held_out = validation ? g_strjoinv (", ", validation) : g_strdup ("?");
-  g_autofree char *axon = sheath_model_dup_metadata_value (model, "validation_dice_axon");
-  g_autofree char *myelin = sheath_model_dup_metadata_value (model, "validation_dice_myelin");
-  g_autofree char *machine = machine_description ();
-  double seconds = g_key_file_get_double (self->notes, "training", "seconds", NULL);
-  double budget;
+  g_autofree char *data = g_strdup_printf ("%u labelled images, listed below", images ? g_strv_length (images) : 0);
 
-  g_string_append_printf (card, "# %s\n\n", self->name);
-  g_string_append_printf (card, "Trained on %s with Sheath %s's training wizard, by libsheath's own trainer "
-                          "(the one `sheath-cli train` runs).\n\n", date, PACKAGE_VERSION);
-  g_string_append_printf (card, "- **Start**: %s\n",
-                          g_strcmp0 (start, "sem") == 0 ? "fine-tuned from the shipped SEM model" :
-                          g_strcmp0 (start, "tem") == 0 ? "fine-tuned from the shipped TEM model" :
-                          "a new network (from scratch)");
-  g_string_append_printf (card, "- **Architecture**: %s, depth %u, %u base channels, %" G_GUINT64_FORMAT
-                          " parameters\n", sheath_model_get_architecture (model), sheath_model_get_depth (model),
-                          sheath_model_get_base_channels (model), sheath_model_get_n_parameters (model));
-  g_string_append_printf (card, "- **Pixel size**: %g µm; modality %s\n", sheath_model_get_pixel_size (model),
-                          sheath_model_get_modality (model));
-  g_string_append_printf (card, "- **Validation** (held out, never trained on): %s\n", held_out);
-  g_string_append_printf (card, "- **Validation figures** of the best epoch: Dice axon %s, Dice myelin %s\n",
-                          axon ? axon : "?", myelin ? myelin : "?");
-  budget = g_key_file_get_double (self->notes, "training", "minutes", NULL);
-  g_string_append_printf (card, "- **Training time**: %.1f minutes", seconds / 60);
-  if (budget > 0)
-    g_string_append_printf (card, " (budget %g)", budget);
-  g_string_append_printf (card, " on %s\n", machine);
-  g_string_append (card, "\n## Images\n\n");
+  sheath_model_card_set_trained_by (card, "Sheath's training wizard");
+  sheath_model_card_set_data (card, data);
+  sheath_model_card_set_budget_minutes (card, g_key_file_get_double (self->notes, "training", "minutes", NULL));
   for (guint i = 0; images != NULL && images[i] != NULL; i++)
-    g_string_append_printf (card, "- `%s`\n", images[i]);
-  return g_string_free (g_steal_pointer (&card), FALSE);
+    sheath_model_card_add_image (card, images[i]);
+  return g_steal_pointer (&card);
 }
 
 static void
@@ -1359,10 +1317,9 @@ save_action (GtkWidget  *widget,
   g_autofree char *models = sheath_model_dup_user_dir ();
   g_autofree char *output = staging_path (self->name, ".safetensors");
   g_autofree char *base = g_strconcat (self->name, ".safetensors", NULL);
-  g_autofree char *card_base = g_strconcat (self->name, ".md", NULL);
   g_autofree char *dest = g_build_filename (models, base, NULL);
-  g_autofree char *card_path = g_build_filename (models, card_base, NULL);
-  g_autofree char *card = NULL;
+  g_autofree char *card_path = sheath_model_card_dup_path_for (dest);
+  g_autoptr(SheathModelCard) card = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GFile) from = g_file_new_for_path (output);
   g_autoptr(GFile) to = g_file_new_for_path (dest);
@@ -1374,7 +1331,7 @@ save_action (GtkWidget  *widget,
   /* the card first, then the model: a model in the folder has its card */
   if (!(model = sheath_model_new_from_file (from, &error)) ||
       !(card = model_card (self, model)) ||
-      !g_file_set_contents_full (card_path, card, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error) ||
+      !sheath_model_card_save (card, card_path, &error) ||
       !g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
     {
       text = g_strdup_printf ("The model was not saved: %s", error ? error->message : "?");

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-model-card"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sheath-model-card.h"
+
+/**
+ * SheathModelCard:
+ *
+ * What a model is, written beside it as Markdown (`NAME.md`): its
+ * architecture, pixel size and modality, what it was trained on and held
+ * out, how long it trained and where, and its validation figures. Most of
+ * it comes from the model's own metadata, as the trainer wrote it; the rest
+ * (how it was trained, the data, the exact command, figures per image) is
+ * set by whoever writes the card: the training wizard, `sheath-cli train`
+ * and `sheath-cli card` all write cards with this one writer.
+ */
+struct _SheathModelCard
+{
+  GObject      parent_instance;
+
+  SheathModel *model;
+  char        *name;
+  char        *trained_by;
+  char        *data;
+  char        *command;
+  double       budget_minutes;
+  GPtrArray   *images;         /* char * */
+  GPtrArray   *score_images;   /* char * */
+  GPtrArray   *scores;         /* SheathScores * */
+};
+
+G_DEFINE_FINAL_TYPE (SheathModelCard, sheath_model_card, G_TYPE_OBJECT)
+
+static void
+sheath_model_card_finalize (GObject *object)
+{
+  SheathModelCard *self = SHEATH_MODEL_CARD (object);
+
+  g_clear_object (&self->model);
+  g_free (self->name);
+  g_free (self->trained_by);
+  g_free (self->data);
+  g_free (self->command);
+  g_ptr_array_unref (self->images);
+  g_ptr_array_unref (self->score_images);
+  g_ptr_array_unref (self->scores);
+
+  G_OBJECT_CLASS (sheath_model_card_parent_class)->finalize (object);
+}
+
+static void
+sheath_model_card_class_init (SheathModelCardClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sheath_model_card_finalize;
+}
+
+static void
+sheath_model_card_init (SheathModelCard *self)
+{
+  self->images = g_ptr_array_new_with_free_func (g_free);
+  self->score_images = g_ptr_array_new_with_free_func (g_free);
+  self->scores = g_ptr_array_new_with_free_func ((GDestroyNotify) sheath_scores_free);
+}
+
+/**
+ * sheath_model_card_new:
+ * @model: the model described
+ * @name: its name, as the model picker and `--model` know it
+ *
+ * Returns: (transfer full): a card for @model
+ */
+SheathModelCard *
+sheath_model_card_new (SheathModel *model,
+                       const char  *name)
+{
+  SheathModelCard *self;
+
+  g_return_val_if_fail (SHEATH_IS_MODEL (model), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = g_object_new (SHEATH_TYPE_MODEL_CARD, NULL);
+  self->model = g_object_ref (model);
+  self->name = g_strdup (name);
+  return self;
+}
+
+/**
+ * sheath_model_card_set_trained_by:
+ * @how: (nullable): what trained it, in Markdown, e.g. "`sheath-cli train`"
+ */
+void
+sheath_model_card_set_trained_by (SheathModelCard *self,
+                                  const char      *how)
+{
+  g_return_if_fail (SHEATH_IS_MODEL_CARD (self));
+  g_free (self->trained_by);
+  self->trained_by = g_strdup (how);
+}
+
+/**
+ * sheath_model_card_set_data:
+ * @data: (nullable): what it was trained on, in Markdown
+ */
+void
+sheath_model_card_set_data (SheathModelCard *self,
+                            const char      *data)
+{
+  g_return_if_fail (SHEATH_IS_MODEL_CARD (self));
+  g_free (self->data);
+  self->data = g_strdup (data);
+}
+
+/**
+ * sheath_model_card_set_command:
+ * @command: (nullable): the command that trained it, to train it again
+ */
+void
+sheath_model_card_set_command (SheathModelCard *self,
+                               const char      *command)
+{
+  g_return_if_fail (SHEATH_IS_MODEL_CARD (self));
+  g_free (self->command);
+  self->command = g_strdup (command);
+}
+
+/**
+ * sheath_model_card_set_budget_minutes:
+ * @minutes: the time budget the training had, or 0 for none
+ */
+void
+sheath_model_card_set_budget_minutes (SheathModelCard *self,
+                                      double           minutes)
+{
+  g_return_if_fail (SHEATH_IS_MODEL_CARD (self));
+  self->budget_minutes = MAX (0, minutes);
+}
+
+/**
+ * sheath_model_card_add_image:
+ * @image: an image it was trained on
+ */
+void
+sheath_model_card_add_image (SheathModelCard *self,
+                             const char      *image)
+{
+  g_return_if_fail (SHEATH_IS_MODEL_CARD (self));
+  g_return_if_fail (image != NULL);
+  g_ptr_array_add (self->images, g_strdup (image));
+}
+
+/**
+ * sheath_model_card_add_scores:
+ * @image: the image scored, or a row's name such as "overall (pooled)"
+ * @scores: its figures against the manual masks
+ *
+ * Adds a row to the card's table of validation figures.
+ */
+void
+sheath_model_card_add_scores (SheathModelCard    *self,
+                              const char         *image,
+                              const SheathScores *scores)
+{
+  g_return_if_fail (SHEATH_IS_MODEL_CARD (self));
+  g_return_if_fail (image != NULL && scores != NULL);
+  g_ptr_array_add (self->score_images, g_strdup (image));
+  g_ptr_array_add (self->scores, sheath_scores_copy (scores));
+}
+
+static char *
+meta (SheathModelCard *self,
+      const char      *key)
+{
+  char *value = sheath_model_dup_metadata_value (self->model, key);
+
+  if (value == NULL || *value == '\0')
+    {
+      g_free (value);
+      return g_strdup ("?");
+    }
+  return value;
+}
+
+static void
+append_row (GString    *card,
+            const char *what,
+            const char *value)
+{
+  g_string_append_printf (card, "| %s | %s |\n", what, value);
+}
+
+static void
+append_training (SheathModelCard *self,
+                 GString         *card)
+{
+  g_autofree char *epochs = meta (self, "training_epochs");
+  g_autofree char *steps = meta (self, "training_steps");
+  g_autofree char *seconds = sheath_model_dup_metadata_value (self->model, "training_seconds");
+  g_autofree char *machine = meta (self, "training_machine");
+  g_autofree char *batch = sheath_model_dup_metadata_value (self->model, "training_batch_size");
+  g_autofree char *patch = sheath_model_dup_metadata_value (self->model, "training_patch_size");
+  g_autoptr(GString) text = g_string_new (NULL);
+  double hours = seconds ? g_ascii_strtod (seconds, NULL) / 3600 : 0;
+
+  g_string_append_printf (text, "%s epoch%s, %s steps", epochs, g_str_equal (epochs, "1") ? "" : "s", steps);
+  if (batch != NULL && patch != NULL)
+    g_string_append_printf (text, " (batch %s × %s²)", batch, patch);
+  if (hours >= 1)
+    g_string_append_printf (text, ", %.1f h", hours);
+  else
+    g_string_append_printf (text, ", %.1f min", hours * 60);
+  if (self->budget_minutes > 0)
+    g_string_append_printf (text, " (budget %g min)", self->budget_minutes);
+  g_string_append_printf (text, " on %s", machine);
+  append_row (card, "Training", text->str);
+}
+
+/**
+ * sheath_model_card_dup_markdown:
+ *
+ * Returns: (transfer full): the card, in Markdown
+ */
+char *
+sheath_model_card_dup_markdown (SheathModelCard *self)
+{
+  g_autoptr(GString) card = g_string_new (NULL);
+  g_autofree char *description = sheath_model_dup_metadata_value (self->model, "description");
+  g_autofree char *start = sheath_model_dup_metadata_value (self->model, "fine_tuned_from");
+  g_autofree char *held_out = meta (self, "validation_subjects");
+  g_autofree char *axon = meta (self, "validation_dice_axon");
+  g_autofree char *myelin = meta (self, "validation_dice_myelin");
+  g_autofree char *normalization = meta (self, "normalization");
+  g_autofree char *classes = meta (self, "classes");
+  g_autofree char *trained_with = meta (self, "trained_with");
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_MODEL_CARD (self), NULL);
+
+  if (description != NULL && *description != '\0')
+    g_string_append_printf (card, "# %s — %s\n\n", self->name, description);
+  else
+    g_string_append_printf (card, "# %s\n\n", self->name);
+  g_string_append_printf (card, "A %s trained by Sheath's own trainer%s%s. Its figures are on subjects held out "
+                          "from training.\n\n", sheath_model_get_architecture (self->model),
+                          self->trained_by ? ", through " : "", self->trained_by ? self->trained_by : "");
+
+  g_string_append (card, "| | |\n|---|---|\n");
+  if (self->data != NULL)
+    append_row (card, "Data", self->data);
+  /* "sem" and "tem" are the shipped models' names, which no other model takes */
+  if (g_strcmp0 (start, "sem") == 0 || g_strcmp0 (start, "tem") == 0)
+    {
+      g_autofree char *upper = g_ascii_strup (start, -1);
+      text = g_strdup_printf ("fine-tuned from the shipped %s model", upper);
+    }
+  else if (start != NULL && *start != '\0')
+    text = g_strdup_printf ("fine-tuned from `%s`", start);
+  else
+    text = g_strdup ("a new network (from scratch)");
+  append_row (card, "Start", text);
+  g_clear_pointer (&text, g_free);
+  g_strdelimit (held_out, ",", ' ');
+  append_row (card, "Held out for validation", held_out);
+  text = g_strdup_printf ("%s, %g µm", sheath_model_get_modality (self->model),
+                          sheath_model_get_pixel_size (self->model));
+  append_row (card, "Modality, pixel size", text);
+  g_clear_pointer (&text, g_free);
+  text = g_strdup_printf ("%s, depth %u, %u base channels, batch norm, %u classes (%s); %" G_GUINT64_FORMAT
+                          " parameters", sheath_model_get_architecture (self->model),
+                          sheath_model_get_depth (self->model), sheath_model_get_base_channels (self->model),
+                          sheath_model_get_n_classes (self->model), classes,
+                          sheath_model_get_n_parameters (self->model));
+  append_row (card, "Architecture", text);
+  g_clear_pointer (&text, g_free);
+  append_row (card, "Normalisation", normalization);
+  append_training (self, card);
+  text = g_strdup_printf ("Dice axon %s, Dice myelin %s (the best epoch's, on the held-out subjects)", axon, myelin);
+  append_row (card, "Validation figures", text);
+  append_row (card, "Trained with", trained_with);
+
+  if (self->command != NULL)
+    g_string_append_printf (card, "\nCommand:\n\n```sh\n%s\n```\n", self->command);
+
+  if (self->scores->len > 0)
+    {
+      g_string_append (card, "\n## Validation figures\n\n"
+                       "| image | Dice axon | Dice myelin | accuracy | axon precision / sensitivity | "
+                       "myelin precision / sensitivity | detection P / R / F1 |\n|---|---|---|---|---|---|---|\n");
+      for (guint i = 0; i < self->scores->len; i++)
+        {
+          const SheathScores *s = g_ptr_array_index (self->scores, i);
+          g_autofree char *image = g_path_get_basename (g_ptr_array_index (self->score_images, i));
+
+          g_string_append_printf (card, "| %s | %.4f | %.4f | %.4f | %.3f / %.3f | %.3f / %.3f | %.3f / %.3f / %.3f |\n",
+                                  image, s->dice_axon, s->dice_myelin, s->accuracy, s->precision_axon,
+                                  s->sensitivity_axon, s->precision_myelin, s->sensitivity_myelin,
+                                  s->detection_precision, s->detection_recall, s->detection_f1);
+        }
+      g_string_append (card, "\nA detected axon is a predicted axon whose IoU with a true one is at least 0.5.\n");
+    }
+
+  if (self->images->len > 0)
+    {
+      g_string_append (card, "\n## Images\n\n");
+      for (guint i = 0; i < self->images->len; i++)
+        g_string_append_printf (card, "- `%s`\n", (char *) g_ptr_array_index (self->images, i));
+    }
+  return g_string_free (g_steal_pointer (&card), FALSE);
+}
+
+/**
+ * sheath_model_card_save:
+ * @path: where to write the card, usually sheath_model_card_dup_path_for()
+ *
+ * Writes the card whole or not at all (a temporary file renamed).
+ *
+ * Returns: %TRUE when written
+ */
+gboolean
+sheath_model_card_save (SheathModelCard  *self,
+                        const char       *path,
+                        GError          **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_MODEL_CARD (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  text = sheath_model_card_dup_markdown (self);
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    {
+      g_prefix_error (error, "Cannot write the model card: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * sheath_model_card_dup_path_for:
+ * @model_path: a model file, `DIR/NAME.safetensors`
+ *
+ * Returns: (transfer full): where its card goes, `DIR/NAME.md`
+ */
+char *
+sheath_model_card_dup_path_for (const char *model_path)
+{
+  g_return_val_if_fail (model_path != NULL, NULL);
+
+  if (g_str_has_suffix (model_path, ".safetensors"))
+    {
+      g_autofree char *stem = g_strndup (model_path, strlen (model_path) - strlen (".safetensors"));
+      return g_strconcat (stem, ".md", NULL);
+    }
+  return g_strconcat (model_path, ".md", NULL);
+}
