@@ -12,6 +12,7 @@
 
 #include "sheath-document.h"
 #include "sheath-recovery.h"
+#include "sheath-training-run.h"
 
 #define SIDE 96
 
@@ -333,6 +334,86 @@ test_segment (Fixture       *f,
   g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
 }
 
+static void
+ran_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  gboolean *done = data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sheath_training_run_run_finish (SHEATH_TRAINING_RUN (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* The wizard's run without the wizard: notes and curve kept, paused runs
+ * listed and opened again, names checked, files discarded. */
+static void
+test_training_run (void)
+{
+  g_autofree char *data = g_build_filename (SHEATH_TEST_SHARED_DIR, "datasets", "tem-mouse-corpus-callosum", NULL);
+  g_autoptr(SheathTrainer) trainer = sheath_trainer_new ();
+  g_autoptr(SheathTrainingRun) run = NULL, again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) curve = NULL;
+  g_auto(GStrv) paused = NULL, held_out = NULL;
+  g_autofree char *model = NULL;
+  const char *images[] = { "a.png", "b.png", NULL }, *validation[] = { "sub-370", NULL };
+  SheathTrainingEpoch e = { 1, 0.5, 0.8, 0.7 };
+  gboolean done = FALSE;
+
+  if (!g_file_test (data, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  g_assert_false (sheath_training_run_check_name ("sem", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+  g_clear_error (&error);
+  g_assert_false (sheath_training_run_check_name ("a/b", NULL));
+  g_assert_true (sheath_training_run_check_name ("tiny", NULL));
+
+  g_assert_true (sheath_trainer_add_dataset (trainer, data, &error));
+  sheath_trainer_set_depth (trainer, 2);
+  sheath_trainer_set_base_channels (trainer, 4);
+  sheath_trainer_set_patch_size (trainer, 64);
+  sheath_trainer_set_batch_size (trainer, 2);
+  sheath_trainer_set_epochs (trainer, 1);
+  sheath_trainer_set_validation_subjects (trainer, validation);
+  run = sheath_training_run_new ("tiny", trainer, "scratch", images, validation, 0, &error);
+  g_assert_no_error (error);
+  sheath_training_run_run_async (run, ran_cb, &done);
+  g_assert_true (sheath_training_run_get_running (run));
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (sheath_training_run_get_running (run));
+  model = sheath_training_run_dup_model_path (run);
+  g_assert_true (g_file_test (model, G_FILE_TEST_IS_REGULAR));
+
+  /* the curve and the notes, as a later session reads them */
+  sheath_training_run_add_epoch (run, &e);
+  paused = sheath_training_run_list_paused ();
+  g_assert_true (g_strv_contains ((const char * const *) paused, "tiny"));
+  g_assert_false (sheath_training_run_check_name ("tiny", NULL));
+  again = sheath_training_run_open_paused ("tiny", &error);
+  g_assert_no_error (error);
+  curve = sheath_training_run_dup_curve (again);
+  g_assert_cmpuint (curve->len, ==, 1);
+  g_assert_cmpfloat (g_array_index (curve, SheathTrainingEpoch, 0).dice_axon, ==, 0.8);
+  held_out = sheath_training_run_dup_held_out (again);
+  g_assert_cmpstr (held_out[0], ==, "sub-370");
+  g_assert_cmpuint (sheath_trainer_get_depth (sheath_training_run_get_trainer (again)), ==, 2);
+
+  sheath_training_run_discard (again);
+  g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&paused, g_strfreev);
+  paused = sheath_training_run_list_paused ();
+  g_assert_false (g_strv_contains ((const char * const *) paused, "tiny"));
+  g_assert_null (sheath_training_run_open_paused ("tiny", &error));
+  g_assert_nonnull (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,12 +434,15 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/Sheath/Document/bad-input", Fixture, NULL, fixture_set_up, test_bad_input, fixture_tear_down);
   g_test_add ("/Sheath/Document/segment", Fixture, NULL, fixture_set_up, test_segment, fixture_tear_down);
+  g_test_add_func ("/Sheath/TrainingRun/notes-pause-resume-discard", test_training_run);
   status = g_test_run ();
   {
     g_autofree char *recovery = g_build_filename (state, "sheath", "recovery", NULL);
+    g_autofree char *training = g_build_filename (state, "sheath", "training", NULL);
     g_autofree char *sheath = g_build_filename (state, "sheath", NULL);
 
     g_rmdir (recovery);
+    g_rmdir (training);
     g_rmdir (sheath);
     g_rmdir (state);
   }

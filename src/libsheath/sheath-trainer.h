@@ -71,4 +71,80 @@ SHEATH_AVAILABLE_IN_ALL
 SheathSegmentation *sheath_trainer_dup_preview     (SheathTrainer        *self,
                                                     SheathImage         **image);
 
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_modality (SheathTrainer *self,
+                                            const char *value);
+SHEATH_AVAILABLE_IN_ALL
+const char *  sheath_trainer_get_modality (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_description (SheathTrainer *self,
+                                               const char *value);
+SHEATH_AVAILABLE_IN_ALL
+const char *  sheath_trainer_get_description (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_pixel_size (SheathTrainer *self,
+                                              double value);
+SHEATH_AVAILABLE_IN_ALL
+double         sheath_trainer_get_pixel_size (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_depth (SheathTrainer *self,
+                                         guint value);
+SHEATH_AVAILABLE_IN_ALL
+guint          sheath_trainer_get_depth (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_base_channels (SheathTrainer *self,
+                                                 guint value);
+SHEATH_AVAILABLE_IN_ALL
+guint          sheath_trainer_get_base_channels (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_patch_size (SheathTrainer *self,
+                                              guint value);
+SHEATH_AVAILABLE_IN_ALL
+guint          sheath_trainer_get_patch_size (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_batch_size (SheathTrainer *self,
+                                              guint value);
+SHEATH_AVAILABLE_IN_ALL
+guint          sheath_trainer_get_batch_size (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_learning_rate (SheathTrainer *self,
+                                                 double value);
+SHEATH_AVAILABLE_IN_ALL
+double         sheath_trainer_get_learning_rate (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_weight_decay (SheathTrainer *self,
+                                                double value);
+SHEATH_AVAILABLE_IN_ALL
+double         sheath_trainer_get_weight_decay (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_epochs (SheathTrainer *self,
+                                          guint value);
+SHEATH_AVAILABLE_IN_ALL
+guint          sheath_trainer_get_epochs (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_minutes (SheathTrainer *self,
+                                           double value);
+SHEATH_AVAILABLE_IN_ALL
+double         sheath_trainer_get_minutes (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_n_threads (SheathTrainer *self,
+                                             guint value);
+SHEATH_AVAILABLE_IN_ALL
+guint          sheath_trainer_get_n_threads (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_seed (SheathTrainer *self,
+                                        guint64 value);
+SHEATH_AVAILABLE_IN_ALL
+guint64        sheath_trainer_get_seed (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_half_precision (SheathTrainer *self,
+                                                  gboolean value);
+SHEATH_AVAILABLE_IN_ALL
+gboolean       sheath_trainer_get_half_precision (SheathTrainer *self);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_trainer_set_checkpoint_interval (SheathTrainer *self,
+                                                       double value);
+SHEATH_AVAILABLE_IN_ALL
+double         sheath_trainer_get_checkpoint_interval (SheathTrainer *self);
+
 G_END_DECLS

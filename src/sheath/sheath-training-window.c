@@ -15,7 +15,7 @@
 #include "sheath-curve-plot.h"
 #include "sheath-file-chooser.h"
 #include "sheath-training-comparison.h"
-#include "sheath-training-window.h"
+#include "sheath-training-window-private.h"
 
 /* The training wizard: pages that walk through choosing labelled images,
  * where to start from, which images to hold out, a name and a time budget;
@@ -25,92 +25,10 @@
  * staging folder), and ends with the validation figures and a model saved
  * with its model card where the model picker finds it. */
 
-typedef struct
-{
-  char          *image;
-  char          *axon;
-  char          *myelin;
-  char          *subject;
-  GtkSpinButton *pixel_size;
-  GtkWidget     *row;
-} TrainingImage;
-
-struct _SheathTrainingWindow
-{
-  AdwWindow             parent_instance;
-
-  /* template widgets */
-  AdwToastOverlay      *toasts;
-  GtkWidget            *back_button;
-  AdwWindowTitle       *title;
-  GtkWidget            *pages;             /* the page widgets, named by tag, until set up */
-#if ADW_CHECK_VERSION (1, 4, 0)
-  AdwNavigationView    *navigation;
-#else
-  AdwLeaflet           *leaflet;
-#endif
-  AdwPreferencesGroup  *paused_group;
-  AdwPreferencesGroup  *images_group;
-  AdwPreferencesGroup  *validation_group;
-  GtkWidget            *start_sem_row;
-  GtkWidget            *start_tem_row;
-  GtkCheckButton       *start_sem;
-  GtkCheckButton       *start_tem;
-  GtkCheckButton       *start_scratch;
-  AdwEntryRow          *name_row;
-  AdwComboRow          *modality_row;
-  GtkSpinButton        *minutes;
-  SheathCurvePlot      *curve;
-  SheathCurvePlot      *final_curve;
-  GtkLabel             *comparison_label;
-  double                last_step_position;
-  GtkPicture           *preview;
-  GtkLabel             *status_label;
-  GtkLabel             *figures_label;
-  GtkLabel             *eta_label;
-  GtkProgressBar       *progress;
-  AdwStatusPage        *done_page;
-
-  GPtrArray            *images;            /* TrainingImage */
-  GPtrArray            *paused_rows;
-  GPtrArray            *validation_checks; /* GtkCheckButton, with "subject" data */
-
-  /* the training, once started */
-  char                 *name;
-  GKeyFile             *notes;             /* STAGING/NAME.ini: what the card will say */
-  SheathTrainer        *trainer;
-  GCancellable         *cancellable;
-  gboolean              running;
-  gboolean              cancelling;
-  gboolean              closed;            /* disposed while training went on */
-  gint64                run_started;
-  double                run_start_fraction;
-  guint                 shown_epoch;
-
-  /* the network trained from scratch (0: the trainer's default); tests
-   * make it small */
-  guint                 depth;
-  guint                 base_channels;
-  guint                 patch_size;
-  guint                 batch_size;
-  guint                 epochs;
-};
-
 G_DEFINE_FINAL_TYPE (SheathTrainingWindow, sheath_training_window, ADW_TYPE_WINDOW)
-
-enum {
-  PROP_0,
-  PROP_DEPTH,
-  PROP_BASE_CHANNELS,
-  PROP_PATCH_SIZE,
-  PROP_BATCH_SIZE,
-  PROP_EPOCHS,
-  N_PROPS
-};
 
 enum { ADD_OPEN_IMAGES, MODEL_SAVED, N_SIGNALS };
 
-static GParamSpec *properties [N_PROPS];
 static guint signals [N_SIGNALS];
 
 static const char *page_titles[][2] = {
@@ -125,7 +43,7 @@ static const char *page_titles[][2] = {
 static void
 training_image_free (gpointer data)
 {
-  TrainingImage *ti = data;
+  SheathTrainingImage *ti = data;
 
   g_free (ti->image);
   g_free (ti->axon);
@@ -134,9 +52,9 @@ training_image_free (gpointer data)
   g_free (ti);
 }
 
-static void
-toast (SheathTrainingWindow *self,
-       const char           *text)
+void
+_sheath_training_window_toast (SheathTrainingWindow *self,
+                               const char           *text)
 {
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
 }
@@ -145,22 +63,34 @@ toast (SheathTrainingWindow *self,
  * sheath_training_window_dup_staging_dir:
  *
  * Returns: (transfer full): where trainings in progress keep their
- *   checkpoints and notes, `$XDG_STATE_HOME/sheath/training`
+ *   checkpoints and notes
  */
 char *
 sheath_training_window_dup_staging_dir (void)
 {
-  return g_build_filename (g_get_user_state_dir (), "sheath", "training", NULL);
+  return sheath_training_run_dup_staging_dir ();
 }
 
-static char *
-staging_path (const char *name,
-              const char *suffix)
+/**
+ * sheath_training_window_set_template:
+ * @template: (nullable): a trainer whose network (from scratch), patch and
+ *   batch size and epochs the trainings started here take
+ *
+ * Without one, trainings have the trainer's defaults, what the shipped
+ * models use, and the time budget the user sets. (Tests make them small.)
+ */
+void
+sheath_training_window_set_template (SheathTrainingWindow *self,
+                                     SheathTrainer        *template)
 {
-  g_autofree char *dir = sheath_training_window_dup_staging_dir ();
-  g_autofree char *base = g_strconcat (name, suffix, NULL);
+  g_return_if_fail (SHEATH_IS_TRAINING_WINDOW (self));
+  g_set_object (&self->template, template);
+}
 
-  return g_build_filename (dir, base, NULL);
+SheathTrainer *
+_sheath_training_window_get_trainer (SheathTrainingWindow *self)
+{
+  return self->run ? sheath_training_run_get_trainer (self->run) : NULL;
 }
 
 /* ---- pages ---------------------------------------------------------------- */
@@ -220,8 +150,8 @@ set_up_pages (SheathTrainingWindow *self)
 #endif
 }
 
-static void
-go_to (SheathTrainingWindow *self,
+void
+_sheath_training_window_go_to (SheathTrainingWindow *self,
        const char           *page)
 {
 #if ADW_CHECK_VERSION (1, 4, 0)
@@ -246,20 +176,21 @@ sheath_training_window_get_page (SheathTrainingWindow *self)
 #endif
 }
 
-static void
-update_actions (SheathTrainingWindow *self)
+void
+_sheath_training_window_update_actions (SheathTrainingWindow *self)
 {
   const char *page = sheath_training_window_get_page (self);
   gboolean live = g_str_equal (page, "progress") || g_str_equal (page, "done");
-  gboolean paused = self->trainer != NULL && !self->running;
+  gboolean running = self->run != NULL && sheath_training_run_get_running (self->run);
+  gboolean paused = self->run != NULL && !running;
 
   gtk_widget_set_visible (self->back_button, !g_str_equal (page, "images") && !live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.back", !live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.pause", self->running && !self->cancelling);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.pause", running && !self->cancelling);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.resume", paused && g_str_equal (page, "progress"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.cancel", self->trainer != NULL && !self->cancelling &&
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.cancel", self->run != NULL && !self->cancelling &&
                                                                     g_str_equal (page, "progress"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start", self->trainer == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start", self->run == NULL);
 
   adw_window_title_set_subtitle (self->title, page_title (page));
 }
@@ -269,7 +200,7 @@ page_changed_cb (GObject              *pages,
                  GParamSpec           *pspec,
                  SheathTrainingWindow *self)
 {
-  update_actions (self);
+  _sheath_training_window_update_actions (self);
 }
 
 static void
@@ -292,7 +223,7 @@ static void
 remove_image_cb (GtkButton            *button,
                  SheathTrainingWindow *self)
 {
-  TrainingImage *ti = g_object_get_data (G_OBJECT (button), "image");
+  SheathTrainingImage *ti = g_object_get_data (G_OBJECT (button), "image");
 
   adw_preferences_group_remove (self->images_group, ti->row);
   g_ptr_array_remove (self->images, ti);
@@ -315,13 +246,13 @@ sheath_training_window_add_image (SheathTrainingWindow  *self,
 {
   g_autofree char *name = g_path_get_basename (image);
   g_autofree char *mask_names = NULL;
-  TrainingImage *ti;
+  SheathTrainingImage *ti;
   GtkWidget *remove;
 
   g_return_val_if_fail (SHEATH_IS_TRAINING_WINDOW (self), FALSE);
 
   for (guint i = 0; i < self->images->len; i++)
-    if (g_str_equal (((TrainingImage *) g_ptr_array_index (self->images, i))->image, image))
+    if (g_str_equal (((SheathTrainingImage *) g_ptr_array_index (self->images, i))->image, image))
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "“%s” is in the list already", name);
         return FALSE;
@@ -342,7 +273,7 @@ sheath_training_window_add_image (SheathTrainingWindow  *self,
       pixel_size = sheath_image_get_pixel_size (loaded);
     }
 
-  ti = g_new0 (TrainingImage, 1);
+  ti = g_new0 (SheathTrainingImage, 1);
   ti->image = g_strdup (image);
   ti->axon = g_strdup (axon_mask);
   ti->myelin = g_strdup (myelin_mask);
@@ -396,7 +327,7 @@ gboolean
 sheath_training_window_get_running (SheathTrainingWindow *self)
 {
   g_return_val_if_fail (SHEATH_IS_TRAINING_WINDOW (self), FALSE);
-  return self->running;
+  return self->run != NULL && sheath_training_run_get_running (self->run);
 }
 
 /* The masks of an image: beside it (Sheath's and AxonDeepSeg's names, or
@@ -508,13 +439,13 @@ files_chosen_cb (GListModel *files,
               g_autoptr(GError) image_error = NULL;
 
               if (!sheath_training_window_add_file (add->self, images[k], &image_error))
-                toast (add->self, image_error->message);
+                _sheath_training_window_toast (add->self, image_error->message);
             }
         }
       else
         sheath_training_window_add_file (add->self, path, &error);
       if (error != NULL)
-        toast (add->self, error->message);
+        _sheath_training_window_toast (add->self, error->message);
     }
 }
 
@@ -550,19 +481,19 @@ add_open_action (GtkWidget  *widget,
 
   g_signal_emit (self, signals [ADD_OPEN_IMAGES], 0);
   if (self->images->len == before)
-    toast (self, "No open image has masks to add");
+    _sheath_training_window_toast (self, "No open image has masks to add");
 }
 
 /* ---- the pages before training ---------------------------------------------- */
 
-static double
-median_pixel_size (SheathTrainingWindow *self)
+double
+_sheath_training_window_median_pixel_size (SheathTrainingWindow *self)
 {
   g_autofree double *v = g_new (double, self->images->len + 1);
   guint n = self->images->len;
 
   for (guint i = 0; i < n; i++)
-    v[i] = gtk_spin_button_get_value (((TrainingImage *) g_ptr_array_index (self->images, i))->pixel_size);
+    v[i] = gtk_spin_button_get_value (((SheathTrainingImage *) g_ptr_array_index (self->images, i))->pixel_size);
   for (guint i = 1; i < n; i++)   /* a handful: insertion sort */
     for (guint j = i; j > 0 && v[j - 1] > v[j]; j--)
       {
@@ -586,7 +517,7 @@ build_validation_page (SheathTrainingWindow *self)
 
   for (guint i = 0; i < self->images->len; i++)
     {
-      TrainingImage *ti = g_ptr_array_index (self->images, i);
+      SheathTrainingImage *ti = g_ptr_array_index (self->images, i);
 
       if (!g_ptr_array_find_with_equal_func (subjects, ti->subject, g_str_equal, NULL))
         g_ptr_array_add (subjects, ti->subject);
@@ -599,7 +530,7 @@ build_validation_page (SheathTrainingWindow *self)
 
       for (guint k = 0; k < self->images->len; k++)
         {
-          TrainingImage *ti = g_ptr_array_index (self->images, k);
+          SheathTrainingImage *ti = g_ptr_array_index (self->images, k);
           g_autofree char *base = g_path_get_basename (ti->image);
 
           if (g_str_equal (ti->subject, g_ptr_array_index (subjects, i)))
@@ -618,8 +549,8 @@ build_validation_page (SheathTrainingWindow *self)
     }
 }
 
-static GStrv
-held_out_subjects (SheathTrainingWindow *self)
+char **
+_sheath_training_window_dup_held_out (SheathTrainingWindow *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
@@ -645,706 +576,50 @@ next_action (GtkWidget  *widget,
     {
       if (self->images->len < 2)
         {
-          toast (self, "Add at least two labelled images: one to train on, one to validate with");
+          _sheath_training_window_toast (self, "Add at least two labelled images: one to train on, one to validate with");
           return;
         }
       for (guint i = 0; i < self->images->len; i++)
         {
-          TrainingImage *ti = g_ptr_array_index (self->images, i);
+          SheathTrainingImage *ti = g_ptr_array_index (self->images, i);
 
           if (gtk_spin_button_get_value (ti->pixel_size) <= 0)
             {
               g_autofree char *base = g_path_get_basename (ti->image);
               g_autofree char *text = g_strdup_printf ("Set the pixel size of “%s”", base);
 
-              toast (self, text);
+              _sheath_training_window_toast (self, text);
               return;
             }
         }
-      go_to (self, "start");
+      _sheath_training_window_go_to (self, "start");
     }
   else if (g_str_equal (page, "start"))
     {
       build_validation_page (self);
       if (self->validation_checks->len < 2)
         {
-          toast (self, "All the images come from one subject: validation needs images of another");
+          _sheath_training_window_toast (self, "All the images come from one subject: validation needs images of another");
           return;
         }
-      go_to (self, "validation");
+      _sheath_training_window_go_to (self, "validation");
     }
   else if (g_str_equal (page, "validation"))
     {
-      g_auto(GStrv) held_out = held_out_subjects (self);
+      g_auto(GStrv) held_out = _sheath_training_window_dup_held_out (self);
       guint n = g_strv_length (held_out);
 
       if (n == 0 || n == self->validation_checks->len)
         {
-          toast (self, "Hold out at least one subject, and train on at least one");
+          _sheath_training_window_toast (self, "Hold out at least one subject, and train on at least one");
           return;
         }
       /* from scratch the user says what the images are; a fine-tuned
        * model is of its parent's modality */
       gtk_widget_set_sensitive (GTK_WIDGET (self->modality_row), gtk_check_button_get_active (self->start_scratch));
-      go_to (self, "budget");
+      _sheath_training_window_go_to (self, "budget");
       gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
     }
-}
-
-/* ---- training ----------------------------------------------------------------- */
-
-static void
-save_notes (SheathTrainingWindow *self)
-{
-  g_autofree char *path = staging_path (self->name, ".ini");
-  g_autoptr(GError) error = NULL;
-
-  if (!g_key_file_save_to_file (self->notes, path, &error))
-    g_warning ("Cannot write %s: %s", path, error->message);
-}
-
-static void
-show_preview (SheathTrainingWindow *self)
-{
-  g_autoptr(SheathImage) image = NULL;
-  g_autoptr(SheathSegmentation) seg = sheath_trainer_dup_preview (self->trainer, &image);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guint8 *row = NULL;
-  guint w, h, step, tw, th, lo, hi;
-  guint8 *data;
-
-  if (seg == NULL)
-    return;
-  w = sheath_image_get_width (image);
-  h = sheath_image_get_height (image);
-  step = MAX (1, MAX (w, h) / 480);   /* a few hundred pixels are enough */
-  tw = w / step;
-  th = h / step;
-  if (tw == 0 || th == 0)
-    return;
-  sheath_image_get_range (image, &lo, &hi);
-  row = g_malloc (w);
-  data = g_malloc ((gsize) tw * th * 3);
-  for (guint y = 0; y < th; y++)
-    {
-      const guint8 *labels = sheath_segmentation_peek_row (seg, y * step);
-
-      sheath_image_read_display_row (image, y * step, lo, hi, row);
-      for (guint x = 0; x < tw; x++)
-        {
-          guint8 g = row[x * step], l = labels[x * step];
-          guint8 *p = data + ((gsize) y * tw + x) * 3;
-
-          /* the overlay's colours at half opacity */
-          p[0] = l == SHEATH_LABEL_MYELIN ? (g + 255) / 2 : l == SHEATH_LABEL_AXON ? (g + 20) / 2 : g;
-          p[1] = l == SHEATH_LABEL_MYELIN ? (g + 40) / 2 : l == SHEATH_LABEL_AXON ? (g + 110) / 2 : g;
-          p[2] = l == SHEATH_LABEL_MYELIN ? (g + 40) / 2 : l == SHEATH_LABEL_AXON ? (g + 255) / 2 : g;
-        }
-    }
-  bytes = g_bytes_new_take (data, (gsize) tw * th * 3);
-  texture = gdk_memory_texture_new (tw, th, GDK_MEMORY_R8G8B8, bytes, (gsize) tw * 3);
-  gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
-}
-
-static void
-epoch_cb (SheathTrainer        *trainer,
-          GParamSpec           *pspec,
-          SheathTrainingWindow *self)
-{
-  guint epoch;
-  double loss, dice_axon, dice_myelin;
-  g_autofree char *figures = NULL;
-  g_autofree char *point = NULL;
-  g_autofree char *curve = NULL;
-
-  g_object_get (trainer, "epoch", &epoch, "loss", &loss, "validation-dice-axon", &dice_axon,
-                "validation-dice-myelin", &dice_myelin, NULL);
-  if (epoch == 0 || epoch == self->shown_epoch)
-    return;
-  self->shown_epoch = epoch;
-  sheath_curve_plot_add_epoch (self->curve, epoch, loss, dice_axon, dice_myelin);
-  figures = g_strdup_printf ("Epoch %u: training loss %.3f; validation Dice axon %.3f, myelin %.3f",
-                             epoch, loss, dice_axon, dice_myelin);
-  gtk_label_set_text (self->figures_label, figures);
-  show_preview (self);
-
-  /* the curve outlives the session, for a training resumed later */
-  curve = g_key_file_get_string (self->notes, "training", "curve", NULL);
-  point = g_strdup_printf ("%s%u %.6g %.6g %.6g", curve && *curve ? ";" : "", epoch, loss, dice_axon, dice_myelin);
-  {
-    g_autofree char *joined = g_strconcat (curve ? curve : "", point, NULL);
-    g_key_file_set_string (self->notes, "training", "curve", joined);
-  }
-  save_notes (self);
-}
-
-static void
-fraction_cb (SheathTrainer        *trainer,
-             GParamSpec           *pspec,
-             SheathTrainingWindow *self)
-{
-  double fraction;
-  g_autofree char *message = NULL;
-  double done, elapsed;
-
-  g_object_get (trainer, "fraction", &fraction, "message", &message, NULL);
-  gtk_progress_bar_set_fraction (self->progress, fraction);
-  {
-    /* the loss step by step: a curve before the first epoch ends */
-    double position, step_loss;
-
-    g_object_get (trainer, "epoch-position", &position, "step-loss", &step_loss, NULL);
-    if (position >= self->last_step_position + 0.02 && step_loss > 0)
-      {
-        sheath_curve_plot_add_step (self->curve, position, step_loss);
-        self->last_step_position = position;
-      }
-  }
-  if (message != NULL)
-    gtk_label_set_text (self->status_label, message);
-
-  done = fraction - self->run_start_fraction;
-  elapsed = (g_get_monotonic_time () - self->run_started) / 1e6;
-  if (done > 0.002 && elapsed > 5)
-    {
-      double left = elapsed * (1 - fraction) / done;
-      g_autofree char *text = left < 90 ? g_strdup_printf ("About %.0f seconds left", left)
-                                        : g_strdup_printf ("About %.0f minutes left", left / 60);
-      gtk_label_set_text (self->eta_label, text);
-    }
-}
-
-static void
-add_training_time (SheathTrainingWindow *self)
-{
-  double seconds = g_key_file_get_double (self->notes, "training", "seconds", NULL);
-
-  seconds += (g_get_monotonic_time () - self->run_started) / 1e6;
-  g_key_file_set_double (self->notes, "training", "seconds", seconds);
-  save_notes (self);
-}
-
-static void
-discard_staging (const char *name)
-{
-  const char *suffixes[] = { ".safetensors", ".safetensors.checkpoint", ".ini" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *path = staging_path (name, suffixes[i]);
-      g_unlink (path);
-    }
-}
-
-typedef struct
-{
-  SheathTrainingWindow *self;
-  char                 *reference_name;   /* "the SEM model it started from" */
-} CompareRun;
-
-static void
-compared_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  CompareRun *run = user_data;
-  SheathTrainingWindow *self = run->self;
-  g_autoptr(SheathScores) mine = NULL, theirs = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  if (!sheath_training_compare_finish (result, &mine, &theirs, &error))
-    text = g_strdup_printf ("Not compared with %s: %s", run->reference_name, error->message);
-  else
-    {
-      gboolean worse = mine->dice_axon + mine->dice_myelin < theirs->dice_axon + theirs->dice_myelin;
-
-      text = g_strdup_printf ("On the held-out images, segmented the same way: this model Dice axon %.3f, "
-                              "myelin %.3f; %s %.3f, %.3f.%s", mine->dice_axon, mine->dice_myelin,
-                              run->reference_name, theirs->dice_axon, theirs->dice_myelin,
-                              worse ? " It scores below it: keep using that one unless these images are unlike "
-                                      "its own." : "");
-    }
-  if (!self->closed)
-    gtk_label_set_text (self->comparison_label, text);
-  g_object_unref (run->self);
-  g_free (run->reference_name);
-  g_free (run);
-}
-
-/* The model to beat: the one fine-tuned, or else the shipped one of the
- * new model's modality; %NULL when there is none. */
-static char *
-reference_for (SheathTrainingWindow  *self,
-               SheathModel           *model,
-               char                 **name)
-{
-  g_autofree char *start = self->notes ? g_key_file_get_string (self->notes, "training", "start", NULL) : NULL;
-  gboolean fine_tuned = g_strcmp0 (start, "sem") == 0 || g_strcmp0 (start, "tem") == 0;
-  g_autofree char *key = fine_tuned ? g_strdup (start) : g_ascii_strdown (sheath_model_get_modality (model), -1);
-  g_autoptr(GFile) file = sheath_model_find_builtin (key);
-  g_autofree char *upper = g_ascii_strup (key, -1);
-
-  if (file == NULL)
-    return NULL;
-  *name = g_strdup_printf (fine_tuned ? "the %s model it started from" : "the shipped %s model", upper);
-  return g_steal_pointer (&key);
-}
-
-static void
-compare (SheathTrainingWindow *self,
-         SheathModel          *model,
-         const char           *output)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *reference = reference_for (self, model, &name);
-  g_auto(GStrv) held_out = self->notes ? g_key_file_get_string_list (self->notes, "training", "validation",
-                                                                     NULL, NULL) : NULL;
-  g_autoptr(GPtrArray) images = g_ptr_array_new (), axons = g_ptr_array_new (), myelins = g_ptr_array_new ();
-  g_autoptr(GArray) sizes = g_array_new (TRUE, TRUE, sizeof (double));
-  g_autofree char *text = NULL;
-  CompareRun *run;
-
-  if (reference == NULL)
-    {
-      gtk_label_set_text (self->comparison_label, "No shipped model of its modality to compare it with.");
-      return;
-    }
-  for (guint i = 0; i < self->images->len && held_out != NULL; i++)
-    {
-      TrainingImage *ti = g_ptr_array_index (self->images, i);
-      double size = gtk_spin_button_get_value (ti->pixel_size);
-
-      if (!g_strv_contains ((const char * const *) held_out, ti->subject))
-        continue;
-      g_ptr_array_add (images, ti->image);
-      g_ptr_array_add (axons, ti->axon);
-      g_ptr_array_add (myelins, ti->myelin);
-      g_array_append_val (sizes, size);
-    }
-  if (images->len == 0)
-    {
-      gtk_label_set_text (self->comparison_label, "The held-out images are not at hand to compare it with others.");
-      return;
-    }
-  g_ptr_array_add (images, NULL);
-  g_ptr_array_add (axons, NULL);
-  g_ptr_array_add (myelins, NULL);
-  text = g_strdup_printf ("Comparing it with %s on the held-out images…", name);
-  gtk_label_set_text (self->comparison_label, text);
-  run = g_new0 (CompareRun, 1);
-  run->self = g_object_ref (self);
-  run->reference_name = g_steal_pointer (&name);
-  sheath_training_compare_async (output, reference, (const char * const *) images->pdata,
-                                 (const char * const *) axons->pdata, (const char * const *) myelins->pdata,
-                                 (const double *) sizes->data, NULL, compared_cb, run);
-}
-
-static void
-finished (SheathTrainingWindow *self)
-{
-  g_autofree char *output = staging_path (self->name, ".safetensors");
-  g_autoptr(GFile) file = g_file_new_for_path (output);
-  g_autoptr(SheathModel) model = sheath_model_new_from_file (file, NULL);
-  g_autofree char *axon = model ? sheath_model_dup_metadata_value (model, "validation_dice_axon") : NULL;
-  g_autofree char *myelin = model ? sheath_model_dup_metadata_value (model, "validation_dice_myelin") : NULL;
-  g_autofree char *text = NULL;
-
-  text = g_strdup_printf ("“%s”, the best of %u epochs on the held-out images: Dice axon %s, myelin %s. "
-                          "Save it to use it in the model picker and with sheath-cli --model \"%s\".",
-                          self->name, self->shown_epoch, axon ? axon : "?", myelin ? myelin : "?", self->name);
-  adw_status_page_set_description (self->done_page, text);
-  /* the curve stays in sight at the end */
-  sheath_curve_plot_copy (self->final_curve, self->curve);
-  gtk_label_set_text (self->comparison_label, "");
-  if (model != NULL)
-    compare (self, model, output);
-  go_to (self, "done");
-}
-
-/* A trainer holds its images and network in hundreds of MB spread over its
- * threads' malloc arenas: once it is gone, hand them back to the system
- * rather than keep a cancelled run's size for the rest of the session. */
-static void
-give_memory_back (void)
-{
-#ifdef __GLIBC__
-  malloc_trim (0);
-#endif
-}
-
-static void
-trained_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(SheathTrainingWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = sheath_trainer_train_finish (SHEATH_TRAINER (object), result, &error);
-
-  self->running = FALSE;
-  g_clear_object (&self->cancellable);
-  add_training_time (self);
-  if (self->closed)
-    {
-      g_autofree char *checkpoint = staging_path (self->name, ".safetensors.checkpoint");
-
-      /* closed before anything could be kept: nothing to resume */
-      if (!ok && !g_file_test (checkpoint, G_FILE_TEST_EXISTS))
-        discard_staging (self->name);
-      return;
-    }
-
-  if (ok)
-    finished (self);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->cancelling)
-    {
-      discard_staging (self->name);
-      g_clear_object (&self->trainer);
-      g_clear_pointer (&self->notes, g_key_file_unref);
-      self->cancelling = FALSE;
-      give_memory_back ();
-      sheath_curve_plot_clear (self->curve);
-      toast (self, "Training cancelled");
-      go_to (self, "images");
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gtk_label_set_text (self->status_label, "Paused: resume now or later, also after closing Sheath");
-  else
-    {
-      g_autofree char *text = g_strdup_printf ("Training stopped: %s", error->message);
-
-      gtk_label_set_text (self->status_label, text);
-      toast (self, text);
-    }
-  update_actions (self);
-}
-
-static void
-run (SheathTrainingWindow *self)
-{
-  g_object_get (self->trainer, "fraction", &self->run_start_fraction, NULL);
-  self->run_started = g_get_monotonic_time ();
-  self->last_step_position = 0;
-  self->running = TRUE;
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (self->trainer, "notify::fraction", G_CALLBACK (fraction_cb), self, 0);
-  g_signal_connect_object (self->trainer, "notify::epoch", G_CALLBACK (epoch_cb), self, 0);
-  gtk_label_set_text (self->status_label, "Starting");
-  gtk_label_set_text (self->eta_label, "");
-  go_to (self, "progress");
-  update_actions (self);
-  sheath_trainer_train_async (self->trainer, self->cancellable, trained_cb, g_object_ref (self));
-}
-
-static gboolean
-valid_name (SheathTrainingWindow  *self,
-            const char            *name,
-            GError               **error)
-{
-  g_autofree char *models = sheath_model_dup_user_dir ();
-  g_autofree char *base = g_strconcat (name, ".safetensors", NULL);
-  g_autofree char *existing = g_build_filename (models, base, NULL);
-  g_autofree char *checkpoint = staging_path (name, ".safetensors.checkpoint");
-
-  if (*name == '\0' || strchr (name, '/') != NULL || name[0] == '.' ||
-      g_str_equal (name, "sem") || g_str_equal (name, "tem"))
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                         "Give the model a name (not “sem” or “tem”, without “/”)");
-  else if (g_file_test (existing, G_FILE_TEST_EXISTS))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "You have a model named “%s” already", name);
-  else if (g_file_test (checkpoint, G_FILE_TEST_EXISTS))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "A paused training is named “%s”", name);
-  else
-    return TRUE;
-  return FALSE;
-}
-
-static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *param)
-{
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
-  g_autofree char *dir = sheath_training_window_dup_staging_dir ();
-  g_autofree char *output = NULL;
-  g_auto(GStrv) held_out = held_out_subjects (self);
-  g_autoptr(GPtrArray) image_paths = g_ptr_array_new ();
-  g_autoptr(SheathTrainer) trainer = sheath_trainer_new ();
-  g_autoptr(GError) error = NULL;
-  const char *start = gtk_check_button_get_active (self->start_sem) ? "sem" :
-                      gtk_check_button_get_active (self->start_tem) ? "tem" : "scratch";
-  g_autofree char *description = NULL;
-
-  if (self->trainer != NULL)
-    return;
-  if (!valid_name (self, name, &error) || g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      toast (self, error ? error->message : "Cannot make the training folder");
-      return;
-    }
-
-  for (guint i = 0; i < self->images->len; i++)
-    {
-      TrainingImage *ti = g_ptr_array_index (self->images, i);
-
-      if (!sheath_trainer_add_image (trainer, ti->image, ti->axon, ti->myelin,
-                                     gtk_spin_button_get_value (ti->pixel_size), ti->subject, &error))
-        {
-          toast (self, error->message);
-          return;
-        }
-      g_ptr_array_add (image_paths, ti->image);
-    }
-  if (!g_str_equal (start, "scratch"))
-    {
-      g_autoptr(GFile) init = sheath_model_find_builtin (start);
-      g_autofree char *path = init ? g_file_get_path (init) : NULL;
-
-      if (path == NULL || !sheath_trainer_set_init_model (trainer, path, &error))
-        {
-          toast (self, error ? error->message : "The shipped model is not installed: start from scratch");
-          return;
-        }
-    }
-  else
-    {
-      const char *modalities[] = { "SEM", "TEM", "light", "other" };
-      guint chosen = adw_combo_row_get_selected (self->modality_row);
-
-      g_object_set (trainer, "pixel-size", median_pixel_size (self),
-                    "modality", modalities[MIN (chosen, G_N_ELEMENTS (modalities) - 1)], NULL);
-      if (self->depth)
-        g_object_set (trainer, "depth", self->depth, NULL);
-      if (self->base_channels)
-        g_object_set (trainer, "base-channels", self->base_channels, NULL);
-    }
-  if (self->patch_size)
-    g_object_set (trainer, "patch-size", self->patch_size, NULL);
-  if (self->batch_size)
-    g_object_set (trainer, "batch-size", self->batch_size, NULL);
-  description = g_strdup_printf ("%s: trained in Sheath on %u images", name, self->images->len);
-  if (self->epochs)
-    g_object_set (trainer, "epochs", self->epochs, "description", description, NULL);
-  else
-    g_object_set (trainer, "minutes", gtk_spin_button_get_value (self->minutes), "description", description, NULL);
-  sheath_trainer_set_validation_subjects (trainer, (const char * const *) held_out);
-  output = staging_path (name, ".safetensors");
-  sheath_trainer_set_output (trainer, output);
-
-  self->name = g_steal_pointer (&name);
-  self->trainer = g_steal_pointer (&trainer);
-  self->shown_epoch = 0;
-  self->notes = g_key_file_new ();
-  g_key_file_set_string (self->notes, "training", "name", self->name);
-  g_key_file_set_string (self->notes, "training", "start", start);
-  g_ptr_array_add (image_paths, NULL);
-  g_key_file_set_string_list (self->notes, "training", "images", (const char * const *) image_paths->pdata,
-                              image_paths->len - 1);
-  g_key_file_set_string_list (self->notes, "training", "validation", (const char * const *) held_out,
-                              g_strv_length (held_out));
-  g_key_file_set_double (self->notes, "training", "minutes",
-                         self->epochs ? 0 : gtk_spin_button_get_value (self->minutes));
-  g_key_file_set_double (self->notes, "training", "seconds", 0);
-  save_notes (self);
-  sheath_curve_plot_clear (self->curve);
-  run (self);
-}
-
-static void
-pause_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *param)
-{
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
-
-  if (self->cancellable != NULL)
-    {
-      gtk_label_set_text (self->status_label, "Pausing: writing a checkpoint");
-      g_cancellable_cancel (self->cancellable);
-    }
-  gtk_widget_action_set_enabled (widget, "train.pause", FALSE);
-}
-
-static gboolean
-resume_named (SheathTrainingWindow  *self,
-              const char            *name,
-              GError               **error)
-{
-  g_autofree char *checkpoint = staging_path (name, ".safetensors.checkpoint");
-  g_autofree char *notes_path = staging_path (name, ".ini");
-  g_autoptr(SheathTrainer) trainer = NULL;
-
-  if (self->trainer == NULL)
-    {
-      g_autoptr(GKeyFile) notes = g_key_file_new ();
-      g_autofree char *curve = NULL;
-      g_auto(GStrv) points = NULL;
-
-      if (!g_key_file_load_from_file (notes, notes_path, G_KEY_FILE_NONE, error) ||
-          !(trainer = sheath_trainer_new_from_checkpoint (checkpoint, error)))
-        return FALSE;
-      self->name = g_strdup (name);
-      self->notes = g_steal_pointer (&notes);
-      self->trainer = g_steal_pointer (&trainer);
-      sheath_curve_plot_clear (self->curve);
-      self->shown_epoch = 0;
-      curve = g_key_file_get_string (self->notes, "training", "curve", NULL);
-      points = g_strsplit (curve ? curve : "", ";", -1);
-      for (guint i = 0; points[i] != NULL; i++)
-        {
-          guint epoch;
-          double loss, da, dm;
-
-          if (sscanf (points[i], "%u %lg %lg %lg", &epoch, &loss, &da, &dm) == 4)
-            {
-              sheath_curve_plot_add_epoch (self->curve, epoch, loss, da, dm);
-              self->shown_epoch = epoch;
-            }
-        }
-    }
-  else if (self->running)
-    return TRUE;
-  else
-    {
-      /* resumed in this session: from the checkpoint the pause wrote */
-      if (!(trainer = sheath_trainer_new_from_checkpoint (checkpoint, error)))
-        return FALSE;
-      g_set_object (&self->trainer, trainer);
-    }
-  run (self);
-  return TRUE;
-}
-
-static void
-resume_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (self->name != NULL && !resume_named (self, self->name, &error))
-    toast (self, error->message);
-}
-
-static void
-cancel_now (SheathTrainingWindow *self)
-{
-  if (self->trainer == NULL)
-    return;
-  self->cancelling = TRUE;
-  if (self->running)
-    {
-      gtk_label_set_text (self->status_label, "Cancelling");
-      g_cancellable_cancel (self->cancellable);
-    }
-  else
-    {
-      /* paused: nothing runs, forget it now */
-      discard_staging (self->name);
-      g_clear_object (&self->trainer);
-      g_clear_pointer (&self->notes, g_key_file_unref);
-      g_clear_pointer (&self->name, g_free);
-      self->cancelling = FALSE;
-      give_memory_back ();
-      go_to (self, "images");
-    }
-  update_actions (self);
-}
-
-static void
-cancel_response_cb (AdwMessageDialog     *dialog,
-                    const char           *response,
-                    SheathTrainingWindow *self)
-{
-  if (g_strcmp0 (response, "discard") == 0)
-    cancel_now (self);
-}
-
-/* Cancelling throws the run away (Pause keeps it): asked first. */
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
-  GtkWidget *dialog;
-
-  if (self->trainer == NULL)
-    return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Cancel Training?",
-                                   "The model trained so far and its checkpoint are thrown away. Pause keeps them "
-                                   "to resume later.");
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", "_Keep Training", "discard",
-                                    "_Discard Training", NULL);
-  sheath_accessible_name_buttons (dialog);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* ---- saving ------------------------------------------------------------------- */
-
-/* The card written beside the model, by libsheath's one card writer; the
- * wizard adds what only it knows: the images and the time budget. */
-static SheathModelCard *
-model_card (SheathTrainingWindow *self,
-            SheathModel          *model)
-{
-  g_autoptr(SheathModelCard) card = sheath_model_card_new (model, self->name);
-  g_auto(GStrv) images = g_key_file_get_string_list (self->notes, "training", "images", NULL, NULL);
-  g_autofree char *data = g_strdup_printf ("%u labelled images, listed below", images ? g_strv_length (images) : 0);
-
-  sheath_model_card_set_trained_by (card, "Sheath's training wizard");
-  sheath_model_card_set_data (card, data);
-  sheath_model_card_set_budget_minutes (card, g_key_file_get_double (self->notes, "training", "minutes", NULL));
-  for (guint i = 0; images != NULL && images[i] != NULL; i++)
-    sheath_model_card_add_image (card, images[i]);
-  return g_steal_pointer (&card);
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (widget);
-  g_autofree char *models = sheath_model_dup_user_dir ();
-  g_autofree char *output = staging_path (self->name, ".safetensors");
-  g_autofree char *base = g_strconcat (self->name, ".safetensors", NULL);
-  g_autofree char *dest = g_build_filename (models, base, NULL);
-  g_autofree char *card_path = sheath_model_card_dup_path_for (dest);
-  g_autoptr(SheathModelCard) card = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GFile) from = g_file_new_for_path (output);
-  g_autoptr(GFile) to = g_file_new_for_path (dest);
-  g_autoptr(SheathModel) model = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->name == NULL || g_mkdir_with_parents (models, 0755) != 0)
-    return;
-  /* the card first, then the model: a model in the folder has its card */
-  if (!(model = sheath_model_new_from_file (from, &error)) ||
-      !(card = model_card (self, model)) ||
-      !sheath_model_card_save (card, card_path, &error) ||
-      !g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
-    {
-      text = g_strdup_printf ("The model was not saved: %s", error ? error->message : "?");
-      toast (self, text);
-      return;
-    }
-  discard_staging (self->name);
-  g_signal_emit (self, signals [MODEL_SAVED], 0, dest);
-  text = g_strdup_printf ("Saved “%s”, with its model card: it is in the model picker", self->name);
-  adw_status_page_set_description (self->done_page, text);
-  gtk_widget_action_set_enabled (widget, "train.save", FALSE);
-  g_clear_object (&self->trainer);
-  g_clear_pointer (&self->notes, g_key_file_unref);
 }
 
 /* ---- paused trainings of earlier sessions ------------------------------------------ */
@@ -1356,13 +631,13 @@ paused_resume_cb (GtkButton            *button,
   const char *name = g_object_get_data (G_OBJECT (button), "name");
   g_autoptr(GError) error = NULL;
 
-  if (self->trainer != NULL)
+  if (self->run != NULL)
     {
-      toast (self, "Another training is under way in this window");
+      _sheath_training_window_toast (self, "Another training is under way in this window");
       return;
     }
-  if (!resume_named (self, name, &error))
-    toast (self, error->message);
+  if (!_sheath_training_window_resume_named (self, name, &error))
+    _sheath_training_window_toast (self, error->message);
   else
     gtk_widget_set_visible (GTK_WIDGET (self->paused_group), FALSE);
 }
@@ -1371,39 +646,29 @@ static void
 paused_discard_cb (GtkButton            *button,
                    SheathTrainingWindow *self)
 {
-  discard_staging (g_object_get_data (G_OBJECT (button), "name"));
+  sheath_training_run_discard_named (g_object_get_data (G_OBJECT (button), "name"));
   adw_preferences_group_remove (self->paused_group, gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW));
 }
 
 static void
 list_paused (SheathTrainingWindow *self)
 {
-  g_autofree char *dir_path = sheath_training_window_dup_staging_dir ();
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *entry;
+  g_auto(GStrv) names = sheath_training_run_list_paused ();
 
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; names[i] != NULL; i++)
     {
-      g_autofree char *name = NULL;
-      g_autofree char *checkpoint = NULL;
       GtkWidget *row, *resume, *discard;
 
-      if (!g_str_has_suffix (entry, ".ini"))
-        continue;
-      name = g_strndup (entry, strlen (entry) - 4);
-      checkpoint = staging_path (name, ".safetensors.checkpoint");
-      if (!g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR))
-        continue;
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), names[i]);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "Paused: it goes on from its last checkpoint");
       discard = gtk_button_new_with_mnemonic ("_Discard");
       resume = gtk_button_new_with_mnemonic ("_Resume");
       gtk_widget_add_css_class (resume, "suggested-action");
       gtk_widget_set_valign (discard, GTK_ALIGN_CENTER);
       gtk_widget_set_valign (resume, GTK_ALIGN_CENTER);
-      g_object_set_data_full (G_OBJECT (resume), "name", g_strdup (name), g_free);
-      g_object_set_data_full (G_OBJECT (discard), "name", g_strdup (name), g_free);
+      g_object_set_data_full (G_OBJECT (resume), "name", g_strdup (names[i]), g_free);
+      g_object_set_data_full (G_OBJECT (discard), "name", g_strdup (names[i]), g_free);
       g_signal_connect (resume, "clicked", G_CALLBACK (paused_resume_cb), self);
       g_signal_connect (discard, "clicked", G_CALLBACK (paused_discard_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), discard);
@@ -1422,8 +687,8 @@ sheath_training_window_close_request (GtkWindow *window)
 
   /* closing pauses: the checkpoint is written, and the next time this
    * window opens it offers to resume */
-  if (self->running && self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  if (self->run != NULL)
+    sheath_training_run_pause (self->run);
   return GTK_WINDOW_CLASS (sheath_training_window_parent_class)->close_request (window);
 }
 
@@ -1435,12 +700,13 @@ sheath_training_window_dispose (GObject *object)
   /* a training still running stops with a checkpoint; its end only
    * records the time spent (the notes live until finalize) */
   self->closed = TRUE;
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->trainer != NULL)
-    g_signal_handlers_disconnect_by_data (self->trainer, self);
-  g_clear_object (&self->trainer);
+  if (self->run != NULL)
+    {
+      sheath_training_run_pause (self->run);
+      g_signal_handlers_disconnect_by_data (sheath_training_run_get_trainer (self->run), self);
+    }
+  g_clear_object (&self->run);
+  g_clear_object (&self->template);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_TRAINING_WINDOW);
 
   G_OBJECT_CLASS (sheath_training_window_parent_class)->dispose (object);
@@ -1453,48 +719,8 @@ sheath_training_window_finalize (GObject *object)
 
   g_ptr_array_unref (self->images);
   g_ptr_array_unref (self->validation_checks);
-  g_clear_pointer (&self->notes, g_key_file_unref);
-  g_free (self->name);
 
   G_OBJECT_CLASS (sheath_training_window_parent_class)->finalize (object);
-}
-
-static void
-sheath_training_window_get_property (GObject    *object,
-                                     guint       prop_id,
-                                     GValue     *value,
-                                     GParamSpec *pspec)
-{
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_DEPTH: g_value_set_uint (value, self->depth); break;
-    case PROP_BASE_CHANNELS: g_value_set_uint (value, self->base_channels); break;
-    case PROP_PATCH_SIZE: g_value_set_uint (value, self->patch_size); break;
-    case PROP_BATCH_SIZE: g_value_set_uint (value, self->batch_size); break;
-    case PROP_EPOCHS: g_value_set_uint (value, self->epochs); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sheath_training_window_set_property (GObject      *object,
-                                     guint         prop_id,
-                                     const GValue *value,
-                                     GParamSpec   *pspec)
-{
-  SheathTrainingWindow *self = SHEATH_TRAINING_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_DEPTH: self->depth = g_value_get_uint (value); break;
-    case PROP_BASE_CHANNELS: self->base_channels = g_value_get_uint (value); break;
-    case PROP_PATCH_SIZE: self->patch_size = g_value_get_uint (value); break;
-    case PROP_BATCH_SIZE: self->batch_size = g_value_get_uint (value); break;
-    case PROP_EPOCHS: self->epochs = g_value_get_uint (value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -1502,23 +728,11 @@ sheath_training_window_class_init (SheathTrainingWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = sheath_training_window_dispose;
   object_class->finalize = sheath_training_window_finalize;
-  object_class->get_property = sheath_training_window_get_property;
-  object_class->set_property = sheath_training_window_set_property;
   GTK_WINDOW_CLASS (klass)->close_request = sheath_training_window_close_request;
 
-  /* the network trained from scratch and its patches; 0 keeps the
-   * trainer's defaults (what the shipped models use) */
-  properties [PROP_DEPTH] = g_param_spec_uint ("depth", NULL, NULL, 0, 8, 0, rw);
-  properties [PROP_BASE_CHANNELS] = g_param_spec_uint ("base-channels", NULL, NULL, 0, 256, 0, rw);
-  properties [PROP_PATCH_SIZE] = g_param_spec_uint ("patch-size", NULL, NULL, 0, 4096, 0, rw);
-  properties [PROP_BATCH_SIZE] = g_param_spec_uint ("batch-size", NULL, NULL, 0, 256, 0, rw);
-  /* a fixed number of epochs instead of the time budget, 0 for the budget */
-  properties [PROP_EPOCHS] = g_param_spec_uint ("epochs", NULL, NULL, 0, 100000, 0, rw);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * SheathTrainingWindow::add-open-images:
@@ -1568,11 +782,7 @@ sheath_training_window_class_init (SheathTrainingWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "train.add-images", NULL, add_files_action);
   gtk_widget_class_install_action (widget_class, "train.add-bids", NULL, add_files_action);
   gtk_widget_class_install_action (widget_class, "train.add-open", NULL, add_open_action);
-  gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
-  gtk_widget_class_install_action (widget_class, "train.pause", NULL, pause_action);
-  gtk_widget_class_install_action (widget_class, "train.resume", NULL, resume_action);
-  gtk_widget_class_install_action (widget_class, "train.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "train.save", NULL, save_action);
+  _sheath_training_window_class_actions_init (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -1604,7 +814,7 @@ sheath_training_window_init (SheathTrainingWindow *self)
     gtk_check_button_set_active (self->start_scratch, TRUE);
   set_up_pages (self);
   list_paused (self);
-  update_actions (self);
+  _sheath_training_window_update_actions (self);
   sheath_accessible_name_buttons (GTK_WIDGET (self));
 }
 

@@ -25,5 +25,7 @@ const char           *sheath_training_window_get_page   (SheathTrainingWindow *s
 guint                 sheath_training_window_get_n_images (SheathTrainingWindow *self);
 gboolean              sheath_training_window_get_running (SheathTrainingWindow *self);
 char                 *sheath_training_window_dup_staging_dir (void);
+void                  sheath_training_window_set_template (SheathTrainingWindow *self,
+                                                           SheathTrainer        *template);
 
 G_END_DECLS

@@ -83,7 +83,15 @@ shoot_wizard (SheathWindow  *window,
   GtkWidget *entry;
 
   /* a small network, so that a few epochs fit in half a minute */
-  g_object_set (wizard, "depth", 3, "base-channels", 8, "patch-size", 128, "batch-size", 4, NULL);
+  {
+    g_autoptr(SheathTrainer) template = sheath_trainer_new ();
+
+    sheath_trainer_set_depth (template, 3);
+    sheath_trainer_set_base_channels (template, 8);
+    sheath_trainer_set_patch_size (template, 128);
+    sheath_trainer_set_batch_size (template, 4);
+    sheath_training_window_set_template (wizard, template);
+  }
   gtk_window_set_default_size (GTK_WINDOW (wizard), 780, 680);
   for (int i = 0; i < n_images; i++)
     {

@@ -29,6 +29,23 @@ shared_present (void)
 }
 
 /* A wizard with the two images, a tiny network, at the Name page. */
+
+/* A network small enough to train in seconds: the wizard's trainings take
+ * it from a trainer configured as a template; @epochs 0 keeps the budget. */
+static void
+small_network (SheathTrainingWindow *wizard,
+               guint                 epochs)
+{
+  g_autoptr(SheathTrainer) template = sheath_trainer_new ();
+
+  sheath_trainer_set_depth (template, 2);
+  sheath_trainer_set_base_channels (template, 4);
+  sheath_trainer_set_patch_size (template, 64);
+  sheath_trainer_set_batch_size (template, 2);
+  sheath_trainer_set_epochs (template, epochs);
+  sheath_training_window_set_template (wizard, template);
+}
+
 static SheathTrainingWindow *
 wizard_at_budget (SheathWindow *window,
                   const char   *name)
@@ -39,7 +56,7 @@ wizard_at_budget (SheathWindow *window,
   g_autoptr(GError) error = NULL;
   GtkWidget *entry;
 
-  g_object_set (wizard, "depth", 2, "base-channels", 4, "patch-size", 64, "batch-size", 2, NULL);
+  small_network (wizard, 0);
   g_assert_cmpstr (sheath_training_window_get_page (wizard), ==, "images");
 
   /* one image is not enough to go on */
@@ -253,7 +270,7 @@ test_training_paused_and_resumed (void)
   wizard = wizard_at_budget (window, "paused rat");
   /* epochs, not a budget: a budget on a busy machine may end after the
    * first epoch, before the pause */
-  g_object_set (wizard, "epochs", 3, NULL);
+  small_network (wizard, 3);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
   g_assert_true (gui_wait_until (has_epoch, wizard, 120000));
 
@@ -405,7 +422,7 @@ test_training_closed_while_running (void)
     }
   window = gui_new_window ();
   wizard = wizard_at_budget (window, "closed rat");
-  g_object_set (wizard, "epochs", 3, NULL);
+  small_network (wizard, 3);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
   g_assert_true (gui_wait_until (has_epoch, wizard, 120000));
   g_assert_true (sheath_training_window_get_running (wizard));
@@ -444,7 +461,7 @@ test_training_cancel_asks (void)
     }
   window = gui_new_window ();
   wizard = wizard_at_budget (window, "cancelled rat");
-  g_object_set (wizard, "epochs", 3, NULL);
+  small_network (wizard, 3);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "train.start", NULL);
   g_assert_true (sheath_training_window_get_running (wizard));
 
