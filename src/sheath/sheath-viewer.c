@@ -5,60 +5,11 @@
 
 #include <math.h>
 
-#include "sheath-viewer.h"
+#include "sheath-viewer-private.h"
 
-/* The image is shown from a pyramid: level k is the image shrunk 2^k times,
- * cut into TILE-sized textures made only when seen and kept in a bounded
- * cache, so that a 30000-pixel slice pans as smoothly as a crop. */
-#define TILE          256
-#define MAX_TEXTURES  768
-#define MIN_ZOOM      (1.0 / 256)
-#define MAX_ZOOM      32.0
-
-struct _SheathViewer
-{
-  GtkWidget           parent_instance;
-
-  SheathImage        *image;
-  SheathSegmentation *segmentation;
-  GdkTexture         *preview;          /* the rows decoded so far, before the image is whole */
-  guint               preview_width;    /* the image's size, which the preview stands for */
-  guint               preview_height;
-  guint               display_lo;
-  guint               display_hi;
-
-  GPtrArray          *gray_levels;      /* guint8 planes, lazily built */
-  gboolean            gray_borrowed;    /* level 0 is the image's own pixels */
-  GPtrArray          *label_levels;     /* guint8 planes; level 0 borrows the segmentation */
-  GHashTable         *textures;         /* key → GdkTexture */
-  GQueue              lru;              /* keys, most recent first */
-
-  double              zoom;
-  double              origin_x;         /* image coordinates at the widget's top left */
-  double              origin_y;
-  gboolean            fit_pending;
-  gboolean            fitted;       /* fitted, not zoomed since: a resize fits again */
-  gboolean            overlay_visible;
-  double              overlay_opacity;
-  gboolean            outlines;
-  gboolean            numbers;
-  SheathMorphometrics *morphometrics;
-
-  gboolean            editing;          /* the primary button edits, others pan */
-  double              brush_radius;     /* image pixels; 0: no brush outline */
-  GArray             *path;             /* doubles x, y: a lasso or line being drawn */
-  gboolean            path_closed;
-  gboolean            pointer_inside;
-  double              edit_start_x;
-  double              edit_start_y;
-
-  double              drag_origin_x;
-  double              drag_origin_y;
-  double              pinch_zoom;
-  double              pointer_x;
-  double              pointer_y;
-  GArray             *highlight;        /* int boxes: x0, y0, x1, y1 */
-};
+/* The image is shown from a pyramid of tiles (SheathTileCache): only those
+ * in sight are drawn, so a 30000-pixel slice pans as smoothly as a crop. */
+#define TILE SHEATH_TILE_SIZE
 
 G_DEFINE_FINAL_TYPE (SheathViewer, sheath_viewer, GTK_TYPE_WIDGET)
 
@@ -89,281 +40,6 @@ enum {
 static GParamSpec *properties [N_PROPS];
 static guint signals [N_SIGNALS];
 
-static guint
-level_width (SheathViewer *self,
-             guint         level)
-{
-  return MAX (1, (sheath_image_get_width (self->image) + (1u << level) - 1) >> level);
-}
-
-static guint
-level_height (SheathViewer *self,
-              guint         level)
-{
-  return MAX (1, (sheath_image_get_height (self->image) + (1u << level) - 1) >> level);
-}
-
-static guint
-max_level (SheathViewer *self)
-{
-  guint side = MAX (sheath_image_get_width (self->image), sheath_image_get_height (self->image));
-  guint level = 0;
-
-  while ((side >> level) > TILE && level < 20)
-    level++;
-  return level;
-}
-
-/* A plane of level k from level k − 1: gray values averaged, labels by
- * their strongest member so that thin myelin stays visible zoomed out. */
-static const guint8 *
-gray_plane (SheathViewer *self,
-            guint         level)
-{
-  guint8 *plane;
-
-  if (level < self->gray_levels->len && g_ptr_array_index (self->gray_levels, level))
-    return g_ptr_array_index (self->gray_levels, level);
-
-  if (self->gray_levels->len <= level)
-    g_ptr_array_set_size (self->gray_levels, level + 1);
-
-  /* an 8-bit image shown over its whole range is its own level 0: no copy,
-   * which on a 16384² slice saves a quarter of a gigabyte and its time */
-  if (level == 0 && self->display_lo == 0 && self->display_hi == 255 &&
-      sheath_image_peek_pixels8 (self->image) != NULL)
-    {
-      self->gray_borrowed = TRUE;
-      g_ptr_array_index (self->gray_levels, 0) = (gpointer) sheath_image_peek_pixels8 (self->image);
-      return g_ptr_array_index (self->gray_levels, 0);
-    }
-
-  plane = g_malloc ((gsize) level_width (self, level) * level_height (self, level));
-  if (level == 0)
-    {
-      guint w = sheath_image_get_width (self->image);
-
-      for (guint y = 0; y < sheath_image_get_height (self->image); y++)
-        sheath_image_read_display_row (self->image, y, self->display_lo, self->display_hi, plane + (gsize) y * w);
-    }
-  else
-    {
-      const guint8 *src = gray_plane (self, level - 1);
-      guint sw = level_width (self, level - 1), sh = level_height (self, level - 1);
-      guint w = level_width (self, level), h = level_height (self, level);
-
-      /* 2×2 means, two source rows at a time; an odd last column or row
-       * repeats itself */
-      for (guint y = 0; y < h; y++)
-        {
-          const guint8 *r0 = src + (gsize) MIN (2 * y, sh - 1) * sw;
-          const guint8 *r1 = src + (gsize) MIN (2 * y + 1, sh - 1) * sw;
-          guint8 *out = plane + (gsize) y * w;
-          guint full = sw / 2;
-
-          for (guint x = 0; x < full; x++)
-            out[x] = (guint8) ((r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1] + 2) >> 2);
-          if (full < w)
-            out[full] = (guint8) ((r0[sw - 1] + r1[sw - 1] + 1) >> 1);
-        }
-    }
-  g_ptr_array_index (self->gray_levels, level) = plane;
-  return plane;
-}
-
-static guint8
-label_at_level0 (SheathViewer *self,
-                 guint         x,
-                 guint         y)
-{
-  return sheath_segmentation_peek_row (self->segmentation, y)[x];
-}
-
-static const guint8 *label_plane (SheathViewer *self,
-                                  guint         level);
-
-/* Fills [x0, x1) × [y0, y1) of a label plane from the level below. */
-static void
-shrink_labels (SheathViewer *self,
-               guint         level,
-               guint8       *plane,
-               guint         x0,
-               guint         y0,
-               guint         x1,
-               guint         y1)
-{
-  guint w = level_width (self, level);
-  guint sw = level_width (self, level - 1), sh = level_height (self, level - 1);
-  const guint8 *below = level == 1 ? NULL : label_plane (self, level - 1);
-
-  for (guint y = y0; y < y1; y++)
-    for (guint x = x0; x < x1; x++)
-      {
-        guint8 best = 0;
-
-        for (guint dy = 0; dy < 2; dy++)
-          for (guint dx = 0; dx < 2; dx++)
-            {
-              guint sx = MIN (2 * x + dx, sw - 1);
-              guint sy = MIN (2 * y + dy, sh - 1);
-              guint8 v = below == NULL ? label_at_level0 (self, sx, sy) : below[(gsize) sy * sw + sx];
-              best = MAX (best, v);
-            }
-        plane[(gsize) y * w + x] = best;
-      }
-}
-
-static const guint8 *
-label_plane (SheathViewer *self,
-             guint         level)
-{
-  guint8 *plane;
-  guint w = level_width (self, level), h = level_height (self, level);
-
-  g_assert (level > 0);
-  if (level < self->label_levels->len && g_ptr_array_index (self->label_levels, level))
-    return g_ptr_array_index (self->label_levels, level);
-  if (self->label_levels->len <= level)
-    g_ptr_array_set_size (self->label_levels, level + 1);
-
-  plane = g_malloc ((gsize) w * h);
-  shrink_labels (self, level, plane, 0, 0, w, h);
-  g_ptr_array_index (self->label_levels, level) = plane;
-  return plane;
-}
-
-static guint8
-label_at (SheathViewer *self,
-          guint         level,
-          gint          x,
-          gint          y)
-{
-  guint w = level_width (self, level), h = level_height (self, level);
-
-  x = CLAMP (x, 0, (gint) w - 1);
-  y = CLAMP (y, 0, (gint) h - 1);
-  return level == 0 ? label_at_level0 (self, x, y) : label_plane (self, level)[(gsize) y * w + x];
-}
-
-static guint64
-tile_key (guint    level,
-          guint    tx,
-          guint    ty,
-          gboolean overlay)
-{
-  return ((guint64) level << 58) | ((guint64) overlay << 57) | ((guint64) tx << 28) | ty;
-}
-
-static GdkTexture *
-make_tile (SheathViewer *self,
-           guint         level,
-           guint         tx,
-           guint         ty,
-           gboolean      overlay)
-{
-  guint w = level_width (self, level), h = level_height (self, level);
-  guint x0 = tx * TILE, y0 = ty * TILE;
-  guint tw = MIN (TILE, w - x0), th = MIN (TILE, h - y0);
-  guint bpp = overlay ? 4 : 3;
-  g_autoptr(GBytes) bytes = NULL;
-  guint8 *data = g_malloc ((gsize) tw * th * bpp);
-
-  for (guint y = 0; y < th; y++)
-    for (guint x = 0; x < tw; x++)
-      {
-        guint8 *p = data + ((gsize) y * tw + x) * bpp;
-
-        if (!overlay)
-          {
-            guint8 v = gray_plane (self, level)[(gsize) (y0 + y) * w + x0 + x];
-            p[0] = p[1] = p[2] = v;
-          }
-        else
-          {
-            gint gx = (gint) (x0 + x), gy = (gint) (y0 + y);
-            guint8 l = label_at (self, level, gx, gy);
-
-            /* outlines: only where a neighbour's class differs */
-            if (self->outlines && l != SHEATH_LABEL_BACKGROUND &&
-                label_at (self, level, gx - 1, gy) == l && label_at (self, level, gx + 1, gy) == l &&
-                label_at (self, level, gx, gy - 1) == l && label_at (self, level, gx, gy + 1) == l)
-              l = SHEATH_LABEL_BACKGROUND;
-
-            /* AxonDeepSeg's colours: axons blue, myelin red */
-            p[0] = l == SHEATH_LABEL_MYELIN ? 255 : l == SHEATH_LABEL_AXON ? 20 : 0;
-            p[1] = l == SHEATH_LABEL_MYELIN ? 40 : l == SHEATH_LABEL_AXON ? 110 : 0;
-            p[2] = l == SHEATH_LABEL_MYELIN ? 40 : l == SHEATH_LABEL_AXON ? 255 : 0;
-            p[3] = l == SHEATH_LABEL_BACKGROUND ? 0 : 255;
-          }
-      }
-
-  bytes = g_bytes_new_take (data, (gsize) tw * th * bpp);
-  return gdk_memory_texture_new (tw, th, overlay ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8, bytes, (gsize) tw * bpp);
-}
-
-static int
-compare_keys (gconstpointer a,
-              gconstpointer b)
-{
-  return *(const guint64 *) a == *(const guint64 *) b ? 0 : 1;
-}
-
-static GdkTexture *
-get_tile (SheathViewer *self,
-          guint         level,
-          guint         tx,
-          guint         ty,
-          gboolean      overlay)
-{
-  guint64 key = tile_key (level, tx, ty, overlay);
-  GdkTexture *texture = g_hash_table_lookup (self->textures, &key);
-  guint64 *stored;
-
-  if (texture != NULL)
-    {
-      GList *link = g_queue_find_custom (&self->lru, &key, compare_keys);
-      /* move to the front: a few hundred entries, cheap */
-      if (link != NULL)
-        {
-          g_queue_unlink (&self->lru, link);
-          g_queue_push_head_link (&self->lru, link);
-        }
-      return texture;
-    }
-
-  while (g_queue_get_length (&self->lru) >= MAX_TEXTURES)
-    {
-      guint64 *old = g_queue_pop_tail (&self->lru);
-      g_hash_table_remove (self->textures, old);
-    }
-
-  texture = make_tile (self, level, tx, ty, overlay);
-  stored = g_memdup2 (&key, sizeof key);
-  g_hash_table_insert (self->textures, stored, texture);
-  g_queue_push_head (&self->lru, stored);
-  return texture;
-}
-
-static void
-drop_textures (SheathViewer *self,
-               gboolean      overlay_only)
-{
-  GList *link = self->lru.head;
-
-  while (link != NULL)
-    {
-      GList *next = link->next;
-      guint64 *key = link->data;
-
-      if (!overlay_only || (*key >> 57) & 1)
-        {
-          g_queue_delete_link (&self->lru, link);
-          g_hash_table_remove (self->textures, key);
-        }
-      link = next;
-    }
-}
-
 /**
  * sheath_viewer_invalidate_labels:
  * @x: first column whose label changed
@@ -371,9 +47,8 @@ drop_textures (SheathViewer *self,
  * @width: columns
  * @height: rows
  *
- * Redraws the overlay where the segmentation changed in place (an edit):
- * the shrunk label planes are brought up to date there and the overlay
- * tiles over it made again, nothing else.
+ * Redraws the overlay where the segmentation changed in place (an edit),
+ * nothing else.
  */
 void
 sheath_viewer_invalidate_labels (SheathViewer *self,
@@ -382,51 +57,13 @@ sheath_viewer_invalidate_labels (SheathViewer *self,
                                  int           width,
                                  int           height)
 {
-  GList *link;
-  /* one pixel more on each side: outlines look at neighbours */
-  gint64 x0 = MAX ((gint64) x - 1, 0), y0 = MAX ((gint64) y - 1, 0);
-  gint64 x1 = (gint64) x + width + 1, y1 = (gint64) y + height + 1;
-
   g_return_if_fail (SHEATH_IS_VIEWER (self));
-  if (self->image == NULL || self->segmentation == NULL || width <= 0 || height <= 0)
-    return;
-  x1 = MIN (x1, (gint64) sheath_image_get_width (self->image));
-  y1 = MIN (y1, (gint64) sheath_image_get_height (self->image));
-
-  for (guint level = 1; level < self->label_levels->len; level++)
-    {
-      guint8 *plane = g_ptr_array_index (self->label_levels, level);
-
-      if (plane == NULL)
-        break;
-      shrink_labels (self, level, plane, (guint) (x0 >> level), (guint) (y0 >> level),
-                     MIN ((guint) (((x1 - 1) >> level) + 1), level_width (self, level)),
-                     MIN ((guint) (((y1 - 1) >> level) + 1), level_height (self, level)));
-    }
-
-  link = self->lru.head;
-  while (link != NULL)
-    {
-      GList *next = link->next;
-      guint64 key = *(guint64 *) link->data;
-      guint level = (guint) (key >> 58);
-      gint64 tx = (gint64) ((key >> 28) & ((1u << 29) - 1)), ty = (gint64) (key & ((1u << 28) - 1));
-      /* the tile's pixels at level 0, with the neighbour each side */
-      gint64 left = (tx * TILE << level) - 1, top = (ty * TILE << level) - 1;
-      gint64 right = ((tx + 1) * TILE << level) + 1, bottom = ((ty + 1) * TILE << level) + 1;
-
-      if (((key >> 57) & 1) && left < x1 && right > x0 && top < y1 && bottom > y0)
-        {
-          g_hash_table_remove (self->textures, link->data);
-          g_queue_delete_link (&self->lru, link);
-        }
-      link = next;
-    }
+  sheath_tile_cache_invalidate_labels (self->tiles, x, y, width, height);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static void
-clamp_origin (SheathViewer *self)
+void
+_sheath_viewer_clamp_origin (SheathViewer *self)
 {
   double vw, vh, iw, ih;
 
@@ -443,11 +80,11 @@ clamp_origin (SheathViewer *self)
 }
 
 /* Zooms keeping the image point under (wx, wy) where it is. */
-static void
-zoom_about (SheathViewer *self,
-            double        zoom,
-            double        wx,
-            double        wy)
+void
+_sheath_viewer_zoom_about (SheathViewer *self,
+                           double        zoom,
+                           double        wx,
+                           double        wy)
 {
   double ix = self->origin_x + wx / self->zoom;
   double iy = self->origin_y + wy / self->zoom;
@@ -459,7 +96,7 @@ zoom_about (SheathViewer *self,
   self->zoom = zoom;
   self->origin_x = ix - wx / zoom;
   self->origin_y = iy - wy / zoom;
-  clamp_origin (self);
+  _sheath_viewer_clamp_origin (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ZOOM]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -584,10 +221,10 @@ sheath_viewer_snapshot (GtkWidget   *widget,
       sheath_viewer_zoom_to_fit (self);
     }
 
-  level = (guint) CLAMP (floor (log2 (1.0 / self->zoom)), 0, max_level (self));
+  level = (guint) CLAMP (floor (log2 (1.0 / self->zoom)), 0, sheath_tile_cache_get_max_level (self->tiles));
   scale = (double) (1u << level);   /* image pixels per level pixel */
-  tiles_x = (level_width (self, level) + TILE - 1) / TILE;
-  tiles_y = (level_height (self, level) + TILE - 1) / TILE;
+  tiles_x = (sheath_tile_cache_get_level_width (self->tiles, level) + TILE - 1) / TILE;
+  tiles_y = (sheath_tile_cache_get_level_height (self->tiles, level) + TILE - 1) / TILE;
   tx0 = (guint) CLAMP (floor (self->origin_x / scale / TILE), 0, tiles_x - 1);
   ty0 = (guint) CLAMP (floor (self->origin_y / scale / TILE), 0, tiles_y - 1);
   tx1 = (guint) CLAMP (floor ((self->origin_x + width / self->zoom) / scale / TILE), 0, tiles_x - 1);
@@ -605,7 +242,7 @@ sheath_viewer_snapshot (GtkWidget   *widget,
       for (guint ty = ty0; ty <= ty1; ty++)
         for (guint tx = tx0; tx <= tx1; tx++)
           {
-            GdkTexture *texture = get_tile (self, level, tx, ty, overlay);
+            GdkTexture *texture = sheath_tile_cache_get_tile (self->tiles, level, tx, ty, overlay);
             double x = (tx * TILE * scale - self->origin_x) * self->zoom;
             double y = (ty * TILE * scale - self->origin_y) * self->zoom;
             double w = gdk_texture_get_width (texture) * scale * self->zoom;
@@ -684,218 +321,7 @@ sheath_viewer_size_allocate (GtkWidget *widget,
   if (self->fitted && self->image != NULL)
     sheath_viewer_zoom_to_fit (self);
   else
-    clamp_origin (self);
-}
-
-static gboolean
-scroll_cb (GtkEventControllerScroll *controller,
-           double                    dx,
-           double                    dy,
-           SheathViewer             *self)
-{
-  if (self->image == NULL)
-    return FALSE;
-  zoom_about (self, self->zoom * pow (1.15, -dy), self->pointer_x, self->pointer_y);
-  return TRUE;
-}
-
-static void
-drag_begin_cb (GtkGestureDrag *gesture,
-               double          x,
-               double          y,
-               SheathViewer   *self)
-{
-  /* while a tool is active the primary button is the tool's; any other
-   * button still pans */
-  if (self->editing && gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_PRIMARY)
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-  self->drag_origin_x = self->origin_x;
-  self->drag_origin_y = self->origin_y;
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-}
-
-static void
-drag_update_cb (GtkGestureDrag *gesture,
-                double          dx,
-                double          dy,
-                SheathViewer   *self)
-{
-  self->origin_x = self->drag_origin_x - dx / self->zoom;
-  self->origin_y = self->drag_origin_y - dy / self->zoom;
-  clamp_origin (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-edit_begin_cb (GtkGestureDrag *gesture,
-               double          x,
-               double          y,
-               SheathViewer   *self)
-{
-  if (!self->editing || self->image == NULL)
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  self->edit_start_x = x;
-  self->edit_start_y = y;
-  g_signal_emit (self, signals [EDIT_BEGIN], 0, self->origin_x + x / self->zoom, self->origin_y + y / self->zoom);
-}
-
-static void
-edit_update_cb (GtkGestureDrag *gesture,
-                double          dx,
-                double          dy,
-                SheathViewer   *self)
-{
-  double x = self->edit_start_x + dx, y = self->edit_start_y + dy;
-
-  self->pointer_x = x;
-  self->pointer_y = y;
-  g_signal_emit (self, signals [EDIT_MOTION], 0, self->origin_x + x / self->zoom, self->origin_y + y / self->zoom);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-edit_end_cb (GtkGestureDrag *gesture,
-             double          dx,
-             double          dy,
-             SheathViewer   *self)
-{
-  double x = self->edit_start_x + dx, y = self->edit_start_y + dy;
-
-  g_signal_emit (self, signals [EDIT_END], 0, self->origin_x + x / self->zoom, self->origin_y + y / self->zoom);
-}
-
-static void
-pinch_begin_cb (GtkGesture       *gesture,
-                GdkEventSequence *sequence,
-                SheathViewer     *self)
-{
-  self->pinch_zoom = self->zoom;
-}
-
-static void
-pinch_cb (GtkGestureZoom *gesture,
-          double          scale,
-          SheathViewer   *self)
-{
-  double cx, cy;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
-    cx = cy = 0;
-  zoom_about (self, self->pinch_zoom * scale, cx, cy);
-}
-
-static void
-motion_cb (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           SheathViewer             *self)
-{
-  int ix, iy;
-
-  self->pointer_x = x;
-  self->pointer_y = y;
-  self->pointer_inside = TRUE;
-  if (self->editing && self->brush_radius > 0)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (self->image == NULL)
-    return;
-  ix = (int) floor (self->origin_x + x / self->zoom);
-  iy = (int) floor (self->origin_y + y / self->zoom);
-  if (ix < 0 || iy < 0 || ix >= (int) sheath_image_get_width (self->image) || iy >= (int) sheath_image_get_height (self->image))
-    ix = iy = -1;
-  g_signal_emit (self, signals [POINTER_MOVED], 0, ix, iy);
-}
-
-static void
-click_released_cb (GtkGestureClick *gesture,
-                   int              n_press,
-                   double           x,
-                   double           y,
-                   SheathViewer    *self)
-{
-  int ix, iy;
-
-  if (self->image == NULL ||
-      (self->editing && gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_PRIMARY))
-    return;
-  ix = (int) floor (self->origin_x + x / self->zoom);
-  iy = (int) floor (self->origin_y + y / self->zoom);
-  if (ix >= 0 && iy >= 0 && ix < (int) sheath_image_get_width (self->image) && iy < (int) sheath_image_get_height (self->image))
-    g_signal_emit (self, signals [CLICKED], 0, ix, iy,
-                   gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
-}
-
-static void
-leave_cb (GtkEventControllerMotion *controller,
-          SheathViewer             *self)
-{
-  self->pointer_inside = FALSE;
-  if (self->editing && self->brush_radius > 0)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_signal_emit (self, signals [POINTER_MOVED], 0, -1, -1);
-}
-
-static void
-zoom_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  SheathViewer *self = SHEATH_VIEWER (widget);
-  const char *what = g_variant_get_string (param, NULL);
-  double cx = gtk_widget_get_width (widget) / 2.0, cy = gtk_widget_get_height (widget) / 2.0;
-
-  if (self->image == NULL)
-    return;
-  if (g_str_equal (what, "in"))
-    zoom_about (self, self->zoom * 1.25, cx, cy);
-  else if (g_str_equal (what, "out"))
-    zoom_about (self, self->zoom / 1.25, cx, cy);
-  else if (g_str_equal (what, "fit"))
-    sheath_viewer_zoom_to_fit (self);
-  else
-    zoom_about (self, 1.0, cx, cy);
-}
-
-static void
-pan_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *param)
-{
-  SheathViewer *self = SHEATH_VIEWER (widget);
-  int dx, dy;
-
-  g_variant_get (param, "(ii)", &dx, &dy);
-  self->origin_x += dx * gtk_widget_get_width (widget) / 8.0 / self->zoom;
-  self->origin_y += dy * gtk_widget_get_height (widget) / 8.0 / self->zoom;
-  clamp_origin (self);
-  gtk_widget_queue_draw (widget);
-}
-
-static void
-toggle_overlay_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *param)
-{
-  SheathViewer *self = SHEATH_VIEWER (widget);
-
-  sheath_viewer_set_overlay_visible (self, !self->overlay_visible);
-}
-
-static void
-free_planes (GPtrArray *planes,
-             gboolean   keep_first)
-{
-  for (guint i = keep_first ? 1 : 0; i < planes->len; i++)
-    g_clear_pointer (&g_ptr_array_index (planes, i), g_free);
-  g_ptr_array_set_size (planes, 0);
+    _sheath_viewer_clamp_origin (self);
 }
 
 static void
@@ -903,7 +329,7 @@ sheath_viewer_dispose (GObject *object)
 {
   SheathViewer *self = (SheathViewer *)object;
 
-  drop_textures (self, FALSE);
+  g_clear_object (&self->tiles);
   g_clear_object (&self->preview);
   g_clear_object (&self->image);
   g_clear_object (&self->segmentation);
@@ -917,12 +343,6 @@ sheath_viewer_finalize (GObject *object)
 {
   SheathViewer *self = (SheathViewer *)object;
 
-  free_planes (self->gray_levels, self->gray_borrowed);
-  self->gray_borrowed = FALSE;
-  free_planes (self->label_levels, FALSE);
-  g_ptr_array_unref (self->gray_levels);
-  g_ptr_array_unref (self->label_levels);
-  g_hash_table_unref (self->textures);
   g_array_unref (self->highlight);
   g_array_unref (self->path);
 
@@ -972,7 +392,7 @@ sheath_viewer_set_property (GObject      *object,
       if (self->outlines != g_value_get_boolean (value))
         {
           self->outlines = g_value_get_boolean (value);
-          drop_textures (self, TRUE);
+          sheath_tile_cache_set_outlines (self->tiles, self->outlines);
           gtk_widget_queue_draw (GTK_WIDGET (self));
           g_object_notify_by_pspec (object, pspec);
         }
@@ -1068,22 +488,7 @@ sheath_viewer_class_init (SheathViewerClass *klass)
     g_signal_new ("edit-end", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
-  gtk_widget_class_install_action (widget_class, "viewer.zoom", "s", zoom_action);
-  gtk_widget_class_install_action (widget_class, "viewer.pan", "(ii)", pan_action);
-  gtk_widget_class_install_action (widget_class, "viewer.toggle-overlay", NULL, toggle_overlay_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "viewer.zoom", "s", "in");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "viewer.zoom", "s", "in");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "viewer.zoom", "s", "in");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "viewer.zoom", "s", "out");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "viewer.zoom", "s", "out");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "viewer.zoom", "s", "fit");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, 0, "viewer.zoom", "s", "one");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "viewer.pan", "(ii)", -1, 0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "viewer.pan", "(ii)", 1, 0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "viewer.pan", "(ii)", 0, -1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "viewer.pan", "(ii)", 0, 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, 0, "viewer.toggle-overlay", NULL);
+  _sheath_viewer_class_init_input (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "sheath-viewer");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -1092,18 +497,12 @@ sheath_viewer_class_init (SheathViewerClass *klass)
 static void
 sheath_viewer_init (SheathViewer *self)
 {
-  GtkEventController *scroll, *motion;
-  GtkGesture *drag, *edit, *pinch, *click;
-
   self->zoom = 1;
   self->overlay_visible = TRUE;
   self->overlay_opacity = 0.5;
-  self->gray_levels = g_ptr_array_new ();
-  self->label_levels = g_ptr_array_new ();
-  self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->tiles = sheath_tile_cache_new ();
   self->highlight = g_array_new (FALSE, FALSE, sizeof (int));
   self->path = g_array_new (FALSE, FALSE, sizeof (double));
-  g_queue_init (&self->lru);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
@@ -1111,37 +510,7 @@ sheath_viewer_init (SheathViewer *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");
 
-  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-
-  edit = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (edit), GDK_BUTTON_PRIMARY);
-  g_signal_connect (edit, "drag-begin", G_CALLBACK (edit_begin_cb), self);
-  g_signal_connect (edit, "drag-update", G_CALLBACK (edit_update_cb), self);
-  g_signal_connect (edit, "drag-end", G_CALLBACK (edit_end_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (edit));
-
-  drag = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), 0);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
-  g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-
-  pinch = gtk_gesture_zoom_new ();
-  g_signal_connect (pinch, "begin", G_CALLBACK (pinch_begin_cb), self);
-  g_signal_connect (pinch, "scale-changed", G_CALLBACK (pinch_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
+  _sheath_viewer_init_input (self);
 }
 
 GtkWidget *
@@ -1171,20 +540,10 @@ sheath_viewer_set_image (SheathViewer *self,
     return;
 
   g_clear_object (&self->preview);
-  drop_textures (self, FALSE);
-  free_planes (self->gray_levels, self->gray_borrowed);
-  self->gray_borrowed = FALSE;
-  free_planes (self->label_levels, FALSE);
+  sheath_tile_cache_set_image (self->tiles, image);
   g_clear_object (&self->segmentation);
   if (image != NULL)
-    {
-      /* 16-bit images are shown over their own range; 8-bit as they are */
-      if (sheath_image_get_bit_depth (image) == 8)
-        self->display_lo = 0, self->display_hi = 255;
-      else
-        sheath_image_get_range (image, &self->display_lo, &self->display_hi);
-      self->fit_pending = TRUE;
-    }
+    self->fit_pending = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_IMAGE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEGMENTATION]);
   if (was_previewing)
@@ -1215,8 +574,7 @@ sheath_viewer_set_segmentation (SheathViewer       *self,
   if (!g_set_object (&self->segmentation, segmentation))
     return;
 
-  drop_textures (self, TRUE);
-  free_planes (self->label_levels, FALSE);
+  sheath_tile_cache_set_segmentation (self->tiles, segmentation);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEGMENTATION]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1233,7 +591,7 @@ sheath_viewer_set_zoom (SheathViewer *self,
                         double        zoom)
 {
   g_return_if_fail (SHEATH_IS_VIEWER (self));
-  zoom_about (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+  _sheath_viewer_zoom_about (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
               gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
 
@@ -1258,7 +616,7 @@ sheath_viewer_zoom_to_fit (SheathViewer *self)
   self->zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
   self->fitted = TRUE;
   self->origin_x = self->origin_y = 0;
-  clamp_origin (self);
+  _sheath_viewer_clamp_origin (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ZOOM]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1309,7 +667,7 @@ guint
 sheath_viewer_get_n_cached_textures (SheathViewer *self)
 {
   g_return_val_if_fail (SHEATH_IS_VIEWER (self), 0);
-  return g_hash_table_size (self->textures);
+  return sheath_tile_cache_get_n_textures (self->tiles);
 }
 
 void
@@ -1333,7 +691,7 @@ sheath_viewer_center_on (SheathViewer *self,
 
   self->origin_x = x - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 / self->zoom;
   self->origin_y = y - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 / self->zoom;
-  clamp_origin (self);
+  _sheath_viewer_clamp_origin (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
