@@ -5,6 +5,63 @@
 
 G_BEGIN_DECLS
 
+struct _SheathMorphometrics
+{
+  GObject             parent_instance;
+
+  SheathSegmentation *segmentation;
+  double              pixel_size;
+  SheathAxonShape     shape;
+  guint               width;
+  guint               height;
+  guint32            *axon_labels;    /* holes filled, specks removed */
+  guint32            *fibre_labels;   /* axons grown into their myelin */
+  GArray             *axons;          /* SheathAxon, index = id - 1 */
+  guint               n_specks;
+  guint               n_holes_filled;
+  guint64             orphan_myelin;
+
+  /* per COUNT_TILE² tile: axon pixels, myelin pixels outside axons, myelin
+   * pixels no axon reached; kept up to date by updates, so that area
+   * fractions need no pass over the image */
+  guint               tiles_x;
+  guint32            *tile_counts;
+  guint64             axon_pixels;
+  guint64             myelin_pixels;
+};
+
+
+/* the side of the tiles whose pixel counts are kept */
+#define COUNT_TILE 64
+
+/* What measuring one rectangle of a segmentation gives: label maps the
+ * rectangle's size and its axons, numbered from 1 in the rectangle's raster
+ * order, with coordinates in the whole image. */
+typedef struct
+{
+  guint    x, y, width, height;
+  guint32 *axon_labels;
+  guint32 *fibre_labels;
+  GArray  *axons;
+  guint    n_specks;
+  guint    n_holes_filled;
+  guint64  orphan_myelin;
+} Region;
+
+void                _sheath_region_clear                   (Region              *r);
+gboolean            _sheath_region_measure                 (SheathSegmentation  *segmentation,
+                                                            double               pixel_size,
+                                                            SheathAxonShape      shape,
+                                                            Region              *r,
+                                                            GCancellable        *cancellable,
+                                                            GError             **error);
+/* Counts again the pixels of the tiles [tx0, tx1) × [ty0, ty1). */
+void                _sheath_morphometrics_count_tiles      (SheathMorphometrics *self,
+                                                            guint                tx0,
+                                                            guint                ty0,
+                                                            guint                tx1,
+                                                            guint                ty1);
+
 /* Axon components smaller than this many pixels are specks: dropped from
  * the table and counted. */
 #define SHEATH_MIN_AXON_PIXELS 5
