@@ -83,6 +83,16 @@ labels_cb (SheathDocument *doc,
   f->labels_changed++;
 }
 
+/* A measurement or decoding still in flight keeps a document alive after
+ * its test: it must not call back into a fixture that is gone. */
+static void
+close_document (Fixture *f)
+{
+  if (f->doc != NULL)
+    g_signal_handlers_disconnect_by_data (f->doc, f);
+  g_clear_object (&f->doc);
+}
+
 static void
 open_document (Fixture *f,
                GFile   *image)
@@ -129,7 +139,7 @@ fixture_tear_down (Fixture       *f,
   g_autoptr(GFileEnumerator) files = NULL;
   GFileInfo *info;
 
-  g_clear_object (&f->doc);
+  close_document (f);
   files = g_file_enumerate_children (g_file_get_parent (f->image), G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
   while (files != NULL && (info = g_file_enumerator_next_file (files, NULL, NULL)) != NULL)
     {
@@ -255,7 +265,7 @@ test_edits_kept_safe (Fixture       *f,
   /* the recovery file follows within seconds, and a new document of the
    * same image restores it as unsaved edits */
   g_assert_true (wait_until (recovery_written, f, 10000));
-  g_clear_object (&f->doc);
+  close_document (f);
   open_document (f, f->image);
   sheath_document_restore_edits (f->doc);   /* before the image is in: once it is */
   g_assert_true (wait_until (has_image, f, 10000));
@@ -300,7 +310,7 @@ test_bad_input (Fixture       *f,
   g_clear_error (&error);
 
   /* an image that is not there says so */
-  g_clear_object (&f->doc);
+  close_document (f);
   open_document (f, missing);
   g_assert_true (wait_until (has_failed, f, 10000));
   g_assert_nonnull (strstr (f->failed, "missing.png"));
@@ -342,7 +352,7 @@ ran_cb (GObject      *object,
   gboolean *done = data;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (sheath_training_run_run_finish (SHEATH_TRAINING_RUN (object), result, &error));
+  sheath_training_run_run_finish (SHEATH_TRAINING_RUN (object), result, &error);
   g_assert_no_error (error);
   *done = TRUE;
 }

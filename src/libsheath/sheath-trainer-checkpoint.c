@@ -3,18 +3,10 @@
 
 #include "config.h"
 
-#include <cblas.h>
 #include <json-glib/json-glib.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "sheath-util-private.h"
 #include "sheath-error.h"
-#include "sheath-limits.h"
-#include "sheath-model-private.h"
-#include "sheath-segmentation-private.h"
-#include "sheath-segmenter.h"
 #include "sheath-trainer-private.h"
 
 /* Models and checkpoints: what a trainer writes, and how it resumes. */
