@@ -3,6 +3,7 @@
 
 #include "sheath-model.h"
 #include "sheath-net-private.h"
+#include "sheath-safetensors-private.h"
 
 G_BEGIN_DECLS
 
@@ -11,5 +12,32 @@ const SheathNet *_sheath_model_get_net      (SheathModel *self);
 SheathModel     *_sheath_model_new_from_net (SheathNet   *net,
                                              double       pixel_size,
                                              const char  *modality);
+
+/* sheath-model-load.c: a model file checked, then loaded */
+
+gboolean   _sheath_model_meta_uint     (SheathSafetensors  *st,
+                                        const char         *key,
+                                        guint               min,
+                                        guint               max,
+                                        guint              *out,
+                                        GError            **error);
+gboolean   _sheath_model_meta_double   (SheathSafetensors  *st,
+                                        const char         *key,
+                                        double              min,
+                                        double              max,
+                                        double             *out,
+                                        GError            **error);
+gboolean   _sheath_model_check_network (SheathSafetensors  *st,
+                                        guint               depth,
+                                        guint               base,
+                                        guint               in_channels,
+                                        guint               classes,
+                                        GError            **error);
+SheathNet *_sheath_model_load_network  (SheathSafetensors  *st,
+                                        guint               depth,
+                                        guint               base,
+                                        guint               in_channels,
+                                        guint               classes,
+                                        double              eps);
 
 G_END_DECLS
