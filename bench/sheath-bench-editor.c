@@ -9,10 +9,10 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 
-#include "sheath.h"
-#include "sheath-rng-private.h"
+#include <sheath.h>
 
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
@@ -46,7 +46,7 @@ main (int   argc,
   g_autoptr(GArray) end_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) undo_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) redo_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  SheathRng rng;
+  g_autoptr(GRand) rng = g_rand_new_with_seed (7);
 
   if (size < 256 || radius <= 0 || n_strokes == 0)
     {
@@ -56,14 +56,13 @@ main (int   argc,
 
   seg = sheath_segmentation_new (size, size);
   editor = sheath_mask_editor_new (seg);
-  _sheath_rng_seed (&rng, 7);
 
   for (guint s = 0; s < n_strokes; s++)
     {
       /* 60 motion events of 2–8 px each, as a drag at a few hundred px/s */
-      double x = 1000 + _sheath_rng_uniform (&rng) * (size - 2000);
-      double y = 1000 + _sheath_rng_uniform (&rng) * (size - 2000);
-      double heading = _sheath_rng_uniform (&rng) * 2 * G_PI;
+      double x = 1000 + g_rand_double (rng) * (size - 2000);
+      double y = 1000 + g_rand_double (rng) * (size - 2000);
+      double heading = g_rand_double (rng) * 2 * G_PI;
       SheathLabel label = s % 2 ? SHEATH_LABEL_MYELIN : SHEATH_LABEL_AXON;
       SheathBrushMode mode = s % 5 == 4 ? SHEATH_BRUSH_ERASE : SHEATH_BRUSH_PAINT;
       gint64 t0;
@@ -71,10 +70,10 @@ main (int   argc,
       sheath_mask_editor_begin_stroke (editor);
       for (guint e = 0; e < 60; e++)
         {
-          double step = 2 + 6 * _sheath_rng_uniform (&rng);
+          double step = 2 + 6 * g_rand_double (rng);
           double nx, ny;
 
-          heading += (_sheath_rng_uniform (&rng) - 0.5) * 0.6;
+          heading += (g_rand_double (rng) - 0.5) * 0.6;
           nx = x + step * cos (heading);
           ny = y + step * sin (heading);
           t0 = g_get_monotonic_time ();
@@ -142,8 +141,8 @@ main (int   argc,
 
     for (guint s = 0; s < 20; s++)
       {
-        double x = 1000 + _sheath_rng_uniform (&rng) * (size - 2000);
-        double y = 1000 + _sheath_rng_uniform (&rng) * (size - 2000);
+        double x = 1000 + g_rand_double (rng) * (size - 2000);
+        double y = 1000 + g_rand_double (rng) * (size - 2000);
         g_autoptr(GArray) changed = NULL;
         g_autoptr(SheathAggregates) agg = NULL;
 

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sheath-segmentation-private.h"
 
 static double
 measure (SheathSegmentation *seg,
@@ -87,11 +86,14 @@ main (int   argc,
       for (guint y = 0; y < big; y++)
         {
           guint sy = (y / fh) % 2 ? fh - 1 - y % fh : y % fh;
-          const guint8 *src = _sheath_segmentation_get_row (first, sy);
-          guint8 *dst = _sheath_segmentation_get_row (tiled, y);
+          const guint8 *src = sheath_segmentation_peek_row (first, sy);
+          guint8 *dst = g_malloc (big);
+          g_autoptr(GBytes) row = NULL;
 
           for (guint x = 0; x < big; x++)
             dst[x] = src[(x / fw) % 2 ? fw - 1 - x % fw : x % fw];
+          row = g_bytes_new_take (dst, big);
+          sheath_segmentation_set_rows (tiled, y, row);
         }
       s = measure (tiled, 0.1, &n);
       printf ("big_side %u\n", big);

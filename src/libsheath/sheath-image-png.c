@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "sheath-error.h"
-#include "sheath-image-private.h"
+#include "sheath-image-decoder-private.h"
 
 /* libpng reports errors by longjmp: everything the error path must free
  * lives in this struct, never in locals changed after setjmp(). */

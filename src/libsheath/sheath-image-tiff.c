@@ -9,7 +9,7 @@
 #include <tiffio.h>
 
 #include "sheath-error.h"
-#include "sheath-image-private.h"
+#include "sheath-image-decoder-private.h"
 
 typedef struct
 {
