@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +42,7 @@ add_evaluation (SheathModelCard  *card,
 
   if (!json_parser_load_from_file (parser, path, error))
     {
-      g_prefix_error (error, "Cannot read '%s': ", path);
+      g_prefix_error (error, _ ("Cannot read '%s': "), path);
       return FALSE;
     }
   root = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ? json_node_get_object (json_parser_get_root (parser))
@@ -82,37 +84,37 @@ sheath_cli_card (int    argc,
   g_autofree char *name = NULL, *evaluation = NULL, *data = NULL, *command = NULL, *output = NULL;
   g_autofree char *path = NULL;
   const GOptionEntry entries[] = {
-    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "The model's name (default: its file's)", "NAME" },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_ ("The model's name (default: its file's)"), "NAME" },
     { "evaluation", 'e', 0, G_OPTION_ARG_FILENAME, &evaluation,
-      "Figures per image, as `sheath-cli evaluate --json` writes them", "FILE" },
-    { "data", 'd', 0, G_OPTION_ARG_STRING, &data, "What it was trained on", "TEXT" },
-    { "command", 'c', 0, G_OPTION_ARG_STRING, &command, "The command that trained it", "TEXT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Where to write the card (default: MODEL.md beside it)",
+      N_ ("Figures per image, as `sheath-cli evaluate --json` writes them"), "FILE" },
+    { "data", 'd', 0, G_OPTION_ARG_STRING, &data, N_ ("What it was trained on"), "TEXT" },
+    { "command", 'c', 0, G_OPTION_ARG_STRING, &command, N_ ("The command that trained it"), "TEXT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("Where to write the card (default: MODEL.md beside it)"),
       "FILE" },
     { NULL }
   };
 
-  context = g_option_context_new ("MODEL.safetensors - write a model's card");
+  context = g_option_context_new (_ ("MODEL.safetensors - write a model's card"));
   g_option_context_set_summary (context,
-    "Writes the Markdown card of a model: what its metadata says (architecture, pixel size,\n"
+    _ ("Writes the Markdown card of a model: what its metadata says (architecture, pixel size,\n"
     "modality, held-out subjects, training time and machine, validation Dice), with the figures\n"
     "of an evaluation per image if given. The training wizard and `sheath-cli train` write the\n"
-    "same card themselves.");
+    "same card themselves."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("sheath-cli card: %s\n", error->message);
+      g_printerr (_ ("sheath-cli card: %s\n"), error->message);
       return 2;
     }
   if (argc != 2)
     {
-      g_printerr ("sheath-cli card: give one MODEL.safetensors\n");
+      g_printerr (_ ("sheath-cli card: give one MODEL.safetensors\n"));
       return 2;
     }
   file = g_file_new_for_commandline_arg (argv[1]);
   if (!(model = sheath_model_new_from_file (file, &error)))
     {
-      g_printerr ("sheath-cli card: %s\n", error->message);
+      g_printerr (_ ("sheath-cli card: %s\n"), error->message);
       return 1;
     }
   if (name == NULL)
@@ -127,13 +129,13 @@ sheath_cli_card (int    argc,
   sheath_model_card_set_command (card, command);
   if (evaluation != NULL && !add_evaluation (card, evaluation, &error))
     {
-      g_printerr ("sheath-cli card: %s\n", error->message);
+      g_printerr (_ ("sheath-cli card: %s\n"), error->message);
       return 1;
     }
   path = output ? g_strdup (output) : sheath_model_card_dup_path_for (g_file_peek_path (file));
   if (!sheath_cli_prepare_output_file (path, &error) || !sheath_model_card_save (card, path, &error))
     {
-      g_printerr ("sheath-cli card: %s\n", error->message);
+      g_printerr (_ ("sheath-cli card: %s\n"), error->message);
       return 1;
     }
   fprintf (stderr, "%s\n", path);

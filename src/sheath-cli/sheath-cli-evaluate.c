@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,43 +107,43 @@ sheath_cli_evaluate (int    argc,
   gboolean flips = FALSE;
   guint evaluated = 0;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model: sem, tem or a .safetensors file", "MODEL" },
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME_ARRAY, &data, "A BIDS dataset with manual masks (repeatable)", "DIR" },
-    { "subjects", 0, 0, G_OPTION_ARG_STRING, &subjects, "Only these subjects", "sub-a,sub-b" },
-    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Also write the figures as JSON", "FILE" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: one per processor)", "N" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_ ("The model: sem, tem or a .safetensors file"), "MODEL" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME_ARRAY, &data, N_ ("A BIDS dataset with manual masks (repeatable)"), "DIR" },
+    { "subjects", 0, 0, G_OPTION_ARG_STRING, &subjects, N_ ("Only these subjects"), "sub-a,sub-b" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, N_ ("Also write the figures as JSON"), "FILE" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_ ("Threads (default: one per processor)"), "N" },
     { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
-      "Also segment each tile mirrored three ways and average (4x slower)", NULL },
+      N_ ("Also segment each tile mirrored three ways and average (4x slower)"), NULL },
     { NULL }
   };
 
   context = g_option_context_new ("- score a model against manual masks");
   g_option_context_set_summary (context,
-    "Segments every image of the datasets and compares with its manual masks: Dice of axon\n"
+    _ ("Segments every image of the datasets and compares with its manual masks: Dice of axon\n"
     "and myelin, pixel accuracy, precision and sensitivity per class, and axon detection (a\n"
-    "predicted axon whose IoU with a true axon is at least 0.5 is detected): precision, recall, F1.");
+    "predicted axon whose IoU with a true axon is at least 0.5 is detected): precision, recall, F1."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("sheath-cli evaluate: %s\n", error->message);
+      g_printerr (_ ("sheath-cli evaluate: %s\n"), error->message);
       return 2;
     }
   if (!sheath_cli_check_threads ("evaluate", threads))
     return 2;
   if (model_name == NULL || data == NULL)
     {
-      g_printerr ("sheath-cli evaluate: give --model MODEL and --data DIR\n");
+      g_printerr (_ ("sheath-cli evaluate: give --model MODEL and --data DIR\n"));
       return 2;
     }
   if (!(model = sheath_cli_load_model (model_name, &error)))
     {
-      g_printerr ("sheath-cli evaluate: %s\n", error->message);
+      g_printerr (_ ("sheath-cli evaluate: %s\n"), error->message);
       return 1;
     }
   for (guint i = 0; data[i]; i++)
     if (!find_labelled (data[i], images, &error))
       {
-        g_printerr ("sheath-cli evaluate: %s\n", error->message);
+        g_printerr (_ ("sheath-cli evaluate: %s\n"), error->message);
         return 1;
       }
   if (subjects)
@@ -169,7 +171,7 @@ sheath_cli_evaluate (int    argc,
         continue;
       if (!(scores = sheath_scores_evaluate_image (segmenter, l->image, l->axon, l->myelin, 0, NULL, &error)))
         {
-          g_printerr ("sheath-cli evaluate: %s\n", error->message);
+          g_printerr (_ ("sheath-cli evaluate: %s\n"), error->message);
           return 1;
         }
       print_row (base, scores);
@@ -193,10 +195,10 @@ sheath_cli_evaluate (int    argc,
 
   if (evaluated == 0)
     {
-      g_printerr ("sheath-cli evaluate: no labelled image matched\n");
+      g_printerr (_ ("sheath-cli evaluate: no labelled image matched\n"));
       return 1;
     }
-  print_row ("overall (pixels and axons pooled)", total);
+  print_row (_ ("overall (pixels and axons pooled)"), total);
 
   if (json_path != NULL)
     {
@@ -208,7 +210,7 @@ sheath_cli_evaluate (int    argc,
       if (!sheath_cli_prepare_output_file (json_path, &error) ||
           !json_generator_to_file (gen, json_path, &error))
         {
-          g_printerr ("sheath-cli evaluate: %s\n", error->message);
+          g_printerr (_ ("sheath-cli evaluate: %s\n"), error->message);
           return 1;
         }
     }

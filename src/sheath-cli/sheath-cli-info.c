@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -100,19 +102,19 @@ sheath_cli_info (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new ("IMAGE|MODEL… - show what Sheath reads");
+  context = g_option_context_new (_ ("IMAGE|MODEL… - show what Sheath reads"));
   g_option_context_set_summary (context,
-    "For an image: format, size, bit depth, value range, and the pixel size with where it came from.\n"
-    "For a model (a .safetensors file, or sem/tem): architecture, classes, pixel size, metadata.");
+    _ ("For an image: format, size, bit depth, value range, and the pixel size with where it came from.\n"
+    "For a model (a .safetensors file, or sem/tem): architecture, classes, pixel size, metadata."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("sheath-cli info: %s\n", error->message);
+      g_printerr (_ ("sheath-cli info: %s\n"), error->message);
       return 2;
     }
   if (args == NULL || args[0] == NULL)
     {
-      g_printerr ("sheath-cli info: nothing given; see 'sheath-cli info --help'\n");
+      g_printerr (_ ("sheath-cli info: nothing given; see 'sheath-cli info --help'\n"));
       return 2;
     }
 
@@ -124,7 +126,7 @@ sheath_cli_info (int    argc,
 
       if (!ok)
         {
-          g_printerr ("sheath-cli info: %s\n", item_error->message);
+          g_printerr (_ ("sheath-cli info: %s\n"), item_error->message);
           status = 1;
         }
     }

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -164,8 +166,8 @@ resolve_inputs (const char  *arg,
       else
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                       "No masks for '%s': expected %s_seg-axon.png and _seg-myelin.png "
-                       "(run 'sheath-cli segment' first)", arg, s);
+                       _ ("No masks for '%s': expected %s_seg-axon.png and _seg-myelin.png "
+                       "(run 'sheath-cli segment' first)"), arg, s);
           return FALSE;
         }
       *stem = g_steal_pointer (&s);
@@ -197,14 +199,14 @@ measure_one (const char               *arg,
   if (!g_file_test (axon, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "Axon mask '%s' is missing (run 'sheath-cli segment' first, or name the masks' stem)",
+                   _ ("Axon mask '%s' is missing (run 'sheath-cli segment' first, or name the masks' stem)"),
                    axon);
       return FALSE;
     }
   if (myelin == NULL || !g_file_test (myelin, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "Myelin mask '%s' is missing", myelin ? myelin : "(none found)");
+                   _ ("Myelin mask '%s' is missing"), myelin ? myelin : "(none found)");
       return FALSE;
     }
 
@@ -237,8 +239,8 @@ measure_one (const char               *arg,
   else if (!(pixel_size > 0))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "No pixel size for '%s': there is no image beside the masks to read it from; "
-                   "pass --pixel-size UM", arg);
+                   _ ("No pixel size for '%s': there is no image beside the masks to read it from; "
+                   "pass --pixel-size UM"), arg);
       return FALSE;
     }
 
@@ -264,43 +266,43 @@ sheath_cli_morphometrics (int    argc,
   guint failed = 0;
   const GOptionEntry entries[] = {
     { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size,
-      "The pixel size in micrometres, overriding what the files say", "UM" },
+      N_ ("The pixel size in micrometres, overriding what the files say"), "UM" },
     { "axon-shape", 'a', 0, G_OPTION_ARG_STRING, &shape,
-      "Diameters of the equal-area circle (default) or the ellipse's minor axis", "circle|ellipse" },
+      N_ ("Diameters of the equal-area circle (default) or the ellipse's minor axis"), "circle|ellipse" },
     { "roi", 0, 0, G_OPTION_ARG_FILENAME, &args.roi,
-      "Also describe only this region (a mask of the image's size)", "MASK" },
+      N_ ("Also describe only this region (a mask of the image's size)"), "MASK" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args.output,
-      "Per-axon CSV file (one input only; default STEM_axon_morphometrics.csv)", "FILE.csv" },
+      N_ ("Per-axon CSV file (one input only; default STEM_axon_morphometrics.csv)"), "FILE.csv" },
     { "output-dir", 'd', 0, G_OPTION_ARG_FILENAME, &output_dir,
-      "Write the outputs here, made if missing (default: beside the masks)", "DIR" },
+      N_ ("Write the outputs here, made if missing (default: beside the masks)"), "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &args.json,
-      "Write the aggregates as JSON instead of CSV", NULL },
+      N_ ("Write the aggregates as JSON instead of CSV"), NULL },
     { "exclude-border", 0, 0, G_OPTION_ARG_NONE, &args.exclude_border,
-      "Leave axons cut by the image's or region's edge out of the aggregates", NULL },
+      N_ ("Leave axons cut by the image's or region's edge out of the aggregates"), NULL },
     { "bin-width", 0, 0, G_OPTION_ARG_DOUBLE, &args.bin_width,
-      "Width of the diameter histogram's bins (default 1)", "UM" },
+      N_ ("Width of the diameter histogram's bins (default 1)"), "UM" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "IMAGE_OR_MASK_STEM…" },
     { NULL }
   };
 
-  context = g_option_context_new ("IMAGE_OR_MASK_STEM… - measure every axon");
+  context = g_option_context_new (_ ("IMAGE_OR_MASK_STEM… - measure every axon"));
   g_option_context_set_summary (context,
-    "Finds STEM_seg-axon.png and STEM_seg-myelin.png (Sheath's or AxonDeepSeg's; for an image\n"
+    _ ("Finds STEM_seg-axon.png and STEM_seg-myelin.png (Sheath's or AxonDeepSeg's; for an image\n"
     "of a BIDS dataset, also derivatives/labels/…_seg-axon-manual.png) and writes, beside them:\n"
     "  STEM_axon_morphometrics.csv        one row per axon, AxonDeepSeg's columns\n"
     "  STEM_morphometrics_aggregate.csv   counts, density, AVF, MVF, g-ratio, means (or .json)\n"
     "  STEM_instance-map.png              16-bit: each fibre's pixels hold its axon_id\n"
-    "  STEM_index.png                     the image with each axon's number drawn on it");
+    "  STEM_index.png                     the image with each axon's number drawn on it"));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("sheath-cli morphometrics: %s\n", error->message);
+      g_printerr (_ ("sheath-cli morphometrics: %s\n"), error->message);
       return 2;
     }
 
   if (inputs == NULL || inputs[0] == NULL)
     {
-      g_printerr ("sheath-cli morphometrics: nothing given; see 'sheath-cli morphometrics --help'\n");
+      g_printerr (_ ("sheath-cli morphometrics: nothing given; see 'sheath-cli morphometrics --help'\n"));
       return 2;
     }
   if (shape == NULL || g_str_equal (shape, "circle"))
@@ -309,17 +311,17 @@ sheath_cli_morphometrics (int    argc,
     args.shape = SHEATH_AXON_SHAPE_ELLIPSE;
   else
     {
-      g_printerr ("sheath-cli morphometrics: --axon-shape is circle or ellipse, not '%s'\n", shape);
+      g_printerr (_ ("sheath-cli morphometrics: --axon-shape is circle or ellipse, not '%s'\n"), shape);
       return 2;
     }
   if (pixel_size < 0 || args.bin_width <= 0)
     {
-      g_printerr ("sheath-cli morphometrics: --pixel-size and --bin-width must be positive\n");
+      g_printerr (_ ("sheath-cli morphometrics: --pixel-size and --bin-width must be positive\n"));
       return 2;
     }
   if (args.output != NULL && g_strv_length (inputs) > 1)
     {
-      g_printerr ("sheath-cli morphometrics: --output names one file; with several inputs use --output-dir\n");
+      g_printerr (_ ("sheath-cli morphometrics: --output names one file; with several inputs use --output-dir\n"));
       return 2;
     }
 
@@ -329,7 +331,7 @@ sheath_cli_morphometrics (int    argc,
 
       if (!measure_one (inputs[i], pixel_size, output_dir, &args, &item_error))
         {
-          g_printerr ("sheath-cli morphometrics: %s\n", item_error->message);
+          g_printerr (_ ("sheath-cli morphometrics: %s\n"), item_error->message);
           failed++;
         }
     }
@@ -339,7 +341,7 @@ sheath_cli_morphometrics (int    argc,
 
   if (failed > 0)
     {
-      g_printerr ("sheath-cli morphometrics: %u of %u inputs failed\n", failed, g_strv_length (inputs));
+      g_printerr (_ ("sheath-cli morphometrics: %u of %u inputs failed\n"), failed, g_strv_length (inputs));
       return 1;
     }
   return 0;

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,13 +69,13 @@ warn_fit (SheathModel *model,
   switch (sheath_model_get_fit (model, image, &scale))
     {
     case SHEATH_MODEL_FIT_OFF_SCALE:
-      g_printerr ("sheath-cli segment: warning: %s has %g µm pixels, %.0f× %s than the model's %g µm: "
-                  "check the pixel size, or use a model of this scale\n", arg,
+      g_printerr (_ ("sheath-cli segment: warning: %s has %g µm pixels, %.0f× %s than the model's %g µm: "
+                  "check the pixel size, or use a model of this scale\n"), arg,
                   sheath_image_get_pixel_size (image), scale < 1 ? 1 / scale : scale,
                   scale < 1 ? "finer" : "coarser", sheath_model_get_pixel_size (model));
       break;
     case SHEATH_MODEL_FIT_OTHER_MODALITY:
-      g_printerr ("sheath-cli segment: warning: %s is named %s, and this is a %s model\n", arg,
+      g_printerr (_ ("sheath-cli segment: warning: %s is named %s, and this is a %s model\n"), arg,
                   sheath_image_get_modality (image), sheath_model_get_modality (model));
       break;
     default:
@@ -186,71 +188,71 @@ sheath_cli_segment (int    argc,
   guint interrupt_id;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
-      "The model: sem, tem, the name of one you trained in the app, or a .safetensors file (default: sem)", "MODEL" },
+      N_ ("The model: sem, tem, the name of one you trained in the app, or a .safetensors file (default: sem)"), "MODEL" },
     { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size,
-      "The pixel size in micrometres, overriding what the files say", "UM" },
+      N_ ("The pixel size in micrometres, overriding what the files say"), "UM" },
     { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &output_dir,
-      "Write the masks here, made if missing (default: beside each image)", "DIR" },
+      N_ ("Write the masks here, made if missing (default: beside each image)"), "DIR" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads,
-      "Threads to use (default: one per processor)", "N" },
+      N_ ("Threads to use (default: one per processor)"), "N" },
     { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
-      "Also segment each tile mirrored three ways and average: a little more accurate, 4x slower", NULL },
+      N_ ("Also segment each tile mirrored three ways and average: a little more accurate, 4x slower"), NULL },
     { "tile-size", 0, 0, G_OPTION_ARG_INT, &tile_size,
-      "Tile side in model pixels, 64–4096 (default: 512); memory grows with its square", "N" },
+      N_ ("Tile side in model pixels, 64–4096 (default: 512); memory grows with its square"), "N" },
     { "morphometrics", 0, 0, G_OPTION_ARG_NONE, &morphometrics,
-      "Also measure every axon (as 'sheath-cli morphometrics' does)", NULL },
+      N_ ("Also measure every axon (as 'sheath-cli morphometrics' does)"), NULL },
     { "axon-shape", 'a', 0, G_OPTION_ARG_STRING, &shape,
-      "With --morphometrics: circle (default) or ellipse diameters", "circle|ellipse" },
+      N_ ("With --morphometrics: circle (default) or ellipse diameters"), "circle|ellipse" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &morph_args.json,
-      "With --morphometrics: aggregates as JSON", NULL },
+      N_ ("With --morphometrics: aggregates as JSON"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images, NULL, "IMAGE…" },
     { NULL }
   };
 
-  context = g_option_context_new ("IMAGE… - segment axons and myelin");
+  context = g_option_context_new (_ ("IMAGE… - segment axons and myelin"));
   g_option_context_set_summary (context,
-    "Writes IMAGE_seg-axon.png, IMAGE_seg-myelin.png (0/255) and IMAGE_seg-axonmyelin.png\n"
+    _ ("Writes IMAGE_seg-axon.png, IMAGE_seg-myelin.png (0/255) and IMAGE_seg-axonmyelin.png\n"
     "(0 background, 127 myelin, 255 axon) for each image, as AxonDeepSeg does.\n"
     "The pixel size comes from --pixel-size, a BIDS JSON sidecar, pixel_size_in_micrometer.txt\n"
     "beside the image, or the image's own metadata, in that order (a screen resolution such as\n"
     "72 dpi is not taken for one). An image more than 3× finer or coarser than the model's pixel\n"
-    "size, or named for another modality, is segmented with a warning.");
+    "size, or named for another modality, is segmented with a warning."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("sheath-cli segment: %s\n", error->message);
+      g_printerr (_ ("sheath-cli segment: %s\n"), error->message);
       return 2;
     }
 
   if (images == NULL || images[0] == NULL)
     {
-      g_printerr ("sheath-cli segment: no image given; see 'sheath-cli segment --help'\n");
+      g_printerr (_ ("sheath-cli segment: no image given; see 'sheath-cli segment --help'\n"));
       return 2;
     }
   if (!sheath_cli_check_threads ("segment", threads))
     return 2;
   if (tile_size != 0 && (tile_size < SHEATH_MIN_TILE_SIZE || tile_size > SHEATH_MAX_TILE_SIZE))
     {
-      g_printerr ("sheath-cli segment: --tile-size must be between %d and %d\n",
+      g_printerr (_ ("sheath-cli segment: --tile-size must be between %d and %d\n"),
                   SHEATH_MIN_TILE_SIZE, SHEATH_MAX_TILE_SIZE);
       return 2;
     }
   if (shape != NULL && !g_str_equal (shape, "circle") && !g_str_equal (shape, "ellipse"))
     {
-      g_printerr ("sheath-cli segment: --axon-shape is circle or ellipse, not '%s'\n", shape);
+      g_printerr (_ ("sheath-cli segment: --axon-shape is circle or ellipse, not '%s'\n"), shape);
       return 2;
     }
   morph_args.shape = shape && g_str_equal (shape, "ellipse") ? SHEATH_AXON_SHAPE_ELLIPSE
                                                              : SHEATH_AXON_SHAPE_CIRCLE;
   if (pixel_size < 0)
     {
-      g_printerr ("sheath-cli segment: --pixel-size must be positive\n");
+      g_printerr (_ ("sheath-cli segment: --pixel-size must be positive\n"));
       return 2;
     }
 
   if (!(model = sheath_cli_load_model (model_name ? model_name : "sem", &error)))
     {
-      g_printerr ("sheath-cli segment: %s\n", error->message);
+      g_printerr (_ ("sheath-cli segment: %s\n"), error->message);
       return 1;
     }
 
@@ -275,7 +277,7 @@ sheath_cli_segment (int    argc,
                         morphometrics ? &morph_args : NULL, cancellable, &image_error))
         {
           if (!g_error_matches (image_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_printerr ("sheath-cli segment: %s\n", image_error->message);
+            g_printerr (_ ("sheath-cli segment: %s\n"), image_error->message);
           g_ptr_array_add (failed, g_strdup (images[i]));
         }
     }
@@ -284,7 +286,7 @@ sheath_cli_segment (int    argc,
 
   if (failed->len > 0)
     {
-      g_printerr ("sheath-cli segment: %u of %u images failed:\n", failed->len, g_strv_length (images));
+      g_printerr (_ ("sheath-cli segment: %u of %u images failed:\n"), failed->len, g_strv_length (images));
       for (guint i = 0; i < failed->len; i++)
         g_printerr ("  %s\n", (char *) g_ptr_array_index (failed, i));
       return 1;

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +31,7 @@ epoch_cb (SheathTrainer *trainer,
                 "validation-dice-myelin", &dm, "validation-accuracy", &acc, "fraction", &fraction, NULL);
   if (epoch == 0)
     return;
-  printf ("epoch %4u  loss %.4f  validation Dice axon %.4f myelin %.4f  accuracy %.4f  %5.1f %%  %.1f min\n",
+  printf (_ ("epoch %4u  loss %.4f  validation Dice axon %.4f myelin %.4f  accuracy %.4f  %5.1f %%  %.1f min\n"),
           epoch, loss, da, dm, acc, 100 * fraction, (g_get_monotonic_time () - run->start) / 6e7);
   fflush (stdout);
 }
@@ -77,7 +79,7 @@ set_class_weights (SheathTrainer  *trainer,
   if (g_strv_length (parts) != 3)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "give three numbers, for background, myelin and axon (e.g. 1,1,1), not '%s'", text);
+                   _ ("give three numbers, for background, myelin and axon (e.g. 1,1,1), not '%s'"), text);
       return FALSE;
     }
   for (guint c = 0; c < 3; c++)
@@ -136,7 +138,7 @@ write_card (SheathTrainer       *trainer,
   path = sheath_model_card_dup_path_for (output);
   if (!sheath_model_card_save (card, path, error))
     return FALSE;
-  fprintf (stderr, "Model card: %s\n", path);
+  fprintf (stderr, _ ("Model card: %s\n"), path);
   return TRUE;
 }
 
@@ -160,39 +162,39 @@ sheath_cli_train (int    argc,
   TrainRun run = { 0 };
   guint interrupt_id;
   const GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME_ARRAY, &data, "A BIDS dataset with manual masks (repeatable)", "DIR" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The model to write (the best so far)", "MODEL.safetensors" },
-    { "modality", 0, 0, G_OPTION_ARG_STRING, &modality, "SEM, TEM or another word, written into the model", "NAME" },
-    { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size, "The model's pixel size (default: --init's, or the images' median)", "UM" },
-    { "init", 0, 0, G_OPTION_ARG_FILENAME, &init, "Fine-tune from this model", "MODEL" },
-    { "validation-subjects", 0, 0, G_OPTION_ARG_STRING, &validation, "Subjects held out for validation (default: a fifth, by seed)", "sub-a,sub-b" },
-    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, "Epochs to train", "N" },
-    { "minutes", 'm', 0, G_OPTION_ARG_DOUBLE, &minutes, "Or a time budget for the whole run", "N" },
-    { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &resume, "Continue from a checkpoint (options are taken from it; --output may move the model)", "CHECKPOINT" },
-    { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint, "Checkpoint file (default: MODEL.safetensors.checkpoint)", "FILE" },
-    { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch, "Patches per step (default 8)", "N" },
-    { "patch-size", 0, 0, G_OPTION_ARG_INT, &patch, "Patch side (default 256)", "N" },
-    { "depth", 0, 0, G_OPTION_ARG_INT, &depth, "U-Net depth of a new model (default 4)", "N" },
-    { "base-channels", 0, 0, G_OPTION_ARG_INT, &base, "Top-level channels of a new model (default 32)", "N" },
-    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Peak learning rate (default 0.001)", "LR" },
-    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &wd, "AdamW weight decay (default 0.0001)", "WD" },
-    { "class-weights", 0, 0, G_OPTION_ARG_STRING, &weights, "Loss weights of background, myelin and axon (default: 1/√frequency of each)", "B,M,A" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: one per processor)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "N" },
-    { "description", 0, 0, G_OPTION_ARG_STRING, &description, "The model's description", "TEXT" },
-    { "f32", 0, 0, G_OPTION_ARG_NONE, &f32, "Store the model as F32 (default F16)", NULL },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME_ARRAY, &data, N_ ("A BIDS dataset with manual masks (repeatable)"), "DIR" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("The model to write (the best so far)"), "MODEL.safetensors" },
+    { "modality", 0, 0, G_OPTION_ARG_STRING, &modality, N_ ("SEM, TEM or another word, written into the model"), "NAME" },
+    { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size, N_ ("The model's pixel size (default: --init's, or the images' median)"), "UM" },
+    { "init", 0, 0, G_OPTION_ARG_FILENAME, &init, N_ ("Fine-tune from this model"), "MODEL" },
+    { "validation-subjects", 0, 0, G_OPTION_ARG_STRING, &validation, N_ ("Subjects held out for validation (default: a fifth, by seed)"), "sub-a,sub-b" },
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, N_ ("Epochs to train"), "N" },
+    { "minutes", 'm', 0, G_OPTION_ARG_DOUBLE, &minutes, N_ ("Or a time budget for the whole run"), "N" },
+    { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &resume, N_ ("Continue from a checkpoint (options are taken from it; --output may move the model)"), "CHECKPOINT" },
+    { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint, N_ ("Checkpoint file (default: MODEL.safetensors.checkpoint)"), "FILE" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch, N_ ("Patches per step (default 8)"), "N" },
+    { "patch-size", 0, 0, G_OPTION_ARG_INT, &patch, N_ ("Patch side (default 256)"), "N" },
+    { "depth", 0, 0, G_OPTION_ARG_INT, &depth, N_ ("U-Net depth of a new model (default 4)"), "N" },
+    { "base-channels", 0, 0, G_OPTION_ARG_INT, &base, N_ ("Top-level channels of a new model (default 32)"), "N" },
+    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_ ("Peak learning rate (default 0.001)"), "LR" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &wd, N_ ("AdamW weight decay (default 0.0001)"), "WD" },
+    { "class-weights", 0, 0, G_OPTION_ARG_STRING, &weights, N_ ("Loss weights of background, myelin and axon (default: 1/√frequency of each)"), "B,M,A" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_ ("Threads (default: one per processor)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_ ("Random seed (default 1)"), "N" },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_ ("The model's description"), "TEXT" },
+    { "f32", 0, 0, G_OPTION_ARG_NONE, &f32, N_ ("Store the model as F32 (default F16)"), NULL },
     { NULL }
   };
 
   context = g_option_context_new ("- train or fine-tune a model");
   g_option_context_set_summary (context,
-    "Trains a U-Net on labelled images, validating after every epoch on held-out subjects with\n"
+    _ ("Trains a U-Net on labelled images, validating after every epoch on held-out subjects with\n"
     "the same tiled inference as 'segment', and keeps the best model. A checkpoint is written\n"
-    "every few minutes, after every epoch and on Ctrl+C; --resume continues exactly.");
+    "every few minutes, after every epoch and on Ctrl+C; --resume continues exactly."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("sheath-cli train: %s\n", error->message);
+      g_printerr (_ ("sheath-cli train: %s\n"), error->message);
       return 2;
     }
 
@@ -202,7 +204,7 @@ sheath_cli_train (int    argc,
     {
       if (!(trainer = sheath_trainer_new_from_checkpoint (resume, &error)))
         {
-          g_printerr ("sheath-cli train: %s\n", error->message);
+          g_printerr (_ ("sheath-cli train: %s\n"), error->message);
           return 1;
         }
       if (threads > 0)
@@ -215,12 +217,12 @@ sheath_cli_train (int    argc,
     {
       if (data == NULL || output == NULL)
         {
-          g_printerr ("sheath-cli train: give --data DIR and --output MODEL.safetensors (or --resume)\n");
+          g_printerr (_ ("sheath-cli train: give --data DIR and --output MODEL.safetensors (or --resume)\n"));
           return 2;
         }
       if (epochs <= 0 && minutes <= 0)
         {
-          g_printerr ("sheath-cli train: give --epochs N or --minutes N\n");
+          g_printerr (_ ("sheath-cli train: give --epochs N or --minutes N\n"));
           return 2;
         }
 
@@ -228,7 +230,7 @@ sheath_cli_train (int    argc,
       for (guint i = 0; data[i]; i++)
         if (!sheath_trainer_add_dataset (trainer, data[i], &error))
           {
-            g_printerr ("sheath-cli train: %s\n", error->message);
+            g_printerr (_ ("sheath-cli train: %s\n"), error->message);
             return 1;
           }
       if (depth > 0) g_object_set (trainer, "depth", depth, NULL);
@@ -236,7 +238,7 @@ sheath_cli_train (int    argc,
       if (pixel_size > 0) g_object_set (trainer, "pixel-size", pixel_size, NULL);
       if (init != NULL && !sheath_trainer_set_init_model (trainer, init, &error))
         {
-          g_printerr ("sheath-cli train: %s\n", error->message);
+          g_printerr (_ ("sheath-cli train: %s\n"), error->message);
           return 1;
         }
       if (modality) g_object_set (trainer, "modality", modality, NULL);
@@ -252,7 +254,7 @@ sheath_cli_train (int    argc,
       if (f32) g_object_set (trainer, "half-precision", FALSE, NULL);
       if (weights != NULL && !set_class_weights (trainer, weights, &error))
         {
-          g_printerr ("sheath-cli train: --class-weights: %s\n", error->message);
+          g_printerr (_ ("sheath-cli train: --class-weights: %s\n"), error->message);
           return 2;
         }
       if (validation != NULL)
@@ -267,7 +269,7 @@ sheath_cli_train (int    argc,
 
   if (output != NULL && !sheath_cli_prepare_output_file (output, &error))
     {
-      g_printerr ("sheath-cli train: %s\n", error->message);
+      g_printerr (_ ("sheath-cli train: %s\n"), error->message);
       return 1;
     }
 
@@ -285,15 +287,15 @@ sheath_cli_train (int    argc,
   if (!run.ok)
     {
       if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_printerr ("sheath-cli train: stopped; resume with --resume\n");
+        g_printerr (_ ("sheath-cli train: stopped; resume with --resume\n"));
       else
-        g_printerr ("sheath-cli train: %s\n", run.error->message);
+        g_printerr (_ ("sheath-cli train: %s\n"), run.error->message);
       g_clear_error (&run.error);
       return 1;
     }
   if (!write_card (trainer, (const char * const *) data, command, minutes, &error))
     {
-      g_printerr ("sheath-cli train: %s\n", error->message);
+      g_printerr (_ ("sheath-cli train: %s\n"), error->message);
       return 1;
     }
   return 0;

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -15,12 +17,12 @@ static const struct {
   int (*run) (int argc, char **argv);
   const char *summary;
 } commands[] = {
-  { "segment", sheath_cli_segment, "Segment axons and myelin; write AxonDeepSeg-style masks" },
-  { "morphometrics", sheath_cli_morphometrics, "Measure every axon from its masks; write CSV tables" },
-  { "train", sheath_cli_train, "Train or fine-tune a model on labelled images" },
-  { "evaluate", sheath_cli_evaluate, "Score a model against manual masks" },
-  { "info", sheath_cli_info, "Show what Sheath reads from an image or a model" },
-  { "card", sheath_cli_card, "Write a model's card (Markdown) from its metadata and an evaluation" },
+  { "segment", sheath_cli_segment, N_ ("Segment axons and myelin; write AxonDeepSeg-style masks") },
+  { "morphometrics", sheath_cli_morphometrics, N_ ("Measure every axon from its masks; write CSV tables") },
+  { "train", sheath_cli_train, N_ ("Train or fine-tune a model on labelled images") },
+  { "evaluate", sheath_cli_evaluate, N_ ("Score a model against manual masks") },
+  { "info", sheath_cli_info, N_ ("Show what Sheath reads from an image or a model") },
+  { "card", sheath_cli_card, N_ ("Write a model's card (Markdown) from its metadata and an evaluation") },
 };
 
 SheathModel *
@@ -48,13 +50,13 @@ sheath_cli_prepare_output_dir (const char  *dir,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot make the output folder '%s': %s", name, g_strerror (saved_errno));
+                   _ ("Cannot make the output folder '%s': %s"), name, g_strerror (saved_errno));
       return FALSE;
     }
   if (access (dir, W_OK) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   "Cannot write in the output folder '%s'", name);
+                   _ ("Cannot write in the output folder '%s'"), name);
       return FALSE;
     }
   return TRUE;
@@ -96,7 +98,7 @@ sheath_cli_check_threads (const char *command,
 {
   if (threads >= 0 && threads <= SHEATH_MAX_THREADS)
     return TRUE;
-  g_printerr ("sheath-cli %s: --threads must be between 1 and %d (or 0, the default: one per processor)\n",
+  g_printerr (_ ("sheath-cli %s: --threads must be between 1 and %d (or 0, the default: one per processor)\n"),
               command, SHEATH_MAX_THREADS);
   return FALSE;
 }
@@ -105,14 +107,14 @@ static void
 print_usage (FILE *out)
 {
   fprintf (out,
-           "Usage:\n"
+           _ ("Usage:\n"
            "  sheath-cli COMMAND [OPTION…]\n"
            "\n"
            "Segment axons and myelin in microscopy images of nerve tissue.\n"
            "\n"
-           "Commands:\n");
+           "Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fprintf (out, "  %-14s %s\n", commands[i].name, _ (commands[i].summary));
   fprintf (out,
            "\n"
            "Options:\n"
@@ -127,6 +129,9 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("sheath-cli");
 
   if (argc < 2)
@@ -151,7 +156,7 @@ main (int   argc,
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].run (argc - 1, argv + 1);
 
-  fprintf (stderr, "sheath-cli: unknown command '%s'\n\n", argv[1]);
+  fprintf (stderr, _ ("sheath-cli: unknown command '%s'\n\n"), argv[1]);
   print_usage (stderr);
   return 2;
 }

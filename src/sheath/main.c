@@ -12,6 +12,10 @@ main (int   argc,
 {
   g_autoptr(SheathApplication) app = NULL;
 
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
   /* the name recent files are recorded under (SheathRecentList) */
   g_set_application_name ("Sheath");
   app = sheath_application_new ();

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sheath-application.h"
 #include "sheath-window.h"
 
@@ -79,11 +81,11 @@ help_shown_cb (GObject      *source,
     return;
 
   g_debug ("help:%s: %s", APPLICATION_ID, error->message);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, "No Help Viewer",
-                                                       "Sheath's help opens in the Help app (Yelp), "
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _ ("No Help Viewer"),
+                                                       _ ("Sheath's help opens in the Help app (Yelp), "
                                                        "which was not found. Install the “yelp” package "
-                                                       "and press F1 again."));
-  adw_message_dialog_add_response (dialog, "close", "_Close");
+                                                       "and press F1 again.")));
+  adw_message_dialog_add_response (dialog, "close", _ ("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -107,14 +109,14 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   SheathApplication *self = user_data;
-  const char *developers[] = { "The Sheath developers", NULL };
+  const char *developers[] = { _ ("The Sheath developers"), NULL };
 
   adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                         "application-name", "Sheath",
+                         "application-name", _ ("Sheath"),
                          "application-icon", APPLICATION_ID,
-                         "developer-name", "The Sheath developers",
+                         "developer-name", _ ("The Sheath developers"),
                          "version", PACKAGE_VERSION,
-                         "comments", "Segment axons and myelin in microscopy images and measure them",
+                         "comments", _ ("Segment axons and myelin in microscopy images and measure them"),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "developers", developers,
                          NULL);

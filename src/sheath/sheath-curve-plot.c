@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "sheath-curve-plot.h"
@@ -207,8 +209,8 @@ sheath_curve_plot_snapshot (GtkWidget   *widget,
   cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);   /* myelin red */
   draw_series (cr, self, G_STRUCT_OFFSET (Point, dice_myelin), 0, 1, x0, x1, y0, y1, last_epoch);
 
-  legend (cr, x0 + 8, 18, "training loss (left axis)", 0.55, 0.55, 0.55);
-  legend (cr, x0 + 180, 18, "validation Dice (right axis): axon", 0.21, 0.52, 0.89);
+  legend (cr, x0 + 8, 18, _ ("training loss (left axis)"), 0.55, 0.55, 0.55);
+  legend (cr, x0 + 180, 18, _ ("validation Dice (right axis): axon"), 0.21, 0.52, 0.89);
   legend (cr, x0 + 400, 18, "myelin", 0.88, 0.11, 0.14);
   cairo_destroy (cr);
 }

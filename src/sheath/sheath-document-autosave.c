@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sheath-document-private.h"
 
 /* unsaved masks reach the recovery file this long after the first change */
@@ -30,7 +32,7 @@ autosaved_cb (GObject      *object,
 
   if (!sheath_recovery_save_finish (SHEATH_RECOVERY (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    _sheath_document_toast (self, "Unsaved edits could not be kept safe: %s", error->message);
+    _sheath_document_toast (self, _ ("Unsaved edits could not be kept safe: %s"), error->message);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->autosave);
@@ -112,16 +114,16 @@ sheath_document_restore_edits (SheathDocument *self)
                       sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image)))
     {
       g_clear_object (&seg);
-      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "they are not the image's size");
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _ ("they are not the image's size"));
     }
   if (seg == NULL)
     {
-      _sheath_document_toast (self, "The unsaved edits could not be restored: %s", error->message);
+      _sheath_document_toast (self, _ ("The unsaved edits could not be restored: %s"), error->message);
       return;
     }
   _sheath_document_set_segmentation (self, seg);
   _sheath_document_set_modified (self, TRUE);
-  _sheath_document_toast (self, "Unsaved edits restored; save the masks to keep them");
+  _sheath_document_toast (self, _ ("Unsaved edits restored; save the masks to keep them"));
 }
 
 /**

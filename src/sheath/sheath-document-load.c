@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sheath-document-private.h"
 
 /* While a large image decodes, a small picture of its rows so far is
@@ -169,7 +171,7 @@ loaded_cb (GObject      *object,
     return;
   if (image == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("Cannot open “%s”: %s", name, error->message);
+      g_autofree char *message = g_strdup_printf (_ ("Cannot open “%s”: %s"), name, error->message);
       _sheath_document_emit (self, SHEATH_DOCUMENT_FAILED, message);
       return;
     }

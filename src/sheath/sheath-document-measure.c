@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sheath-document-private.h"
 
 /* measurements follow edits after this pause */
@@ -94,13 +96,13 @@ _sheath_document_remeasure_edits (SheathDocument *self)
   _sheath_document_reset_dirty (self);
   if (changed == NULL)
     {
-      _sheath_document_toast (self, "Measurements not updated: %s", error->message);
+      _sheath_document_toast (self, _ ("Measurements not updated: %s"), error->message);
       return;
     }
   _sheath_document_clear_selection (self);
   if (!(aggregates = sheath_aggregates_compute (self->morphometrics, NULL, FALSE, 1.0, &error)))
     {
-      _sheath_document_toast (self, "Measurements failed: %s", error->message);
+      _sheath_document_toast (self, _ ("Measurements failed: %s"), error->message);
       return;
     }
   g_clear_pointer (&self->aggregates, sheath_aggregates_free);
@@ -149,7 +151,7 @@ measured_cb (GObject      *object,
   set_measuring (self, FALSE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      _sheath_document_toast (self, "Measurements failed: %s", error->message);
+      _sheath_document_toast (self, _ ("Measurements failed: %s"), error->message);
       return;
     }
   g_set_object (&self->morphometrics, m->morphometrics);
@@ -181,7 +183,7 @@ _sheath_document_measure (SheathDocument *self)
   if (sheath_image_get_pixel_size (self->image) <= 0)
     {
       _sheath_document_emit (self, SHEATH_DOCUMENT_NEEDS_PIXEL_SIZE,
-                             "Measuring needs the image's pixel size, in micrometres.");
+                             _ ("Measuring needs the image's pixel size, in micrometres."));
       return;
     }
 
@@ -194,7 +196,7 @@ _sheath_document_measure (SheathDocument *self)
   g_task_set_task_data (task, m, (GDestroyNotify) measure_free);
   if (!(m->segmentation = sheath_segmentation_copy (self->segmentation, &error)))
     {
-      _sheath_document_toast (self, "Measurements failed: %s", error->message);
+      _sheath_document_toast (self, _ ("Measurements failed: %s"), error->message);
       return;
     }
   set_measuring (self, TRUE);

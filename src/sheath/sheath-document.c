@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "sheath-document-private.h"
@@ -153,7 +155,7 @@ sheath_document_save_masks (SheathDocument  *self,
 
   if (self->segmentation == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Nothing is segmented yet");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Nothing is segmented yet"));
       return FALSE;
     }
   stem = sheath_segmentation_dup_stem (self->file);
@@ -177,7 +179,7 @@ sheath_document_load_masks (SheathDocument  *self,
 
   if (self->image == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Open the image first");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Open the image first"));
       return FALSE;
     }
   /* the myelin mask beside it, as AxonDeepSeg and Sheath name them */
@@ -187,7 +189,7 @@ sheath_document_load_masks (SheathDocument  *self,
   if (sheath_segmentation_get_width (seg) != sheath_image_get_width (self->image) ||
       sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The masks are not the image's size");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _ ("The masks are not the image's size"));
       return FALSE;
     }
   _sheath_document_set_segmentation (self, seg);
@@ -220,10 +222,10 @@ time_left (gint64 started,
     return NULL;
   left = elapsed * (1 - fraction) / fraction;
   if (left < 60)
-    return g_strdup_printf ("about %.0f seconds left", MAX (5, ceil (left / 5) * 5));
+    return g_strdup_printf (_ ("about %.0f seconds left"), MAX (5, ceil (left / 5) * 5));
   if (left < 3600)
-    return g_strdup_printf ("about %.0f minute%s left", round (left / 60), round (left / 60) == 1 ? "" : "s");
-  return g_strdup_printf ("about %.1f hours left", left / 3600);
+    return g_strdup_printf (_ ("about %.0f minute%s left"), round (left / 60), round (left / 60) == 1 ? "" : "s");
+  return g_strdup_printf (_ ("about %.1f hours left"), left / 3600);
 }
 
 static void
@@ -287,14 +289,14 @@ segment_done_cb (GObject      *object,
       _sheath_document_set_segmentation (self, seg);
       /* minutes of work that exist nowhere else yet */
       _sheath_document_mark_unsaved (self);
-      _sheath_document_toast (self, "Segmented: %.1f %% axon, %.1f %% myelin",
+      _sheath_document_toast (self, _ ("Segmented: %.1f %% axon, %.1f %% myelin"),
                               100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_AXON) / n,
                               100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN) / n);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    _sheath_document_toast (self, "Segmentation cancelled; the previous masks are kept");
+    _sheath_document_toast (self, _ ("Segmentation cancelled; the previous masks are kept"));
   else
-    _sheath_document_toast (self, "Segmentation failed: %s", error->message);
+    _sheath_document_toast (self, _ ("Segmentation failed: %s"), error->message);
 }
 
 void
@@ -309,7 +311,7 @@ sheath_document_segment (SheathDocument *self,
   if (sheath_image_get_pixel_size (self->image) <= 0)
     {
       _sheath_document_emit (self, SHEATH_DOCUMENT_NEEDS_PIXEL_SIZE,
-                             "Segmenting needs the image's pixel size, in micrometres: the model works at its own scale.");
+                             _ ("Segmenting needs the image's pixel size, in micrometres: the model works at its own scale."));
       return;
     }
 
@@ -329,7 +331,7 @@ sheath_document_segment (SheathDocument *self,
                                                                        sheath_image_get_height (self->image));
       set_partial (self, partial);
     }
-  set_progress (self, 0, "Starting");
+  set_progress (self, 0, _ ("Starting"));
   _sheath_document_notify (self, SHEATH_DOCUMENT_PROP_BUSY);
   sheath_segmenter_segment_async (self->segmenter, self->image, self->cancellable,
                                   segment_done_cb, g_object_ref (self));
@@ -392,12 +394,12 @@ check_can_edit (SheathDocument  *self,
 {
   if (self->measuring)
     {
-      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "Wait for the measurements to finish");
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("Wait for the measurements to finish"));
       return FALSE;
     }
   if (!sheath_document_can_edit_axons (self))
     {
-      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "There are no measured masks");
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("There are no measured masks"));
       return FALSE;
     }
   return TRUE;
@@ -450,7 +452,7 @@ sheath_document_merge_selected (SheathDocument  *self,
     return FALSE;
   if (self->selection->len != 2)
     {
-      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "Select two axons to merge");
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("Select two axons to merge"));
       return FALSE;
     }
   if (!sheath_mask_editor_merge_axons (self->editor, self->morphometrics, g_array_index (self->selection, guint, 0),

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "sheath-edit-tools.h"
@@ -286,8 +288,8 @@ fill_axons_cb (GSimpleAction *action,
   if (self->editor == NULL)
     return;
   n = sheath_mask_editor_fill_axons (self->editor);
-  text = n > 0 ? g_strdup_printf ("Filled %" G_GUINT64_FORMAT " pixels inside closed myelin as axon", n)
-               : g_strdup ("No closed myelin ring had an empty inside");
+  text = n > 0 ? g_strdup_printf (_ ("Filled %.0f pixels inside closed myelin as axon"), (double) n)
+               : g_strdup (_ ("No closed myelin ring had an empty inside"));
   g_signal_emit (self, signals [MESSAGE], 0, text);
 }
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sheath-file-chooser.h"
 
 /* One way to ask for files or a folder, whatever GTK the app is built
@@ -147,7 +149,7 @@ sheath_choose_files (GtkWindow         *parent,
                                         mode == SHEATH_CHOOSE_FOLDER ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER :
                                         mode == SHEATH_CHOOSE_SAVE ? GTK_FILE_CHOOSER_ACTION_SAVE :
                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        accept_label, "_Cancel");
+                                        accept_label, _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), mode == SHEATH_CHOOSE_FILES);
   if (initial_folder != NULL)

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -79,13 +81,13 @@ describe_fit (SheathModelFit  fit,
   switch (fit)
     {
     case SHEATH_MODEL_FIT_GOOD:
-      return g_strdup ("suits this image");
+      return g_strdup (_ ("suits this image"));
     case SHEATH_MODEL_FIT_RESAMPLED:
-      return g_strdup_printf ("image resampled %.1f×", scale < 1 ? 1 / scale : scale);
+      return g_strdup_printf (_ ("image resampled %.1f×"), scale < 1 ? 1 / scale : scale);
     case SHEATH_MODEL_FIT_OTHER_MODALITY:
-      return g_strdup_printf ("for %s images", modality);
+      return g_strdup_printf (_ ("for %s images"), modality);
     case SHEATH_MODEL_FIT_OFF_SCALE:
-      return g_strdup_printf ("image %.0f× %s than it learnt", scale < 1 ? 1 / scale : scale,
+      return g_strdup_printf (_ ("image %.0f× %s than it learnt"), scale < 1 ? 1 / scale : scale,
                               scale < 1 ? "finer" : "coarser");
     case SHEATH_MODEL_FIT_UNKNOWN:
     default:
@@ -143,7 +145,7 @@ describe_chosen (SheathModelPicker *self)
                            (char *) g_hash_table_lookup (entry->meta, "description") ?: "",
                            (char *) g_hash_table_lookup (entry->meta, "modality") ?: "?",
                            (char *) g_hash_table_lookup (entry->meta, "pixel_size_um") ?: "?");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->dropdown), tip ? tip : "The model that segments");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->dropdown), tip ? tip : _ ("The model that segments"));
 }
 
 static void
@@ -187,7 +189,7 @@ relabel (SheathModelPicker *self)
         }
       else
         g_ptr_array_add (texts, g_strdup_printf ("%s (%s)", entry->label,
-                                                 entry->installed ? "cannot be read" : "not installed"));
+                                                 entry->installed ? _ ("cannot be read") : _ ("not installed")));
     }
   g_ptr_array_add (texts, NULL);
   self->listing = TRUE;
@@ -231,7 +233,7 @@ sheath_model_picker_reload (SheathModelPicker *self)
       g_autofree char *base = g_path_get_basename (self->chosen);
       add_entry (self, base, self->chosen);
     }
-  add_entry (self, "Other model file…", NULL);
+  add_entry (self, _ ("Other model file…"), NULL);
   relabel (self);
 }
 
@@ -300,7 +302,7 @@ sheath_model_picker_set_model_file (SheathModelPicker  *self,
     return FALSE;
   if (!(path = g_file_get_path (file)))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "The model is not a local file");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _ ("The model is not a local file"));
       return FALSE;
     }
   choose (self, path);
@@ -422,10 +424,10 @@ selected_cb (GtkDropDown       *dropdown,
   {
     g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-    gtk_file_filter_set_name (filter, "Sheath models (.safetensors)");
+    gtk_file_filter_set_name (filter, _ ("Sheath models (.safetensors)"));
     gtk_file_filter_add_pattern (filter, "*.safetensors");
     sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), SHEATH_CHOOSE_FILE,
-                         "Choose a Model", "_Choose", filter, NULL, NULL, file_chosen_cb,
+                         _ ("Choose a Model"), _ ("_Choose"), filter, NULL, NULL, file_chosen_cb,
                          g_object_ref (self), g_object_unref);
   }
 }
@@ -508,7 +510,7 @@ sheath_model_picker_init (SheathModelPicker *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->chosen = g_strdup ("sem");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, "Model", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Model"), -1);
   sheath_model_picker_reload (self);
   g_signal_connect (self->dropdown, "notify::selected", G_CALLBACK (selected_cb), self);
 }

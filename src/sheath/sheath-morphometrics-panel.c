@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -163,11 +165,11 @@ apply_filter (SheathMorphometricsPanel *self)
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   if (self->filter_property != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Showing the %u axons with %s from %.3g to %.3g",
+      g_autofree char *text = g_strdup_printf (_ ("Showing the %u axons with %s from %.3g to %.3g"),
                                                g_list_model_get_n_items (G_LIST_MODEL (self->selection)),
-                                               g_str_equal (self->filter_property, "axon-diam") ? "an axon diameter (µm)" :
-                                               g_str_equal (self->filter_property, "myelin-thickness") ? "a myelin thickness (µm)" :
-                                               "a g-ratio", self->filter_lo, self->filter_hi);
+                                               g_str_equal (self->filter_property, "axon-diam") ? _ ("an axon diameter (µm)") :
+                                               g_str_equal (self->filter_property, "myelin-thickness") ? _ ("a myelin thickness (µm)") :
+                                               _ ("a g-ratio"), self->filter_lo, self->filter_hi);
       gtk_label_set_text (self->filter_label, text);
     }
   gtk_revealer_set_reveal_child (self->filter_bar, self->filter_property != NULL);
@@ -296,7 +298,7 @@ tell (SheathMorphometricsPanel *self,
   if (error == NULL && name != NULL)
     text = g_strdup_printf ("%s exported as “%s”", what, name);
   else
-    text = g_strdup_printf ("%s not exported: %s", what, error ? error->message : "not a local file");
+    text = g_strdup_printf ("%s not exported: %s", what, error ? error->message : _ ("not a local file"));
   toast (self, text);
 }
 
@@ -330,7 +332,7 @@ csv_file_chosen_cb (GListModel *files,
     return;
   if (path != NULL)
     sheath_morphometrics_write_csv (self->morphometrics, path, &error);
-  tell (self, "The table", path ? file : NULL, error);
+  tell (self, _ ("The table"), path ? file : NULL, error);
 }
 
 static void
@@ -342,8 +344,8 @@ export_csv_action (GtkWidget  *widget,
   g_autoptr(GFile) folder = export_folder (self);
   g_autofree char *name = export_name (self, "_axon_morphometrics.csv");
 
-  sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (widget)), SHEATH_CHOOSE_SAVE, "Export Axon Table",
-                       "_Export", NULL, folder, name, csv_file_chosen_cb,
+  sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (widget)), SHEATH_CHOOSE_SAVE, _ ("Export Axon Table"),
+                       _ ("_Export"), NULL, folder, name, csv_file_chosen_cb,
                        g_object_ref (widget), g_object_unref);
 }
 
@@ -360,7 +362,7 @@ plot_file_chosen_cb (GListModel *files,
     return;
   if (path != NULL)
     sheath_plot_export (SHEATH_PLOT (gtk_stack_get_visible_child (self->plots)), path, 800, 500, &error);
-  tell (self, "The plot", path ? file : NULL, error);
+  tell (self, _ ("The plot"), path ? file : NULL, error);
 }
 
 static void
@@ -373,8 +375,8 @@ export_plot_action (GtkWidget  *widget,
   g_autofree char *name = export_name (self, suffix);
   g_autoptr(GFile) folder = export_folder (self);
 
-  sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (widget)), SHEATH_CHOOSE_SAVE, "Export Plot (PNG or SVG)",
-                       "_Export", NULL, folder, name, plot_file_chosen_cb, g_object_ref (widget), g_object_unref);
+  sheath_choose_files (GTK_WINDOW (gtk_widget_get_root (widget)), SHEATH_CHOOSE_SAVE, _ ("Export Plot (PNG or SVG)"),
+                       _ ("_Export"), NULL, folder, name, plot_file_chosen_cb, g_object_ref (widget), g_object_unref);
 }
 
 static void
@@ -463,13 +465,13 @@ sheath_morphometrics_panel_init (SheathMorphometricsPanel *self)
   gtk_column_view_set_model (self->table, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
 
-  add_column (self, "Axon", "id", TRUE);
-  add_column (self, "Diameter (µm)", "axon-diam", TRUE);
-  add_column (self, "Thickness (µm)", "myelin-thickness", TRUE);
+  add_column (self, _ ("Axon"), "id", TRUE);
+  add_column (self, _ ("Diameter (µm)"), "axon-diam", TRUE);
+  add_column (self, _ ("Thickness (µm)"), "myelin-thickness", TRUE);
   add_column (self, "G-ratio", "gratio", TRUE);
-  add_column (self, "Area (µm²)", "axon-area", TRUE);
-  add_column (self, "Solidity", "solidity", TRUE);
-  add_column (self, "At edge", "border", FALSE);
+  add_column (self, _ ("Area (µm²)"), "axon-area", TRUE);
+  add_column (self, _ ("Solidity"), "solidity", TRUE);
+  add_column (self, _ ("At edge"), "border", FALSE);
 
   plots[0] = self->diameter_plot;
   plots[1] = self->thickness_plot;
@@ -506,11 +508,11 @@ show_summary (SheathMorphometricsPanel *self,
         }
     }
 
-  sheath_plot_set_histogram (self->diameter_plot, (double *) diam->data, diam->len, "axon diameter (µm)");
-  sheath_plot_set_histogram (self->thickness_plot, (double *) thick->data, thick->len, "myelin thickness (µm)");
+  sheath_plot_set_histogram (self->diameter_plot, (double *) diam->data, diam->len, _ ("axon diameter (µm)"));
+  sheath_plot_set_histogram (self->thickness_plot, (double *) thick->data, thick->len, _ ("myelin thickness (µm)"));
   sheath_plot_set_histogram (self->gratio_plot, (double *) gratio->data, gratio->len, "g-ratio");
   sheath_plot_set_scatter (self->scatter_plot, (double *) my_diam->data, (double *) gratio->data, gratio->len,
-                           "axon diameter (µm)", "g-ratio");
+                           _ ("axon diameter (µm)"), "g-ratio");
 
   if (agg != NULL)
     {
@@ -524,7 +526,7 @@ show_summary (SheathMorphometricsPanel *self,
 
       set_row (self->count_row, "%s axons, %s myelinated; %s per mm²; %u at an edge",
                n_axons, n_myelinated, density, agg->n_border_touching);
-      set_row (self->fraction_row, "AVF %.3f, MVF %.3f", agg->avf, agg->mvf);
+      set_row (self->fraction_row, _ ("AVF %.3f, MVF %.3f"), agg->avf, agg->mvf);
       set_row (self->gratio_row, "%s%s", aggregate, agg->n_myelinated > 0 ? "" : " (no myelinated axons)");
       set_row (self->means_row, "%s, %s, %s%s", diameter, thickness, mean_gratio,
                agg->n_axons > 0 ? "" : " (no axons)");

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sheath-morphometrics-panel.h"
 #include "sheath-page.h"
 
@@ -262,11 +264,11 @@ delete_axon_action (GtkWidget  *widget,
 
   if (!sheath_document_delete_selected (self->document, &n, &error))
     {
-      text = g_strdup_printf ("Cannot delete the axon: %s", error->message);
+      text = g_strdup_printf (_ ("Cannot delete the axon: %s"), error->message);
       toast (self, text);
       return;
     }
-  text = n == 1 ? g_strdup ("Axon deleted") : g_strdup_printf ("%u axons deleted", n);
+  text = n == 1 ? g_strdup (_ ("Axon deleted")) : g_strdup_printf ("%u axons deleted", n);
   toast (self, text);
 }
 
@@ -280,7 +282,7 @@ merge_axons_action (GtkWidget  *widget,
 
   if (!sheath_document_merge_selected (self->document, &error))
     {
-      g_autofree char *text = g_strdup_printf ("Cannot merge: %s", error->message);
+      g_autofree char *text = g_strdup_printf (_ ("Cannot merge: %s"), error->message);
       toast (self, text);
     }
 }

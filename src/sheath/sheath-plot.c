@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <cairo-svg.h>
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -148,7 +150,7 @@ draw_plot (SheathPlot *self,
   if (self->x->len == 0)
     {
       cairo_move_to (cr, x0, (y0 + y1) / 2);
-      cairo_show_text (cr, "No axons measured");
+      cairo_show_text (cr, _ ("No axons measured"));
       return;
     }
 
@@ -444,7 +446,7 @@ sheath_plot_export (SheathPlot  *self,
   if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
     {
       g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write '%s': %s", path,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("Cannot write '%s': %s"), path,
                    status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status) : g_strerror (errno));
       return FALSE;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sheath-recent-list.h"
 
 /* The images Sheath opened lately, newest first, as a boxed list; a row
@@ -127,7 +129,7 @@ sheath_recent_list_init (SheathRecentList *self)
 {
   GtkWidget *group = adw_preferences_group_new ();
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Recent Images");
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("Recent Images"));
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib/gstdio.h>
 
 #include "sheath-recovery.h"
@@ -130,7 +132,7 @@ save_worker (GTask        *task,
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     {
       g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
-                               "Cannot make the recovery folder %s", self->dir);
+                               _ ("Cannot make the recovery folder %s"), self->dir);
       return;
     }
   if (!sheath_segmentation_save (save->segmentation, self->dir, key, &error))
@@ -256,7 +258,7 @@ sheath_recovery_load (SheathRecovery  *self,
 
   if (!sheath_recovery_has (self, image))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No recovered masks for this image");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("No recovered masks for this image"));
       return NULL;
     }
   return sheath_segmentation_new_from_masks (axon, myelin, error);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,11 +106,11 @@ sheath_training_run_check_name (const char  *name,
   if (*name == '\0' || strchr (name, '/') != NULL || name[0] == '.' ||
       g_str_equal (name, "sem") || g_str_equal (name, "tem"))
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                         "Give the model a name (not “sem” or “tem”, without “/”)");
+                         _ ("Give the model a name (not “sem” or “tem”, without “/”)"));
   else if (g_file_test (existing, G_FILE_TEST_EXISTS))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "You have a model named “%s” already", name);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _ ("You have a model named “%s” already"), name);
   else if (g_file_test (checkpoint, G_FILE_TEST_EXISTS))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "A paused training is named “%s”", name);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _ ("A paused training is named “%s”"), name);
   else
     return TRUE;
   return FALSE;
@@ -175,7 +177,7 @@ sheath_training_run_new (const char          *name,
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot make the training folder %s", dir);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("Cannot make the training folder %s"), dir);
       return NULL;
     }
   self = g_object_new (SHEATH_TYPE_TRAINING_RUN, NULL);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -76,7 +78,7 @@ epoch_cb (SheathTrainer        *trainer,
     return;
   self->shown_epoch = e.epoch;
   sheath_curve_plot_add_epoch (self->curve, e.epoch, e.loss, e.dice_axon, e.dice_myelin);
-  figures = g_strdup_printf ("Epoch %u: training loss %.3f; validation Dice axon %.3f, myelin %.3f",
+  figures = g_strdup_printf (_ ("Epoch %u: training loss %.3f; validation Dice axon %.3f, myelin %.3f"),
                              e.epoch, e.loss, e.dice_axon, e.dice_myelin);
   gtk_label_set_text (self->figures_label, figures);
   show_preview (self);
@@ -109,8 +111,8 @@ fraction_cb (SheathTrainer        *trainer,
   if (done > 0.002 && elapsed > 5)
     {
       double left = elapsed * (1 - fraction) / done;
-      g_autofree char *text = left < 90 ? g_strdup_printf ("About %.0f seconds left", left)
-                                        : g_strdup_printf ("About %.0f minutes left", left / 60);
+      g_autofree char *text = left < 90 ? g_strdup_printf (_ ("About %.0f seconds left"), left)
+                                        : g_strdup_printf (_ ("About %.0f minutes left"), left / 60);
       gtk_label_set_text (self->eta_label, text);
     }
 }
@@ -135,13 +137,13 @@ compared_cb (GObject      *object,
   g_autofree char *text = NULL;
 
   if (!sheath_training_compare_finish (result, &mine, &theirs, &error))
-    text = g_strdup_printf ("Not compared with %s: %s", run->reference_name, error->message);
+    text = g_strdup_printf (_ ("Not compared with %s: %s"), run->reference_name, error->message);
   else
     {
       gboolean worse = mine->dice_axon + mine->dice_myelin < theirs->dice_axon + theirs->dice_myelin;
 
-      text = g_strdup_printf ("On the held-out images, segmented the same way: this model Dice axon %.3f, "
-                              "myelin %.3f; %s %.3f, %.3f.%s", mine->dice_axon, mine->dice_myelin,
+      text = g_strdup_printf (_ ("On the held-out images, segmented the same way: this model Dice axon %.3f, "
+                              "myelin %.3f; %s %.3f, %.3f.%s"), mine->dice_axon, mine->dice_myelin,
                               run->reference_name, theirs->dice_axon, theirs->dice_myelin,
                               worse ? " It scores below it: keep using that one unless these images are unlike "
                                       "its own." : "");
@@ -187,7 +189,7 @@ compare (SheathTrainingWindow *self,
 
   if (reference == NULL)
     {
-      gtk_label_set_text (self->comparison_label, "No shipped model of its modality to compare it with.");
+      gtk_label_set_text (self->comparison_label, _ ("No shipped model of its modality to compare it with."));
       return;
     }
   for (guint i = 0; i < self->images->len && held_out != NULL; i++)
@@ -204,13 +206,13 @@ compare (SheathTrainingWindow *self,
     }
   if (images->len == 0)
     {
-      gtk_label_set_text (self->comparison_label, "The held-out images are not at hand to compare it with others.");
+      gtk_label_set_text (self->comparison_label, _ ("The held-out images are not at hand to compare it with others."));
       return;
     }
   g_ptr_array_add (images, NULL);
   g_ptr_array_add (axons, NULL);
   g_ptr_array_add (myelins, NULL);
-  text = g_strdup_printf ("Comparing it with %s on the held-out images…", name);
+  text = g_strdup_printf (_ ("Comparing it with %s on the held-out images…"), name);
   gtk_label_set_text (self->comparison_label, text);
   run = g_new0 (CompareRun, 1);
   run->self = g_object_ref (self);
@@ -286,14 +288,14 @@ ran_cb (GObject      *object,
       sheath_training_run_discard (run);
       forget_run (self);
       sheath_curve_plot_clear (self->curve);
-      _sheath_training_window_toast (self, "Training cancelled");
+      _sheath_training_window_toast (self, _ ("Training cancelled"));
       _sheath_training_window_go_to (self, "images");
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gtk_label_set_text (self->status_label, "Paused: resume now or later, also after closing Sheath");
+    gtk_label_set_text (self->status_label, _ ("Paused: resume now or later, also after closing Sheath"));
   else
     {
-      g_autofree char *text = g_strdup_printf ("Training stopped: %s", error->message);
+      g_autofree char *text = g_strdup_printf (_ ("Training stopped: %s"), error->message);
 
       gtk_label_set_text (self->status_label, text);
       _sheath_training_window_toast (self, text);
@@ -311,7 +313,7 @@ run (SheathTrainingWindow *self)
   self->last_step_position = 0;
   g_signal_connect_object (trainer, "notify::fraction", G_CALLBACK (fraction_cb), self, 0);
   g_signal_connect_object (trainer, "notify::epoch", G_CALLBACK (epoch_cb), self, 0);
-  gtk_label_set_text (self->status_label, "Starting");
+  gtk_label_set_text (self->status_label, _ ("Starting"));
   gtk_label_set_text (self->eta_label, "");
   sheath_training_run_run_async (self->run, ran_cb, g_object_ref (self));
   _sheath_training_window_go_to (self, "progress");
@@ -388,7 +390,7 @@ start_action (GtkWidget  *widget,
       if (path == NULL || !sheath_trainer_set_init_model (trainer, path, &error))
         {
           _sheath_training_window_toast (self, error ? error->message
-                                                     : "The shipped model is not installed: start from scratch");
+                                                     : _ ("The shipped model is not installed: start from scratch"));
           return;
         }
     }
@@ -426,7 +428,7 @@ pause_action (GtkWidget  *widget,
 
   if (self->run != NULL && sheath_training_run_get_running (self->run))
     {
-      gtk_label_set_text (self->status_label, "Pausing: writing a checkpoint");
+      gtk_label_set_text (self->status_label, _ ("Pausing: writing a checkpoint"));
       sheath_training_run_pause (self->run);
     }
   gtk_widget_action_set_enabled (widget, "train.pause", FALSE);
@@ -487,7 +489,7 @@ cancel_now (SheathTrainingWindow *self)
   if (sheath_training_run_get_running (self->run))
     {
       /* the run's end throws it away */
-      gtk_label_set_text (self->status_label, "Cancelling");
+      gtk_label_set_text (self->status_label, _ ("Cancelling"));
       sheath_training_run_pause (self->run);
     }
   else
@@ -520,11 +522,11 @@ cancel_action (GtkWidget  *widget,
 
   if (self->run == NULL)
     return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Cancel Training?",
-                                   "The model trained so far and its checkpoint are thrown away. Pause keeps them "
-                                   "to resume later.");
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", "_Keep Training", "discard",
-                                    "_Discard Training", NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Cancel Training?"),
+                                   _ ("The model trained so far and its checkpoint are thrown away. Pause keeps them "
+                                   "to resume later."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _ ("_Keep Training"), "discard",
+                                    _ ("_Discard Training"), NULL);
   sheath_accessible_name_buttons (dialog);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
@@ -580,13 +582,13 @@ save_action (GtkWidget  *widget,
       !sheath_model_card_save (card, card_path, &error) ||
       !g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
     {
-      text = g_strdup_printf ("The model was not saved: %s", error ? error->message : "?");
+      text = g_strdup_printf (_ ("The model was not saved: %s"), error ? error->message : "?");
       _sheath_training_window_toast (self, text);
       return;
     }
   sheath_training_run_discard (self->run);
   g_signal_emit_by_name (self, "model-saved", dest);
-  text = g_strdup_printf ("Saved “%s”, with its model card: it is in the model picker",
+  text = g_strdup_printf (_ ("Saved “%s”, with its model card: it is in the model picker"),
                           sheath_training_run_get_name (self->run));
   adw_status_page_set_description (self->done_page, text);
   gtk_widget_action_set_enabled (widget, "train.save", FALSE);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,12 +34,12 @@ enum { ADD_OPEN_IMAGES, MODEL_SAVED, N_SIGNALS };
 static guint signals [N_SIGNALS];
 
 static const char *page_titles[][2] = {
-  { "images", "Images and Masks" },
-  { "start", "Start From" },
-  { "validation", "Validation" },
-  { "budget", "Name and Time" },
-  { "progress", "Training" },
-  { "done", "Done" },
+  { "images", N_ ("Images and Masks") },
+  { "start", N_ ("Start From") },
+  { "validation", N_ ("Validation") },
+  { "budget", N_ ("Name and Time") },
+  { "progress", N_ ("Training") },
+  { "done", N_ ("Done") },
 };
 
 static void
@@ -104,7 +106,7 @@ page_title (const char *tag)
 {
   for (guint i = 0; i < G_N_ELEMENTS (page_titles); i++)
     if (g_str_equal (page_titles[i][0], tag))
-      return page_titles[i][1];
+      return _ (page_titles[i][1]);
   return tag;
 }
 
@@ -299,13 +301,13 @@ sheath_training_window_add_image (SheathTrainingWindow  *self,
   gtk_spin_button_set_digits (ti->pixel_size, 4);
   gtk_spin_button_set_value (ti->pixel_size, pixel_size);
   gtk_widget_set_valign (GTK_WIDGET (ti->pixel_size), GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (ti->pixel_size), "Pixel size in micrometres");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (ti->pixel_size), _ ("Pixel size in micrometres"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (ti->row), GTK_WIDGET (ti->pixel_size));
   adw_action_row_add_suffix (ADW_ACTION_ROW (ti->row), gtk_label_new ("µm"));
   remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (remove, "Leave this image out");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, "Remove", -1);
+  gtk_widget_set_tooltip_text (remove, _ ("Leave this image out"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Remove"), -1);
   gtk_widget_add_css_class (remove, "flat");
   g_object_set_data (G_OBJECT (remove), "image", ti);
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_image_cb), self);
@@ -394,7 +396,7 @@ sheath_training_window_add_file (SheathTrainingWindow  *self,
       g_autofree char *name = g_path_get_basename (image);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "No masks found for “%s”: save them beside it as IMAGE_seg-axon.png and IMAGE_seg-myelin.png",
+                   _ ("No masks found for “%s”: save them beside it as IMAGE_seg-axon.png and IMAGE_seg-myelin.png"),
                    name);
       return FALSE;
     }
@@ -462,12 +464,12 @@ add_files_action (GtkWidget  *widget,
   if (!add->bids)
     {
       filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, "Images (PNG, TIFF)");
+      gtk_file_filter_set_name (filter, _ ("Images (PNG, TIFF)"));
       gtk_file_filter_add_mime_type (filter, "image/png");
       gtk_file_filter_add_mime_type (filter, "image/tiff");
     }
   sheath_choose_files (GTK_WINDOW (widget), add->bids ? SHEATH_CHOOSE_FOLDER : SHEATH_CHOOSE_FILES,
-                       add->bids ? "Choose a BIDS Dataset" : "Choose Labelled Images", "_Add", filter, NULL, NULL,
+                       add->bids ? _ ("Choose a BIDS Dataset") : _ ("Choose Labelled Images"), _ ("_Add"), filter, NULL, NULL,
                        files_chosen_cb, add, add_files_free);
 }
 
@@ -481,7 +483,7 @@ add_open_action (GtkWidget  *widget,
 
   g_signal_emit (self, signals [ADD_OPEN_IMAGES], 0);
   if (self->images->len == before)
-    _sheath_training_window_toast (self, "No open image has masks to add");
+    _sheath_training_window_toast (self, _ ("No open image has masks to add"));
 }
 
 /* ---- the pages before training ---------------------------------------------- */
@@ -576,7 +578,7 @@ next_action (GtkWidget  *widget,
     {
       if (self->images->len < 2)
         {
-          _sheath_training_window_toast (self, "Add at least two labelled images: one to train on, one to validate with");
+          _sheath_training_window_toast (self, _ ("Add at least two labelled images: one to train on, one to validate with"));
           return;
         }
       for (guint i = 0; i < self->images->len; i++)
@@ -586,7 +588,7 @@ next_action (GtkWidget  *widget,
           if (gtk_spin_button_get_value (ti->pixel_size) <= 0)
             {
               g_autofree char *base = g_path_get_basename (ti->image);
-              g_autofree char *text = g_strdup_printf ("Set the pixel size of “%s”", base);
+              g_autofree char *text = g_strdup_printf (_ ("Set the pixel size of “%s”"), base);
 
               _sheath_training_window_toast (self, text);
               return;
@@ -599,7 +601,7 @@ next_action (GtkWidget  *widget,
       build_validation_page (self);
       if (self->validation_checks->len < 2)
         {
-          _sheath_training_window_toast (self, "All the images come from one subject: validation needs images of another");
+          _sheath_training_window_toast (self, _ ("All the images come from one subject: validation needs images of another"));
           return;
         }
       _sheath_training_window_go_to (self, "validation");
@@ -611,7 +613,7 @@ next_action (GtkWidget  *widget,
 
       if (n == 0 || n == self->validation_checks->len)
         {
-          _sheath_training_window_toast (self, "Hold out at least one subject, and train on at least one");
+          _sheath_training_window_toast (self, _ ("Hold out at least one subject, and train on at least one"));
           return;
         }
       /* from scratch the user says what the images are; a fine-tuned
@@ -633,7 +635,7 @@ paused_resume_cb (GtkButton            *button,
 
   if (self->run != NULL)
     {
-      _sheath_training_window_toast (self, "Another training is under way in this window");
+      _sheath_training_window_toast (self, _ ("Another training is under way in this window"));
       return;
     }
   if (!_sheath_training_window_resume_named (self, name, &error))
@@ -661,9 +663,9 @@ list_paused (SheathTrainingWindow *self)
 
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), names[i]);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "Paused: it goes on from its last checkpoint");
-      discard = gtk_button_new_with_mnemonic ("_Discard");
-      resume = gtk_button_new_with_mnemonic ("_Resume");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ ("Paused: it goes on from its last checkpoint"));
+      discard = gtk_button_new_with_mnemonic (_ ("_Discard"));
+      resume = gtk_button_new_with_mnemonic (_ ("_Resume"));
       gtk_widget_add_css_class (resume, "suggested-action");
       gtk_widget_set_valign (discard, GTK_ALIGN_CENTER);
       gtk_widget_set_valign (resume, GTK_ALIGN_CENTER);
@@ -792,8 +794,8 @@ describe_start (GtkWidget  *row,
 {
   g_autoptr(GFile) file = sheath_model_find_builtin (name);
   g_autoptr(SheathModel) model = file ? sheath_model_new_from_file (file, NULL) : NULL;
-  g_autofree char *text = model ? g_strdup_printf ("Fine-tune it: %g µm pixels", sheath_model_get_pixel_size (model))
-                                : g_strdup ("Not installed");
+  g_autofree char *text = model ? g_strdup_printf (_ ("Fine-tune it: %g µm pixels"), sheath_model_get_pixel_size (model))
+                                : g_strdup (_ ("Not installed"));
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
   gtk_widget_set_sensitive (row, model != NULL);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -96,7 +98,7 @@ _sheath_window_ask_pixel_size (SheathWindow   *self,
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "e.g. 0.13");
   gtk_widget_set_hexpand (entry, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Pixel size in micrometres", -1);
+                                  _ ("Pixel size in micrometres"), -1);
   if (sheath_image_get_pixel_size (image) > 0)
     {
       char text[G_ASCII_DTOSTR_BUF_SIZE];
@@ -107,11 +109,11 @@ _sheath_window_ask_pixel_size (SheathWindow   *self,
   gtk_box_append (GTK_BOX (box), entry);
   gtk_box_append (GTK_BOX (box), unit);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Pixel Size",
-                                   why ? why : "The side of one pixel, in micrometres.");
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Pixel Size"),
+                                   why ? why : _ ("The side of one pixel, in micrometres."));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
-                                    "set", then_segment ? "_Set and Segment" : "_Set", NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
+                                    "set", then_segment ? _ ("_Set and Segment") : _ ("_Set"), NULL);
   sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
@@ -159,10 +161,10 @@ open_action (GtkWidget  *widget,
 {
   g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (images, "PNG and TIFF images");
+  gtk_file_filter_set_name (images, _ ("PNG and TIFF images"));
   gtk_file_filter_add_mime_type (images, "image/png");
   gtk_file_filter_add_mime_type (images, "image/tiff");
-  sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILES, "Open Images", "_Open", images, NULL, NULL,
+  sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILES, _ ("Open Images"), _ ("_Open"), images, NULL, NULL,
                        images_chosen_cb, g_object_ref (widget), g_object_unref);
 }
 
@@ -196,23 +198,23 @@ confirm_fit (SheathWindow   *self,
   switch (sheath_model_get_fit (model, image, &scale))
     {
     case SHEATH_MODEL_FIT_OFF_SCALE:
-      body = g_strdup_printf ("This model learnt from %g µm pixels; this image has %g µm pixels, %.0f× %s. "
+      body = g_strdup_printf (_ ("This model learnt from %g µm pixels; this image has %g µm pixels, %.0f× %s. "
                               "It would be resampled that much and its fibres would not look like the ones "
-                              "the model knows. Check the pixel size, or choose a model of this scale.",
+                              "the model knows. Check the pixel size, or choose a model of this scale."),
                               sheath_model_get_pixel_size (model), sheath_image_get_pixel_size (image),
                               scale < 1 ? 1 / scale : scale, scale < 1 ? "finer" : "coarser");
       break;
     case SHEATH_MODEL_FIT_OTHER_MODALITY:
-      body = g_strdup_printf ("This is a %s model and the image's name says %s. Choose a %s model if there "
-                              "is one.", sheath_model_get_modality (model), sheath_image_get_modality (image),
+      body = g_strdup_printf (_ ("This is a %s model and the image's name says %s. Choose a %s model if there "
+                              "is one."), sheath_model_get_modality (model), sheath_image_get_modality (image),
                               sheath_image_get_modality (image));
       break;
     default:
       return TRUE;
     }
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), "The Model Does Not Suit This Image", body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
-                                    "segment", "Segment _Anyway", NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("The Model Does Not Suit This Image"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
+                                    "segment", _ ("Segment _Anyway"), NULL);
   sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "segment", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -236,8 +238,8 @@ segment_document (SheathWindow   *self,
     return;
   if (sheath_image_get_pixel_size (sheath_document_get_image (doc)) <= 0)
     {
-      _sheath_window_ask_pixel_size (self, doc, "Segmenting needs the image's pixel size, in micrometres: "
-                                 "the model works at its own scale.", TRUE);
+      _sheath_window_ask_pixel_size (self, doc, _ ("Segmenting needs the image's pixel size, in micrometres: "
+                                 "the model works at its own scale."), TRUE);
       return;
     }
   /* the document's own model; else the one shown, which suits it best */
@@ -318,10 +320,10 @@ stop_action (GtkWidget  *widget,
       sheath_document_cancel (_sheath_window_get_document (self));
       return;
     }
-  body = seconds < 120 ? g_strdup_printf ("It has run for %.0f seconds; what it has done is lost.", seconds)
-                       : g_strdup_printf ("It has run for %.0f minutes; what it has done is lost.", seconds / 60);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Stop Segmenting?", body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", "_Keep Segmenting", "stop", "_Stop", NULL);
+  body = seconds < 120 ? g_strdup_printf (_ ("It has run for %.0f seconds; what it has done is lost."), seconds)
+                       : g_strdup_printf (_ ("It has run for %.0f minutes; what it has done is lost."), seconds / 60);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Stop Segmenting?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _ ("_Keep Segmenting"), "stop", _ ("_Stop"), NULL);
   sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
@@ -383,10 +385,10 @@ save_folder_chosen_cb (GListModel *files,
   if (folder == NULL || self == NULL)
     return;
   if (dir != NULL && sheath_document_save_masks (doc, dir, &error))
-    _sheath_window_toast (self, "Masks saved as _seg-axon.png, _seg-myelin.png and _seg-axonmyelin.png");
+    _sheath_window_toast (self, _ ("Masks saved as _seg-axon.png, _seg-myelin.png and _seg-axonmyelin.png"));
   else
     {
-      g_autofree char *text = g_strdup_printf ("Masks not saved: %s", error ? error->message : "not a local folder");
+      g_autofree char *text = g_strdup_printf (_ ("Masks not saved: %s"), error ? error->message : _ ("not a local folder"));
       _sheath_window_toast (self, text);
     }
 }
@@ -402,7 +404,7 @@ save_masks_action (GtkWidget  *widget,
   if (_sheath_window_get_document (self) == NULL)
     return;
   parent = g_file_get_parent (sheath_document_get_file (_sheath_window_get_document (self)));
-  sheath_choose_files (GTK_WINDOW (self), SHEATH_CHOOSE_FOLDER, "Save Masks In", "_Save", NULL, parent, NULL,
+  sheath_choose_files (GTK_WINDOW (self), SHEATH_CHOOSE_FOLDER, _ ("Save Masks In"), _ ("_Save"), NULL, parent, NULL,
                        save_folder_chosen_cb, g_object_ref (self->current), g_object_unref);
 }
 
@@ -415,7 +417,7 @@ sheath_window_load_masks (SheathWindow  *self,
 
   if (_sheath_window_get_document (self) == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Open the image first");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Open the image first"));
       return FALSE;
     }
   return sheath_document_load_masks (_sheath_window_get_document (self), axon, error);
@@ -431,7 +433,7 @@ axon_mask_chosen_cb (GListModel *files,
 
   if (axon != NULL && !sheath_window_load_masks (self, axon, &error))
     {
-      g_autofree char *text = g_strdup_printf ("Masks not loaded: %s", error->message);
+      g_autofree char *text = g_strdup_printf (_ ("Masks not loaded: %s"), error->message);
       _sheath_window_toast (self, text);
     }
 }
@@ -446,9 +448,9 @@ load_masks_action (GtkWidget  *widget,
   /* masks are usually beside their image, or in its derivatives */
   g_autoptr(GFile) folder = _sheath_window_get_document (self) ? g_file_get_parent (sheath_document_get_file (_sheath_window_get_document (self))) : NULL;
 
-  gtk_file_filter_set_name (filter, "Axon masks (*_seg-axon*.png)");
+  gtk_file_filter_set_name (filter, _ ("Axon masks (*_seg-axon*.png)"));
   gtk_file_filter_add_pattern (filter, "*_seg-axon*.png");
-  sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILE, "Choose the Axon Mask", "_Load", filter, folder, NULL,
+  sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILE, _ ("Choose the Axon Mask"), _ ("_Load"), filter, folder, NULL,
                        axon_mask_chosen_cb, g_object_ref (widget), g_object_unref);
 }
 
@@ -464,7 +466,7 @@ _sheath_window_save_beside_image (SheathWindow   *self,
 
   if (dir != NULL && sheath_document_save_masks (doc, dir, &error))
     return TRUE;
-  _sheath_window_toast (self, error ? error->message : "The image's folder is not a local folder: use Save Masks");
+  _sheath_window_toast (self, error ? error->message : _ ("The image's folder is not a local folder: use Save Masks"));
   return FALSE;
 }
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "sheath-accessible.h"
@@ -93,7 +95,7 @@ update_title (SheathWindow *self)
       subtitle = g_strdup_printf ("%u × %u, %s", sheath_image_get_width (image), sheath_image_get_height (image),
                                   sheath_image_get_format_description (image));
       pixel = source == SHEATH_PIXEL_SIZE_SOURCE_NONE
-              ? g_strdup ("Pixel size unknown")
+              ? g_strdup (_ ("Pixel size unknown"))
               : g_strdup_printf ("%g µm per pixel (%s)", sheath_image_get_pixel_size (image),
                                  sheath_pixel_size_source_to_string (source));
     }
@@ -103,7 +105,7 @@ update_title (SheathWindow *self)
       g_autofree char *bare = g_steal_pointer (&name);
       name = g_strdup_printf ("• %s", bare);
     }
-  adw_window_title_set_title (self->title, name ? name : "Sheath");
+  adw_window_title_set_title (self->title, name ? name : _ ("Sheath"));
   adw_window_title_set_subtitle (self->title, subtitle ? subtitle : "");
   gtk_button_set_label (self->pixel_size_button, pixel ? pixel : "");
 }
@@ -138,7 +140,7 @@ pointer_moved_cb (SheathWindow *self,
   g_autofree char *text = NULL;
 
   if (x >= 0 && image != NULL)
-    text = g_strdup_printf ("x %d   y %d   value %u", x, y, sheath_image_get_value (image, x, y));
+    text = g_strdup_printf (_ ("x %d   y %d   value %u"), x, y, sheath_image_get_value (image, x, y));
   gtk_label_set_text (self->pointer_label, text ? text : "");
 }
 
@@ -288,8 +290,8 @@ offer_masks_beside (SheathWindow *self,
   if (axon == NULL || !g_file_test (axon, G_FILE_TEST_IS_REGULAR) || !g_file_test (myelin, G_FILE_TEST_IS_REGULAR) ||
       sheath_document_get_segmentation (doc) != NULL)
     return;
-  offer = adw_toast_new ("This image has masks beside it");
-  adw_toast_set_button_label (offer, "Load Them");
+  offer = adw_toast_new (_ ("This image has masks beside it"));
+  adw_toast_set_button_label (offer, _ ("Load Them"));
   adw_toast_set_timeout (offer, 0);
   g_signal_connect_object (offer, "button-clicked", G_CALLBACK (load_beside_cb), page, 0);
   adw_toast_overlay_add_toast (self->toasts, offer);
@@ -421,7 +423,7 @@ unsaved_dialog (SheathWindow *self,
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
 
-  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "discard", "_Discard", "save", "_Save", NULL);
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "discard", _ ("_Discard"), "save", _ ("_Save"), NULL);
   sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
@@ -472,10 +474,10 @@ close_page_cb (AdwTabView   *view,
     }
 
   name = g_file_get_basename (sheath_document_get_file (doc));
-  heading = g_strdup_printf ("Save the Edited Masks of “%s”?", name);
+  heading = g_strdup_printf (_ ("Save the Edited Masks of “%s”?"), name);
   dialog = unsaved_dialog (self, heading,
-                           "The masks were edited since they were saved. Saving writes them beside the "
-                           "image (_seg-axon.png, _seg-myelin.png); discarding throws the edits away.");
+                           _ ("The masks were edited since they were saved. Saving writes them beside the "
+                           "image (_seg-axon.png, _seg-myelin.png); discarding throws the edits away."));
   g_object_set_data_full (G_OBJECT (dialog), "page", g_object_ref (page), g_object_unref);
   g_signal_connect (dialog, "response", G_CALLBACK (close_page_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -543,9 +545,9 @@ sheath_window_close_request (GtkWindow *window)
       g_autofree char *name = g_file_get_basename (sheath_document_get_file (g_ptr_array_index (docs, i)));
       g_string_append_printf (names, "%s%s", i ? ", " : "", name);
     }
-  body = g_strdup_printf ("The masks of %s were edited since they were saved. Saving writes them beside "
-                          "each image; discarding throws the edits away.", names->str);
-  dialog = unsaved_dialog (self, "Save the Edited Masks?", body);
+  body = g_strdup_printf (_ ("The masks of %s were edited since they were saved. Saving writes them beside "
+                          "each image; discarding throws the edits away."), names->str);
+  dialog = unsaved_dialog (self, _ ("Save the Edited Masks?"), body);
   g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;
@@ -599,10 +601,10 @@ sheath_window_offer_recovery (SheathWindow *self)
       g_autofree char *name = g_file_get_basename (g_ptr_array_index (images, i));
       g_string_append_printf (names, "%s%s", i ? ", " : "", name);
     }
-  body = g_strdup_printf ("Sheath was closed without saving the edited masks of %s. "
-                          "Restore them, or discard the edits?", names->str);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), "Restore Unsaved Edits?", body));
-  adw_message_dialog_add_responses (dialog, "later", "_Not Now", "discard", "_Discard", "restore", "_Restore", NULL);
+  body = g_strdup_printf (_ ("Sheath was closed without saving the edited masks of %s. "
+                          "Restore them, or discard the edits?"), names->str);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _ ("Restore Unsaved Edits?"), body));
+  adw_message_dialog_add_responses (dialog, "later", _ ("_Not Now"), "discard", _ ("_Discard"), "restore", _ ("_Restore"), NULL);
   sheath_accessible_name_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_appearance (dialog, "restore", ADW_RESPONSE_SUGGESTED);
