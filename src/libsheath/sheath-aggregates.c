@@ -23,6 +23,8 @@ G_DEFINE_BOXED_TYPE (SheathAggregates, sheath_aggregates, sheath_aggregates_copy
  * sheath_aggregates_copy:
  * @self: a #SheathAggregates
  *
+ * Copies aggregates.
+ *
  * Returns: (transfer full): a copy
  */
 SheathAggregates *

@@ -87,6 +87,8 @@ sheath_bids_list_images (const char  *dataset,
  * sheath_bids_dup_subject:
  * @image: an image path or name, such as `…/sub-rat1_sample-data1_SEM.png`
  *
+ * The subject a BIDS file name says.
+ *
  * Returns: (transfer full) (nullable): its BIDS subject (`sub-rat1`), or %NULL
  */
 char *
@@ -105,6 +107,8 @@ sheath_bids_dup_subject (const char *image)
  * @dataset: the dataset's folder
  * @image: one of its images
  * @kind: "axon" or "myelin"
+ *
+ * Where a BIDS dataset keeps an image's manual mask of one class.
  *
  * Returns: (transfer full): where the dataset keeps the image's manual
  *   mask, `derivatives/labels/sub-XX/micr/STEM_seg-KIND-manual.png`

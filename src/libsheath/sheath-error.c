@@ -5,4 +5,11 @@
 
 #include "sheath-error.h"
 
+/**
+ * sheath_error_quark:
+ *
+ * The domain of Sheath's errors, %SHEATH_ERROR.
+ *
+ * Returns: the #GQuark of the domain
+ */
 G_DEFINE_QUARK (sheath-error-quark, sheath_error)

@@ -34,6 +34,13 @@ struct _SheathImage
   char                  *modality;
 };
 
+/**
+ * SheathImage:
+ *
+ * A gray microscopy image, 8 or 16 bits, read from a PNG or TIFF file, with
+ * its pixel size and where that came from (the file's own tags, a BIDS
+ * sidecar, `pixel_size_in_micrometer.txt`, or set by hand).
+ */
 G_DEFINE_FINAL_TYPE (SheathImage, sheath_image, G_TYPE_OBJECT)
 
 enum {
@@ -347,6 +354,8 @@ sheath_image_new_from_bytes (guint     width,
  * sheath_image_get_file:
  * @self: a #SheathImage
  *
+ * The file the image was read from.
+ *
  * Returns: (transfer none) (nullable): the file the image came from
  */
 GFile *
@@ -359,6 +368,8 @@ sheath_image_get_file (SheathImage *self)
 /**
  * sheath_image_get_width:
  * @self: a #SheathImage
+ *
+ * The image's width.
  *
  * Returns: the width in pixels
  */
@@ -373,6 +384,8 @@ sheath_image_get_width (SheathImage *self)
  * sheath_image_get_height:
  * @self: a #SheathImage
  *
+ * The image's height.
+ *
  * Returns: the height in pixels
  */
 guint
@@ -385,6 +398,8 @@ sheath_image_get_height (SheathImage *self)
 /**
  * sheath_image_get_bit_depth:
  * @self: a #SheathImage
+ *
+ * The bit depth of the pixels as decoded.
  *
  * Returns: 8 or 16
  */
@@ -399,6 +414,8 @@ sheath_image_get_bit_depth (SheathImage *self)
  * sheath_image_get_format_description:
  * @self: a #SheathImage
  *
+ * What the file was, in words: "PNG, 8-bit gray", "TIFF, 16-bit gray".
+ *
  * Returns: what the file was, such as "TIFF, 16-bit gray"
  */
 const char *
@@ -411,6 +428,8 @@ sheath_image_get_format_description (SheathImage *self)
 /**
  * sheath_image_get_pixel_size:
  * @self: a #SheathImage
+ *
+ * The side of one pixel, in micrometres.
  *
  * Returns: the pixel size in micrometres, or 0 when unknown
  */
@@ -425,6 +444,8 @@ sheath_image_get_pixel_size (SheathImage *self)
  * sheath_image_get_pixel_size_source:
  * @self: a #SheathImage
  *
+ * What kind of source gave the pixel size.
+ *
  * Returns: where the pixel size came from
  */
 SheathPixelSizeSource
@@ -437,6 +458,8 @@ sheath_image_get_pixel_size_source (SheathImage *self)
 /**
  * sheath_image_get_pixel_size_origin:
  * @self: a #SheathImage
+ *
+ * Where the pixel size came from, in words: the sidecar's or text file's path, or the file's tag.
  *
  * Returns: (nullable): the path of the file that gave the pixel size, when
  *   it was not the image itself
@@ -470,6 +493,8 @@ sheath_image_get_ignored_resolution (SheathImage *self)
 /**
  * sheath_image_get_modality:
  * @self: a #SheathImage
+ *
+ * The modality the image's BIDS name says: "SEM" for `sub-1_sample-2_SEM.png`.
  *
  * Returns: (nullable): the imaging method the file's name says, as a BIDS
  *   microscopy suffix ("SEM" for `sub-rat1_sample-1_SEM.png`, "TEM", "BF"…),
@@ -523,6 +548,8 @@ sheath_image_set_pixel_size (SheathImage  *self,
  * @self: a #SheathImage
  * @error: return location for a #GError
  *
+ * Checks that the image knows its pixel size, as segmenting and measuring need.
+ *
  * Returns: %TRUE if the pixel size is known, else %FALSE with an error
  *   saying how to give it
  */
@@ -554,6 +581,8 @@ sheath_image_require_pixel_size (SheathImage  *self,
  * @self: a #SheathImage
  * @x: a column
  * @y: a row
+ *
+ * The raw value of one pixel.
  *
  * Returns: the gray value at (@x, @y)
  */
@@ -663,6 +692,8 @@ sheath_image_peek_pixels8 (SheathImage *self)
 /**
  * sheath_pixel_size_source_to_string:
  * @source: a #SheathPixelSizeSource
+ *
+ * The source in words, for messages.
  *
  * Returns: a short English phrase for @source
  */

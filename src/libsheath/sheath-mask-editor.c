@@ -175,11 +175,26 @@ sheath_mask_editor_class_init (SheathMaskEditorClass *klass)
   object_class->get_property = sheath_mask_editor_get_property;
   object_class->set_property = sheath_mask_editor_set_property;
 
+  /**
+   * SheathMaskEditor:segmentation:
+   *
+   * The segmentation edited, in place.
+   */
   properties [PROP_SEGMENTATION] =
     g_param_spec_object ("segmentation", NULL, NULL, SHEATH_TYPE_SEGMENTATION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SheathMaskEditor:can-undo:
+   *
+   * Whether there is an edit to take back.
+   */
   properties [PROP_CAN_UNDO] =
     g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * SheathMaskEditor:can-redo:
+   *
+   * Whether an undone edit can be done again.
+   */
   properties [PROP_CAN_REDO] =
     g_param_spec_boolean ("can-redo", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -209,6 +224,8 @@ sheath_mask_editor_init (SheathMaskEditor *self)
  * sheath_mask_editor_new:
  * @segmentation: the segmentation to edit, in place
  *
+ * Makes an editor of @segmentation, which it edits in place.
+ *
  * Returns: (transfer full): a new editor with an empty history
  */
 SheathMaskEditor *
@@ -221,6 +238,8 @@ sheath_mask_editor_new (SheathSegmentation *segmentation)
 
 /**
  * sheath_mask_editor_get_segmentation:
+ *
+ * The segmentation edited.
  *
  * Returns: (transfer none): the segmentation edited
  */
@@ -402,6 +421,13 @@ sheath_mask_editor_end_stroke (SheathMaskEditor *self)
   notify_history (self);
 }
 
+/**
+ * sheath_mask_editor_can_undo:
+ *
+ * Whether there is an edit to take back.
+ *
+ * Returns: %TRUE if there is one
+ */
 gboolean
 sheath_mask_editor_can_undo (SheathMaskEditor *self)
 {
@@ -410,6 +436,13 @@ sheath_mask_editor_can_undo (SheathMaskEditor *self)
   return self->n_applied > 0 || self->stroke != NULL;
 }
 
+/**
+ * sheath_mask_editor_can_redo:
+ *
+ * Whether an undone edit can be done again.
+ *
+ * Returns: %TRUE if there is one
+ */
 gboolean
 sheath_mask_editor_can_redo (SheathMaskEditor *self)
 {
@@ -461,6 +494,8 @@ sheath_mask_editor_redo (SheathMaskEditor *self)
 
 /**
  * sheath_mask_editor_get_history_bytes:
+ *
+ * The memory the undo history holds.
  *
  * Returns: the memory the undo history holds, in bytes
  */

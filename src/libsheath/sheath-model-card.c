@@ -71,6 +71,8 @@ sheath_model_card_init (SheathModelCard *self)
  * @model: the model described
  * @name: its name, as the model picker and `--model` know it
  *
+ * Makes the card of @model, named @name.
+ *
  * Returns: (transfer full): a card for @model
  */
 SheathModelCard *
@@ -91,6 +93,9 @@ sheath_model_card_new (SheathModel *model,
 /**
  * sheath_model_card_set_trained_by:
  * @how: (nullable): what trained it, in Markdown, e.g. "`sheath-cli train`"
+ *
+ * Says what trained the model.
+ *
  */
 void
 sheath_model_card_set_trained_by (SheathModelCard *self,
@@ -104,6 +109,9 @@ sheath_model_card_set_trained_by (SheathModelCard *self,
 /**
  * sheath_model_card_set_data:
  * @data: (nullable): what it was trained on, in Markdown
+ *
+ * Says what the model was trained on.
+ *
  */
 void
 sheath_model_card_set_data (SheathModelCard *self,
@@ -117,6 +125,9 @@ sheath_model_card_set_data (SheathModelCard *self,
 /**
  * sheath_model_card_set_command:
  * @command: (nullable): the command that trained it, to train it again
+ *
+ * Gives the command that trained the model, to train it again.
+ *
  */
 void
 sheath_model_card_set_command (SheathModelCard *self,
@@ -130,6 +141,9 @@ sheath_model_card_set_command (SheathModelCard *self,
 /**
  * sheath_model_card_set_budget_minutes:
  * @minutes: the time budget the training had, or 0 for none
+ *
+ * Says the time budget the training had.
+ *
  */
 void
 sheath_model_card_set_budget_minutes (SheathModelCard *self,
@@ -142,6 +156,9 @@ sheath_model_card_set_budget_minutes (SheathModelCard *self,
 /**
  * sheath_model_card_add_image:
  * @image: an image it was trained on
+ *
+ * Lists an image the model was trained on in the card.
+ *
  */
 void
 sheath_model_card_add_image (SheathModelCard *self,
@@ -220,6 +237,8 @@ append_training (SheathModelCard *self,
 
 /**
  * sheath_model_card_dup_markdown:
+ *
+ * The card, as Markdown.
  *
  * Returns: (transfer full): the card, in Markdown
  */
@@ -341,6 +360,8 @@ sheath_model_card_save (SheathModelCard  *self,
 /**
  * sheath_model_card_dup_path_for:
  * @model_path: a model file, `DIR/NAME.safetensors`
+ *
+ * Where a model's card goes.
  *
  * Returns: (transfer full): where its card goes, `DIR/NAME.md`
  */

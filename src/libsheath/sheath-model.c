@@ -33,6 +33,14 @@ struct _SheathModel
   SheathNet           *net;
 };
 
+/**
+ * SheathModel:
+ *
+ * A segmentation network read from a `.safetensors` file and checked before
+ * it is trusted: its architecture, classes, pixel size, modality and
+ * normalisation come from the header's `__metadata__`, so that a model can
+ * also be made or read with PyTorch.
+ */
 G_DEFINE_FINAL_TYPE (SheathModel, sheath_model, G_TYPE_OBJECT)
 
 enum {
@@ -370,6 +378,8 @@ sheath_model_new_builtin (const char  *name,
  * sheath_model_get_file:
  * @self: a #SheathModel
  *
+ * The file the model was read from.
+ *
  * Returns: (transfer none): the file the model was read from
  */
 GFile *
@@ -382,6 +392,8 @@ sheath_model_get_file (SheathModel *self)
 /**
  * sheath_model_get_architecture:
  * @self: a #SheathModel
+ *
+ * The network's architecture, as its metadata says: "unet".
  *
  * Returns: the architecture family, "unet"
  */
@@ -396,6 +408,8 @@ sheath_model_get_architecture (SheathModel *self)
  * sheath_model_get_depth:
  * @self: a #SheathModel
  *
+ * The U-Net's depth: how many times it halves the image.
+ *
  * Returns: the number of 2×2 poolings of the U-Net
  */
 guint
@@ -408,6 +422,8 @@ sheath_model_get_depth (SheathModel *self)
 /**
  * sheath_model_get_base_channels:
  * @self: a #SheathModel
+ *
+ * The channels of the U-Net's first level.
  *
  * Returns: the number of channels at the U-Net's top level
  */
@@ -422,6 +438,8 @@ sheath_model_get_base_channels (SheathModel *self)
  * sheath_model_get_in_channels:
  * @self: a #SheathModel
  *
+ * The channels of the network's input.
+ *
  * Returns: the number of input channels (a gray image is given to each)
  */
 guint
@@ -434,6 +452,8 @@ sheath_model_get_in_channels (SheathModel *self)
 /**
  * sheath_model_get_n_classes:
  * @self: a #SheathModel
+ *
+ * The number of classes the network predicts.
  *
  * Returns: the number of classes the model predicts
  */
@@ -448,6 +468,8 @@ sheath_model_get_n_classes (SheathModel *self)
  * sheath_model_get_class_names:
  * @self: a #SheathModel
  *
+ * The names of the classes the network predicts, in the order of its outputs.
+ *
  * Returns: (transfer none) (array zero-terminated=1): the class names, in output order
  */
 const char * const *
@@ -461,6 +483,8 @@ sheath_model_get_class_names (SheathModel *self)
  * sheath_model_get_pixel_size:
  * @self: a #SheathModel
  *
+ * The pixel size the model was trained at, in micrometres: images are resampled to it.
+ *
  * Returns: the pixel size in micrometres the model was trained at
  */
 double
@@ -473,6 +497,8 @@ sheath_model_get_pixel_size (SheathModel *self)
 /**
  * sheath_model_get_modality:
  * @self: a #SheathModel
+ *
+ * The modality the model was trained on: "SEM", "TEM" or another word.
  *
  * Returns: the modality, such as "SEM" or "TEM"
  */
@@ -532,6 +558,8 @@ sheath_model_fit_image (const char  *model_modality,
  * @image: the image to segment
  * @scale: (out) (optional): as sheath_model_fit_image() gives it
  *
+ * How well the model suits @image: its scale and modality against the image's (see sheath_model_fit_image()).
+ *
  * Returns: how well the model suits @image
  */
 SheathModelFit
@@ -547,6 +575,8 @@ sheath_model_get_fit (SheathModel *self,
  * sheath_model_get_description:
  * @self: a #SheathModel
  *
+ * The model's description, from its metadata.
+ *
  * Returns: the model's free-text description, possibly empty
  */
 const char *
@@ -559,6 +589,8 @@ sheath_model_get_description (SheathModel *self)
 /**
  * sheath_model_get_normalization:
  * @self: a #SheathModel
+ *
+ * How images are normalised for the network: "image-zscore" or "fixed".
  *
  * Returns: how the model wants its input scaled
  */
@@ -574,6 +606,8 @@ sheath_model_get_normalization (SheathModel *self)
  * @self: a #SheathModel
  * @mean: (out) (optional): the mean, on a 0–1 scale
  * @std: (out) (optional): the standard deviation, on a 0–1 scale
+ *
+ * Whether the model normalises images with a fixed mean and standard deviation rather than each image's own.
  *
  * Returns: %TRUE if the model uses %SHEATH_NORMALIZATION_FIXED
  */
@@ -595,6 +629,8 @@ sheath_model_get_fixed_normalization (SheathModel *self,
  * sheath_model_get_n_parameters:
  * @self: a #SheathModel
  *
+ * The number of the network's weights.
+ *
  * Returns: the number of weights of the network as it runs (batch norm folded)
  */
 guint64
@@ -609,6 +645,8 @@ sheath_model_get_n_parameters (SheathModel *self)
  * @self: a #SheathModel
  * @key: a metadata key
  *
+ * One value of the model file's `__metadata__`.
+ *
  * Returns: (transfer full) (nullable): the value of @key in the model's `__metadata__`
  */
 char *
@@ -622,6 +660,8 @@ sheath_model_dup_metadata_value (SheathModel *self,
 /**
  * sheath_model_dup_metadata_keys:
  * @self: a #SheathModel
+ *
+ * The keys of the model file's `__metadata__`, sorted.
  *
  * Returns: (transfer full) (array zero-terminated=1): the sorted metadata keys
  */

@@ -14,12 +14,21 @@
 #include "sheath-segmentation-private.h"
 
 
+/**
+ * SheathMorphometrics:
+ *
+ * Every axon of a segmentation measured: diameter, myelin thickness,
+ * g-ratio, area, shape, position; kept up to date after hand edits with
+ * sheath_morphometrics_update().
+ */
 G_DEFINE_FINAL_TYPE (SheathMorphometrics, sheath_morphometrics, G_TYPE_OBJECT)
 G_DEFINE_BOXED_TYPE (SheathAxon, sheath_axon, sheath_axon_copy, sheath_axon_free)
 
 /**
  * sheath_axon_copy:
  * @axon: a #SheathAxon
+ *
+ * Copies an axon's measurements.
  *
  * Returns: (transfer full): a copy of @axon
  */
@@ -427,6 +436,8 @@ sheath_morphometrics_compute (SheathSegmentation  *segmentation,
  * sheath_morphometrics_get_n_axons:
  * @self: a #SheathMorphometrics
  *
+ * The number of axons measured.
+ *
  * Returns: the number of axons measured
  */
 guint
@@ -440,6 +451,8 @@ sheath_morphometrics_get_n_axons (SheathMorphometrics *self)
  * sheath_morphometrics_get_axon:
  * @self: a #SheathMorphometrics
  * @index: from 0 to the number of axons − 1 (the axon's id − 1)
+ *
+ * One axon's measurements.
  *
  * Returns: (transfer none): the measurements of one axon
  */
@@ -458,6 +471,8 @@ sheath_morphometrics_get_axon (SheathMorphometrics *self,
  * @x: a column
  * @y: a row
  *
+ * The axon whose fibre (axon and its myelin) covers a pixel.
+ *
  * Returns: the id of the axon whose axon or myelin covers (@x, @y), or 0
  */
 guint
@@ -475,6 +490,8 @@ sheath_morphometrics_get_axon_at (SheathMorphometrics *self,
  * sheath_morphometrics_get_pixel_size:
  * @self: a #SheathMorphometrics
  *
+ * The pixel size the measurements are in, in micrometres.
+ *
  * Returns: the pixel size in micrometres
  */
 double
@@ -487,6 +504,8 @@ sheath_morphometrics_get_pixel_size (SheathMorphometrics *self)
 /**
  * sheath_morphometrics_get_shape:
  * @self: a #SheathMorphometrics
+ *
+ * How diameters were measured.
  *
  * Returns: how diameters were measured
  */
@@ -501,6 +520,8 @@ sheath_morphometrics_get_shape (SheathMorphometrics *self)
  * sheath_morphometrics_get_n_specks:
  * @self: a #SheathMorphometrics
  *
+ * The axon components too small to be axons, left out.
+ *
  * Returns: how many axon regions were too small to measure
  */
 guint
@@ -514,6 +535,8 @@ sheath_morphometrics_get_n_specks (SheathMorphometrics *self)
  * sheath_morphometrics_get_n_holes_filled:
  * @self: a #SheathMorphometrics
  *
+ * The holes inside axons that measuring filled.
+ *
  * Returns: how many holes inside axons were counted as axon
  */
 guint
@@ -526,6 +549,8 @@ sheath_morphometrics_get_n_holes_filled (SheathMorphometrics *self)
 /**
  * sheath_morphometrics_get_orphan_myelin_pixels:
  * @self: a #SheathMorphometrics
+ *
+ * The myelin pixels that no axon's fibre reached.
  *
  * Returns: how many myelin pixels no axon reaches (myelin without an axon)
  */

@@ -49,6 +49,8 @@ derive (SheathScores *s)
 /**
  * sheath_scores_new:
  *
+ * Scores of nothing yet, to add others to with sheath_scores_add().
+ *
  * Returns: (transfer full): zero counts, to add images to
  */
 SheathScores *
@@ -63,6 +65,8 @@ sheath_scores_new (void)
 /**
  * sheath_scores_copy:
  * @scores: scores
+ *
+ * Copies scores.
  *
  * Returns: (transfer full): a copy
  */

@@ -19,6 +19,12 @@ struct _SheathSegmentation
   guint8  *labels;   /* SheathLabel per pixel, rows packed */
 };
 
+/**
+ * SheathSegmentation:
+ *
+ * A label map the size of its image: each pixel background, myelin or axon
+ * (#SheathLabel), read from or written as AxonDeepSeg's mask files.
+ */
 G_DEFINE_FINAL_TYPE (SheathSegmentation, sheath_segmentation, G_TYPE_OBJECT)
 
 static void
@@ -185,6 +191,8 @@ sheath_segmentation_new_from_masks (GFile   *axon_mask,
  * sheath_segmentation_get_width:
  * @self: a #SheathSegmentation
  *
+ * The segmentation's width.
+ *
  * Returns: the width in pixels
  */
 guint
@@ -197,6 +205,8 @@ sheath_segmentation_get_width (SheathSegmentation *self)
 /**
  * sheath_segmentation_get_height:
  * @self: a #SheathSegmentation
+ *
+ * The segmentation's height.
  *
  * Returns: the height in pixels
  */
@@ -212,6 +222,8 @@ sheath_segmentation_get_height (SheathSegmentation *self)
  * @self: a #SheathSegmentation
  * @x: a column
  * @y: a row
+ *
+ * The label of one pixel.
  *
  * Returns: the class of the pixel at (@x, @y)
  */
@@ -253,6 +265,8 @@ sheath_segmentation_set_label (SheathSegmentation *self,
  * @self: a #SheathSegmentation
  * @label: a class
  *
+ * Counts the pixels of one class.
+ *
  * Returns: how many pixels have class @label
  */
 guint64
@@ -274,6 +288,8 @@ sheath_segmentation_count (SheathSegmentation *self,
 /**
  * sheath_segmentation_dup_labels:
  * @self: a #SheathSegmentation
+ *
+ * A copy of every label, row after row.
  *
  * Returns: (transfer full): one byte per pixel, rows packed, each a #SheathLabel
  */
@@ -312,6 +328,8 @@ sheath_segmentation_copy (SheathSegmentation  *self,
  * sheath_segmentation_peek_row: (skip)
  * @self: a #SheathSegmentation
  * @y: a row
+ *
+ * One row of labels, without a copy.
  *
  * Returns: the row's labels, one #SheathLabel byte per pixel, owned by @self
  */
@@ -394,6 +412,8 @@ _sheath_segmentation_get_row (SheathSegmentation *self,
  * @stem: an image's name without extension
  * @kind: "axon", "myelin" or "axonmyelin"
  *
+ * The path of a mask, as AxonDeepSeg names it.
+ *
  * Returns: (transfer full): the path AxonDeepSeg gives a mask,
  *   `DIR/STEM_seg-KIND.png`
  */
@@ -413,6 +433,8 @@ sheath_segmentation_dup_mask_path (const char *dir,
  * @stem: an image's name without extension
  * @kind: "axon" or "myelin"
  *
+ * The path of a mask drawn by hand, as a BIDS dataset names it.
+ *
  * Returns: (transfer full): the path a BIDS dataset gives a mask drawn by
  *   hand, `DIR/STEM_seg-KIND-manual.png`
  */
@@ -430,6 +452,8 @@ sheath_segmentation_dup_manual_mask_path (const char *dir,
  * sheath_segmentation_dup_myelin_mask_for:
  * @axon_mask: an axon mask, `STEM_seg-axon.png` or `STEM_seg-axon-manual.png`
  * @error: where to say that the name is not an axon mask's
+ *
+ * The myelin mask that goes with an axon mask, beside it.
  *
  * Returns: (transfer full): the myelin mask that goes with it, beside it:
  *   `STEM_seg-myelin.png` or `STEM_seg-myelin-manual.png`

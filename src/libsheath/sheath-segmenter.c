@@ -42,6 +42,13 @@ struct _SheathSegmenter
   gboolean      progress_queued;
 };
 
+/**
+ * SheathSegmenter:
+ *
+ * Segments images with a #SheathModel: resampled to the model's pixel size,
+ * normalised, cut into overlapping tiles blended seamlessly; in the
+ * background with progress, finished rows and cancellation.
+ */
 G_DEFINE_FINAL_TYPE (SheathSegmenter, sheath_segmenter, G_TYPE_OBJECT)
 
 enum {
@@ -455,6 +462,8 @@ sheath_segmenter_init (SheathSegmenter *self)
  * sheath_segmenter_new:
  * @model: the model to segment with
  *
+ * Makes a segmenter that segments with @model.
+ *
  * Returns: (transfer full): a new #SheathSegmenter
  */
 SheathSegmenter *
@@ -469,6 +478,8 @@ sheath_segmenter_new (SheathModel *model)
  * sheath_segmenter_get_model:
  * @self: a #SheathSegmenter
  *
+ * The model it segments with.
+ *
  * Returns: (transfer none): the model
  */
 SheathModel *
@@ -481,6 +492,8 @@ sheath_segmenter_get_model (SheathSegmenter *self)
 /**
  * sheath_segmenter_get_n_threads:
  * @self: a #SheathSegmenter
+ *
+ * The threads it uses.
  *
  * Returns: the number of threads, 0 for one per processor
  */
@@ -516,6 +529,8 @@ sheath_segmenter_set_n_threads (SheathSegmenter *self,
  * sheath_segmenter_get_tile_size:
  * @self: a #SheathSegmenter
  *
+ * The side of the tiles the network sees.
+ *
  * Returns: the tile side in model pixels
  */
 guint
@@ -549,6 +564,8 @@ sheath_segmenter_set_tile_size (SheathSegmenter *self,
 /**
  * sheath_segmenter_get_tile_margin:
  * @self: a #SheathSegmenter
+ *
+ * The context on each side of a tile that gets little weight in the blend.
  *
  * Returns: the context, in model pixels, on each side of a tile that is
  *   blended away
@@ -586,6 +603,8 @@ sheath_segmenter_set_tile_margin (SheathSegmenter *self,
  * sheath_segmenter_get_fraction:
  * @self: a #SheathSegmenter
  *
+ * How much of the segmentation in flight is done.
+ *
  * Returns: the progress of the current segmentation, from 0 to 1
  */
 double
@@ -598,6 +617,8 @@ sheath_segmenter_get_fraction (SheathSegmenter *self)
 /**
  * sheath_segmenter_dup_message:
  * @self: a #SheathSegmenter
+ *
+ * What the segmentation in flight is doing, in words.
  *
  * Returns: (transfer full) (nullable): what the segmenter is doing
  */
@@ -684,6 +705,8 @@ sheath_segmenter_segment_async (SheathSegmenter     *self,
  * @self: a #SheathSegmenter
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
+ *
+ * Finishes sheath_segmenter_segment_async().
  *
  * Returns: (transfer full): the segmentation, or %NULL with @error set
  */

@@ -409,6 +409,8 @@ sheath_trainer_train_async (SheathTrainer       *self,
  * @result: the #GAsyncResult
  * @error: return location for a #GError
  *
+ * Finishes sheath_trainer_train_async().
+ *
  * Returns: %TRUE when training finished
  */
 gboolean

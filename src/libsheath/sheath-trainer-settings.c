@@ -177,6 +177,9 @@ sheath_trainer_set_output (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_output:
+ * @self: a #SheathTrainer
+ *
+ * The model file the trainer writes, the best so far.
  *
  * Returns: (nullable): the model file written, or %NULL before one is set
  */
@@ -262,6 +265,8 @@ sheath_trainer_set_class_weights (SheathTrainer  *self,
 
 /**
  * sheath_trainer_set_modality:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:modality.
  */
@@ -275,8 +280,11 @@ sheath_trainer_set_modality (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_modality:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:modality
+ * Gets #SheathTrainer:modality.
+ *
+ * Returns: its value
  */
 const char *
 sheath_trainer_get_modality (SheathTrainer *self)
@@ -287,6 +295,8 @@ sheath_trainer_get_modality (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_description:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:description.
  */
@@ -300,8 +310,11 @@ sheath_trainer_set_description (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_description:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:description
+ * Gets #SheathTrainer:description.
+ *
+ * Returns: its value
  */
 const char *
 sheath_trainer_get_description (SheathTrainer *self)
@@ -312,6 +325,8 @@ sheath_trainer_get_description (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_pixel_size:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:pixel-size.
  */
@@ -325,8 +340,11 @@ sheath_trainer_set_pixel_size (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_pixel_size:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:pixel-size
+ * Gets #SheathTrainer:pixel-size.
+ *
+ * Returns: its value
  */
 double
 sheath_trainer_get_pixel_size (SheathTrainer *self)
@@ -337,6 +355,8 @@ sheath_trainer_get_pixel_size (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_depth:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:depth.
  */
@@ -350,8 +370,11 @@ sheath_trainer_set_depth (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_depth:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:depth
+ * Gets #SheathTrainer:depth.
+ *
+ * Returns: its value
  */
 guint
 sheath_trainer_get_depth (SheathTrainer *self)
@@ -362,6 +385,8 @@ sheath_trainer_get_depth (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_base_channels:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:base-channels.
  */
@@ -375,8 +400,11 @@ sheath_trainer_set_base_channels (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_base_channels:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:base-channels
+ * Gets #SheathTrainer:base-channels.
+ *
+ * Returns: its value
  */
 guint
 sheath_trainer_get_base_channels (SheathTrainer *self)
@@ -387,6 +415,8 @@ sheath_trainer_get_base_channels (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_patch_size:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:patch-size.
  */
@@ -400,8 +430,11 @@ sheath_trainer_set_patch_size (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_patch_size:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:patch-size
+ * Gets #SheathTrainer:patch-size.
+ *
+ * Returns: its value
  */
 guint
 sheath_trainer_get_patch_size (SheathTrainer *self)
@@ -412,6 +445,8 @@ sheath_trainer_get_patch_size (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_batch_size:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:batch-size.
  */
@@ -425,8 +460,11 @@ sheath_trainer_set_batch_size (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_batch_size:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:batch-size
+ * Gets #SheathTrainer:batch-size.
+ *
+ * Returns: its value
  */
 guint
 sheath_trainer_get_batch_size (SheathTrainer *self)
@@ -437,6 +475,8 @@ sheath_trainer_get_batch_size (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_learning_rate:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:learning-rate.
  */
@@ -450,8 +490,11 @@ sheath_trainer_set_learning_rate (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_learning_rate:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:learning-rate
+ * Gets #SheathTrainer:learning-rate.
+ *
+ * Returns: its value
  */
 double
 sheath_trainer_get_learning_rate (SheathTrainer *self)
@@ -462,6 +505,8 @@ sheath_trainer_get_learning_rate (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_weight_decay:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:weight-decay.
  */
@@ -475,8 +520,11 @@ sheath_trainer_set_weight_decay (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_weight_decay:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:weight-decay
+ * Gets #SheathTrainer:weight-decay.
+ *
+ * Returns: its value
  */
 double
 sheath_trainer_get_weight_decay (SheathTrainer *self)
@@ -487,6 +535,8 @@ sheath_trainer_get_weight_decay (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_epochs:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:epochs.
  */
@@ -500,8 +550,11 @@ sheath_trainer_set_epochs (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_epochs:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:epochs
+ * Gets #SheathTrainer:epochs.
+ *
+ * Returns: its value
  */
 guint
 sheath_trainer_get_epochs (SheathTrainer *self)
@@ -512,6 +565,8 @@ sheath_trainer_get_epochs (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_minutes:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:minutes.
  */
@@ -525,8 +580,11 @@ sheath_trainer_set_minutes (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_minutes:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:minutes
+ * Gets #SheathTrainer:minutes.
+ *
+ * Returns: its value
  */
 double
 sheath_trainer_get_minutes (SheathTrainer *self)
@@ -537,6 +595,8 @@ sheath_trainer_get_minutes (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_n_threads:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:n-threads.
  */
@@ -550,8 +610,11 @@ sheath_trainer_set_n_threads (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_n_threads:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:n-threads
+ * Gets #SheathTrainer:n-threads.
+ *
+ * Returns: its value
  */
 guint
 sheath_trainer_get_n_threads (SheathTrainer *self)
@@ -562,6 +625,8 @@ sheath_trainer_get_n_threads (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_seed:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:seed.
  */
@@ -575,8 +640,11 @@ sheath_trainer_set_seed (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_seed:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:seed
+ * Gets #SheathTrainer:seed.
+ *
+ * Returns: its value
  */
 guint64
 sheath_trainer_get_seed (SheathTrainer *self)
@@ -587,6 +655,8 @@ sheath_trainer_get_seed (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_half_precision:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:half-precision.
  */
@@ -600,8 +670,11 @@ sheath_trainer_set_half_precision (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_half_precision:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:half-precision
+ * Gets #SheathTrainer:half-precision.
+ *
+ * Returns: its value
  */
 gboolean
 sheath_trainer_get_half_precision (SheathTrainer *self)
@@ -612,6 +685,8 @@ sheath_trainer_get_half_precision (SheathTrainer *self)
 
 /**
  * sheath_trainer_set_checkpoint_interval:
+ * @self: a #SheathTrainer
+ * @value: the new value
  *
  * Sets #SheathTrainer:checkpoint-interval.
  */
@@ -625,8 +700,11 @@ sheath_trainer_set_checkpoint_interval (SheathTrainer *self,
 
 /**
  * sheath_trainer_get_checkpoint_interval:
+ * @self: a #SheathTrainer
  *
- * Returns: #SheathTrainer:checkpoint-interval
+ * Gets #SheathTrainer:checkpoint-interval.
+ *
+ * Returns: its value
  */
 double
 sheath_trainer_get_checkpoint_interval (SheathTrainer *self)

@@ -8,6 +8,13 @@
 #include "sheath-limits.h"
 #include "sheath-trainer-private.h"
 
+/**
+ * SheathTrainer:
+ *
+ * Trains or fine-tunes a U-Net on labelled images: the loop, validation on
+ * held-out subjects after every epoch, the best model kept, checkpoints to
+ * resume from bit for bit.
+ */
 G_DEFINE_FINAL_TYPE (SheathTrainer, sheath_trainer, G_TYPE_OBJECT)
 
 enum {
@@ -398,6 +405,8 @@ sheath_trainer_init (SheathTrainer *self)
 
 /**
  * sheath_trainer_new:
+ *
+ * Makes a trainer with the defaults the shipped models use.
  *
  * Returns: (transfer full): a trainer with default settings
  */
