@@ -195,7 +195,7 @@ compare (SheathTrainingWindow *self,
   for (guint i = 0; i < self->images->len && held_out != NULL; i++)
     {
       SheathTrainingImage *ti = g_ptr_array_index (self->images, i);
-      double size = gtk_spin_button_get_value (ti->pixel_size);
+      double size = sheath_training_image_row_get_pixel_size (ti->row);
 
       if (!g_strv_contains ((const char * const *) held_out, ti->subject))
         continue;
@@ -374,7 +374,7 @@ start_action (GtkWidget  *widget,
       SheathTrainingImage *ti = g_ptr_array_index (self->images, i);
 
       if (!sheath_trainer_add_image (trainer, ti->image, ti->axon, ti->myelin,
-                                     gtk_spin_button_get_value (ti->pixel_size), ti->subject, &error))
+                                     sheath_training_image_row_get_pixel_size (ti->row), ti->subject, &error))
         {
           _sheath_training_window_toast (self, error->message);
           return;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sheath-curve-plot.h"
+#include "sheath-training-image-row.h"
 #include "sheath-training-run.h"
 #include "sheath-training-window.h"
 
@@ -13,8 +14,7 @@ typedef struct
   char          *axon;
   char          *myelin;
   char          *subject;
-  GtkSpinButton *pixel_size;
-  GtkWidget     *row;
+  SheathTrainingImageRow *row;
 } SheathTrainingImage;
 
 struct _SheathTrainingWindow

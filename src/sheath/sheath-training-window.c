@@ -222,12 +222,12 @@ back_action (GtkWidget  *widget,
 /* ---- images ------------------------------------------------------------------ */
 
 static void
-remove_image_cb (GtkButton            *button,
-                 SheathTrainingWindow *self)
+remove_image_cb (SheathTrainingImageRow *row,
+                 SheathTrainingWindow   *self)
 {
-  SheathTrainingImage *ti = g_object_get_data (G_OBJECT (button), "image");
+  SheathTrainingImage *ti = g_object_get_data (G_OBJECT (row), "image");
 
-  adw_preferences_group_remove (self->images_group, ti->row);
+  adw_preferences_group_remove (self->images_group, GTK_WIDGET (ti->row));
   g_ptr_array_remove (self->images, ti);
 }
 
@@ -249,7 +249,6 @@ sheath_training_window_add_image (SheathTrainingWindow  *self,
   g_autofree char *name = g_path_get_basename (image);
   g_autofree char *mask_names = NULL;
   SheathTrainingImage *ti;
-  GtkWidget *remove;
 
   g_return_val_if_fail (SHEATH_IS_TRAINING_WINDOW (self), FALSE);
 
@@ -283,36 +282,19 @@ sheath_training_window_add_image (SheathTrainingWindow  *self,
     ti->subject = g_strdup (subject);
   else
     {
-      char *dot;
+      g_autoptr(GFile) file = g_file_new_for_path (image);
 
-      ti->subject = g_strdup (name);
-      if ((dot = strrchr (ti->subject, '.')) != NULL)
-        *dot = '\0';
+      ti->subject = sheath_segmentation_dup_stem (file);
     }
 
-  ti->row = adw_action_row_new ();
   {
     g_autofree char *mask_base = g_path_get_basename (axon_mask);
     mask_names = g_strdup_printf ("%s · masks %s", ti->subject, mask_base);
   }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (ti->row), name);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (ti->row), mask_names);
-  ti->pixel_size = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0, 100, 0.001));
-  gtk_spin_button_set_digits (ti->pixel_size, 4);
-  gtk_spin_button_set_value (ti->pixel_size, pixel_size);
-  gtk_widget_set_valign (GTK_WIDGET (ti->pixel_size), GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (ti->pixel_size), _ ("Pixel size in micrometres"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (ti->row), GTK_WIDGET (ti->pixel_size));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (ti->row), gtk_label_new ("µm"));
-  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (remove, _ ("Leave this image out"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Remove"), -1);
-  gtk_widget_add_css_class (remove, "flat");
-  g_object_set_data (G_OBJECT (remove), "image", ti);
-  g_signal_connect (remove, "clicked", G_CALLBACK (remove_image_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (ti->row), remove);
-  adw_preferences_group_add (self->images_group, ti->row);
+  ti->row = SHEATH_TRAINING_IMAGE_ROW (sheath_training_image_row_new (name, mask_names, pixel_size));
+  g_signal_connect_object (ti->row, "remove", G_CALLBACK (remove_image_cb), self, 0);
+  g_object_set_data (G_OBJECT (ti->row), "image", ti);
+  adw_preferences_group_add (self->images_group, GTK_WIDGET (ti->row));
   g_ptr_array_add (self->images, ti);
   return TRUE;
 }
@@ -341,18 +323,17 @@ find_masks (const char  *image,
             char       **subject)
 {
   g_autofree char *dir = g_path_get_dirname (image);
-  g_autofree char *stem = g_path_get_basename (image);
+  g_autoptr(GFile) file = g_file_new_for_path (image);
+  g_autofree char *stem = sheath_segmentation_dup_stem (file);
   g_autofree char *micr = g_path_get_basename (dir);
-  const char *suffixes[] = { "", "-manual" };
-  char *dot = strrchr (stem, '.');
 
-  if (dot != NULL)
-    *dot = '\0';
   *subject = sheath_bids_dup_subject (image);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+  for (guint manual = 0; manual < 2; manual++)
     {
-      g_autofree char *a = g_strdup_printf ("%s/%s_seg-axon%s.png", dir, stem, suffixes[i]);
-      g_autofree char *m = g_strdup_printf ("%s/%s_seg-myelin%s.png", dir, stem, suffixes[i]);
+      g_autofree char *a = manual ? sheath_segmentation_dup_manual_mask_path (dir, stem, "axon")
+                                  : sheath_segmentation_dup_mask_path (dir, stem, "axon");
+      g_autofree char *m = manual ? sheath_segmentation_dup_manual_mask_path (dir, stem, "myelin")
+                                  : sheath_segmentation_dup_mask_path (dir, stem, "myelin");
 
       if (g_file_test (a, G_FILE_TEST_IS_REGULAR) && g_file_test (m, G_FILE_TEST_IS_REGULAR))
         {
@@ -495,7 +476,7 @@ _sheath_training_window_median_pixel_size (SheathTrainingWindow *self)
   guint n = self->images->len;
 
   for (guint i = 0; i < n; i++)
-    v[i] = gtk_spin_button_get_value (((SheathTrainingImage *) g_ptr_array_index (self->images, i))->pixel_size);
+    v[i] = sheath_training_image_row_get_pixel_size (((SheathTrainingImage *) g_ptr_array_index (self->images, i))->row);
   for (guint i = 1; i < n; i++)   /* a handful: insertion sort */
     for (guint j = i; j > 0 && v[j - 1] > v[j]; j--)
       {
@@ -585,7 +566,7 @@ next_action (GtkWidget  *widget,
         {
           SheathTrainingImage *ti = g_ptr_array_index (self->images, i);
 
-          if (gtk_spin_button_get_value (ti->pixel_size) <= 0)
+          if (sheath_training_image_row_get_pixel_size (ti->row) <= 0)
             {
               g_autofree char *base = g_path_get_basename (ti->image);
               g_autofree char *text = g_strdup_printf (_ ("Set the pixel size of “%s”"), base);
