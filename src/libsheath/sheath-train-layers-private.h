@@ -176,4 +176,11 @@ void   _sheath_train_head_backward  (const SheathTrainCtx *ctx,
                                      const float          *dlogits,
                                      float                *dx);
 
+/* Adds the workers' partial sums of @size floats into @into, in a fixed
+ * order: the same bits with any thread count. */
+void   _sheath_train_reduce_partials (const SheathTrainCtx *ctx,
+                                      float               **parts,
+                                      gsize                 size,
+                                      float                *into);
+
 G_END_DECLS
