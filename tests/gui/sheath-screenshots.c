@@ -197,7 +197,7 @@ main (int   argc,
 
         /* the editor: a lasso being drawn, an axon selected */
         {
-          GtkWidget *doc = gtk_widget_get_ancestor (GTK_WIDGET (viewer), SHEATH_TYPE_DOCUMENT);
+          GtkWidget *doc = gtk_widget_get_ancestor (GTK_WIDGET (viewer), SHEATH_TYPE_PAGE);
           SheathMorphometrics *m = sheath_window_get_morphometrics (window);
           const SheathAxon *a = sheath_morphometrics_get_axon (m, sheath_morphometrics_get_n_axons (m) / 2);
           double cx = a->x0, cy = a->y0;
