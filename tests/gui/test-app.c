@@ -748,6 +748,30 @@ test_app_large_image_preview (void)
   test_remove_tree (dir);
 }
 
+/* The window's size and maximized state are kept in GSettings, as GNOME
+ * apps keep them: a new window opens as the last one was left. */
+static void
+test_app_window_state_remembered (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  SheathWindow *window = gui_new_window ();
+  SheathWindow *again;
+  int width = 0, height = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1010, 707);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1010);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 707);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  again = gui_new_window ();
+  gtk_window_get_default_size (GTK_WINDOW (again), &width, &height);
+  g_assert_cmpint (width, ==, 1010);
+  g_assert_cmpint (height, ==, 707);
+  gtk_window_destroy (GTK_WINDOW (again));
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -773,6 +797,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/App/recent-images", test_app_recent_images);
   g_test_add_func ("/Sheath/App/large-image-preview", test_app_large_image_preview);
   g_test_add_func ("/Sheath/App/help-without-viewer", test_app_help_without_viewer);
+  g_test_add_func ("/Sheath/App/window-state-remembered", test_app_window_state_remembered);
 
   return g_test_run ();
 }
