@@ -17,7 +17,7 @@ with open(os.path.join(root, "po", "POTFILES.in")) as f:
             listed.add(line)
 
 marked = set()
-for pattern in ("src/sheath/*.c", "src/sheath-cli/*.c", "resources/*.ui", "resources/gtk/*.ui"):
+for pattern in ("src/libsheath/*.c", "src/sheath/*.c", "src/sheath-cli/*.c", "resources/*.ui", "resources/gtk/*.ui"):
     for path in glob.glob(os.path.join(root, pattern)):
         text = open(path, encoding="utf-8").read()
         if re.search(r'\bN?_ \("', text) or 'translatable="yes"' in text:

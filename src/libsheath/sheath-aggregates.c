@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -125,7 +127,7 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
   if (!(bin_width > 0) || !isfinite (bin_width))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "The histogram's bin width must be a positive number of micrometres");
+                   _ ("The histogram's bin width must be a positive number of micrometres"));
       return NULL;
     }
   if (roi != NULL)
@@ -133,7 +135,7 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
       if (sheath_image_get_width (roi) != width || sheath_image_get_height (roi) != height)
         {
           g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                       "The region mask is %u × %u but the masks are %u × %u",
+                       _ ("The region mask is %u × %u but the masks are %u × %u"),
                        sheath_image_get_width (roi), sheath_image_get_height (roi), width, height);
           return NULL;
         }
@@ -255,7 +257,7 @@ write_file (const char  *path,
 
   if (!g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
     {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, "Cannot write '%s': %s", path, local_error->message);
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s': %s"), path, local_error->message);
       return FALSE;
     }
   return TRUE;

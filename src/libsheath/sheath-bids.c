@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "sheath-bids.h"
@@ -47,7 +49,7 @@ sheath_bids_list_images (const char  *dataset,
   if (root == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "Cannot read the dataset folder '%s': %s", dataset, local_error->message);
+                   _ ("Cannot read the dataset folder '%s': %s"), dataset, local_error->message);
       return NULL;
     }
 
@@ -76,8 +78,8 @@ sheath_bids_list_images (const char  *dataset,
   if (n == 0)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "No images in '%s': expected a BIDS dataset, sub-XX/micr/*.png with masks in "
-                   "derivatives/labels/sub-XX/micr/*_seg-axon-manual.png", dataset);
+                   _ ("No images in '%s': expected a BIDS dataset, sub-XX/micr/*.png with masks in "
+                   "derivatives/labels/sub-XX/micr/*_seg-axon-manual.png"), dataset);
       return NULL;
     }
   return g_strv_builder_end (images);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <glib/gstdio.h>
 #include <png.h>
 #include <setjmp.h>
@@ -85,7 +87,7 @@ _sheath_png_load (const char           *path,
     {
       int errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Cannot open '%s': %s", name, g_strerror (errsv));
+                   _ ("Cannot open '%s': %s"), name, g_strerror (errsv));
       return FALSE;
     }
 
@@ -122,7 +124,7 @@ _sheath_png_load (const char           *path,
   if (fseek (state.fp, 8, SEEK_SET) != 0)
     {
       png_read_clear (&state);
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE, "Cannot read '%s'", name);
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE, _ ("Cannot read '%s'"), name);
       return FALSE;
     }
 
@@ -133,7 +135,7 @@ _sheath_png_load (const char           *path,
     {
       png_read_clear (&state);
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
-                   "Not enough memory to read '%s'", name);
+                   _ ("Not enough memory to read '%s'"), name);
       return FALSE;
     }
 
@@ -142,7 +144,7 @@ _sheath_png_load (const char           *path,
       /* libpng's stdio reader says only "Read Error" when data runs out. */
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
                    "'%s' is a damaged PNG image: %s", name,
-                   g_str_equal (state.message, "Read Error") ? "the file ends too early (truncated?)"
+                   g_str_equal (state.message, "Read Error") ? _ ("the file ends too early (truncated?)")
                                                              : state.message);
       png_read_clear (&state);
       return FALSE;
@@ -180,7 +182,7 @@ _sheath_png_load (const char           *path,
   decoded->bit_depth = bit_depth == 16 ? 16 : 8;
   bytes = decoded->bit_depth / 8;
   if (png_get_rowbytes (state.png, state.info) != (gsize) width * bytes)
-    png_error (state.png, "unexpected row layout after conversion to gray");
+    png_error (state.png, _ ("unexpected row layout after conversion to gray"));
 
   state.pixels = _sheath_image_try_alloc_pixels (name, width, height, bytes, error);
   if (state.pixels == NULL)

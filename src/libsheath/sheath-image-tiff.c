@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -195,7 +197,7 @@ read_samples (TIFF                 *tif,
   if (buf == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
-                   "Not enough memory to read '%s'", name);
+                   _ ("Not enough memory to read '%s'"), name);
       return FALSE;
     }
 

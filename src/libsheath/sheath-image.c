@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -325,7 +327,7 @@ sheath_image_new_from_bytes (guint     width,
   if (bit_depth != 8 && bit_depth != 16)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_IMAGE,
-                   "Images are 8- or 16-bit, not %u-bit", bit_depth);
+                   _ ("Images are 8- or 16-bit, not %u-bit"), bit_depth);
       return NULL;
     }
   if (!_sheath_image_check_size ("image", width, height, error))
@@ -527,8 +529,8 @@ sheath_image_set_pixel_size (SheathImage  *self,
   if (!(pixel_size >= MIN_PIXEL_SIZE && pixel_size <= MAX_PIXEL_SIZE))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_PIXEL_SIZE,
-                   "A pixel size of %g µm is not plausible; give it in micrometres "
-                   "(between %g and %g)", pixel_size, MIN_PIXEL_SIZE, MAX_PIXEL_SIZE);
+                   _ ("A pixel size of %g µm is not plausible; give it in micrometres "
+                   "(between %g and %g)"), pixel_size, MIN_PIXEL_SIZE, MAX_PIXEL_SIZE);
       return FALSE;
     }
 
@@ -569,9 +571,9 @@ sheath_image_require_pixel_size (SheathImage  *self,
   stem = self->file ? sheath_segmentation_dup_stem (self->file) : g_strdup ("image");
 
   g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
-               "No pixel size for '%s': pass --pixel-size UM, or put "
+               _ ("No pixel size for '%s': pass --pixel-size UM, or put "
                "pixel_size_in_micrometer.txt or a BIDS sidecar %s.json "
-               "(\"PixelSize\": [x, y], \"PixelSizeUnits\": \"um\") beside it",
+               "(\"PixelSize\": [x, y], \"PixelSizeUnits\": \"um\") beside it"),
                name, stem);
   return FALSE;
 }
@@ -703,13 +705,13 @@ sheath_pixel_size_source_to_string (SheathPixelSizeSource source)
   switch (source)
     {
     case SHEATH_PIXEL_SIZE_SOURCE_NONE: return "unknown";
-    case SHEATH_PIXEL_SIZE_SOURCE_USER: return "given by the user";
-    case SHEATH_PIXEL_SIZE_SOURCE_BIDS_SIDECAR: return "BIDS sidecar";
+    case SHEATH_PIXEL_SIZE_SOURCE_USER: return _ ("given by the user");
+    case SHEATH_PIXEL_SIZE_SOURCE_BIDS_SIDECAR: return _ ("BIDS sidecar");
     case SHEATH_PIXEL_SIZE_SOURCE_ADS_TEXT_FILE: return "pixel_size_in_micrometer.txt";
-    case SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION: return "TIFF resolution tags";
-    case SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ: return "ImageJ metadata";
-    case SHEATH_PIXEL_SIZE_SOURCE_OME_XML: return "OME-XML metadata";
-    case SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS: return "PNG pHYs chunk";
+    case SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION: return _ ("TIFF resolution tags");
+    case SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ: return _ ("ImageJ metadata");
+    case SHEATH_PIXEL_SIZE_SOURCE_OME_XML: return _ ("OME-XML metadata");
+    case SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS: return _ ("PNG pHYs chunk");
     default: return "unknown";
     }
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "sheath-error.h"
@@ -209,7 +211,7 @@ sheath_mask_editor_fill (SheathMaskEditor  *self,
     {
       abort_edit (self);
       g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                           "This background is not closed: it reaches the image's edge");
+                           _ ("This background is not closed: it reaches the image's edge"));
       return FALSE;
     }
   finish_edit (self);
@@ -381,12 +383,12 @@ check_axon_id (SheathMaskEditor     *self,
   if (_sheath_morphometrics_get_segmentation (morphometrics) != self->segmentation)
     {
       g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                           "These measurements are not of the segmentation being edited");
+                           _ ("These measurements are not of the segmentation being edited"));
       return FALSE;
     }
   if (id == 0 || id > sheath_morphometrics_get_n_axons (morphometrics))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There is no axon %u", id);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("There is no axon %u"), id);
       return FALSE;
     }
   return TRUE;
@@ -491,7 +493,7 @@ sheath_mask_editor_merge_axons (SheathMaskEditor     *self,
     return FALSE;
   if (first == second)
     {
-      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "Choose two different axons to merge");
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("Choose two different axons to merge"));
       return FALSE;
     }
 
@@ -544,7 +546,7 @@ sheath_mask_editor_replace (SheathMaskEditor    *self,
 
   if (sheath_segmentation_get_width (source) != self->width || sheath_segmentation_get_height (source) != self->height)
     {
-      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "The masks are not the same size");
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("The masks are not the same size"));
       return FALSE;
     }
   sheath_mask_editor_begin_stroke (self);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -28,7 +30,7 @@ _sheath_model_meta_uint (SheathSafetensors  *st,
   if (s == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' does not say its %s (metadata key '%s')",
+                   _ ("Model '%s' does not say its %s (metadata key '%s')"),
                    _sheath_safetensors_get_name (st), key, key);
       return FALSE;
     }
@@ -36,7 +38,7 @@ _sheath_model_meta_uint (SheathSafetensors  *st,
   if (!g_ascii_string_to_unsigned (s, 10, min, max, &v, NULL))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
-                   "Model '%s' has %s = '%s'; Sheath supports %u to %u",
+                   _ ("Model '%s' has %s = '%s'; Sheath supports %u to %u"),
                    _sheath_safetensors_get_name (st), key, s, min, max);
       return FALSE;
     }
@@ -60,7 +62,7 @@ _sheath_model_meta_double (SheathSafetensors  *st,
   if (s == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' does not say its %s (metadata key '%s')",
+                   _ ("Model '%s' does not say its %s (metadata key '%s')"),
                    _sheath_safetensors_get_name (st), key, key);
       return FALSE;
     }
@@ -69,7 +71,7 @@ _sheath_model_meta_double (SheathSafetensors  *st,
   if (end == s || *end != '\0' || !isfinite (v) || v < min || v > max)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' has an invalid %s: '%s'",
+                   _ ("Model '%s' has an invalid %s: '%s'"),
                    _sheath_safetensors_get_name (st), key, s);
       return FALSE;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,7 +216,7 @@ sheath_model_new_from_file (GFile   *file,
   if (!g_str_equal (s, "unet"))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
-                   "Model '%s' has architecture '%s'; Sheath knows 'unet'", name, s);
+                   _ ("Model '%s' has architecture '%s'; Sheath knows 'unet'"), name, s);
       return NULL;
     }
   self->architecture = g_strdup (s);
@@ -228,7 +230,7 @@ sheath_model_new_from_file (GFile   *file,
   if ((base << depth) > MAX_TOP_CHANNELS)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
-                   "Model '%s' is too wide: %u channels at its bottom level (at most %u)",
+                   _ ("Model '%s' is too wide: %u channels at its bottom level (at most %u)"),
                    name, base << depth, MAX_TOP_CHANNELS);
       return NULL;
     }
@@ -237,7 +239,7 @@ sheath_model_new_from_file (GFile   *file,
   if (s == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' does not name its classes (metadata key 'classes')", name);
+                   _ ("Model '%s' does not name its classes (metadata key 'classes')"), name);
       return NULL;
     }
   self->class_names = g_strsplit (s, ",", -1);
@@ -247,14 +249,14 @@ sheath_model_new_from_file (GFile   *file,
   if (n_classes < 2 || n_classes > MAX_CLASSES)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
-                   "Model '%s' has %u classes; Sheath supports 2 to %u", name, n_classes, MAX_CLASSES);
+                   _ ("Model '%s' has %u classes; Sheath supports 2 to %u"), name, n_classes, MAX_CLASSES);
       return NULL;
     }
   if (!g_strv_contains ((const char * const *) self->class_names, "axon") ||
       !g_strv_contains ((const char * const *) self->class_names, "myelin"))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
-                   "Model '%s' has classes '%s'; a segmentation model needs 'axon' and 'myelin'",
+                   _ ("Model '%s' has classes '%s'; a segmentation model needs 'axon' and 'myelin'"),
                    name, s);
       return NULL;
     }
@@ -275,7 +277,7 @@ sheath_model_new_from_file (GFile   *file,
   else
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
-                   "Model '%s' has normalization '%s'; Sheath knows 'image-zscore' and 'fixed'",
+                   _ ("Model '%s' has normalization '%s'; Sheath knows 'image-zscore' and 'fixed'"),
                    name, s);
       return NULL;
     }
@@ -366,8 +368,8 @@ sheath_model_new_builtin (const char  *name,
   if (file == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "No shipped model named '%s' in %s; set SHEATH_MODELS_DIR or give a "
-                   ".safetensors file", name, SHEATH_MODELS_DIR);
+                   _ ("No shipped model named '%s' in %s; set SHEATH_MODELS_DIR or give a "
+                   ".safetensors file"), name, SHEATH_MODELS_DIR);
       return NULL;
     }
 

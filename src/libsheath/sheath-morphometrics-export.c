@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -81,7 +83,7 @@ sheath_morphometrics_write_csv (SheathMorphometrics  *self,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                   "Cannot write '%s': %s", path, local_error->message);
+                   _ ("Cannot write '%s': %s"), path, local_error->message);
       return FALSE;
     }
   return TRUE;
@@ -199,7 +201,7 @@ sheath_morphometrics_write_index_image (SheathMorphometrics  *self,
       (sheath_image_get_width (image) != self->width || sheath_image_get_height (image) != self->height))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "The image is %u × %u but the masks are %u × %u",
+                   _ ("The image is %u × %u but the masks are %u × %u"),
                    sheath_image_get_width (image), sheath_image_get_height (image),
                    self->width, self->height);
       return FALSE;

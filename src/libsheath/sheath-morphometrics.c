@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -193,7 +195,7 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
   if (mask == NULL || r->axon_labels == NULL || r->fibre_labels == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
-                   "Not enough memory to measure a %u × %u segmentation", r->width, r->height);
+                   _ ("Not enough memory to measure a %u × %u segmentation"), r->width, r->height);
       return FALSE;
     }
 
@@ -402,7 +404,7 @@ sheath_morphometrics_compute (SheathSegmentation  *segmentation,
   if (!(pixel_size > 0) || !isfinite (pixel_size))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
-                   "Morphometrics need the pixel size: give it in micrometres");
+                   _ ("Morphometrics need the pixel size: give it in micrometres"));
       return NULL;
     }
 

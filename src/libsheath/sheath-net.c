@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sheath-error.h"
 #include "sheath-layers-private.h"
 #include "sheath-net-private.h"

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -99,7 +101,7 @@ read_bids_sidecar (const char             *path,
   if (!json_parser_load_from_file (parser, path, &local_error))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_PIXEL_SIZE,
-                   "Cannot read the BIDS sidecar '%s': %s", name, local_error->message);
+                   _ ("Cannot read the BIDS sidecar '%s': %s"), name, local_error->message);
       return FALSE;
     }
 
@@ -129,7 +131,7 @@ read_bids_sidecar (const char             *path,
   if (*pixel_size <= 0)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_PIXEL_SIZE,
-                   "The BIDS sidecar '%s' has an unusable PixelSize (%g %s)",
+                   _ ("The BIDS sidecar '%s' has an unusable PixelSize (%g %s)"),
                    name, value, unit ? unit : "");
       return FALSE;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -113,7 +115,7 @@ _sheath_png_write_temp (const char     *dir,
     {
       errsv = errno;
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                   "Cannot write in '%s': %s", display, g_strerror (errsv));
+                   _ ("Cannot write in '%s': %s"), display, g_strerror (errsv));
       return NULL;
     }
 
@@ -122,7 +124,7 @@ _sheath_png_write_temp (const char     *dir,
     {
       close (fd);
       g_unlink (template);
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, "Cannot write in '%s'", display);
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write in '%s'"), display);
       return NULL;
     }
 
@@ -133,10 +135,10 @@ _sheath_png_write_temp (const char     *dir,
       png_write_clear (&state);
       g_unlink (template);
       if (oom)
-        g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY, "Not enough memory to write a PNG");
+        g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY, _ ("Not enough memory to write a PNG"));
       else
         g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                     "Cannot write '%s' in '%s': %s", basename, display, state.message);
+                     _ ("Cannot write '%s' in '%s': %s"), basename, display, state.message);
       return NULL;
     }
 
@@ -147,7 +149,7 @@ _sheath_png_write_temp (const char     *dir,
       state.fp = NULL;
       g_unlink (template);
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                   "Cannot write '%s' in '%s': %s", basename, display, g_strerror (errsv));
+                   _ ("Cannot write '%s' in '%s': %s"), basename, display, g_strerror (errsv));
       return NULL;
     }
 
@@ -202,7 +204,7 @@ _sheath_commit_files (char   **temp_paths,
 
           _sheath_discard_files (temp_paths + i, n_files - i);
           g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                       "Cannot write '%s': %s", display, g_strerror (errsv));
+                       _ ("Cannot write '%s': %s"), display, g_strerror (errsv));
           return FALSE;
         }
     }

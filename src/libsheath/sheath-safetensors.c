@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -53,59 +55,59 @@ parse_tensor (SheathSafetensors  *self,
 #define FAIL(...) G_STMT_START { \
     g_autofree char *detail_ = g_strdup_printf (__VA_ARGS__); \
     g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL, \
-                 "Model '%s' is damaged: tensor '%s' %s", self->name, tensor_name, detail_); \
+                 _ ("Model '%s' is damaged: tensor '%s' %s"), self->name, tensor_name, detail_); \
     return FALSE; \
   } G_STMT_END
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    FAIL ("is not described by an object");
+    FAIL (_ ("is not described by an object"));
   obj = json_node_get_object (node);
 
   if (!json_object_has_member (obj, "dtype") ||
       !JSON_NODE_HOLDS_VALUE (json_object_get_member (obj, "dtype")) ||
       json_node_get_value_type (json_object_get_member (obj, "dtype")) != G_TYPE_STRING)
-    FAIL ("has no dtype");
+    FAIL (_ ("has no dtype"));
   dtype = json_object_get_string_member (obj, "dtype");
   if (g_str_equal (dtype, "F32"))
     info->dtype = DTYPE_F32, elem_size = 4;
   else if (g_str_equal (dtype, "F16"))
     info->dtype = DTYPE_F16, elem_size = 2;
   else
-    FAIL ("has dtype %s; Sheath reads F32 and F16", dtype);
+    FAIL (_ ("has dtype %s; Sheath reads F32 and F16"), dtype);
 
   if (!json_object_has_member (obj, "shape") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "shape")))
-    FAIL ("has no shape");
+    FAIL (_ ("has no shape"));
   shape = json_object_get_array_member (obj, "shape");
   info->n_dims = json_array_get_length (shape);
   if (info->n_dims > MAX_DIMS)
-    FAIL ("has %u dimensions", info->n_dims);
+    FAIL (_ ("has %u dimensions"), info->n_dims);
   for (guint i = 0; i < info->n_dims; i++)
     {
       JsonNode *d = json_array_get_element (shape, i);
 
       if (!JSON_NODE_HOLDS_VALUE (d) || json_node_get_value_type (d) != G_TYPE_INT64 ||
           json_node_get_int (d) < 0 || json_node_get_int (d) > (G_GINT64_CONSTANT (1) << 32))
-        FAIL ("has an invalid shape");
+        FAIL (_ ("has an invalid shape"));
       info->dims[i] = json_node_get_int (d);
       if (info->dims[i] != 0 && n_elems > G_MAXUINT64 / 8 / (guint64) info->dims[i])
-        FAIL ("is impossibly large");
+        FAIL (_ ("is impossibly large"));
       n_elems *= (guint64) info->dims[i];
     }
 
   if (!json_object_has_member (obj, "data_offsets") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "data_offsets")))
-    FAIL ("has no data_offsets");
+    FAIL (_ ("has no data_offsets"));
   offsets = json_object_get_array_member (obj, "data_offsets");
   if (json_array_get_length (offsets) != 2)
-    FAIL ("has invalid data_offsets");
+    FAIL (_ ("has invalid data_offsets"));
   for (guint i = 0; i < 2; i++)
     {
       JsonNode *o = json_array_get_element (offsets, i);
 
       if (!JSON_NODE_HOLDS_VALUE (o) || json_node_get_value_type (o) != G_TYPE_INT64 ||
           json_node_get_int (o) < 0)
-        FAIL ("has invalid data_offsets");
+        FAIL (_ ("has invalid data_offsets"));
     }
   info->begin = (guint64) json_array_get_int_element (offsets, 0);
   info->end = (guint64) json_array_get_int_element (offsets, 1);
@@ -134,7 +136,7 @@ parse_metadata (SheathSafetensors  *self,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' is damaged: __metadata__ is not an object", self->name);
+                   _ ("Model '%s' is damaged: __metadata__ is not an object"), self->name);
       return FALSE;
     }
 
@@ -145,7 +147,7 @@ parse_metadata (SheathSafetensors  *self,
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
         {
           g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                       "Model '%s' is damaged: metadata '%s' is not a string", self->name, key);
+                       _ ("Model '%s' is damaged: metadata '%s' is not a string"), self->name, key);
           return FALSE;
         }
       g_hash_table_insert (self->metadata, g_strdup (key), g_strdup (json_node_get_string (value)));
@@ -175,7 +177,7 @@ _sheath_safetensors_open (GFile   *file,
   if (path == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' is not a local file", self->name);
+                   _ ("Model '%s' is not a local file"), self->name);
       return NULL;
     }
 
@@ -183,7 +185,7 @@ _sheath_safetensors_open (GFile   *file,
   if (self->mapped == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Cannot open model '%s': %s", self->name, local_error->message);
+                   _ ("Cannot open model '%s': %s"), self->name, local_error->message);
       return NULL;
     }
 
@@ -215,7 +217,7 @@ _sheath_safetensors_open (GFile   *file,
   if (!json_parser_load_from_data (parser, (const char *) bytes + 8, (gssize) header_len, &local_error))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' has a damaged header: %s", self->name, local_error->message);
+                   _ ("Model '%s' has a damaged header: %s"), self->name, local_error->message);
       return NULL;
     }
 
@@ -223,7 +225,7 @@ _sheath_safetensors_open (GFile   *file,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' has a damaged header: not a JSON object", self->name);
+                   _ ("Model '%s' has a damaged header: not a JSON object"), self->name);
       return NULL;
     }
 
@@ -310,7 +312,7 @@ _sheath_safetensors_check_tensor (SheathSafetensors  *self,
   if (info == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' lacks tensor '%s'", self->name, name);
+                   _ ("Model '%s' lacks tensor '%s'"), self->name, name);
       return FALSE;
     }
 
@@ -320,7 +322,7 @@ _sheath_safetensors_check_tensor (SheathSafetensors  *self,
       g_autofree char *have = format_shape (info->n_dims, info->dims);
 
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Model '%s' has tensor '%s' of shape %s where its architecture needs %s",
+                   _ ("Model '%s' has tensor '%s' of shape %s where its architecture needs %s"),
                    self->name, name, have, want);
       return FALSE;
     }
@@ -528,7 +530,7 @@ _sheath_safetensors_write (const char            *path,
                                  0644, &local_error))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                   "Cannot write model '%s': %s", path, local_error->message);
+                   _ ("Cannot write model '%s': %s"), path, local_error->message);
       return FALSE;
     }
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sheath-error.h"
 #include "sheath-labeling-private.h"
 #include "sheath-scores.h"
@@ -147,7 +149,7 @@ sheath_scores_compute (SheathSegmentation  *prediction,
   if (sheath_segmentation_get_width (truth) != w || sheath_segmentation_get_height (truth) != h)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "The prediction is %u × %u but the truth is %u × %u", w, h,
+                   _ ("The prediction is %u × %u but the truth is %u × %u"), w, h,
                    sheath_segmentation_get_width (truth), sheath_segmentation_get_height (truth));
       return NULL;
     }

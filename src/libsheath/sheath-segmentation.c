@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "sheath-error.h"
@@ -63,7 +65,7 @@ _sheath_segmentation_try_new (guint     width,
   if (self->labels == NULL)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
-                   "Not enough memory for a %u × %u segmentation", width, height);
+                   _ ("Not enough memory for a %u × %u segmentation"), width, height);
       return NULL;
     }
 
@@ -161,7 +163,7 @@ sheath_segmentation_new_from_masks (GFile   *axon_mask,
   if (sheath_image_get_width (myelin) != w || sheath_image_get_height (myelin) != h)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
-                   "The masks differ in size: '%s' is %u × %u, '%s' is %u × %u",
+                   _ ("The masks differ in size: '%s' is %u × %u, '%s' is %u × %u"),
                    axon_name, w, h, myelin_name,
                    sheath_image_get_width (myelin), sheath_image_get_height (myelin));
       return NULL;

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
@@ -306,8 +308,8 @@ plan_grid (SegmentJob       *job,
       (guint64) g->model_w * g->model_h > SHEATH_IMAGE_MAX_PIXELS)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_PIXEL_SIZE,
-                   "At %g µm per pixel this image would be %u × %u pixels at the model's "
-                   "%g µm per pixel, too large to segment: check the pixel size",
+                   _ ("At %g µm per pixel this image would be %u × %u pixels at the model's "
+                   "%g µm per pixel, too large to segment: check the pixel size"),
                    sheath_image_get_pixel_size (image), g->model_w, g->model_h,
                    sheath_model_get_pixel_size (model));
       return FALSE;
@@ -560,7 +562,7 @@ _sheath_segmenter_run (SegmentJob    *job,
             return NULL;
           predict_tile (&g, net, ws, workers, strip, i * g.step, job->flips ? 4 : 1, window, acc);
           done++;
-          message = g_strdup_printf ("Segmenting tile %u of %u", done, g.nx * g.ny);
+          message = g_strdup_printf (_ ("Segmenting tile %u of %u"), done, g.nx * g.ny);
           _sheath_segmenter_report_progress (job, (double) done / (g.nx * g.ny), message);
         }
 

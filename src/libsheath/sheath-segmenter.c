@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -222,13 +224,13 @@ segment_worker (GTask        *task,
   GError *error = NULL;
   SheathSegmentation *result;
 
-  _sheath_segmenter_report_progress (job, 0, "Starting");
+  _sheath_segmenter_report_progress (job, 0, _ ("Starting"));
   result = _sheath_segmenter_run (job, cancellable, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
     {
-      _sheath_segmenter_report_progress (job, 1, "Done");
+      _sheath_segmenter_report_progress (job, 1, _ ("Done"));
       g_task_return_pointer (task, result, g_object_unref);
     }
 }
@@ -655,10 +657,10 @@ sheath_segmenter_segment (SheathSegmenter  *self,
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
 
   job = segment_job_new (self, image, NULL);
-  set_progress (self, 0, "Starting");
+  set_progress (self, 0, _ ("Starting"));
   result = _sheath_segmenter_run (job, cancellable, error);
   if (result != NULL)
-    set_progress (self, 1, "Done");
+    set_progress (self, 1, _ ("Done"));
 
   return result;
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
@@ -415,8 +417,8 @@ _sheath_train_net_reserve (SheathTrainNet  *net,
   if (!ok)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
-                   "Not enough memory to train on batches of %u patches of %u × %u; "
-                   "use a smaller batch or patch", batch, size, size);
+                   _ ("Not enough memory to train on batches of %u patches of %u × %u; "
+                   "use a smaller batch or patch"), batch, size, size);
       net->batch = net->size = 0;
       return FALSE;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -159,7 +161,7 @@ _sheath_trainer_write_checkpoint (SheathTrainer  *self,
 
   if (!_sheath_safetensors_write (self->checkpoint, meta, (SheathTensorOut *) tensors->data, tensors->len, error))
     {
-      g_prefix_error (error, "Checkpoint not saved (the previous one is intact): ");
+      g_prefix_error (error, _ ("Checkpoint not saved (the previous one is intact): "));
       return FALSE;
     }
   return TRUE;
@@ -174,7 +176,7 @@ need_meta (SheathSafetensors  *st,
 
   if (v == NULL)
     g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                 "Checkpoint '%s' is damaged: it lacks '%s'", _sheath_safetensors_get_name (st), key);
+                 _ ("Checkpoint '%s' is damaged: it lacks '%s'"), _sheath_safetensors_get_name (st), key);
   return v;
 }
 
@@ -242,7 +244,7 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
       self->base_channels > 256 || self->patch_size % (1u << self->depth) != 0 || self->batch_size < 1)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                   "Checkpoint '%s' is damaged: its settings are not valid", checkpoint);
+                   _ ("Checkpoint '%s' is damaged: its settings are not valid"), checkpoint);
       return NULL;
     }
 
@@ -256,7 +258,7 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
           !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         {
           g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
-                       "Checkpoint '%s' is damaged: its data list is unreadable", checkpoint);
+                       _ ("Checkpoint '%s' is damaged: its data list is unreadable"), checkpoint);
           return NULL;
         }
       o = json_node_get_object (json_parser_get_root (parser));

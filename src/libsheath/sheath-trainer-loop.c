@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <cblas.h>
 #include <string.h>
 
@@ -157,7 +159,7 @@ end_epoch (SheathTrainer  *self,
   g_autoptr(GError) val_error = NULL;
   gint64 validation_start = g_get_monotonic_time ();
 
-  _sheath_trainer_report (self, "Validating");
+  _sheath_trainer_report (self, _ ("Validating"));
   if (!validate (self, n_threads, &da, &dm, &acc, cancellable, &val_error))
     {
       if (g_error_matches (val_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -187,7 +189,7 @@ end_epoch (SheathTrainer  *self,
   self->p_dice_myelin = dm;
   self->p_accuracy = acc;
   g_mutex_unlock (&self->mutex);
-  done = g_strdup_printf ("Epoch %u done", self->epoch);
+  done = g_strdup_printf (_ ("Epoch %u done"), self->epoch);
   _sheath_trainer_report (self, done);
   return TRUE;
 }
@@ -229,7 +231,7 @@ sheath_trainer_train (SheathTrainer  *self,
 
   if (self->output == NULL)
     {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "No output model file was given");
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("No output model file was given"));
       return FALSE;
     }
   if (self->checkpoint == NULL)
@@ -237,12 +239,12 @@ sheath_trainer_train (SheathTrainer  *self,
   if (self->patch_size % (1u << self->depth) != 0)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "The patch size must be a multiple of %u for a depth-%u network", 1u << self->depth, self->depth);
+                   _ ("The patch size must be a multiple of %u for a depth-%u network"), 1u << self->depth, self->depth);
       return FALSE;
     }
   if (!self->resumed && self->epochs == 0 && self->minutes <= 0)
     {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "Give a number of epochs or a time budget");
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("Give a number of epochs or a time budget"));
       return FALSE;
     }
 
@@ -268,7 +270,7 @@ sheath_trainer_train (SheathTrainer  *self,
         }
     }
 
-  _sheath_trainer_report (self, "Reading the images");
+  _sheath_trainer_report (self, _ ("Reading the images"));
   if (!_sheath_training_data_prepare (self->data, self->pixel_size,
                                       (const char * const *) self->validation_subjects,
                                       self->seed, cancellable, error))
@@ -357,7 +359,7 @@ sheath_trainer_train (SheathTrainer  *self,
       _sheath_trainer_report (self, message);
     }
 
-  _sheath_trainer_report (self, "Done");
+  _sheath_trainer_report (self, _ ("Done"));
   return TRUE;
 }
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -138,7 +140,7 @@ sheath_trainer_set_init_model (SheathTrainer  *self,
                                sheath_model_get_in_channels (model), sheath_model_get_n_classes (model));
   if (!_sheath_train_net_load (net, st, error))
     {
-      g_prefix_error (error, "Cannot fine-tune from '%s': ", path);
+      g_prefix_error (error, _ ("Cannot fine-tune from '%s': "), path);
       return FALSE;
     }
 
@@ -252,7 +254,7 @@ sheath_trainer_set_class_weights (SheathTrainer  *self,
     if (!(weights[c] > 0 && weights[c] < 1e6))
       {
         g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                     "A class weight must be a number above 0 (and below a million), not %g", weights[c]);
+                     _ ("A class weight must be a number above 0 (and below a million), not %g"), weights[c]);
         return FALSE;
       }
   memcpy (self->class_weights, weights, sizeof self->class_weights);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -165,7 +167,7 @@ load_sample (SheathTrainingSample  *s,
   if (sheath_segmentation_get_width (s->truth) != w || sheath_segmentation_get_height (s->truth) != h)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
-                   "The masks of '%s' are %u × %u but the image is %u × %u", s->image_path,
+                   _ ("The masks of '%s' are %u × %u but the image is %u × %u"), s->image_path,
                    sheath_segmentation_get_width (s->truth), sheath_segmentation_get_height (s->truth), w, h);
       return FALSE;
     }
@@ -251,13 +253,13 @@ _sheath_training_data_prepare (SheathTrainingData  *data,
 
   if (data->samples->len == 0)
     {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, "No training images were given");
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("No training images were given"));
       return FALSE;
     }
   if (!(pixel_size > 0))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
-                   "The model's pixel size is unknown: give --pixel-size or --init MODEL");
+                   _ ("The model's pixel size is unknown: give --pixel-size or --init MODEL"));
       return FALSE;
     }
   data->pixel_size = pixel_size;
@@ -282,8 +284,8 @@ _sheath_training_data_prepare (SheathTrainingData  *data,
       if (subjects->len < 2)
         {
           g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                       "All the images come from one subject: validation needs images of another "
-                       "(images of one animal are alike); add data or give --validation-subjects");
+                       _ ("All the images come from one subject: validation needs images of another "
+                       "(images of one animal are alike); add data or give --validation-subjects"));
           return FALSE;
         }
       _sheath_rng_seed (&rng, seed ^ G_GUINT64_CONSTANT (0x5eed));
@@ -306,7 +308,7 @@ _sheath_training_data_prepare (SheathTrainingData  *data,
         if (!g_hash_table_contains (seen, validation_subjects[k]))
           {
             g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                         "Validation subject '%s' is not in the data", validation_subjects[k]);
+                         _ ("Validation subject '%s' is not in the data"), validation_subjects[k]);
             return FALSE;
           }
       for (guint i = 0; i < data->samples->len; i++)
@@ -324,8 +326,8 @@ _sheath_training_data_prepare (SheathTrainingData  *data,
   if (n_val == 0 || n_train == 0)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   n_val == 0 ? "The validation split is empty: name subjects that are in the data"
-                              : "Every subject is held out for validation: none is left to train on");
+                   n_val == 0 ? _ ("The validation split is empty: name subjects that are in the data")
+                              : _ ("Every subject is held out for validation: none is left to train on"));
       return FALSE;
     }
 
