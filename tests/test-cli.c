@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "../src/libsheath/tests/test-util.h"
@@ -360,6 +361,117 @@ test_cli_train_writes_card (void)
   test_remove_tree (dir);
 }
 
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *bytes = NULL;
+  gsize n = 0;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (to);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (g_file_get_contents (from, &bytes, &n, &error));
+  g_assert_true (g_file_set_contents (to, bytes, n, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+read_text (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* A small BIDS study of two subjects in two groups: segmented and
+ * measured, the participants' columns in its tables, a bad image reported
+ * while the others go on, a second run doing only what is missing, and
+ * --collect making the same tables. */
+static void
+test_cli_batch (void)
+{
+  g_autofree char *demo = g_build_filename (SHEATH_TEST_SOURCE_DIR, "data", "demo", "sem-spinal-cord-demo.png", NULL);
+  g_autofree char *model = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *dataset = g_build_filename (dir, "study", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *bad = g_build_filename (dataset, "sub-b", "micr", "sub-b_sample-2_SEM.png", NULL);
+  g_autofree char *participants = g_build_filename (dataset, "participants.tsv", NULL);
+  g_autofree char *study_path = g_build_filename (out, "study.csv", NULL);
+  g_autofree char *study = NULL, *subjects = NULL, *again = NULL;
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+  g_auto(Run) collected = { 0 };
+  g_auto(Run) ragged = { 0 };
+  g_auto(Run) unlisted = { 0 };
+  g_auto(Run) none = { 0 };
+  const char *images[] = { "sub-a/micr/sub-a_sample-1_SEM", "sub-b/micr/sub-b_sample-1_SEM" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+    {
+      g_autofree char *png = g_strconcat (dataset, "/", images[i], ".png", NULL);
+      g_autofree char *json = g_strconcat (dataset, "/", images[i], ".json", NULL);
+
+      copy_file (demo, png);
+      g_assert_true (g_file_set_contents (json, "{\"PixelSize\": [0.13, 0.13], \"PixelSizeUnits\": \"um\"}",
+                                          -1, NULL));
+    }
+  g_assert_true (g_file_set_contents (bad, "not an image", -1, NULL));
+  g_assert_true (g_file_set_contents (participants, "participant_id\tgroup\nsub-a\tsham\nsub-b\tlesion\n", -1,
+                                      NULL));
+
+  /* the bad image fails, named; the others are done and in the tables */
+  run_cli (&first, "batch", dataset, "--output-dir", out, "--model", model, "--jobs", "2", NULL);
+  g_assert_cmpint (first.status, ==, 1);
+  g_assert_nonnull (strstr (first.err, "3 images: 3 to do"));
+  g_assert_nonnull (strstr (first.err, "1 of 3 images failed"));
+  g_assert_nonnull (strstr (first.err, "sub-b_sample-2_SEM.png"));
+  study = read_text (out, "study.csv");
+  subjects = read_text (out, "subjects.csv");
+  g_assert_true (g_str_has_prefix (study, "image,subject,sample,group,pixel_size_um,model,n_axons"));
+  g_assert_nonnull (strstr (study, "sub-a_sample-1_SEM.png,sub-a,sample-1,sham,0.13,"));
+  g_assert_nonnull (strstr (study, "sub-b_sample-1_SEM.png,sub-b,sample-1,lesion,0.13,"));
+  g_assert_null (strstr (study, "sample-2"));
+  g_assert_nonnull (strstr (subjects, "\nsub-a,sham,1,"));
+  g_assert_nonnull (strstr (subjects, "\nsub-b,lesion,1,"));
+
+  /* a second run does only what is missing: the bad image, still bad */
+  run_cli (&second, "batch", dataset, "--output-dir", out, "--model", model, NULL);
+  g_assert_cmpint (second.status, ==, 1);
+  g_assert_nonnull (strstr (second.err, "3 images: 1 to do, 2 done before"));
+
+  /* the tables again from what is done, without segmenting */
+  g_assert_cmpint (g_unlink (study_path), ==, 0);
+  run_cli (&collected, "batch", "--collect", out, NULL);
+  g_assert_cmpint (collected.status, ==, 1);   /* one image is still missing */
+  again = read_text (out, "study.csv");
+  g_assert_cmpstr (again, ==, study);
+
+  /* a subject missing from participants.tsv: said, its columns empty */
+  g_assert_true (g_file_set_contents (participants, "participant_id\tgroup\nsub-a\tsham\n", -1, NULL));
+  run_cli (&unlisted, "batch", "--collect", out, NULL);
+  g_assert_nonnull (strstr (unlisted.err, "sub-b is not in participants.tsv"));
+  g_clear_pointer (&again, g_free);
+  again = read_text (out, "subjects.csv");
+  g_assert_nonnull (strstr (again, "\nsub-b,,1,"));
+
+  /* a participants.tsv with a ragged row: said, with its line */
+  g_assert_true (g_file_set_contents (participants, "participant_id\tgroup\nsub-a\tsham\textra\n", -1, NULL));
+  run_cli (&ragged, "batch", dataset, "--output-dir", out, "--model", model, NULL);
+  g_assert_cmpint (ragged.status, ==, 1);
+  g_assert_nonnull (strstr (ragged.err, "line 2, has 3 fields where its header has 2"));
+
+  /* a folder without images */
+  run_cli (&none, "batch", dir, "--output-dir", out, "--model", model, NULL);
+  g_assert_cmpint (none.status, ==, 1);
+  g_assert_nonnull (strstr (none.err, "No images in"));
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Cli/info", test_cli_info);
   g_test_add_func ("/Sheath/Cli/morphometrics", test_cli_morphometrics);
   g_test_add_func ("/Sheath/Cli/train-writes-card", test_cli_train_writes_card);
+  g_test_add_func ("/Sheath/Cli/batch", test_cli_batch);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 # include "sheath-morphometrics.h"
 # include "sheath-model-card.h"
 # include "sheath-scores.h"
+# include "sheath-study.h"
 # include "sheath-segmentation.h"
 # include "sheath-segmenter.h"
 # include "sheath-trainer.h"

@@ -11,6 +11,7 @@ int sheath_cli_morphometrics (int argc, char **argv);
 int sheath_cli_train   (int argc, char **argv);
 int sheath_cli_evaluate (int argc, char **argv);
 int sheath_cli_card     (int argc, char **argv);
+int sheath_cli_batch    (int argc, char **argv);
 
 typedef struct
 {

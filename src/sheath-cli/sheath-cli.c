@@ -22,6 +22,7 @@ static const struct {
   { "train", sheath_cli_train, N_ ("Train or fine-tune a model on labelled images") },
   { "evaluate", sheath_cli_evaluate, N_ ("Score a model against manual masks") },
   { "info", sheath_cli_info, N_ ("Show what Sheath reads from an image or a model") },
+  { "batch", sheath_cli_batch, N_ ("Segment and measure a whole study; write its tables") },
   { "card", sheath_cli_card, N_ ("Write a model's card (Markdown) from its metadata and an evaluation") },
 };
 
