@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -185,6 +186,180 @@ collect (const char *root)
   return missing ? 1 : 0;
 }
 
+typedef struct
+{
+  gboolean  enabled;
+  gboolean  dry_run;
+  char     *partition;
+  char     *time;
+  char     *mem;
+  int       cpus;
+  int       array_max;
+} SlurmArgs;
+
+static void
+slurm_args_clear (SlurmArgs *args)
+{
+  g_clear_pointer (&args->partition, g_free);
+  g_clear_pointer (&args->time, g_free);
+  g_clear_pointer (&args->mem, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SlurmArgs, slurm_args_clear)
+
+/* A value that goes into the job script as one shell word */
+static gboolean
+plain_word (const char *value)
+{
+  return value == NULL || (*value != '\0' && strspn (value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                          "0123456789-_.:+") == strlen (value));
+}
+
+/* The job array: a task per image not done yet, its list in DIR/slurm/,
+ * each task a `sheath-cli batch --task` of this same program. Submitted
+ * with sbatch, or only written and shown with --dry-run. */
+static int
+submit (SheathStudy     *study,
+        const char      *root,
+        const char      *model_checksum,
+        const SlurmArgs *args,
+        guint            to_do,
+        guint            skipped)
+{
+  g_autofree char *dir = g_build_filename (root, "slurm", NULL);
+  g_autofree char *tasks_path = g_build_filename (dir, "tasks.txt", NULL);
+  g_autofree char *script_path = g_build_filename (dir, "sheath-batch.sbatch", NULL);
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *absolute_root = g_canonicalize_filename (root, NULL);
+  g_autofree char *quoted_root = g_shell_quote (absolute_root);
+  g_autofree char *quoted_self = NULL, *quoted_log = NULL, *log = NULL;
+  g_autoptr(GString) tasks = g_string_new (NULL);
+  g_autoptr(GString) script = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *argv[] = { "sbatch", "--parsable", script_path, NULL };
+  int status = 0;
+
+  if (!plain_word (args->partition) || !plain_word (args->time) || !plain_word (args->mem) ||
+      args->cpus < 0 || args->array_max < 0)
+    {
+      g_printerr (_ ("sheath-cli batch: --partition, --time and --mem are single words, --cpus-per-task and "
+                     "--array-max positive numbers\n"));
+      return 2;
+    }
+  if (to_do == 0)
+    {
+      fprintf (stderr, _ ("All %u images are done: nothing to submit; sheath-cli batch --collect %s writes the "
+                          "tables\n"), skipped, root);
+      return 0;
+    }
+  for (guint i = 0; i < sheath_study_get_n_images (study); i++)
+    if (!sheath_study_is_done (study, i, root, model_checksum))
+      g_string_append_printf (tasks, "%s\n", sheath_study_get_image (study, i));
+
+  quoted_self = g_shell_quote (self_path ? self_path : "sheath-cli");
+  log = g_build_filename (absolute_root, "slurm", "task-%A_%a.log", NULL);
+  quoted_log = g_shell_quote (log);
+  g_string_append (script, "#!/bin/sh\n# written by sheath-cli batch --slurm: a task per image not done yet\n");
+  g_string_append (script, "#SBATCH --job-name=sheath-batch\n");
+  g_string_append_printf (script, "#SBATCH --array=1-%u", to_do);
+  if (args->array_max > 0)
+    g_string_append_printf (script, "%%%d", args->array_max);
+  g_string_append_printf (script, "\n#SBATCH --cpus-per-task=%d\n", args->cpus > 0 ? args->cpus : 4);
+  g_string_append_printf (script, "#SBATCH --mem=%s\n", args->mem ? args->mem : "4G");
+  if (args->time != NULL)
+    g_string_append_printf (script, "#SBATCH --time=%s\n", args->time);
+  if (args->partition != NULL)
+    g_string_append_printf (script, "#SBATCH --partition=%s\n", args->partition);
+  g_string_append_printf (script, "#SBATCH --output=%s\n\n", quoted_log);
+  g_string_append_printf (script, "exec %s batch --task %s --task-index \"$SLURM_ARRAY_TASK_ID\" "
+                          "--threads \"${SLURM_CPUS_PER_TASK:-1}\"\n", quoted_self, quoted_root);
+
+  if (g_mkdir_with_parents (dir, 0777) != 0 ||
+      !g_file_set_contents_full (tasks_path, tasks->str, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error) ||
+      !g_file_set_contents_full (script_path, script->str, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0755, &error))
+    {
+      g_printerr (_ ("sheath-cli batch: cannot write the job script in %s: %s\n"), dir,
+                  error ? error->message : g_strerror (errno));
+      return 1;
+    }
+  if (args->dry_run)
+    {
+      printf ("%s", script->str);
+      fprintf (stderr, _ ("%u tasks written to %s (not submitted)\n"), to_do, script_path);
+      return 0;
+    }
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error))
+    {
+      g_printerr (_ ("sheath-cli batch: cannot run sbatch (is this a SLURM cluster?): %s\n"
+                     "The job script is %s\n"), error->message, script_path);
+      return 1;
+    }
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_printerr (_ ("sheath-cli batch: the cluster refused the job: %s\nThe job script is %s\n"),
+                  err ? g_strstrip (err) : "", script_path);
+      return 1;
+    }
+  fprintf (stderr, _ ("Submitted job %s: %u tasks (%u images done before). When it ends: "
+                      "sheath-cli batch --collect %s\n"), g_strstrip (out), to_do, skipped, root);
+  return 0;
+}
+
+/* One task of the job array: the image on line @index of DIR/slurm/tasks.txt. */
+static int
+run_task (const char *root,
+          int         index,
+          int         threads)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) sources = NULL;
+  g_autofree char *model_name = NULL, *model_path = NULL, *model_checksum = NULL, *tasks_text = NULL;
+  g_autofree char *tasks_path = g_build_filename (root, "slurm", "tasks.txt", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(SheathStudy) study = NULL;
+  g_autoptr(SheathModel) model = NULL;
+  g_autoptr(SheathSegmenter) segmenter = NULL;
+
+  if (!read_manifest (root, &sources, &model_name, &error) ||
+      !g_file_get_contents (tasks_path, &tasks_text, NULL, &error) ||
+      !(model = sheath_cli_load_model (model_name, &error)) ||
+      !(model_path = g_file_get_path (sheath_model_get_file (model))) ||
+      !(model_checksum = sheath_study_dup_checksum (model_path, &error)) ||
+      !(study = open_study ((const char * const *) sources, &error)))
+    {
+      g_printerr (_ ("sheath-cli batch: task %d: %s\n"), index, error ? error->message : "?");
+      return 1;
+    }
+  lines = g_strsplit (tasks_text, "\n", -1);
+  if (index < 1 || (guint) index > g_strv_length (lines) || *lines[index - 1] == '\0')
+    {
+      g_printerr (_ ("sheath-cli batch: there is no task %d in %s\n"), index, tasks_path);
+      return 2;
+    }
+  segmenter = sheath_segmenter_new (model);
+  sheath_segmenter_set_n_threads (segmenter, threads > 0 ? (guint) threads : 0);
+  for (guint i = 0; i < sheath_study_get_n_images (study); i++)
+    {
+      if (!g_str_equal (sheath_study_get_image (study, i), lines[index - 1]))
+        continue;
+      if (sheath_study_is_done (study, i, root, model_checksum))
+        {
+          fprintf (stderr, _ ("%s: done before\n"), lines[index - 1]);
+          return 0;
+        }
+      if (!sheath_study_process (study, i, segmenter, model_name, model_checksum, root, NULL, &error))
+        {
+          g_printerr (_ ("sheath-cli batch: %s\n"), error->message);
+          return 1;
+        }
+      fprintf (stderr, _ ("%s: done\n"), lines[index - 1]);
+      return 0;
+    }
+  g_printerr (_ ("sheath-cli batch: %s is no longer in the study\n"), lines[index - 1]);
+  return 1;
+}
+
 int
 sheath_cli_batch (int    argc,
                   char **argv)
@@ -198,6 +373,9 @@ sheath_cli_batch (int    argc,
   g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *model_name = NULL, *output_dir = NULL, *collect_dir = NULL, *model_checksum = NULL;
   g_autofree char *model_path = NULL;
+  g_autofree char *task_dir = NULL;
+  int task_index = 0;
+  g_auto(SlurmArgs) slurm = { 0 };
   int threads = 0, jobs = 1;
   guint to_do = 0, skipped = 0, interrupt_id, missing = 0;
   Batch batch = { 0 };
@@ -211,6 +389,18 @@ sheath_cli_batch (int    argc,
       "N" },
     { "collect", 0, 0, G_OPTION_ARG_FILENAME, &collect_dir,
       N_ ("Only write the tables of a batch into DIR from what is done"), "DIR" },
+    { "slurm", 0, 0, G_OPTION_ARG_NONE, &slurm.enabled,
+      N_ ("Run on a SLURM cluster: a job array, a task per image not done yet"), NULL },
+    { "partition", 0, 0, G_OPTION_ARG_STRING, &slurm.partition, N_ ("With --slurm: the partition"), "P" },
+    { "time", 0, 0, G_OPTION_ARG_STRING, &slurm.time, N_ ("With --slurm: each task's time limit"), "T" },
+    { "cpus-per-task", 0, 0, G_OPTION_ARG_INT, &slurm.cpus, N_ ("With --slurm: cores per task (default 4)"), "N" },
+    { "mem", 0, 0, G_OPTION_ARG_STRING, &slurm.mem, N_ ("With --slurm: memory per task (default 4G)"), "M" },
+    { "array-max", 0, 0, G_OPTION_ARG_INT, &slurm.array_max,
+      N_ ("With --slurm: tasks running at once at most"), "K" },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &slurm.dry_run,
+      N_ ("With --slurm: write and print the job script, do not submit it"), NULL },
+    { "task", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &task_dir, NULL, "DIR" },
+    { "task-index", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &task_index, NULL, "I" },
     { NULL }
   };
   g_auto(GStrv) sources = NULL;
@@ -231,6 +421,8 @@ sheath_cli_batch (int    argc,
     }
   if (collect_dir != NULL)
     return collect (collect_dir);
+  if (task_dir != NULL)
+    return run_task (task_dir, task_index, threads);
   if (argc < 2 || output_dir == NULL)
     {
       g_printerr (_ ("sheath-cli batch: give the datasets or folders and --output-dir DIR; see 'sheath-cli batch "
@@ -274,6 +466,8 @@ sheath_cli_batch (int    argc,
       skipped++;
     else
       to_do++;
+  if (slurm.enabled)
+    return submit (study, output_dir, model_checksum, &slurm, to_do, skipped);
   fprintf (stderr, _ ("%u images: %u to do, %u done before\n"), sheath_study_get_n_images (study), to_do, skipped);
   batch.to_do = to_do;
   batch.started = g_get_monotonic_time ();
