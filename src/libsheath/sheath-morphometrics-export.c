@@ -14,6 +14,7 @@
 #include "sheath-morphometrics-private.h"
 #include "sheath-png-writer-private.h"
 #include "sheath-segmentation-private.h"
+#include "sheath-table-private.h"
 #include "sheath-util-private.h"
 
 /* The measurements written out: the CSV table, the instance map and the
@@ -87,6 +88,55 @@ sheath_morphometrics_write_csv (SheathMorphometrics  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * sheath_morphometrics_write_xlsx:
+ * @self: a #SheathMorphometrics
+ * @path: where to write, usually `STEM_axon_morphometrics.xlsx`
+ * @error: return location for a #GError
+ *
+ * Writes the per-axon table as an Excel workbook, with the columns of
+ * sheath_morphometrics_write_csv(): the file AxonDeepSeg writes and its
+ * `axondeepseg_aggregate` reads. Written whole or not at all.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_morphometrics_write_xlsx (SheathMorphometrics  *self,
+                                 const char           *path,
+                                 GError              **error)
+{
+  static const char * const columns[] = {
+    "axon_id", "x0 (px)", "y0 (px)", "gratio", "axon_area (um^2)", "axon_perimeter (um)", "myelin_area (um^2)",
+    "axon_diam (um)", "myelin_thickness (um)", "axonmyelin_area (um^2)", "axonmyelin_perimeter (um)",
+    "solidity", "eccentricity", "orientation", "image_border_touching", "bbox_min_y", "bbox_min_x",
+    "bbox_max_y", "bbox_max_x", NULL,
+  };
+  g_autoptr(SheathTable) table = _sheath_table_new (columns);
+
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
+
+  for (guint i = 0; i < self->axons->len; i++)
+    {
+      const SheathAxon *a = &g_array_index (self->axons, SheathAxon, i);
+      const double values[] = {
+        a->id, a->x0, a->y0, a->gratio, a->axon_area, a->axon_perimeter, a->myelin_area, a->axon_diam,
+        a->myelin_thickness, a->axonmyelin_area, a->axonmyelin_perimeter, a->solidity, a->eccentricity,
+        a->orientation,
+      };
+      guint row = _sheath_table_add_row (table);
+      guint c = 0;
+
+      for (; c < G_N_ELEMENTS (values); c++)
+        _sheath_table_set_number (table, row, c, values[c]);
+      _sheath_table_set_text (table, row, c++, a->image_border_touching ? "True" : "False");
+      _sheath_table_set_number (table, row, c++, a->bbox_min_y);
+      _sheath_table_set_number (table, row, c++, a->bbox_min_x);
+      _sheath_table_set_number (table, row, c++, a->bbox_max_y);
+      _sheath_table_set_number (table, row, c++, a->bbox_max_x);
+    }
+  return _sheath_table_write_xlsx (table, path, "Sheet1", error);
 }
 
 static void

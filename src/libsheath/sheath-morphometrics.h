@@ -28,6 +28,20 @@ typedef enum
   SHEATH_AXON_SHAPE_ELLIPSE,
 } SheathAxonShape;
 
+/**
+ * SheathTableFormat:
+ * @SHEATH_TABLE_FORMAT_CSV: comma-separated text
+ * @SHEATH_TABLE_FORMAT_XLSX: an Excel workbook, as AxonDeepSeg writes its
+ *   tables (`STEM_axon_morphometrics.xlsx`)
+ *
+ * The formats tables are written in; both may be asked for.
+ */
+typedef enum
+{
+  SHEATH_TABLE_FORMAT_CSV  = 1 << 0,
+  SHEATH_TABLE_FORMAT_XLSX = 1 << 1,
+} SheathTableFormat;
+
 #define SHEATH_TYPE_AXON (sheath_axon_get_type ())
 
 /**
@@ -125,6 +139,10 @@ SHEATH_AVAILABLE_IN_ALL
 guint64              sheath_morphometrics_get_orphan_myelin_pixels (SheathMorphometrics *self);
 SHEATH_AVAILABLE_IN_ALL
 gboolean             sheath_morphometrics_write_csv          (SheathMorphometrics  *self,
+                                                              const char           *path,
+                                                              GError              **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean             sheath_morphometrics_write_xlsx         (SheathMorphometrics  *self,
                                                               const char           *path,
                                                               GError              **error);
 SHEATH_AVAILABLE_IN_ALL

@@ -14,6 +14,7 @@
 #include "sheath-image.h"
 #include "sheath-morphometrics.h"
 #include "sheath-study.h"
+#include "sheath-table-private.h"
 #include "sheath-tsv-private.h"
 
 /**
@@ -46,6 +47,7 @@ struct _SheathStudy
   GPtrArray  *columns;     /* char *, participants' then samples' columns */
   GPtrArray  *warnings;    /* char * */
   GHashTable *seen;        /* image path → TRUE */
+  SheathTableFormat formats;
 };
 
 G_DEFINE_FINAL_TYPE (SheathStudy, sheath_study, G_TYPE_OBJECT)
@@ -90,6 +92,25 @@ sheath_study_init (SheathStudy *self)
   self->warnings = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->warnings, NULL);
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->formats = SHEATH_TABLE_FORMAT_CSV;
+}
+
+/**
+ * sheath_study_set_formats:
+ * @self: a #SheathStudy
+ * @formats: CSV, XLSX or both
+ *
+ * The formats of the per-axon tables, and of the study's and subjects'
+ * tables: CSV (the default), Excel workbooks as AxonDeepSeg writes them,
+ * or both. An image done before without a format now asked for is done again.
+ */
+void
+sheath_study_set_formats (SheathStudy       *self,
+                          SheathTableFormat  formats)
+{
+  g_return_if_fail (SHEATH_IS_STUDY (self));
+  g_return_if_fail (formats != 0);
+  self->formats = formats;
 }
 
 /**
@@ -558,8 +579,7 @@ output_path (SheathStudy *self,
 
 /* what every finished image leaves; the record is written last */
 static const char * const outputs[] = {
-  "_seg-axon.png", "_seg-myelin.png", "_seg-axonmyelin.png", "_axon_morphometrics.csv",
-  "_morphometrics_aggregate.csv", "_record.json",
+  "_seg-axon.png", "_seg-myelin.png", "_seg-axonmyelin.png", "_morphometrics_aggregate.csv", "_record.json",
 };
 
 static JsonObject *
@@ -605,9 +625,15 @@ sheath_study_is_done (SheathStudy *self,
   if ((record = read_record (self, index, root, parser)) == NULL ||
       g_strcmp0 (json_object_get_string_member_with_default (record, "model_checksum", ""), model_checksum) != 0)
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (outputs) + 2; i++)
     {
-      g_autofree char *path = output_path (self, index, root, outputs[i]);
+      const char *suffix = i < G_N_ELEMENTS (outputs) ? outputs[i] :
+                           i == G_N_ELEMENTS (outputs) ? "_axon_morphometrics.csv" : "_axon_morphometrics.xlsx";
+      g_autofree char *path = output_path (self, index, root, suffix);
+
+      if ((i == G_N_ELEMENTS (outputs) && !(self->formats & SHEATH_TABLE_FORMAT_CSV)) ||
+          (i == G_N_ELEMENTS (outputs) + 1 && !(self->formats & SHEATH_TABLE_FORMAT_XLSX)))
+        continue;
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
         return FALSE;
     }
@@ -701,7 +727,7 @@ sheath_study_process (SheathStudy      *self,
   g_autoptr(SheathSegmentation) seg = NULL;
   g_autoptr(SheathMorphometrics) morph = NULL;
   g_autoptr(SheathAggregates) agg = NULL;
-  g_autofree char *checksum = NULL, *dir = NULL, *stem = NULL, *csv = NULL, *aggregate = NULL;
+  g_autofree char *checksum = NULL, *dir = NULL, *stem = NULL, *csv = NULL, *xlsx = NULL, *aggregate = NULL;
 
   g_return_val_if_fail (SHEATH_IS_STUDY (self), FALSE);
   g_return_val_if_fail (index < self->images->len, FALSE);
@@ -712,6 +738,7 @@ sheath_study_process (SheathStudy      *self,
   dir = sheath_study_dup_output_dir (self, index, root);
   stem = sheath_study_dup_stem (self, index);
   csv = output_path (self, index, root, "_axon_morphometrics.csv");
+  xlsx = output_path (self, index, root, "_axon_morphometrics.xlsx");
   aggregate = output_path (self, index, root, "_morphometrics_aggregate.csv");
 
   if (g_mkdir_with_parents (dir, 0777) != 0)
@@ -726,7 +753,8 @@ sheath_study_process (SheathStudy      *self,
       !(morph = sheath_morphometrics_compute (seg, sheath_image_get_pixel_size (image), SHEATH_AXON_SHAPE_CIRCLE,
                                               cancellable, error)) ||
       !(agg = sheath_aggregates_compute (morph, NULL, FALSE, 1.0, error)) ||
-      !sheath_morphometrics_write_csv (morph, csv, error) ||
+      ((self->formats & SHEATH_TABLE_FORMAT_CSV) && !sheath_morphometrics_write_csv (morph, csv, error)) ||
+      ((self->formats & SHEATH_TABLE_FORMAT_XLSX) && !sheath_morphometrics_write_xlsx (morph, xlsx, error)) ||
       !sheath_aggregates_write_csv (agg, aggregate, error) ||
       !write_record (self, index, root, checksum, model_name, model_checksum,
                      sheath_image_get_pixel_size (image), agg, error))
@@ -736,42 +764,6 @@ sheath_study_process (SheathStudy      *self,
       return FALSE;
     }
   return TRUE;
-}
-
-/* A CSV field, quoted when it must be */
-static void
-append_field (GString    *line,
-              const char *value,
-              gboolean    first)
-{
-  if (!first)
-    g_string_append_c (line, ',');
-  if (value == NULL)
-    return;
-  if (strpbrk (value, ",\"\n\r") == NULL)
-    {
-      g_string_append (line, value);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-static void
-append_number (GString *line,
-               double   value)
-{
-  char text[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_string_append_c (line, ',');
-  if (isfinite (value))
-    g_string_append (line, g_ascii_formatd (text, sizeof text, "%.6g", value));
 }
 
 typedef struct
@@ -799,6 +791,39 @@ member (JsonObject *o,
   return json_object_get_double_member_with_default (o, name, NAN);
 }
 
+/* "NAME.csv" and/or "NAME.xlsx" in @root */
+static gboolean
+write_table (SheathStudy  *self,
+             SheathTable  *table,
+             const char   *root,
+             const char   *name,
+             GError      **error)
+{
+  g_autofree char *csv_name = g_strconcat (name, ".csv", NULL);
+  g_autofree char *xlsx_name = g_strconcat (name, ".xlsx", NULL);
+  g_autofree char *csv = g_build_filename (root, csv_name, NULL);
+  g_autofree char *xlsx = g_build_filename (root, xlsx_name, NULL);
+
+  return (!(self->formats & SHEATH_TABLE_FORMAT_CSV) || _sheath_table_write_csv (table, csv, error)) &&
+         (!(self->formats & SHEATH_TABLE_FORMAT_XLSX) || _sheath_table_write_xlsx (table, xlsx, name, error));
+}
+
+/* the table's columns: @first, the study's columns, then @last */
+static SheathTable *
+new_table (SheathStudy        *self,
+           const char * const *first,
+           const char * const *last)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) columns = NULL;
+
+  g_strv_builder_addv (names, (const char **) first);
+  g_strv_builder_addv (names, (const char **) sheath_study_get_columns (self));
+  g_strv_builder_addv (names, (const char **) last);
+  columns = g_strv_builder_end (names);
+  return _sheath_table_new ((const char * const *) columns);
+}
+
 /**
  * sheath_study_write_tables:
  * @self: a #SheathStudy
@@ -810,7 +835,8 @@ member (JsonObject *o,
  * datasets' columns, pixel size, model, counts and aggregates), and
  * `ROOT/subjects.csv`, a row per subject with its images' axons pooled:
  * counts and area summed, densities and fractions over the summed area,
- * means over all its axons. Each is written whole or not at all.
+ * means over all its axons; as `.xlsx` too, or instead, as
+ * sheath_study_set_formats() asks. Each is written whole or not at all.
  *
  * Returns: %TRUE, or %FALSE with @error set when no image is done or a
  *   table cannot be written
@@ -821,31 +847,36 @@ sheath_study_write_tables (SheathStudy  *self,
                            guint        *n_missing,
                            GError      **error)
 {
-  const char * const *columns = sheath_study_get_columns (self);
-  g_autoptr(GString) study = g_string_new (NULL);
-  g_autoptr(GString) subjects = g_string_new (NULL);
-  g_autoptr(GPtrArray) sums = g_ptr_array_new_with_free_func (subject_sums_free);
-  g_autofree char *study_path = g_build_filename (root, "study.csv", NULL);
-  g_autofree char *subjects_path = g_build_filename (root, "subjects.csv", NULL);
-  guint missing = 0, done = 0;
   static const char * const fields[] = {
 #define NAME(field) #field,
     AGGREGATE_FIELDS (NAME)
 #undef NAME
+    NULL
   };
+  static const char * const image_columns[] = { "image", "subject", "sample", NULL };
+  static const char * const image_figures[] = { "pixel_size_um", "model", NULL };
+  static const char * const subject_columns[] = { "subject", NULL };
+  static const char * const subject_figures[] = {
+    "n_images", "n_axons", "n_myelinated", "area_mm2", "axon_density_mm2", "avf", "mvf", "gratio_aggr",
+    "mean_axon_diam", "mean_myelin_thickness", "mean_gratio", NULL
+  };
+  const char * const *columns;
+  g_autoptr(SheathTable) study = NULL;
+  g_autoptr(SheathTable) subjects = NULL;
+  g_autoptr(GPtrArray) sums = g_ptr_array_new_with_free_func (subject_sums_free);
+  g_autoptr(GStrvBuilder) all_figures = g_strv_builder_new ();
+  g_auto(GStrv) figures = NULL;
+  guint n_columns, missing = 0, done = 0;
 
   g_return_val_if_fail (SHEATH_IS_STUDY (self), FALSE);
 
-  append_field (study, "image", TRUE);
-  append_field (study, "subject", FALSE);
-  append_field (study, "sample", FALSE);
-  for (guint c = 0; columns[c] != NULL; c++)
-    append_field (study, columns[c], FALSE);
-  append_field (study, "pixel_size_um", FALSE);
-  append_field (study, "model", FALSE);
-  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-    append_field (study, fields[f], FALSE);
-  g_string_append_c (study, '\n');
+  columns = sheath_study_get_columns (self);
+  n_columns = g_strv_length ((char **) columns);
+  g_strv_builder_addv (all_figures, (const char **) image_figures);
+  g_strv_builder_addv (all_figures, (const char **) fields);
+  figures = g_strv_builder_end (all_figures);
+  study = new_table (self, image_columns, (const char * const *) figures);
+  subjects = new_table (self, subject_columns, subject_figures);
 
   for (guint i = 0; i < self->images->len; i++)
     {
@@ -853,6 +884,7 @@ sheath_study_write_tables (SheathStudy  *self,
       JsonObject *record = read_record (self, i, root, parser);
       g_autofree char *name = NULL;
       SubjectSums *s = NULL;
+      guint row, c = 0;
 
       if (record == NULL)
         {
@@ -861,16 +893,16 @@ sheath_study_write_tables (SheathStudy  *self,
         }
       done++;
       name = g_path_get_basename (sheath_study_get_image (self, i));
-      append_field (study, name, TRUE);
-      append_field (study, sheath_study_get_subject (self, i), FALSE);
-      append_field (study, sheath_study_get_sample (self, i), FALSE);
-      for (guint c = 0; columns[c] != NULL; c++)
-        append_field (study, sheath_study_get_value (self, i, columns[c]), FALSE);
-      append_number (study, member (record, "pixel_size_um"));
-      append_field (study, json_object_get_string_member_with_default (record, "model", ""), FALSE);
-      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-        append_number (study, member (record, fields[f]));
-      g_string_append_c (study, '\n');
+      row = _sheath_table_add_row (study);
+      _sheath_table_set_text (study, row, c++, name);
+      _sheath_table_set_text (study, row, c++, sheath_study_get_subject (self, i));
+      _sheath_table_set_text (study, row, c++, sheath_study_get_sample (self, i));
+      for (guint k = 0; k < n_columns; k++)
+        _sheath_table_set_text (study, row, c++, sheath_study_get_value (self, i, columns[k]));
+      _sheath_table_set_number (study, row, c++, member (record, "pixel_size_um"));
+      _sheath_table_set_text (study, row, c++, json_object_get_string_member_with_default (record, "model", ""));
+      for (guint f = 0; fields[f] != NULL; f++)
+        _sheath_table_set_number (study, row, c++, member (record, fields[f]));
 
       for (guint k = 0; k < sums->len && s == NULL; k++)
         if (g_str_equal (((SubjectSums *) g_ptr_array_index (sums, k))->subject, sheath_study_get_subject (self, i)))
@@ -904,40 +936,28 @@ sheath_study_write_tables (SheathStudy  *self,
       return FALSE;
     }
 
-  append_field (subjects, "subject", TRUE);
-  for (guint c = 0; columns[c] != NULL; c++)
-    append_field (subjects, columns[c], FALSE);
-  for (guint f = 0; f < 11; f++)
-    append_field (subjects, (const char *[]) { "n_images", "n_axons", "n_myelinated", "area_mm2", "axon_density_mm2",
-                                               "avf", "mvf", "gratio_aggr", "mean_axon_diam",
-                                               "mean_myelin_thickness", "mean_gratio" }[f], FALSE);
-  g_string_append_c (subjects, '\n');
   for (guint k = 0; k < sums->len; k++)
     {
       SubjectSums *s = g_ptr_array_index (sums, k);
       double avf = s->area > 0 ? s->axon_area / s->area : NAN;
       double mvf = s->area > 0 ? s->myelin_area / s->area : NAN;
+      const double values[] = {
+        s->n_images, s->n_axons, s->n_myelinated, s->area, s->area > 0 ? s->n_axons / s->area : NAN, avf, mvf,
+        avf + mvf > 0 ? sqrt (1 - mvf / (avf + mvf)) : NAN,
+        s->n_axons > 0 ? s->sum_diam / s->n_axons : NAN,
+        s->n_myelinated > 0 ? s->sum_thickness / s->n_myelinated : NAN,
+        s->n_myelinated > 0 ? s->sum_gratio / s->n_myelinated : NAN,
+      };
+      guint row = _sheath_table_add_row (subjects), c = 0;
 
-      append_field (subjects, s->subject, TRUE);
-      for (guint c = 0; columns[c] != NULL; c++)
-        append_field (subjects, sheath_study_get_value (self, s->first_image, columns[c]), FALSE);
-      append_number (subjects, s->n_images);
-      append_number (subjects, s->n_axons);
-      append_number (subjects, s->n_myelinated);
-      append_number (subjects, s->area);
-      append_number (subjects, s->area > 0 ? s->n_axons / s->area : NAN);
-      append_number (subjects, avf);
-      append_number (subjects, mvf);
-      append_number (subjects, avf + mvf > 0 ? sqrt (1 - mvf / (avf + mvf)) : NAN);
-      append_number (subjects, s->n_axons > 0 ? s->sum_diam / s->n_axons : NAN);
-      append_number (subjects, s->n_myelinated > 0 ? s->sum_thickness / s->n_myelinated : NAN);
-      append_number (subjects, s->n_myelinated > 0 ? s->sum_gratio / s->n_myelinated : NAN);
-      g_string_append_c (subjects, '\n');
+      _sheath_table_set_text (subjects, row, c++, s->subject);
+      for (guint i = 0; i < n_columns; i++)
+        _sheath_table_set_text (subjects, row, c++, sheath_study_get_value (self, s->first_image, columns[i]));
+      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+        _sheath_table_set_number (subjects, row, c++, values[i]);
     }
 
-  if (!g_file_set_contents_full (study_path, study->str, study->len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error) ||
-      !g_file_set_contents_full (subjects_path, subjects->str, subjects->len, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-                                 error))
+  if (!write_table (self, study, root, "study", error) || !write_table (self, subjects, root, "subjects", error))
     {
       g_prefix_error (error, _ ("Cannot write the study's tables: "));
       return FALSE;

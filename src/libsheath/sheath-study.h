@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "sheath-morphometrics.h"
 #include "sheath-segmenter.h"
 #include "sheath-version.h"
 
@@ -23,6 +24,9 @@ SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_study_add_source        (SheathStudy      *self,
                                                     const char       *path,
                                                     GError          **error);
+SHEATH_AVAILABLE_IN_ALL
+void                sheath_study_set_formats       (SheathStudy      *self,
+                                                    SheathTableFormat formats);
 SHEATH_AVAILABLE_IN_ALL
 const char * const *sheath_study_get_warnings      (SheathStudy      *self);
 SHEATH_AVAILABLE_IN_ALL

@@ -88,6 +88,7 @@ static gboolean
 write_manifest (const char          *root,
                 const char * const  *sources,
                 const char          *model_name,
+                SheathTableFormat    formats,
                 GError             **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -107,6 +108,8 @@ write_manifest (const char          *root,
   json_builder_end_array (b);
   json_builder_set_member_name (b, "model");
   json_builder_add_string_value (b, model_name);
+  json_builder_set_member_name (b, "formats");
+  json_builder_add_int_value (b, formats);
   json_builder_end_object (b);
   node = json_builder_get_root (b);
   json_generator_set_root (gen, node);
@@ -117,10 +120,11 @@ write_manifest (const char          *root,
 
 /* The sources and model a batch into @root was run with. */
 static gboolean
-read_manifest (const char   *root,
-               GStrv        *sources,
-               char        **model_name,
-               GError      **error)
+read_manifest (const char         *root,
+               GStrv              *sources,
+               char              **model_name,
+               SheathTableFormat  *formats,
+               GError            **error)
 {
   g_autofree char *path = g_build_filename (root, MANIFEST, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -145,16 +149,22 @@ read_manifest (const char   *root,
     g_strv_builder_add (list, json_array_get_string_element (a, i));
   *sources = g_strv_builder_end (list);
   *model_name = g_strdup (json_object_get_string_member (o, "model"));
+  *formats = json_object_get_int_member_with_default (o, "formats", SHEATH_TABLE_FORMAT_CSV) &
+             (SHEATH_TABLE_FORMAT_CSV | SHEATH_TABLE_FORMAT_XLSX);
+  if (*formats == 0)
+    *formats = SHEATH_TABLE_FORMAT_CSV;
   return TRUE;
 }
 
 static SheathStudy *
 open_study (const char * const  *sources,
+            SheathTableFormat    formats,
             GError             **error)
 {
   g_autoptr(SheathStudy) study = sheath_study_new ();
   const char * const *warnings;
 
+  sheath_study_set_formats (study, formats);
   for (guint i = 0; sources[i] != NULL; i++)
     if (!sheath_study_add_source (study, sources[i], error))
       return NULL;
@@ -171,10 +181,11 @@ collect (const char *root)
   g_auto(GStrv) sources = NULL;
   g_autofree char *model_name = NULL;
   g_autoptr(SheathStudy) study = NULL;
+  SheathTableFormat formats;
   guint missing = 0;
 
-  if (!read_manifest (root, &sources, &model_name, &error) ||
-      !(study = open_study ((const char * const *) sources, &error)) ||
+  if (!read_manifest (root, &sources, &model_name, &formats, &error) ||
+      !(study = open_study ((const char * const *) sources, formats, &error)) ||
       !sheath_study_write_tables (study, root, &missing, &error))
     {
       g_printerr (_ ("sheath-cli batch: %s\n"), error->message);
@@ -320,13 +331,14 @@ run_task (const char *root,
   g_autoptr(SheathStudy) study = NULL;
   g_autoptr(SheathModel) model = NULL;
   g_autoptr(SheathSegmenter) segmenter = NULL;
+  SheathTableFormat formats;
 
-  if (!read_manifest (root, &sources, &model_name, &error) ||
+  if (!read_manifest (root, &sources, &model_name, &formats, &error) ||
       !g_file_get_contents (tasks_path, &tasks_text, NULL, &error) ||
       !(model = sheath_cli_load_model (model_name, &error)) ||
       !(model_path = g_file_get_path (sheath_model_get_file (model))) ||
       !(model_checksum = sheath_study_dup_checksum (model_path, &error)) ||
-      !(study = open_study ((const char * const *) sources, &error)))
+      !(study = open_study ((const char * const *) sources, formats, &error)))
     {
       g_printerr (_ ("sheath-cli batch: task %d: %s\n"), index, error ? error->message : "?");
       return 1;
@@ -374,6 +386,8 @@ sheath_cli_batch (int    argc,
   g_autofree char *model_name = NULL, *output_dir = NULL, *collect_dir = NULL, *model_checksum = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *task_dir = NULL;
+  g_autofree char *format = NULL;
+  SheathTableFormat formats;
   int task_index = 0;
   g_auto(SlurmArgs) slurm = { 0 };
   int threads = 0, jobs = 1;
@@ -387,6 +401,8 @@ sheath_cli_batch (int    argc,
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_ ("Threads in all (default: one per processor)"), "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_ ("Images segmented at once, sharing the threads (default 1)"),
       "N" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      N_ ("Tables as csv (default), xlsx (as AxonDeepSeg writes them) or both"), "csv|xlsx|both" },
     { "collect", 0, 0, G_OPTION_ARG_FILENAME, &collect_dir,
       N_ ("Only write the tables of a batch into DIR from what is done"), "DIR" },
     { "slurm", 0, 0, G_OPTION_ARG_NONE, &slurm.enabled,
@@ -419,6 +435,8 @@ sheath_cli_batch (int    argc,
       g_printerr (_ ("sheath-cli batch: %s\n"), error->message);
       return 2;
     }
+  if (!sheath_cli_parse_format ("batch", format, &formats))
+    return 2;
   if (collect_dir != NULL)
     return collect (collect_dir);
   if (task_dir != NULL)
@@ -442,9 +460,9 @@ sheath_cli_batch (int    argc,
   if (!(model = sheath_cli_load_model (model_name, &error)) ||
       !(model_path = g_file_get_path (sheath_model_get_file (model))) ||
       !(model_checksum = sheath_study_dup_checksum (model_path, &error)) ||
-      !(study = open_study ((const char * const *) sources, &error)) ||
+      !(study = open_study ((const char * const *) sources, formats, &error)) ||
       !sheath_cli_prepare_output_dir (output_dir, &error) ||
-      !write_manifest (output_dir, (const char * const *) sources, model_name, &error))
+      !write_manifest (output_dir, (const char * const *) sources, model_name, formats, &error))
     {
       g_printerr (_ ("sheath-cli batch: %s\n"), error ? error->message : _ ("the model is not a local file"));
       return 1;

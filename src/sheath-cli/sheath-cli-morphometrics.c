@@ -23,8 +23,10 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
   g_autoptr(SheathMorphometrics) morph = NULL;
   g_autoptr(SheathAggregates) agg = NULL;
   g_autoptr(SheathImage) roi = NULL;
-  g_autofree char *csv = NULL, *aggregate = NULL, *instance = NULL, *index = NULL;
+  g_autofree char *csv = NULL, *xlsx = NULL, *aggregate = NULL, *instance = NULL, *index = NULL;
   g_autofree char *csv_name = g_strdup_printf ("%s_axon_morphometrics.csv", stem);
+  g_autofree char *xlsx_name = g_strdup_printf ("%s_axon_morphometrics.xlsx", stem);
+  SheathTableFormat formats = args->formats ? args->formats : SHEATH_TABLE_FORMAT_CSV;
   g_autofree char *agg_name = g_strdup_printf ("%s_morphometrics_aggregate.%s", stem, args->json ? "json" : "csv");
   g_autofree char *instance_name = g_strdup_printf ("%s_instance-map.png", stem);
   g_autofree char *index_name = g_strdup_printf ("%s_index.png", stem);
@@ -46,11 +48,19 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
     return FALSE;
 
   csv = args->output ? g_strdup (args->output) : g_build_filename (dir, csv_name, NULL);
+  if (g_str_has_suffix (csv, ".csv"))
+    {
+      g_autofree char *base = g_strndup (csv, strlen (csv) - strlen (".csv"));
+      xlsx = g_strconcat (base, ".xlsx", NULL);
+    }
+  else
+    xlsx = g_build_filename (dir, xlsx_name, NULL);
   aggregate = g_build_filename (dir, agg_name, NULL);
   instance = g_build_filename (dir, instance_name, NULL);
   index = g_build_filename (dir, index_name, NULL);
 
-  if (!sheath_morphometrics_write_csv (morph, csv, error) ||
+  if (((formats & SHEATH_TABLE_FORMAT_CSV) && !sheath_morphometrics_write_csv (morph, csv, error)) ||
+      ((formats & SHEATH_TABLE_FORMAT_XLSX) && !sheath_morphometrics_write_xlsx (morph, xlsx, error)) ||
       !(args->json ? sheath_aggregates_write_json (agg, aggregate, error)
                    : sheath_aggregates_write_csv (agg, aggregate, error)) ||
       !sheath_morphometrics_write_instance_map (morph, instance, error) ||
@@ -62,7 +72,8 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
            stem, agg->n_axons, agg->n_myelinated,
            args->roi ? ", in the region" : "",
            agg->mean_axon_diam, agg->gratio_aggr, agg->avf, agg->mvf,
-           (g_get_monotonic_time () - start) / 1e6, csv, aggregate, instance, index);
+           (g_get_monotonic_time () - start) / 1e6, formats & SHEATH_TABLE_FORMAT_CSV ? csv : xlsx, aggregate,
+           instance, index);
   return TRUE;
 }
 
@@ -262,6 +273,7 @@ sheath_cli_morphometrics (int    argc,
   g_autofree char *shape = NULL;
   g_autofree char *output_dir = NULL;
   MorphometricsArgs args = { .bin_width = 1.0 };
+  g_autofree char *format = NULL;
   double pixel_size = 0;
   guint failed = 0;
   const GOptionEntry entries[] = {
@@ -275,6 +287,8 @@ sheath_cli_morphometrics (int    argc,
       N_ ("Per-axon CSV file (one input only; default STEM_axon_morphometrics.csv)"), "FILE.csv" },
     { "output-dir", 'd', 0, G_OPTION_ARG_FILENAME, &output_dir,
       N_ ("Write the outputs here, made if missing (default: beside the masks)"), "DIR" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      N_ ("The per-axon table as csv (default), xlsx (as AxonDeepSeg writes it) or both"), "csv|xlsx|both" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &args.json,
       N_ ("Write the aggregates as JSON instead of CSV"), NULL },
     { "exclude-border", 0, 0, G_OPTION_ARG_NONE, &args.exclude_border,
@@ -305,6 +319,8 @@ sheath_cli_morphometrics (int    argc,
       g_printerr (_ ("sheath-cli morphometrics: nothing given; see 'sheath-cli morphometrics --help'\n"));
       return 2;
     }
+  if (!sheath_cli_parse_format ("morphometrics", format, &args.formats))
+    return 2;
   if (shape == NULL || g_str_equal (shape, "circle"))
     args.shape = SHEATH_AXON_SHAPE_CIRCLE;
   else if (g_str_equal (shape, "ellipse"))

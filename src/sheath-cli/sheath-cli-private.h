@@ -21,6 +21,7 @@ typedef struct
   gboolean         json;
   gboolean         exclude_border;
   double           bin_width;
+  SheathTableFormat formats;   /* 0: CSV */
 } MorphometricsArgs;
 
 /* Measures a segmentation and writes the table, the aggregates, the
@@ -47,6 +48,11 @@ gboolean sheath_cli_prepare_output_file (const char  *path,
 /* The command as typed, for a model card: "sheath-cli train --data …". */
 char    *sheath_cli_dup_command_line (int    argc,
                                       char **argv);
+
+/* Reads --format csv|xlsx|both (NULL: CSV); says why not. */
+gboolean sheath_cli_parse_format (const char        *command,
+                                  const char        *text,
+                                  SheathTableFormat *formats);
 
 /* Checks --threads the same way for every command (says why not). */
 gboolean sheath_cli_check_threads (const char *command,

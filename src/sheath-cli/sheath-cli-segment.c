@@ -185,6 +185,7 @@ sheath_cli_segment (int    argc,
   gboolean morphometrics = FALSE;
   g_autofree char *shape = NULL;
   MorphometricsArgs morph_args = { .bin_width = 1.0 };
+  g_autofree char *format = NULL;
   guint interrupt_id;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
@@ -205,6 +206,8 @@ sheath_cli_segment (int    argc,
       N_ ("With --morphometrics: circle (default) or ellipse diameters"), "circle|ellipse" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &morph_args.json,
       N_ ("With --morphometrics: aggregates as JSON"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      N_ ("With --morphometrics: the per-axon table as csv (default), xlsx or both"), "csv|xlsx|both" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images, NULL, "IMAGE…" },
     { NULL }
   };
@@ -237,6 +240,8 @@ sheath_cli_segment (int    argc,
                   SHEATH_MIN_TILE_SIZE, SHEATH_MAX_TILE_SIZE);
       return 2;
     }
+  if (!sheath_cli_parse_format ("segment", format, &morph_args.formats))
+    return 2;
   if (shape != NULL && !g_str_equal (shape, "circle") && !g_str_equal (shape, "ellipse"))
     {
       g_printerr (_ ("sheath-cli segment: --axon-shape is circle or ellipse, not '%s'\n"), shape);

@@ -94,6 +94,25 @@ sheath_cli_dup_command_line (int    argc,
 }
 
 gboolean
+sheath_cli_parse_format (const char        *command,
+                         const char        *text,
+                         SheathTableFormat *formats)
+{
+  if (text == NULL || g_str_equal (text, "csv"))
+    *formats = SHEATH_TABLE_FORMAT_CSV;
+  else if (g_str_equal (text, "xlsx"))
+    *formats = SHEATH_TABLE_FORMAT_XLSX;
+  else if (g_str_equal (text, "both"))
+    *formats = SHEATH_TABLE_FORMAT_CSV | SHEATH_TABLE_FORMAT_XLSX;
+  else
+    {
+      g_printerr (_ ("sheath-cli %s: --format is csv, xlsx or both, not '%s'\n"), command, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 sheath_cli_check_threads (const char *command,
                           int         threads)
 {
