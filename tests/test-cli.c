@@ -439,6 +439,27 @@ test_cli_batch (void)
   g_assert_nonnull (strstr (subjects, "\nsub-a,sham,1,"));
   g_assert_nonnull (strstr (subjects, "\nsub-b,lesion,1,"));
 
+  /* the statistics, the subject as the unit: with one subject a group,
+   * no p-value but a note; a column that is not there, said before any work */
+  {
+    g_auto(Run) stats = { 0 };
+    g_auto(Run) no_column = { 0 };
+    g_autofree char *stats_dir = g_build_filename (out, "statistics", NULL);
+    g_autofree char *tests = NULL, *groups = NULL, *plot = g_build_filename (stats_dir, "subject-means.svg", NULL);
+
+    run_cli (&stats, "stats", out, "--group-by", "group", NULL);
+    g_assert_cmpint (stats.status, ==, 0);
+    tests = read_text (stats_dir, "tests.csv");
+    groups = read_text (stats_dir, "groups.csv");
+    g_assert_nonnull (strstr (tests, "mean_gratio,welch_t,lesion vs sham,,,,,n too small: a group has fewer than 2 subjects"));
+    g_assert_nonnull (strstr (groups, "mean_axon_diam,sham,1,"));
+    g_assert_true (g_file_test (plot, G_FILE_TEST_IS_REGULAR));
+    run_cli (&no_column, "batch", dataset, "--output-dir", out, "--model", model, "--group-by", "genotype", NULL);
+    g_assert_cmpint (no_column.status, ==, 2);
+    g_assert_nonnull (strstr (no_column.err, "no column 'genotype'"));
+    g_assert_null (strstr (no_column.err, "to do"));
+  }
+
   /* a second run does only what is missing: the bad image, still bad */
   run_cli (&second, "batch", dataset, "--output-dir", out, "--model", model, NULL);
   g_assert_cmpint (second.status, ==, 1);

@@ -13,7 +13,7 @@
 #include "sheath-error.h"
 #include "sheath-image.h"
 #include "sheath-morphometrics.h"
-#include "sheath-study.h"
+#include "sheath-study-private.h"
 #include "sheath-table-private.h"
 #include "sheath-tsv-private.h"
 
@@ -564,11 +564,11 @@ sheath_study_dup_checksum (const char  *path,
   return g_strdup (g_checksum_get_string (sum));
 }
 
-static char *
-output_path (SheathStudy *self,
-             guint        index,
-             const char  *root,
-             const char  *suffix)
+char *
+_sheath_study_output_path (SheathStudy *self,
+                           guint        index,
+                           const char  *root,
+                           const char  *suffix)
 {
   g_autofree char *dir = sheath_study_dup_output_dir (self, index, root);
   g_autofree char *stem = sheath_study_dup_stem (self, index);
@@ -582,13 +582,13 @@ static const char * const outputs[] = {
   "_seg-axon.png", "_seg-myelin.png", "_seg-axonmyelin.png", "_morphometrics_aggregate.csv", "_record.json",
 };
 
-static JsonObject *
-read_record (SheathStudy *self,
-             guint        index,
-             const char  *root,
-             JsonParser  *parser)
+JsonObject *
+_sheath_study_read_record (SheathStudy *self,
+                           guint        index,
+                           const char  *root,
+                           JsonParser  *parser)
 {
-  g_autofree char *path = output_path (self, index, root, "_record.json");
+  g_autofree char *path = _sheath_study_output_path (self, index, root, "_record.json");
   JsonNode *node;
 
   if (!json_parser_load_from_file (parser, path, NULL))
@@ -622,14 +622,14 @@ sheath_study_is_done (SheathStudy *self,
   g_return_val_if_fail (SHEATH_IS_STUDY (self), FALSE);
   g_return_val_if_fail (index < self->images->len, FALSE);
 
-  if ((record = read_record (self, index, root, parser)) == NULL ||
+  if ((record = _sheath_study_read_record (self, index, root, parser)) == NULL ||
       g_strcmp0 (json_object_get_string_member_with_default (record, "model_checksum", ""), model_checksum) != 0)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (outputs) + 2; i++)
     {
       const char *suffix = i < G_N_ELEMENTS (outputs) ? outputs[i] :
                            i == G_N_ELEMENTS (outputs) ? "_axon_morphometrics.csv" : "_axon_morphometrics.xlsx";
-      g_autofree char *path = output_path (self, index, root, suffix);
+      g_autofree char *path = _sheath_study_output_path (self, index, root, suffix);
 
       if ((i == G_N_ELEMENTS (outputs) && !(self->formats & SHEATH_TABLE_FORMAT_CSV)) ||
           (i == G_N_ELEMENTS (outputs) + 1 && !(self->formats & SHEATH_TABLE_FORMAT_XLSX)))
@@ -661,7 +661,7 @@ write_record (SheathStudy             *self,
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *path = output_path (self, index, root, "_record.json");
+  g_autofree char *path = _sheath_study_output_path (self, index, root, "_record.json");
   g_autofree char *text = NULL;
 
   json_builder_begin_object (b);
@@ -737,9 +737,9 @@ sheath_study_process (SheathStudy      *self,
   file = g_file_new_for_path (path);
   dir = sheath_study_dup_output_dir (self, index, root);
   stem = sheath_study_dup_stem (self, index);
-  csv = output_path (self, index, root, "_axon_morphometrics.csv");
-  xlsx = output_path (self, index, root, "_axon_morphometrics.xlsx");
-  aggregate = output_path (self, index, root, "_morphometrics_aggregate.csv");
+  csv = _sheath_study_output_path (self, index, root, "_axon_morphometrics.csv");
+  xlsx = _sheath_study_output_path (self, index, root, "_axon_morphometrics.xlsx");
+  aggregate = _sheath_study_output_path (self, index, root, "_morphometrics_aggregate.csv");
 
   if (g_mkdir_with_parents (dir, 0777) != 0)
     {
@@ -881,7 +881,7 @@ sheath_study_write_tables (SheathStudy  *self,
   for (guint i = 0; i < self->images->len; i++)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *record = read_record (self, i, root, parser);
+      JsonObject *record = _sheath_study_read_record (self, i, root, parser);
       g_autofree char *name = NULL;
       SubjectSums *s = NULL;
       guint row, c = 0;

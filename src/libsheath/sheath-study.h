@@ -71,6 +71,13 @@ gboolean            sheath_study_process           (SheathStudy      *self,
                                                     GCancellable     *cancellable,
                                                     GError          **error);
 SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_study_write_statistics  (SheathStudy      *self,
+                                                    const char       *root,
+                                                    const char       *group_by,
+                                                    const double     *bin_edges,
+                                                    guint             n_edges,
+                                                    GError          **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_study_write_tables      (SheathStudy      *self,
                                                     const char       *root,
                                                     guint            *n_missing,

@@ -174,6 +174,19 @@ open_study (const char * const  *sources,
   return g_steal_pointer (&study);
 }
 
+SheathStudy *
+sheath_cli_open_batch (const char  *root,
+                       GError     **error)
+{
+  g_auto(GStrv) sources = NULL;
+  g_autofree char *model_name = NULL;
+  SheathTableFormat formats;
+
+  if (!read_manifest (root, &sources, &model_name, &formats, error))
+    return NULL;
+  return open_study ((const char * const *) sources, formats, error);
+}
+
 static int
 collect (const char *root)
 {
@@ -386,7 +399,8 @@ sheath_cli_batch (int    argc,
   g_autofree char *model_name = NULL, *output_dir = NULL, *collect_dir = NULL, *model_checksum = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *task_dir = NULL;
-  g_autofree char *format = NULL;
+  g_autofree char *format = NULL, *group_by = NULL, *bins = NULL;
+  g_autoptr(GArray) edges = NULL;
   SheathTableFormat formats;
   int task_index = 0;
   g_auto(SlurmArgs) slurm = { 0 };
@@ -403,6 +417,10 @@ sheath_cli_batch (int    argc,
       "N" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       N_ ("Tables as csv (default), xlsx (as AxonDeepSeg writes them) or both"), "csv|xlsx|both" },
+    { "group-by", 'g', 0, G_OPTION_ARG_STRING, &group_by,
+      N_ ("Then the statistics, with each subject's group from this column of participants.tsv"), "COLUMN" },
+    { "bins", 0, 0, G_OPTION_ARG_STRING, &bins,
+      N_ ("Caliber bins' lower edges in µm for the statistics (default axondeepseg)"), "E1,E2,…" },
     { "collect", 0, 0, G_OPTION_ARG_FILENAME, &collect_dir,
       N_ ("Only write the tables of a batch into DIR from what is done"), "DIR" },
     { "slurm", 0, 0, G_OPTION_ARG_NONE, &slurm.enabled,
@@ -435,7 +453,7 @@ sheath_cli_batch (int    argc,
       g_printerr (_ ("sheath-cli batch: %s\n"), error->message);
       return 2;
     }
-  if (!sheath_cli_parse_format ("batch", format, &formats))
+  if (!sheath_cli_parse_format ("batch", format, &formats) || !sheath_cli_parse_bins ("batch", bins, &edges))
     return 2;
   if (collect_dir != NULL)
     return collect (collect_dir);
@@ -466,6 +484,16 @@ sheath_cli_batch (int    argc,
     {
       g_printerr (_ ("sheath-cli batch: %s\n"), error ? error->message : _ ("the model is not a local file"));
       return 1;
+    }
+
+  /* a group column that is not there is said before hours of work */
+  if (group_by != NULL && !g_strv_contains (sheath_study_get_columns (study), group_by))
+    {
+      g_autofree char *known = g_strjoinv (", ", (char **) sheath_study_get_columns (study));
+
+      g_printerr (_ ("sheath-cli batch: no column '%s' in the study's participants.tsv or samples.tsv (%s)\n"),
+                  group_by, *known ? known : _ ("it has none"));
+      return 2;
     }
 
   batch.study = study;
@@ -515,6 +543,9 @@ sheath_cli_batch (int    argc,
   else
     fprintf (stderr, _ ("%s/study.csv, %s/subjects.csv: %u of %u images\n"), output_dir, output_dir,
              sheath_study_get_n_images (study) - missing, sheath_study_get_n_images (study));
+  if (error == NULL &&
+      !sheath_study_write_statistics (study, output_dir, group_by, (double *) edges->data, edges->len, &error))
+    g_printerr (_ ("sheath-cli batch: %s\n"), error->message);
   if (failed->len > 0)
     {
       g_printerr (_ ("sheath-cli batch: %u of %u images failed:\n"), failed->len, to_do);

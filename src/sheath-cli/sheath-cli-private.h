@@ -12,6 +12,7 @@ int sheath_cli_train   (int argc, char **argv);
 int sheath_cli_evaluate (int argc, char **argv);
 int sheath_cli_card     (int argc, char **argv);
 int sheath_cli_batch    (int argc, char **argv);
+int sheath_cli_stats    (int argc, char **argv);
 
 typedef struct
 {
@@ -53,6 +54,15 @@ char    *sheath_cli_dup_command_line (int    argc,
 gboolean sheath_cli_parse_format (const char        *command,
                                   const char        *text,
                                   SheathTableFormat *formats);
+
+/* Reads --bins (NULL or "axondeepseg": AxonDeepSeg's); says why not. */
+gboolean sheath_cli_parse_bins (const char  *command,
+                                const char  *text,
+                                GArray     **edges);
+
+/* The study a batch into @root was run on, from its manifest. */
+SheathStudy *sheath_cli_open_batch (const char  *root,
+                                    GError     **error);
 
 /* Checks --threads the same way for every command (says why not). */
 gboolean sheath_cli_check_threads (const char *command,

@@ -23,6 +23,7 @@ static const struct {
   { "evaluate", sheath_cli_evaluate, N_ ("Score a model against manual masks") },
   { "info", sheath_cli_info, N_ ("Show what Sheath reads from an image or a model") },
   { "batch", sheath_cli_batch, N_ ("Segment and measure a whole study; write its tables") },
+  { "stats", sheath_cli_stats, N_ ("The statistics of a batch per subject and group, again") },
   { "card", sheath_cli_card, N_ ("Write a model's card (Markdown) from its metadata and an evaluation") },
 };
 
