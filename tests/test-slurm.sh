@@ -10,74 +10,21 @@
 #   test-slurm.sh SHEATH_CLI SOURCE_DIR MODEL
 
 cli=$1 src=$2 model=$3
+tools=$src/tools
 
 skip () {
   echo "1..0 # SKIP $1"
   exit 0
 }
 
-for tool in munged mungekey slurmctld slurmd sbatch squeue sinfo; do
-  command -v "$tool" >/dev/null 2>&1 || skip "SLURM cannot start here: $tool is missing (Debian's slurm-wlm and munge)"
-done
-[ "$(id -u)" = 0 ] || skip "SLURM cannot start here: its daemons need root"
-
 work=$(mktemp -d)
 stop () {
-  for pid in "$work"/slurmd.pid "$work"/slurmctld.pid "$work"/munge/munged.pid; do
-    [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null
-  done
-  sleep 1
+  sh "$tools/one-node-slurm.sh" stop "$work"
   rm -rf "$work"
 }
 trap stop EXIT
-
-mkdir -p "$work/munge" "$work/state" "$work/spool" "$work/log"
-chmod 700 "$work/munge"
-mungekey -c -k "$work/munge/munge.key" -f >/dev/null 2>&1
-munged --key-file="$work/munge/munge.key" --socket="$work/munge/munge.socket" \
-  --pid-file="$work/munge/munged.pid" --log-file="$work/munge/munged.log" \
-  --seed-file="$work/munge/seed" --force || skip "SLURM cannot start here: munged failed"
-
-host=$(hostname -s)
-port=$((20000 + $$ % 20000))
-cat > "$work/slurm.conf" <<CONF
-ClusterName=sheath-test
-SlurmctldHost=$host
-SlurmctldPort=$port
-SlurmdPort=$((port + 1))
-AuthType=auth/munge
-AuthInfo=socket=$work/munge/munge.socket
-CredType=cred/munge
-SlurmUser=root
-SlurmdUser=root
-StateSaveLocation=$work/state
-SlurmdSpoolDir=$work/spool
-SlurmctldPidFile=$work/slurmctld.pid
-SlurmdPidFile=$work/slurmd.pid
-SlurmctldLogFile=$work/log/slurmctld.log
-SlurmdLogFile=$work/log/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-SchedulerType=sched/builtin
-ReturnToService=2
-MpiDefault=none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-PlugStackConfig=/dev/null
-NodeName=$host CPUs=$(nproc) RealMemory=2000 State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
-CONF
-export SLURM_CONF="$work/slurm.conf"
-slurmctld -f "$SLURM_CONF" || skip "SLURM cannot start here: slurmctld failed"
-slurmd -f "$SLURM_CONF" || skip "SLURM cannot start here: slurmd failed"
-up=no
-for i in $(seq 1 40); do
-  if sinfo -h -o %t 2>/dev/null | grep -q idle; then up=yes; break; fi
-  sleep 0.5
-done
-[ $up = yes ] || skip "SLURM did not start: $(tail -n 2 "$work/log/slurmctld.log" "$work/log/slurmd.log" | tr '\n' ' ')"
+conf=$(sh "$tools/one-node-slurm.sh" start "$work" 2>"$work/why") || skip "$(cat "$work/why")"
+eval "$conf"
 
 # the study: two subjects, two samples each, with their pixel size
 for s in a b; do
