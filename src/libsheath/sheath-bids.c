@@ -8,18 +8,18 @@
 #include <string.h>
 
 #include "sheath-bids.h"
+#include "sheath-bids-private.h"
 #include "sheath-error.h"
 
-/* g_ptr_array_sort() hands over pointers to the elements */
-static gint
-compare_names (gconstpointer a,
-               gconstpointer b)
+gint
+_sheath_compare_strings (gconstpointer a,
+                         gconstpointer b)
 {
   return g_strcmp0 (*(char * const *) a, *(char * const *) b);
 }
 
-static gboolean
-is_image_name (const char *name)
+gboolean
+_sheath_is_image_name (const char *name)
 {
   return g_str_has_suffix (name, ".png") || g_str_has_suffix (name, ".tif") || g_str_has_suffix (name, ".tiff");
 }
@@ -56,7 +56,7 @@ sheath_bids_list_images (const char  *dataset,
   while ((entry = g_dir_read_name (root)) != NULL)
     if (g_str_has_prefix (entry, "sub-"))
       g_ptr_array_add (subjects, g_strdup (entry));
-  g_ptr_array_sort (subjects, compare_names);
+  g_ptr_array_sort (subjects, _sheath_compare_strings);
 
   for (guint i = 0; i < subjects->len; i++)
     {
@@ -65,9 +65,9 @@ sheath_bids_list_images (const char  *dataset,
       g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
       while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
-        if (is_image_name (entry))
+        if (_sheath_is_image_name (entry))
           g_ptr_array_add (names, g_strdup (entry));
-      g_ptr_array_sort (names, compare_names);
+      g_ptr_array_sort (names, _sheath_compare_strings);
       for (guint k = 0; k < names->len; k++, n++)
         {
           g_autofree char *path = g_build_filename (micr, g_ptr_array_index (names, k), NULL);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sheath-bids-private.h"
 #include "sheath-error.h"
 #include "sheath-model-private.h"
 #include "sheath-safetensors-private.h"
@@ -159,13 +160,6 @@ sheath_model_init (SheathModel *self)
 {
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
 /**
  * sheath_model_new_from_file:
  * @file: a `.safetensors` model
@@ -309,6 +303,27 @@ char *
 sheath_model_dup_user_dir (void)
 {
   return g_build_filename (g_get_user_data_dir (), "sheath", "models", NULL);
+}
+
+/**
+ * sheath_model_dup_name_for_path:
+ * @path: a model file, `DIR/NAME.safetensors`
+ *
+ * The name a model file goes by in the model picker, `--model` and its card.
+ *
+ * Returns: (transfer full): its base name without `.safetensors`
+ */
+char *
+sheath_model_dup_name_for_path (const char *path)
+{
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".safetensors") && strlen (base) > strlen (".safetensors"))
+    base[strlen (base) - strlen (".safetensors")] = '\0';
+  return g_steal_pointer (&base);
 }
 
 /**
@@ -678,7 +693,7 @@ sheath_model_dup_metadata_keys (SheathModel *self)
   keys = (char **) g_hash_table_get_keys_as_array (self->metadata, &n);
   for (guint i = 0; i < n; i++)
     keys[i] = g_strdup (keys[i]);
-  qsort (keys, n, sizeof (char *), compare_strings);
+  qsort (keys, n, sizeof (char *), _sheath_compare_strings);
 
   return keys;
 }

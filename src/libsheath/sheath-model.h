@@ -75,6 +75,8 @@ char                *sheath_model_dup_user_dir         (void);
 SHEATH_AVAILABLE_IN_ALL
 GFile               *sheath_model_find_builtin         (const char   *name);
 SHEATH_AVAILABLE_IN_ALL
+char                *sheath_model_dup_name_for_path    (const char   *path);
+SHEATH_AVAILABLE_IN_ALL
 GFile               *sheath_model_get_file             (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
 const char          *sheath_model_get_architecture     (SheathModel  *self);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sheath-bids-private.h"
 #include "sheath-error.h"
 #include "sheath-stats-private.h"
 #include "sheath-study-private.h"
@@ -120,13 +121,6 @@ _sheath_study_subject_measure (const SheathStudySubject *s,
     }
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
 /* Every subject of the study with its axons and group, and the groups'
  * names, sorted. */
 static GPtrArray *
@@ -180,7 +174,7 @@ collect_subjects (SheathStudy  *self,
                    _ ("No image of the study is done yet in '%s'"), root);
       return NULL;
     }
-  g_ptr_array_sort (groups, compare_strings);
+  g_ptr_array_sort (groups, _sheath_compare_strings);
   return g_steal_pointer (&subjects);
 }
 

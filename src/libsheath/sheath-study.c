@@ -10,6 +10,7 @@
 
 #include "sheath-aggregates.h"
 #include "sheath-bids.h"
+#include "sheath-bids-private.h"
 #include "sheath-error.h"
 #include "sheath-image.h"
 #include "sheath-morphometrics.h"
@@ -88,9 +89,10 @@ static void
 sheath_study_init (SheathStudy *self)
 {
   self->images = g_ptr_array_new_with_free_func (study_image_free);
-  self->columns = g_ptr_array_new_with_free_func (g_free);
-  self->warnings = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (self->warnings, NULL);
+  /* NULL-terminated, and allocated from the start: an empty one's pdata
+   * is then a NULL-terminated list too, never NULL */
+  self->columns = g_ptr_array_new_null_terminated (1, g_free, TRUE);
+  self->warnings = g_ptr_array_new_null_terminated (1, g_free, TRUE);
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->formats = SHEATH_TABLE_FORMAT_CSV;
 }
@@ -139,7 +141,7 @@ warn (SheathStudy *self,
   va_list ap;
 
   va_start (ap, format);
-  g_ptr_array_insert (self->warnings, self->warnings->len - 1, g_strdup_vprintf (format, ap));
+  g_ptr_array_add (self->warnings, g_strdup_vprintf (format, ap));
   va_end (ap);
 }
 
@@ -167,20 +169,6 @@ sample_from_name (const char *path)
     return NULL;
   n = strcspn (s, "_.");
   return g_strndup (s, n);
-}
-
-/* g_ptr_array_sort() hands over pointers to the elements */
-static gint
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
-static gboolean
-is_image_name (const char *name)
-{
-  return g_str_has_suffix (name, ".png") || g_str_has_suffix (name, ".tif") || g_str_has_suffix (name, ".tiff");
 }
 
 static void
@@ -336,10 +324,10 @@ sheath_study_add_source (SheathStudy  *self,
         return FALSE;
       }
     while ((entry = g_dir_read_name (dir)) != NULL)
-      if (is_image_name (entry) && strstr (entry, "_seg-") == NULL && strstr (entry, "_index") == NULL &&
+      if (_sheath_is_image_name (entry) && strstr (entry, "_seg-") == NULL && strstr (entry, "_index") == NULL &&
           strstr (entry, "_instance-map") == NULL)
         g_ptr_array_add (names, g_strdup (entry));
-    g_ptr_array_sort (names, compare_names);
+    g_ptr_array_sort (names, _sheath_compare_strings);
     for (guint i = 0; i < names->len; i++)
       {
         g_autofree char *image = g_build_filename (absolute, g_ptr_array_index (names, i), NULL);
@@ -459,11 +447,6 @@ const char * const *
 sheath_study_get_columns (SheathStudy *self)
 {
   g_return_val_if_fail (SHEATH_IS_STUDY (self), NULL);
-  if (self->columns->len == 0 || g_ptr_array_index (self->columns, self->columns->len - 1) != NULL)
-    {
-      g_ptr_array_add (self->columns, NULL);
-      g_ptr_array_set_size (self->columns, self->columns->len - 1);
-    }
   return (const char * const *) self->columns->pdata;
 }
 
@@ -484,16 +467,8 @@ sheath_study_get_value (SheathStudy *self,
                         const char  *column)
 {
   StudyImage *im = image_at (self, index);
-  GHashTableIter iter;
-  gpointer key, value;
 
-  if (im == NULL)
-    return NULL;
-  g_hash_table_iter_init (&iter, im->values);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (g_str_equal (key, column))
-      return value;
-  return NULL;
+  return im ? g_hash_table_lookup (im->values, column) : NULL;
 }
 
 /**

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sheath-error.h"
+#include "sheath-model.h"
 #include "sheath-trainer-private.h"
 
 /* Models and checkpoints: what a trainer writes, and how it resumes. */
@@ -79,11 +80,7 @@ _sheath_trainer_model_metadata (SheathTrainer *self,
   g_hash_table_insert (meta, "training_patch_size", g_strdup_printf ("%u", self->patch_size));
   if (self->init_path != NULL && *self->init_path != '\0')
     {
-      g_autofree char *base = g_path_get_basename (self->init_path);
-
-      if (g_str_has_suffix (base, ".safetensors"))
-        base[strlen (base) - strlen (".safetensors")] = '\0';
-      g_hash_table_insert (meta, "fine_tuned_from", g_steal_pointer (&base));
+      g_hash_table_insert (meta, "fine_tuned_from", sheath_model_dup_name_for_path (self->init_path));
     }
   return meta;
 }

@@ -245,10 +245,8 @@ plain_word (const char *value)
 static int
 submit (SheathStudy     *study,
         const char      *root,
-        const char      *model_checksum,
-        const SlurmArgs *args,
-        guint            to_do,
-        guint            skipped)
+        GArray          *pending,
+        const SlurmArgs *args)
 {
   g_autofree char *dir = g_build_filename (root, "slurm", NULL);
   g_autofree char *tasks_path = g_build_filename (dir, "tasks.txt", NULL);
@@ -262,6 +260,7 @@ submit (SheathStudy     *study,
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL, *err = NULL;
   const char *argv[] = { "sbatch", "--parsable", script_path, NULL };
+  guint to_do = pending->len, skipped = sheath_study_get_n_images (study) - pending->len;
   int status = 0;
 
   if (!plain_word (args->partition) || !plain_word (args->time) || !plain_word (args->mem) ||
@@ -271,15 +270,14 @@ submit (SheathStudy     *study,
                      "--array-max positive numbers\n"));
       return 2;
     }
-  if (to_do == 0)
+  if (pending->len == 0)
     {
       fprintf (stderr, _ ("All %u images are done: nothing to submit; sheath-cli batch --collect %s writes the "
                           "tables\n"), skipped, root);
       return 0;
     }
-  for (guint i = 0; i < sheath_study_get_n_images (study); i++)
-    if (!sheath_study_is_done (study, i, root, model_checksum))
-      g_string_append_printf (tasks, "%s\n", sheath_study_get_image (study, i));
+  for (guint k = 0; k < pending->len; k++)
+    g_string_append_printf (tasks, "%s\n", sheath_study_get_image (study, g_array_index (pending, guint, k)));
 
   quoted_self = g_shell_quote (self_path ? self_path : "sheath-cli");
   log = g_build_filename (absolute_root, "slurm", "task-%A_%a.log", NULL);
@@ -396,6 +394,7 @@ sheath_cli_batch (int    argc,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   GThreadPool *pool;
   g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *model_name = NULL, *output_dir = NULL, *collect_dir = NULL, *model_checksum = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *task_dir = NULL;
@@ -507,22 +506,22 @@ sheath_cli_batch (int    argc,
   g_mutex_init (&batch.mutex);
   g_cond_init (&batch.cond);
 
+  /* each image read once to know it (its checksum) */
   for (guint i = 0; i < sheath_study_get_n_images (study); i++)
-    if (sheath_study_is_done (study, i, output_dir, model_checksum))
-      skipped++;
-    else
-      to_do++;
+    if (!sheath_study_is_done (study, i, output_dir, model_checksum))
+      g_array_append_val (pending, i);
+  to_do = pending->len;
+  skipped = sheath_study_get_n_images (study) - to_do;
   if (slurm.enabled)
-    return submit (study, output_dir, model_checksum, &slurm, to_do, skipped);
+    return submit (study, output_dir, pending, &slurm);
   fprintf (stderr, _ ("%u images: %u to do, %u done before\n"), sheath_study_get_n_images (study), to_do, skipped);
   batch.to_do = to_do;
   batch.started = g_get_monotonic_time ();
 
   interrupt_id = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
   pool = g_thread_pool_new (process_one, &batch, jobs, FALSE, NULL);
-  for (guint i = 0; i < sheath_study_get_n_images (study); i++)
-    if (!sheath_study_is_done (study, i, output_dir, model_checksum))
-      g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
+  for (guint k = 0; k < pending->len; k++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (g_array_index (pending, guint, k) + 1), NULL);
   /* wait, letting Ctrl+C through the main context */
   g_mutex_lock (&batch.mutex);
   while (batch.finished < to_do)

@@ -118,11 +118,7 @@ sheath_cli_card (int    argc,
       return 1;
     }
   if (name == NULL)
-    {
-      name = g_file_get_basename (file);
-      if (g_str_has_suffix (name, ".safetensors"))
-        name[strlen (name) - strlen (".safetensors")] = '\0';
-    }
+    name = sheath_model_dup_name_for_path (g_file_peek_path (file));
   card = sheath_model_card_new (model, name);
   sheath_model_card_set_trained_by (card, "`sheath-cli train`");
   sheath_model_card_set_data (card, data);

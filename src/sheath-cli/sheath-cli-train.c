@@ -116,9 +116,7 @@ write_card (SheathTrainer       *trainer,
   file = g_file_new_for_path (output);
   if (!(model = sheath_model_new_from_file (file, error)))
     return FALSE;
-  name = g_path_get_basename (output);
-  if (g_str_has_suffix (name, ".safetensors"))
-    name[strlen (name) - strlen (".safetensors")] = '\0';
+  name = sheath_model_dup_name_for_path (output);
   card = sheath_model_card_new (model, name);
   sheath_model_card_set_trained_by (card, "`sheath-cli train`");
   sheath_model_card_set_command (card, command);

@@ -223,9 +223,8 @@ sheath_model_picker_reload (SheathModelPicker *self)
   g_ptr_array_sort (own, (GCompareFunc) g_strcmp0);
   for (guint i = 0; i < own->len; i++)
     {
-      g_autofree char *base = g_path_get_basename (g_ptr_array_index (own, i));
+      g_autofree char *base = sheath_model_dup_name_for_path (g_ptr_array_index (own, i));
 
-      base[strlen (base) - strlen (".safetensors")] = '\0';
       add_entry (self, base, g_ptr_array_index (own, i));
     }
   if (!is_builtin (self->chosen) && !g_ptr_array_find_with_equal_func (own, self->chosen, g_str_equal, NULL))

@@ -511,13 +511,11 @@ model_saved_cb (SheathTrainingWindow *wizard,
                 const char           *path,
                 SheathWindow         *self)
 {
-  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *name = sheath_model_dup_name_for_path (path);
   g_autofree char *text = NULL;
 
   /* listed, not chosen: the user picks it where it suits an image */
   sheath_model_picker_reload (self->model_picker);
-  if (g_str_has_suffix (name, ".safetensors"))
-    name[strlen (name) - strlen (".safetensors")] = '\0';
   text = g_strdup_printf ("“%s” is in the list of models: choose it there to segment with it", name);
   _sheath_window_toast (self, text);
 }
