@@ -314,7 +314,10 @@ draw_diameter_distributions (cairo_t            *cr,
             }
         }
       for (guint b = 0; b < n_bins; b++)
-        fmax = MAX (fmax, f[b] = total ? f[b] / total : 0);
+        {
+          f[b] = total ? f[b] / total : 0;
+          fmax = MAX (fmax, f[b]);
+        }
       g_ptr_array_add (histograms, f);
     }
   fmax = fmax > 0 ? fmax * 1.1 : 1;
