@@ -31,26 +31,6 @@
  * subject, its axons pooled) are made from those records.
  */
 
-typedef struct
-{
-  char       *path;
-  char       *subject;
-  char       *sample;
-  char       *group_dir;   /* the output folder under the root: the subject's, or the folder's */
-  GHashTable *values;      /* column → value, borrowed from the study's strings */
-} StudyImage;
-
-struct _SheathStudy
-{
-  GObject     parent_instance;
-
-  GPtrArray  *images;      /* StudyImage */
-  GPtrArray  *columns;     /* char *, participants' then samples' columns */
-  GPtrArray  *warnings;    /* char * */
-  GHashTable *seen;        /* image path → TRUE */
-  SheathTableFormat formats;
-};
-
 G_DEFINE_FINAL_TYPE (SheathStudy, sheath_study, G_TYPE_OBJECT)
 
 static void
@@ -75,6 +55,9 @@ sheath_study_finalize (GObject *object)
   g_ptr_array_unref (self->columns);
   g_ptr_array_unref (self->warnings);
   g_hash_table_unref (self->seen);
+  g_ptr_array_unref (self->sources);
+  g_clear_pointer (&self->tables[SHEATH_STUDY_TABLE_IMAGES], _sheath_table_free);
+  g_clear_pointer (&self->tables[SHEATH_STUDY_TABLE_SUBJECTS], _sheath_table_free);
 
   G_OBJECT_CLASS (sheath_study_parent_class)->finalize (object);
 }
@@ -93,6 +76,7 @@ sheath_study_init (SheathStudy *self)
    * is then a NULL-terminated list too, never NULL */
   self->columns = g_ptr_array_new_null_terminated (1, g_free, TRUE);
   self->warnings = g_ptr_array_new_null_terminated (1, g_free, TRUE);
+  self->sources = g_ptr_array_new_null_terminated (1, g_free, TRUE);
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->formats = SHEATH_TABLE_FORMAT_CSV;
 }
@@ -257,34 +241,16 @@ read_tables (SheathStudy  *self,
   return TRUE;
 }
 
-/**
- * sheath_study_add_source:
- * @self: a #SheathStudy
- * @path: a BIDS dataset, a folder of images, or one image
- * @error: return location for a #GError
- *
- * Adds the images of @path. A BIDS dataset gives each image's subject and
- * sample from its name, and the columns of its `participants.tsv` and
- * `samples.tsv`; the images of a plain folder are of the subject its name
- * says (BIDS-style), else of the folder. Images already added are skipped.
- *
- * Returns: %TRUE, or %FALSE with @error set when @path holds no image or a
- *   table of the dataset cannot be read (a ragged row is named)
- */
-gboolean
-sheath_study_add_source (SheathStudy  *self,
-                         const char   *path,
-                         GError      **error)
+/* the images of @absolute (@path as the user gave it, for messages) */
+static gboolean
+add_images_of (SheathStudy  *self,
+               const char   *path,
+               const char   *absolute,
+               GError      **error)
 {
-  g_autofree char *absolute = NULL;
   g_autofree char *folder = NULL;
-  guint first;
+  guint first = self->images->len;
 
-  g_return_val_if_fail (SHEATH_IS_STUDY (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  absolute = g_canonicalize_filename (path, NULL);
-  first = self->images->len;
   if (g_file_test (absolute, G_FILE_TEST_IS_REGULAR))
     {
       g_autofree char *dir = g_path_get_dirname (absolute);
@@ -341,6 +307,52 @@ sheath_study_add_source (SheathStudy  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * sheath_study_add_source:
+ * @self: a #SheathStudy
+ * @path: a BIDS dataset, a folder of images, or one image
+ * @error: return location for a #GError
+ *
+ * Adds the images of @path. A BIDS dataset gives each image's subject and
+ * sample from its name, and the columns of its `participants.tsv` and
+ * `samples.tsv`; the images of a plain folder are of the subject its name
+ * says (BIDS-style), else of the folder. Images already added are skipped.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when @path holds no image or a
+ *   table of the dataset cannot be read (a ragged row is named)
+ */
+gboolean
+sheath_study_add_source (SheathStudy  *self,
+                         const char   *path,
+                         GError      **error)
+{
+  g_autofree char *absolute = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_STUDY (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  absolute = g_canonicalize_filename (path, NULL);
+  if (!add_images_of (self, path, absolute, error))
+    return FALSE;
+  g_ptr_array_add (self->sources, g_steal_pointer (&absolute));
+  return TRUE;
+}
+
+/**
+ * sheath_study_get_sources:
+ * @self: a #SheathStudy
+ *
+ * The datasets, folders and images added, as absolute paths.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the sources
+ */
+const char * const *
+sheath_study_get_sources (SheathStudy *self)
+{
+  g_return_val_if_fail (SHEATH_IS_STUDY (self), NULL);
+  return (const char * const *) self->sources->pdata;
 }
 
 /**
@@ -573,33 +585,39 @@ _sheath_study_read_record (SheathStudy *self,
 }
 
 /**
- * sheath_study_is_done:
+ * sheath_study_get_status:
  * @self: a #SheathStudy
  * @index: an image of the study, from 0
  * @root: the study's output folder
  * @model_checksum: the model's sheath_study_dup_checksum()
  *
  * Whether the image's outputs are all there and were made from the same
- * image (its checksum now) by the same model.
+ * image (its checksum now) by the same model; masks corrected by hand
+ * (sheath_study_remeasure()) stay done whatever the model, so that a new
+ * run never overwrites a user's corrections.
  *
- * Returns: %TRUE if there is nothing to do for it
+ * Returns: what there is to do for the image
  */
-gboolean
-sheath_study_is_done (SheathStudy *self,
-                      guint        index,
-                      const char  *root,
-                      const char  *model_checksum)
+SheathStudyStatus
+sheath_study_get_status (SheathStudy *self,
+                         guint        index,
+                         const char  *root,
+                         const char  *model_checksum)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *checksum = NULL;
   JsonObject *record;
+  gboolean corrected;
 
-  g_return_val_if_fail (SHEATH_IS_STUDY (self), FALSE);
-  g_return_val_if_fail (index < self->images->len, FALSE);
+  g_return_val_if_fail (SHEATH_IS_STUDY (self), SHEATH_STUDY_STATUS_TO_DO);
+  g_return_val_if_fail (index < self->images->len, SHEATH_STUDY_STATUS_TO_DO);
 
-  if ((record = _sheath_study_read_record (self, index, root, parser)) == NULL ||
+  if ((record = _sheath_study_read_record (self, index, root, parser)) == NULL)
+    return SHEATH_STUDY_STATUS_TO_DO;
+  corrected = json_object_get_boolean_member_with_default (record, "corrected", FALSE);
+  if (!corrected &&
       g_strcmp0 (json_object_get_string_member_with_default (record, "model_checksum", ""), model_checksum) != 0)
-    return FALSE;
+    return SHEATH_STUDY_STATUS_TO_DO;
   for (guint i = 0; i < G_N_ELEMENTS (outputs) + 2; i++)
     {
       const char *suffix = i < G_N_ELEMENTS (outputs) ? outputs[i] :
@@ -610,17 +628,33 @@ sheath_study_is_done (SheathStudy *self,
           (i == G_N_ELEMENTS (outputs) + 1 && !(self->formats & SHEATH_TABLE_FORMAT_XLSX)))
         continue;
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return FALSE;
+        return SHEATH_STUDY_STATUS_TO_DO;
     }
   checksum = sheath_study_dup_checksum (sheath_study_get_image (self, index), NULL);
-  return g_strcmp0 (json_object_get_string_member_with_default (record, "image_checksum", ""), checksum) == 0;
+  if (g_strcmp0 (json_object_get_string_member_with_default (record, "image_checksum", ""), checksum) != 0)
+    return SHEATH_STUDY_STATUS_TO_DO;
+  return corrected ? SHEATH_STUDY_STATUS_CORRECTED : SHEATH_STUDY_STATUS_DONE;
 }
 
-/* the figures a record keeps, in the tables' order */
-#define AGGREGATE_FIELDS(X) \
-  X (n_axons) X (n_myelinated) X (n_border_touching) X (area_mm2) X (axon_density_mm2) X (avf) X (mvf) \
-  X (gratio_aggr) X (mean_axon_diam) X (median_axon_diam) X (mean_myelin_thickness) \
-  X (median_myelin_thickness) X (mean_gratio) X (median_gratio)
+/**
+ * sheath_study_is_done:
+ * @self: a #SheathStudy
+ * @index: an image of the study, from 0
+ * @root: the study's output folder
+ * @model_checksum: the model's sheath_study_dup_checksum()
+ *
+ * Whether sheath_study_get_status() finds nothing to do for the image.
+ *
+ * Returns: %TRUE if there is nothing to do for it
+ */
+gboolean
+sheath_study_is_done (SheathStudy *self,
+                      guint        index,
+                      const char  *root,
+                      const char  *model_checksum)
+{
+  return sheath_study_get_status (self, index, root, model_checksum) != SHEATH_STUDY_STATUS_TO_DO;
+}
 
 static gboolean
 write_record (SheathStudy             *self,
@@ -630,6 +664,7 @@ write_record (SheathStudy             *self,
               const char              *model_name,
               const char              *model_checksum,
               double                   pixel_size,
+              gboolean                 corrected,
               const SheathAggregates  *agg,
               GError                 **error)
 {
@@ -650,6 +685,8 @@ write_record (SheathStudy             *self,
   json_builder_add_string_value (b, model_checksum);
   json_builder_set_member_name (b, "pixel_size_um");
   json_builder_add_double_value (b, pixel_size);
+  json_builder_set_member_name (b, "corrected");
+  json_builder_add_boolean_value (b, corrected);
 #define ADD(field) \
   json_builder_set_member_name (b, #field); \
   json_builder_add_double_value (b, isfinite ((double) agg->field) ? (double) agg->field : 0);
@@ -666,6 +703,36 @@ write_record (SheathStudy             *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The tables and the record of @seg, the image's masks: last the record
+ * that makes the image done. */
+static gboolean
+measure (SheathStudy         *self,
+         guint                index,
+         const char          *root,
+         SheathSegmentation  *seg,
+         double               pixel_size,
+         const char          *image_checksum,
+         const char          *model_name,
+         const char          *model_checksum,
+         gboolean             corrected,
+         GCancellable        *cancellable,
+         GError             **error)
+{
+  g_autofree char *csv = _sheath_study_output_path (self, index, root, "_axon_morphometrics.csv");
+  g_autofree char *xlsx = _sheath_study_output_path (self, index, root, "_axon_morphometrics.xlsx");
+  g_autofree char *aggregate = _sheath_study_output_path (self, index, root, "_morphometrics_aggregate.csv");
+  g_autoptr(SheathMorphometrics) morph = NULL;
+  g_autoptr(SheathAggregates) agg = NULL;
+
+  return (morph = sheath_morphometrics_compute (seg, pixel_size, SHEATH_AXON_SHAPE_CIRCLE, cancellable, error)) &&
+         (agg = sheath_aggregates_compute (morph, NULL, FALSE, 1.0, error)) &&
+         (!(self->formats & SHEATH_TABLE_FORMAT_CSV) || sheath_morphometrics_write_csv (morph, csv, error)) &&
+         (!(self->formats & SHEATH_TABLE_FORMAT_XLSX) || sheath_morphometrics_write_xlsx (morph, xlsx, error)) &&
+         sheath_aggregates_write_csv (agg, aggregate, error) &&
+         write_record (self, index, root, image_checksum, model_name, model_checksum, pixel_size, corrected, agg,
+                       error);
 }
 
 /**
@@ -700,9 +767,7 @@ sheath_study_process (SheathStudy      *self,
   g_autoptr(GFile) file = NULL;
   g_autoptr(SheathImage) image = NULL;
   g_autoptr(SheathSegmentation) seg = NULL;
-  g_autoptr(SheathMorphometrics) morph = NULL;
-  g_autoptr(SheathAggregates) agg = NULL;
-  g_autofree char *checksum = NULL, *dir = NULL, *stem = NULL, *csv = NULL, *xlsx = NULL, *aggregate = NULL;
+  g_autofree char *checksum = NULL, *dir = NULL, *stem = NULL;
 
   g_return_val_if_fail (SHEATH_IS_STUDY (self), FALSE);
   g_return_val_if_fail (index < self->images->len, FALSE);
@@ -712,9 +777,6 @@ sheath_study_process (SheathStudy      *self,
   file = g_file_new_for_path (path);
   dir = sheath_study_dup_output_dir (self, index, root);
   stem = sheath_study_dup_stem (self, index);
-  csv = _sheath_study_output_path (self, index, root, "_axon_morphometrics.csv");
-  xlsx = _sheath_study_output_path (self, index, root, "_axon_morphometrics.xlsx");
-  aggregate = _sheath_study_output_path (self, index, root, "_morphometrics_aggregate.csv");
 
   if (g_mkdir_with_parents (dir, 0777) != 0)
     {
@@ -725,14 +787,8 @@ sheath_study_process (SheathStudy      *self,
       !(image = sheath_image_new_from_file (file, error)) ||
       !(seg = sheath_segmenter_segment (segmenter, image, cancellable, error)) ||
       !sheath_segmentation_save (seg, dir, stem, error) ||
-      !(morph = sheath_morphometrics_compute (seg, sheath_image_get_pixel_size (image), SHEATH_AXON_SHAPE_CIRCLE,
-                                              cancellable, error)) ||
-      !(agg = sheath_aggregates_compute (morph, NULL, FALSE, 1.0, error)) ||
-      ((self->formats & SHEATH_TABLE_FORMAT_CSV) && !sheath_morphometrics_write_csv (morph, csv, error)) ||
-      ((self->formats & SHEATH_TABLE_FORMAT_XLSX) && !sheath_morphometrics_write_xlsx (morph, xlsx, error)) ||
-      !sheath_aggregates_write_csv (agg, aggregate, error) ||
-      !write_record (self, index, root, checksum, model_name, model_checksum,
-                     sheath_image_get_pixel_size (image), agg, error))
+      !measure (self, index, root, seg, sheath_image_get_pixel_size (image), checksum, model_name, model_checksum,
+                FALSE, cancellable, error))
     {
       g_autofree char *name = g_path_get_basename (path);
       g_prefix_error (error, "%s: ", name);
@@ -741,201 +797,68 @@ sheath_study_process (SheathStudy      *self,
   return TRUE;
 }
 
-typedef struct
-{
-  char   *subject;
-  guint   first_image;   /* whose participant columns the row shows */
-  guint   n_images;
-  double  n_axons, n_myelinated, area, axon_area, myelin_area;
-  double  sum_diam, sum_thickness, sum_gratio;
-} SubjectSums;
-
-static void
-subject_sums_free (gpointer data)
-{
-  SubjectSums *s = data;
-
-  g_free (s->subject);
-  g_free (s);
-}
-
-static double
-member (JsonObject *o,
-        const char *name)
-{
-  return json_object_get_double_member_with_default (o, name, NAN);
-}
-
-/* "NAME.csv" and/or "NAME.xlsx" in @root */
-static gboolean
-write_table (SheathStudy  *self,
-             SheathTable  *table,
-             const char   *root,
-             const char   *name,
-             GError      **error)
-{
-  g_autofree char *csv_name = g_strconcat (name, ".csv", NULL);
-  g_autofree char *xlsx_name = g_strconcat (name, ".xlsx", NULL);
-  g_autofree char *csv = g_build_filename (root, csv_name, NULL);
-  g_autofree char *xlsx = g_build_filename (root, xlsx_name, NULL);
-
-  return (!(self->formats & SHEATH_TABLE_FORMAT_CSV) || _sheath_table_write_csv (table, csv, error)) &&
-         (!(self->formats & SHEATH_TABLE_FORMAT_XLSX) || _sheath_table_write_xlsx (table, xlsx, name, error));
-}
-
-/* the table's columns: @first, the study's columns, then @last */
-static SheathTable *
-new_table (SheathStudy        *self,
-           const char * const *first,
-           const char * const *last)
-{
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  g_auto(GStrv) columns = NULL;
-
-  g_strv_builder_addv (names, (const char **) first);
-  g_strv_builder_addv (names, (const char **) sheath_study_get_columns (self));
-  g_strv_builder_addv (names, (const char **) last);
-  columns = g_strv_builder_end (names);
-  return _sheath_table_new ((const char * const *) columns);
-}
-
 /**
- * sheath_study_write_tables:
+ * sheath_study_remeasure:
  * @self: a #SheathStudy
- * @root: the study's output folder
- * @n_missing: (out) (optional): how many images have no record yet
+ * @index: an image of the study, from 0
+ * @root: the study's output folder, where the image is done
+ * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Writes `ROOT/study.csv`, a row per image done (subject, sample, the
- * datasets' columns, pixel size, model, counts and aggregates), and
- * `ROOT/subjects.csv`, a row per subject with its images' axons pooled:
- * counts and area summed, densities and fractions over the summed area,
- * means over all its axons; as `.xlsx` too, or instead, as
- * sheath_study_set_formats() asks. Each is written whole or not at all.
+ * Measures the image again from its masks in the output folder, after they
+ * were corrected by hand, at the pixel size it was segmented at: its tables
+ * and its record are written again, and the record marks it corrected
+ * (%SHEATH_STUDY_STATUS_CORRECTED), which keeps a later run of the study
+ * from segmenting it again. The study's tables and statistics are then
+ * out of date until written again.
  *
- * Returns: %TRUE, or %FALSE with @error set when no image is done or a
- *   table cannot be written
+ * Returns: %TRUE, or %FALSE with @error set when the image was never done
+ *   or its masks cannot be read
  */
 gboolean
-sheath_study_write_tables (SheathStudy  *self,
-                           const char   *root,
-                           guint        *n_missing,
-                           GError      **error)
+sheath_study_remeasure (SheathStudy   *self,
+                        guint          index,
+                        const char    *root,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
-  static const char * const fields[] = {
-#define NAME(field) #field,
-    AGGREGATE_FIELDS (NAME)
-#undef NAME
-    NULL
-  };
-  static const char * const image_columns[] = { "image", "subject", "sample", NULL };
-  static const char * const image_figures[] = { "pixel_size_um", "model", NULL };
-  static const char * const subject_columns[] = { "subject", NULL };
-  static const char * const subject_figures[] = {
-    "n_images", "n_axons", "n_myelinated", "area_mm2", "axon_density_mm2", "avf", "mvf", "gratio_aggr",
-    "mean_axon_diam", "mean_myelin_thickness", "mean_gratio", NULL
-  };
-  const char * const *columns;
-  g_autoptr(SheathTable) study = NULL;
-  g_autoptr(SheathTable) subjects = NULL;
-  g_autoptr(GPtrArray) sums = g_ptr_array_new_with_free_func (subject_sums_free);
-  g_autoptr(GStrvBuilder) all_figures = g_strv_builder_new ();
-  g_auto(GStrv) figures = NULL;
-  guint n_columns, missing = 0, done = 0;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *axon = NULL, *myelin = NULL, *name = NULL;
+  g_autofree char *image_checksum = NULL, *model_name = NULL, *model_checksum = NULL;
+  g_autoptr(GFile) axon_file = NULL;
+  g_autoptr(GFile) myelin_file = NULL;
+  g_autoptr(SheathSegmentation) seg = NULL;
+  JsonObject *record;
+  double pixel_size;
 
   g_return_val_if_fail (SHEATH_IS_STUDY (self), FALSE);
+  g_return_val_if_fail (index < self->images->len, FALSE);
 
-  columns = sheath_study_get_columns (self);
-  n_columns = g_strv_length ((char **) columns);
-  g_strv_builder_addv (all_figures, (const char **) image_figures);
-  g_strv_builder_addv (all_figures, (const char **) fields);
-  figures = g_strv_builder_end (all_figures);
-  study = new_table (self, image_columns, (const char * const *) figures);
-  subjects = new_table (self, subject_columns, subject_figures);
-
-  for (guint i = 0; i < self->images->len; i++)
+  name = g_path_get_basename (sheath_study_get_image (self, index));
+  if ((record = _sheath_study_read_record (self, index, root, parser)) == NULL)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *record = _sheath_study_read_record (self, i, root, parser);
-      g_autofree char *name = NULL;
-      SubjectSums *s = NULL;
-      guint row, c = 0;
-
-      if (record == NULL)
-        {
-          missing++;
-          continue;
-        }
-      done++;
-      name = g_path_get_basename (sheath_study_get_image (self, i));
-      row = _sheath_table_add_row (study);
-      _sheath_table_set_text (study, row, c++, name);
-      _sheath_table_set_text (study, row, c++, sheath_study_get_subject (self, i));
-      _sheath_table_set_text (study, row, c++, sheath_study_get_sample (self, i));
-      for (guint k = 0; k < n_columns; k++)
-        _sheath_table_set_text (study, row, c++, sheath_study_get_value (self, i, columns[k]));
-      _sheath_table_set_number (study, row, c++, member (record, "pixel_size_um"));
-      _sheath_table_set_text (study, row, c++, json_object_get_string_member_with_default (record, "model", ""));
-      for (guint f = 0; fields[f] != NULL; f++)
-        _sheath_table_set_number (study, row, c++, member (record, fields[f]));
-
-      for (guint k = 0; k < sums->len && s == NULL; k++)
-        if (g_str_equal (((SubjectSums *) g_ptr_array_index (sums, k))->subject, sheath_study_get_subject (self, i)))
-          s = g_ptr_array_index (sums, k);
-      if (s == NULL)
-        {
-          s = g_new0 (SubjectSums, 1);
-          s->subject = g_strdup (sheath_study_get_subject (self, i));
-          s->first_image = i;
-          g_ptr_array_add (sums, s);
-        }
-      s->n_images++;
-      s->n_axons += member (record, "n_axons");
-      s->n_myelinated += member (record, "n_myelinated");
-      s->area += member (record, "area_mm2");
-      s->axon_area += member (record, "avf") * member (record, "area_mm2");
-      s->myelin_area += member (record, "mvf") * member (record, "area_mm2");
-      s->sum_diam += member (record, "mean_axon_diam") * member (record, "n_axons");
-      if (member (record, "n_myelinated") > 0)
-        {
-          s->sum_thickness += member (record, "mean_myelin_thickness") * member (record, "n_myelinated");
-          s->sum_gratio += member (record, "mean_gratio") * member (record, "n_myelinated");
-        }
-    }
-  if (n_missing != NULL)
-    *n_missing = missing;
-  if (done == 0)
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   _ ("No image of the study is done yet in '%s'"), root);
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("%s: not segmented in '%s' yet"), name,
+                   root);
       return FALSE;
     }
-
-  for (guint k = 0; k < sums->len; k++)
+  pixel_size = json_object_get_double_member_with_default (record, "pixel_size_um", 0);
+  image_checksum = g_strdup (json_object_get_string_member_with_default (record, "image_checksum", ""));
+  model_name = g_strdup (json_object_get_string_member_with_default (record, "model", ""));
+  model_checksum = g_strdup (json_object_get_string_member_with_default (record, "model_checksum", ""));
+  axon = _sheath_study_output_path (self, index, root, "_seg-axon.png");
+  myelin = _sheath_study_output_path (self, index, root, "_seg-myelin.png");
+  axon_file = g_file_new_for_path (axon);
+  myelin_file = g_file_new_for_path (myelin);
+  if (!(pixel_size > 0) ||
+      !(seg = sheath_segmentation_new_from_masks (axon_file, myelin_file, error)) ||
+      !measure (self, index, root, seg, pixel_size, image_checksum, model_name, model_checksum, TRUE, cancellable,
+                error))
     {
-      SubjectSums *s = g_ptr_array_index (sums, k);
-      double avf = s->area > 0 ? s->axon_area / s->area : NAN;
-      double mvf = s->area > 0 ? s->myelin_area / s->area : NAN;
-      const double values[] = {
-        s->n_images, s->n_axons, s->n_myelinated, s->area, s->area > 0 ? s->n_axons / s->area : NAN, avf, mvf,
-        avf + mvf > 0 ? sqrt (1 - mvf / (avf + mvf)) : NAN,
-        s->n_axons > 0 ? s->sum_diam / s->n_axons : NAN,
-        s->n_myelinated > 0 ? s->sum_thickness / s->n_myelinated : NAN,
-        s->n_myelinated > 0 ? s->sum_gratio / s->n_myelinated : NAN,
-      };
-      guint row = _sheath_table_add_row (subjects), c = 0;
-
-      _sheath_table_set_text (subjects, row, c++, s->subject);
-      for (guint i = 0; i < n_columns; i++)
-        _sheath_table_set_text (subjects, row, c++, sheath_study_get_value (self, s->first_image, columns[i]));
-      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-        _sheath_table_set_number (subjects, row, c++, values[i]);
-    }
-
-  if (!write_table (self, study, root, "study", error) || !write_table (self, subjects, root, "subjects", error))
-    {
-      g_prefix_error (error, _ ("Cannot write the study's tables: "));
+      if (error != NULL && *error == NULL)
+        g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("the record has no pixel size"));
+      g_prefix_error (error, "%s: ", name);
       return FALSE;
     }
   return TRUE;
 }
+

@@ -13,6 +13,36 @@
 
 G_BEGIN_DECLS
 
+/**
+ * SheathStudyStatus:
+ * @SHEATH_STUDY_STATUS_TO_DO: not segmented yet, or by another model, or the
+ *   image changed since
+ * @SHEATH_STUDY_STATUS_DONE: segmented and measured by the model
+ * @SHEATH_STUDY_STATUS_CORRECTED: its masks were corrected by hand and
+ *   measured again; never segmented again
+ *
+ * Where an image of a study stands in an output folder.
+ */
+typedef enum
+{
+  SHEATH_STUDY_STATUS_TO_DO,
+  SHEATH_STUDY_STATUS_DONE,
+  SHEATH_STUDY_STATUS_CORRECTED,
+} SheathStudyStatus;
+
+/**
+ * SheathStudyTable:
+ * @SHEATH_STUDY_TABLE_IMAGES: a row per image done (`study.csv`)
+ * @SHEATH_STUDY_TABLE_SUBJECTS: a row per subject (`subjects.csv`)
+ *
+ * The tables sheath_study_collect() makes.
+ */
+typedef enum
+{
+  SHEATH_STUDY_TABLE_IMAGES,
+  SHEATH_STUDY_TABLE_SUBJECTS,
+} SheathStudyTable;
+
 #define SHEATH_TYPE_STUDY (sheath_study_get_type ())
 
 SHEATH_AVAILABLE_IN_ALL
@@ -23,6 +53,17 @@ SheathStudy        *sheath_study_new               (void);
 SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_study_add_source        (SheathStudy      *self,
                                                     const char       *path,
+                                                    GError          **error);
+SHEATH_AVAILABLE_IN_ALL
+const char * const *sheath_study_get_sources       (SheathStudy      *self);
+SHEATH_AVAILABLE_IN_ALL
+SheathStudy        *sheath_study_new_from_manifest (const char       *root,
+                                                    char            **model_name,
+                                                    GError          **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_study_write_manifest    (SheathStudy      *self,
+                                                    const char       *root,
+                                                    const char       *model_name,
                                                     GError          **error);
 SHEATH_AVAILABLE_IN_ALL
 void                sheath_study_set_formats       (SheathStudy      *self,
@@ -57,6 +98,11 @@ SHEATH_AVAILABLE_IN_ALL
 char               *sheath_study_dup_checksum      (const char       *path,
                                                     GError          **error);
 SHEATH_AVAILABLE_IN_ALL
+SheathStudyStatus   sheath_study_get_status        (SheathStudy      *self,
+                                                    guint             index,
+                                                    const char       *root,
+                                                    const char       *model_checksum);
+SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_study_is_done           (SheathStudy      *self,
                                                     guint             index,
                                                     const char       *root,
@@ -70,6 +116,33 @@ gboolean            sheath_study_process           (SheathStudy      *self,
                                                     const char       *root,
                                                     GCancellable     *cancellable,
                                                     GError          **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_study_remeasure         (SheathStudy      *self,
+                                                    guint             index,
+                                                    const char       *root,
+                                                    GCancellable     *cancellable,
+                                                    GError          **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_study_collect           (SheathStudy      *self,
+                                                    const char       *root,
+                                                    guint            *n_missing,
+                                                    GError          **error);
+SHEATH_AVAILABLE_IN_ALL
+const char * const *sheath_study_get_table_columns (SheathStudy      *self,
+                                                    SheathStudyTable  table);
+SHEATH_AVAILABLE_IN_ALL
+guint               sheath_study_get_table_n_rows  (SheathStudy      *self,
+                                                    SheathStudyTable  table);
+SHEATH_AVAILABLE_IN_ALL
+char               *sheath_study_dup_table_cell    (SheathStudy      *self,
+                                                    SheathStudyTable  table,
+                                                    guint             row,
+                                                    guint             column);
+SHEATH_AVAILABLE_IN_ALL
+double              sheath_study_get_table_number  (SheathStudy      *self,
+                                                    SheathStudyTable  table,
+                                                    guint             row,
+                                                    guint             column);
 SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_study_write_statistics  (SheathStudy      *self,
                                                     const char       *root,

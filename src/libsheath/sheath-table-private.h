@@ -20,6 +20,15 @@ void         _sheath_table_set_number  (SheathTable        *table,
                                         guint               row,
                                         guint               column,
                                         double              value);
+const char * const *
+             _sheath_table_get_columns (SheathTable        *table);
+guint        _sheath_table_get_n_rows  (SheathTable        *table);
+char        *_sheath_table_dup_cell    (SheathTable        *table,
+                                        guint               row,
+                                        guint               column);
+double       _sheath_table_get_number  (SheathTable        *table,
+                                        guint               row,
+                                        guint               column);
 gboolean     _sheath_table_write_csv   (SheathTable        *table,
                                         const char         *path,
                                         GError            **error);

@@ -108,6 +108,43 @@ _sheath_table_set_number (SheathTable *table,
   c->number = value;
 }
 
+const char * const *
+_sheath_table_get_columns (SheathTable *table)
+{
+  return (const char * const *) table->columns;
+}
+
+guint
+_sheath_table_get_n_rows (SheathTable *table)
+{
+  return table->n_columns > 0 ? table->cells->len / table->n_columns : 0;
+}
+
+/* as the CSV file has it: the text, the number to 6 digits, or "" */
+char *
+_sheath_table_dup_cell (SheathTable *table,
+                        guint        row,
+                        guint        column)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  Cell *c;
+
+  g_return_val_if_fail (in_table (table, row, column), NULL);
+  c = cell (table, row, column);
+  if (c->text != NULL)
+    return g_strdup (c->text);
+  return g_strdup (isfinite (c->number) ? g_ascii_formatd (text, sizeof text, "%.6g", c->number) : "");
+}
+
+double
+_sheath_table_get_number (SheathTable *table,
+                          guint        row,
+                          guint        column)
+{
+  g_return_val_if_fail (in_table (table, row, column), NAN);
+  return cell (table, row, column)->text != NULL ? NAN : cell (table, row, column)->number;
+}
+
 static void
 append_csv_field (GString    *out,
                   const char *value)
@@ -147,15 +184,11 @@ _sheath_table_write_csv (SheathTable  *table,
     {
       for (guint c = 0; c < table->n_columns; c++)
         {
-          Cell *v = cell (table, r, c);
-          char text[G_ASCII_DTOSTR_BUF_SIZE];
+          g_autofree char *text = _sheath_table_dup_cell (table, r, c);
 
           if (c > 0)
             g_string_append_c (out, ',');
-          if (v->text != NULL)
-            append_csv_field (out, v->text);
-          else if (isfinite (v->number))
-            g_string_append (out, g_ascii_formatd (text, sizeof text, "%.6g", v->number));
+          append_csv_field (out, text);
         }
       g_string_append_c (out, '\n');
     }

@@ -12,10 +12,6 @@
 
 #include "sheath-cli-private.h"
 
-/* What a batch needs to be taken up again, or collected, later: the
- * sources and the model, kept in the output folder. */
-#define MANIFEST "sheath-study.json"
-
 typedef struct
 {
   SheathStudy  *study;
@@ -84,121 +80,48 @@ interrupt_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-write_manifest (const char          *root,
-                const char * const  *sources,
-                const char          *model_name,
-                SheathTableFormat    formats,
-                GError             **error)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *path = g_build_filename (root, MANIFEST, NULL);
-  g_autofree char *text = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "sources");
-  json_builder_begin_array (b);
-  for (guint i = 0; sources[i] != NULL; i++)
-    {
-      g_autofree char *absolute = g_canonicalize_filename (sources[i], NULL);
-      json_builder_add_string_value (b, absolute);
-    }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model_name);
-  json_builder_set_member_name (b, "formats");
-  json_builder_add_int_value (b, formats);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  json_generator_set_root (gen, node);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
-}
-
-/* The sources and model a batch into @root was run with. */
-static gboolean
-read_manifest (const char         *root,
-               GStrv              *sources,
-               char              **model_name,
-               SheathTableFormat  *formats,
-               GError            **error)
-{
-  g_autofree char *path = g_build_filename (root, MANIFEST, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GStrvBuilder) list = g_strv_builder_new ();
-  JsonObject *o;
-  JsonArray *a;
-
-  if (!json_parser_load_from_file (parser, path, error))
-    {
-      g_prefix_error (error, _ ("'%s' holds no batch (%s): "), root, MANIFEST);
-      return FALSE;
-    }
-  o = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ? json_node_get_object (json_parser_get_root (parser))
-                                                               : NULL;
-  a = o && json_object_has_member (o, "sources") ? json_object_get_array_member (o, "sources") : NULL;
-  if (a == NULL || !json_object_has_member (o, "model"))
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("'%s' is damaged"), path);
-      return FALSE;
-    }
-  for (guint i = 0; i < json_array_get_length (a); i++)
-    g_strv_builder_add (list, json_array_get_string_element (a, i));
-  *sources = g_strv_builder_end (list);
-  *model_name = g_strdup (json_object_get_string_member (o, "model"));
-  *formats = json_object_get_int_member_with_default (o, "formats", SHEATH_TABLE_FORMAT_CSV) &
-             (SHEATH_TABLE_FORMAT_CSV | SHEATH_TABLE_FORMAT_XLSX);
-  if (*formats == 0)
-    *formats = SHEATH_TABLE_FORMAT_CSV;
-  return TRUE;
-}
-
 static SheathStudy *
 open_study (const char * const  *sources,
             SheathTableFormat    formats,
             GError             **error)
 {
   g_autoptr(SheathStudy) study = sheath_study_new ();
-  const char * const *warnings;
 
   sheath_study_set_formats (study, formats);
   for (guint i = 0; sources[i] != NULL; i++)
     if (!sheath_study_add_source (study, sources[i], error))
       return NULL;
-  warnings = sheath_study_get_warnings (study);
+  return g_steal_pointer (&study);
+}
+
+static void
+print_warnings (SheathStudy *study)
+{
+  const char * const *warnings = sheath_study_get_warnings (study);
+
   for (guint i = 0; warnings[i] != NULL; i++)
     g_printerr (_ ("sheath-cli batch: warning: %s\n"), warnings[i]);
-  return g_steal_pointer (&study);
 }
 
 SheathStudy *
 sheath_cli_open_batch (const char  *root,
                        GError     **error)
 {
-  g_auto(GStrv) sources = NULL;
-  g_autofree char *model_name = NULL;
-  SheathTableFormat formats;
+  g_autoptr(SheathStudy) study = sheath_study_new_from_manifest (root, NULL, error);
 
-  if (!read_manifest (root, &sources, &model_name, &formats, error))
-    return NULL;
-  return open_study ((const char * const *) sources, formats, error);
+  if (study != NULL)
+    print_warnings (study);
+  return g_steal_pointer (&study);
 }
 
 static int
 collect (const char *root)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) sources = NULL;
-  g_autofree char *model_name = NULL;
   g_autoptr(SheathStudy) study = NULL;
-  SheathTableFormat formats;
   guint missing = 0;
 
-  if (!read_manifest (root, &sources, &model_name, &formats, &error) ||
-      !(study = open_study ((const char * const *) sources, formats, &error)) ||
+  if (!(study = sheath_cli_open_batch (root, &error)) ||
       !sheath_study_write_tables (study, root, &missing, &error))
     {
       g_printerr (_ ("sheath-cli batch: %s\n"), error->message);
@@ -335,21 +258,18 @@ run_task (const char *root,
           int         threads)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) sources = NULL;
   g_autofree char *model_name = NULL, *model_path = NULL, *model_checksum = NULL, *tasks_text = NULL;
   g_autofree char *tasks_path = g_build_filename (root, "slurm", "tasks.txt", NULL);
   g_auto(GStrv) lines = NULL;
   g_autoptr(SheathStudy) study = NULL;
   g_autoptr(SheathModel) model = NULL;
   g_autoptr(SheathSegmenter) segmenter = NULL;
-  SheathTableFormat formats;
 
-  if (!read_manifest (root, &sources, &model_name, &formats, &error) ||
+  if (!(study = sheath_study_new_from_manifest (root, &model_name, &error)) ||
       !g_file_get_contents (tasks_path, &tasks_text, NULL, &error) ||
       !(model = sheath_cli_load_model (model_name, &error)) ||
       !(model_path = g_file_get_path (sheath_model_get_file (model))) ||
-      !(model_checksum = sheath_study_dup_checksum (model_path, &error)) ||
-      !(study = open_study ((const char * const *) sources, formats, &error)))
+      !(model_checksum = sheath_study_dup_checksum (model_path, &error)))
     {
       g_printerr (_ ("sheath-cli batch: task %d: %s\n"), index, error ? error->message : "?");
       return 1;
@@ -479,11 +399,12 @@ sheath_cli_batch (int    argc,
       !(model_checksum = sheath_study_dup_checksum (model_path, &error)) ||
       !(study = open_study ((const char * const *) sources, formats, &error)) ||
       !sheath_cli_prepare_output_dir (output_dir, &error) ||
-      !write_manifest (output_dir, (const char * const *) sources, model_name, formats, &error))
+      !sheath_study_write_manifest (study, output_dir, model_name, &error))
     {
       g_printerr (_ ("sheath-cli batch: %s\n"), error ? error->message : _ ("the model is not a local file"));
       return 1;
     }
+  print_warnings (study);
 
   /* a group column that is not there is said before hours of work */
   if (group_by != NULL && !g_strv_contains (sheath_study_get_columns (study), group_by))

@@ -181,6 +181,29 @@ loaded_cb (GObject      *object,
   _sheath_document_notify (self, SHEATH_DOCUMENT_PROP_IMAGE);
   if (self->restore_pending)
     sheath_document_restore_edits (self);
+  else
+    _sheath_document_load_kept_masks (self);
+}
+
+/* The masks in the document's masks folder, if it has one and they are
+ * there; said as a toast when they cannot be read. */
+void
+_sheath_document_load_kept_masks (SheathDocument *self)
+{
+  g_autofree char *stem = NULL, *path = NULL;
+  g_autoptr(GFile) axon = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->masks_folder == NULL || self->image == NULL)
+    return;
+  stem = sheath_segmentation_dup_stem (self->file);
+  path = sheath_segmentation_dup_mask_path (self->masks_folder, stem, "axon");
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+  axon = g_file_new_for_path (path);
+  if (!sheath_document_load_masks (self, axon, &error))
+    _sheath_document_toast (self, _ ("The masks in “%s” could not be loaded: %s"), self->masks_folder,
+                            error->message);
 }
 
 /* Decodes the image in a thread. A document disposed meanwhile (its window

@@ -18,6 +18,7 @@ struct _SheathDocument
   SheathImage         *image;
   GCancellable        *load_cancellable;  /* the image decoding */
   char                *model_key;         /* the model chosen for this image: "sem", "tem", a path */
+  char                *masks_folder;      /* where its masks are kept (a study's), or NULL */
 
   /* segmentation in flight */
   SheathSegmenter     *segmenter;
@@ -72,6 +73,7 @@ enum {
   SHEATH_DOCUMENT_MEASURED,
   SHEATH_DOCUMENT_AXONS_REMEASURED,
   SHEATH_DOCUMENT_SELECTION_CHANGED,
+  SHEATH_DOCUMENT_SAVED,
   SHEATH_DOCUMENT_N_SIGNALS
 };
 
@@ -107,5 +109,6 @@ void _sheath_document_stop_autosave   (SheathDocument *self);
 
 /* sheath-document-load.c */
 void _sheath_document_load            (SheathDocument *self);
+void _sheath_document_load_kept_masks (SheathDocument *self);
 
 G_END_DECLS

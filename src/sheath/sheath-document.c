@@ -163,6 +163,7 @@ sheath_document_save_masks (SheathDocument  *self,
     return FALSE;
   _sheath_document_drop_recovery (self);
   _sheath_document_set_modified (self, FALSE);
+  g_signal_emit (self, signals [SHEATH_DOCUMENT_SAVED], 0, dir);
   return TRUE;
 }
 
@@ -624,6 +625,10 @@ sheath_document_class_init (SheathDocumentClass *klass)
   signals [SHEATH_DOCUMENT_SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /* the masks were saved: the folder they are in */
+  signals [SHEATH_DOCUMENT_SAVED] =
+    g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -698,4 +703,38 @@ sheath_document_set_model_key (SheathDocument *self,
     return;
   g_free (self->model_key);
   self->model_key = g_strdup (key);
+}
+
+/**
+ * sheath_document_get_masks_folder:
+ *
+ * Returns: (nullable): the folder the image's masks are kept in (a
+ *   study's output folder), or %NULL when they are saved where the user says
+ */
+const char *
+sheath_document_get_masks_folder (SheathDocument *self)
+{
+  g_return_val_if_fail (SHEATH_IS_DOCUMENT (self), NULL);
+  return self->masks_folder;
+}
+
+/**
+ * sheath_document_set_masks_folder:
+ * @folder: (nullable): where the masks are kept
+ *
+ * The image's masks are kept in @folder: loaded from it as soon as the
+ * image is (when they are there, and no unsaved edits are recovered
+ * instead), and saved to it.
+ */
+void
+sheath_document_set_masks_folder (SheathDocument *self,
+                                  const char     *folder)
+{
+  g_return_if_fail (SHEATH_IS_DOCUMENT (self));
+  if (g_strcmp0 (self->masks_folder, folder) == 0)
+    return;
+  g_free (self->masks_folder);
+  self->masks_folder = g_strdup (folder);
+  if (self->image != NULL && self->segmentation == NULL)
+    _sheath_document_load_kept_masks (self);
 }

@@ -40,6 +40,9 @@ gboolean             sheath_document_save_masks         (SheathDocument  *self,
 gboolean             sheath_document_load_masks         (SheathDocument  *self,
                                                          GFile           *axon_mask,
                                                          GError         **error);
+const char          *sheath_document_get_masks_folder   (SheathDocument  *self);
+void                 sheath_document_set_masks_folder   (SheathDocument  *self,
+                                                         const char      *folder);
 const guint         *sheath_document_get_selection      (SheathDocument  *self,
                                                          guint           *n);
 void                 sheath_document_select_axons       (SheathDocument  *self,

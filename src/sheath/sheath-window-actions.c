@@ -399,10 +399,24 @@ save_masks_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   SheathWindow *self = SHEATH_WINDOW (widget);
+  SheathDocument *doc = _sheath_window_get_document (self);
   g_autoptr(GFile) parent = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (_sheath_window_get_document (self) == NULL)
+  if (doc == NULL)
     return;
+  /* a study's image keeps its masks in the study's folder */
+  if (sheath_document_get_masks_folder (doc) != NULL)
+    {
+      if (sheath_document_save_masks (doc, sheath_document_get_masks_folder (doc), &error))
+        _sheath_window_toast (self, _ ("Masks saved in the study's folder"));
+      else
+        {
+          g_autofree char *text = g_strdup_printf (_ ("Masks not saved: %s"), error->message);
+          _sheath_window_toast (self, text);
+        }
+      return;
+    }
   parent = g_file_get_parent (sheath_document_get_file (_sheath_window_get_document (self)));
   sheath_choose_files (GTK_WINDOW (self), SHEATH_CHOOSE_FOLDER, _ ("Save Masks In"), _ ("_Save"), NULL, parent, NULL,
                        save_folder_chosen_cb, g_object_ref (self->current), g_object_unref);
@@ -455,7 +469,8 @@ load_masks_action (GtkWidget  *widget,
 }
 
 
-/* Saves the masks beside the image, AxonDeepSeg's way. */
+/* Saves the masks beside the image, AxonDeepSeg's way, or in the study's
+ * folder for a study's image. */
 gboolean
 _sheath_window_save_beside_image (SheathWindow   *self,
                                   SheathDocument *doc)
@@ -464,6 +479,11 @@ _sheath_window_save_beside_image (SheathWindow   *self,
   g_autofree char *dir = parent ? g_file_get_path (parent) : NULL;
   g_autoptr(GError) error = NULL;
 
+  if (sheath_document_get_masks_folder (doc) != NULL)
+    {
+      g_free (dir);
+      dir = g_strdup (sheath_document_get_masks_folder (doc));
+    }
   if (dir != NULL && sheath_document_save_masks (doc, dir, &error))
     return TRUE;
   _sheath_window_toast (self, error ? error->message : _ ("The image's folder is not a local folder: use Save Masks"));
