@@ -12,7 +12,9 @@
 
 #include "sheath-document.h"
 #include "sheath-recovery.h"
+#include "sheath-study-run.h"
 #include "sheath-training-run.h"
+#include "../src/libsheath/tests/test-util.h"
 
 #define SIDE 96
 
@@ -424,6 +426,177 @@ test_training_run (void)
   g_assert_nonnull (error);
 }
 
+
+/* ---- a study, as the app runs it ------------------------------------------ */
+
+static gboolean
+run_idle (SheathStudyRun *run,
+          guint           timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (sheath_study_run_get_busy (run))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
+static void
+copy_into (const char *from,
+           const char *to)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+  g_autofree char *dir = g_path_get_dirname (to);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (from, &text, &length, NULL));
+  g_assert_true (g_file_set_contents (to, text, length, NULL));
+}
+
+/* the subject's cell of @column in the subjects' table */
+static char *
+subject_cell (SheathStudyRun *run,
+              const char     *subject,
+              const char     *column)
+{
+  GPtrArray *table = sheath_study_run_get_table (run, SHEATH_STUDY_TABLE_SUBJECTS);
+  char **header;
+  int c = -1;
+
+  g_assert_nonnull (table);
+  header = g_ptr_array_index (table, 0);
+  for (int k = 0; header[k] != NULL; k++)
+    if (g_str_equal (header[k], column))
+      c = k;
+  g_assert_cmpint (c, >=, 0);
+  for (guint r = 1; r < table->len; r++)
+    {
+      char **row = g_ptr_array_index (table, r);
+      if (g_str_equal (row[0], subject))
+        return g_strdup (row[c]);
+    }
+  return NULL;
+}
+
+/* Open a dataset, segment all (stopped once), correct an image's masks:
+ * its figures follow, and the correction outlives another model. */
+static void
+test_study_run (void)
+{
+  g_autofree char *demo = g_build_filename (SHEATH_TEST_SOURCE_DIR, "data", "demo", "sem-spinal-cord-demo.png", NULL);
+  g_autofree char *model_path = g_build_filename (SHEATH_TEST_GOLDEN_DIR, "unet-golden.safetensors", NULL);
+  g_autoptr(GFile) model_file = g_file_new_for_path (model_path);
+  g_autoptr(SheathModel) model = sheath_model_new_from_file (model_file, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("sheath-study-run-XXXXXX", NULL);
+  g_autofree char *dataset = g_build_filename (dir, "study", NULL);
+  g_autofree char *participants = g_build_filename (dataset, "participants.tsv", NULL);
+  g_autoptr(SheathStudyRun) run = NULL, again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *axons_before = NULL, *axons_after = NULL, *masks = NULL, *axon_mask = NULL, *plot = NULL;
+  const char *images[] = { "sub-a/micr/sub-a_sample-1_SEM", "sub-b/micr/sub-b_sample-1_SEM" };
+  int index;
+
+  g_assert_nonnull (model);
+  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+    {
+      g_autofree char *png = g_strconcat (dataset, "/", images[i], ".png", NULL);
+      g_autofree char *json = g_strconcat (dataset, "/", images[i], ".json", NULL);
+
+      copy_into (demo, png);
+      g_assert_true (g_file_set_contents (json, "{\"PixelSize\": [0.13, 0.13], \"PixelSizeUnits\": \"um\"}", -1,
+                                          NULL));
+    }
+  g_assert_true (g_file_set_contents (participants, "participant_id\tgroup\nsub-a\tsham\nsub-b\tlesion\n", -1,
+                                      NULL));
+
+  /* nothing known before the model is; the results go to derivatives/ */
+  run = sheath_study_run_open (dataset, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (sheath_study_run_get_root (run), "/study/derivatives/sheath"));
+  g_assert_cmpint (sheath_study_run_get_state (run, 0), ==, SHEATH_STUDY_RUN_CHECKING);
+  g_assert_false (sheath_study_run_segment_all (run, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  sheath_study_run_set_model (run, model, model_path);
+  g_assert_true (run_idle (run, 30000));
+  g_assert_cmpint (sheath_study_run_get_state (run, 0), ==, SHEATH_STUDY_RUN_TO_DO);
+  g_assert_null (sheath_study_run_get_table (run, SHEATH_STUDY_TABLE_SUBJECTS));
+
+  /* stopped at once: nothing half done, said so, and all still to do */
+  g_assert_true (sheath_study_run_segment_all (run, &error));
+  g_assert_no_error (error);
+  g_assert_true (sheath_study_run_get_busy (run));
+  sheath_study_run_cancel (run);
+  g_assert_true (run_idle (run, 60000));
+  g_assert_nonnull (strstr (sheath_study_run_get_message (run), "Stopped after 0 of 2"));
+  g_assert_cmpint (sheath_study_run_get_state (run, 0), ==, SHEATH_STUDY_RUN_TO_DO);
+  g_assert_cmpint (sheath_study_run_get_state (run, 1), ==, SHEATH_STUDY_RUN_TO_DO);
+
+  /* then all of it, with a group: tables, statistics and plots */
+  sheath_study_run_set_group_by (run, "group");
+  g_assert_true (sheath_study_run_segment_all (run, &error));
+  g_assert_true (run_idle (run, 120000));
+  g_assert_null (sheath_study_run_get_message (run));
+  g_assert_cmpint (sheath_study_run_get_state (run, 0), ==, SHEATH_STUDY_RUN_DONE);
+  g_assert_cmpint (sheath_study_run_get_state (run, 1), ==, SHEATH_STUDY_RUN_DONE);
+  g_assert_cmpuint (sheath_study_run_get_table (run, SHEATH_STUDY_TABLE_SUBJECTS)->len, ==, 3);
+  axons_before = subject_cell (run, "sub-a", "n_axons");
+  g_assert_cmpint (atoi (axons_before), >, 0);
+  plot = g_build_filename (sheath_study_run_get_root (run), "statistics", "subject-means.png", NULL);
+  g_assert_true (g_file_test (plot, G_FILE_TEST_IS_REGULAR));
+
+  /* sub-a's masks corrected by hand (every axon removed) and saved */
+  {
+    g_autofree char *first = g_strconcat (dataset, "/", images[0], ".png", NULL);
+    index = sheath_study_run_find_image (run, first);
+  }
+  g_assert_cmpint (index, ==, 0);
+  masks = sheath_study_run_dup_masks_folder (run, index);
+  axon_mask = sheath_segmentation_dup_mask_path (masks, "sub-a_sample-1_SEM", "axon");
+  {
+    g_autoptr(SheathSegmentation) empty = sheath_segmentation_new (1200, 1000);
+    g_assert_true (sheath_segmentation_save (empty, masks, "sub-a_sample-1_SEM", &error));
+    g_assert_no_error (error);
+  }
+  sheath_study_run_remeasure (run, index);
+  g_assert_true (run_idle (run, 30000));
+  g_assert_cmpint (sheath_study_run_get_state (run, 0), ==, SHEATH_STUDY_RUN_CORRECTED);
+  axons_after = subject_cell (run, "sub-a", "n_axons");
+  g_assert_cmpstr (axons_after, ==, "0");
+
+  /* opened again from its results folder, with another model: the
+   * correction stays, the other image is to do again */
+  again = sheath_study_run_open (sheath_study_run_get_root (run), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sheath_study_run_get_model_name (again), ==, model_path);
+  sheath_study_run_set_model (again, NULL, "another");
+  g_assert_true (run_idle (again, 30000));
+  g_assert_cmpint (sheath_study_run_get_state (again, 0), ==, SHEATH_STUDY_RUN_CORRECTED);
+  g_assert_cmpint (sheath_study_run_get_state (again, 1), ==, SHEATH_STUDY_RUN_TO_DO);
+  g_assert_true (g_file_test (axon_mask, G_FILE_TEST_IS_REGULAR));
+
+  /* a folder that is no study, and a damaged manifest */
+  {
+    g_autofree char *manifest = g_build_filename (sheath_study_run_get_root (run), "sheath-study.json", NULL);
+    g_autofree char *out = g_build_filename (dir, "out", NULL);
+    g_autoptr(SheathStudyRun) none = sheath_study_run_open (dir, out, &error);
+
+    g_assert_null (none);
+    g_assert_nonnull (strstr (error->message, "No images in"));
+    g_clear_error (&error);
+    g_assert_true (g_file_set_contents (manifest, "{\"sources\": [3]", -1, NULL));
+    g_assert_null (sheath_study_run_open (sheath_study_run_get_root (run), NULL, &error));
+    g_assert_nonnull (error);
+  }
+  g_clear_object (&run);
+  g_clear_object (&again);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,6 +618,7 @@ main (int   argc,
   g_test_add ("/Sheath/Document/bad-input", Fixture, NULL, fixture_set_up, test_bad_input, fixture_tear_down);
   g_test_add ("/Sheath/Document/segment", Fixture, NULL, fixture_set_up, test_segment, fixture_tear_down);
   g_test_add_func ("/Sheath/TrainingRun/notes-pause-resume-discard", test_training_run);
+  g_test_add_func ("/Sheath/StudyRun/segment-stop-correct", test_study_run);
   status = g_test_run ();
   {
     g_autofree char *recovery = g_build_filename (state, "sheath", "recovery", NULL);

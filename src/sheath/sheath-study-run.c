@@ -70,6 +70,7 @@ struct _SheathStudyRun
   guint            to_segment;        /* of this Segment All */
   guint            segmented;
   gint64           started;
+  gboolean         stopped;           /* by the user: the message says so */
   char            *message;
 };
 
@@ -94,6 +95,7 @@ static GParamSpec *properties [N_PROPS];
 static guint signals [N_SIGNALS];
 
 static void pump (SheathStudyRun *self);
+static void all_done (SheathStudyRun *self);
 
 static void
 job_free (Job *job)
@@ -568,6 +570,8 @@ job_done_cb (GObject      *object,
     }
   job_free (job);
   pump (self);
+  if (self->running == NULL)
+    all_done (self);
 }
 
 /* Starts the next job, if none is running. */
@@ -575,7 +579,6 @@ static void
 pump (SheathStudyRun *self)
 {
   g_autoptr(GTask) task = NULL;
-  gboolean was_busy = self->running != NULL;
 
   if (self->running == NULL && !g_queue_is_empty (&self->jobs))
     {
@@ -591,22 +594,26 @@ pump (SheathStudyRun *self)
       g_task_set_task_data (task, self->running, NULL);
       g_task_run_in_thread (task, job_worker);
     }
-  if (self->running == NULL && was_busy != FALSE)
-    {
-      /* all done */
-      if (self->to_segment > 0)
-        {
-          guint failed = 0;
-
-          for (guint i = 0; i < self->states->len; i++)
-            failed += sheath_study_run_get_state (self, i) == SHEATH_STUDY_RUN_FAILED;
-          set_message (self, failed > 0 ? g_strdup_printf (ngettext ("%u image failed", "%u images failed",
-                                                                     failed), failed)
-                                        : NULL);
-        }
-      self->to_segment = self->segmented = 0;
-    }
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_BUSY]);
+}
+
+/* Nothing is left to do: what Segment All did is said. */
+static void
+all_done (SheathStudyRun *self)
+{
+  guint failed = 0;
+
+  if (self->to_segment == 0)
+    return;
+  for (guint i = 0; i < self->states->len; i++)
+    failed += sheath_study_run_get_state (self, i) == SHEATH_STUDY_RUN_FAILED;
+  if (!self->stopped)
+    set_message (self, failed > 0 ? g_strdup_printf (ngettext ("%u image failed", "%u images failed", failed),
+                                                     failed)
+                                  : NULL);
+  self->stopped = FALSE;
+  self->to_segment = self->segmented = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_FRACTION]);
 }
 
 static Job *
@@ -716,7 +723,11 @@ sheath_study_run_segment_all (SheathStudyRun  *self,
     return FALSE;
 
   if (g_cancellable_is_cancelled (self->cancellable))
-    g_set_object (&self->cancellable, g_cancellable_new ());
+    {
+      g_autoptr(GCancellable) fresh = g_cancellable_new ();
+      g_set_object (&self->cancellable, fresh);
+    }
+  self->stopped = FALSE;
   segmenter = sheath_segmenter_new (self->model);
   for (guint i = 0; i < self->states->len; i++)
     {
@@ -763,6 +774,7 @@ sheath_study_run_cancel (SheathStudyRun *self)
       g_queue_delete_link (&self->jobs, l);
       job_free (job);
     }
+  self->stopped = self->to_segment > 0;
   if (self->to_segment > 0)
     set_message (self, g_strdup_printf (_ ("Stopped after %u of %u images; Segment All takes up the rest"),
                                         self->segmented, self->to_segment));
