@@ -264,6 +264,8 @@ sheath_study_run_open (const char  *source,
   else
     {
       self->study = sheath_study_new ();
+      /* the tables as CSV, and as AxonDeepSeg's users know them */
+      sheath_study_set_formats (self->study, SHEATH_TABLE_FORMAT_CSV | SHEATH_TABLE_FORMAT_XLSX);
       if (!sheath_study_add_source (self->study, absolute, error))
         g_clear_object (&self->study);
     }
@@ -649,6 +651,40 @@ queue_collect (SheathStudyRun *self)
       last->group_by = g_strdup (self->group_by);
     }
   pump (self);
+}
+
+/**
+ * sheath_study_run_set_root:
+ * @root: another results folder
+ *
+ * Puts the results in @root from now on: where each image stands is read
+ * again there. Not while segmenting.
+ */
+void
+sheath_study_run_set_root (SheathStudyRun *self,
+                           const char     *root)
+{
+  g_return_if_fail (SHEATH_IS_STUDY_RUN (self));
+  g_return_if_fail (root != NULL);
+  g_return_if_fail (self->to_segment == 0);
+
+  g_free (self->root);
+  self->root = g_canonicalize_filename (root, NULL);
+  g_clear_pointer (&self->tables[0], g_ptr_array_unref);
+  g_clear_pointer (&self->tables[1], g_ptr_array_unref);
+  for (guint i = 0; i < self->states->len; i++)
+    set_state (self, i, SHEATH_STUDY_RUN_CHECKING, NULL);
+  g_queue_push_tail (&self->jobs, job_new (self, JOB_CHECK, 0));
+  queue_collect (self);
+  g_signal_emit (self, signals [TABLES_CHANGED], 0);
+}
+
+/* whether Segment All is under way */
+gboolean
+sheath_study_run_get_segmenting (SheathStudyRun *self)
+{
+  g_return_val_if_fail (SHEATH_IS_STUDY_RUN (self), FALSE);
+  return self->to_segment > 0;
 }
 
 /**

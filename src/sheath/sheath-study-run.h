@@ -37,6 +37,9 @@ int                 sheath_study_run_find_image    (SheathStudyRun      *self,
                                                     const char          *path);
 char               *sheath_study_run_dup_masks_folder (SheathStudyRun   *self,
                                                        guint             index);
+void                sheath_study_run_set_root      (SheathStudyRun      *self,
+                                                    const char          *root);
+gboolean            sheath_study_run_get_segmenting (SheathStudyRun     *self);
 gboolean            sheath_study_run_get_busy      (SheathStudyRun      *self);
 double              sheath_study_run_get_fraction  (SheathStudyRun      *self);
 const char         *sheath_study_run_get_message   (SheathStudyRun      *self);

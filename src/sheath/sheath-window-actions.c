@@ -10,6 +10,7 @@
 
 #include "sheath-accessible.h"
 #include "sheath-file-chooser.h"
+#include "sheath-study-window.h"
 #include "sheath-training-window.h"
 #include "sheath-window-private.h"
 
@@ -561,6 +562,34 @@ sheath_window_train (SheathWindow *self)
   return GTK_WINDOW (wizard);
 }
 
+/**
+ * sheath_window_open_study:
+ *
+ * Opens a study window, empty, whose images open in this window to be
+ * corrected.
+ *
+ * Returns: (transfer none): the study window, a #SheathStudyWindow
+ */
+GtkWindow *
+sheath_window_open_study (SheathWindow *self)
+{
+  SheathStudyWindow *study;
+
+  g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
+
+  study = sheath_study_window_new (SHEATH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), self);
+  gtk_window_present (GTK_WINDOW (study));
+  return GTK_WINDOW (study);
+}
+
+static void
+open_study_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  sheath_window_open_study (SHEATH_WINDOW (widget));
+}
+
 static void
 train_action (GtkWidget  *widget,
               const char *action_name,
@@ -586,6 +615,7 @@ _sheath_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.load-masks", NULL, load_masks_action);
   gtk_widget_class_install_action (widget_class, "win.set-pixel-size", NULL, set_pixel_size_action);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "win.open-study", NULL, open_study_action);
   gtk_widget_class_install_action (widget_class, "win.zoom", "s", zoom_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-overlay", NULL, toggle_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.close-tab", NULL, close_tab_action);

@@ -19,6 +19,7 @@ SheathPage         *sheath_window_open             (SheathWindow      *self,
 gboolean            sheath_window_offer_recovery   (SheathWindow      *self);
 void                sheath_window_reload_models    (SheathWindow      *self);
 GtkWindow          *sheath_window_train            (SheathWindow      *self);
+GtkWindow          *sheath_window_open_study       (SheathWindow      *self);
 SheathImage        *sheath_window_get_image        (SheathWindow      *self);
 SheathSegmentation *sheath_window_get_segmentation (SheathWindow      *self);
 SheathMorphometrics *sheath_window_get_morphometrics (SheathWindow     *self);
