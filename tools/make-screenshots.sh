@@ -31,6 +31,8 @@ PY
 # training goes to a scratch state folder, not the user's
 state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
+# the study window on the TEM dataset with the shipped TEM model
+SHEATH_SCREENSHOT_STUDY=$shared/datasets/tem-mouse-corpus-callosum SHEATH_SCREENSHOT_STUDY_MODEL=models/tem.safetensors \
 XDG_STATE_HOME=$state XDG_DATA_HOME=$state GSETTINGS_SCHEMA_DIR=build/data GSETTINGS_BACKEND=memory \
   xvfb-run -a -s "-screen 0 1400x1000x24" build/tests/gui/sheath-screenshots "$out" \
   data/demo/sem-spinal-cord-demo.png models/sem.safetensors \
@@ -41,7 +43,7 @@ XDG_STATE_HOME=$state XDG_DATA_HOME=$state GSETTINGS_SCHEMA_DIR=build/data GSETT
 if [ "${1:-}" = --install ]; then
   mkdir -p help/C/figures
   cp "$out/editor.png" "$out/morphometrics.png" "$out/outlines.png" "$out/overlay.png" \
-     "$out/train-progress.png" help/C/figures/
-  echo "copied editor.png, morphometrics.png, outlines.png, overlay.png and train-progress.png to help/C/figures/"
+     "$out/train-progress.png" "$out/study-subjects.png" help/C/figures/
+  echo "copied editor.png, morphometrics.png, outlines.png, overlay.png, train-progress.png and study-subjects.png to help/C/figures/"
 fi
 ls -l "$out"

@@ -19,6 +19,7 @@
 #include "sheath-viewer.h"
 #include "sheath-curve-plot.h"
 #include "sheath-page.h"
+#include "sheath-study-window-private.h"
 #include "sheath-training-window.h"
 #include "sheath-window.h"
 #include "gui-test-util.h"
@@ -127,6 +128,55 @@ shoot_wizard (SheathWindow  *window,
   gtk_window_destroy (GTK_WINDOW (wizard));
 }
 
+static gboolean
+study_segmenting (gpointer run)
+{
+  return sheath_study_run_get_segmenting (run) && sheath_study_run_get_fraction (run) >= 0.3;
+}
+
+static gboolean
+study_idle (gpointer run)
+{
+  return !sheath_study_run_get_busy (run);
+}
+
+/* The study window on @dataset, segmented with @model into a scratch
+ * results folder: its images while it runs, its subjects and a plot. */
+static void
+shoot_study (SheathWindow *window,
+             const char   *dir,
+             const char   *dataset,
+             const char   *model)
+{
+  SheathStudyWindow *study = SHEATH_STUDY_WINDOW (sheath_window_open_study (window));
+  g_autoptr(GFile) model_file = g_file_new_for_commandline_arg (model);
+  /* make-screenshots.sh gives a scratch state folder, removed after */
+  g_autofree char *root = g_build_filename (g_get_user_state_dir (), "study-results", NULL);
+  g_autoptr(GError) error = NULL;
+  SheathStudyRun *run;
+
+  gtk_window_set_default_size (GTK_WINDOW (study), 1100, 640);
+  if (!sheath_study_window_set_model_file (study, model_file, &error) ||
+      !sheath_study_window_open (study, dataset, root, &error))
+    g_error ("%s", error->message);
+  run = sheath_study_window_get_run (study);
+  gui_wait_until (study_idle, run, 60000);
+  gtk_widget_activate_action (GTK_WIDGET (study), "study.segment-all", NULL);
+  if (!gui_wait_until (study_segmenting, run, 600000))
+    g_error ("the study did not start");
+  shoot (GTK_WIDGET (study), dir, "study-images.png");
+  if (!gui_wait_until (study_idle, run, 1200000))
+    g_error ("the study did not finish");
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gui_find_descendant (GTK_WIDGET (study),
+                                                                              ADW_TYPE_VIEW_STACK)), "subjects");
+  shoot (GTK_WIDGET (study), dir, "study-subjects.png");
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gui_find_descendant (GTK_WIDGET (study),
+                                                                              ADW_TYPE_VIEW_STACK)), "plots");
+  gtk_drop_down_set_selected (study->plot_dropdown, 1);
+  shoot (GTK_WIDGET (study), dir, "study-plots.png");
+  gtk_window_destroy (GTK_WINDOW (study));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +272,9 @@ main (int   argc,
 
   if (argc > 6)
     shoot_wizard (window, argv[1], argv + 5, argc - 5);
+  /* the study window, when a dataset and its model are given */
+  if (g_getenv ("SHEATH_SCREENSHOT_STUDY") != NULL)
+    shoot_study (window, argv[1], g_getenv ("SHEATH_SCREENSHOT_STUDY"), g_getenv ("SHEATH_SCREENSHOT_STUDY_MODEL"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
