@@ -39,6 +39,7 @@ typedef struct
   SheathStudy     *study;
   char            *root;
   char            *group_by;
+  gboolean         tables_only;  /* JOB_COLLECT: no statistics (between two images) */
   SheathModel     *model;
   SheathSegmenter *segmenter;
   char            *model_name;
@@ -95,6 +96,9 @@ static GParamSpec *properties [N_PROPS];
 static guint signals [N_SIGNALS];
 
 static void pump (SheathStudyRun *self);
+static Job *job_new (SheathStudyRun *self,
+                     JobKind         kind,
+                     guint           index);
 static void all_done (SheathStudyRun *self);
 
 static void
@@ -477,7 +481,8 @@ job_worker (GTask        *task,
           }
         job->tables[0] = snapshot (job->study, SHEATH_STUDY_TABLE_IMAGES);
         job->tables[1] = snapshot (job->study, SHEATH_STUDY_TABLE_SUBJECTS);
-        if (!sheath_study_write_statistics (job->study, job->root, job->group_by, adsm_bins,
+        if (!job->tables_only &&
+            !sheath_study_write_statistics (job->study, job->root, job->group_by, adsm_bins,
                                             G_N_ELEMENTS (adsm_bins), &stats_error))
           job->warning = g_strdup (stats_error->message);
       }
@@ -523,6 +528,14 @@ segment_done (SheathStudyRun *self,
     set_state (self, job->index, error ? SHEATH_STUDY_RUN_FAILED : SHEATH_STUDY_RUN_DONE,
                error ? error->message : NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_FRACTION]);
+  if (left > 0 && !g_cancellable_is_cancelled (job->cancellable) && !error)
+    {
+      /* the tables follow each image; the statistics wait for the last */
+      Job *tables = job_new (self, JOB_COLLECT, 0);
+
+      tables->tables_only = TRUE;
+      g_queue_push_head (&self->jobs, tables);
+    }
   if (left > 0 && !g_cancellable_is_cancelled (job->cancellable))
     /* Translators: images segmented, of how many, then the time left */
     set_message (self, g_strdup_printf (_ ("%u of %u images · about %.0f min left"), self->segmented,

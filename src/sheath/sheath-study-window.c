@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include <math.h>
+
 #include "sheath-model-picker.h"
 #include "sheath-study-row.h"
 #include "sheath-study-window-private.h"
@@ -59,6 +61,21 @@ state_text (SheathStudyRunState state)
     }
 }
 
+/* A number of a table as the window shows it: to four digits, or whole
+ * when larger (densities per mm²); the files keep the full figure. */
+static char *
+display_cell (const char *cell)
+{
+  char *end = NULL;
+  double value = *cell ? g_ascii_strtod (cell, &end) : 0;
+
+  if (end == NULL || *end != '\0' || !isfinite (value))
+    return g_strdup (cell);
+  if (fabs (value) >= 1000)
+    return g_strdup_printf ("%.0f", value);
+  return g_strdup_printf ("%.4g", value);
+}
+
 /* the cell of @column in the images' table row of the image called @name */
 static const char *
 image_figure (SheathStudyWindow *self,
@@ -96,13 +113,15 @@ image_row (SheathStudyWindow *self,
   g_autofree char *status = failure ? g_strdup_printf ("%s: %s", state_text (state), failure)
                                     : g_strdup (state_text (state));
   gboolean measured = state == SHEATH_STUDY_RUN_DONE || state == SHEATH_STUDY_RUN_CORRECTED;
+  g_autofree char *axons = display_cell (measured ? image_figure (self, name, "n_axons") : "");
+  g_autofree char *gratio = display_cell (measured ? image_figure (self, name, "gratio_aggr") : "");
   const char *cells[IMAGE_N_COLUMNS + 1] = {
     [IMAGE_NAME] = name,
     [IMAGE_SUBJECT] = sheath_study_get_subject (study, index),
     [IMAGE_GROUP] = group_by ? sheath_study_get_value (study, index, group_by) : "",
     [IMAGE_STATUS] = status,
-    [IMAGE_AXONS] = measured ? image_figure (self, name, "n_axons") : "",
-    [IMAGE_GRATIO] = measured ? image_figure (self, name, "gratio_aggr") : "",
+    [IMAGE_AXONS] = axons,
+    [IMAGE_GRATIO] = gratio,
     NULL
   };
 
@@ -136,6 +155,7 @@ fill_images (SheathStudyWindow *self)
 
 /* ---- columns ------------------------------------------------------------ */
 
+/* @data: whether the column's labels may be cut short (the wide ones) */
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -144,7 +164,8 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (GPOINTER_TO_INT (data))
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_list_item_set_child (item, label);
 }
 
@@ -169,7 +190,7 @@ add_column (GtkColumnView *view,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (expand));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GUINT_TO_POINTER (cell));
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
@@ -209,7 +230,14 @@ fill_subjects (SheathStudyWindow *self)
   for (guint c = 0; header[c] != NULL; c++)
     add_column (self->subjects_view, header[c], c, FALSE);
   for (guint r = 1; r < table->len; r++)
-    g_ptr_array_add (rows, sheath_study_row_new (r - 1, g_ptr_array_index (table, r)));
+    {
+      char **cells = g_ptr_array_index (table, r);
+      g_auto(GStrv) shown = g_new0 (char *, g_strv_length (cells) + 1);
+
+      for (guint c = 0; cells[c] != NULL; c++)
+        shown[c] = display_cell (cells[c]);
+      g_ptr_array_add (rows, sheath_study_row_new (r - 1, (const char * const *) shown));
+    }
   g_list_store_splice (self->subjects, 0, 0, rows->pdata, rows->len);
 }
 
