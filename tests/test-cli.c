@@ -322,6 +322,7 @@ test_cli_train_writes_card (void)
   g_autofree char *model = g_build_filename (dir, "tiny.safetensors", NULL);
   g_autofree char *card = g_build_filename (dir, "tiny.md", NULL);
   g_autofree char *json = g_build_filename (dir, "evaluation.json", NULL);
+  g_autofree char *plots = g_build_filename (dir, "plots", NULL);
   g_autofree char *other = g_build_filename (dir, "cards", "other.md", NULL);
   g_autofree char *text = NULL;
   g_auto(Run) train = { 0 };
@@ -345,14 +346,32 @@ test_cli_train_writes_card (void)
   g_assert_nonnull (strstr (text, "`tem-mouse-corpus-callosum` (BIDS)"));
   g_clear_pointer (&text, g_free);
 
-  run_cli (&evaluate, "evaluate", "--model", model, "--data", data, "--subjects", "sub-370", "--json", json, NULL);
+  run_cli (&evaluate, "evaluate", "--model", model, "--data", data, "--subjects", "sub-370", "--json", json,
+           "--plots", plots, NULL);
   g_assert_cmpint (evaluate.status, ==, 0);
+  /* the morphometry against the manual masks, printed, in the JSON, plotted */
+  g_assert_nonnull (strstr (evaluate.out, "Morphometry from the predicted masks against the manual ones"));
+  g_assert_nonnull (strstr (evaluate.out, "Bland–Altman"));
+  g_assert_nonnull (strstr (evaluate.out, "unmatched:"));
+  g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"agreement\""));
+  g_assert_nonnull (strstr (text, "\"lower_limit\""));
+  g_clear_pointer (&text, g_free);
+  {
+    g_autofree char *png = g_build_filename (plots, "agreement-bland-altman.png", NULL);
+    g_autofree char *svg = g_build_filename (plots, "agreement-predicted-vs-manual.svg", NULL);
+
+    g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+  }
   run_cli (&write, "card", model, "--name", "other", "--evaluation", json, "--output", other, NULL);
   g_assert_cmpint (write.status, ==, 0);
   g_assert_true (g_file_get_contents (other, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "# other"));
   g_assert_nonnull (strstr (text, "## Validation figures"));
   g_assert_nonnull (strstr (text, "| overall (pooled) |"));
+  g_assert_nonnull (strstr (text, "## Morphometry against the manual masks"));
+  g_assert_nonnull (strstr (text, "| mean_gratio |"));
 
   /* an evaluation file that is not one: said, and no card */
   run_cli (&bad, "card", model, "--evaluation", model, "--output", other, NULL);

@@ -3,8 +3,15 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include <json-glib/json-glib.h>
+
 #include <string.h>
 
+#include "sheath-agreement.h"
+#include "sheath-error.h"
 #include "sheath-model-card.h"
 
 /**
@@ -31,6 +38,7 @@ struct _SheathModelCard
   GPtrArray   *images;         /* char * */
   GPtrArray   *score_images;   /* char * */
   GPtrArray   *scores;         /* SheathScores * */
+  JsonNode    *agreement;      /* sheath_agreement_to_json()'s, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (SheathModelCard, sheath_model_card, G_TYPE_OBJECT)
@@ -38,6 +46,7 @@ G_DEFINE_FINAL_TYPE (SheathModelCard, sheath_model_card, G_TYPE_OBJECT)
 static void
 sheath_model_card_finalize (GObject *object)
 {
+  g_clear_pointer (&SHEATH_MODEL_CARD (object)->agreement, json_node_unref);
   SheathModelCard *self = SHEATH_MODEL_CARD (object);
 
   g_clear_object (&self->model);
@@ -236,6 +245,102 @@ append_training (SheathModelCard *self,
 }
 
 /**
+ * sheath_model_card_set_agreement:
+ * @agreement_json: (nullable): what sheath_agreement_to_json() gives, the
+ *   morphometry on the held-out images against manual masks
+ * @error: return location for a #GError
+ *
+ * The card shows the pooled figures, their relative differences and the
+ * matched fibres' Bland–Altman agreement.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when @agreement_json is not
+ *   such JSON
+ */
+gboolean
+sheath_model_card_set_agreement (SheathModelCard  *self,
+                                 const char       *agreement_json,
+                                 GError          **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_MODEL_CARD (self), FALSE);
+
+  if (agreement_json != NULL)
+    {
+      JsonObject *o;
+
+      if (!(node = json_from_string (agreement_json, error)))
+        return FALSE;
+      o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      if (o == NULL || !json_object_has_member (o, "pooled") || !json_object_has_member (o, "bland_altman"))
+        {
+          g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                               _ ("Not an agreement of predicted and manual morphometry"));
+          return FALSE;
+        }
+    }
+  g_clear_pointer (&self->agreement, json_node_unref);
+  self->agreement = g_steal_pointer (&node);
+  return TRUE;
+}
+
+static double
+number_at (JsonObject *o,
+           const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n && JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
+}
+
+static JsonObject *
+object_at (JsonObject *o,
+           const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static void
+append_agreement (SheathModelCard *self,
+                  GString         *card)
+{
+  static const char * const measures[][2] = {
+    { "axon_diam", "axon diameter (µm)" }, { "myelin_thickness", "myelin thickness (µm)" }, { "gratio", "g-ratio" },
+  };
+  JsonObject *root = json_node_get_object (self->agreement);
+  JsonObject *figures = object_at (object_at (root, "pooled"), "figures");
+  JsonObject *unmatched = object_at (root, "unmatched");
+
+  g_string_append (card, "\n## Morphometry against the manual masks\n\n"
+                   "The held-out images measured from the model's masks and from the manual ones, pooled:\n\n"
+                   "| figure | model | manual | difference |\n|---|---|---|---|\n");
+  for (guint f = 0; f < SHEATH_AGREEMENT_N_FIGURES; f++)
+    {
+      JsonObject *row = object_at (figures, sheath_agreement_get_figure_name (f));
+
+      g_string_append_printf (card, "| %s | %.4g | %.4g | %+.1f %% |\n", sheath_agreement_get_figure_name (f),
+                              number_at (row, "predicted"), number_at (row, "manual"),
+                              100 * number_at (row, "relative_difference"));
+    }
+  g_string_append (card, "\nFibre by fibre (a predicted axon with an IoU of at least 0.5 with a manual one), "
+                   "Bland–Altman, model − manual:\n\n| measure | fibres | bias | 95 % limits of agreement |\n"
+                   "|---|---|---|---|\n");
+  for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
+    {
+      JsonObject *ba = object_at (object_at (root, "bland_altman"), measures[m][0]);
+
+      g_string_append_printf (card, "| %s | %.0f | %+.4f | [%+.4f, %+.4f] |\n", measures[m][1], number_at (ba, "n"),
+                              number_at (ba, "bias"), number_at (ba, "lower_limit"), number_at (ba, "upper_limit"));
+    }
+  g_string_append_printf (card, "\nUnmatched: %.0f extra fibres (median axon diameter %.2f µm), %.0f missed "
+                          "(median %.2f µm).\n", number_at (unmatched, "extra"),
+                          number_at (unmatched, "extra_median_axon_diam"), number_at (unmatched, "missed"),
+                          number_at (unmatched, "missed_median_axon_diam"));
+}
+
+/**
  * sheath_model_card_dup_markdown:
  *
  * The card, as Markdown.
@@ -320,6 +425,8 @@ sheath_model_card_dup_markdown (SheathModelCard *self)
         }
       g_string_append (card, "\nA detected axon is a predicted axon whose IoU with a true one is at least 0.5.\n");
     }
+  if (self->agreement != NULL)
+    append_agreement (self, card);
 
   if (self->images->len > 0)
     {

@@ -41,6 +41,10 @@ void             sheath_model_card_add_scores     (SheathModelCard     *self,
 SHEATH_AVAILABLE_IN_ALL
 char            *sheath_model_card_dup_markdown   (SheathModelCard     *self);
 SHEATH_AVAILABLE_IN_ALL
+gboolean         sheath_model_card_set_agreement  (SheathModelCard    *self,
+                                                   const char         *agreement_json,
+                                                   GError            **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean         sheath_model_card_save           (SheathModelCard     *self,
                                                    const char          *path,
                                                    GError             **error);

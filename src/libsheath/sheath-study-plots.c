@@ -4,12 +4,11 @@
 #include "config.h"
 
 #include <cairo.h>
-#include <cairo-svg.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <math.h>
 
 #include "sheath-error.h"
+#include "sheath-plot-file-private.h"
 #include "sheath-stats-private.h"
 #include "sheath-study-plots-private.h"
 
@@ -20,25 +19,27 @@
 #define WIDTH  900
 #define HEIGHT 560
 
-static const double palette[][3] = {
-  { 0.21, 0.52, 0.89 }, { 0.88, 0.27, 0.20 }, { 0.18, 0.62, 0.35 }, { 0.60, 0.33, 0.75 },
-  { 0.95, 0.56, 0.11 }, { 0.40, 0.40, 0.40 },
-};
-
-static void
-group_colour (cairo_t *cr,
-              guint    g,
-              double   alpha)
-{
-  const double *c = palette[g % G_N_ELEMENTS (palette)];
-
-  cairo_set_source_rgba (cr, c[0], c[1], c[2], alpha);
-}
-
 typedef void (*DrawFunc) (cairo_t *cr, GPtrArray *subjects, GPtrArray *groups, const char * const *measures,
                           guint n_measures);
 
-/* @name.png and @name.svg in @dir, each to a temporary file renamed */
+typedef struct
+{
+  DrawFunc             draw;
+  GPtrArray           *subjects;
+  GPtrArray           *groups;
+  const char * const  *measures;
+  guint                n_measures;
+} Plot;
+
+static void
+draw_plot (cairo_t  *cr,
+           gpointer  data)
+{
+  Plot *plot = data;
+
+  plot->draw (cr, plot->subjects, plot->groups, plot->measures, plot->n_measures);
+}
+
 static gboolean
 render (const char          *dir,
         const char          *name,
@@ -49,50 +50,9 @@ render (const char          *dir,
         guint                n_measures,
         GError             **error)
 {
-  for (guint k = 0; k < 2; k++)
-    {
-      g_autofree char *file = g_strdup_printf ("%s.%s", name, k == 0 ? "png" : "svg");
-      g_autofree char *path = g_build_filename (dir, file, NULL);
-      g_autofree char *tmp = g_strdup_printf ("%s.%08x.tmp", path, g_random_int ());
-      cairo_surface_t *surface = k == 0 ? cairo_image_surface_create (CAIRO_FORMAT_RGB24, WIDTH, HEIGHT)
-                                        : cairo_svg_surface_create (tmp, WIDTH, HEIGHT);
-      cairo_t *cr = cairo_create (surface);
-      cairo_status_t status;
+  Plot plot = { draw, subjects, groups, measures, n_measures };
 
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-      draw (cr, subjects, groups, measures, n_measures);
-      cairo_destroy (cr);
-      /* a PNG is written from the surface; an SVG when it is finished */
-      status = k == 0 ? cairo_surface_write_to_png (surface, tmp) : CAIRO_STATUS_SUCCESS;
-      cairo_surface_finish (surface);
-      if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_status (surface);
-      cairo_surface_destroy (surface);
-      if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
-        {
-          g_unlink (tmp);
-          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s': %s"), path,
-                       status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status) : g_strerror (errno));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static void
-text_at (cairo_t    *cr,
-         double      x,
-         double      y,
-         double      align,   /* 0 left, 0.5 centre, 1 right */
-         const char *text)
-{
-  cairo_text_extents_t e;
-
-  cairo_text_extents (cr, text, &e);
-  cairo_move_to (cr, x - align * e.x_advance, y);
-  cairo_show_text (cr, text);
+  return _sheath_plot_write (dir, name, WIDTH, HEIGHT, draw_plot, &plot, error);
 }
 
 /* A panel's frame with its value axis from @lo to @hi and its title */
@@ -111,14 +71,14 @@ frame (cairo_t    *cr,
   cairo_rectangle (cr, x + 0.5, y + 0.5, w, h);
   cairo_stroke (cr);
   cairo_set_font_size (cr, 11);
-  text_at (cr, x + w / 2, y - 6, 0.5, title);
+  _sheath_plot_text_at (cr, x + w / 2, y - 6, 0.5, title);
   cairo_set_font_size (cr, 9);
   for (guint t = 0; t <= 4; t++)
     {
       double v = lo + (hi - lo) * t / 4;
       g_autofree char *label = g_strdup_printf ("%.3g", v);
 
-      text_at (cr, x - 4, y + h - h * t / 4 + 3, 1, label);
+      _sheath_plot_text_at (cr, x - 4, y + h - h * t / 4 + 3, 1, label);
     }
 }
 
@@ -179,7 +139,7 @@ draw_subject_means (cairo_t            *cr,
 
               if (!g_str_equal (s->group, g_ptr_array_index (groups, g)) || !isfinite (v))
                 continue;
-              group_colour (cr, g, 0.85);
+              _sheath_plot_colour (cr, g, 0.85);
               cairo_arc (cr, cx + ((k++ % 5) - 2) * 3.0, y + ph - (v - lo) / (hi - lo) * ph, 3, 0, 2 * G_PI);
               cairo_fill (cr);
               sum += v, sum2 += v * v, n++;
@@ -200,7 +160,7 @@ draw_subject_means (cairo_t            *cr,
           cairo_restore (cr);
           cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
           cairo_set_font_size (cr, 9);
-          text_at (cr, cx, y + ph + 12, 0.5, g_ptr_array_index (groups, g));
+          _sheath_plot_text_at (cr, cx, y + ph + 12, 0.5, g_ptr_array_index (groups, g));
         }
     }
 }
@@ -225,7 +185,7 @@ draw_gratio_vs_diameter (cairo_t            *cr,
   for (guint t = 0; t <= 4; t++)
     {
       g_autofree char *label = g_strdup_printf ("%.3g", dmax * t / 4);
-      text_at (cr, x + w * t / 4, y + h + 12, 0.5, label);
+      _sheath_plot_text_at (cr, x + w * t / 4, y + h + 12, 0.5, label);
     }
   for (guint g = 0; g < groups->len; g++)
     {
@@ -246,7 +206,7 @@ draw_gratio_vs_diameter (cairo_t            *cr,
       cairo_save (cr);
       cairo_rectangle (cr, x, y, w, h);
       cairo_clip (cr);
-      group_colour (cr, g, 0.5);
+      _sheath_plot_colour (cr, g, 0.5);
       for (guint a = 0; a < xs->len; a += MAX (1, xs->len / 4000))
         {
           cairo_rectangle (cr, x + g_array_index (xs, double, a) / dmax * w - 1.5,
@@ -265,13 +225,13 @@ draw_gratio_vs_diameter (cairo_t            *cr,
               lo = MIN (lo, g_array_index (xs, double, a));
               hi = MAX (hi, g_array_index (xs, double, a));
             }
-          group_colour (cr, g, 1);
+          _sheath_plot_colour (cr, g, 1);
           cairo_set_line_width (cr, 2);
           cairo_move_to (cr, x + lo / dmax * w, y + h - (intercept + slope * lo) * h);
           cairo_line_to (cr, x + hi / dmax * w, y + h - (intercept + slope * hi) * h);
           cairo_stroke (cr);
           cairo_set_font_size (cr, 11);
-          text_at (cr, x + 12, y + 20 + 16 * g, 0, label);
+          _sheath_plot_text_at (cr, x + 12, y + 20 + 16 * g, 0, label);
         }
       cairo_restore (cr);
     }
@@ -325,13 +285,13 @@ draw_diameter_distributions (cairo_t            *cr,
   for (guint t = 0; t <= 4; t++)
     {
       g_autofree char *label = g_strdup_printf ("%.3g", dmax * t / 4);
-      text_at (cr, x + w * t / 4, y + h + 12, 0.5, label);
+      _sheath_plot_text_at (cr, x + w * t / 4, y + h + 12, 0.5, label);
     }
   for (guint g = 0; g < groups->len; g++)
     {
       double *f = g_ptr_array_index (histograms, g);
 
-      group_colour (cr, g, 1);
+      _sheath_plot_colour (cr, g, 1);
       cairo_set_line_width (cr, 2);
       for (guint b = 0; b < n_bins; b++)
         {
@@ -344,7 +304,7 @@ draw_diameter_distributions (cairo_t            *cr,
         }
       cairo_stroke (cr);
       cairo_set_font_size (cr, 10);
-      text_at (cr, x + w + 10, y + 20 + 16 * g, 0, g_ptr_array_index (groups, g));
+      _sheath_plot_text_at (cr, x + w + 10, y + 20 + 16 * g, 0, g_ptr_array_index (groups, g));
     }
 }
 

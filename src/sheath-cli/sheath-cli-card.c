@@ -69,6 +69,17 @@ add_evaluation (SheathModelCard  *card,
     g_autoptr(SheathScores) scores = scores_from_json (overall);
     sheath_model_card_add_scores (card, "overall (pooled)", scores);
   }
+  /* the morphometry against the manual masks, when evaluate measured it */
+  if (json_object_has_member (root, "agreement"))
+    {
+      g_autofree char *agreement = json_to_string (json_object_get_member (root, "agreement"), FALSE);
+
+      if (!sheath_model_card_set_agreement (card, agreement, error))
+        {
+          g_prefix_error (error, "'%s': ", path);
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 

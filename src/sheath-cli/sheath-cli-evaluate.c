@@ -79,6 +79,57 @@ add_scores (JsonBuilder        *b,
   json_builder_add_int_value (b, s->axons_matched);
 }
 
+/* One image (or all pooled, @image −1) as the agreement table shows it:
+ * the figures from the predicted masks against the manual ones, in %. */
+static void
+print_agreement_row (SheathAgreement *agreement,
+                     int              image,
+                     const char      *name)
+{
+  static const SheathAgreementFigure shown[] = {
+    SHEATH_AGREEMENT_AXON_COUNT, SHEATH_AGREEMENT_MEAN_AXON_DIAM, SHEATH_AGREEMENT_MEAN_MYELIN_THICKNESS,
+    SHEATH_AGREEMENT_MEAN_GRATIO, SHEATH_AGREEMENT_AVF, SHEATH_AGREEMENT_MVF,
+  };
+
+  printf ("%-44s %5.0f %5.0f", name, sheath_agreement_get_figure (agreement, image, SHEATH_AGREEMENT_AXON_COUNT, TRUE),
+          sheath_agreement_get_figure (agreement, image, SHEATH_AGREEMENT_AXON_COUNT, FALSE));
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    printf (" %+7.1f", 100 * sheath_agreement_get_difference (agreement, image, shown[i]));
+  printf ("\n");
+}
+
+static void
+print_agreement (SheathAgreement    *agreement,
+                 const char * const *names)
+{
+  static const char * const measures[] = { N_ ("axon diameter (µm)"), N_ ("myelin thickness (µm)"), N_ ("g-ratio") };
+  guint extra, missed;
+  double extra_diam, missed_diam;
+
+  printf (_ ("\nMorphometry from the predicted masks against the manual ones (relative differences, %%):\n"));
+  printf ("%-44s %5s %5s %7s %7s %7s %7s %7s %7s\n", "image", "axons", "true", "count", "diam", "thick",
+          "gratio", "AVF", "MVF");
+  for (guint i = 0; i < sheath_agreement_get_n_images (agreement); i++)
+    print_agreement_row (agreement, (int) i, names[i]);
+  print_agreement_row (agreement, -1, _ ("pooled"));
+  printf (_ ("\nMatched fibres (axon IoU ≥ 0.5), Bland–Altman, predicted − manual:\n"));
+  for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
+    {
+      double bias, lower, upper;
+      guint n = sheath_agreement_get_bland_altman (agreement, m, &bias, &lower, &upper);
+
+      const char *name = _ (measures[m]);
+      /* padded by characters, not bytes: "µ" is two */
+      int pad = MAX (0, 22 - (int) g_utf8_strlen (name, -1));
+
+      printf (_ ("  %s%*s n %5u  bias %+.4f  limits of agreement [%+.4f, %+.4f]\n"), name, pad, "", n, bias, lower,
+              upper);
+    }
+  sheath_agreement_get_unmatched (agreement, &extra, &extra_diam, &missed, &missed_diam);
+  printf (_ ("  unmatched: %u extra (median diameter %.2f µm), %u missed (median diameter %.2f µm)\n"), extra,
+          extra_diam, missed, missed_diam);
+}
+
 static void
 print_row (const char         *name,
            const SheathScores *s)
@@ -87,6 +138,37 @@ print_row (const char         *name,
           s->dice_axon, s->dice_myelin, s->accuracy,
           s->precision_axon, s->sensitivity_axon, s->precision_myelin, s->sensitivity_myelin,
           s->detection_precision, s->detection_recall, s->detection_f1);
+}
+
+/* The image segmented and scored against its masks, and measured both
+ * ways into @agreement. */
+static SheathScores *
+evaluate_image (SheathSegmenter  *segmenter,
+                Labelled         *l,
+                SheathAgreement  *agreement,
+                GError          **error)
+{
+  g_autoptr(GFile) f = g_file_new_for_path (l->image);
+  g_autoptr(GFile) a = NULL, m = NULL;
+  g_autoptr(SheathImage) pixels = NULL;
+  g_autoptr(SheathSegmentation) truth = NULL, prediction = NULL;
+  g_autoptr(SheathScores) scores = NULL;
+  g_autofree char *base = g_path_get_basename (l->image);
+
+  if (l->axon == NULL || l->myelin == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("'%s' has no manual masks"), l->image);
+      return NULL;
+    }
+  a = g_file_new_for_path (l->axon);
+  m = g_file_new_for_path (l->myelin);
+  if (!(pixels = sheath_image_new_from_file (f, error)) ||
+      !(truth = sheath_segmentation_new_from_masks (a, m, error)) ||
+      !(prediction = sheath_segmenter_segment (segmenter, pixels, NULL, error)) ||
+      !(scores = sheath_scores_compute (prediction, truth, error)) ||
+      !sheath_agreement_add (agreement, base, prediction, truth, sheath_image_get_pixel_size (pixels), NULL, error))
+    return NULL;
+  return g_steal_pointer (&scores);
 }
 
 int
@@ -99,10 +181,12 @@ sheath_cli_evaluate (int    argc,
   g_autoptr(SheathSegmenter) segmenter = NULL;
   g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (labelled_free);
   g_autoptr(SheathScores) total = sheath_scores_new ();
+  g_autoptr(SheathAgreement) agreement = sheath_agreement_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_null_terminated (8, g_free, TRUE);
   g_autoptr(JsonBuilder) json = json_builder_new ();
   g_auto(GStrv) data = NULL;
   g_auto(GStrv) subject_list = NULL;
-  g_autofree char *model_name = NULL, *json_path = NULL, *subjects = NULL;
+  g_autofree char *model_name = NULL, *json_path = NULL, *subjects = NULL, *plots = NULL;
   int threads = 0;
   gboolean flips = FALSE;
   guint evaluated = 0;
@@ -112,6 +196,8 @@ sheath_cli_evaluate (int    argc,
     { "subjects", 0, 0, G_OPTION_ARG_STRING, &subjects, N_ ("Only these subjects"), "sub-a,sub-b" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, N_ ("Also write the figures as JSON"), "FILE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_ ("Threads (default: one per processor)"), "N" },
+    { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots,
+      N_ ("Write the agreement plots (Bland–Altman, predicted against manual) into DIR, as PNG and SVG"), "DIR" },
     { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
       N_ ("Also segment each tile mirrored three ways and average (4x slower)"), NULL },
     { NULL }
@@ -121,7 +207,11 @@ sheath_cli_evaluate (int    argc,
   g_option_context_set_summary (context,
     _ ("Segments every image of the datasets and compares with its manual masks: Dice of axon\n"
     "and myelin, pixel accuracy, precision and sensitivity per class, and axon detection (a\n"
-    "predicted axon whose IoU with a true axon is at least 0.5 is detected): precision, recall, F1."));
+    "predicted axon whose IoU with a true axon is at least 0.5 is detected): precision, recall, F1.\n"
+    "Then the morphometry: axon count, density, mean and median diameter, myelin thickness and\n"
+    "g-ratio, AVF and MVF from the predicted masks against the same from the manual ones, per\n"
+    "image and pooled; and over the matched fibres the Bland–Altman bias and 95 % limits of\n"
+    "agreement of diameter, thickness and g-ratio, with the extra and missed fibres."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -169,11 +259,12 @@ sheath_cli_evaluate (int    argc,
 
       if (subject_list && !g_strv_contains ((const char * const *) subject_list, l->subject))
         continue;
-      if (!(scores = sheath_scores_evaluate_image (segmenter, l->image, l->axon, l->myelin, 0, NULL, &error)))
+      if (!(scores = evaluate_image (segmenter, l, agreement, &error)))
         {
           g_printerr (_ ("sheath-cli evaluate: %s\n"), error->message);
           return 1;
         }
+      g_ptr_array_add (names, g_strdup (base));
       print_row (base, scores);
       sheath_scores_add (total, scores);
       evaluated++;
@@ -191,6 +282,13 @@ sheath_cli_evaluate (int    argc,
   json_builder_begin_object (json);
   add_scores (json, total);
   json_builder_end_object (json);
+  if (evaluated > 0)
+    {
+      g_autofree char *text = sheath_agreement_to_json (agreement);
+
+      json_builder_set_member_name (json, "agreement");
+      json_builder_add_value (json, json_from_string (text, NULL));
+    }
   json_builder_end_object (json);
 
   if (evaluated == 0)
@@ -199,6 +297,14 @@ sheath_cli_evaluate (int    argc,
       return 1;
     }
   print_row (_ ("overall (pixels and axons pooled)"), total);
+  print_agreement (agreement, (const char * const *) names->pdata);
+  if (plots != NULL &&
+      (!sheath_cli_prepare_output_dir (plots, &error) ||
+       !sheath_agreement_write_plots (agreement, plots, "agreement", &error)))
+    {
+      g_printerr (_ ("sheath-cli evaluate: %s\n"), error->message);
+      return 1;
+    }
 
   if (json_path != NULL)
     {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "test-util.h"
 
 #define PS 0.1   /* µm per pixel in the phantoms */
@@ -675,6 +677,95 @@ test_morphometrics_update (void)
   assert_same_axons (m, seg);
 }
 
+/* Predicted masks against manual ones: truth has fibres A, B and C;
+ * the prediction has A as it is, B with its axon 2 px wider (radius 12
+ * for 10: thicker axon, thinner myelin), C missed and an extra fibre D.
+ * Figures, fibre matching and Bland–Altman follow from that exactly. */
+static void
+test_agreement (void)
+{
+  g_autoptr(SheathSegmentation) truth = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathSegmentation) prediction = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathSegmentation) small = sheath_segmentation_new (20, 20);
+  g_autoptr(SheathAgreement) agreement = sheath_agreement_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  double bias, lower, upper, extra_diam, missed_diam;
+  guint extra, missed;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  paint_fibre (truth, 30, 30, 10, 16);
+  paint_fibre (truth, 90, 50, 10, 16);
+  paint_fibre (truth, 160, 40, 8, 12);
+  paint_fibre (prediction, 30, 30, 10, 16);
+  paint_fibre (prediction, 90, 50, 12, 16);
+  paint_fibre (prediction, 150, 80, 5, 9);
+
+  g_assert_true (sheath_agreement_add (agreement, "phantom", prediction, truth, PS, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_agreement_get_n_images (agreement), ==, 1);
+  g_assert_cmpfloat (sheath_agreement_get_figure (agreement, 0, SHEATH_AGREEMENT_AXON_COUNT, TRUE), ==, 3);
+  g_assert_cmpfloat (sheath_agreement_get_figure (agreement, 0, SHEATH_AGREEMENT_AXON_COUNT, FALSE), ==, 3);
+  g_assert_cmpfloat (sheath_agreement_get_difference (agreement, 0, SHEATH_AGREEMENT_AXON_COUNT), ==, 0);
+  /* the predicted axons are larger in all (B) but smaller (D for C) */
+  g_assert_true (isfinite (sheath_agreement_get_difference (agreement, 0, SHEATH_AGREEMENT_MEAN_GRATIO)));
+
+  /* A and B matched (B's IoU 100/144 ≥ 0.5), C missed, D extra */
+  g_assert_cmpuint (sheath_agreement_get_bland_altman (agreement, SHEATH_AGREEMENT_DIAMETER, &bias, &lower, &upper),
+                    ==, 2);
+  /* B's diameter 0.4 µm larger, A's the same: bias about 0.2 µm */
+  g_assert_cmpfloat_with_epsilon (bias, 0.2, 0.02);
+  g_assert_cmpfloat (lower, <, bias);
+  g_assert_cmpfloat (upper, >, bias);
+  g_assert_cmpuint (sheath_agreement_get_bland_altman (agreement, SHEATH_AGREEMENT_THICKNESS, &bias, NULL, NULL),
+                    ==, 2);
+  g_assert_cmpfloat_with_epsilon (bias, -0.1, 0.02);
+  sheath_agreement_get_bland_altman (agreement, SHEATH_AGREEMENT_GRATIO, &bias, NULL, NULL);
+  g_assert_cmpfloat (bias, >, 0);
+  sheath_agreement_get_unmatched (agreement, &extra, &extra_diam, &missed, &missed_diam);
+  g_assert_cmpuint (extra, ==, 1);
+  g_assert_cmpuint (missed, ==, 1);
+  g_assert_cmpfloat_with_epsilon (extra_diam, 1.0, 0.05);
+  g_assert_cmpfloat_with_epsilon (missed_diam, 1.6, 0.05);
+
+  /* a second image pools: counts summed, the same image twice keeps the
+   * relative differences */
+  g_assert_true (sheath_agreement_add (agreement, "again", prediction, truth, PS, NULL, &error));
+  g_assert_cmpfloat (sheath_agreement_get_figure (agreement, -1, SHEATH_AGREEMENT_AXON_COUNT, TRUE), ==, 6);
+  g_assert_cmpfloat_with_epsilon (sheath_agreement_get_difference (agreement, -1, SHEATH_AGREEMENT_MEAN_AXON_DIAM),
+                                  sheath_agreement_get_difference (agreement, 0, SHEATH_AGREEMENT_MEAN_AXON_DIAM),
+                                  1e-9);
+  g_assert_cmpfloat_with_epsilon (sheath_agreement_get_difference (agreement, -1, SHEATH_AGREEMENT_AVF),
+                                  sheath_agreement_get_difference (agreement, 0, SHEATH_AGREEMENT_AVF), 1e-9);
+
+  /* the JSON says it all */
+  json = sheath_agreement_to_json (agreement);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  g_assert_nonnull (strstr (json, "\"relative_difference\""));
+  g_assert_nonnull (strstr (json, "\"bland_altman\""));
+  g_assert_nonnull (strstr (json, "\"fibres_missed\" : 1"));
+
+  /* masks of another size: refused, named */
+  g_assert_false (sheath_agreement_add (agreement, "small", small, truth, PS, NULL, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "small"));
+  g_assert_cmpuint (sheath_agreement_get_n_images (agreement), ==, 2);
+
+  /* the plots, as PNG and SVG */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("sheath-agreement-XXXXXX", NULL);
+    g_autofree char *png = g_build_filename (dir, "a-bland-altman.png", NULL);
+    g_autofree char *svg = g_build_filename (dir, "a-predicted-vs-manual.svg", NULL);
+
+    g_clear_error (&error);
+    g_assert_true (sheath_agreement_write_plots (agreement, dir, "a", &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+    test_remove_tree (dir);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -692,6 +783,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/masks-from-files", test_morphometrics_masks_from_files);
   g_test_add_func ("/Sheath/Morphometrics/real-masks", test_morphometrics_real_masks);
   g_test_add_func ("/Sheath/Morphometrics/update", test_morphometrics_update);
+  g_test_add_func ("/Sheath/Morphometrics/agreement", test_agreement);
 
   return g_test_run ();
 }
