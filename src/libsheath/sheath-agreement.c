@@ -86,6 +86,8 @@ sheath_agreement_init (SheathAgreement *self)
 /**
  * sheath_agreement_new:
  *
+ * An agreement to add images to, with sheath_agreement_add().
+ *
  * Returns: (transfer full): an agreement with no image yet
  */
 SheathAgreement *
@@ -97,6 +99,8 @@ sheath_agreement_new (void)
 /**
  * sheath_agreement_get_figure_name:
  * @figure: a figure
+ *
+ * The name a figure has in the tables and the JSON.
  *
  * Returns: the figure's name in tables and JSON, "mean_gratio" and the like
  */
@@ -294,6 +298,8 @@ sheath_agreement_add (SheathAgreement     *self,
  * sheath_agreement_get_n_images:
  * @self: a #SheathAgreement
  *
+ * The images compared so far.
+ *
  * Returns: how many images were added
  */
 guint
@@ -381,6 +387,9 @@ pooled (SheathAgreement       *self,
  * @predicted: %TRUE for the figure from the predicted masks, %FALSE for
  *   the one from the manual masks
  *
+ * A figure of one image, or of all pooled: counts and areas summed,
+ * means and medians over all their axons.
+ *
  * Returns: the figure, NaN when it has no value (no axon)
  */
 double
@@ -403,6 +412,8 @@ sheath_agreement_get_figure (SheathAgreement       *self,
  * @self: a #SheathAgreement
  * @image: an image, from 0, or -1 for all pooled
  * @figure: which figure
+ *
+ * How far the figure from the predicted masks is from the manual one.
  *
  * Returns: (predicted − manual) / manual, NaN when the manual figure is 0
  *   or has no value
