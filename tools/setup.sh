@@ -74,7 +74,8 @@ test)
   meson test -C build --print-errorlogs > build/test-summary.log 2>&1 || status=1
   cat build/test-summary.log
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-sanitize --suite unit --print-errorlogs > build-sanitize/test-summary.log 2>&1 || status=1
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
+      meson test -C build-sanitize --suite unit --print-errorlogs > build-sanitize/test-summary.log 2>&1 || status=1
   sed 's/^/[asan+ubsan] /' build-sanitize/test-summary.log
   meson test -C build-fuzz --suite fuzz --print-errorlogs > build-fuzz/test-summary.log 2>&1 || status=1
   # each target's executions and coverage, from libFuzzer's last line

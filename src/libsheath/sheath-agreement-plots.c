@@ -15,7 +15,7 @@
  * manual (with the identity line). */
 
 #define PANEL  300
-#define MARGIN 56
+#define MARGIN 72
 #define WIDTH  (3 * PANEL + 4 * MARGIN)
 #define HEIGHT (PANEL + 2 * MARGIN)
 
@@ -115,7 +115,7 @@ draw_panel (cairo_t         *cr,
   _sheath_plot_text_at (cr, x + PANEL / 2.0, y + PANEL + 28, 0.5,
                         bland_altman ? _ ("mean of predicted and manual") : _ ("manual"));
   cairo_save (cr);
-  cairo_move_to (cr, x - 38, y + PANEL / 2.0);
+  cairo_translate (cr, x - 50, y + PANEL / 2.0);
   cairo_rotate (cr, -G_PI / 2);
   _sheath_plot_text_at (cr, 0, 0, 0.5, bland_altman ? _ ("predicted − manual") : _ ("predicted"));
   cairo_restore (cr);
