@@ -103,6 +103,14 @@ print_warnings (SheathStudy *study)
     g_printerr (_ ("sheath-cli batch: warning: %s\n"), warnings[i]);
 }
 
+/* a model given by its file, not by name: the manifest keeps the file's
+ * absolute path, for SLURM tasks and the app, which run elsewhere */
+static gboolean
+is_model_file (const char *model)
+{
+  return strchr (model, '/') != NULL || g_str_has_suffix (model, ".safetensors");
+}
+
 SheathStudy *
 sheath_cli_open_batch (const char  *root,
                        GError     **error)
@@ -399,7 +407,7 @@ sheath_cli_batch (int    argc,
       !(model_checksum = sheath_study_dup_checksum (model_path, &error)) ||
       !(study = open_study ((const char * const *) sources, formats, &error)) ||
       !sheath_cli_prepare_output_dir (output_dir, &error) ||
-      !sheath_study_write_manifest (study, output_dir, model_name, &error))
+      !sheath_study_write_manifest (study, output_dir, is_model_file (model_name) ? model_path : model_name, &error))
     {
       g_printerr (_ ("sheath-cli batch: %s\n"), error ? error->message : _ ("the model is not a local file"));
       return 1;

@@ -413,6 +413,7 @@ sheath_study_window_open (SheathStudyWindow  *self,
                           GError            **error)
 {
   g_autoptr(SheathStudyRun) run = NULL;
+  g_autofree char *user_model = NULL;
   const char * const *warnings;
   const char *model_name;
 
@@ -449,9 +450,20 @@ sheath_study_window_open (SheathStudyWindow  *self,
 
   /* the model the results were made with, when the picker knows it */
   model_name = sheath_study_run_get_model_name (run);
-  if (model_name != NULL)
-    sheath_model_picker_set_chosen (self->model_picker, model_name);
-  picker_chosen_cb (self->model_picker, NULL, self);
+  /* `batch --model NAME` names one of the user's models; the picker keeps paths */
+  if (model_name != NULL && !g_path_is_absolute (model_name) && g_strcmp0 (model_name, "sem") != 0 &&
+      g_strcmp0 (model_name, "tem") != 0)
+    {
+      g_autofree char *dir = sheath_model_dup_user_dir ();
+      g_autofree char *file = g_strconcat (model_name, ".safetensors", NULL);
+
+      user_model = g_build_filename (dir, file, NULL);
+      model_name = user_model;
+    }
+  if (model_name != NULL && g_strcmp0 (model_name, sheath_model_picker_get_chosen (self->model_picker)) != 0)
+    sheath_model_picker_set_chosen (self->model_picker, model_name);   /* its notify reads the images */
+  else
+    picker_chosen_cb (self->model_picker, NULL, self);
   progress_cb (run, NULL, self);
   return TRUE;
 }
