@@ -380,21 +380,6 @@ test_cli_train_writes_card (void)
   test_remove_tree (dir);
 }
 
-static void
-copy_file (const char *from,
-           const char *to)
-{
-  g_autofree char *bytes = NULL;
-  gsize n = 0;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (to);
-
-  g_mkdir_with_parents (dir, 0755);
-  g_assert_true (g_file_get_contents (from, &bytes, &n, &error));
-  g_assert_true (g_file_set_contents (to, bytes, n, &error));
-  g_assert_no_error (error);
-}
-
 static char *
 read_text (const char *dir,
            const char *name)
@@ -413,7 +398,6 @@ read_text (const char *dir,
 static void
 test_cli_batch (void)
 {
-  g_autofree char *demo = g_build_filename (SHEATH_TEST_SOURCE_DIR, "data", "demo", "sem-spinal-cord-demo.png", NULL);
   g_autofree char *model = test_golden_path ("unet-golden.safetensors");
   g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *dataset = g_build_filename (dir, "study", NULL);
@@ -428,20 +412,9 @@ test_cli_batch (void)
   g_auto(Run) ragged = { 0 };
   g_auto(Run) unlisted = { 0 };
   g_auto(Run) none = { 0 };
-  const char *images[] = { "sub-a/micr/sub-a_sample-1_SEM", "sub-b/micr/sub-b_sample-1_SEM" };
 
-  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    {
-      g_autofree char *png = g_strconcat (dataset, "/", images[i], ".png", NULL);
-      g_autofree char *json = g_strconcat (dataset, "/", images[i], ".json", NULL);
-
-      copy_file (demo, png);
-      g_assert_true (g_file_set_contents (json, "{\"PixelSize\": [0.13, 0.13], \"PixelSizeUnits\": \"um\"}",
-                                          -1, NULL));
-    }
+  test_make_study (dataset);
   g_assert_true (g_file_set_contents (bad, "not an image", -1, NULL));
-  g_assert_true (g_file_set_contents (participants, "participant_id\tgroup\nsub-a\tsham\nsub-b\tlesion\n", -1,
-                                      NULL));
 
   /* the bad image fails, named; the others are done and in the tables */
   run_cli (&first, "batch", dataset, "--output-dir", out, "--model", model, "--jobs", "2", NULL);

@@ -444,19 +444,6 @@ run_idle (SheathStudyRun *run,
   return TRUE;
 }
 
-static void
-copy_into (const char *from,
-           const char *to)
-{
-  g_autofree char *text = NULL;
-  gsize length;
-  g_autofree char *dir = g_path_get_dirname (to);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (g_file_get_contents (from, &text, &length, NULL));
-  g_assert_true (g_file_set_contents (to, text, length, NULL));
-}
-
 /* the subject's cell of @column in the subjects' table */
 static char *
 subject_cell (SheathStudyRun *run,
@@ -487,13 +474,11 @@ subject_cell (SheathStudyRun *run,
 static void
 test_study_run (void)
 {
-  g_autofree char *demo = g_build_filename (SHEATH_TEST_SOURCE_DIR, "data", "demo", "sem-spinal-cord-demo.png", NULL);
   g_autofree char *model_path = g_build_filename (SHEATH_TEST_GOLDEN_DIR, "unet-golden.safetensors", NULL);
   g_autoptr(GFile) model_file = g_file_new_for_path (model_path);
   g_autoptr(SheathModel) model = sheath_model_new_from_file (model_file, NULL);
   g_autofree char *dir = g_dir_make_tmp ("sheath-study-run-XXXXXX", NULL);
   g_autofree char *dataset = g_build_filename (dir, "study", NULL);
-  g_autofree char *participants = g_build_filename (dataset, "participants.tsv", NULL);
   g_autoptr(SheathStudyRun) run = NULL, again = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *axons_before = NULL, *axons_after = NULL, *masks = NULL, *axon_mask = NULL, *plot = NULL;
@@ -501,17 +486,7 @@ test_study_run (void)
   int index;
 
   g_assert_nonnull (model);
-  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    {
-      g_autofree char *png = g_strconcat (dataset, "/", images[i], ".png", NULL);
-      g_autofree char *json = g_strconcat (dataset, "/", images[i], ".json", NULL);
-
-      copy_into (demo, png);
-      g_assert_true (g_file_set_contents (json, "{\"PixelSize\": [0.13, 0.13], \"PixelSizeUnits\": \"um\"}", -1,
-                                          NULL));
-    }
-  g_assert_true (g_file_set_contents (participants, "participant_id\tgroup\nsub-a\tsham\nsub-b\tlesion\n", -1,
-                                      NULL));
+  test_make_study (dataset);
 
   /* nothing known before the model is; the results go to derivatives/ */
   run = sheath_study_run_open (dataset, NULL, &error);

@@ -685,11 +685,11 @@ sheath_study_run_set_root (SheathStudyRun *self,
   self->root = g_canonicalize_filename (root, NULL);
   g_clear_pointer (&self->tables[0], g_ptr_array_unref);
   g_clear_pointer (&self->tables[1], g_ptr_array_unref);
+  g_signal_emit (self, signals [TABLES_CHANGED], 0);
   for (guint i = 0; i < self->states->len; i++)
     set_state (self, i, SHEATH_STUDY_RUN_CHECKING, NULL);
   g_queue_push_tail (&self->jobs, job_new (self, JOB_CHECK, 0));
   queue_collect (self);
-  g_signal_emit (self, signals [TABLES_CHANGED], 0);
 }
 
 /* whether Segment All is under way */

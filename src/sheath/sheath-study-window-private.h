@@ -28,6 +28,9 @@ struct _SheathStudyWindow
   SheathStudyRun       *run;
   GListStore           *images;     /* SheathStudyRow, an image each, in the study's order */
   GListStore           *subjects;   /* SheathStudyRow, a subject each */
+  GHashTable           *image_figures;  /* image name → its row of the run's images' table, borrowed */
+  int                   axons_column;   /* in that table, or -1 */
+  int                   gratio_column;
   char                 *last_said;  /* the run's last message, toasted once */
   gboolean              filling_groups;
 

@@ -76,29 +76,41 @@ display_cell (const char *cell)
   return g_strdup_printf ("%.4g", value);
 }
 
-/* the cell of @column in the images' table row of the image called @name */
-static const char *
-image_figure (SheathStudyWindow *self,
-              const char        *name,
-              const char        *column)
+/* The images' table by image name, and where its figures are: made once
+ * per collection, for every row to look up. */
+static void
+index_image_table (SheathStudyWindow *self)
 {
   GPtrArray *table = sheath_study_run_get_table (self->run, SHEATH_STUDY_TABLE_IMAGES);
   char **header;
-  int c = -1;
 
+  g_hash_table_remove_all (self->image_figures);
+  self->axons_column = self->gratio_column = -1;
   if (table == NULL)
-    return "";
+    return;
   header = g_ptr_array_index (table, 0);
   for (int k = 0; header[k] != NULL; k++)
-    if (g_str_equal (header[k], column))
-      c = k;
-  for (guint r = 1; c >= 0 && r < table->len; r++)
+    {
+      if (g_str_equal (header[k], "n_axons"))
+        self->axons_column = k;
+      else if (g_str_equal (header[k], "gratio_aggr"))
+        self->gratio_column = k;
+    }
+  for (guint r = 1; r < table->len; r++)
     {
       char **row = g_ptr_array_index (table, r);
-      if (g_str_equal (row[0], name))
-        return row[c];
+      g_hash_table_insert (self->image_figures, row[0], row);
     }
-  return "";
+}
+
+static const char *
+image_figure (SheathStudyWindow *self,
+              const char        *name,
+              int                column)
+{
+  char **row = g_hash_table_lookup (self->image_figures, name);
+
+  return row != NULL && column >= 0 ? row[column] : "";
 }
 
 static SheathStudyRow *
@@ -113,8 +125,8 @@ image_row (SheathStudyWindow *self,
   g_autofree char *status = failure ? g_strdup_printf ("%s: %s", state_text (state), failure)
                                     : g_strdup (state_text (state));
   gboolean measured = state == SHEATH_STUDY_RUN_DONE || state == SHEATH_STUDY_RUN_CORRECTED;
-  g_autofree char *axons = display_cell (measured ? image_figure (self, name, "n_axons") : "");
-  g_autofree char *gratio = display_cell (measured ? image_figure (self, name, "gratio_aggr") : "");
+  g_autofree char *axons = display_cell (measured ? image_figure (self, name, self->axons_column) : "");
+  g_autofree char *gratio = display_cell (measured ? image_figure (self, name, self->gratio_column) : "");
   const char *cells[IMAGE_N_COLUMNS + 1] = {
     [IMAGE_NAME] = name,
     [IMAGE_SUBJECT] = sheath_study_get_subject (study, index),
@@ -271,6 +283,7 @@ static void
 tables_changed_cb (SheathStudyRun    *run,
                    SheathStudyWindow *self)
 {
+  index_image_table (self);
   fill_images (self);
   fill_subjects (self);
   show_plot (self);
@@ -427,6 +440,7 @@ sheath_study_window_open (SheathStudyWindow  *self,
       g_signal_handlers_disconnect_by_data (self->run, self);
     }
   g_set_object (&self->run, run);
+  index_image_table (self);
   g_signal_connect (run, "image-changed", G_CALLBACK (image_changed_cb), self);
   g_signal_connect (run, "tables-changed", G_CALLBACK (tables_changed_cb), self);
   g_signal_connect (run, "failed", G_CALLBACK (run_failed_cb), self);
@@ -454,11 +468,10 @@ sheath_study_window_open (SheathStudyWindow  *self,
   if (model_name != NULL && !g_path_is_absolute (model_name) && g_strcmp0 (model_name, "sem") != 0 &&
       g_strcmp0 (model_name, "tem") != 0)
     {
-      g_autofree char *dir = sheath_model_dup_user_dir ();
-      g_autofree char *file = g_strconcat (model_name, ".safetensors", NULL);
+      g_autoptr(GFile) file = sheath_model_find_builtin (model_name);
 
-      user_model = g_build_filename (dir, file, NULL);
-      model_name = user_model;
+      if (file != NULL && (user_model = g_file_get_path (file)) != NULL)
+        model_name = user_model;
     }
   if (model_name != NULL && g_strcmp0 (model_name, sheath_model_picker_get_chosen (self->model_picker)) != 0)
     sheath_model_picker_set_chosen (self->model_picker, model_name);   /* its notify reads the images */
@@ -511,6 +524,7 @@ sheath_study_window_finalize (GObject *object)
 
   g_clear_object (&self->images);
   g_clear_object (&self->subjects);
+  g_hash_table_unref (self->image_figures);
   g_free (self->last_said);
 
   G_OBJECT_CLASS (sheath_study_window_parent_class)->finalize (object);
@@ -565,6 +579,7 @@ sheath_study_window_init (SheathStudyWindow *self)
 
   self->images = g_list_store_new (SHEATH_TYPE_STUDY_ROW);
   self->subjects = g_list_store_new (SHEATH_TYPE_STUDY_ROW);
+  self->image_figures = g_hash_table_new (g_str_hash, g_str_equal);
   images_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->images)));
   subjects_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->subjects)));
   gtk_column_view_set_model (self->images_view, GTK_SELECTION_MODEL (images_selection));

@@ -87,31 +87,6 @@ click (GtkWidget  *window,
 }
 
 static void
-make_dataset (const char *dataset)
-{
-  g_autofree char *demo = g_build_filename (SHEATH_TEST_SOURCE_DIR, "data", "demo", "sem-spinal-cord-demo.png", NULL);
-  g_autofree char *pixels = NULL;
-  g_autofree char *participants = g_build_filename (dataset, "participants.tsv", NULL);
-  gsize length;
-  const char *images[] = { "sub-a/micr/sub-a_sample-1_SEM", "sub-b/micr/sub-b_sample-1_SEM" };
-
-  g_assert_true (g_file_get_contents (demo, &pixels, &length, NULL));
-  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    {
-      g_autofree char *png = g_strconcat (dataset, "/", images[i], ".png", NULL);
-      g_autofree char *json = g_strconcat (dataset, "/", images[i], ".json", NULL);
-      g_autofree char *dir = g_path_get_dirname (png);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-      g_assert_true (g_file_set_contents (png, pixels, length, NULL));
-      g_assert_true (g_file_set_contents (json, "{\"PixelSize\": [0.13, 0.13], \"PixelSizeUnits\": \"um\"}", -1,
-                                          NULL));
-    }
-  g_assert_true (g_file_set_contents (participants, "participant_id\tgroup\nsub-a\tsham\nsub-b\tlesion\n", -1,
-                                      NULL));
-}
-
-static void
 test_study_window (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("sheath-study-window-XXXXXX", NULL);
@@ -127,7 +102,7 @@ test_study_window (void)
   g_autofree char *axons_before = NULL;
   g_autofree char *image = NULL;
 
-  make_dataset (dataset);
+  test_make_study (dataset);
   study = SHEATH_STUDY_WINDOW (sheath_window_open_study (window));
   w.study = study;
   g_assert_true (gui_shows_text (GTK_WIDGET (study), "Open a Dataset"));

@@ -107,3 +107,43 @@ static const guint8 test_tiny_png[] = {
   0x02, 0x00, 0x01, 0x48, 0xaf, 0xa4, 0x71, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
   0x42, 0x60, 0x82,
 };
+
+/* @from's bytes into @to, its folder made */
+static inline void
+test_copy_file (const char *from,
+                const char *to)
+{
+  g_autofree char *bytes = NULL;
+  gsize n = 0;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (to);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (g_file_get_contents (from, &bytes, &n, &error));
+  g_assert_true (g_file_set_contents (to, bytes, n, &error));
+  g_assert_no_error (error);
+}
+
+#ifdef SHEATH_TEST_SOURCE_DIR
+/* A two-subject BIDS study in @dataset: sub-a (sham) and sub-b (lesion),
+ * each with the demo image at 0.13 µm as sample-1. */
+static inline void
+test_make_study (const char *dataset)
+{
+  g_autofree char *demo = g_build_filename (SHEATH_TEST_SOURCE_DIR, "data", "demo", "sem-spinal-cord-demo.png", NULL);
+  g_autofree char *participants = g_build_filename (dataset, "participants.tsv", NULL);
+  const char *images[] = { "sub-a/micr/sub-a_sample-1_SEM", "sub-b/micr/sub-b_sample-1_SEM" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+    {
+      g_autofree char *png = g_strconcat (dataset, "/", images[i], ".png", NULL);
+      g_autofree char *json = g_strconcat (dataset, "/", images[i], ".json", NULL);
+
+      test_copy_file (demo, png);
+      g_assert_true (g_file_set_contents (json, "{\"PixelSize\": [0.13, 0.13], \"PixelSizeUnits\": \"um\"}", -1,
+                                          NULL));
+    }
+  g_assert_true (g_file_set_contents (participants, "participant_id\tgroup\nsub-a\tsham\nsub-b\tlesion\n", -1,
+                                      NULL));
+}
+#endif
