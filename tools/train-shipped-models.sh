@@ -15,12 +15,12 @@ set -eu
 
 cd "$(dirname "$0")/.."
 shared=${SHEATH_SHARED_DIR:-../shared}
-which=${1:?usage: train-shipped-models.sh sem|tem|all}
+which=${1:?usage: train-shipped-models.sh sem|tem|tem-uaxon|all}
 
 # both, one after the other (each resumes where it stopped; a finished one
 # whose model is in models/ is not trained again)
 if [ "$which" = all ]; then
-  for m in sem tem; do
+  for m in sem tem tem-uaxon; do
     [ -f "models/$m.safetensors" ] || sh tools/train-shipped-models.sh "$m"
   done
   exit 0
@@ -45,8 +45,19 @@ tem)
   set -- --modality TEM --pixel-size 0.00986 --epochs 80 --batch-size 8 --patch-size 256 \
          --description "Sheath TEM model: mouse corpus callosum, 0.00986 um pixels"
   ;;
+tem-uaxon)
+  # the TEM model taught a fourth class, unmyelinated axons (the dataset's
+  # _seg-uaxon-manual.png): fine-tuned from the shipped TEM model, whose
+  # myelinated fibres it keeps, with a new output for the new class
+  data=$shared/datasets/tem-mouse-corpus-callosum
+  validation=sub-370,sub-373C
+  set -- --init models/tem.safetensors --classes background,myelin,axon,uaxon \
+         --modality TEM --pixel-size 0.00986 --epochs 60 --batch-size 8 --patch-size 256 \
+         --learning-rate 0.0005 \
+         --description "Sheath TEM model with unmyelinated axons: mouse corpus callosum, 0.00986 um pixels"
+  ;;
 *)
-  echo "usage: train-shipped-models.sh sem|tem|all" >&2
+  echo "usage: train-shipped-models.sh sem|tem|tem-uaxon|all" >&2
   exit 2
   ;;
 esac

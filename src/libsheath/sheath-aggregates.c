@@ -95,6 +95,51 @@ summarize (GArray *values,
  *
  * Returns: (transfer full): the aggregates, or %NULL with @error set
  */
+/* Unmyelinated axons are counted as axons are: by their centroid, and
+ * left out when cut by an edge if that was asked for. */
+static void
+add_unmyelinated (SheathAggregates     *agg,
+                  SheathMorphometrics  *morphometrics,
+                  SheathImage          *roi,
+                  guint                 threshold,
+                  gboolean              exclude_border)
+{
+  SheathSegmentation *seg = _sheath_morphometrics_get_segmentation (morphometrics);
+  guint width = sheath_segmentation_get_width (seg), height = sheath_segmentation_get_height (seg);
+  guint n = sheath_morphometrics_get_n_unmyelinated (morphometrics);
+  g_autoptr(GArray) diams = g_array_new (FALSE, FALSE, sizeof (double));
+  double area_sum = 0;
+
+  agg->unmyelinated = sheath_segmentation_get_unmyelinated (seg);
+  for (guint i = 0; agg->unmyelinated && i < n; i++)
+    {
+      const SheathAxon *a = sheath_morphometrics_get_unmyelinated (morphometrics, i);
+      guint cx = (guint) CLAMP (lround (a->x0), 0, (glong) width - 1);
+      guint cy = (guint) CLAMP (lround (a->y0), 0, (glong) height - 1);
+      gboolean cut = a->image_border_touching;
+
+      if (roi != NULL)
+        {
+          if (sheath_image_get_value (roi, cx, cy) <= threshold)
+            continue;
+          /* cut by the region's edge: a corner of its box outside it */
+          cut |= sheath_image_get_value (roi, a->bbox_min_x, a->bbox_min_y) <= threshold ||
+                 sheath_image_get_value (roi, a->bbox_max_x - 1, a->bbox_max_y - 1) <= threshold;
+        }
+      if (cut && exclude_border)
+        continue;
+      agg->n_uaxons++;
+      area_sum += a->axon_area;
+      g_array_append_val (diams, a->axon_diam);
+    }
+  agg->uaxon_density_mm2 = agg->area_mm2 > 0 ? agg->n_uaxons / agg->area_mm2 : 0;
+  agg->uaxon_ratio = agg->n_myelinated > 0 ? (double) agg->n_uaxons / agg->n_myelinated : NAN;
+  agg->mean_uaxon_area = agg->n_uaxons > 0 ? area_sum / agg->n_uaxons : NAN;
+  summarize (diams, &agg->mean_uaxon_diam, &agg->median_uaxon_diam, &agg->std_uaxon_diam);
+  if (!agg->unmyelinated)
+    agg->uaxon_ratio = NAN;
+}
+
 SheathAggregates *
 sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
                            SheathImage          *roi,
@@ -225,6 +270,7 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
   summarize (thick, &agg->mean_myelin_thickness, &agg->median_myelin_thickness, &agg->std_myelin_thickness);
   summarize (gratios, &agg->mean_gratio, &agg->median_gratio, &agg->std_gratio);
 
+  add_unmyelinated (agg, morphometrics, roi, threshold, exclude_border);
   return g_steal_pointer (&agg);
 }
 
@@ -247,6 +293,12 @@ static const Field fields[] = {
   VALUE (mean_gratio), VALUE (median_gratio), VALUE (std_gratio),
 };
 
+/* written only where unmyelinated axons were measured */
+static const Field uaxon_fields[] = {
+  COUNT (n_uaxons), VALUE (uaxon_density_mm2), VALUE (uaxon_ratio), VALUE (mean_uaxon_area),
+  VALUE (mean_uaxon_diam), VALUE (median_uaxon_diam), VALUE (std_uaxon_diam),
+};
+
 static gboolean
 write_file (const char  *path,
             const char  *contents,
@@ -263,14 +315,57 @@ write_file (const char  *path,
   return TRUE;
 }
 
+static void
+append_csv_fields (GString                *csv,
+                   const SheathAggregates *self,
+                   const Field            *list,
+                   guint                   n)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < n; i++)
+    {
+      gconstpointer p = G_STRUCT_MEMBER_P (self, list[i].offset);
+
+      if (list[i].is_count)
+        g_string_append_printf (csv, "%s,%u\n", list[i].name, *(const guint *) p);
+      else if (isnan (*(const double *) p))
+        g_string_append_printf (csv, "%s,\n", list[i].name);
+      else
+        g_string_append_printf (csv, "%s,%s\n", list[i].name,
+                                g_ascii_formatd (buf, sizeof buf, "%.10g", *(const double *) p));
+    }
+}
+
+static void
+add_json_fields (JsonBuilder            *b,
+                 const SheathAggregates *self,
+                 const Field            *list,
+                 guint                   n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      gconstpointer p = G_STRUCT_MEMBER_P (self, list[i].offset);
+
+      json_builder_set_member_name (b, list[i].name);
+      if (list[i].is_count)
+        json_builder_add_int_value (b, *(const guint *) p);
+      else if (isnan (*(const double *) p))
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_double_value (b, *(const double *) p);
+    }
+}
+
 /**
  * sheath_aggregates_write_csv:
  * @self: a #SheathAggregates
  * @path: the file to write
  * @error: return location for a #GError
  *
- * Writes `metric,value` rows, then one `axon_diam_bin_A-B_um` row per
- * histogram bin; an undefined value is an empty field.
+ * Writes `metric,value` rows (those of unmyelinated axons where they were
+ * measured), then one `axon_diam_bin_A-B_um` row per histogram bin; an
+ * undefined value is an empty field.
  *
  * Returns: %TRUE on success
  */
@@ -280,20 +375,10 @@ sheath_aggregates_write_csv (const SheathAggregates  *self,
                              GError                 **error)
 {
   g_autoptr(GString) csv = g_string_new ("metric,value\n");
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      gconstpointer p = G_STRUCT_MEMBER_P (self, fields[i].offset);
-
-      if (fields[i].is_count)
-        g_string_append_printf (csv, "%s,%u\n", fields[i].name, *(const guint *) p);
-      else if (isnan (*(const double *) p))
-        g_string_append_printf (csv, "%s,\n", fields[i].name);
-      else
-        g_string_append_printf (csv, "%s,%s\n", fields[i].name,
-                                g_ascii_formatd (buf, sizeof buf, "%.10g", *(const double *) p));
-    }
+  append_csv_fields (csv, self, fields, G_N_ELEMENTS (fields));
+  if (self->unmyelinated)
+    append_csv_fields (csv, self, uaxon_fields, G_N_ELEMENTS (uaxon_fields));
   for (guint k = 0; k < self->n_bins; k++)
     {
       char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
@@ -331,18 +416,9 @@ sheath_aggregates_write_json (const SheathAggregates  *self,
   gsize len;
 
   json_builder_begin_object (b);
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      gconstpointer p = G_STRUCT_MEMBER_P (self, fields[i].offset);
-
-      json_builder_set_member_name (b, fields[i].name);
-      if (fields[i].is_count)
-        json_builder_add_int_value (b, *(const guint *) p);
-      else if (isnan (*(const double *) p))
-        json_builder_add_null_value (b);
-      else
-        json_builder_add_double_value (b, *(const double *) p);
-    }
+  add_json_fields (b, self, fields, G_N_ELEMENTS (fields));
+  if (self->unmyelinated)
+    add_json_fields (b, self, uaxon_fields, G_N_ELEMENTS (uaxon_fields));
   json_builder_set_member_name (b, "axon_diam_histogram");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "bin_width_um");

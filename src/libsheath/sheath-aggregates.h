@@ -33,6 +33,15 @@ G_BEGIN_DECLS
  * @mean_gratio: over myelinated axons
  * @median_gratio: over myelinated axons
  * @std_gratio: over myelinated axons
+ * @unmyelinated: unmyelinated axons were measured (the segmentation has
+ *   them); the fields below are 0 or NaN otherwise
+ * @n_uaxons: unmyelinated axons counted, as axons are
+ * @uaxon_density_mm2: unmyelinated axons per mm²
+ * @uaxon_ratio: unmyelinated axons per myelinated axon
+ * @mean_uaxon_area: µm², over the unmyelinated axons
+ * @mean_uaxon_diam: µm
+ * @median_uaxon_diam: µm
+ * @std_uaxon_diam: µm
  * @bin_width: µm, the width of the diameter histogram's bins
  * @n_bins: the number of bins
  * @bin_counts: (array length=n_bins): axons per diameter bin, bin k holding
@@ -63,6 +72,14 @@ typedef struct
   double  mean_gratio;
   double  median_gratio;
   double  std_gratio;
+  gboolean unmyelinated;
+  guint   n_uaxons;
+  double  uaxon_density_mm2;
+  double  uaxon_ratio;
+  double  mean_uaxon_area;
+  double  mean_uaxon_diam;
+  double  median_uaxon_diam;
+  double  std_uaxon_diam;
   double  bin_width;
   guint   n_bins;
   guint  *bin_counts;

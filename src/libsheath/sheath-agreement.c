@@ -415,8 +415,8 @@ sheath_agreement_get_figure (SheathAgreement       *self,
  *
  * How far the figure from the predicted masks is from the manual one.
  *
- * Returns: (predicted − manual) / manual, NaN when the manual figure is 0
- *   or has no value
+ * Returns: the relative difference, (predicted − manual) / manual; NaN
+ *   when the manual figure is 0 or has no value
  */
 double
 sheath_agreement_get_difference (SheathAgreement       *self,

@@ -188,7 +188,7 @@ sheath_mask_editor_fill (SheathMaskEditor  *self,
   gboolean open = FALSE;
 
   g_return_val_if_fail (SHEATH_IS_MASK_EDITOR (self), FALSE);
-  g_return_val_if_fail (label <= SHEATH_LABEL_AXON, FALSE);
+  g_return_val_if_fail (label <= SHEATH_LABEL_UNMYELINATED_AXON, FALSE);
 
   if (x >= self->width || y >= self->height)
     {

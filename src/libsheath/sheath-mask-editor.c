@@ -293,8 +293,9 @@ _sheath_mask_editor_save_tile (SheathMaskEditor *self,
  * @x1: where it ends
  * @y1: its row
  * @radius: the brush's radius in pixels (at least half a pixel)
- * @label: the class painted or erased: %SHEATH_LABEL_AXON or
- *   %SHEATH_LABEL_MYELIN (ignored by %SHEATH_BRUSH_CUT)
+ * @label: the class painted or erased: %SHEATH_LABEL_AXON,
+ *   %SHEATH_LABEL_MYELIN or %SHEATH_LABEL_UNMYELINATED_AXON (ignored by
+ *   %SHEATH_BRUSH_CUT)
  * @mode: paint, erase or cut
  *
  * Paints (or erases) every pixel whose centre lies within @radius of the
@@ -318,12 +319,15 @@ sheath_mask_editor_stroke_to (SheathMaskEditor *self,
 
   g_return_if_fail (SHEATH_IS_MASK_EDITOR (self));
   g_return_if_fail (self->stroke != NULL);
-  g_return_if_fail (label == SHEATH_LABEL_AXON || label == SHEATH_LABEL_MYELIN || mode == SHEATH_BRUSH_CUT);
+  g_return_if_fail ((label >= SHEATH_LABEL_MYELIN && label <= SHEATH_LABEL_UNMYELINATED_AXON) ||
+                    mode == SHEATH_BRUSH_CUT);
   g_return_if_fail (isfinite (x0) && isfinite (y0) && isfinite (x1) && isfinite (y1) && isfinite (radius));
 
   radius = MAX (radius, 0.5);
   r2 = radius * radius;
   target = mode == SHEATH_BRUSH_PAINT ? (guint8) label : (guint8) SHEATH_LABEL_BACKGROUND;
+  if (target == SHEATH_LABEL_UNMYELINATED_AXON)
+    sheath_segmentation_set_unmyelinated (self->segmentation, TRUE);
 
   /* the pixels whose centres can be in reach, clipped to the image */
   bx0 = (gint64) floor (MIN (x0, x1) - radius - 0.5);

@@ -340,6 +340,32 @@ append_agreement (SheathModelCard *self,
                           number_at (unmatched, "missed_median_axon_diam"));
 }
 
+/* Unmyelinated axons, for models that find them */
+static void
+append_unmyelinated_scores (SheathModelCard *self,
+                            GString         *card)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < self->scores->len; i++)
+    any |= ((const SheathScores *) g_ptr_array_index (self->scores, i))->unmyelinated;
+  if (!any)
+    return;
+  g_string_append (card, "\n### Unmyelinated axons\n\n"
+                   "| image | Dice | detection P / R / F1 | found / true / detected |\n|---|---|---|---|\n");
+  for (guint i = 0; i < self->scores->len; i++)
+    {
+      const SheathScores *s = g_ptr_array_index (self->scores, i);
+      g_autofree char *image = g_path_get_basename (g_ptr_array_index (self->score_images, i));
+
+      if (s->unmyelinated)
+        g_string_append_printf (card, "| %s | %.4f | %.3f / %.3f / %.3f | %" G_GUINT64_FORMAT " / %"
+                                G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT " |\n",
+                                image, s->dice_uaxon, s->uaxon_detection_precision, s->uaxon_detection_recall,
+                                s->uaxon_detection_f1, s->uaxons_predicted, s->uaxons_actual, s->uaxons_matched);
+    }
+}
+
 /**
  * sheath_model_card_dup_markdown:
  *
@@ -424,6 +450,7 @@ sheath_model_card_dup_markdown (SheathModelCard *self)
                                   s->detection_precision, s->detection_recall, s->detection_f1);
         }
       g_string_append (card, "\nA detected axon is a predicted axon whose IoU with a true one is at least 0.5.\n");
+      append_unmyelinated_scores (self, card);
     }
   if (self->agreement != NULL)
     append_agreement (self, card);

@@ -9,9 +9,10 @@ G_BEGIN_DECLS
 
 const SheathNet *_sheath_model_get_net      (SheathModel *self);
 /* A model in memory, for validation while training: takes the network. */
-SheathModel     *_sheath_model_new_from_net (SheathNet   *net,
-                                             double       pixel_size,
-                                             const char  *modality);
+SheathModel     *_sheath_model_new_from_net (SheathNet          *net,
+                                             const char * const *classes,
+                                             double              pixel_size,
+                                             const char         *modality);
 
 /* sheath-model-load.c: a model file checked, then loaded */
 

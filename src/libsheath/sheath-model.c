@@ -17,7 +17,6 @@
 #define MAX_BASE_CHANNELS 256
 #define MAX_TOP_CHANNELS  4096
 #define MAX_IN_CHANNELS   4
-#define MAX_CLASSES       16
 
 struct _SheathModel
 {
@@ -240,10 +239,10 @@ sheath_model_new_from_file (GFile   *file,
   for (guint i = 0; self->class_names[i]; i++)
     g_strstrip (self->class_names[i]);
   n_classes = g_strv_length (self->class_names);
-  if (n_classes < 2 || n_classes > MAX_CLASSES)
+  if (n_classes < 2 || n_classes > SHEATH_NET_MAX_CLASSES)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_MODEL,
-                   _ ("Model '%s' has %u classes; Sheath supports 2 to %u"), name, n_classes, MAX_CLASSES);
+                   _ ("Model '%s' has %u classes; Sheath supports 2 to %u"), name, n_classes, SHEATH_NET_MAX_CLASSES);
       return NULL;
     }
   if (!g_strv_contains ((const char * const *) self->class_names, "axon") ||
@@ -742,9 +741,10 @@ sheath_model_read_metadata (GFile   *file,
 }
 
 SheathModel *
-_sheath_model_new_from_net (SheathNet  *net,
-                            double      pixel_size,
-                            const char *modality)
+_sheath_model_new_from_net (SheathNet          *net,
+                            const char * const *classes,
+                            double              pixel_size,
+                            const char         *modality)
 {
   SheathModel *self = g_object_new (SHEATH_TYPE_MODEL, NULL);
 
@@ -753,7 +753,7 @@ _sheath_model_new_from_net (SheathNet  *net,
   self->architecture = g_strdup ("unet");
   self->modality = g_strdup (modality ? modality : "other");
   self->description = g_strdup ("");
-  self->class_names = g_strsplit ("background,myelin,axon", ",", -1);
+  self->class_names = g_strdupv ((char **) classes);
   self->pixel_size = pixel_size;
   self->normalization = SHEATH_NORMALIZATION_IMAGE_ZSCORE;
   return self;

@@ -17,6 +17,7 @@ struct _SheathMorphometrics
   guint32            *axon_labels;    /* holes filled, specks removed */
   guint32            *fibre_labels;   /* axons grown into their myelin */
   GArray             *axons;          /* SheathAxon, index = id - 1 */
+  GArray             *uaxons;         /* unmyelinated: SheathAxon, or NULL */
   guint               n_specks;
   guint               n_holes_filled;
   guint64             orphan_myelin;
@@ -65,6 +66,12 @@ void                _sheath_morphometrics_count_tiles      (SheathMorphometrics 
 /* Axon components smaller than this many pixels are specks: dropped from
  * the table and counted. */
 #define SHEATH_MIN_AXON_PIXELS 5
+
+/* sheath-morphometrics-unmyelinated.c: measures them all again, or drops
+ * them when the segmentation has none. */
+gboolean            _sheath_morphometrics_measure_unmyelinated (SheathMorphometrics *self,
+                                                                GCancellable        *cancellable,
+                                                                GError             **error);
 
 SheathSegmentation *_sheath_morphometrics_get_segmentation (SheathMorphometrics *self);
 /* Per pixel: the axon (fibre) a pixel belongs to, 0 for none. */

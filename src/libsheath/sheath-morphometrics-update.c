@@ -336,7 +336,8 @@ fill_freed_ids (SheathMorphometrics *self,
  * numbered after the last axon, and when fewer axons remain the last ones
  * take the ids set free, so ids stay 1 to the number of axons. Orphan
  * myelin and area fractions follow too; the counts of specks and filled
- * holes stay those of the full measurement.
+ * holes stay those of the full measurement. Unmyelinated axons, where
+ * there are any, are measured again.
  *
  * Returns: (transfer full) (element-type guint): the ids whose entries
  *   changed, in increasing order, or %NULL with @error set
@@ -383,5 +384,12 @@ sheath_morphometrics_update (SheathMorphometrics  *self,
                                      (crop.x1 + COUNT_TILE - 1) / COUNT_TILE, (crop.y1 + COUNT_TILE - 1) / COUNT_TILE);
   _sheath_region_clear (&r);
   g_array_sort (changed, compare_ids);
+
+  /* few and small where they exist (TEM crops): measured again whole */
+  if (!_sheath_morphometrics_measure_unmyelinated (self, NULL, error))
+    {
+      g_array_unref (changed);
+      return NULL;
+    }
   return changed;
 }

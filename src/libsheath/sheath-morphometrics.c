@@ -61,6 +61,7 @@ sheath_morphometrics_finalize (GObject *object)
   g_clear_pointer (&self->axon_labels, g_free);
   g_clear_pointer (&self->fibre_labels, g_free);
   g_clear_pointer (&self->axons, g_array_unref);
+  g_clear_pointer (&self->uaxons, g_array_unref);
   g_clear_pointer (&self->tile_counts, g_free);
 
   G_OBJECT_CLASS (sheath_morphometrics_parent_class)->finalize (object);
@@ -386,6 +387,8 @@ count_all_tiles (SheathMorphometrics *self)
  * nearest axon through the myelin (4-connected steps), which is what
  * AxonDeepSeg's watershed does, so touching sheaths are split between
  * neighbours. Myelin that no axon reaches is counted, not measured.
+ * Unmyelinated axons, where the segmentation has them, are measured the
+ * same way and kept apart (sheath_morphometrics_get_unmyelinated()).
  *
  * Returns: (transfer full): the measurements, or %NULL with @error set
  */
@@ -429,6 +432,8 @@ sheath_morphometrics_compute (SheathSegmentation  *segmentation,
   self->n_holes_filled = r.n_holes_filled;
   count_all_tiles (self);
   g_warn_if_fail (self->orphan_myelin == r.orphan_myelin);
+  if (!_sheath_morphometrics_measure_unmyelinated (self, cancellable, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }

@@ -155,4 +155,14 @@ gboolean             sheath_morphometrics_write_index_image  (SheathMorphometric
                                                               const char           *path,
                                                               GError              **error);
 
+SHEATH_AVAILABLE_IN_ALL
+guint             sheath_morphometrics_get_n_unmyelinated      (SheathMorphometrics  *self);
+SHEATH_AVAILABLE_IN_ALL
+const SheathAxon *sheath_morphometrics_get_unmyelinated        (SheathMorphometrics  *self,
+                                                                guint                 index);
+SHEATH_AVAILABLE_IN_ALL
+gboolean          sheath_morphometrics_write_unmyelinated_csv  (SheathMorphometrics  *self,
+                                                                const char           *path,
+                                                                GError              **error);
+
 G_END_DECLS

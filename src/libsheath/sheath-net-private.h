@@ -8,6 +8,7 @@
 G_BEGIN_DECLS
 
 #define SHEATH_NET_MAX_DEPTH 6
+#define SHEATH_NET_MAX_CLASSES 16
 
 /* A 3x3 convolution with batch norm already folded in, followed by ReLU. */
 typedef struct

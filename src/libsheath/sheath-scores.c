@@ -30,6 +30,13 @@ ratio (guint64 a,
   return b ? (double) a / b : empty;
 }
 
+static double
+f1 (double precision,
+    double recall)
+{
+  return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+}
+
 static void
 derive (SheathScores *s)
 {
@@ -43,9 +50,14 @@ derive (SheathScores *s)
   s->sensitivity_myelin = ratio (s->true_positive[1], s->actual[1], 1);
   s->detection_precision = ratio (s->axons_matched, s->axons_predicted, 1);
   s->detection_recall = ratio (s->axons_matched, s->axons_actual, 1);
-  s->detection_f1 = s->detection_precision + s->detection_recall > 0
-                    ? 2 * s->detection_precision * s->detection_recall / (s->detection_precision + s->detection_recall)
-                    : 0;
+  s->detection_f1 = f1 (s->detection_precision, s->detection_recall);
+  if (s->unmyelinated)
+    {
+      s->dice_uaxon = ratio (2 * s->true_positive[3], s->predicted[3] + s->actual[3], 1);
+      s->uaxon_detection_precision = ratio (s->uaxons_matched, s->uaxons_predicted, 1);
+      s->uaxon_detection_recall = ratio (s->uaxons_matched, s->uaxons_actual, 1);
+      s->uaxon_detection_f1 = f1 (s->uaxon_detection_precision, s->uaxon_detection_recall);
+    }
 }
 
 /**
@@ -103,7 +115,7 @@ sheath_scores_add (SheathScores       *total,
 {
   total->pixels += scores->pixels;
   total->correct += scores->correct;
-  for (guint c = 0; c < 3; c++)
+  for (guint c = 0; c < G_N_ELEMENTS (total->true_positive); c++)
     {
       total->true_positive[c] += scores->true_positive[c];
       total->predicted[c] += scores->predicted[c];
@@ -112,7 +124,74 @@ sheath_scores_add (SheathScores       *total,
   total->axons_predicted += scores->axons_predicted;
   total->axons_actual += scores->axons_actual;
   total->axons_matched += scores->axons_matched;
+  total->unmyelinated |= scores->unmyelinated;
+  total->uaxons_predicted += scores->uaxons_predicted;
+  total->uaxons_actual += scores->uaxons_actual;
+  total->uaxons_matched += scores->uaxons_matched;
   derive (total);
+}
+
+/* Objects of one class as 8-connected regions of each; a predicted object
+ * is detected when its intersection over union with a true one is at
+ * least 0.5 (which pairs it with one true object at most). */
+static void
+match_objects (SheathSegmentation *prediction,
+               SheathSegmentation *truth,
+               SheathLabel         label,
+               guint64            *n_predicted,
+               guint64            *n_actual,
+               guint64            *n_matched)
+{
+  guint w = sheath_segmentation_get_width (prediction), h = sheath_segmentation_get_height (prediction);
+  gsize n = (gsize) w * h;
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autofree guint8 *mask_p = g_new (guint8, n), *mask_t = g_new (guint8, n);
+  g_autofree guint32 *lab_p = g_new (guint32, n), *lab_t = g_new (guint32, n);
+  g_autofree guint64 *area_p = NULL, *area_t = NULL;
+  guint32 np, nt;
+
+  for (guint y = 0; y < h; y++)
+    {
+      const guint8 *p = _sheath_segmentation_get_row (prediction, y);
+      const guint8 *t = _sheath_segmentation_get_row (truth, y);
+
+      for (guint x = 0; x < w; x++)
+        {
+          mask_p[(gsize) y * w + x] = p[x] == label;
+          mask_t[(gsize) y * w + x] = t[x] == label;
+        }
+    }
+  np = _sheath_label_components_8 (mask_p, w, h, lab_p);
+  nt = _sheath_label_components_8 (mask_t, w, h, lab_t);
+  area_p = g_new0 (guint64, np + 1);
+  area_t = g_new0 (guint64, nt + 1);
+
+  /* overlaps between predicted and true objects: sort the pairs, count runs */
+  for (gsize i = 0; i < n; i++)
+    {
+      area_p[lab_p[i]]++;
+      area_t[lab_t[i]]++;
+      if (lab_p[i] && lab_t[i])
+        {
+          guint64 key = ((guint64) lab_p[i] << 32) | lab_t[i];
+          g_array_append_val (pairs, key);
+        }
+    }
+  g_array_sort (pairs, compare_u64);
+  *n_matched = 0;
+  for (guint i = 0; i < pairs->len;)
+    {
+      guint64 key = g_array_index (pairs, guint64, i);
+      guint32 lp = (guint32) (key >> 32), lt = (guint32) key;
+      guint64 inter = 0;
+
+      while (i < pairs->len && g_array_index (pairs, guint64, i) == key)
+        inter++, i++;
+      if (2 * inter >= area_p[lp] + area_t[lt] - inter)   /* IoU ≥ 0.5 */
+        (*n_matched)++;
+    }
+  *n_predicted = np;
+  *n_actual = nt;
 }
 
 /**
@@ -124,6 +203,8 @@ sheath_scores_add (SheathScores       *total,
  * Compares pixel classes, and axons as objects: a predicted axon (an
  * 8-connected region) is detected when its intersection over union with a
  * true axon is at least 0.5 (which pairs it with one true axon at most).
+ * Where both have unmyelinated axons (sheath_segmentation_get_unmyelinated()),
+ * those are scored the same way.
  *
  * Returns: (transfer full): the scores, or %NULL if the sizes differ
  */
@@ -133,13 +214,7 @@ sheath_scores_compute (SheathSegmentation  *prediction,
                        GError             **error)
 {
   g_autoptr(SheathScores) s = g_new0 (SheathScores, 1);
-  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint64));
-  g_autofree guint8 *mask_p = NULL, *mask_t = NULL;
-  g_autofree guint32 *lab_p = NULL, *lab_t = NULL;
-  g_autofree guint64 *area_p = NULL, *area_t = NULL;
   guint w, h;
-  guint32 np, nt;
-  gsize n;
 
   g_return_val_if_fail (SHEATH_IS_SEGMENTATION (prediction), NULL);
   g_return_val_if_fail (SHEATH_IS_SEGMENTATION (truth), NULL);
@@ -154,9 +229,6 @@ sheath_scores_compute (SheathSegmentation  *prediction,
       return NULL;
     }
 
-  n = (gsize) w * h;
-  mask_p = g_new (guint8, n);
-  mask_t = g_new (guint8, n);
   for (guint y = 0; y < h; y++)
     {
       const guint8 *p = _sheath_segmentation_get_row (prediction, y);
@@ -172,44 +244,16 @@ sheath_scores_compute (SheathSegmentation  *prediction,
               s->correct++;
               s->true_positive[p[x]]++;
             }
-          mask_p[(gsize) y * w + x] = p[x] == SHEATH_LABEL_AXON;
-          mask_t[(gsize) y * w + x] = t[x] == SHEATH_LABEL_AXON;
         }
     }
 
-  lab_p = g_new (guint32, n);
-  lab_t = g_new (guint32, n);
-  np = _sheath_label_components_8 (mask_p, w, h, lab_p);
-  nt = _sheath_label_components_8 (mask_t, w, h, lab_t);
-  area_p = g_new0 (guint64, np + 1);
-  area_t = g_new0 (guint64, nt + 1);
-
-  /* overlaps between predicted and true axons: sort the pairs, count runs */
-  for (gsize i = 0; i < n; i++)
-    {
-      area_p[lab_p[i]]++;
-      area_t[lab_t[i]]++;
-      if (lab_p[i] && lab_t[i])
-        {
-          guint64 key = ((guint64) lab_p[i] << 32) | lab_t[i];
-          g_array_append_val (pairs, key);
-        }
-    }
-  g_array_sort (pairs, compare_u64);
-  for (guint i = 0; i < pairs->len;)
-    {
-      guint64 key = g_array_index (pairs, guint64, i);
-      guint32 lp = (guint32) (key >> 32), lt = (guint32) key;
-      guint64 inter = 0;
-
-      while (i < pairs->len && g_array_index (pairs, guint64, i) == key)
-        inter++, i++;
-      if (2 * inter >= area_p[lp] + area_t[lt] - inter)   /* IoU ≥ 0.5 */
-        s->axons_matched++;
-    }
-
-  s->axons_predicted = np;
-  s->axons_actual = nt;
+  match_objects (prediction, truth, SHEATH_LABEL_AXON,
+                 &s->axons_predicted, &s->axons_actual, &s->axons_matched);
+  s->unmyelinated = sheath_segmentation_get_unmyelinated (prediction) &&
+                    sheath_segmentation_get_unmyelinated (truth);
+  if (s->unmyelinated)
+    match_objects (prediction, truth, SHEATH_LABEL_UNMYELINATED_AXON,
+                   &s->uaxons_predicted, &s->uaxons_actual, &s->uaxons_matched);
   derive (s);
   return g_steal_pointer (&s);
 }
@@ -225,7 +269,9 @@ sheath_scores_compute (SheathSegmentation  *prediction,
  * @error: return location for a #GError
  *
  * Segments one labelled image and scores it against its masks, as
- * `sheath-cli evaluate` does for each image. Blocks.
+ * `sheath-cli evaluate` does for each image; with a model that predicts
+ * unmyelinated axons, against the `_seg-uaxon` mask beside the axon mask
+ * too, where there is one. Blocks.
  *
  * Returns: (transfer full): the scores, or %NULL with @error set
  */
@@ -258,6 +304,10 @@ sheath_scores_evaluate_image (SheathSegmenter  *segmenter,
       (pixel_size > 0 && !sheath_image_set_pixel_size (pixels, pixel_size, error)) ||
       !(truth = sheath_segmentation_new_from_masks (a, m, error)) ||
       !(pred = sheath_segmenter_segment (segmenter, pixels, cancellable, error)))
+    return NULL;
+  /* unmyelinated axons are compared where the model predicts them */
+  if (sheath_segmentation_get_unmyelinated (pred) &&
+      !sheath_segmentation_add_unmyelinated_beside (truth, a, error))
     return NULL;
   return sheath_scores_compute (pred, truth, error);
 }

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  * SheathScores:
  * @pixels: pixels compared
  * @correct: pixels whose class agrees
- * @true_positive: per class (background, myelin, axon): pixels of the class in both
+ * @true_positive: per class (background, myelin, axon, unmyelinated axon):
+ *   pixels of the class in both
  * @predicted: per class: pixels predicted as the class
  * @actual: per class: pixels of the class in the truth
  * @axons_predicted: predicted axons (8-connected regions)
@@ -34,6 +35,15 @@ G_BEGIN_DECLS
  * @detection_precision: matched / predicted axons
  * @detection_recall: matched / actual axons
  * @detection_f1: their harmonic mean
+ * @unmyelinated: unmyelinated axons were scored (the model predicts them
+ *   and the truth has them); the figures below are 0 otherwise
+ * @uaxons_predicted: predicted unmyelinated axons
+ * @uaxons_actual: true unmyelinated axons
+ * @uaxons_matched: predicted unmyelinated axons with IoU ≥ 0.5 with a true one
+ * @dice_uaxon: 2 TP / (predicted + actual) for unmyelinated axons
+ * @uaxon_detection_precision: matched / predicted unmyelinated axons
+ * @uaxon_detection_recall: matched / actual unmyelinated axons
+ * @uaxon_detection_f1: their harmonic mean
  *
  * How a segmentation compares with the truth. Counts add up over images
  * (sheath_scores_add()), and the rates are derived from the counts.
@@ -42,9 +52,9 @@ typedef struct
 {
   guint64 pixels;
   guint64 correct;
-  guint64 true_positive[3];
-  guint64 predicted[3];
-  guint64 actual[3];
+  guint64 true_positive[4];
+  guint64 predicted[4];
+  guint64 actual[4];
   guint64 axons_predicted;
   guint64 axons_actual;
   guint64 axons_matched;
@@ -58,6 +68,14 @@ typedef struct
   double  detection_precision;
   double  detection_recall;
   double  detection_f1;
+  gboolean unmyelinated;
+  guint64 uaxons_predicted;
+  guint64 uaxons_actual;
+  guint64 uaxons_matched;
+  double  dice_uaxon;
+  double  uaxon_detection_precision;
+  double  uaxon_detection_recall;
+  double  uaxon_detection_f1;
 } SheathScores;
 
 SHEATH_AVAILABLE_IN_ALL

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include <string.h>
 
@@ -19,13 +20,15 @@ struct _SheathSegmentation
   guint    width;
   guint    height;
   guint8  *labels;   /* SheathLabel per pixel, rows packed */
+  gboolean unmyelinated;   /* unmyelinated axons are a class of their own */
 };
 
 /**
  * SheathSegmentation:
  *
- * A label map the size of its image: each pixel background, myelin or axon
- * (#SheathLabel), read from or written as AxonDeepSeg's mask files.
+ * A label map the size of its image: each pixel background, myelin, axon
+ * or, where the model knows them, unmyelinated axon (#SheathLabel), read
+ * from or written as AxonDeepSeg's mask files.
  */
 G_DEFINE_FINAL_TYPE (SheathSegmentation, sheath_segmentation, G_TYPE_OBJECT)
 
@@ -50,6 +53,36 @@ sheath_segmentation_class_init (SheathSegmentationClass *klass)
 static void
 sheath_segmentation_init (SheathSegmentation *self)
 {
+}
+
+/**
+ * sheath_label_get_colour:
+ * @label: a class
+ * @red: (out): its red, 0–255
+ * @green: (out): its green
+ * @blue: (out): its blue
+ *
+ * The colour a class is drawn in over the image: AxonDeepSeg's for axons
+ * (blue) and myelin (red), green for unmyelinated axons; background is
+ * black (drawn transparent).
+ */
+void
+sheath_label_get_colour (SheathLabel  label,
+                         guint8      *red,
+                         guint8      *green,
+                         guint8      *blue)
+{
+  static const guint8 colours[][3] = {
+    [SHEATH_LABEL_BACKGROUND] = { 0, 0, 0 },
+    [SHEATH_LABEL_MYELIN] = { 255, 40, 40 },
+    [SHEATH_LABEL_AXON] = { 20, 110, 255 },
+    [SHEATH_LABEL_UNMYELINATED_AXON] = { 40, 200, 90 },
+  };
+  guint i = label < G_N_ELEMENTS (colours) ? label : SHEATH_LABEL_BACKGROUND;
+
+  *red = colours[i][0];
+  *green = colours[i][1];
+  *blue = colours[i][2];
 }
 
 SheathSegmentation *
@@ -190,6 +223,96 @@ sheath_segmentation_new_from_masks (GFile   *axon_mask,
 }
 
 /**
+ * sheath_segmentation_add_mask:
+ * @self: a #SheathSegmentation
+ * @mask: a binary mask of the same size (such as `STEM_seg-uaxon-manual.png`)
+ * @label: the class its set pixels get
+ * @error: return location for a #GError
+ *
+ * Paints a further class in from its own mask: its set pixels that are
+ * background so far take @label, so the classes read first win where masks
+ * overlap. Painting %SHEATH_LABEL_UNMYELINATED_AXON also makes the
+ * segmentation one that knows unmyelinated axons.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when the mask cannot be read,
+ *   is not binary or is not of the segmentation's size
+ */
+gboolean
+sheath_segmentation_add_mask (SheathSegmentation  *self,
+                              GFile               *mask,
+                              SheathLabel          label,
+                              GError             **error)
+{
+  g_autoptr(SheathImage) image = NULL;
+  g_autofree char *name = NULL;
+  guint half;
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (mask), FALSE);
+  g_return_val_if_fail (label <= SHEATH_LABEL_UNMYELINATED_AXON, FALSE);
+
+  name = g_file_get_parse_name (mask);
+  if (!(image = sheath_image_new_from_file (mask, error)))
+    return FALSE;
+  if (sheath_image_get_width (image) != self->width || sheath_image_get_height (image) != self->height)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
+                   _ ("'%s' is %u × %u but the other masks are %u × %u"), name,
+                   sheath_image_get_width (image), sheath_image_get_height (image), self->width, self->height);
+      return FALSE;
+    }
+  if (!check_binary (image, name, error))
+    return FALSE;
+
+  half = sheath_image_get_bit_depth (image) == 8 ? 127 : 32767;
+  for (guint y = 0; y < self->height; y++)
+    {
+      guint8 *row = _sheath_segmentation_get_row (self, y);
+
+      for (guint x = 0; x < self->width; x++)
+        if (row[x] == SHEATH_LABEL_BACKGROUND && sheath_image_get_value (image, x, y) > half)
+          row[x] = label;
+    }
+  if (label == SHEATH_LABEL_UNMYELINATED_AXON)
+    self->unmyelinated = TRUE;
+  return TRUE;
+}
+
+/**
+ * sheath_segmentation_get_unmyelinated:
+ * @self: a #SheathSegmentation
+ *
+ * Whether unmyelinated axons are a class of this segmentation (it comes
+ * from a model with a `uaxon` class, or from masks that have them): then
+ * saving it also writes `STEM_seg-uaxon.png`, and a background pixel means
+ * "no axon" rather than "not a myelinated fibre".
+ *
+ * Returns: %TRUE if unmyelinated axons are labelled
+ */
+gboolean
+sheath_segmentation_get_unmyelinated (SheathSegmentation *self)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), FALSE);
+  return self->unmyelinated;
+}
+
+/**
+ * sheath_segmentation_set_unmyelinated:
+ * @self: a #SheathSegmentation
+ * @unmyelinated: whether unmyelinated axons are labelled
+ *
+ * Says whether unmyelinated axons are a class of this segmentation; see
+ * sheath_segmentation_get_unmyelinated().
+ */
+void
+sheath_segmentation_set_unmyelinated (SheathSegmentation *self,
+                                      gboolean            unmyelinated)
+{
+  g_return_if_fail (SHEATH_IS_SEGMENTATION (self));
+  self->unmyelinated = !!unmyelinated;
+}
+
+/**
  * sheath_segmentation_get_width:
  * @self: a #SheathSegmentation
  *
@@ -257,9 +380,11 @@ sheath_segmentation_set_label (SheathSegmentation *self,
 {
   g_return_if_fail (SHEATH_IS_SEGMENTATION (self));
   g_return_if_fail (x < self->width && y < self->height);
-  g_return_if_fail (label <= SHEATH_LABEL_AXON);
+  g_return_if_fail (label <= SHEATH_LABEL_UNMYELINATED_AXON);
 
   self->labels[(gsize) y * self->width + x] = label;
+  if (label == SHEATH_LABEL_UNMYELINATED_AXON)
+    self->unmyelinated = TRUE;
 }
 
 /**
@@ -323,6 +448,7 @@ sheath_segmentation_copy (SheathSegmentation  *self,
   if (!(copy = _sheath_segmentation_try_new (self->width, self->height, error)))
     return NULL;
   memcpy (copy->labels, self->labels, (gsize) self->width * self->height);
+  copy->unmyelinated = self->unmyelinated;
   return copy;
 }
 
@@ -379,7 +505,7 @@ sheath_segmentation_dup_stem (GFile *image)
  * sheath_segmentation_set_rows:
  * @self: a #SheathSegmentation
  * @first_row: the first row to set
- * @labels: #SheathLabel bytes (0, 1, 2) of whole rows, packed, as
+ * @labels: #SheathLabel bytes (0 to 3) of whole rows, packed, as
  *   #SheathSegmenter::rows-segmented gives them
  *
  * Copies whole rows in, such as those a segmenter reports as it goes.
@@ -451,6 +577,45 @@ sheath_segmentation_dup_manual_mask_path (const char *dir,
 }
 
 /**
+ * sheath_segmentation_dup_mask_for:
+ * @axon_mask: an axon mask, `STEM_seg-axon.png` or `STEM_seg-axon-manual.png`
+ * @kind: the other mask's kind: "myelin" or "uaxon"
+ * @error: where to say that the name is not an axon mask's
+ *
+ * Another mask of the same image, named as the axon mask is: beside it,
+ * `STEM_seg-KIND.png` or `STEM_seg-KIND-manual.png`. It may not exist.
+ *
+ * Returns: (transfer full): the other mask's file, or %NULL with @error set
+ */
+GFile *
+sheath_segmentation_dup_mask_for (GFile       *axon_mask,
+                                  const char  *kind,
+                                  GError     **error)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autoptr(GString) other = NULL;
+  const char *marker;
+
+  g_return_val_if_fail (G_IS_FILE (axon_mask), NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  name = g_file_get_basename (axon_mask);
+  parent = g_file_get_parent (axon_mask);
+  if (name == NULL || parent == NULL || (marker = g_strrstr (name, "_seg-axon")) == NULL ||
+      g_str_has_prefix (marker, "_seg-axonmyelin"))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not named as an axon mask is (STEM_seg-axon.png)", name ? name : "");
+      return NULL;
+    }
+  other = g_string_new_len (name, marker - name);
+  g_string_append_printf (other, "_seg-%s", kind);
+  g_string_append (other, marker + strlen ("_seg-axon"));
+  return g_file_get_child (parent, other->str);
+}
+
+/**
  * sheath_segmentation_dup_myelin_mask_for:
  * @axon_mask: an axon mask, `STEM_seg-axon.png` or `STEM_seg-axon-manual.png`
  * @error: where to say that the name is not an axon mask's
@@ -464,26 +629,35 @@ GFile *
 sheath_segmentation_dup_myelin_mask_for (GFile   *axon_mask,
                                          GError **error)
 {
-  g_autofree char *name = NULL;
-  g_autoptr(GFile) parent = NULL;
-  g_autoptr(GString) myelin = NULL;
-  const char *marker;
+  return sheath_segmentation_dup_mask_for (axon_mask, "myelin", error);
+}
 
-  g_return_val_if_fail (G_IS_FILE (axon_mask), NULL);
+/**
+ * sheath_segmentation_add_unmyelinated_beside:
+ * @self: a #SheathSegmentation read from @axon_mask
+ * @axon_mask: the axon mask it was read from
+ * @error: return location for a #GError
+ *
+ * Paints in the unmyelinated axons of `STEM_seg-uaxon.png` (or
+ * `-manual.png`) beside the axon mask, where there is one; without one the
+ * segmentation is left as it is.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when the mask is there but
+ *   cannot be used
+ */
+gboolean
+sheath_segmentation_add_unmyelinated_beside (SheathSegmentation  *self,
+                                             GFile               *axon_mask,
+                                             GError             **error)
+{
+  g_autoptr(GFile) uaxon = NULL;
 
-  name = g_file_get_basename (axon_mask);
-  parent = g_file_get_parent (axon_mask);
-  if (name == NULL || parent == NULL || (marker = g_strrstr (name, "_seg-axon")) == NULL ||
-      g_str_has_prefix (marker, "_seg-axonmyelin"))
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not named as an axon mask is (STEM_seg-axon.png)", name ? name : "");
-      return NULL;
-    }
-  myelin = g_string_new_len (name, marker - name);
-  g_string_append (myelin, "_seg-myelin");
-  g_string_append (myelin, marker + strlen ("_seg-axon"));
-  return g_file_get_child (parent, myelin->str);
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), FALSE);
+
+  if (!(uaxon = sheath_segmentation_dup_mask_for (axon_mask, "uaxon", NULL)) ||
+      !g_file_query_exists (uaxon, NULL))
+    return TRUE;
+  return sheath_segmentation_add_mask (self, uaxon, SHEATH_LABEL_UNMYELINATED_AXON, error);
 }
 
 typedef struct
@@ -508,6 +682,9 @@ mask_row (guint    y,
   else if (g_str_equal (mask->kind, "myelin"))
     for (guint x = 0; x < width; x++)
       out[x] = labels[x] == SHEATH_LABEL_MYELIN ? 255 : 0;
+  else if (g_str_equal (mask->kind, "uaxon"))
+    for (guint x = 0; x < width; x++)
+      out[x] = labels[x] == SHEATH_LABEL_UNMYELINATED_AXON ? 255 : 0;
   else
     /* AxonDeepSeg's combined mask: 0 background, 127 myelin, 255 axon. */
     for (guint x = 0; x < width; x++)
@@ -523,9 +700,12 @@ mask_row (guint    y,
  *
  * Writes the masks as AxonDeepSeg does: `STEM_seg-axon.png` and
  * `STEM_seg-myelin.png` (0 or 255) and `STEM_seg-axonmyelin.png` (0
- * background, 127 myelin, 255 axon). All three are written to temporary
- * files first and renamed into place only when all are complete, so a
- * failure leaves no partial mask behind and earlier masks untouched.
+ * background, 127 myelin, 255 axon), and where unmyelinated axons are
+ * labelled (sheath_segmentation_get_unmyelinated()) `STEM_seg-uaxon.png`
+ * too, as AxonDeepSeg names it (otherwise an earlier one there is removed).
+ * All are written to temporary files first and renamed into place only
+ * when all are complete, so a failure leaves no partial mask behind and
+ * earlier masks untouched.
  *
  * Returns: %TRUE on success
  */
@@ -535,15 +715,17 @@ sheath_segmentation_save (SheathSegmentation  *self,
                           const char          *stem,
                           GError             **error)
 {
-  static const char *kinds[] = { "axon", "myelin", "axonmyelin" };
+  static const char *kinds[] = { "axon", "myelin", "axonmyelin", "uaxon" };
   char *temps[G_N_ELEMENTS (kinds)] = { NULL };
   char *finals[G_N_ELEMENTS (kinds)] = { NULL };
+  guint n_kinds;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), FALSE);
   g_return_val_if_fail (dir != NULL && stem != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (kinds) && ok; i++)
+  n_kinds = self->unmyelinated ? G_N_ELEMENTS (kinds) : G_N_ELEMENTS (kinds) - 1;
+  for (guint i = 0; i < n_kinds && ok; i++)
     {
       MaskRows mask = { self, kinds[i] };
       g_autofree char *basename = g_strdup_printf ("%s_seg-%s.png", stem, kinds[i]);
@@ -555,11 +737,19 @@ sheath_segmentation_save (SheathSegmentation  *self,
     }
 
   if (ok)
-    ok = _sheath_commit_files (temps, finals, G_N_ELEMENTS (kinds), error);
+    ok = _sheath_commit_files (temps, finals, n_kinds, error);
   else
-    _sheath_discard_files (temps, G_N_ELEMENTS (kinds));
+    _sheath_discard_files (temps, n_kinds);
 
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+  /* an unmyelinated-axon mask of an earlier segmentation is not this one's */
+  if (ok && !self->unmyelinated)
+    {
+      g_autofree char *stale = sheath_segmentation_dup_mask_path (dir, stem, "uaxon");
+
+      g_unlink (stale);
+    }
+
+  for (guint i = 0; i < n_kinds; i++)
     {
       g_free (temps[i]);
       g_free (finals[i]);

@@ -20,7 +20,9 @@ G_DECLARE_FINAL_TYPE (SheathSegmentation, sheath_segmentation, SHEATH, SEGMENTAT
  * SheathLabel:
  * @SHEATH_LABEL_BACKGROUND: neither axon nor myelin
  * @SHEATH_LABEL_MYELIN: myelin
- * @SHEATH_LABEL_AXON: axon
+ * @SHEATH_LABEL_AXON: axon (of a myelinated fibre)
+ * @SHEATH_LABEL_UNMYELINATED_AXON: an axon without myelin, from models with
+ *   a `uaxon` class
  *
  * The class of a pixel in a segmentation.
  */
@@ -29,7 +31,14 @@ typedef enum
   SHEATH_LABEL_BACKGROUND = 0,
   SHEATH_LABEL_MYELIN = 1,
   SHEATH_LABEL_AXON = 2,
+  SHEATH_LABEL_UNMYELINATED_AXON = 3,
 } SheathLabel;
+
+SHEATH_AVAILABLE_IN_ALL
+void                sheath_label_get_colour            (SheathLabel          label,
+                                                        guint8              *red,
+                                                        guint8              *green,
+                                                        guint8              *blue);
 
 SHEATH_AVAILABLE_IN_ALL
 SheathSegmentation *sheath_segmentation_new            (guint                width,
@@ -38,6 +47,16 @@ SHEATH_AVAILABLE_IN_ALL
 SheathSegmentation *sheath_segmentation_new_from_masks (GFile               *axon_mask,
                                                         GFile               *myelin_mask,
                                                         GError             **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmentation_add_mask       (SheathSegmentation  *self,
+                                                        GFile               *mask,
+                                                        SheathLabel          label,
+                                                        GError             **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmentation_get_unmyelinated (SheathSegmentation *self);
+SHEATH_AVAILABLE_IN_ALL
+void                sheath_segmentation_set_unmyelinated (SheathSegmentation *self,
+                                                          gboolean            unmyelinated);
 SHEATH_AVAILABLE_IN_ALL
 guint               sheath_segmentation_get_width      (SheathSegmentation  *self);
 SHEATH_AVAILABLE_IN_ALL
@@ -79,6 +98,14 @@ char               *sheath_segmentation_dup_manual_mask_path (const char    *dir
 SHEATH_AVAILABLE_IN_ALL
 GFile              *sheath_segmentation_dup_myelin_mask_for (GFile          *axon_mask,
                                                              GError        **error);
+SHEATH_AVAILABLE_IN_ALL
+GFile              *sheath_segmentation_dup_mask_for   (GFile               *axon_mask,
+                                                        const char          *kind,
+                                                        GError             **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmentation_add_unmyelinated_beside (SheathSegmentation *self,
+                                                                 GFile              *axon_mask,
+                                                                 GError            **error);
 SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_segmentation_save           (SheathSegmentation  *self,
                                                         const char          *dir,

@@ -173,8 +173,7 @@ typedef struct
   const SheathResampleAxis *ax;     /* model columns → image columns */
   const SheathResampleAxis *ay;     /* model rows → image rows */
   guint                     classes;
-  guint                     axon_class;
-  guint                     myelin_class;
+  guint8                    label_of_class[SHEATH_NET_MAX_CLASSES];
   guint                     model_width;
   guint                     ring_rows;
   float                    *ring;   /* [ring_rows][classes][model width] */
@@ -199,8 +198,7 @@ label_row (OutputStage *o,
         if (probs[c * stride + x] > best_p)
           best = c, best_p = probs[c * stride + x];
 
-      labels[x] = best == o->axon_class ? SHEATH_LABEL_AXON :
-                  best == o->myelin_class ? SHEATH_LABEL_MYELIN : SHEATH_LABEL_BACKGROUND;
+      labels[x] = o->label_of_class[best];
     }
 }
 
@@ -243,16 +241,24 @@ output_stage_push (OutputStage *o,
     }
 }
 
-static guint
-class_index (SheathModel *model,
-             const char  *name)
+/* The label each of the model's outputs gives a pixel, by the class's name;
+ * a class Sheath does not know counts as background. */
+static gboolean
+map_classes (SheathModel *model,
+             guint8      *label_of_class)
 {
   const char * const *names = sheath_model_get_class_names (model);
+  gboolean unmyelinated = FALSE;
 
-  for (guint i = 0; names[i]; i++)
-    if (g_str_equal (names[i], name))
-      return i;
-  return G_MAXUINT;
+  for (guint i = 0; names[i] && i < SHEATH_NET_MAX_CLASSES; i++)
+    {
+      label_of_class[i] = g_str_equal (names[i], "axon") ? SHEATH_LABEL_AXON :
+                          g_str_equal (names[i], "myelin") ? SHEATH_LABEL_MYELIN :
+                          g_str_equal (names[i], "uaxon") ? SHEATH_LABEL_UNMYELINATED_AXON :
+                          SHEATH_LABEL_BACKGROUND;
+      unmyelinated |= label_of_class[i] == SHEATH_LABEL_UNMYELINATED_AXON;
+    }
+  return unmyelinated;
 }
 
 static float *
@@ -531,8 +537,7 @@ _sheath_segmenter_run (SegmentJob    *job,
   stage.ax = out_x;
   stage.ay = out_y;
   stage.classes = classes;
-  stage.axon_class = class_index (model, "axon");
-  stage.myelin_class = class_index (model, "myelin");
+  sheath_segmentation_set_unmyelinated (result, map_classes (model, stage.label_of_class));
   stage.model_width = g.model_w;
   stage.ring_rows = out_y->max_taps + 1;
   if (!(out_x->identity && out_y->identity))

@@ -851,6 +851,7 @@ sheath_study_remeasure (SheathStudy   *self,
   myelin_file = g_file_new_for_path (myelin);
   if (!(pixel_size > 0) ||
       !(seg = sheath_segmentation_new_from_masks (axon_file, myelin_file, error)) ||
+      !sheath_segmentation_add_unmyelinated_beside (seg, axon_file, error) ||
       !measure (self, index, root, seg, pixel_size, image_checksum, model_name, model_checksum, TRUE, cancellable,
                 error))
     {

@@ -69,7 +69,6 @@ _sheath_train_head_forward (const SheathTrainCtx *ctx,
   _sheath_workers_run (ctx->workers, ctx->n, head_forward_sample, &job);
 }
 
-#define MAX_CLASSES 16
 /* Laplace smoothing of the soft Dice, so that an absent class scores 1. */
 #define DICE_SMOOTH 1.0
 
@@ -82,12 +81,12 @@ _sheath_train_loss (const SheathTrainCtx *ctx,
                     const float          *class_weights,
                     float                *dlogits)
 {
-  double inter[MAX_CLASSES] = { 0 }, psum[MAX_CLASSES] = { 0 }, gsum[MAX_CLASSES] = { 0 };
-  double dice_coef[MAX_CLASSES], dice_num[MAX_CLASSES], dice_den[MAX_CLASSES];
+  double inter[SHEATH_NET_MAX_CLASSES] = { 0 }, psum[SHEATH_NET_MAX_CLASSES] = { 0 }, gsum[SHEATH_NET_MAX_CLASSES] = { 0 };
+  double dice_coef[SHEATH_NET_MAX_CLASSES], dice_num[SHEATH_NET_MAX_CLASSES], dice_den[SHEATH_NET_MAX_CLASSES];
   double ce = 0, wsum = 0, wclass = 0, dice = 0;
   guint n = ctx->n;
 
-  g_return_val_if_fail (classes <= MAX_CLASSES, 0);
+  g_return_val_if_fail (classes <= SHEATH_NET_MAX_CLASSES, 0);
 
   for (guint s = 0; s < n; s++)
     for (gsize i = 0; i < hw; i++)
@@ -120,7 +119,7 @@ _sheath_train_loss (const SheathTrainCtx *ctx,
         const float *p = probs + (gsize) s * classes * hw + i;
         float *dz = dlogits + (gsize) s * classes * hw + i;
         guint t = targets[(gsize) s * hw + i];
-        double dp[MAX_CLASSES], dot = 0;
+        double dp[SHEATH_NET_MAX_CLASSES], dot = 0;
 
         /* d dice / d p_c, then through the softmax; plus cross-entropy's p − onehot */
         for (guint c = 0; c < classes; c++)

@@ -37,6 +37,11 @@ void            _sheath_train_net_free         (SheathTrainNet    *net);
 /* He initialisation, from a seed. */
 void            _sheath_train_net_init_random  (SheathTrainNet    *net,
                                                 guint64            seed);
+/* The same network with another number of classes: every weight copied,
+ * the outputs of classes it did not have initialised at random. */
+SheathTrainNet *_sheath_train_net_new_with_classes (SheathTrainNet *from,
+                                                    guint           classes,
+                                                    guint64         seed);
 /* Loads weights and batch-norm statistics by name, as inference reads them. */
 gboolean        _sheath_train_net_load         (SheathTrainNet    *net,
                                                 SheathSafetensors *st,

@@ -292,6 +292,32 @@ _sheath_train_net_init_random (SheathTrainNet *net,
     }
 }
 
+SheathTrainNet *
+_sheath_train_net_new_with_classes (SheathTrainNet *from,
+                                    guint           classes,
+                                    guint64         seed)
+{
+  g_autoptr(SheathTrainNet) net = _sheath_train_net_new (from->depth, from->base, from->in_channels, classes);
+  GPtrArray *lists[2][2] = { { from->params, net->params }, { from->buffers, net->buffers } };
+
+  _sheath_train_net_init_random (net, seed);
+  for (guint k = 0; k < 2; k++)
+    {
+      if (lists[k][0]->len != lists[k][1]->len)
+        return NULL;
+      for (guint i = 0; i < lists[k][0]->len; i++)
+        {
+          SheathParam *a = g_ptr_array_index (lists[k][0], i);
+          SheathParam *b = g_ptr_array_index (lists[k][1], i);
+
+          /* the head's rows are per class, first dimension first: the
+           * classes both have keep their weights */
+          memcpy (b->value, a->value, MIN (a->size, b->size) * sizeof (float));
+        }
+    }
+  return g_steal_pointer (&net);
+}
+
 gboolean
 _sheath_train_net_load (SheathTrainNet     *net,
                         SheathSafetensors  *st,

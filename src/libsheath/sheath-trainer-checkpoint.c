@@ -14,10 +14,6 @@
 
 /* Models and checkpoints: what a trainer writes, and how it resumes. */
 
-static const char * const class_weight_keys[3] = {
-  "class_weight_background", "class_weight_myelin", "class_weight_axon"
-};
-
 /* Brings the training time up to now; called wherever it is written. */
 void
 _sheath_trainer_count_elapsed (SheathTrainer *self)
@@ -46,8 +42,9 @@ machine_description (void)
 
 GHashTable *
 _sheath_trainer_model_metadata (SheathTrainer *self,
-                double         dice_axon,
-                double         dice_myelin)
+                                double         dice_axon,
+                                double         dice_myelin,
+                                double         dice_uaxon)
 {
   GHashTable *meta = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_auto(GStrv) val = _sheath_training_data_dup_subjects (self->data, TRUE);
@@ -61,7 +58,7 @@ _sheath_trainer_model_metadata (SheathTrainer *self,
   g_hash_table_insert (meta, "base_channels", g_strdup_printf ("%u", self->base_channels));
   g_hash_table_insert (meta, "kernel_size", g_strdup ("3"));
   g_hash_table_insert (meta, "in_channels", g_strdup ("1"));
-  g_hash_table_insert (meta, "classes", g_strdup ("background,myelin,axon"));
+  g_hash_table_insert (meta, "classes", g_strjoinv (",", self->classes));
   g_hash_table_insert (meta, "pixel_size_um", g_strdup_printf ("%.10g", self->pixel_size));
   g_hash_table_insert (meta, "modality", g_strdup (self->modality));
   g_hash_table_insert (meta, "normalization", g_strdup ("image-zscore"));
@@ -74,6 +71,8 @@ _sheath_trainer_model_metadata (SheathTrainer *self,
   g_hash_table_insert (meta, "validation_subjects", g_strdup (val_joined));
   g_hash_table_insert (meta, "validation_dice_axon", g_strdup_printf ("%.4f", dice_axon));
   g_hash_table_insert (meta, "validation_dice_myelin", g_strdup_printf ("%.4f", dice_myelin));
+  if (_sheath_trainer_get_n_classes (self) > SHEATH_LABEL_UNMYELINATED_AXON)
+    g_hash_table_insert (meta, "validation_dice_uaxon", g_strdup_printf ("%.4f", dice_uaxon));
   g_hash_table_insert (meta, "trained_with", g_strdup_printf ("sheath %s", PACKAGE_VERSION));
   g_hash_table_insert (meta, "training_machine", machine_description ());
   g_hash_table_insert (meta, "training_batch_size", g_strdup_printf ("%u", self->batch_size));
@@ -87,7 +86,7 @@ _sheath_trainer_model_metadata (SheathTrainer *self,
 
 gboolean
 _sheath_trainer_write_checkpoint (SheathTrainer  *self,
-                  GError        **error)
+                                  GError        **error)
 {
   g_autoptr(GArray) tensors = g_array_new (FALSE, TRUE, sizeof (SheathTensorOut));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -135,6 +134,7 @@ _sheath_trainer_write_checkpoint (SheathTrainer  *self,
   g_hash_table_insert (meta, "output", g_strdup (self->output));
   g_hash_table_insert (meta, "init", g_strdup (self->init_path ? self->init_path : ""));
   g_hash_table_insert (meta, "modality", g_strdup (self->modality));
+  g_hash_table_insert (meta, "classes", g_strjoinv (",", self->classes));
   g_hash_table_insert (meta, "description", g_strdup (self->description ? self->description : ""));
   g_hash_table_insert (meta, "pixel_size_um", g_strdup_printf ("%.17g", self->pixel_size));
   g_hash_table_insert (meta, "depth", g_strdup_printf ("%u", self->depth));
@@ -146,8 +146,13 @@ _sheath_trainer_write_checkpoint (SheathTrainer  *self,
   g_hash_table_insert (meta, "seed", g_strdup_printf ("%" G_GUINT64_FORMAT, self->seed));
   /* a budget is kept only where it sizes the schedule */
   g_hash_table_insert (meta, "minutes", g_strdup_printf ("%.17g", self->epochs > 0 ? 0 : self->minutes));
-  for (guint c = 0; c < 3; c++)
-    g_hash_table_insert (meta, (char *) class_weight_keys[c], g_strdup_printf ("%.17g", self->class_weights[c]));
+  /* "class_weight_myelin": 1.2 …; all 0 when they come from the data */
+  for (guint c = 0; self->classes[c]; c++)
+    {
+      g_autofree char *key = g_strconcat ("class_weight_", self->classes[c], NULL);
+
+      g_hash_table_insert (meta, (char *) g_intern_string (key), g_strdup_printf ("%.17g", self->class_weights[c]));
+    }
   g_hash_table_insert (meta, "half_precision", g_strdup (self->half_precision ? "1" : "0"));
   g_hash_table_insert (meta, "rng", _sheath_rng_to_string (&self->rng));
   g_hash_table_insert (meta, "step", g_strdup_printf ("%" G_GUINT64_FORMAT, self->step));
@@ -199,8 +204,10 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
                          "depth", "base_channels", "patch_size", "batch_size", "learning_rate", "weight_decay",
                          "seed", "rng", "step", "total_steps", "epoch", "best_score", "modality" };
   g_auto(GStrv) sources = NULL;
-  double weights[3];
-  gboolean weights_ok;
+  g_auto(GStrv) classes = NULL;
+  double weights[SHEATH_NET_MAX_CLASSES] = { 0 };
+  gboolean weights_ok, weights_given = FALSE;
+  guint n_classes;
 
   if (st == NULL)
     return NULL;
@@ -224,10 +231,18 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
   self->best_score = g_ascii_strtod (_sheath_safetensors_get_meta (st, "best_score"), NULL);
   self->elapsed = g_ascii_strtod (_sheath_safetensors_get_meta (st, "elapsed_seconds") ?: "0", NULL);
   self->minutes = g_ascii_strtod (_sheath_safetensors_get_meta (st, "minutes") ?: "0", NULL);
-  for (guint c = 0; c < 3; c++)   /* absent before they were settable */
-    weights[c] = g_ascii_strtod (_sheath_safetensors_get_meta (st, class_weight_keys[c]) ?: "0", NULL);
-  weights_ok = (weights[0] == 0 && weights[1] == 0 && weights[2] == 0) ||
-               sheath_trainer_set_class_weights (self, weights, NULL);
+  /* classes and weights are absent from checkpoints older than them */
+  classes = g_strsplit (_sheath_safetensors_get_meta (st, "classes") ?: "background,myelin,axon", ",", -1);
+  weights_ok = sheath_trainer_set_classes (self, (const char * const *) classes, NULL);
+  n_classes = _sheath_trainer_get_n_classes (self);
+  for (guint c = 0; weights_ok && c < n_classes; c++)
+    {
+      g_autofree char *key = g_strconcat ("class_weight_", self->classes[c], NULL);
+
+      weights[c] = g_ascii_strtod (_sheath_safetensors_get_meta (st, key) ?: "0", NULL);
+      weights_given |= weights[c] != 0;
+    }
+  weights_ok = weights_ok && (!weights_given || sheath_trainer_set_class_weights (self, weights, n_classes, NULL));
   self->half_precision = g_strcmp0 (_sheath_safetensors_get_meta (st, "half_precision"), "0") != 0;
   g_free (self->modality);
   self->modality = g_strdup (_sheath_safetensors_get_meta (st, "modality"));
@@ -277,7 +292,7 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
         }
     }
 
-  self->net = _sheath_train_net_new (self->depth, self->base_channels, 1, 3);
+  self->net = _sheath_train_net_new (self->depth, self->base_channels, 1, n_classes);
   for (guint i = 0; i < _sheath_train_net_get_n_params (self->net); i++)
     {
       SheathParam *p = _sheath_train_net_get_param (self->net, i);

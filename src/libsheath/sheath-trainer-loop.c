@@ -22,14 +22,16 @@ validate (SheathTrainer  *self,
           guint           n_threads,
           double         *dice_axon,
           double         *dice_myelin,
+          double         *dice_uaxon,
           double         *accuracy,
           GCancellable   *cancellable,
           GError        **error)
 {
   g_autoptr(SheathModel) model = _sheath_model_new_from_net (_sheath_train_net_to_net (self->net),
+                                                              (const char * const *) self->classes,
                                                               self->pixel_size, self->modality);
   g_autoptr(SheathSegmenter) segmenter = sheath_segmenter_new (model);
-  guint64 inter[3] = { 0 }, pred[3] = { 0 }, truth[3] = { 0 }, correct = 0, total = 0;
+  guint64 inter[4] = { 0 }, pred[4] = { 0 }, truth[4] = { 0 }, correct = 0, total = 0;
   gboolean first = TRUE;
 
   sheath_segmenter_set_n_threads (segmenter, n_threads);
@@ -75,6 +77,7 @@ validate (SheathTrainer  *self,
 
   *dice_axon = pred[2] + truth[2] ? 2.0 * inter[2] / (pred[2] + truth[2]) : 1.0;
   *dice_myelin = pred[1] + truth[1] ? 2.0 * inter[1] / (pred[1] + truth[1]) : 1.0;
+  *dice_uaxon = pred[3] + truth[3] ? 2.0 * inter[3] / (pred[3] + truth[3]) : 1.0;
   *accuracy = total ? (double) correct / total : 0;
   return TRUE;
 }
@@ -154,13 +157,13 @@ end_epoch (SheathTrainer  *self,
            GCancellable   *cancellable,
            GError        **error)
 {
-  double da = 0, dm = 0, acc = 0, score;
+  double da = 0, dm = 0, du = 0, acc = 0, score;
   g_autofree char *done = NULL;
   g_autoptr(GError) val_error = NULL;
   gint64 validation_start = g_get_monotonic_time ();
 
   _sheath_trainer_report (self, _ ("Validating"));
-  if (!validate (self, n_threads, &da, &dm, &acc, cancellable, &val_error))
+  if (!validate (self, n_threads, &da, &dm, &du, &acc, cancellable, &val_error))
     {
       if (g_error_matches (val_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _sheath_trainer_write_checkpoint (self, NULL);
@@ -171,10 +174,17 @@ end_epoch (SheathTrainer  *self,
   if (self->minutes > 0 && self->epochs == 0 && epoch == 1 &&
       self->step > self->first_step && self->step < self->total_steps)
     resize_schedule (self, steps_per_epoch, (g_get_monotonic_time () - validation_start) / 1e6);
-  score = (da + dm) / 2;
+  /* the mean Dice of the classes learnt, background aside */
+  if (_sheath_trainer_get_n_classes (self) > SHEATH_LABEL_UNMYELINATED_AXON)
+    score = (da + dm + du) / 3;
+  else
+    {
+      score = (da + dm) / 2;
+      du = 0;
+    }
   if (score > self->best_score)
     {
-      g_autoptr(GHashTable) meta = _sheath_trainer_model_metadata (self, da, dm);
+      g_autoptr(GHashTable) meta = _sheath_trainer_model_metadata (self, da, dm, du);
 
       self->best_score = score;
       if (!_sheath_train_net_write_model (self->net, self->output, meta, self->half_precision, error))
@@ -187,6 +197,7 @@ end_epoch (SheathTrainer  *self,
   self->p_loss = mean_loss;
   self->p_dice_axon = da;
   self->p_dice_myelin = dm;
+  self->p_dice_uaxon = du;
   self->p_accuracy = acc;
   g_mutex_unlock (&self->mutex);
   done = g_strdup_printf (_ ("Epoch %u done"), self->epoch);
@@ -216,7 +227,8 @@ sheath_trainer_train (SheathTrainer  *self,
 {
   g_autoptr(SheathWorkers) workers = NULL;
   g_autofree guint8 *targets = NULL;
-  float class_weights[3];
+  float class_weights[SHEATH_NET_MAX_CLASSES];
+  guint n_classes = _sheath_trainer_get_n_classes (self);
   guint n_threads;
   guint64 steps_per_epoch, pixels;
   gint64 start = g_get_monotonic_time ();
@@ -270,17 +282,41 @@ sheath_trainer_train (SheathTrainer  *self,
         }
     }
 
+  if (self->n_class_weights != 0 && self->n_class_weights != n_classes)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("%u class weights were given for %u classes"), self->n_class_weights, n_classes);
+      return FALSE;
+    }
+  if (self->net != NULL && _sheath_train_net_get_classes (self->net) != n_classes)
+    {
+      /* fine-tuning adds a class: the new outputs start from random weights */
+      SheathTrainNet *wider;
+
+      if (self->resumed || _sheath_train_net_get_classes (self->net) > n_classes ||
+          !(wider = _sheath_train_net_new_with_classes (self->net, n_classes, self->seed)))
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                       _ ("The model fine-tuned from has %u classes; this training has %u"),
+                       _sheath_train_net_get_classes (self->net), n_classes);
+          return FALSE;
+        }
+      _sheath_train_net_free (self->net);
+      self->net = wider;
+    }
+
+  self->data->n_classes = n_classes;
   _sheath_trainer_report (self, _ ("Reading the images"));
   if (!_sheath_training_data_prepare (self->data, self->pixel_size,
                                       (const char * const *) self->validation_subjects,
                                       self->seed, cancellable, error))
     return FALSE;
-  for (guint c = 0; c < 3; c++)
-    class_weights[c] = (float) (self->class_weights[0] > 0 ? self->class_weights[c] : self->data->class_weights[c]);
+  for (guint c = 0; c < n_classes; c++)
+    class_weights[c] = (float) (self->n_class_weights > 0 ? self->class_weights[c] : self->data->class_weights[c]);
 
   if (self->net == NULL)
     {
-      self->net = _sheath_train_net_new (self->depth, self->base_channels, 1, 3);
+      self->net = _sheath_train_net_new (self->depth, self->base_channels, 1, n_classes);
       _sheath_train_net_init_random (self->net, self->seed);
     }
   if (!self->resumed)

@@ -38,7 +38,9 @@ struct _SheathTrainer
   guint64             seed;
   gboolean            half_precision;
   double              checkpoint_interval;
-  double              class_weights[3];  /* all 0: 1 / √frequency, from the data */
+  char              **classes;          /* background, myelin, axon[, uaxon] */
+  double              class_weights[SHEATH_NET_MAX_CLASSES];  /* all 0: 1 / √frequency, from the data */
+  guint               n_class_weights;
 
   /* state, saved in checkpoints */
   SheathTrainNet     *net;
@@ -66,6 +68,7 @@ struct _SheathTrainer
   guint64             steps_per_epoch;  /* of the run in flight */
   double              dice_axon, p_dice_axon;
   double              dice_myelin, p_dice_myelin;
+  double              dice_uaxon, p_dice_uaxon;
   double              accuracy, p_accuracy;
   GMainContext       *context;
   SheathImage        *preview_image;    /* the first validation image and its last prediction */
@@ -73,6 +76,9 @@ struct _SheathTrainer
 };
 
 
+
+/* sheath-trainer-settings.c */
+guint       _sheath_trainer_get_n_classes    (SheathTrainer  *self);
 
 /* sheath-trainer.c */
 void        _sheath_trainer_report           (SheathTrainer  *self,
@@ -83,7 +89,8 @@ void        _sheath_trainer_apply_progress   (SheathTrainer  *self);
 void        _sheath_trainer_count_elapsed    (SheathTrainer  *self);
 GHashTable *_sheath_trainer_model_metadata   (SheathTrainer  *self,
                                               double          dice_axon,
-                                              double          dice_myelin);
+                                              double          dice_myelin,
+                                              double          dice_uaxon);
 gboolean    _sheath_trainer_write_checkpoint (SheathTrainer  *self,
                                               GError        **error);
 

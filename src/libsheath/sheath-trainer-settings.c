@@ -226,11 +226,81 @@ sheath_trainer_set_validation_subjects (SheathTrainer      *self,
 }
 
 /**
+ * sheath_trainer_set_classes:
+ * @self: a #SheathTrainer
+ * @classes: (array zero-terminated=1): the classes the model learns, in the
+ *   order of its outputs: `background`, `myelin`, `axon`, and optionally
+ *   `uaxon` (unmyelinated axons, from `_seg-uaxon-manual.png` masks)
+ * @error: return location for a #GError
+ *
+ * Sets the classes the model learns; they are written into the model, and
+ * every image then needs a mask of each (the default is the first three).
+ *
+ * Returns: %TRUE, or %FALSE with @error set for classes Sheath cannot train
+ */
+gboolean
+sheath_trainer_set_classes (SheathTrainer       *self,
+                            const char * const  *classes,
+                            GError             **error)
+{
+  static const char * const known[] = { "background", "myelin", "axon", "uaxon", NULL };
+  guint n;
+
+  g_return_val_if_fail (SHEATH_IS_TRAINER (self), FALSE);
+  g_return_val_if_fail (classes != NULL, FALSE);
+
+  n = g_strv_length ((char **) classes);
+  for (guint i = 0; i < n; i++)
+    if (i >= G_N_ELEMENTS (known) - 1 || !g_str_equal (classes[i], known[i]))
+      {
+        g_autofree char *given = g_strjoinv (",", (char **) classes);
+
+        g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                     _ ("Sheath trains the classes background,myelin,axon or background,myelin,axon,uaxon "
+                        "(in that order), not '%s'"), given);
+        return FALSE;
+      }
+  if (n < 3)
+    {
+      g_autofree char *given = g_strjoinv (",", (char **) classes);
+
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("A model needs at least the classes background,myelin,axon, not '%s'"), given);
+      return FALSE;
+    }
+  g_strfreev (self->classes);
+  self->classes = g_strdupv ((char **) classes);
+  return TRUE;
+}
+
+/**
+ * sheath_trainer_get_classes:
+ * @self: a #SheathTrainer
+ *
+ * The classes the model learns, in the order of its outputs.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the class names
+ */
+const char * const *
+sheath_trainer_get_classes (SheathTrainer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_TRAINER (self), NULL);
+  return (const char * const *) self->classes;
+}
+
+guint
+_sheath_trainer_get_n_classes (SheathTrainer *self)
+{
+  return g_strv_length (self->classes);
+}
+
+/**
  * sheath_trainer_set_class_weights:
  * @self: a #SheathTrainer
- * @weights: (nullable) (array fixed-size=3): the loss weights of background,
- *   myelin and axon, each above 0; %NULL for 1 / √frequency of each class in
- *   the training masks
+ * @weights: (nullable) (array length=n_weights): the loss weight of each
+ *   class (sheath_trainer_get_classes()), each above 0; %NULL for
+ *   1 / √frequency of each class in the training masks
+ * @n_weights: how many weights there are: one per class
  * @error: return location for a #GError
  *
  * Sets how much each class counts in the loss (cross-entropy and Dice).
@@ -241,27 +311,36 @@ sheath_trainer_set_validation_subjects (SheathTrainer      *self,
 gboolean
 sheath_trainer_set_class_weights (SheathTrainer  *self,
                                   const double   *weights,
+                                  guint           n_weights,
                                   GError        **error)
 {
   g_return_val_if_fail (SHEATH_IS_TRAINER (self), FALSE);
 
-  if (weights == NULL)
+  if (weights == NULL || n_weights == 0)
     {
       memset (self->class_weights, 0, sizeof self->class_weights);
+      self->n_class_weights = 0;
       return TRUE;
     }
-  for (guint c = 0; c < 3; c++)
+  if (n_weights > SHEATH_NET_MAX_CLASSES)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("%u class weights given; a model has at most %u classes"), n_weights, SHEATH_NET_MAX_CLASSES);
+      return FALSE;
+    }
+  for (guint c = 0; c < n_weights; c++)
     if (!(weights[c] > 0 && weights[c] < 1e6))
       {
         g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
                      _ ("A class weight must be a number above 0 (and below a million), not %g"), weights[c]);
         return FALSE;
       }
-  memcpy (self->class_weights, weights, sizeof self->class_weights);
+  memset (self->class_weights, 0, sizeof self->class_weights);
+  memcpy (self->class_weights, weights, n_weights * sizeof (double));
+  self->n_class_weights = n_weights;
   return TRUE;
 }
 
-/* 0 in all three: 1 / √frequency, from the data */
 
 /* ---- typed settings, as the segmenter has them ---------------------------- */
 

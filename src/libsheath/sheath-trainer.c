@@ -42,6 +42,7 @@ enum {
   PROP_EPOCH_POSITION,
   PROP_DICE_AXON,
   PROP_DICE_MYELIN,
+  PROP_DICE_UAXON,
   PROP_ACCURACY,
   N_PROPS
 };
@@ -53,7 +54,7 @@ static GParamSpec *properties [N_PROPS];
 void
 _sheath_trainer_apply_progress (SheathTrainer *self)
 {
-  double fraction, loss, step_loss, position, da, dm, acc;
+  double fraction, loss, step_loss, position, da, dm, du, acc;
   guint epoch;
   g_autofree char *message = NULL;
 
@@ -66,6 +67,7 @@ _sheath_trainer_apply_progress (SheathTrainer *self)
   position = self->p_epoch_position;
   da = self->p_dice_axon;
   dm = self->p_dice_myelin;
+  du = self->p_dice_uaxon;
   acc = self->p_accuracy;
   self->queued = FALSE;
   g_mutex_unlock (&self->mutex);
@@ -79,6 +81,7 @@ _sheath_trainer_apply_progress (SheathTrainer *self)
   SET (epoch_position, position, PROP_EPOCH_POSITION);
   SET (dice_axon, da, PROP_DICE_AXON);
   SET (dice_myelin, dm, PROP_DICE_MYELIN);
+  SET (dice_uaxon, du, PROP_DICE_UAXON);
   SET (accuracy, acc, PROP_ACCURACY);
   SET (shown_epoch, epoch, PROP_EPOCH);
 #undef SET
@@ -137,6 +140,7 @@ sheath_trainer_finalize (GObject *object)
   g_clear_pointer (&self->data, _sheath_training_data_free);
   g_clear_pointer (&self->net, _sheath_train_net_free);
   g_clear_pointer (&self->validation_subjects, g_strfreev);
+  g_clear_pointer (&self->classes, g_strfreev);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->init_path);
   g_free (self->output);
@@ -185,6 +189,7 @@ sheath_trainer_get_property (GObject    *object,
     case PROP_EPOCH_POSITION: g_value_set_double (value, self->epoch_position); break;
     case PROP_DICE_AXON: g_value_set_double (value, self->dice_axon); break;
     case PROP_DICE_MYELIN: g_value_set_double (value, self->dice_myelin); break;
+    case PROP_DICE_UAXON: g_value_set_double (value, self->dice_uaxon); break;
     case PROP_ACCURACY: g_value_set_double (value, self->accuracy); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -375,6 +380,14 @@ sheath_trainer_class_init (SheathTrainerClass *klass)
    */
   properties[PROP_DICE_MYELIN] = g_param_spec_double ("validation-dice-myelin", NULL, NULL, 0, 1, 0, ro);
   /**
+   * SheathTrainer:validation-dice-uaxon:
+   *
+   * Dice of unmyelinated axons on the validation images after the last
+   * epoch, where the model learns them (sheath_trainer_set_classes());
+   * 0 otherwise.
+   */
+  properties[PROP_DICE_UAXON] = g_param_spec_double ("validation-dice-uaxon", NULL, NULL, 0, 1, 0, ro);
+  /**
    * SheathTrainer:validation-accuracy:
    *
    * Pixel accuracy on the validation images after the last epoch.
@@ -391,6 +404,7 @@ sheath_trainer_init (SheathTrainer *self)
   self->sources = g_ptr_array_new_with_free_func (g_free);
   self->data = _sheath_training_data_new ();
   self->modality = g_strdup ("other");
+  self->classes = g_strsplit ("background,myelin,axon", ",", -1);
   self->depth = 4;
   self->base_channels = 32;
   self->patch_size = 256;

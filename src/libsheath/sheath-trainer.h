@@ -51,8 +51,15 @@ SHEATH_AVAILABLE_IN_ALL
 void           sheath_trainer_set_validation_subjects (SheathTrainer     *self,
                                                     const char * const   *subjects);
 SHEATH_AVAILABLE_IN_ALL
+gboolean       sheath_trainer_set_classes          (SheathTrainer        *self,
+                                                    const char * const   *classes,
+                                                    GError              **error);
+SHEATH_AVAILABLE_IN_ALL
+const char * const *sheath_trainer_get_classes     (SheathTrainer        *self);
+SHEATH_AVAILABLE_IN_ALL
 gboolean       sheath_trainer_set_class_weights    (SheathTrainer        *self,
                                                     const double         *weights,
+                                                    guint                 n_weights,
                                                     GError              **error);
 SHEATH_AVAILABLE_IN_ALL
 gboolean       sheath_trainer_train                (SheathTrainer        *self,

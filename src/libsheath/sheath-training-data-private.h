@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "sheath-image.h"
+#include "sheath-net-private.h"
 #include "sheath-rng-private.h"
 #include "sheath-segmentation.h"
 
@@ -19,6 +20,7 @@ typedef struct
   char               *image_path;
   char               *axon_path;
   char               *myelin_path;
+  char               *uaxon_path;   /* beside the axon mask, or NULL */
   double              pixel_size;
   gboolean            validation;
   SheathImage        *image;        /* native, for validation through inference */
@@ -35,7 +37,8 @@ typedef struct
 {
   GPtrArray *samples;               /* SheathTrainingSample */
   double     pixel_size;            /* the model's */
-  double     class_weights[3];
+  guint      n_classes;             /* 3, or 4 with unmyelinated axons */
+  double     class_weights[SHEATH_NET_MAX_CLASSES];
 } SheathTrainingData;
 
 SheathTrainingData *_sheath_training_data_new        (void);
@@ -44,7 +47,9 @@ void                _sheath_training_data_free       (SheathTrainingData *data);
 gboolean            _sheath_training_data_add_bids   (SheathTrainingData *data,
                                                       const char         *dir,
                                                       GError            **error);
-/* One image and its masks; pixel_size 0 reads it the usual way. */
+/* One image and its masks; pixel_size 0 reads it the usual way. An
+ * unmyelinated-axon mask beside the axon mask (`_seg-uaxon` for
+ * `_seg-axon`) is found by its name. */
 gboolean            _sheath_training_data_add_image  (SheathTrainingData *data,
                                                       const char         *image_path,
                                                       const char         *axon_path,
@@ -53,7 +58,8 @@ gboolean            _sheath_training_data_add_image  (SheathTrainingData *data,
                                                       const char         *subject,
                                                       GError            **error);
 /* Reads everything, splits by subject (validation_subjects, or about a
- * fifth of the subjects chosen by seed when NULL), and resamples. */
+ * fifth of the subjects chosen by seed when NULL), and resamples. With
+ * n_classes 4, every image needs its unmyelinated-axon mask. */
 gboolean            _sheath_training_data_prepare    (SheathTrainingData  *data,
                                                       double               pixel_size,
                                                       const char * const  *validation_subjects,

@@ -25,6 +25,7 @@ sample_free (gpointer p)
   g_free (s->image_path);
   g_free (s->axon_path);
   g_free (s->myelin_path);
+  g_free (s->uaxon_path);
   g_clear_object (&s->image);
   g_clear_object (&s->truth);
   g_free (s->pixels);
@@ -38,6 +39,7 @@ _sheath_training_data_new (void)
   SheathTrainingData *data = g_new0 (SheathTrainingData, 1);
 
   data->samples = g_ptr_array_new_with_free_func (sample_free);
+  data->n_classes = 3;
   return data;
 }
 
@@ -48,6 +50,16 @@ _sheath_training_data_free (SheathTrainingData *data)
     return;
   g_ptr_array_unref (data->samples);
   g_free (data);
+}
+
+/* `STEM_seg-uaxon[-manual].png` beside `STEM_seg-axon[-manual].png`, if it is there */
+static char *
+find_uaxon_mask (const char *axon_path)
+{
+  g_autoptr(GFile) axon = g_file_new_for_path (axon_path);
+  g_autoptr(GFile) uaxon = sheath_segmentation_dup_mask_for (axon, "uaxon", NULL);
+
+  return uaxon && g_file_query_exists (uaxon, NULL) ? g_file_get_path (uaxon) : NULL;
 }
 
 gboolean
@@ -73,6 +85,7 @@ _sheath_training_data_add_image (SheathTrainingData *data,
   s->image_path = g_strdup (image_path);
   s->axon_path = g_strdup (axon_path);
   s->myelin_path = g_strdup (myelin_path);
+  s->uaxon_path = find_uaxon_mask (axon_path);
   s->pixel_size = pixel_size;
   if (subject != NULL)
     s->subject = g_strdup (subject);
@@ -142,6 +155,7 @@ resample_plane (const float *src,
 static gboolean
 load_sample (SheathTrainingSample  *s,
              double                 model_pixel_size,
+             guint                  n_classes,
              GError               **error)
 {
   g_autoptr(GFile) image_file = g_file_new_for_path (s->image_path);
@@ -161,6 +175,13 @@ load_sample (SheathTrainingSample  *s,
   s->pixel_size = sheath_image_get_pixel_size (s->image);
   if (!(s->truth = sheath_segmentation_new_from_masks (axon_file, myelin_file, error)))
     return FALSE;
+  if (n_classes > SHEATH_LABEL_UNMYELINATED_AXON)
+    {
+      g_autoptr(GFile) uaxon_file = g_file_new_for_path (s->uaxon_path);
+
+      if (!sheath_segmentation_add_mask (s->truth, uaxon_file, SHEATH_LABEL_UNMYELINATED_AXON, error))
+        return FALSE;
+    }
 
   w = sheath_image_get_width (s->image);
   h = sheath_image_get_height (s->image);
@@ -249,7 +270,7 @@ _sheath_training_data_prepare (SheathTrainingData  *data,
   g_autoptr(GPtrArray) subjects = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   guint n_val = 0, n_train = 0;
-  double counts[3] = { 0 }, mean_w = 0;
+  double counts[SHEATH_NET_MAX_CLASSES] = { 0 }, mean_w = 0;
 
   if (data->samples->len == 0)
     {
@@ -263,6 +284,32 @@ _sheath_training_data_prepare (SheathTrainingData  *data,
       return FALSE;
     }
   data->pixel_size = pixel_size;
+
+  if (data->n_classes > SHEATH_LABEL_UNMYELINATED_AXON)
+    {
+      g_autoptr(GString) missing = g_string_new (NULL);
+      guint n_missing = 0;
+
+      for (guint i = 0; i < data->samples->len; i++)
+        {
+          SheathTrainingSample *s = g_ptr_array_index (data->samples, i);
+
+          if (s->uaxon_path == NULL && n_missing++ < 5)
+            g_string_append_printf (missing, "%s'%s'", missing->len ? ", " : "", s->name);
+        }
+      if (n_missing > 0)
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Training unmyelinated axons needs every image's mask of them "
+                                    "(STEM_seg-uaxon-manual.png beside the axon mask); %u image has none: %s%s",
+                                    "Training unmyelinated axons needs every image's mask of them "
+                                    "(STEM_seg-uaxon-manual.png beside the axon mask); %u images have none: %s%s",
+                                    n_missing),
+                       n_missing, missing->str, n_missing > 5 ? "…" : "");
+          return FALSE;
+        }
+    }
 
   for (guint i = 0; i < data->samples->len; i++)
     {
@@ -337,20 +384,20 @@ _sheath_training_data_prepare (SheathTrainingData  *data,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (!load_sample (s, pixel_size, error))
+      if (!load_sample (s, pixel_size, data->n_classes, error))
         return FALSE;
       if (!s->validation)
         for (gsize k = 0; k < (gsize) s->width * s->height; k++)
-          counts[MIN (s->labels[k], 2)]++;
+          counts[MIN (s->labels[k], data->n_classes - 1)]++;
     }
 
   /* Rarer classes weigh more: 1 / √frequency, averaging 1. */
-  for (guint c = 0; c < 3; c++)
+  for (guint c = 0; c < data->n_classes; c++)
     {
       data->class_weights[c] = 1.0 / sqrt (MAX (counts[c], 1.0));
-      mean_w += data->class_weights[c] / 3;
+      mean_w += data->class_weights[c] / data->n_classes;
     }
-  for (guint c = 0; c < 3; c++)
+  for (guint c = 0; c < data->n_classes; c++)
     data->class_weights[c] /= mean_w;
 
   return TRUE;
@@ -384,7 +431,7 @@ mirror (gint64 i,
   return (guint) (i < n ? i : period - i);
 }
 
-/* One patch: a random place (half the time on an axon), turned by a
+/* One patch: a random place (half the time on an axon, myelinated or not), turned by a
  * multiple of 90° plus a little, maybe mirrored, scaled by up to 15 %,
  * sometimes warped elastically; then contrast, brightness, gamma, noise
  * and blur. */
@@ -409,7 +456,7 @@ sample_patch (SheathTrainingData   *data,
     for (guint tries = 0; tries < 50; tries++)
       {
         guint x = _sheath_rng_below (rng, s->width), y = _sheath_rng_below (rng, s->height);
-        if (s->labels[(gsize) y * s->width + x] == 2)
+        if (s->labels[(gsize) y * s->width + x] >= SHEATH_LABEL_AXON)
           {
             cx = x + 0.5;
             cy = y + 0.5;

@@ -28,6 +28,17 @@ scores_from_json (JsonObject *o)
   s->axons_predicted = json_object_get_int_member_with_default (o, "axons_predicted", 0);
   s->axons_actual = json_object_get_int_member_with_default (o, "axons_true", 0);
   s->axons_matched = json_object_get_int_member_with_default (o, "axons_detected", 0);
+  if (json_object_has_member (o, "dice_uaxon"))
+    {
+      s->unmyelinated = TRUE;
+      s->dice_uaxon = json_object_get_double_member_with_default (o, "dice_uaxon", 0);
+      s->uaxon_detection_precision = json_object_get_double_member_with_default (o, "uaxon_detection_precision", 0);
+      s->uaxon_detection_recall = json_object_get_double_member_with_default (o, "uaxon_detection_recall", 0);
+      s->uaxon_detection_f1 = json_object_get_double_member_with_default (o, "uaxon_detection_f1", 0);
+      s->uaxons_predicted = json_object_get_int_member_with_default (o, "uaxons_predicted", 0);
+      s->uaxons_actual = json_object_get_int_member_with_default (o, "uaxons_true", 0);
+      s->uaxons_matched = json_object_get_int_member_with_default (o, "uaxons_detected", 0);
+    }
   return s;
 }
 

@@ -77,6 +77,25 @@ add_scores (JsonBuilder        *b,
   json_builder_add_int_value (b, s->axons_actual);
   json_builder_set_member_name (b, "axons_detected");
   json_builder_add_int_value (b, s->axons_matched);
+  if (s->unmyelinated)
+    {
+      const struct { const char *name; double value; } u_rates[] = {
+        { "dice_uaxon", s->dice_uaxon }, { "uaxon_detection_precision", s->uaxon_detection_precision },
+        { "uaxon_detection_recall", s->uaxon_detection_recall }, { "uaxon_detection_f1", s->uaxon_detection_f1 },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (u_rates); i++)
+        {
+          json_builder_set_member_name (b, u_rates[i].name);
+          json_builder_add_double_value (b, u_rates[i].value);
+        }
+      json_builder_set_member_name (b, "uaxons_predicted");
+      json_builder_add_int_value (b, s->uaxons_predicted);
+      json_builder_set_member_name (b, "uaxons_true");
+      json_builder_add_int_value (b, s->uaxons_actual);
+      json_builder_set_member_name (b, "uaxons_detected");
+      json_builder_add_int_value (b, s->uaxons_matched);
+    }
 }
 
 /* One image (or all pooled, @image −1) as the agreement table shows it:
@@ -134,10 +153,14 @@ static void
 print_row (const char         *name,
            const SheathScores *s)
 {
-  printf ("%-44s %6.4f %6.4f %6.4f  %6.4f %6.4f %6.4f %6.4f  %6.4f %6.4f %6.4f\n", name,
+  printf ("%-44s %6.4f %6.4f %6.4f  %6.4f %6.4f %6.4f %6.4f  %6.4f %6.4f %6.4f", name,
           s->dice_axon, s->dice_myelin, s->accuracy,
           s->precision_axon, s->sensitivity_axon, s->precision_myelin, s->sensitivity_myelin,
           s->detection_precision, s->detection_recall, s->detection_f1);
+  if (s->unmyelinated)
+    printf ("  %6.4f %6.4f %6.4f %6.4f", s->dice_uaxon, s->uaxon_detection_precision,
+            s->uaxon_detection_recall, s->uaxon_detection_f1);
+  printf ("\n");
 }
 
 /* The image segmented and scored against its masks, and measured both
@@ -164,8 +187,18 @@ evaluate_image (SheathSegmenter  *segmenter,
   m = g_file_new_for_path (l->myelin);
   if (!(pixels = sheath_image_new_from_file (f, error)) ||
       !(truth = sheath_segmentation_new_from_masks (a, m, error)) ||
-      !(prediction = sheath_segmenter_segment (segmenter, pixels, NULL, error)) ||
-      !(scores = sheath_scores_compute (prediction, truth, error)) ||
+      !(prediction = sheath_segmenter_segment (segmenter, pixels, NULL, error)))
+    return NULL;
+  /* a model that finds unmyelinated axons is scored on them too */
+  if (sheath_segmentation_get_unmyelinated (prediction))
+    {
+      if (!sheath_segmentation_add_unmyelinated_beside (truth, a, error))
+        return NULL;
+      if (!sheath_segmentation_get_unmyelinated (truth))
+        g_printerr (_ ("sheath-cli evaluate: '%s' has no manual mask of unmyelinated axons; they are not scored\n"),
+                    base);
+    }
+  if (!(scores = sheath_scores_compute (prediction, truth, error)) ||
       !sheath_agreement_add (agreement, base, prediction, truth, sheath_image_get_pixel_size (pixels), NULL, error))
     return NULL;
   return g_steal_pointer (&scores);
@@ -211,7 +244,9 @@ sheath_cli_evaluate (int    argc,
     "Then the morphometry: axon count, density, mean and median diameter, myelin thickness and\n"
     "g-ratio, AVF and MVF from the predicted masks against the same from the manual ones, per\n"
     "image and pooled; and over the matched fibres the Bland–Altman bias and 95 % limits of\n"
-    "agreement of diameter, thickness and g-ratio, with the extra and missed fibres."));
+    "agreement of diameter, thickness and g-ratio, with the extra and missed fibres.\n"
+    "A model with unmyelinated axons (class uaxon) is also scored on them, against each image's\n"
+    "_seg-uaxon-manual.png: Dice (Dua) and detection precision, recall and F1 (uP, uR, uF1)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -249,8 +284,11 @@ sheath_cli_evaluate (int    argc,
   json_builder_set_member_name (json, "images");
   json_builder_begin_array (json);
 
-  printf ("%-44s %6s %6s %6s  %6s %6s %6s %6s  %6s %6s %6s\n", "image", "Dax", "Dmy", "acc",
+  printf ("%-44s %6s %6s %6s  %6s %6s %6s %6s  %6s %6s %6s", "image", "Dax", "Dmy", "acc",
           "Pax", "Sax", "Pmy", "Smy", "detP", "detR", "detF1");
+  if (g_strv_contains (sheath_model_get_class_names (model), "uaxon"))
+    printf ("  %6s %6s %6s %6s", "Dua", "uP", "uR", "uF1");
+  printf ("\n");
   for (guint i = 0; i < images->len; i++)
     {
       Labelled *l = g_ptr_array_index (images, i);

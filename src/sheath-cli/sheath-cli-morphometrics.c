@@ -30,6 +30,9 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
   g_autofree char *agg_name = g_strdup_printf ("%s_morphometrics_aggregate.%s", stem, args->json ? "json" : "csv");
   g_autofree char *instance_name = g_strdup_printf ("%s_instance-map.png", stem);
   g_autofree char *index_name = g_strdup_printf ("%s_index.png", stem);
+  g_autofree char *uaxon_name = g_strdup_printf ("%s_uaxon_morphometrics.csv", stem);
+  g_autofree char *uaxon = NULL;
+  g_autofree char *uaxon_summary = NULL;
   gint64 start = g_get_monotonic_time ();
 
   if (args->roi != NULL)
@@ -58,22 +61,28 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
   aggregate = g_build_filename (dir, agg_name, NULL);
   instance = g_build_filename (dir, instance_name, NULL);
   index = g_build_filename (dir, index_name, NULL);
+  uaxon = g_build_filename (dir, uaxon_name, NULL);
 
   if (((formats & SHEATH_TABLE_FORMAT_CSV) && !sheath_morphometrics_write_csv (morph, csv, error)) ||
       ((formats & SHEATH_TABLE_FORMAT_XLSX) && !sheath_morphometrics_write_xlsx (morph, xlsx, error)) ||
       !(args->json ? sheath_aggregates_write_json (agg, aggregate, error)
                    : sheath_aggregates_write_csv (agg, aggregate, error)) ||
       !sheath_morphometrics_write_instance_map (morph, instance, error) ||
-      !sheath_morphometrics_write_index_image (morph, image, index, error))
+      !sheath_morphometrics_write_index_image (morph, image, index, error) ||
+      (agg->unmyelinated && !sheath_morphometrics_write_unmyelinated_csv (morph, uaxon, error)))
     return FALSE;
 
+  if (agg->unmyelinated)
+    uaxon_summary = g_strdup_printf (_ ("; %u unmyelinated axons (%.2f per myelinated), mean diameter %.2f µm"
+                                        "\n  → %s"),
+                                     agg->n_uaxons, agg->uaxon_ratio, agg->mean_uaxon_diam, uaxon);
   fprintf (stderr, "%s: %u axons (%u myelinated%s), mean diameter %.2f µm, aggregate g-ratio %.3f, "
-           "AVF %.3f, MVF %.3f, %.2f s\n  → %s\n  → %s\n  → %s\n  → %s\n",
+           "AVF %.3f, MVF %.3f, %.2f s\n  → %s\n  → %s\n  → %s\n  → %s%s\n",
            stem, agg->n_axons, agg->n_myelinated,
            args->roi ? ", in the region" : "",
            agg->mean_axon_diam, agg->gratio_aggr, agg->avf, agg->mvf,
            (g_get_monotonic_time () - start) / 1e6, formats & SHEATH_TABLE_FORMAT_CSV ? csv : xlsx, aggregate,
-           instance, index);
+           instance, index, uaxon_summary ? uaxon_summary : "");
   return TRUE;
 }
 
@@ -223,7 +232,8 @@ measure_one (const char               *arg,
 
   axon_file = g_file_new_for_commandline_arg (axon);
   myelin_file = g_file_new_for_commandline_arg (myelin);
-  if (!(seg = sheath_segmentation_new_from_masks (axon_file, myelin_file, error)))
+  if (!(seg = sheath_segmentation_new_from_masks (axon_file, myelin_file, error)) ||
+      !sheath_segmentation_add_unmyelinated_beside (seg, axon_file, error))
     return FALSE;
 
   if (image_path != NULL)
@@ -306,7 +316,10 @@ sheath_cli_morphometrics (int    argc,
     "  STEM_axon_morphometrics.csv        one row per axon, AxonDeepSeg's columns\n"
     "  STEM_morphometrics_aggregate.csv   counts, density, AVF, MVF, g-ratio, means (or .json)\n"
     "  STEM_instance-map.png              16-bit: each fibre's pixels hold its axon_id\n"
-    "  STEM_index.png                     the image with each axon's number drawn on it"));
+    "  STEM_index.png                     the image with each axon's number drawn on it\n"
+    "With STEM_seg-uaxon.png beside them (a model with unmyelinated axons), also\n"
+    "  STEM_uaxon_morphometrics.csv       one row per unmyelinated axon (AxonDeepSeg's -u columns)\n"
+    "and the aggregates count them (n_uaxons, uaxon_density_mm2, uaxon_ratio, …)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -25,14 +25,19 @@ epoch_cb (SheathTrainer *trainer,
           TrainRun      *run)
 {
   guint epoch;
-  double loss, da, dm, acc, fraction;
+  double loss, da, dm, du, acc, fraction;
+  g_autofree char *unmyelinated = NULL;
 
   g_object_get (trainer, "epoch", &epoch, "loss", &loss, "validation-dice-axon", &da,
-                "validation-dice-myelin", &dm, "validation-accuracy", &acc, "fraction", &fraction, NULL);
+                "validation-dice-myelin", &dm, "validation-dice-uaxon", &du,
+                "validation-accuracy", &acc, "fraction", &fraction, NULL);
   if (epoch == 0)
     return;
-  printf (_ ("epoch %4u  loss %.4f  validation Dice axon %.4f myelin %.4f  accuracy %.4f  %5.1f %%  %.1f min\n"),
-          epoch, loss, da, dm, acc, 100 * fraction, (g_get_monotonic_time () - run->start) / 6e7);
+  if (g_strv_length ((char **) sheath_trainer_get_classes (trainer)) > 3)
+    unmyelinated = g_strdup_printf (_ (" unmyelinated %.4f"), du);
+  printf (_ ("epoch %4u  loss %.4f  validation Dice axon %.4f myelin %.4f%s  accuracy %.4f  %5.1f %%  %.1f min\n"),
+          epoch, loss, da, dm, unmyelinated ? unmyelinated : "", acc, 100 * fraction,
+          (g_get_monotonic_time () - run->start) / 6e7);
   fflush (stdout);
 }
 
@@ -74,15 +79,19 @@ set_class_weights (SheathTrainer  *trainer,
                    GError        **error)
 {
   g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-  double w[3];
+  const char * const *classes = sheath_trainer_get_classes (trainer);
+  guint n = g_strv_length (parts);
+  double w[16];
 
-  if (g_strv_length (parts) != 3)
+  if (n != g_strv_length ((char **) classes))
     {
+      g_autofree char *names = g_strjoinv (", ", (char **) classes);
+
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   _ ("give three numbers, for background, myelin and axon (e.g. 1,1,1), not '%s'"), text);
+                   _ ("give one number per class (%s), not '%s'"), names, text);
       return FALSE;
     }
-  for (guint c = 0; c < 3; c++)
+  for (guint c = 0; c < n; c++)
     {
       char *end = NULL;
 
@@ -93,7 +102,7 @@ set_class_weights (SheathTrainer  *trainer,
           return FALSE;
         }
     }
-  return sheath_trainer_set_class_weights (trainer, w, error);
+  return sheath_trainer_set_class_weights (trainer, w, n, error);
 }
 
 /* The model's card beside it, NAME.md, as the app and `sheath-cli card`
@@ -152,6 +161,7 @@ sheath_cli_train (int    argc,
   g_auto(GStrv) data = NULL;
   g_autofree char *output = NULL, *modality = NULL, *init = NULL, *validation = NULL;
   g_autofree char *resume = NULL, *checkpoint = NULL, *description = NULL, *weights = NULL;
+  g_autofree char *classes = NULL;
   g_autofree char *command = sheath_cli_dup_command_line (argc, argv);
   double pixel_size = 0, minutes = 0, lr = 0, wd = -1;
   int epochs = 0, threads = 0, batch = 0, patch = 0, depth = 0, base = 0;
@@ -176,7 +186,8 @@ sheath_cli_train (int    argc,
     { "base-channels", 0, 0, G_OPTION_ARG_INT, &base, N_ ("Top-level channels of a new model (default 32)"), "N" },
     { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_ ("Peak learning rate (default 0.001)"), "LR" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &wd, N_ ("AdamW weight decay (default 0.0001)"), "WD" },
-    { "class-weights", 0, 0, G_OPTION_ARG_STRING, &weights, N_ ("Loss weights of background, myelin and axon (default: 1/√frequency of each)"), "B,M,A" },
+    { "classes", 0, 0, G_OPTION_ARG_STRING, &classes, N_ ("The classes to learn: background,myelin,axon (default) or background,myelin,axon,uaxon (unmyelinated axons too, from _seg-uaxon-manual.png masks)"), "LIST" },
+    { "class-weights", 0, 0, G_OPTION_ARG_STRING, &weights, N_ ("Loss weights, one per class (default: 1/√frequency of each)"), "B,M,A[,U]" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_ ("Threads (default: one per processor)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_ ("Random seed (default 1)"), "N" },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_ ("The model's description"), "TEXT" },
@@ -250,6 +261,18 @@ sheath_cli_train (int    argc,
       if (threads > 0) g_object_set (trainer, "n-threads", threads, NULL);
       if (seed >= 0) g_object_set (trainer, "seed", (guint64) seed, NULL);
       if (f32) g_object_set (trainer, "half-precision", FALSE, NULL);
+      if (classes != NULL)
+        {
+          g_auto(GStrv) names = g_strsplit (classes, ",", -1);
+
+          for (guint i = 0; names[i]; i++)
+            g_strstrip (names[i]);
+          if (!sheath_trainer_set_classes (trainer, (const char * const *) names, &error))
+            {
+              g_printerr (_ ("sheath-cli train: --classes: %s\n"), error->message);
+              return 2;
+            }
+        }
       if (weights != NULL && !set_class_weights (trainer, weights, &error))
         {
           g_printerr (_ ("sheath-cli train: --class-weights: %s\n"), error->message);

@@ -185,7 +185,8 @@ sheath_document_load_masks (SheathDocument  *self,
     }
   /* the myelin mask beside it, as AxonDeepSeg and Sheath name them */
   if (!(myelin = sheath_segmentation_dup_myelin_mask_for (axon, error)) ||
-      !(seg = sheath_segmentation_new_from_masks (axon, myelin, error)))
+      !(seg = sheath_segmentation_new_from_masks (axon, myelin, error)) ||
+      !sheath_segmentation_add_unmyelinated_beside (seg, axon, error))
     return FALSE;
   if (sheath_segmentation_get_width (seg) != sheath_image_get_width (self->image) ||
       sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image))
@@ -290,9 +291,15 @@ segment_done_cb (GObject      *object,
       _sheath_document_set_segmentation (self, seg);
       /* minutes of work that exist nowhere else yet */
       _sheath_document_mark_unsaved (self);
-      _sheath_document_toast (self, _ ("Segmented: %.1f %% axon, %.1f %% myelin"),
-                              100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_AXON) / n,
-                              100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN) / n);
+      if (sheath_segmentation_get_unmyelinated (seg))
+        _sheath_document_toast (self, _ ("Segmented: %.1f %% axon, %.1f %% myelin, %.1f %% unmyelinated axon"),
+                                100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_AXON) / n,
+                                100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN) / n,
+                                100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_UNMYELINATED_AXON) / n);
+      else
+        _sheath_document_toast (self, _ ("Segmented: %.1f %% axon, %.1f %% myelin"),
+                                100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_AXON) / n,
+                                100.0 * sheath_segmentation_count (seg, SHEATH_LABEL_MYELIN) / n);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _sheath_document_toast (self, _ ("Segmentation cancelled; the previous masks are kept"));

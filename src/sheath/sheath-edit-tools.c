@@ -260,7 +260,15 @@ swap_class_cb (GSimpleAction *action,
 {
   SheathEditTools *self = user_data;
 
-  self->paint_class = self->paint_class == SHEATH_LABEL_AXON ? SHEATH_LABEL_MYELIN : SHEATH_LABEL_AXON;
+  SheathSegmentation *seg = self->editor ? sheath_mask_editor_get_segmentation (self->editor) : NULL;
+
+  /* axon → myelin (→ unmyelinated axon, where the masks have them) → axon */
+  if (self->paint_class == SHEATH_LABEL_AXON)
+    self->paint_class = SHEATH_LABEL_MYELIN;
+  else if (self->paint_class == SHEATH_LABEL_MYELIN && seg != NULL && sheath_segmentation_get_unmyelinated (seg))
+    self->paint_class = SHEATH_LABEL_UNMYELINATED_AXON;
+  else
+    self->paint_class = SHEATH_LABEL_AXON;
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PAINT_CLASS]);
 }
 
@@ -371,7 +379,7 @@ sheath_edit_tools_set_property (GObject      *object,
       {
         SheathLabel label = g_value_get_enum (value);
 
-        /* background is what erasing makes; painting is axon or myelin */
+        /* background is what erasing makes; painting is a class */
         if (label == SHEATH_LABEL_BACKGROUND || label == self->paint_class)
           break;
         self->paint_class = label;

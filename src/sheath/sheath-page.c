@@ -19,6 +19,7 @@ struct _SheathPage
   GtkWidget                *layout;
   GtkWidget                *paned;
   GtkWidget                *tools_revealer;
+  GtkWidget                *paint_uaxon;
   GtkSpinButton            *brush_size;
   GtkDropDown              *brush_unit;
   SheathViewer             *viewer;
@@ -102,6 +103,8 @@ segmentation_cb (SheathDocument *doc,
 
   sheath_edit_tools_set_editor (self->tools, sheath_document_get_editor (doc));
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->tools_revealer), seg != NULL);
+  /* a third class to paint where the model knows unmyelinated axons */
+  gtk_widget_set_visible (self->paint_uaxon, seg != NULL && sheath_segmentation_get_unmyelinated (seg));
   sheath_viewer_set_segmentation (self->viewer, seg);
   update_selection_actions (self);
 }
@@ -403,6 +406,7 @@ sheath_page_class_init (SheathPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathPage, layout);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, paned);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, tools_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SheathPage, paint_uaxon);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, brush_size);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, brush_unit);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, viewer);

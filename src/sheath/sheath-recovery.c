@@ -261,7 +261,12 @@ sheath_recovery_load (SheathRecovery  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("No recovered masks for this image"));
       return NULL;
     }
-  return sheath_segmentation_new_from_masks (axon, myelin, error);
+  g_autoptr(SheathSegmentation) seg = NULL;
+
+  if (!(seg = sheath_segmentation_new_from_masks (axon, myelin, error)) ||
+      !sheath_segmentation_add_unmyelinated_beside (seg, axon, error))
+    return NULL;
+  return g_steal_pointer (&seg);
 }
 
 /* Forgets the recovered masks of @image: they were saved, or the user

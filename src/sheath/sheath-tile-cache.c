@@ -234,9 +234,7 @@ make_tile (SheathTileCache *self,
               l = SHEATH_LABEL_BACKGROUND;
 
             /* AxonDeepSeg's colours: axons blue, myelin red */
-            p[0] = l == SHEATH_LABEL_MYELIN ? 255 : l == SHEATH_LABEL_AXON ? 20 : 0;
-            p[1] = l == SHEATH_LABEL_MYELIN ? 40 : l == SHEATH_LABEL_AXON ? 110 : 0;
-            p[2] = l == SHEATH_LABEL_MYELIN ? 40 : l == SHEATH_LABEL_AXON ? 255 : 0;
+            sheath_label_get_colour (l, &p[0], &p[1], &p[2]);
             p[3] = l == SHEATH_LABEL_BACKGROUND ? 0 : 255;
           }
       }

@@ -52,11 +52,12 @@ show_preview (SheathTrainingWindow *self)
         {
           guint8 g = row[x * step], l = labels[x * step];
           guint8 *p = data + ((gsize) y * tw + x) * 3;
+          guint8 c[3];
 
           /* the overlay's colours at half opacity */
-          p[0] = l == SHEATH_LABEL_MYELIN ? (g + 255) / 2 : l == SHEATH_LABEL_AXON ? (g + 20) / 2 : g;
-          p[1] = l == SHEATH_LABEL_MYELIN ? (g + 40) / 2 : l == SHEATH_LABEL_AXON ? (g + 110) / 2 : g;
-          p[2] = l == SHEATH_LABEL_MYELIN ? (g + 40) / 2 : l == SHEATH_LABEL_AXON ? (g + 255) / 2 : g;
+          sheath_label_get_colour (l, &c[0], &c[1], &c[2]);
+          for (guint k = 0; k < 3; k++)
+            p[k] = l == SHEATH_LABEL_BACKGROUND ? g : (g + c[k]) / 2;
         }
     }
   bytes = g_bytes_new_take (data, (gsize) tw * th * 3);

@@ -681,6 +681,118 @@ test_morphometrics_update (void)
  * the prediction has A as it is, B with its axon 2 px wider (radius 12
  * for 10: thicker axon, thinner myelin), C missed and an extra fibre D.
  * Figures, fibre matching and Bland–Altman follow from that exactly. */
+/* Unmyelinated axons are measured apart from the myelinated fibres, counted
+ * in the aggregates with their ratio, written to their own table and mask,
+ * read back from it, scored as objects, and followed by updates. */
+static void
+test_morphometrics_unmyelinated (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathSegmentation) plain = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(SheathAggregates) agg = NULL;
+  g_autoptr(SheathScores) scores = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *csv_path = g_build_filename (dir, "u.csv", NULL);
+  g_autofree char *agg_path = g_build_filename (dir, "agg.csv", NULL);
+  g_autofree char *uaxon_mask = NULL;
+  g_autofree char *csv = NULL, *agg_csv = NULL;
+  const SheathAxon *u;
+
+  paint_fibre (seg, 30, 30, 10, 16);
+  paint_ellipse (seg, 100, 50, 5, 5, SHEATH_LABEL_UNMYELINATED_AXON);
+  paint_ellipse (seg, 150, 50, 8, 4, SHEATH_LABEL_UNMYELINATED_AXON);
+  g_assert_true (sheath_segmentation_get_unmyelinated (seg));
+
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 1);
+  g_assert_cmpuint (sheath_morphometrics_get_n_unmyelinated (m), ==, 2);
+  u = sheath_morphometrics_get_unmyelinated (m, 0);
+  g_assert_cmpfloat_with_epsilon (u->x0, 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (u->axon_diam, 1.0, 0.03);
+  g_assert_cmpfloat (u->myelin_area, ==, 0);
+  u = sheath_morphometrics_get_unmyelinated (m, 1);
+  g_assert_cmpfloat (u->eccentricity, >, 0.8);
+
+  agg = sheath_aggregates_compute (m, NULL, FALSE, 1.0, &error);
+  g_assert_no_error (error);
+  g_assert_true (agg->unmyelinated);
+  g_assert_cmpuint (agg->n_axons, ==, 1);
+  g_assert_cmpuint (agg->n_uaxons, ==, 2);
+  g_assert_cmpfloat (agg->uaxon_ratio, ==, 2.0);
+  g_assert_cmpfloat_with_epsilon (agg->uaxon_density_mm2, 2 / agg->area_mm2, 1e-6);
+  g_assert_true (sheath_aggregates_write_csv (agg, agg_path, &error));
+  g_assert_true (g_file_get_contents (agg_path, &agg_csv, NULL, NULL));
+  g_assert_nonnull (strstr (agg_csv, "\nn_uaxons,2\n"));
+  g_assert_nonnull (strstr (agg_csv, "\nuaxon_ratio,2\n"));
+
+  g_assert_true (sheath_morphometrics_write_unmyelinated_csv (m, csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv, "uaxon_id,x0 (px),y0 (px),uaxon_area (um^2),uaxon_diam (um),"));
+
+  /* an image without them writes no such rows */
+  paint_fibre (plain, 30, 30, 10, 16);
+  {
+    g_autoptr(SheathMorphometrics) pm = measure (plain, SHEATH_AXON_SHAPE_CIRCLE);
+    g_autoptr(SheathAggregates) pa = sheath_aggregates_compute (pm, NULL, FALSE, 1.0, &error);
+    g_autofree char *text = NULL;
+
+    g_assert_false (pa->unmyelinated);
+    g_assert_true (sheath_aggregates_write_csv (pa, agg_path, &error));
+    g_assert_true (g_file_get_contents (agg_path, &text, NULL, NULL));
+    g_assert_null (strstr (text, "uaxon"));
+  }
+
+  /* saved with their own mask, read back from beside the axon mask */
+  g_assert_true (sheath_segmentation_save (seg, dir, "s", &error));
+  g_assert_no_error (error);
+  uaxon_mask = sheath_segmentation_dup_mask_path (dir, "s", "uaxon");
+  g_assert_true (g_file_test (uaxon_mask, G_FILE_TEST_IS_REGULAR));
+  {
+    g_autofree char *a = sheath_segmentation_dup_mask_path (dir, "s", "axon");
+    g_autofree char *my = sheath_segmentation_dup_mask_path (dir, "s", "myelin");
+    g_autoptr(GFile) af = g_file_new_for_path (a), mf = g_file_new_for_path (my);
+    g_autoptr(SheathSegmentation) back = sheath_segmentation_new_from_masks (af, mf, &error);
+    g_autoptr(GBytes) l1 = NULL, l2 = NULL;
+
+    g_assert_no_error (error);
+    g_assert_false (sheath_segmentation_get_unmyelinated (back));
+    g_assert_true (sheath_segmentation_add_unmyelinated_beside (back, af, &error));
+    g_assert_no_error (error);
+    g_assert_true (sheath_segmentation_get_unmyelinated (back));
+    l1 = sheath_segmentation_dup_labels (seg);
+    l2 = sheath_segmentation_dup_labels (back);
+    g_assert_true (g_bytes_equal (l1, l2));
+
+    /* the same masks scored against themselves: every object found */
+    scores = sheath_scores_compute (seg, back, &error);
+    g_assert_no_error (error);
+    g_assert_true (scores->unmyelinated);
+    g_assert_cmpuint (scores->uaxons_actual, ==, 2);
+    g_assert_cmpuint (scores->uaxons_matched, ==, 2);
+    g_assert_cmpfloat (scores->dice_uaxon, ==, 1.0);
+    g_assert_cmpfloat (scores->uaxon_detection_f1, ==, 1.0);
+  }
+  /* masks of a segmentation without them leave no stale uaxon mask */
+  g_assert_true (sheath_segmentation_save (plain, dir, "s", &error));
+  g_assert_false (g_file_test (uaxon_mask, G_FILE_TEST_IS_REGULAR));
+
+  /* an edit: one unmyelinated axon erased, the table follows */
+  for (guint y = 40; y < 60; y++)
+    for (guint x = 90; x < 110; x++)
+      sheath_segmentation_set_label (seg, x, y, SHEATH_LABEL_BACKGROUND);
+  {
+    g_autoptr(GArray) changed = sheath_morphometrics_update (m, seg, 90, 40, 20, 20, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sheath_morphometrics_get_n_unmyelinated (m), ==, 1);
+  }
+
+  test_remove_tree (dir);
+}
+
 static void
 test_agreement (void)
 {
@@ -784,6 +896,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/real-masks", test_morphometrics_real_masks);
   g_test_add_func ("/Sheath/Morphometrics/update", test_morphometrics_update);
   g_test_add_func ("/Sheath/Morphometrics/agreement", test_agreement);
+  g_test_add_func ("/Sheath/Morphometrics/unmyelinated", test_morphometrics_unmyelinated);
 
   return g_test_run ();
 }

@@ -33,10 +33,13 @@ write_gray_png (const char   *path,
 }
 
 /* A tiny BIDS dataset of synthetic fibres (dark axons in bright myelin on
- * grey), one image per subject, with per-subject sidecars. */
+ * grey), one image per subject, with per-subject sidecars; the first
+ * n_unmyelinated subjects also have small unmyelinated axons (mid-dark
+ * discs, no myelin) and their _seg-uaxon-manual.png. */
 static char *
 make_dataset (const char *root,
-              guint       n_subjects)
+              guint       n_subjects,
+              guint       n_unmyelinated)
 {
   char *dir = g_build_filename (root, "dataset", NULL);
 
@@ -53,7 +56,8 @@ make_dataset (const char *root,
       g_autoptr(GError) error = NULL;
       g_autofree guint8 *pixels = g_new (guint8, SIDE * SIDE);
       g_autoptr(GRand) rand = g_rand_new_with_seed (s + 1);
-      const char *kinds[] = { "axon", "myelin" };
+      const char *kinds[] = { "axon", "myelin", "uaxon" };
+      gboolean unmyelinated = s < n_unmyelinated;
 
       g_mkdir_with_parents (micr, 0755);
       g_mkdir_with_parents (labels, 0755);
@@ -73,11 +77,22 @@ make_dataset (const char *root,
                   sheath_segmentation_set_label (truth, x, y, SHEATH_LABEL_MYELIN);
               }
         }
+      for (guint k = 0; unmyelinated && k < 8; k++)
+        {
+          double cx = g_rand_double_range (rand, 4, SIDE - 4), cy = g_rand_double_range (rand, 4, SIDE - 4);
+
+          for (guint y = 0; y < SIDE; y++)
+            for (guint x = 0; x < SIDE; x++)
+              if (hypot (x - cx, y - cy) <= 3 &&
+                  sheath_segmentation_get_label (truth, x, y) == SHEATH_LABEL_BACKGROUND)
+                sheath_segmentation_set_label (truth, x, y, SHEATH_LABEL_UNMYELINATED_AXON);
+        }
       for (guint y = 0; y < SIDE; y++)
         for (guint x = 0; x < SIDE; x++)
           {
             SheathLabel l = sheath_segmentation_get_label (truth, x, y);
-            pixels[y * SIDE + x] = (guint8) ((l == SHEATH_LABEL_AXON ? 60 : l == SHEATH_LABEL_MYELIN ? 220 : 130) +
+            pixels[y * SIDE + x] = (guint8) ((l == SHEATH_LABEL_AXON ? 60 : l == SHEATH_LABEL_MYELIN ? 220 :
+                                              l == SHEATH_LABEL_UNMYELINATED_AXON ? 95 : 130) +
                                              g_rand_int_range (rand, -20, 20));
           }
 
@@ -86,7 +101,7 @@ make_dataset (const char *root,
       g_assert_no_error (error);
       g_assert_true (sheath_segmentation_save (truth, labels, tmp_stem, &error));
       g_assert_no_error (error);
-      for (guint k = 0; k < 2; k++)
+      for (guint k = 0; k < (unmyelinated ? 3 : 2); k++)
         {
           g_autofree char *from = g_strdup_printf ("%s/%s_seg-%s.png", labels, tmp_stem, kinds[k]);
           g_autofree char *to = g_strdup_printf ("%s/%s_seg-%s-manual.png", labels, stem, kinds[k]);
@@ -216,7 +231,7 @@ static void
 test_trainer_train_and_resume (void)
 {
   g_autofree char *root = test_make_temp_dir ();
-  g_autofree char *dataset = make_dataset (root, 3);
+  g_autofree char *dataset = make_dataset (root, 3, 0);
   g_autofree char *straight = g_build_filename (root, "straight.safetensors", NULL);
   g_autofree char *stopped = g_build_filename (root, "stopped.safetensors", NULL);
   g_autofree char *checkpoint = g_strconcat (stopped, ".checkpoint", NULL);
@@ -296,7 +311,7 @@ static void
 test_trainer_class_weights (void)
 {
   g_autofree char *root = test_make_temp_dir ();
-  g_autofree char *dataset = make_dataset (root, 3);
+  g_autofree char *dataset = make_dataset (root, 3, 0);
   g_autofree char *weighted = g_build_filename (root, "weighted.safetensors", NULL);
   g_autofree char *plain = g_build_filename (root, "plain.safetensors", NULL);
   g_autofree char *stopped = g_build_filename (root, "stopped.safetensors", NULL);
@@ -310,14 +325,14 @@ test_trainer_class_weights (void)
   const double zero[3] = { 1, 0, 1 };
   const double nan[3] = { 1, NAN, 1 };
 
-  g_assert_false (sheath_trainer_set_class_weights (a, zero, &error));
+  g_assert_false (sheath_trainer_set_class_weights (a, zero, 3, &error));
   g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_false (sheath_trainer_set_class_weights (a, nan, &error));
+  g_assert_false (sheath_trainer_set_class_weights (a, nan, 3, &error));
   g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  g_assert_true (sheath_trainer_set_class_weights (a, weights, &error));
+  g_assert_true (sheath_trainer_set_class_weights (a, weights, 3, &error));
   g_assert_true (sheath_trainer_train (a, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (sheath_trainer_train (d, NULL, &error));
@@ -325,7 +340,7 @@ test_trainer_class_weights (void)
   g_assert_false (same_tensors (weighted, plain));
 
   /* stopped in the first validation, half way through */
-  g_assert_true (sheath_trainer_set_class_weights (b, weights, &error));
+  g_assert_true (sheath_trainer_set_class_weights (b, weights, 3, &error));
   stop_in_first_validation (b);
   c = reload (checkpoint);
   g_assert_true (sheath_trainer_train (c, NULL, &error));
@@ -341,7 +356,7 @@ static void
 test_trainer_time_budget (void)
 {
   g_autofree char *root = test_make_temp_dir ();
-  g_autofree char *dataset = make_dataset (root, 3);
+  g_autofree char *dataset = make_dataset (root, 3, 0);
   g_autofree char *output = g_build_filename (root, "budget.safetensors", NULL);
   g_autofree char *checkpoint = g_strconcat (output, ".checkpoint", NULL);
   g_autoptr(SheathTrainer) budgeted = tiny_trainer (dataset, output, 0);
@@ -372,11 +387,112 @@ test_trainer_time_budget (void)
   test_remove_tree (root);
 }
 
+/* A fourth class, unmyelinated axons: trained from their masks, written
+ * into the model, segmented as their own label, resumed exactly from a
+ * checkpoint, and added to a three-class model by fine-tuning; classes
+ * Sheath cannot train and images without the masks are refused by name. */
+static void
+test_trainer_unmyelinated (void)
+{
+  g_autofree char *root = test_make_temp_dir ();
+  g_autofree char *dataset = make_dataset (root, 3, 3);
+  g_autofree char *straight = g_build_filename (root, "straight.safetensors", NULL);
+  g_autofree char *stopped = g_build_filename (root, "stopped.safetensors", NULL);
+  g_autofree char *checkpoint = g_strconcat (stopped, ".checkpoint", NULL);
+  g_autofree char *three = g_build_filename (root, "three.safetensors", NULL);
+  g_autofree char *widened = g_build_filename (root, "widened.safetensors", NULL);
+  const char *four[] = { "background", "myelin", "axon", "uaxon", NULL };
+  const char *wrong[] = { "background", "axon", "myelin", NULL };
+  g_autoptr(SheathTrainer) a = tiny_trainer (dataset, straight, 2);
+  g_autoptr(SheathTrainer) b = tiny_trainer (dataset, stopped, 2);
+  g_autoptr(SheathTrainer) c = NULL;
+  g_autoptr(GError) error = NULL;
+  double dice_uaxon = -1;
+
+  g_assert_false (sheath_trainer_set_classes (a, wrong, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "background,axon,myelin"));
+  g_clear_error (&error);
+
+  g_assert_true (sheath_trainer_set_classes (a, four, &error));
+  g_assert_no_error (error);
+  g_assert_true (sheath_trainer_train (a, NULL, &error));
+  g_assert_no_error (error);
+  g_object_get (a, "validation-dice-uaxon", &dice_uaxon, NULL);
+  g_test_message ("tiny four-class model: validation Dice of unmyelinated axons %.3f", dice_uaxon);
+  g_assert_cmpfloat (dice_uaxon, >=, 0);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (straight);
+    g_autoptr(SheathModel) model = sheath_model_new_from_file (file, &error);
+    g_autoptr(SheathSegmenter) segmenter = NULL;
+    g_autoptr(SheathImage) image = NULL;
+    g_autoptr(SheathSegmentation) seg = NULL;
+    g_autofree char *val = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sheath_model_get_n_classes (model), ==, 4);
+    g_assert_cmpstrv (sheath_model_get_class_names (model), four);
+    val = sheath_model_dup_metadata_value (model, "validation_dice_uaxon");
+    g_assert_nonnull (val);
+    segmenter = sheath_segmenter_new (model);
+    seg = sheath_trainer_dup_preview (a, &image);
+    g_clear_object (&seg);
+    seg = sheath_segmenter_segment (segmenter, image, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (sheath_segmentation_get_unmyelinated (seg));
+  }
+
+  /* stopped after its first epoch and resumed: the same weights */
+  g_assert_true (sheath_trainer_set_classes (b, four, &error));
+  stop_in_first_validation (b);
+  c = reload (checkpoint);
+  g_assert_cmpstrv (sheath_trainer_get_classes (c), four);
+  g_assert_true (sheath_trainer_train (c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (same_tensors (straight, stopped));
+
+  /* a three-class model taught the fourth */
+  {
+    g_autoptr(SheathTrainer) t3 = tiny_trainer (dataset, three, 1);
+    g_autoptr(SheathTrainer) t4 = tiny_trainer (dataset, widened, 1);
+    g_autoptr(GFile) file = g_file_new_for_path (widened);
+    g_autoptr(SheathModel) model = NULL;
+
+    g_assert_true (sheath_trainer_train (t3, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (sheath_trainer_set_init_model (t4, three, &error));
+    g_assert_true (sheath_trainer_set_classes (t4, four, &error));
+    g_assert_true (sheath_trainer_train (t4, NULL, &error));
+    g_assert_no_error (error);
+    model = sheath_model_new_from_file (file, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (sheath_model_get_n_classes (model), ==, 4);
+  }
+
+  /* one image without its unmyelinated-axon mask */
+  {
+    g_autofree char *mask = g_build_filename (dataset, "derivatives", "labels", "sub-01", "micr",
+                                              "sub-01_sample-1_SEM_seg-uaxon-manual.png", NULL);
+    g_autoptr(SheathTrainer) t = NULL;
+
+    g_assert_cmpint (g_remove (mask), ==, 0);
+    t = tiny_trainer (dataset, widened, 1);
+    g_assert_true (sheath_trainer_set_classes (t, four, &error));
+    g_assert_false (sheath_trainer_train (t, NULL, &error));
+    g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "sub-01_sample-1_SEM.png"));
+    g_assert_null (strstr (error->message, "sub-00_sample-1_SEM.png"));
+    g_clear_error (&error);
+  }
+
+  test_remove_tree (root);
+}
+
 static void
 test_trainer_bad_input (void)
 {
   g_autofree char *root = test_make_temp_dir ();
-  g_autofree char *dataset = make_dataset (root, 2);
+  g_autofree char *dataset = make_dataset (root, 2, 0);
   g_autofree char *empty = g_build_filename (root, "empty", NULL);
   g_autofree char *output = g_build_filename (root, "m.safetensors", NULL);
   g_autofree char *broken = g_build_filename (root, "broken.checkpoint", NULL);
@@ -483,6 +599,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Trainer/class-weights", test_trainer_class_weights);
   g_test_add_func ("/Sheath/Trainer/time-budget", test_trainer_time_budget);
   g_test_add_func ("/Sheath/Trainer/bad-input", test_trainer_bad_input);
+  g_test_add_func ("/Sheath/Trainer/unmyelinated", test_trainer_unmyelinated);
 
   return g_test_run ();
 }
