@@ -42,11 +42,15 @@ put_pixel (SheathMaskEditor *self,
            guint8            value)
 {
   guint8 *row = _sheath_segmentation_get_row (self->segmentation, y);
+  guint8 *confidence = _sheath_segmentation_get_confidence_row (self->segmentation, y);
 
   if (row[x] == value)
     return;
   _sheath_mask_editor_save_tile (self, (y / TILE) * self->tiles_x + x / TILE);
   row[x] = value;
+  /* a person decided this pixel */
+  if (confidence != NULL)
+    confidence[x] = 255;
   self->stroke->x0 = MIN (self->stroke->x0, (int) x);
   self->stroke->y0 = MIN (self->stroke->y0, (int) y);
   self->stroke->x1 = MAX (self->stroke->x1, (int) x + 1);

@@ -344,6 +344,7 @@ sheath_mask_editor_stroke_to (SheathMaskEditor *self,
   for (gint64 y = by0; y < by1; y++)
     {
       guint8 *row = _sheath_segmentation_get_row (self->segmentation, (guint) y);
+      guint8 *confidence = _sheath_segmentation_get_confidence_row (self->segmentation, (guint) y);
       double cy = (double) y + 0.5;
 
       for (gint64 x = bx0; x < bx1; x++)
@@ -361,6 +362,9 @@ sheath_mask_editor_stroke_to (SheathMaskEditor *self,
 
           _sheath_mask_editor_save_tile (self, (guint) (y / TILE) * self->tiles_x + (guint) (x / TILE));
           row[x] = target;
+          /* a person decided this pixel */
+          if (confidence != NULL)
+            confidence[x] = 255;
         }
     }
 

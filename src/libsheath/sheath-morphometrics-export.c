@@ -37,8 +37,10 @@ append_double (GString *s,
  * @error: return location for a #GError
  *
  * Writes one row per axon with AxonDeepSeg's column names and units, after
- * an `axon_id` column that matches the instance map. The file is written
- * whole to a temporary file and renamed.
+ * an `axon_id` column that matches the instance map, and then Sheath's
+ * `confidence` (empty for masks read from files) and `flags`
+ * (sheath_axon_flags_to_string()). The file is written whole to a
+ * temporary file and renamed.
  *
  * Returns: %TRUE on success
  */
@@ -52,7 +54,7 @@ sheath_morphometrics_write_csv (SheathMorphometrics  *self,
                                          "myelin_thickness (um),axonmyelin_area (um^2),"
                                          "axonmyelin_perimeter (um),solidity,eccentricity,orientation,"
                                          "image_border_touching,bbox_min_y,bbox_min_x,bbox_max_y,"
-                                         "bbox_max_x\n");
+                                         "bbox_max_x,confidence,flags\n");
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
@@ -60,6 +62,7 @@ sheath_morphometrics_write_csv (SheathMorphometrics  *self,
   for (guint i = 0; i < self->axons->len; i++)
     {
       const SheathAxon *a = &g_array_index (self->axons, SheathAxon, i);
+      g_autofree char *flags = sheath_axon_flags_to_string (a->flags);
 
       g_string_append_printf (csv, "%u", a->id);
       append_double (csv, a->x0);
@@ -75,9 +78,14 @@ sheath_morphometrics_write_csv (SheathMorphometrics  *self,
       append_double (csv, a->solidity);
       append_double (csv, a->eccentricity);
       append_double (csv, a->orientation);
-      g_string_append_printf (csv, ",%s,%d,%d,%d,%d\n",
+      g_string_append_printf (csv, ",%s,%d,%d,%d,%d",
                               a->image_border_touching ? "True" : "False",
                               a->bbox_min_y, a->bbox_min_x, a->bbox_max_y, a->bbox_max_x);
+      if (isnan (a->confidence))
+        g_string_append_c (csv, ',');
+      else
+        append_double (csv, a->confidence);
+      g_string_append_printf (csv, ",%s\n", flags);
     }
 
   if (!g_file_set_contents_full (path, csv->str, csv->len,
@@ -111,7 +119,7 @@ sheath_morphometrics_write_xlsx (SheathMorphometrics  *self,
     "axon_id", "x0 (px)", "y0 (px)", "gratio", "axon_area (um^2)", "axon_perimeter (um)", "myelin_area (um^2)",
     "axon_diam (um)", "myelin_thickness (um)", "axonmyelin_area (um^2)", "axonmyelin_perimeter (um)",
     "solidity", "eccentricity", "orientation", "image_border_touching", "bbox_min_y", "bbox_min_x",
-    "bbox_max_y", "bbox_max_x", NULL,
+    "bbox_max_y", "bbox_max_x", "confidence", "flags", NULL,
   };
   g_autoptr(SheathTable) table = _sheath_table_new (columns);
 
@@ -135,6 +143,14 @@ sheath_morphometrics_write_xlsx (SheathMorphometrics  *self,
       _sheath_table_set_number (table, row, c++, a->bbox_min_x);
       _sheath_table_set_number (table, row, c++, a->bbox_max_y);
       _sheath_table_set_number (table, row, c++, a->bbox_max_x);
+      if (!isnan (a->confidence))
+        _sheath_table_set_number (table, row, c, a->confidence);
+      c++;
+      {
+        g_autofree char *flags = sheath_axon_flags_to_string (a->flags);
+
+        _sheath_table_set_text (table, row, c++, flags);
+      }
     }
   return _sheath_table_write_xlsx (table, path, "Sheet1", error);
 }

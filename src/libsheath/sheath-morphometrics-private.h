@@ -63,6 +63,9 @@ void                _sheath_morphometrics_count_tiles      (SheathMorphometrics 
                                                             guint                tx1,
                                                             guint                ty1);
 
+/* The flags of an axon from its measurements (confidence included). */
+SheathAxonFlags     _sheath_axon_flags_for                 (const SheathAxon    *axon);
+
 /* Axon components smaller than this many pixels are specks: dropped from
  * the table and counted. */
 #define SHEATH_MIN_AXON_PIXELS 5

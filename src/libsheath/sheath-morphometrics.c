@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sheath-enums.h"
 #include "sheath-error.h"
 #include "sheath-image-private.h"
 #include "sheath-labeling-private.h"
@@ -50,6 +51,54 @@ void
 sheath_axon_free (SheathAxon *axon)
 {
   g_free (axon);
+}
+
+/* the thresholds SheathAxonFlags documents */
+#define MIN_PLAUSIBLE_GRATIO 0.3
+#define MAX_PLAUSIBLE_GRATIO 0.95
+#define TINY_AXON_DIAM_UM    0.2
+#define LOW_CONFIDENCE       0.7
+#define FUSED_SOLIDITY       0.85
+
+SheathAxonFlags
+_sheath_axon_flags_for (const SheathAxon *a)
+{
+  SheathAxonFlags flags = SHEATH_AXON_FLAG_NONE;
+
+  if (a->image_border_touching)
+    flags |= SHEATH_AXON_FLAG_BORDER;
+  if (a->myelin_area <= 0)
+    flags |= SHEATH_AXON_FLAG_NO_MYELIN;
+  else if (a->gratio < MIN_PLAUSIBLE_GRATIO || a->gratio > MAX_PLAUSIBLE_GRATIO)
+    flags |= SHEATH_AXON_FLAG_IMPLAUSIBLE_GRATIO;
+  if (a->axon_diam < TINY_AXON_DIAM_UM)
+    flags |= SHEATH_AXON_FLAG_TINY;
+  if (a->confidence < LOW_CONFIDENCE)   /* false for NaN */
+    flags |= SHEATH_AXON_FLAG_LOW_CONFIDENCE;
+  if (a->solidity < FUSED_SOLIDITY)
+    flags |= SHEATH_AXON_FLAG_FUSED;
+  return flags;
+}
+
+/**
+ * sheath_axon_flags_to_string:
+ * @flags: an axon's flags
+ *
+ * The flags as the table writes them: their nicks joined by `;`
+ * (`border;no-myelin`), or an empty string for none.
+ *
+ * Returns: (transfer full): the flags as text
+ */
+char *
+sheath_axon_flags_to_string (SheathAxonFlags flags)
+{
+  g_autoptr(GFlagsClass) klass = g_type_class_ref (SHEATH_TYPE_AXON_FLAGS);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    if (klass->values[i].value != 0 && (flags & klass->values[i].value) == klass->values[i].value)
+      g_string_append_printf (s, "%s%s", s->len ? ";" : "", klass->values[i].value_nick);
+  return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
 static void
@@ -187,6 +236,8 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
   g_autofree Moments *axon_m = NULL, *fibre_m = NULL;
   g_autofree double *axon_perim = NULL, *fibre_perim = NULL, *convex = NULL;
   g_autofree gint *bbox = NULL;
+  g_autofree guint64 *confidence_sum = NULL;
+  gboolean has_confidence = sheath_segmentation_has_confidence (segmentation);
   double ps2 = pixel_size * pixel_size;
   guint32 n;
 
@@ -233,6 +284,7 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
   axon_m = g_new0 (Moments, n + 1);
   fibre_m = g_new0 (Moments, n + 1);
   bbox = g_new (gint, 4 * (n + 1));
+  confidence_sum = g_new0 (guint64, n + 1);
   for (guint32 l = 0; l <= n; l++)
     {
       bbox[4 * l + 0] = G_MAXINT;  /* min y */
@@ -242,7 +294,10 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
     }
 
   for (guint y = 0; y < r->height; y++)
-    for (guint x = 0; x < r->width; x++)
+    {
+      const guint8 *conf = _sheath_segmentation_get_confidence_row (segmentation, r->y + y);
+
+      for (guint x = 0; x < r->width; x++)
       {
         gsize i = (gsize) y * r->width + x;
         guint32 a = r->axon_labels[i];
@@ -261,10 +316,13 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
             b[1] = MIN (b[1], (gint) (r->x + x));
             b[2] = MAX (b[2], (gint) (r->y + y));
             b[3] = MAX (b[3], (gint) (r->x + x));
+            if (conf != NULL)
+              confidence_sum[f] += conf[r->x + x];
           }
         else if (mask[i])
           r->orphan_myelin++;
       }
+    }
 
   axon_perim = g_new (double, n + 1);
   fibre_perim = g_new (double, n + 1);
@@ -318,6 +376,8 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
       ax->bbox_max_x = b[3] + 1;
       ax->image_border_touching = b[0] == 0 || b[1] == 0 ||
                                   b[2] + 1 == (gint) image_h || b[3] + 1 == (gint) image_w;
+      ax->confidence = has_confidence ? confidence_sum[l] / (255.0 * fm->n) : NAN;
+      ax->flags = _sheath_axon_flags_for (ax);
     }
 
   return TRUE;

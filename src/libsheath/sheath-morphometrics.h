@@ -42,6 +42,33 @@ typedef enum
   SHEATH_TABLE_FORMAT_XLSX = 1 << 1,
 } SheathTableFormat;
 
+/**
+ * SheathAxonFlags:
+ * @SHEATH_AXON_FLAG_NONE: nothing to look at
+ * @SHEATH_AXON_FLAG_BORDER: the fibre touches the image's edge, so it is cut
+ * @SHEATH_AXON_FLAG_NO_MYELIN: no myelin reached the axon
+ * @SHEATH_AXON_FLAG_IMPLAUSIBLE_GRATIO: a g-ratio below 0.3 or above 0.95
+ * @SHEATH_AXON_FLAG_TINY: an axon diameter below 0.2 µm, smaller than a
+ *   myelinated axon is
+ * @SHEATH_AXON_FLAG_LOW_CONFIDENCE: the model's mean probability over the
+ *   fibre is below 0.7
+ * @SHEATH_AXON_FLAG_FUSED: a solidity below 0.85, as two fibres merged
+ *   into one are
+ *
+ * What may be wrong with an axon, for a person to review. Each is a column
+ * of the table (`flags`, joined by `;`).
+ */
+typedef enum /*< flags >*/
+{
+  SHEATH_AXON_FLAG_NONE = 0,
+  SHEATH_AXON_FLAG_BORDER = 1 << 0,
+  SHEATH_AXON_FLAG_NO_MYELIN = 1 << 1,
+  SHEATH_AXON_FLAG_IMPLAUSIBLE_GRATIO = 1 << 2,
+  SHEATH_AXON_FLAG_TINY = 1 << 3,
+  SHEATH_AXON_FLAG_LOW_CONFIDENCE = 1 << 4,
+  SHEATH_AXON_FLAG_FUSED = 1 << 5,
+} SheathAxonFlags;
+
 #define SHEATH_TYPE_AXON (sheath_axon_get_type ())
 
 /**
@@ -65,6 +92,9 @@ typedef enum
  * @bbox_min_x: first column
  * @bbox_max_y: one past the last row
  * @bbox_max_x: one past the last column
+ * @confidence: the model's mean probability of the classes of the fibre's
+ *   pixels (axon and myelin), 0–1; NaN for masks read from files
+ * @flags: what may be wrong with it
  *
  * The measurements of one myelinated (or unmyelinated) axon, with
  * AxonDeepSeg's definitions.
@@ -90,6 +120,8 @@ typedef struct
   gint     bbox_min_x;
   gint     bbox_max_y;
   gint     bbox_max_x;
+  double   confidence;
+  SheathAxonFlags flags;
 } SheathAxon;
 
 SHEATH_AVAILABLE_IN_ALL
@@ -98,6 +130,8 @@ SHEATH_AVAILABLE_IN_ALL
 SheathAxon *sheath_axon_copy     (const SheathAxon *axon);
 SHEATH_AVAILABLE_IN_ALL
 void        sheath_axon_free     (SheathAxon       *axon);
+SHEATH_AVAILABLE_IN_ALL
+char       *sheath_axon_flags_to_string (SheathAxonFlags flags);
 
 #define SHEATH_TYPE_MORPHOMETRICS (sheath_morphometrics_get_type ())
 

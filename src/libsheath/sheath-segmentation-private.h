@@ -10,5 +10,11 @@ SheathSegmentation *_sheath_segmentation_try_new (guint     width,
                                                   GError  **error);
 guint8             *_sheath_segmentation_get_row (SheathSegmentation *self,
                                                   guint               y);
+/* The confidence plane (0–255 per pixel), made on demand; a row of it, or
+ * NULL when there is none. */
+gboolean            _sheath_segmentation_ensure_confidence  (SheathSegmentation  *self,
+                                                             GError             **error);
+guint8             *_sheath_segmentation_get_confidence_row (SheathSegmentation  *self,
+                                                             guint                y);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include <math.h>
 #include <string.h>
 
 #include "sheath-error.h"
@@ -21,6 +22,8 @@ struct _SheathSegmentation
   guint    height;
   guint8  *labels;   /* SheathLabel per pixel, rows packed */
   gboolean unmyelinated;   /* unmyelinated axons are a class of their own */
+  guint8  *confidence;     /* the model's probability of each pixel's class,
+                            * 0–255; NULL when the masks were read */
 };
 
 /**
@@ -38,6 +41,7 @@ sheath_segmentation_finalize (GObject *object)
   SheathSegmentation *self = (SheathSegmentation *)object;
 
   g_clear_pointer (&self->labels, g_free);
+  g_clear_pointer (&self->confidence, g_free);
 
   G_OBJECT_CLASS (sheath_segmentation_parent_class)->finalize (object);
 }
@@ -370,7 +374,8 @@ sheath_segmentation_get_label (SheathSegmentation *self,
  * @y: a row
  * @label: the class to give the pixel
  *
- * Sets the class of one pixel.
+ * Sets the class of one pixel, as a hand edit does: where the segmentation
+ * has confidence, the pixel becomes certain.
  */
 void
 sheath_segmentation_set_label (SheathSegmentation *self,
@@ -383,6 +388,8 @@ sheath_segmentation_set_label (SheathSegmentation *self,
   g_return_if_fail (label <= SHEATH_LABEL_UNMYELINATED_AXON);
 
   self->labels[(gsize) y * self->width + x] = label;
+  if (self->confidence != NULL)
+    self->confidence[(gsize) y * self->width + x] = 255;
   if (label == SHEATH_LABEL_UNMYELINATED_AXON)
     self->unmyelinated = TRUE;
 }
@@ -449,6 +456,14 @@ sheath_segmentation_copy (SheathSegmentation  *self,
     return NULL;
   memcpy (copy->labels, self->labels, (gsize) self->width * self->height);
   copy->unmyelinated = self->unmyelinated;
+  if (self->confidence != NULL &&
+      !_sheath_segmentation_ensure_confidence (copy, error))
+    {
+      g_object_unref (copy);
+      return NULL;
+    }
+  if (self->confidence != NULL)
+    memcpy (copy->confidence, self->confidence, (gsize) self->width * self->height);
   return copy;
 }
 
@@ -532,6 +547,69 @@ _sheath_segmentation_get_row (SheathSegmentation *self,
                               guint               y)
 {
   return self->labels + (gsize) y * self->width;
+}
+
+gboolean
+_sheath_segmentation_ensure_confidence (SheathSegmentation  *self,
+                                        GError             **error)
+{
+  if (self->confidence != NULL)
+    return TRUE;
+  self->confidence = g_try_malloc0 ((gsize) self->width * self->height);
+  if (self->confidence == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
+                   _ ("Not enough memory for a %u × %u segmentation"), self->width, self->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+guint8 *
+_sheath_segmentation_get_confidence_row (SheathSegmentation *self,
+                                         guint               y)
+{
+  return self->confidence ? self->confidence + (gsize) y * self->width : NULL;
+}
+
+/**
+ * sheath_segmentation_has_confidence:
+ * @self: a #SheathSegmentation
+ *
+ * Whether the segmentation knows how sure its model was of each pixel: it
+ * does when a segmenter made it, not when it was read from masks.
+ *
+ * Returns: %TRUE if sheath_segmentation_get_confidence() has values
+ */
+gboolean
+sheath_segmentation_has_confidence (SheathSegmentation *self)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), FALSE);
+  return self->confidence != NULL;
+}
+
+/**
+ * sheath_segmentation_get_confidence:
+ * @self: a #SheathSegmentation
+ * @x: a column
+ * @y: a row
+ *
+ * How sure the model was of the pixel's class: the probability it gave
+ * that class, to a 255th. A pixel changed by hand counts as certain.
+ *
+ * Returns: from 0 to 1, or NaN where the segmentation has no confidence
+ */
+double
+sheath_segmentation_get_confidence (SheathSegmentation *self,
+                                    guint               x,
+                                    guint               y)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), NAN);
+  g_return_val_if_fail (x < self->width && y < self->height, NAN);
+
+  if (self->confidence == NULL)
+    return NAN;
+  return self->confidence[(gsize) y * self->width + x] / 255.0;
 }
 
 /**

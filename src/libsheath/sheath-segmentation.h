@@ -71,6 +71,12 @@ void                sheath_segmentation_set_label      (SheathSegmentation  *sel
                                                         guint                y,
                                                         SheathLabel          label);
 SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmentation_has_confidence (SheathSegmentation  *self);
+SHEATH_AVAILABLE_IN_ALL
+double              sheath_segmentation_get_confidence (SheathSegmentation  *self,
+                                                        guint                x,
+                                                        guint                y);
+SHEATH_AVAILABLE_IN_ALL
 guint64             sheath_segmentation_count          (SheathSegmentation  *self,
                                                         SheathLabel          label);
 SHEATH_AVAILABLE_IN_ALL

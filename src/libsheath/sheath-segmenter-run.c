@@ -187,7 +187,8 @@ label_row (OutputStage *o,
            const float *probs,
            gsize        stride,
            guint        width,
-           guint8      *labels)
+           guint8      *labels,
+           guint8      *confidence)
 {
   for (guint x = 0; x < width; x++)
     {
@@ -199,6 +200,7 @@ label_row (OutputStage *o,
           best = c, best_p = probs[c * stride + x];
 
       labels[x] = o->label_of_class[best];
+      confidence[x] = (guint8) lrintf (CLAMP (best_p, 0.f, 1.f) * 255.f);
     }
 }
 
@@ -214,7 +216,8 @@ output_stage_push (OutputStage *o,
   if (o->ax->identity && o->ay->identity)
     {
       label_row (o, probs, o->model_width, o->model_width,
-                 _sheath_segmentation_get_row (o->result, model_y));
+                 _sheath_segmentation_get_row (o->result, model_y),
+                 _sheath_segmentation_get_confidence_row (o->result, model_y));
       o->next_y = model_y + 1;
       return;
     }
@@ -237,7 +240,8 @@ output_stage_push (OutputStage *o,
       for (guint c = 0; c < o->classes; c++)
         _sheath_resample_row (o->ax, o->v_row + (gsize) c * o->model_width, 1,
                               o->h_row + (gsize) c * image_width);
-      label_row (o, o->h_row, image_width, image_width, _sheath_segmentation_get_row (o->result, y));
+      label_row (o, o->h_row, image_width, image_width, _sheath_segmentation_get_row (o->result, y),
+                 _sheath_segmentation_get_confidence_row (o->result, y));
     }
 }
 
@@ -508,6 +512,7 @@ _sheath_segmenter_run (SegmentJob    *job,
   workers = _sheath_workers_new (job->n_threads);
 
   if (!(result = _sheath_segmentation_try_new (width, height, error)) ||
+      !_sheath_segmentation_ensure_confidence (result, error) ||
       !(ws = _sheath_net_workspace_new (net, g.tile, _sheath_workers_get_size (workers), error)) ||
       !(strip = try_floats ((gsize) g.tile * g.acc_w, error)) ||
       !(acc = try_floats ((gsize) classes * g.tile * g.acc_w, error)))

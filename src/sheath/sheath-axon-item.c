@@ -24,6 +24,8 @@ enum {
   PROP_AXON_AREA,
   PROP_SOLIDITY,
   PROP_BORDER,
+  PROP_CONFIDENCE,
+  PROP_FLAGS,
   N_PROPS
 };
 
@@ -46,6 +48,8 @@ sheath_axon_item_get_property (GObject    *object,
     case PROP_AXON_AREA: g_value_set_double (value, self->axon.axon_area); break;
     case PROP_SOLIDITY: g_value_set_double (value, self->axon.solidity); break;
     case PROP_BORDER: g_value_set_boolean (value, self->axon.image_border_touching); break;
+    case PROP_CONFIDENCE: g_value_set_double (value, self->axon.confidence); break;
+    case PROP_FLAGS: g_value_take_string (value, sheath_axon_flags_to_string (self->axon.flags)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -65,6 +69,9 @@ sheath_axon_item_class_init (SheathAxonItemClass *klass)
   properties [PROP_AXON_AREA] = g_param_spec_double ("axon-area", NULL, NULL, 0, G_MAXDOUBLE, 0, ro);
   properties [PROP_SOLIDITY] = g_param_spec_double ("solidity", NULL, NULL, 0, 1, 0, ro);
   properties [PROP_BORDER] = g_param_spec_boolean ("border", NULL, NULL, FALSE, ro);
+  /* NaN where the masks were read from files */
+  properties [PROP_CONFIDENCE] = g_param_spec_double ("confidence", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ro);
+  properties [PROP_FLAGS] = g_param_spec_string ("flags", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -25,6 +25,8 @@ struct _SheathMorphometricsPanel
   AdwActionRow        *fraction_row;
   AdwActionRow        *gratio_row;
   AdwActionRow        *means_row;
+  AdwActionRow        *uaxon_row;
+  GtkDropDown         *flag_filter;
   GtkSpinButton       *bins;
   GtkStack            *plots;
   SheathPlot          *diameter_plot;
@@ -124,17 +126,42 @@ table_key_pressed_cb (GtkEventControllerKey    *controller,
   return FALSE;
 }
 
+/* The flags each choice of the flag filter shows, after "All Axons"
+ * (none: every axon) and "Flagged" (any flag). */
+static const SheathAxonFlags flag_choices[] = {
+  SHEATH_AXON_FLAG_NONE, ~SHEATH_AXON_FLAG_NONE, SHEATH_AXON_FLAG_BORDER, SHEATH_AXON_FLAG_NO_MYELIN,
+  SHEATH_AXON_FLAG_IMPLAUSIBLE_GRATIO, SHEATH_AXON_FLAG_TINY, SHEATH_AXON_FLAG_LOW_CONFIDENCE,
+  SHEATH_AXON_FLAG_FUSED,
+};
+
+static SheathAxonFlags
+chosen_flags (SheathMorphometricsPanel *self)
+{
+  guint i = gtk_drop_down_get_selected (self->flag_filter);
+
+  return i < G_N_ELEMENTS (flag_choices) ? flag_choices[i] : SHEATH_AXON_FLAG_NONE;
+}
+
 static gboolean
 filter_func (gpointer item,
              gpointer data)
 {
   SheathMorphometricsPanel *self = data;
+  SheathAxonFlags flags = chosen_flags (self);
   double v;
 
+  if (flags != SHEATH_AXON_FLAG_NONE && !(sheath_axon_item_get_axon (item)->flags & flags))
+    return FALSE;
   if (self->filter_property == NULL)
     return TRUE;
   g_object_get (item, self->filter_property, &v, NULL);
   return v >= self->filter_lo && v < self->filter_hi;
+}
+
+static gboolean
+filtering (SheathMorphometricsPanel *self)
+{
+  return self->filter_property != NULL || chosen_flags (self) != SHEATH_AXON_FLAG_NONE;
 }
 
 static void
@@ -143,7 +170,7 @@ emit_highlight (SheathMorphometricsPanel *self)
   GListModel *model = G_LIST_MODEL (self->selection);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  if (self->filter_property != NULL)
+  if (filtering (self))
     for (guint i = 0; i < g_list_model_get_n_items (model); i++)
       {
         g_autoptr(SheathAxonItem) item = g_list_model_get_item (model, i);
@@ -172,7 +199,14 @@ apply_filter (SheathMorphometricsPanel *self)
                                                _ ("a g-ratio"), self->filter_lo, self->filter_hi);
       gtk_label_set_text (self->filter_label, text);
     }
-  gtk_revealer_set_reveal_child (self->filter_bar, self->filter_property != NULL);
+  else if (filtering (self))
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Showing the %u axons flagged “%s”"),
+                                               g_list_model_get_n_items (G_LIST_MODEL (self->selection)),
+                                               gtk_string_object_get_string (gtk_drop_down_get_selected_item (self->flag_filter)));
+      gtk_label_set_text (self->filter_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->filter_bar, filtering (self));
   emit_highlight (self);
 }
 
@@ -187,6 +221,18 @@ clear_filter_action (GtkWidget  *widget,
   self->filter_property = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (plots); i++)
     sheath_plot_clear_selected_bin (plots[i]);
+  /* notify::selected applies the filter when the choice changes */
+  if (gtk_drop_down_get_selected (self->flag_filter) != 0)
+    gtk_drop_down_set_selected (self->flag_filter, 0);
+  else
+    apply_filter (self);
+}
+
+static void
+flag_filter_cb (GtkDropDown              *drop_down,
+                GParamSpec               *pspec,
+                SheathMorphometricsPanel *self)
+{
   apply_filter (self);
 }
 
@@ -242,9 +288,11 @@ bind_label_cb (GtkSignalListItemFactory *factory,
   g_value_init (&value, pspec->value_type);
   g_object_get_property (row, property, &value);
   if (G_VALUE_HOLDS_DOUBLE (&value))
-    text = figure (g_value_get_double (&value), 3, NULL);
+    text = isnan (g_value_get_double (&value)) ? g_strdup ("") : figure (g_value_get_double (&value), 3, NULL);
   else if (G_VALUE_HOLDS_UINT (&value))
     text = g_strdup_printf ("%u", g_value_get_uint (&value));
+  else if (G_VALUE_HOLDS_STRING (&value))
+    text = g_strdelimit (g_value_dup_string (&value), ";", ' ');
   else
     text = g_strdup (g_value_get_boolean (&value) ? "yes" : "");
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
@@ -264,7 +312,7 @@ add_column (SheathMorphometricsPanel *self,
   g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), (gpointer) property);
   column = gtk_column_view_column_new (title, factory);
-  sorter = numeric ? GTK_SORTER (gtk_numeric_sorter_new (expr)) : GTK_SORTER (gtk_numeric_sorter_new (expr));
+  sorter = numeric ? GTK_SORTER (gtk_numeric_sorter_new (expr)) : GTK_SORTER (gtk_string_sorter_new (expr));
   gtk_column_view_column_set_sorter (column, sorter);
   gtk_column_view_column_set_expand (column, TRUE);
   gtk_column_view_append_column (self->table, column);
@@ -432,6 +480,8 @@ sheath_morphometrics_panel_class_init (SheathMorphometricsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, table);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, export_table);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, uaxon_row);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, flag_filter);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, filter_label);
 
   gtk_widget_class_install_action (widget_class, "panel.export-csv", NULL, export_csv_action);
@@ -464,6 +514,7 @@ sheath_morphometrics_panel_init (SheathMorphometricsPanel *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->table, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect (self->flag_filter, "notify::selected", G_CALLBACK (flag_filter_cb), self);
 
   add_column (self, _ ("Axon"), "id", TRUE);
   add_column (self, _ ("Diameter (µm)"), "axon-diam", TRUE);
@@ -471,7 +522,9 @@ sheath_morphometrics_panel_init (SheathMorphometricsPanel *self)
   add_column (self, "G-ratio", "gratio", TRUE);
   add_column (self, _ ("Area (µm²)"), "axon-area", TRUE);
   add_column (self, _ ("Solidity"), "solidity", TRUE);
-  add_column (self, _ ("At edge"), "border", FALSE);
+  add_column (self, _ ("At edge"), "border", TRUE);
+  add_column (self, _ ("Confidence"), "confidence", TRUE);
+  add_column (self, _ ("Flags"), "flags", FALSE);
 
   plots[0] = self->diameter_plot;
   plots[1] = self->thickness_plot;
@@ -530,10 +583,22 @@ show_summary (SheathMorphometricsPanel *self,
       set_row (self->gratio_row, "%s%s", aggregate, agg->n_myelinated > 0 ? "" : " (no myelinated axons)");
       set_row (self->means_row, "%s, %s, %s%s", diameter, thickness, mean_gratio,
                agg->n_axons > 0 ? "" : " (no axons)");
+      gtk_widget_set_visible (GTK_WIDGET (self->uaxon_row), agg->unmyelinated);
+      if (agg->unmyelinated)
+        {
+          g_autofree char *n_uaxons = grouped (agg->n_uaxons);
+          g_autofree char *u_density = grouped (agg->uaxon_density_mm2);
+          g_autofree char *u_diameter = figure (agg->mean_uaxon_diam, 2, "µm");
+          g_autofree char *ratio = figure (agg->uaxon_ratio, 2, NULL);
+
+          set_row (self->uaxon_row, _ ("%s, %s per mm², mean diameter %s; %s per myelinated axon"),
+                   n_uaxons, u_density, u_diameter, ratio);
+        }
     }
+  /* the flag chosen stays: reviewing a flag goes on after each edit */
   self->filter_property = NULL;
-  gtk_revealer_set_reveal_child (self->filter_bar, FALSE);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+  gtk_revealer_set_reveal_child (self->filter_bar, filtering (self));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include "sheath-morphometrics-panel.h"
 #include "sheath-page.h"
+#include "sheath-review-bar.h"
 
 /* The widget that shows one document: its image and masks in the viewer,
  * the editing tools over them and the measurements beside. It listens to
@@ -20,6 +21,7 @@ struct _SheathPage
   GtkWidget                *paned;
   GtkWidget                *tools_revealer;
   GtkWidget                *paint_uaxon;
+  SheathReviewBar          *review_bar;
   GtkSpinButton            *brush_size;
   GtkDropDown              *brush_unit;
   SheathViewer             *viewer;
@@ -291,6 +293,42 @@ merge_axons_action (GtkWidget  *widget,
 }
 
 static void
+review_flagged_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  SheathPage *self = SHEATH_PAGE (widget);
+
+  if (!sheath_review_bar_start (self->review_bar))
+    toast (self, _ ("Measure the axons first"));
+}
+
+/* The axon under review, centred and zoomed to about a tenth of the view,
+ * and selected, for Delete and the tools */
+static void
+review_axon_cb (SheathReviewBar *bar,
+                GParamSpec      *pspec,
+                SheathPage      *self)
+{
+  SheathMorphometrics *morphometrics = sheath_document_get_morphometrics (self->document);
+  guint id = sheath_review_bar_get_axon (bar);
+  const SheathAxon *a;
+  double side, zoom;
+
+  if (id == 0 || morphometrics == NULL || id > sheath_morphometrics_get_n_axons (morphometrics))
+    return;
+  a = sheath_morphometrics_get_axon (morphometrics, id - 1);
+  side = MAX (a->bbox_max_x - a->bbox_min_x, a->bbox_max_y - a->bbox_min_y);
+  zoom = MIN (gtk_widget_get_width (GTK_WIDGET (self->viewer)), gtk_widget_get_height (GTK_WIDGET (self->viewer))) /
+         MAX (side * 4.0, 1.0);
+  if (zoom > 0)
+    sheath_viewer_set_zoom (self->viewer, CLAMP (zoom, 0.05, 8.0));
+  sheath_morphometrics_panel_select_axon (self->panel, id);
+  sheath_document_select_axons (self->document, &id, 1);
+  show_axons (self, &id, 1, TRUE);
+}
+
+static void
 tools_message_cb (SheathEditTools *tools,
                   const char      *text,
                   SheathPage      *self)
@@ -320,6 +358,8 @@ sheath_page_constructed (GObject *object)
   G_OBJECT_CLASS (sheath_page_parent_class)->constructed (object);
 
   sheath_morphometrics_panel_set_image_file (self->panel, sheath_document_get_file (self->document));
+  sheath_review_bar_set_document (self->review_bar, self->document);
+  g_signal_connect_object (self->review_bar, "notify::axon", G_CALLBACK (review_axon_cb), self, 0);
   for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
     g_signal_connect_object (self->document, handlers[i].signal, handlers[i].callback, self, 0);
   /* a document that is further along than a new page */
@@ -401,12 +441,14 @@ sheath_page_class_init (SheathPageClass *klass)
 
   g_type_ensure (SHEATH_TYPE_VIEWER);
   g_type_ensure (SHEATH_TYPE_MORPHOMETRICS_PANEL);
+  g_type_ensure (SHEATH_TYPE_REVIEW_BAR);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sheath/Sheath/sheath-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SheathPage, layout);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, paned);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, tools_revealer);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, paint_uaxon);
+  gtk_widget_class_bind_template_child (widget_class, SheathPage, review_bar);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, brush_size);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, brush_unit);
   gtk_widget_class_bind_template_child (widget_class, SheathPage, viewer);
@@ -418,6 +460,7 @@ sheath_page_class_init (SheathPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "doc.delete-axon", NULL, delete_axon_action);
   gtk_widget_class_install_action (widget_class, "doc.merge-axons", NULL, merge_axons_action);
+  gtk_widget_class_install_action (widget_class, "doc.review-flagged", NULL, review_flagged_action);
 
   /* the tools, one key each; the class to paint is X away */
   for (guint i = 0; i < G_N_ELEMENTS (tool_keys); i++)

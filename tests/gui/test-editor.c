@@ -14,6 +14,7 @@
 #include "sheath-document.h"
 #include "sheath-morphometrics-panel.h"
 #include "sheath-recovery.h"
+#include "sheath-review-bar.h"
 #include "sheath-viewer.h"
 #include "sheath-plot.h"
 #include "sheath-window.h"
@@ -430,6 +431,80 @@ test_editor_bin_filter (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Flags: the table filtered by one, the flagged axons outlined, and the
+ * review mode stepping through them: Accept goes on, Delete deletes the
+ * axon under review (the measurements follow) and the review goes on with
+ * the next, Done ends it. */
+static void
+test_editor_review_flagged (void)
+{
+  SheathPage *page;
+  SheathWindow *window;
+  SheathDocument *doc;
+  SheathMorphometrics *m;
+  SheathReviewBar *bar;
+  GtkWidget *panel, *flag_filter;
+  guint n, flagged = 0, first, second, n_selected;
+  const guint *selected;
+
+  if (!have_shared_image ())
+    {
+      g_test_skip ("shared test data missing (set SHEATH_SHARED_DIR)");
+      return;
+    }
+  window = open_with_masks (&page);
+  doc = sheath_page_get_document (page);
+  m = sheath_document_get_morphometrics (doc);
+  panel = gui_find_descendant (GTK_WIDGET (page), SHEATH_TYPE_MORPHOMETRICS_PANEL);
+  flag_filter = gui_find_descendant (panel, GTK_TYPE_DROP_DOWN);
+  bar = SHEATH_REVIEW_BAR (gui_find_descendant (GTK_WIDGET (page), SHEATH_TYPE_REVIEW_BAR));
+  n = sheath_morphometrics_get_n_axons (m);
+  for (guint i = 0; i < n; i++)
+    flagged += sheath_morphometrics_get_axon (m, i)->flags != SHEATH_AXON_FLAG_NONE;
+  g_test_message ("%u of %u axons flagged", flagged, n);
+  g_assert_cmpuint (flagged, >, 2);
+  g_assert_cmpuint (flagged, <, n);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+
+  /* "Flagged" in the table: only those rows, said above it */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (flag_filter), 1);
+  g_assert_cmpuint (sheath_morphometrics_panel_get_n_rows (SHEATH_MORPHOMETRICS_PANEL (panel)), ==, flagged);
+  g_assert_true (gui_shows_text (panel, "Showing the"));
+
+  /* review: the first flagged axon, selected */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "doc.review-flagged", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  first = sheath_review_bar_get_axon (bar);
+  g_assert_cmpuint (first, >, 0);
+  g_assert_cmpuint (sheath_morphometrics_get_axon (m, first - 1)->flags, !=, SHEATH_AXON_FLAG_NONE);
+  selected = sheath_document_get_selection (doc, &n_selected);
+  g_assert_cmpuint (n_selected, ==, 1);
+  g_assert_cmpuint (selected[0], ==, first);
+
+  /* Accept: the next one */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar), "review.accept", NULL));
+  second = sheath_review_bar_get_axon (bar);
+  g_assert_cmpuint (second, >, first);
+  g_assert_true (gui_shows_text (GTK_WIDGET (bar), "flagged axons to review"));
+
+  /* Delete: one axon fewer, measured again, and the review goes on */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar), "review.delete", NULL));
+  m = sheath_document_get_morphometrics (doc);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, n - 1);
+  g_assert_cmpuint (sheath_document_get_aggregates (doc)->n_axons, <, n);
+  g_assert_cmpuint (sheath_review_bar_get_axon (bar), >, 0);
+  g_assert_cmpuint (sheath_morphometrics_get_axon (m, sheath_review_bar_get_axon (bar) - 1)->flags, !=,
+                    SHEATH_AXON_FLAG_NONE);
+
+  /* Done */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar), "review.done", NULL));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_cmpuint (sheath_review_bar_get_axon (bar), ==, 0);
+
+  sheath_document_discard_edits (doc);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 typedef struct
 {
   SheathViewer *viewer;
@@ -748,6 +823,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Editor/fill-and-lasso", test_editor_fill_and_lasso);
   g_test_add_func ("/Sheath/Editor/delete-split-merge", test_editor_delete_split_merge);
   g_test_add_func ("/Sheath/Editor/bin-filter", test_editor_bin_filter);
+  g_test_add_func ("/Sheath/Editor/review-flagged", test_editor_review_flagged);
   g_test_add_func ("/Sheath/Editor/refit-with-panel", test_editor_refit_with_panel);
   g_test_add_func ("/Sheath/Editor/window-keeps-its-size", test_editor_window_keeps_its_size);
   g_test_add_func ("/Sheath/Editor/killed-and-restored", test_editor_killed_and_restored);
