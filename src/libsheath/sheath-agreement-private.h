@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sheath-agreement.h"
+#include "sheath-morphometrics.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,13 @@ struct _SheathAgreement
   GArray    *missed_diam;     /* double: manual axons matched by none */
 };
 
-double _sheath_agreement_median (GArray *values);
+double   _sheath_agreement_median        (GArray               *values);
+/* sheath_agreement_add() with both masks measured already (the manual ones
+ * once, for many predictions). */
+gboolean _sheath_agreement_add_measured  (SheathAgreement      *self,
+                                          const char           *name,
+                                          SheathMorphometrics  *predicted,
+                                          SheathMorphometrics  *truth,
+                                          GError              **error);
 
 G_END_DECLS

@@ -258,9 +258,6 @@ sheath_agreement_add (SheathAgreement     *self,
 {
   g_autoptr(SheathMorphometrics) mp = NULL;
   g_autoptr(SheathMorphometrics) mt = NULL;
-  g_autoptr(SheathAggregates) ap = NULL;
-  g_autoptr(SheathAggregates) at = NULL;
-  SheathAgreementImage *im;
   guint width, height;
 
   g_return_val_if_fail (SHEATH_IS_AGREEMENT (self), FALSE);
@@ -277,8 +274,25 @@ sheath_agreement_add (SheathAgreement     *self,
       return FALSE;
     }
   if (!(mp = sheath_morphometrics_compute (prediction, pixel_size, SHEATH_AXON_SHAPE_CIRCLE, cancellable, error)) ||
-      !(mt = sheath_morphometrics_compute (truth, pixel_size, SHEATH_AXON_SHAPE_CIRCLE, cancellable, error)) ||
-      !(ap = sheath_aggregates_compute (mp, NULL, FALSE, 1.0, error)) ||
+      !(mt = sheath_morphometrics_compute (truth, pixel_size, SHEATH_AXON_SHAPE_CIRCLE, cancellable, error)))
+    return FALSE;
+  return _sheath_agreement_add_measured (self, name, mp, mt, error);
+}
+
+gboolean
+_sheath_agreement_add_measured (SheathAgreement      *self,
+                                const char           *name,
+                                SheathMorphometrics  *mp,
+                                SheathMorphometrics  *mt,
+                                GError              **error)
+{
+  g_autoptr(SheathAggregates) ap = NULL;
+  g_autoptr(SheathAggregates) at = NULL;
+  SheathSegmentation *truth = _sheath_morphometrics_get_segmentation (mt);
+  guint width = sheath_segmentation_get_width (truth), height = sheath_segmentation_get_height (truth);
+  SheathAgreementImage *im;
+
+  if (!(ap = sheath_aggregates_compute (mp, NULL, FALSE, 1.0, error)) ||
       !(at = sheath_aggregates_compute (mt, NULL, FALSE, 1.0, error)))
     return FALSE;
 

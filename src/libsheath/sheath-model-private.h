@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sheath-model.h"
+#include "sheath-segmentation.h"
 #include "sheath-net-private.h"
 #include "sheath-safetensors-private.h"
 
@@ -40,5 +41,11 @@ SheathNet *_sheath_model_load_network  (SheathSafetensors  *st,
                                         guint               in_channels,
                                         guint               classes,
                                         double              eps);
+
+/* The label each of the model's outputs gives a pixel, by the class's name
+ * (a class Sheath does not know counts as background); TRUE when one of
+ * them is unmyelinated axon. */
+gboolean         _sheath_model_map_labels   (SheathModel *self,
+                                             guint8      *label_of_class);
 
 G_END_DECLS

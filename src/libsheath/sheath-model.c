@@ -32,6 +32,8 @@ struct _SheathModel
   SheathNormalization  normalization;
   double               norm_mean;
   double               norm_std;
+  double               decision_weights[SHEATH_NET_MAX_CLASSES];
+  double               min_fibre_confidence;
   SheathNet           *net;
 };
 
@@ -159,6 +161,43 @@ sheath_model_init (SheathModel *self)
 {
 }
 
+/* What a calibration learnt (sheath_calibration_write_model()): weights on
+ * the class probabilities before the most probable class is taken, and the
+ * mean confidence below which a fibre is dropped. */
+static gboolean
+read_calibration (SheathModel        *self,
+                  SheathSafetensors  *st,
+                  guint               n_classes,
+                  GError            **error)
+{
+  const char *s = _sheath_safetensors_get_meta (st, "decision_weights");
+  const char *name = _sheath_safetensors_get_name (st);
+
+  for (guint c = 0; c < SHEATH_NET_MAX_CLASSES; c++)
+    self->decision_weights[c] = 1.0;
+  if (s != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (s, ",", -1);
+      gboolean ok = g_strv_length (parts) == n_classes;
+
+      for (guint c = 0; ok && c < n_classes; c++)
+        {
+          char *end = NULL;
+
+          self->decision_weights[c] = g_ascii_strtod (parts[c], &end);
+          ok = end != parts[c] && *end == '\0' && self->decision_weights[c] > 0 && self->decision_weights[c] <= 100;
+        }
+      if (!ok)
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                       _ ("Model '%s' has decision weights '%s': give one number above 0 per class"), name, s);
+          return FALSE;
+        }
+    }
+  return _sheath_safetensors_get_meta (st, "min_fibre_confidence") == NULL ||
+         _sheath_model_meta_double (st, "min_fibre_confidence", 0, 1, &self->min_fibre_confidence, error);
+}
+
 /**
  * sheath_model_new_from_file:
  * @file: a `.safetensors` model
@@ -281,6 +320,9 @@ sheath_model_new_from_file (GFile   *file,
 
   self->modality = g_strdup (_sheath_safetensors_get_meta (st, "modality") ?: "other");
   self->description = g_strdup (_sheath_safetensors_get_meta (st, "description") ?: "");
+
+  if (!read_calibration (self, st, n_classes, error))
+    return NULL;
 
   if (!_sheath_model_check_network (st, depth, base, in_channels, n_classes, error))
     return NULL;
@@ -493,6 +535,44 @@ sheath_model_get_class_names (SheathModel *self)
 {
   g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
   return (const char * const *) self->class_names;
+}
+
+/**
+ * sheath_model_get_decision_weights:
+ * @self: a #SheathModel
+ * @n_weights: (out): the number of weights, one per class
+ *
+ * The weights the class probabilities are multiplied by before a pixel
+ * takes the most probable class: all 1 unless a calibration on the
+ * training images moved the boundaries between classes (metadata key
+ * `decision_weights`).
+ *
+ * Returns: (transfer none) (array length=n_weights): the weights, in the
+ *   order of the classes
+ */
+const double *
+sheath_model_get_decision_weights (SheathModel *self,
+                                   guint       *n_weights)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), NULL);
+  *n_weights = g_strv_length (self->class_names);
+  return self->decision_weights;
+}
+
+/**
+ * sheath_model_get_min_fibre_confidence:
+ * @self: a #SheathModel
+ *
+ * The mean confidence below which a segmented fibre is dropped (metadata
+ * key `min_fibre_confidence`, set by a calibration); 0 keeps every fibre.
+ *
+ * Returns: the threshold, from 0 to 1
+ */
+double
+sheath_model_get_min_fibre_confidence (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->min_fibre_confidence;
 }
 
 /**
@@ -754,9 +834,30 @@ _sheath_model_new_from_net (SheathNet          *net,
   self->modality = g_strdup (modality ? modality : "other");
   self->description = g_strdup ("");
   self->class_names = g_strdupv ((char **) classes);
+  for (guint c = 0; c < SHEATH_NET_MAX_CLASSES; c++)
+    self->decision_weights[c] = 1.0;
   self->pixel_size = pixel_size;
   self->normalization = SHEATH_NORMALIZATION_IMAGE_ZSCORE;
   return self;
+}
+
+gboolean
+_sheath_model_map_labels (SheathModel *self,
+                          guint8      *label_of_class)
+{
+  gboolean unmyelinated = FALSE;
+
+  for (guint i = 0; self->class_names[i] && i < SHEATH_NET_MAX_CLASSES; i++)
+    {
+      const char *name = self->class_names[i];
+
+      label_of_class[i] = g_str_equal (name, "axon") ? SHEATH_LABEL_AXON :
+                          g_str_equal (name, "myelin") ? SHEATH_LABEL_MYELIN :
+                          g_str_equal (name, "uaxon") ? SHEATH_LABEL_UNMYELINATED_AXON :
+                          SHEATH_LABEL_BACKGROUND;
+      unmyelinated |= label_of_class[i] == SHEATH_LABEL_UNMYELINATED_AXON;
+    }
+  return unmyelinated;
 }
 
 const SheathNet *

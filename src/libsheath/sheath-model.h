@@ -91,6 +91,11 @@ guint                sheath_model_get_n_classes        (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
 const char * const  *sheath_model_get_class_names      (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
+const double        *sheath_model_get_decision_weights (SheathModel  *self,
+                                                        guint        *n_weights);
+SHEATH_AVAILABLE_IN_ALL
+double               sheath_model_get_min_fibre_confidence (SheathModel *self);
+SHEATH_AVAILABLE_IN_ALL
 double               sheath_model_get_pixel_size       (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
 const char          *sheath_model_get_modality         (SheathModel  *self);

@@ -63,6 +63,13 @@ void                _sheath_morphometrics_count_tiles      (SheathMorphometrics 
                                                             guint                tx1,
                                                             guint                ty1);
 
+/* Clears the fibres (axon and its myelin) whose mean confidence is below
+ * min_confidence, as a calibrated model asks. */
+gboolean            _sheath_morphometrics_drop_unsure_fibres (SheathSegmentation *segmentation,
+                                                              double              min_confidence,
+                                                              GCancellable       *cancellable,
+                                                              GError            **error);
+
 /* The flags of an axon from its measurements (confidence included). */
 SheathAxonFlags     _sheath_axon_flags_for                 (const SheathAxon    *axon);
 

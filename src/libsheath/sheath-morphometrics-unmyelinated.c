@@ -11,7 +11,8 @@
 
 /* Unmyelinated axons, where the segmentation has them: measured as axons
  * are (the same labelling, specks, holes, diameters and shapes), each a
- * fibre without myelin, and kept apart from the myelinated fibres. */
+ * fibre without myelin, and kept apart from the myelinated fibres. And the
+ * fibres a calibrated model drops for their low confidence. */
 
 gboolean
 _sheath_morphometrics_measure_unmyelinated (SheathMorphometrics  *self,
@@ -145,6 +146,41 @@ sheath_morphometrics_write_unmyelinated_csv (SheathMorphometrics  *self,
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
                    _ ("Cannot write '%s': %s"), path, local_error->message);
       return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_sheath_morphometrics_drop_unsure_fibres (SheathSegmentation  *segmentation,
+                                          double               min_confidence,
+                                          GCancellable        *cancellable,
+                                          GError             **error)
+{
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autofree guint8 *drop = NULL;
+  guint n;
+
+  if (!sheath_segmentation_has_confidence (segmentation))
+    return TRUE;
+  /* the pixel size does not change which pixels a fibre has */
+  if (!(m = sheath_morphometrics_compute (segmentation, 1.0, SHEATH_AXON_SHAPE_CIRCLE, cancellable, error)))
+    return FALSE;
+  n = m->axons->len;
+  drop = g_new0 (guint8, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      const SheathAxon *a = &g_array_index (m->axons, SheathAxon, i);
+
+      drop[a->id] = a->confidence < min_confidence;
+    }
+  for (guint y = 0; y < m->height; y++)
+    {
+      guint8 *row = _sheath_segmentation_get_row (segmentation, y);
+      const guint32 *fibres = m->fibre_labels + (gsize) y * m->width;
+
+      for (guint x = 0; x < m->width; x++)
+        if (drop[fibres[x]] && (row[x] == SHEATH_LABEL_AXON || row[x] == SHEATH_LABEL_MYELIN))
+          row[x] = SHEATH_LABEL_BACKGROUND;
     }
   return TRUE;
 }

@@ -39,6 +39,14 @@ float              _sheath_half_to_float             (guint16             h);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SheathSafetensors, _sheath_safetensors_free)
 
+/* A copy of @source at @path (which may be @source) with these
+ * __metadata__ keys set to these strings; the tensors are untouched.
+ * Written whole to a temporary file and renamed. */
+gboolean _sheath_safetensors_rewrite_metadata (const char  *source,
+                                               const char  *path,
+                                               GHashTable  *changes,
+                                               GError     **error);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

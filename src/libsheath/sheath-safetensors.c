@@ -536,3 +536,70 @@ _sheath_safetensors_write (const char            *path,
 
   return TRUE;
 }
+
+gboolean
+_sheath_safetensors_rewrite_metadata (const char  *source,
+                                      const char  *path,
+                                      GHashTable  *changes,
+                                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *contents = NULL;
+  g_autofree char *header = NULL;
+  JsonObject *root, *meta;
+  GHashTableIter iter;
+  gpointer key, value;
+  gsize length, header_len, padded;
+  guint64 old_len = 0;
+  guint8 len_bytes[8];
+
+  if (!g_file_get_contents (source, &contents, &length, &local_error))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL, _ ("Cannot read model '%s': %s"),
+                   source, local_error->message);
+      return FALSE;
+    }
+  for (guint i = 0; i < 8 && i < length; i++)
+    old_len |= (guint64) (guint8) contents[i] << (8 * i);
+  if (length < 8 || old_len > length - 8 ||
+      !json_parser_load_from_data (parser, contents + 8, (gssize) old_len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                   _ ("'%s' is not a .safetensors file: its header is unreadable"), source);
+      return FALSE;
+    }
+
+  /* the tensors' offsets count from the end of the header: they stay */
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (root, "__metadata__"))
+    json_object_set_object_member (root, "__metadata__", json_object_new ());
+  meta = json_object_get_object_member (root, "__metadata__");
+  g_hash_table_iter_init (&iter, changes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    json_object_set_string_member (meta, key, value);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  header = json_generator_to_data (generator, &header_len);
+
+  padded = (header_len + 7) / 8 * 8;
+  for (guint i = 0; i < 8; i++)
+    len_bytes[i] = (guint8) ((guint64) padded >> (8 * i));
+  g_byte_array_append (bytes, len_bytes, 8);
+  g_byte_array_append (bytes, (const guint8 *) header, header_len);
+  for (gsize i = header_len; i < padded; i++)
+    g_byte_array_append (bytes, (const guint8 *) " ", 1);
+  g_byte_array_append (bytes, (const guint8 *) contents + 8 + old_len, length - 8 - old_len);
+
+  if (!g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0644, &local_error))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
+                   _ ("Cannot write model '%s': %s"), path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -16,5 +16,12 @@ gboolean            _sheath_segmentation_ensure_confidence  (SheathSegmentation 
                                                              GError             **error);
 guint8             *_sheath_segmentation_get_confidence_row (SheathSegmentation  *self,
                                                              guint                y);
+/* Every class's probability, 0–255, [classes][height][width]: made for a
+ * segmenter to fill when asked (calibration), NULL otherwise. */
+gboolean            _sheath_segmentation_keep_probabilities (SheathSegmentation  *self,
+                                                             guint                n_classes,
+                                                             GError             **error);
+guint8             *_sheath_segmentation_get_probabilities  (SheathSegmentation  *self,
+                                                             guint               *n_classes);
 
 G_END_DECLS

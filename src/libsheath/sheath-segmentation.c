@@ -24,6 +24,9 @@ struct _SheathSegmentation
   gboolean unmyelinated;   /* unmyelinated axons are a class of their own */
   guint8  *confidence;     /* the model's probability of each pixel's class,
                             * 0–255; NULL when the masks were read */
+  guint8  *probabilities;  /* every class's, [classes][height][width], kept
+                            * only for calibration */
+  guint    n_probability_planes;
 };
 
 /**
@@ -42,6 +45,7 @@ sheath_segmentation_finalize (GObject *object)
 
   g_clear_pointer (&self->labels, g_free);
   g_clear_pointer (&self->confidence, g_free);
+  g_clear_pointer (&self->probabilities, g_free);
 
   G_OBJECT_CLASS (sheath_segmentation_parent_class)->finalize (object);
 }
@@ -563,6 +567,31 @@ _sheath_segmentation_ensure_confidence (SheathSegmentation  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+_sheath_segmentation_keep_probabilities (SheathSegmentation  *self,
+                                         guint                n_classes,
+                                         GError             **error)
+{
+  g_clear_pointer (&self->probabilities, g_free);
+  self->probabilities = g_try_malloc0 ((gsize) n_classes * self->width * self->height);
+  self->n_probability_planes = self->probabilities ? n_classes : 0;
+  if (self->probabilities == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
+                   _ ("Not enough memory for a %u × %u segmentation"), self->width, self->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+guint8 *
+_sheath_segmentation_get_probabilities (SheathSegmentation *self,
+                                        guint              *n_classes)
+{
+  *n_classes = self->n_probability_planes;
+  return self->probabilities;
 }
 
 guint8 *

@@ -15,6 +15,7 @@ typedef struct
   guint            tile_size;
   guint            tile_margin;
   gboolean         flips;
+  gboolean         keep_probabilities;   /* every class's, for calibration */
 } SegmentJob;
 
 /* sheath-segmenter.c: from the worker to the caller's main context */
@@ -25,6 +26,13 @@ void                _sheath_segmenter_report_rows     (SegmentJob         *job,
                                                        SheathSegmentation *result,
                                                        guint               first_row,
                                                        guint               n_rows);
+
+/* sheath-segmenter.c: every class's probability kept in the result, and no
+ * fibre dropped, for a calibration to choose from */
+SheathSegmentation *_sheath_segmenter_segment_with_probabilities (SheathSegmenter  *self,
+                                                                  SheathImage      *image,
+                                                                  GCancellable     *cancellable,
+                                                                  GError          **error);
 
 /* sheath-segmenter-run.c: the image segmented, tile by tile */
 SheathSegmentation *_sheath_segmenter_run             (SegmentJob         *job,

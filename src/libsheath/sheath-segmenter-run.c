@@ -15,6 +15,7 @@
 #include "sheath-model-private.h"
 #include "sheath-resample-private.h"
 #include "sheath-segmentation-private.h"
+#include "sheath-morphometrics-private.h"
 #include "sheath-segmenter-private.h"
 
 /* The image segmented tile by tile, in phases: the image resampled to the
@@ -174,6 +175,8 @@ typedef struct
   const SheathResampleAxis *ay;     /* model rows → image rows */
   guint                     classes;
   guint8                    label_of_class[SHEATH_NET_MAX_CLASSES];
+  float                     decision_weight[SHEATH_NET_MAX_CLASSES];
+  guint8                   *probabilities;  /* [classes][height][width], or NULL */
   guint                     model_width;
   guint                     ring_rows;
   float                    *ring;   /* [ring_rows][classes][model width] */
@@ -182,25 +185,35 @@ typedef struct
   guint                     next_y;
 } OutputStage;
 
+/* Each pixel takes the class of the highest weighted probability (the
+ * weights are 1 unless a calibration moved the boundaries); its
+ * confidence is that class's probability. */
 static void
 label_row (OutputStage *o,
            const float *probs,
            gsize        stride,
+           guint        y,
            guint        width,
            guint8      *labels,
            guint8      *confidence)
 {
+  gsize plane = (gsize) width * sheath_segmentation_get_height (o->result);
+
   for (guint x = 0; x < width; x++)
     {
       guint best = 0;
-      float best_p = probs[x];
+      float best_w = probs[x] * o->decision_weight[0];
 
       for (guint c = 1; c < o->classes; c++)
-        if (probs[c * stride + x] > best_p)
-          best = c, best_p = probs[c * stride + x];
+        if (probs[c * stride + x] * o->decision_weight[c] > best_w)
+          best = c, best_w = probs[c * stride + x] * o->decision_weight[c];
 
       labels[x] = o->label_of_class[best];
-      confidence[x] = (guint8) lrintf (CLAMP (best_p, 0.f, 1.f) * 255.f);
+      confidence[x] = (guint8) lrintf (CLAMP (probs[best * stride + x], 0.f, 1.f) * 255.f);
+      if (o->probabilities != NULL)
+        for (guint c = 0; c < o->classes; c++)
+          o->probabilities[c * plane + (gsize) y * width + x] =
+            (guint8) lrintf (CLAMP (probs[c * stride + x], 0.f, 1.f) * 255.f);
     }
 }
 
@@ -215,7 +228,7 @@ output_stage_push (OutputStage *o,
 
   if (o->ax->identity && o->ay->identity)
     {
-      label_row (o, probs, o->model_width, o->model_width,
+      label_row (o, probs, o->model_width, model_y, o->model_width,
                  _sheath_segmentation_get_row (o->result, model_y),
                  _sheath_segmentation_get_confidence_row (o->result, model_y));
       o->next_y = model_y + 1;
@@ -240,29 +253,9 @@ output_stage_push (OutputStage *o,
       for (guint c = 0; c < o->classes; c++)
         _sheath_resample_row (o->ax, o->v_row + (gsize) c * o->model_width, 1,
                               o->h_row + (gsize) c * image_width);
-      label_row (o, o->h_row, image_width, image_width, _sheath_segmentation_get_row (o->result, y),
+      label_row (o, o->h_row, image_width, y, image_width, _sheath_segmentation_get_row (o->result, y),
                  _sheath_segmentation_get_confidence_row (o->result, y));
     }
-}
-
-/* The label each of the model's outputs gives a pixel, by the class's name;
- * a class Sheath does not know counts as background. */
-static gboolean
-map_classes (SheathModel *model,
-             guint8      *label_of_class)
-{
-  const char * const *names = sheath_model_get_class_names (model);
-  gboolean unmyelinated = FALSE;
-
-  for (guint i = 0; names[i] && i < SHEATH_NET_MAX_CLASSES; i++)
-    {
-      label_of_class[i] = g_str_equal (names[i], "axon") ? SHEATH_LABEL_AXON :
-                          g_str_equal (names[i], "myelin") ? SHEATH_LABEL_MYELIN :
-                          g_str_equal (names[i], "uaxon") ? SHEATH_LABEL_UNMYELINATED_AXON :
-                          SHEATH_LABEL_BACKGROUND;
-      unmyelinated |= label_of_class[i] == SHEATH_LABEL_UNMYELINATED_AXON;
-    }
-  return unmyelinated;
 }
 
 static float *
@@ -542,7 +535,22 @@ _sheath_segmenter_run (SegmentJob    *job,
   stage.ax = out_x;
   stage.ay = out_y;
   stage.classes = classes;
-  sheath_segmentation_set_unmyelinated (result, map_classes (model, stage.label_of_class));
+  sheath_segmentation_set_unmyelinated (result, _sheath_model_map_labels (model, stage.label_of_class));
+  {
+    guint n_weights;
+    const double *weights = sheath_model_get_decision_weights (model, &n_weights);
+
+    for (guint c = 0; c < classes; c++)
+      stage.decision_weight[c] = c < n_weights ? (float) weights[c] : 1.f;
+  }
+  if (job->keep_probabilities)
+    {
+      guint n;
+
+      if (!_sheath_segmentation_keep_probabilities (result, classes, error))
+        return NULL;
+      stage.probabilities = _sheath_segmentation_get_probabilities (result, &n);
+    }
   stage.model_width = g.model_w;
   stage.ring_rows = out_y->max_taps + 1;
   if (!(out_x->identity && out_y->identity))
@@ -588,5 +596,11 @@ _sheath_segmenter_run (SegmentJob    *job,
         shift_accumulator (&g, classes, acc);
     }
 
+  /* fibres the model is unsure of, as its calibration chose (not while
+   * calibrating: that chooses the threshold) */
+  if (!job->keep_probabilities && sheath_model_get_min_fibre_confidence (model) > 0 &&
+      !_sheath_morphometrics_drop_unsure_fibres (result, sheath_model_get_min_fibre_confidence (model),
+                                                 cancellable, error))
+    return NULL;
   return g_steal_pointer (&result);
 }

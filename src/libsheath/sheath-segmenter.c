@@ -665,6 +665,18 @@ sheath_segmenter_segment (SheathSegmenter  *self,
   return result;
 }
 
+SheathSegmentation *
+_sheath_segmenter_segment_with_probabilities (SheathSegmenter  *self,
+                                              SheathImage      *image,
+                                              GCancellable     *cancellable,
+                                              GError          **error)
+{
+  g_autoptr(SegmentJob) job = segment_job_new (self, image, NULL);
+
+  job->keep_probabilities = TRUE;
+  return _sheath_segmenter_run (job, cancellable, error);
+}
+
 /**
  * sheath_segmenter_segment_async:
  * @self: a #SheathSegmenter

@@ -4,6 +4,7 @@
 #define SHEATH_INSIDE
 # include "sheath-aggregates.h"
 # include "sheath-agreement.h"
+# include "sheath-calibration.h"
 # include "sheath-bids.h"
 # include "sheath-error.h"
 # include "sheath-enums.h"

@@ -10,6 +10,7 @@ int sheath_cli_info    (int argc, char **argv);
 int sheath_cli_morphometrics (int argc, char **argv);
 int sheath_cli_train   (int argc, char **argv);
 int sheath_cli_evaluate (int argc, char **argv);
+int sheath_cli_calibrate (int argc, char **argv);
 int sheath_cli_card     (int argc, char **argv);
 int sheath_cli_batch    (int argc, char **argv);
 int sheath_cli_stats    (int argc, char **argv);

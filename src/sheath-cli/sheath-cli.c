@@ -21,6 +21,7 @@ static const struct {
   { "morphometrics", sheath_cli_morphometrics, N_ ("Measure every axon from its masks; write CSV tables") },
   { "train", sheath_cli_train, N_ ("Train or fine-tune a model on labelled images") },
   { "evaluate", sheath_cli_evaluate, N_ ("Score a model against manual masks") },
+  { "calibrate", sheath_cli_calibrate, N_ ("Fit a model's class boundaries to manual morphometry") },
   { "info", sheath_cli_info, N_ ("Show what Sheath reads from an image or a model") },
   { "batch", sheath_cli_batch, N_ ("Segment and measure a whole study; write its tables") },
   { "stats", sheath_cli_stats, N_ ("The statistics of a batch per subject and group, again") },
