@@ -480,7 +480,9 @@ sheath_calibration_dup_report (SheathCalibration *self)
         g_string_append_printf (names, "%s%s", names->len ? ", " : "", key);
     }
   out = g_string_new (NULL);
-  g_string_append_printf (out, "Calibrated on %u images of the training subjects (%s), %u candidates tried.\n\n",
+  g_string_append_printf (out, self->images->len == 1
+                               ? "Calibrated on %u image of the training subjects (%s), %u candidates tried.\n\n"
+                               : "Calibrated on %u images of the training subjects (%s), %u candidates tried.\n\n",
                           self->images->len, names->str, self->trials->len);
   g_string_append_printf (out, "| | weights (%s) | min. fibre confidence | count | mean diameter | mean thickness | "
                           "mean g-ratio | g-ratio bias | Dice axon / myelin |\n|---|---|---|---|---|---|---|---|---|\n",

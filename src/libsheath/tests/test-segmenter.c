@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sheath-resample-private.h"
+#include "sheath-safetensors-private.h"
 #include "test-util.h"
 
 static SheathModel *
@@ -516,6 +517,106 @@ test_segmenter_flips (void)
   g_assert_cmpuint (differ[0], >, 10 * differ[1]);
 }
 
+/* A copy of the golden model with these metadata set. */
+static SheathModel *
+golden_model_with (const char *dir,
+                   const char *name,
+                   const char *key,
+                   const char *value)
+{
+  g_autofree char *source = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  SheathModel *model;
+
+  g_hash_table_insert (changes, (gpointer) key, (gpointer) value);
+  g_assert_true (_sheath_safetensors_rewrite_metadata (source, path, changes, &error));
+  g_assert_no_error (error);
+  model = sheath_model_new_from_file (file, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+/* Decision weights move the boundaries: a model whose myelin weighs 1.3
+ * labels more myelin. A calibration of the plain model against masks that
+ * model drew finds that weight again, writes it into a model that loads
+ * with it, and refuses the model's validation subjects. */
+static void
+test_segmenter_calibration (void)
+{
+  const char *image_rel = "datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png";
+  g_autofree char *image_path = test_require_shared (image_rel);
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *calibrated_path = g_build_filename (dir, "calibrated.safetensors", NULL);
+  g_autofree char *axon = g_build_filename (dir, "s_seg-axon.png", NULL);
+  g_autofree char *myelin = g_build_filename (dir, "s_seg-myelin.png", NULL);
+  g_autoptr(SheathModel) plain = golden_model ();
+  g_autoptr(SheathModel) thicker = NULL, held_out = NULL, calibrated = NULL;
+  g_autoptr(SheathImage) image = NULL;
+  g_autoptr(SheathSegmentation) a = NULL, b = NULL;
+  g_autoptr(SheathCalibration) calibration = NULL;
+  g_autoptr(GFile) calibrated_file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL, *subjects = NULL;
+  const double *weights;
+  guint n;
+
+  if (image_path == NULL)
+    return;
+  image = load_shared (image_rel);
+  thicker = golden_model_with (dir, "thicker.safetensors", "decision_weights", "1,1.3,1");
+  weights = sheath_model_get_decision_weights (thicker, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpfloat (weights[1], ==, 1.3);
+  a = segment (plain, image, 256);
+  b = segment (thicker, image, 256);
+  g_assert_cmpuint (sheath_segmentation_count (b, SHEATH_LABEL_MYELIN), >,
+                    sheath_segmentation_count (a, SHEATH_LABEL_MYELIN));
+  g_assert_true (sheath_segmentation_save (b, dir, "s", &error));
+  g_assert_no_error (error);
+
+  /* a model must not be calibrated on its validation subjects */
+  held_out = golden_model_with (dir, "held-out.safetensors", "validation_subjects", "sub-rat2,sub-rat4");
+  calibration = sheath_calibration_new (held_out);
+  g_assert_false (sheath_calibration_add_image (calibration, image_path, axon, myelin, "sub-rat4", NULL, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "validation subject"));
+  g_clear_error (&error);
+  g_clear_object (&calibration);
+
+  calibration = sheath_calibration_new (plain);
+  g_assert_false (sheath_calibration_run (calibration, NULL, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (sheath_calibration_add_image (calibration, image_path, axon, myelin, "sub-rat4", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (sheath_calibration_run (calibration, NULL, &error));
+  g_assert_no_error (error);
+  weights = sheath_calibration_get_decision_weights (calibration, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpfloat (weights[0], ==, 1.0);
+  g_assert_cmpfloat (weights[1], ==, 1.3);
+  g_assert_cmpfloat (weights[2], ==, 1.0);
+  g_assert_cmpfloat (sheath_calibration_get_min_fibre_confidence (calibration), ==, 0);
+  report = sheath_calibration_dup_report (calibration);
+  g_test_message ("%s", report);
+  g_assert_nonnull (strstr (report, "| chosen | 1.00,1.30,1.00 |"));
+
+  g_assert_true (sheath_calibration_write_model (calibration, calibrated_path, &error));
+  g_assert_no_error (error);
+  calibrated_file = g_file_new_for_path (calibrated_path);
+  calibrated = sheath_model_new_from_file (calibrated_file, &error);
+  g_assert_no_error (error);
+  weights = sheath_model_get_decision_weights (calibrated, &n);
+  g_assert_cmpfloat (weights[1], ==, 1.3);
+  subjects = sheath_model_dup_metadata_value (calibrated, "calibration_subjects");
+  g_assert_cmpstr (subjects, ==, "sub-rat4");
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -529,6 +630,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Segmenter/save-masks", test_segmenter_save_masks);
   g_test_add_func ("/Sheath/Segmenter/odd-images", test_segmenter_odd_images);
   g_test_add_func ("/Sheath/Segmenter/flips", test_segmenter_flips);
+  g_test_add_func ("/Sheath/Segmenter/calibration", test_segmenter_calibration);
 
   return g_test_run ();
 }
