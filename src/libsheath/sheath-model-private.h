@@ -43,9 +43,11 @@ SheathNet *_sheath_model_load_network  (SheathSafetensors  *st,
                                         double              eps);
 
 /* The label each of the model's outputs gives a pixel, by the class's name
- * (a class Sheath does not know counts as background); TRUE when one of
- * them is unmyelinated axon. */
+ * (the classes Sheath does not know are SHEATH_LABEL_OTHER and on, in
+ * order); TRUE when one of them is unmyelinated axon. */
 gboolean         _sheath_model_map_labels   (SheathModel *self,
                                              guint8      *label_of_class);
+/* The names of the classes Sheath does not know, in order. */
+char           **_sheath_model_dup_other_classes (SheathModel *self);
 
 G_END_DECLS

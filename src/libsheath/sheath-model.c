@@ -846,6 +846,7 @@ _sheath_model_map_labels (SheathModel *self,
                           guint8      *label_of_class)
 {
   gboolean unmyelinated = FALSE;
+  guint8 other = SHEATH_LABEL_OTHER;
 
   for (guint i = 0; self->class_names[i] && i < SHEATH_NET_MAX_CLASSES; i++)
     {
@@ -854,10 +855,23 @@ _sheath_model_map_labels (SheathModel *self,
       label_of_class[i] = g_str_equal (name, "axon") ? SHEATH_LABEL_AXON :
                           g_str_equal (name, "myelin") ? SHEATH_LABEL_MYELIN :
                           g_str_equal (name, "uaxon") ? SHEATH_LABEL_UNMYELINATED_AXON :
-                          SHEATH_LABEL_BACKGROUND;
+                          g_str_equal (name, "background") ? SHEATH_LABEL_BACKGROUND :
+                          other++;
       unmyelinated |= label_of_class[i] == SHEATH_LABEL_UNMYELINATED_AXON;
     }
   return unmyelinated;
+}
+
+char **
+_sheath_model_dup_other_classes (SheathModel *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char * const known[] = { "background", "myelin", "axon", "uaxon", NULL };
+
+  for (guint i = 0; self->class_names[i]; i++)
+    if (!g_strv_contains (known, self->class_names[i]))
+      g_strv_builder_add (builder, self->class_names[i]);
+  return g_strv_builder_end (builder);
 }
 
 const SheathNet *

@@ -18,6 +18,7 @@ struct _SheathMorphometrics
   guint32            *fibre_labels;   /* axons grown into their myelin */
   GArray             *axons;          /* SheathAxon, index = id - 1 */
   GArray             *uaxons;         /* unmyelinated: SheathAxon, or NULL */
+  GPtrArray          *other_regions;  /* GArray of SheathAxon per other class, or NULL */
   guint               n_specks;
   guint               n_holes_filled;
   guint64             orphan_myelin;

@@ -14,38 +14,61 @@
  * fibre without myelin, and kept apart from the myelinated fibres. And the
  * fibres a calibrated model drops for their low confidence. */
 
-gboolean
-_sheath_morphometrics_measure_unmyelinated (SheathMorphometrics  *self,
-                                            GCancellable         *cancellable,
-                                            GError              **error)
+/* The regions of one label, measured as the axons of a segmentation of
+ * their own (without confidence: they are not fibres to review). */
+static GArray *
+measure_label (SheathMorphometrics  *self,
+               guint8                label,
+               GCancellable         *cancellable,
+               GError              **error)
 {
   g_autoptr(SheathSegmentation) only = NULL;
   Region r = { 0 };
-  gboolean ok;
+  GArray *regions = NULL;
 
-  g_clear_pointer (&self->uaxons, g_array_unref);
-  if (!sheath_segmentation_get_unmyelinated (self->segmentation))
-    return TRUE;
-
-  /* the unmyelinated axons as the axons of a segmentation of their own */
   if (!(only = _sheath_segmentation_try_new (self->width, self->height, error)))
-    return FALSE;
+    return NULL;
   for (guint y = 0; y < self->height; y++)
     {
       const guint8 *in = _sheath_segmentation_get_row (self->segmentation, y);
       guint8 *out = _sheath_segmentation_get_row (only, y);
 
       for (guint x = 0; x < self->width; x++)
-        out[x] = in[x] == SHEATH_LABEL_UNMYELINATED_AXON ? SHEATH_LABEL_AXON : SHEATH_LABEL_BACKGROUND;
+        out[x] = in[x] == label ? SHEATH_LABEL_AXON : SHEATH_LABEL_BACKGROUND;
     }
-
   r.width = self->width;
   r.height = self->height;
-  ok = _sheath_region_measure (only, self->pixel_size, self->shape, &r, cancellable, error);
-  if (ok)
-    self->uaxons = g_steal_pointer (&r.axons);
+  if (_sheath_region_measure (only, self->pixel_size, self->shape, &r, cancellable, error))
+    regions = g_steal_pointer (&r.axons);
   _sheath_region_clear (&r);
-  return ok;
+  return regions;
+}
+
+gboolean
+_sheath_morphometrics_measure_unmyelinated (SheathMorphometrics  *self,
+                                            GCancellable         *cancellable,
+                                            GError              **error)
+{
+  const char * const *others = sheath_segmentation_get_other_classes (self->segmentation);
+
+  g_clear_pointer (&self->uaxons, g_array_unref);
+  g_clear_pointer (&self->other_regions, g_ptr_array_unref);
+  if (sheath_segmentation_get_unmyelinated (self->segmentation) &&
+      !(self->uaxons = measure_label (self, SHEATH_LABEL_UNMYELINATED_AXON, cancellable, error)))
+    return FALSE;
+  if (others != NULL)
+    {
+      self->other_regions = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+      for (guint k = 0; others[k]; k++)
+        {
+          GArray *regions = measure_label (self, SHEATH_LABEL_OTHER + k, cancellable, error);
+
+          if (regions == NULL)
+            return FALSE;
+          g_ptr_array_add (self->other_regions, regions);
+        }
+    }
+  return TRUE;
 }
 
 /**
@@ -85,6 +108,50 @@ sheath_morphometrics_get_unmyelinated (SheathMorphometrics *self,
   return &g_array_index (self->uaxons, SheathAxon, index);
 }
 
+/**
+ * sheath_morphometrics_get_n_other_regions:
+ * @self: a #SheathMorphometrics
+ * @label: %SHEATH_LABEL_OTHER + k, a class Sheath does not know
+ *
+ * The regions (8-connected) of a class Sheath does not know
+ * (sheath_segmentation_get_other_classes()), measured as unmyelinated
+ * axons are.
+ *
+ * Returns: how many regions of that class were measured
+ */
+guint
+sheath_morphometrics_get_n_other_regions (SheathMorphometrics *self,
+                                          SheathLabel          label)
+{
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), 0);
+
+  if (self->other_regions == NULL || label < SHEATH_LABEL_OTHER ||
+      label - SHEATH_LABEL_OTHER >= self->other_regions->len)
+    return 0;
+  return ((GArray *) g_ptr_array_index (self->other_regions, label - SHEATH_LABEL_OTHER))->len;
+}
+
+/**
+ * sheath_morphometrics_get_other_region:
+ * @self: a #SheathMorphometrics
+ * @label: %SHEATH_LABEL_OTHER + k, a class Sheath does not know
+ * @index: from 0 to the number of its regions − 1
+ *
+ * One region of a class Sheath does not know, with the fields of a
+ * #SheathAxon an unmyelinated axon has.
+ *
+ * Returns: (transfer none): its measurements
+ */
+const SheathAxon *
+sheath_morphometrics_get_other_region (SheathMorphometrics *self,
+                                       SheathLabel          label,
+                                       guint                index)
+{
+  g_return_val_if_fail (index < sheath_morphometrics_get_n_other_regions (self, label), NULL);
+  return &g_array_index ((GArray *) g_ptr_array_index (self->other_regions, label - SHEATH_LABEL_OTHER),
+                         SheathAxon, index);
+}
+
 static void
 append_double (GString *s,
                double   v)
@@ -95,36 +162,21 @@ append_double (GString *s,
   g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.10g", v));
 }
 
-/**
- * sheath_morphometrics_write_unmyelinated_csv:
- * @self: a #SheathMorphometrics
- * @path: the CSV file to write, usually `STEM_uaxon_morphometrics.csv`
- * @error: return location for a #GError
- *
- * Writes one row per unmyelinated axon with the columns AxonDeepSeg's
- * `-u` option gives them (centroid, area, diameter, perimeter, solidity,
- * eccentricity, orientation), whole to a temporary file and renamed.
- *
- * Returns: %TRUE on success
- */
-gboolean
-sheath_morphometrics_write_unmyelinated_csv (SheathMorphometrics  *self,
-                                             const char           *path,
-                                             GError              **error)
+static gboolean
+write_regions (GArray      *regions,
+               const char  *prefix,
+               const char  *path,
+               GError     **error)
 {
-  g_autoptr(GString) csv = g_string_new ("uaxon_id,x0 (px),y0 (px),uaxon_area (um^2),uaxon_diam (um),"
-                                         "uaxon_perimeter (um),solidity,eccentricity,orientation,"
-                                         "image_border_touching,bbox_min_y,bbox_min_x,bbox_max_y,"
-                                         "bbox_max_x\n");
+  g_autoptr(GString) csv = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
-  guint n;
 
-  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
-
-  n = sheath_morphometrics_get_n_unmyelinated (self);
-  for (guint i = 0; i < n; i++)
+  g_string_append_printf (csv, "%s_id,x0 (px),y0 (px),%s_area (um^2),%s_diam (um),%s_perimeter (um),solidity,"
+                          "eccentricity,orientation,image_border_touching,bbox_min_y,bbox_min_x,bbox_max_y,"
+                          "bbox_max_x\n", prefix, prefix, prefix, prefix);
+  for (guint i = 0; regions != NULL && i < regions->len; i++)
     {
-      const SheathAxon *a = &g_array_index (self->uaxons, SheathAxon, i);
+      const SheathAxon *a = &g_array_index (regions, SheathAxon, i);
 
       g_string_append_printf (csv, "%u", a->id);
       append_double (csv, a->x0);
@@ -148,6 +200,52 @@ sheath_morphometrics_write_unmyelinated_csv (SheathMorphometrics  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * sheath_morphometrics_write_unmyelinated_csv:
+ * @self: a #SheathMorphometrics
+ * @path: the CSV file to write, usually `STEM_uaxon_morphometrics.csv`
+ * @error: return location for a #GError
+ *
+ * Writes one row per unmyelinated axon with the columns AxonDeepSeg's
+ * `-u` option gives them (centroid, area, diameter, perimeter, solidity,
+ * eccentricity, orientation), whole to a temporary file and renamed.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_morphometrics_write_unmyelinated_csv (SheathMorphometrics  *self,
+                                             const char           *path,
+                                             GError              **error)
+{
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
+  return write_regions (self->uaxons, "uaxon", path, error);
+}
+
+/**
+ * sheath_morphometrics_write_other_regions_csv:
+ * @self: a #SheathMorphometrics
+ * @label: %SHEATH_LABEL_OTHER + k, a class Sheath does not know
+ * @path: the CSV file to write, usually `STEM_NAME_morphometrics.csv`
+ * @error: return location for a #GError
+ *
+ * Writes one row per region of the class, with the columns of
+ * sheath_morphometrics_write_unmyelinated_csv() (`region_id`,
+ * `region_area (um^2)`, …), whole to a temporary file and renamed.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_morphometrics_write_other_regions_csv (SheathMorphometrics  *self,
+                                              SheathLabel           label,
+                                              const char           *path,
+                                              GError              **error)
+{
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
+  return write_regions (sheath_morphometrics_get_n_other_regions (self, label) > 0
+                          ? g_ptr_array_index (self->other_regions, label - SHEATH_LABEL_OTHER) : NULL,
+                        "region", path, error);
 }
 
 gboolean

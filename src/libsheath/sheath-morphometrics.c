@@ -111,6 +111,7 @@ sheath_morphometrics_finalize (GObject *object)
   g_clear_pointer (&self->fibre_labels, g_free);
   g_clear_pointer (&self->axons, g_array_unref);
   g_clear_pointer (&self->uaxons, g_array_unref);
+  g_clear_pointer (&self->other_regions, g_ptr_array_unref);
   g_clear_pointer (&self->tile_counts, g_free);
 
   G_OBJECT_CLASS (sheath_morphometrics_parent_class)->finalize (object);

@@ -198,5 +198,17 @@ SHEATH_AVAILABLE_IN_ALL
 gboolean          sheath_morphometrics_write_unmyelinated_csv  (SheathMorphometrics  *self,
                                                                 const char           *path,
                                                                 GError              **error);
+SHEATH_AVAILABLE_IN_ALL
+guint             sheath_morphometrics_get_n_other_regions     (SheathMorphometrics  *self,
+                                                                SheathLabel           label);
+SHEATH_AVAILABLE_IN_ALL
+const SheathAxon *sheath_morphometrics_get_other_region        (SheathMorphometrics  *self,
+                                                                SheathLabel           label,
+                                                                guint                 index);
+SHEATH_AVAILABLE_IN_ALL
+gboolean          sheath_morphometrics_write_other_regions_csv (SheathMorphometrics  *self,
+                                                                SheathLabel           label,
+                                                                const char           *path,
+                                                                GError              **error);
 
 G_END_DECLS

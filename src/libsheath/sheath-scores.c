@@ -236,13 +236,17 @@ sheath_scores_compute (SheathSegmentation  *prediction,
 
       for (guint x = 0; x < w; x++)
         {
+          /* classes Sheath does not know are not scored: background */
+          guint8 pc = p[x] < SHEATH_LABEL_OTHER ? p[x] : SHEATH_LABEL_BACKGROUND;
+          guint8 tc = t[x] < SHEATH_LABEL_OTHER ? t[x] : SHEATH_LABEL_BACKGROUND;
+
           s->pixels++;
-          s->predicted[p[x]]++;
-          s->actual[t[x]]++;
-          if (p[x] == t[x])
+          s->predicted[pc]++;
+          s->actual[tc]++;
+          if (pc == tc)
             {
               s->correct++;
-              s->true_positive[p[x]]++;
+              s->true_positive[pc]++;
             }
         }
     }

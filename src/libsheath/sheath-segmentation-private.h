@@ -10,6 +10,11 @@ SheathSegmentation *_sheath_segmentation_try_new (guint     width,
                                                   GError  **error);
 guint8             *_sheath_segmentation_get_row (SheathSegmentation *self,
                                                   guint               y);
+/* The names of the classes Sheath does not know, labels SHEATH_LABEL_OTHER
+ * and on. */
+void                _sheath_segmentation_set_other_classes  (SheathSegmentation  *self,
+                                                             const char * const  *names);
+
 /* The confidence plane (0–255 per pixel), made on demand; a row of it, or
  * NULL when there is none. */
 gboolean            _sheath_segmentation_ensure_confidence  (SheathSegmentation  *self,

@@ -27,6 +27,7 @@ struct _SheathSegmentation
   guint8  *probabilities;  /* every class's, [classes][height][width], kept
                             * only for calibration */
   guint    n_probability_planes;
+  char   **other_classes;  /* names of labels SHEATH_LABEL_OTHER and on */
 };
 
 /**
@@ -46,6 +47,7 @@ sheath_segmentation_finalize (GObject *object)
   g_clear_pointer (&self->labels, g_free);
   g_clear_pointer (&self->confidence, g_free);
   g_clear_pointer (&self->probabilities, g_free);
+  g_clear_pointer (&self->other_classes, g_strfreev);
 
   G_OBJECT_CLASS (sheath_segmentation_parent_class)->finalize (object);
 }
@@ -71,8 +73,9 @@ sheath_segmentation_init (SheathSegmentation *self)
  * @blue: (out): its blue
  *
  * The colour a class is drawn in over the image: AxonDeepSeg's for axons
- * (blue) and myelin (red), green for unmyelinated axons; background is
- * black (drawn transparent).
+ * (blue) and myelin (red), green for unmyelinated axons, and yellow,
+ * magenta, cyan, orange and grey in turn for classes Sheath does not know;
+ * background is black (drawn transparent).
  */
 void
 sheath_label_get_colour (SheathLabel  label,
@@ -86,11 +89,16 @@ sheath_label_get_colour (SheathLabel  label,
     [SHEATH_LABEL_AXON] = { 20, 110, 255 },
     [SHEATH_LABEL_UNMYELINATED_AXON] = { 40, 200, 90 },
   };
-  guint i = label < G_N_ELEMENTS (colours) ? label : SHEATH_LABEL_BACKGROUND;
+  /* classes Sheath does not know, in turn */
+  static const guint8 others[][3] = {
+    { 240, 200, 30 }, { 200, 60, 220 }, { 30, 210, 220 }, { 250, 130, 30 }, { 150, 150, 150 },
+  };
+  const guint8 *c = label < G_N_ELEMENTS (colours) ? colours[label]
+                                                   : others[(label - SHEATH_LABEL_OTHER) % G_N_ELEMENTS (others)];
 
-  *red = colours[i][0];
-  *green = colours[i][1];
-  *blue = colours[i][2];
+  *red = c[0];
+  *green = c[1];
+  *blue = c[2];
 }
 
 SheathSegmentation *
@@ -320,6 +328,33 @@ sheath_segmentation_set_unmyelinated (SheathSegmentation *self,
   self->unmyelinated = !!unmyelinated;
 }
 
+void
+_sheath_segmentation_set_other_classes (SheathSegmentation  *self,
+                                        const char * const  *names)
+{
+  g_strfreev (self->other_classes);
+  self->other_classes = names && names[0] ? g_strdupv ((char **) names) : NULL;
+}
+
+/**
+ * sheath_segmentation_get_other_classes:
+ * @self: a #SheathSegmentation
+ *
+ * The classes of its model that Sheath does not know (neither background,
+ * myelin, axon nor uaxon), by name: label %SHEATH_LABEL_OTHER + k is the
+ * k-th. They are shown in a colour of their own, saved as
+ * `STEM_seg-NAME.png` and measured as regions.
+ *
+ * Returns: (transfer none) (array zero-terminated=1) (nullable): the
+ *   names, or %NULL when there are none
+ */
+const char * const *
+sheath_segmentation_get_other_classes (SheathSegmentation *self)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), NULL);
+  return (const char * const *) self->other_classes;
+}
+
 /**
  * sheath_segmentation_get_width:
  * @self: a #SheathSegmentation
@@ -460,6 +495,7 @@ sheath_segmentation_copy (SheathSegmentation  *self,
     return NULL;
   memcpy (copy->labels, self->labels, (gsize) self->width * self->height);
   copy->unmyelinated = self->unmyelinated;
+  copy->other_classes = g_strdupv (self->other_classes);
   if (self->confidence != NULL &&
       !_sheath_segmentation_ensure_confidence (copy, error))
     {
@@ -767,10 +803,13 @@ sheath_segmentation_add_unmyelinated_beside (SheathSegmentation  *self,
   return sheath_segmentation_add_mask (self, uaxon, SHEATH_LABEL_UNMYELINATED_AXON, error);
 }
 
+/* One mask file: the pixels of one label set (255), or AxonDeepSeg's
+ * combined mask when label is -1: 0 background, 127 myelin, 255 axon. */
 typedef struct
 {
   SheathSegmentation *self;
-  const char         *kind;
+  char               *kind;
+  int                 label;
 } MaskRows;
 
 static void
@@ -783,19 +822,26 @@ mask_row (guint    y,
   guint8 *out = row;
   guint width = mask->self->width;
 
-  if (g_str_equal (mask->kind, "axon"))
+  if (mask->label >= 0)
     for (guint x = 0; x < width; x++)
-      out[x] = labels[x] == SHEATH_LABEL_AXON ? 255 : 0;
-  else if (g_str_equal (mask->kind, "myelin"))
-    for (guint x = 0; x < width; x++)
-      out[x] = labels[x] == SHEATH_LABEL_MYELIN ? 255 : 0;
-  else if (g_str_equal (mask->kind, "uaxon"))
-    for (guint x = 0; x < width; x++)
-      out[x] = labels[x] == SHEATH_LABEL_UNMYELINATED_AXON ? 255 : 0;
+      out[x] = labels[x] == mask->label ? 255 : 0;
   else
-    /* AxonDeepSeg's combined mask: 0 background, 127 myelin, 255 axon. */
     for (guint x = 0; x < width; x++)
       out[x] = labels[x] == SHEATH_LABEL_AXON ? 255 : labels[x] == SHEATH_LABEL_MYELIN ? 127 : 0;
+}
+
+/* A class's name as it goes into a file name: letters and digits only */
+static char *
+kind_for_class (const char *name)
+{
+  GString *kind = g_string_new (NULL);
+
+  for (const char *p = name; *p; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (kind, *p);
+  if (kind->len == 0)
+    g_string_append (kind, "other");
+  return g_string_free (kind, FALSE);
 }
 
 /**
@@ -809,7 +855,8 @@ mask_row (guint    y,
  * `STEM_seg-myelin.png` (0 or 255) and `STEM_seg-axonmyelin.png` (0
  * background, 127 myelin, 255 axon), and where unmyelinated axons are
  * labelled (sheath_segmentation_get_unmyelinated()) `STEM_seg-uaxon.png`
- * too, as AxonDeepSeg names it (otherwise an earlier one there is removed).
+ * too, as AxonDeepSeg names it (otherwise an earlier one there is
+ * removed); a class Sheath does not know goes to `STEM_seg-NAME.png`.
  * All are written to temporary files first and renamed into place only
  * when all are complete, so a failure leaves no partial mask behind and
  * earlier masks untouched.
@@ -822,31 +869,42 @@ sheath_segmentation_save (SheathSegmentation  *self,
                           const char          *stem,
                           GError             **error)
 {
-  static const char *kinds[] = { "axon", "myelin", "axonmyelin", "uaxon" };
-  char *temps[G_N_ELEMENTS (kinds)] = { NULL };
-  char *finals[G_N_ELEMENTS (kinds)] = { NULL };
-  guint n_kinds;
+  g_autoptr(GArray) masks = g_array_new (FALSE, TRUE, sizeof (MaskRows));
+  g_autoptr(GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
   gboolean ok = TRUE;
 
   g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), FALSE);
   g_return_val_if_fail (dir != NULL && stem != NULL, FALSE);
 
-  n_kinds = self->unmyelinated ? G_N_ELEMENTS (kinds) : G_N_ELEMENTS (kinds) - 1;
-  for (guint i = 0; i < n_kinds && ok; i++)
-    {
-      MaskRows mask = { self, kinds[i] };
-      g_autofree char *basename = g_strdup_printf ("%s_seg-%s.png", stem, kinds[i]);
+  g_array_append_val (masks, ((MaskRows) { self, g_strdup ("axon"), SHEATH_LABEL_AXON }));
+  g_array_append_val (masks, ((MaskRows) { self, g_strdup ("myelin"), SHEATH_LABEL_MYELIN }));
+  g_array_append_val (masks, ((MaskRows) { self, g_strdup ("axonmyelin"), -1 }));
+  if (self->unmyelinated)
+    g_array_append_val (masks, ((MaskRows) { self, g_strdup ("uaxon"), SHEATH_LABEL_UNMYELINATED_AXON }));
+  for (guint k = 0; self->other_classes && self->other_classes[k]; k++)
+    g_array_append_val (masks, ((MaskRows) { self, kind_for_class (self->other_classes[k]),
+                                             (int) (SHEATH_LABEL_OTHER + k) }));
 
-      finals[i] = sheath_segmentation_dup_mask_path (dir, stem, kinds[i]);
-      temps[i] = _sheath_png_write_temp (dir, basename, self->width, self->height, 8, 1,
-                                         mask_row, &mask, error);
-      ok = temps[i] != NULL;
+  for (guint i = 0; i < masks->len && ok; i++)
+    {
+      MaskRows *mask = &g_array_index (masks, MaskRows, i);
+      g_autofree char *basename = g_strdup_printf ("%s_seg-%s.png", stem, mask->kind);
+      char *temp = _sheath_png_write_temp (dir, basename, self->width, self->height, 8, 1,
+                                           mask_row, mask, error);
+
+      ok = temp != NULL;
+      if (ok)
+        {
+          g_ptr_array_add (temps, temp);
+          g_ptr_array_add (finals, sheath_segmentation_dup_mask_path (dir, stem, mask->kind));
+        }
     }
 
   if (ok)
-    ok = _sheath_commit_files (temps, finals, n_kinds, error);
+    ok = _sheath_commit_files ((char **) temps->pdata, (char **) finals->pdata, temps->len, error);
   else
-    _sheath_discard_files (temps, n_kinds);
+    _sheath_discard_files ((char **) temps->pdata, temps->len);
 
   /* an unmyelinated-axon mask of an earlier segmentation is not this one's */
   if (ok && !self->unmyelinated)
@@ -856,11 +914,7 @@ sheath_segmentation_save (SheathSegmentation  *self,
       g_unlink (stale);
     }
 
-  for (guint i = 0; i < n_kinds; i++)
-    {
-      g_free (temps[i]);
-      g_free (finals[i]);
-    }
-
+  for (guint i = 0; i < masks->len; i++)
+    g_free (g_array_index (masks, MaskRows, i).kind);
   return ok;
 }

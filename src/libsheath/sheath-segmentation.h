@@ -23,6 +23,8 @@ G_DECLARE_FINAL_TYPE (SheathSegmentation, sheath_segmentation, SHEATH, SEGMENTAT
  * @SHEATH_LABEL_AXON: axon (of a myelinated fibre)
  * @SHEATH_LABEL_UNMYELINATED_AXON: an axon without myelin, from models with
  *   a `uaxon` class
+ * @SHEATH_LABEL_OTHER: the first class Sheath does not know: label
+ *   %SHEATH_LABEL_OTHER + k is the k-th of sheath_segmentation_get_other_classes()
  *
  * The class of a pixel in a segmentation.
  */
@@ -32,6 +34,7 @@ typedef enum
   SHEATH_LABEL_MYELIN = 1,
   SHEATH_LABEL_AXON = 2,
   SHEATH_LABEL_UNMYELINATED_AXON = 3,
+  SHEATH_LABEL_OTHER = 4,
 } SheathLabel;
 
 SHEATH_AVAILABLE_IN_ALL
@@ -54,6 +57,8 @@ gboolean            sheath_segmentation_add_mask       (SheathSegmentation  *sel
                                                         GError             **error);
 SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_segmentation_get_unmyelinated (SheathSegmentation *self);
+SHEATH_AVAILABLE_IN_ALL
+const char * const *sheath_segmentation_get_other_classes (SheathSegmentation *self);
 SHEATH_AVAILABLE_IN_ALL
 void                sheath_segmentation_set_unmyelinated (SheathSegmentation *self,
                                                           gboolean            unmyelinated);

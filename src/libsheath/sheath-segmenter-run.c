@@ -537,6 +537,11 @@ _sheath_segmenter_run (SegmentJob    *job,
   stage.classes = classes;
   sheath_segmentation_set_unmyelinated (result, _sheath_model_map_labels (model, stage.label_of_class));
   {
+    g_auto(GStrv) others = _sheath_model_dup_other_classes (model);
+
+    _sheath_segmentation_set_other_classes (result, (const char * const *) others);
+  }
+  {
     guint n_weights;
     const double *weights = sheath_model_get_decision_weights (model, &n_weights);
 

@@ -11,6 +11,31 @@
 
 static const char *image_extensions[] = { ".png", ".tif", ".tiff", ".PNG", ".TIF", ".TIFF" };
 
+/* The classes of the model Sheath does not know: their regions measured,
+ * STEM_NAME_morphometrics.csv each. */
+static gboolean
+write_other_regions (SheathMorphometrics  *morph,
+                     SheathSegmentation   *segmentation,
+                     const char           *dir,
+                     const char           *stem,
+                     GError              **error)
+{
+  const char * const *others = sheath_segmentation_get_other_classes (segmentation);
+
+  for (guint k = 0; others && others[k]; k++)
+    {
+      SheathLabel label = SHEATH_LABEL_OTHER + k;
+      g_autofree char *name = g_strdup_printf ("%s_%s_morphometrics.csv", stem, others[k]);
+      g_autofree char *path = g_build_filename (dir, g_strdelimit (name, "/\\ ", '-'), NULL);
+
+      if (!sheath_morphometrics_write_other_regions_csv (morph, label, path, error))
+        return FALSE;
+      fprintf (stderr, _ ("%s: %u regions of class '%s'\n  → %s\n"), stem,
+               sheath_morphometrics_get_n_other_regions (morph, label), others[k], path);
+    }
+  return TRUE;
+}
+
 gboolean
 sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
                                 SheathImage             *image,
@@ -72,6 +97,8 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
       (agg->unmyelinated && !sheath_morphometrics_write_unmyelinated_csv (morph, uaxon, error)))
     return FALSE;
 
+  if (!write_other_regions (morph, segmentation, dir, stem, error))
+    return FALSE;
   if (agg->unmyelinated)
     uaxon_summary = g_strdup_printf (_ ("; %u unmyelinated axons (%.2f per myelinated), mean diameter %.2f µm"
                                         "\n  → %s"),

@@ -141,10 +141,11 @@ describe_chosen (SheathModelPicker *self)
   g_autofree char *tip = NULL;
 
   if (entry != NULL && entry->meta != NULL)
-    tip = g_strdup_printf ("%s\n%s model, %s µm pixels",
+    tip = g_strdup_printf (_ ("%s\n%s model, %s µm pixels; classes %s"),
                            (char *) g_hash_table_lookup (entry->meta, "description") ?: "",
                            (char *) g_hash_table_lookup (entry->meta, "modality") ?: "?",
-                           (char *) g_hash_table_lookup (entry->meta, "pixel_size_um") ?: "?");
+                           (char *) g_hash_table_lookup (entry->meta, "pixel_size_um") ?: "?",
+                           (char *) g_hash_table_lookup (entry->meta, "classes") ?: "?");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->dropdown), tip ? tip : _ ("The model that segments"));
 }
 
@@ -179,13 +180,17 @@ relabel (SheathModelPicker *self)
         {
           double um = g_ascii_strtod (pixel_size, NULL);
           const char *modality = g_hash_table_lookup (entry->meta, "modality");
+          const char *classes = g_hash_table_lookup (entry->meta, "classes");
+          g_auto(GStrv) class_list = g_strsplit (classes ? classes : "", ",", -1);
           g_autofree char *fit_text = NULL;
 
           if (self->image != NULL)
             entry->fit = sheath_model_fit_image (modality, um, self->image, &entry->scale);
           fit_text = describe_fit (entry->fit, entry->scale, modality ? modality : "other");
-          g_ptr_array_add (texts, g_strdup_printf ("%s · %g µm%s%s", entry->label, um, fit_text ? " · " : "",
-                                                   fit_text ? fit_text : ""));
+          g_ptr_array_add (texts, g_strdup_printf ("%s · %g µm%s%s%s", entry->label, um,
+                                                   g_strv_contains ((const char * const *) class_list, "uaxon")
+                                                     ? _ (" · with unmyelinated axons") : "",
+                                                   fit_text ? " · " : "", fit_text ? fit_text : ""));
         }
       else
         g_ptr_array_add (texts, g_strdup_printf ("%s (%s)", entry->label,

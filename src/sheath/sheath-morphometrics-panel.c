@@ -26,6 +26,7 @@ struct _SheathMorphometricsPanel
   AdwActionRow        *gratio_row;
   AdwActionRow        *means_row;
   AdwActionRow        *uaxon_row;
+  AdwActionRow        *others_row;
   GtkDropDown         *flag_filter;
   GtkSpinButton       *bins;
   GtkStack            *plots;
@@ -481,6 +482,7 @@ sheath_morphometrics_panel_class_init (SheathMorphometricsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, export_table);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, uaxon_row);
+  gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, others_row);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, flag_filter);
   gtk_widget_class_bind_template_child (widget_class, SheathMorphometricsPanel, filter_label);
 
@@ -601,10 +603,27 @@ show_summary (SheathMorphometricsPanel *self,
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* The classes of the model Sheath does not know, by name, with their
+ * regions counted: shown, not measured as fibres. */
+static void
+show_other_classes (SheathMorphometricsPanel *self,
+                    const char * const       *others)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint k = 0; others && others[k] && self->morphometrics; k++)
+    g_string_append_printf (text, "%s%s: %u", k ? "; " : "", others[k],
+                            sheath_morphometrics_get_n_other_regions (self->morphometrics, SHEATH_LABEL_OTHER + k));
+  gtk_widget_set_visible (GTK_WIDGET (self->others_row), text->len > 0);
+  if (text->len > 0)
+    set_row (self->others_row, _ ("%s regions"), text->str);
+}
+
 void
 sheath_morphometrics_panel_set_data (SheathMorphometricsPanel *self,
                                      SheathMorphometrics      *morphometrics,
-                                     SheathAggregates         *agg)
+                                     SheathAggregates         *agg,
+                                     const char * const       *others)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   guint n;
@@ -612,6 +631,7 @@ sheath_morphometrics_panel_set_data (SheathMorphometricsPanel *self,
   g_return_if_fail (SHEATH_IS_MORPHOMETRICS_PANEL (self));
 
   g_set_object (&self->morphometrics, morphometrics);
+  show_other_classes (self, others);
   n = morphometrics ? sheath_morphometrics_get_n_axons (morphometrics) : 0;
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (items, sheath_axon_item_new (sheath_morphometrics_get_axon (morphometrics, i)));

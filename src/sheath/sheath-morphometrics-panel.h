@@ -12,7 +12,8 @@ G_DECLARE_FINAL_TYPE (SheathMorphometricsPanel, sheath_morphometrics_panel, SHEA
 
 void                 sheath_morphometrics_panel_set_data          (SheathMorphometricsPanel *self,
                                                                    SheathMorphometrics      *morphometrics,
-                                                                   SheathAggregates         *aggregates);
+                                                                   SheathAggregates         *aggregates,
+                                                                   const char * const       *other_classes);
 SheathMorphometrics *sheath_morphometrics_panel_get_morphometrics (SheathMorphometricsPanel *self);
 void                 sheath_morphometrics_panel_select_axon       (SheathMorphometricsPanel *self,
                                                                    guint                     id);

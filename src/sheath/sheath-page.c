@@ -147,10 +147,13 @@ static void
 measured_cb (SheathDocument *doc,
              SheathPage     *self)
 {
+  SheathSegmentation *seg = sheath_document_get_segmentation (doc);
+
   g_object_set (self->viewer, "morphometrics", NULL, NULL);
   g_object_set (self->viewer, "morphometrics", sheath_document_get_morphometrics (doc), NULL);
   sheath_morphometrics_panel_set_data (self->panel, sheath_document_get_morphometrics (doc),
-                                       sheath_document_get_aggregates (doc));
+                                       sheath_document_get_aggregates (doc),
+                                       seg ? sheath_segmentation_get_other_classes (seg) : NULL);
   sheath_page_set_panel_visible (self, TRUE);
 }
 

@@ -7,6 +7,7 @@
 
 #include "sheath-resample-private.h"
 #include "sheath-safetensors-private.h"
+#include "sheath-train-net-private.h"
 #include "test-util.h"
 
 static SheathModel *
@@ -617,6 +618,84 @@ test_segmenter_calibration (void)
   test_remove_tree (dir);
 }
 
+/* A model with a class Sheath does not know: it loads, its class is a
+ * label of its own (SHEATH_LABEL_OTHER) named by the segmentation, drawn
+ * in a colour of its own, saved as STEM_seg-NAME.png, measured as regions,
+ * and left out of the scores. */
+static void
+test_segmenter_unknown_class (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "vessels.safetensors", NULL);
+  g_autofree char *mask = g_build_filename (dir, "s_seg-bloodvessel.png", NULL);
+  g_autoptr(SheathTrainNet) net = _sheath_train_net_new (2, 4, 1, 4);
+  g_autoptr(GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(SheathModel) model = NULL;
+  g_autoptr(SheathImage) image = NULL;
+  g_autoptr(SheathSegmentation) seg = NULL;
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(SheathScores) scores = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *pixels = g_new (guint8, 96 * 96);
+  const char * const *others;
+  guint64 other = 0;
+  guint8 rgb[2][3];
+
+  const char *keys[][2] = {
+    { "format", "sheath-model-1" }, { "architecture", "unet" }, { "depth", "2" }, { "base_channels", "4" },
+    { "kernel_size", "3" }, { "in_channels", "1" }, { "classes", "background,myelin,axon,blood vessel" },
+    { "pixel_size_um", "0.1" }, { "modality", "SEM" }, { "normalization", "image-zscore" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_hash_table_insert (meta, (gpointer) keys[i][0], (gpointer) keys[i][1]);
+  _sheath_train_net_init_random (net, 7);
+  g_assert_true (_sheath_train_net_write_model (net, path, meta, FALSE, &error));
+  g_assert_no_error (error);
+  model = sheath_model_new_from_file (file, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 96 * 96; i++)
+    pixels[i] = (guint8) ((i * 2654435761u) >> 24);
+  image = sheath_image_new_from_bytes (96, 96, 8, g_bytes_new_take (g_steal_pointer (&pixels), 96 * 96), &error);
+  g_assert_no_error (error);
+  g_assert_true (sheath_image_set_pixel_size (image, 0.1, &error));
+  seg = segment (model, image, 64);
+  others = sheath_segmentation_get_other_classes (seg);
+  g_assert_nonnull (others);
+  g_assert_cmpstr (others[0], ==, "blood vessel");
+  g_assert_null (others[1]);
+  for (guint y = 0; y < 96; y++)
+    for (guint x = 0; x < 96; x++)
+      {
+        SheathLabel l = sheath_segmentation_get_label (seg, x, y);
+
+        g_assert_cmpuint (l, <=, SHEATH_LABEL_OTHER);
+        other += l == SHEATH_LABEL_OTHER;
+      }
+  g_test_message ("%" G_GUINT64_FORMAT " pixels of the unknown class", other);
+  g_assert_cmpuint (other, >, 0);
+
+  sheath_label_get_colour (SHEATH_LABEL_OTHER, &rgb[0][0], &rgb[0][1], &rgb[0][2]);
+  sheath_label_get_colour (SHEATH_LABEL_AXON, &rgb[1][0], &rgb[1][1], &rgb[1][2]);
+  g_assert_true (memcmp (rgb[0], rgb[1], 3) != 0);
+
+  g_assert_true (sheath_segmentation_save (seg, dir, "s", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (mask, G_FILE_TEST_IS_REGULAR));
+
+  m = sheath_morphometrics_compute (seg, 0.1, SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_morphometrics_get_n_other_regions (m, SHEATH_LABEL_OTHER), >, 0);
+  g_assert_cmpfloat (sheath_morphometrics_get_other_region (m, SHEATH_LABEL_OTHER, 0)->axon_area, >, 0);
+
+  scores = sheath_scores_compute (seg, seg, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scores->pixels, ==, 96 * 96);
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -631,6 +710,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Segmenter/odd-images", test_segmenter_odd_images);
   g_test_add_func ("/Sheath/Segmenter/flips", test_segmenter_flips);
   g_test_add_func ("/Sheath/Segmenter/calibration", test_segmenter_calibration);
+  g_test_add_func ("/Sheath/Segmenter/unknown-class", test_segmenter_unknown_class);
 
   return g_test_run ();
 }
