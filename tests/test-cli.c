@@ -313,7 +313,10 @@ test_cli_morphometrics (void)
 }
 
 /* A tiny training writes its card beside the model; `sheath-cli card`
- * writes the same card with an evaluation's figures per image. */
+ * writes the same card with an evaluation's figures per image. The model
+ * learns unmyelinated axons too: evaluate scores them, segment writes
+ * their mask and morphometrics their table; calibrate refuses the model's
+ * validation subject and calibrates on another. */
 static void
 test_cli_train_writes_card (void)
 {
@@ -329,6 +332,12 @@ test_cli_train_writes_card (void)
   g_auto(Run) evaluate = { 0 };
   g_auto(Run) write = { 0 };
   g_auto(Run) bad = { 0 };
+  g_auto(Run) segment = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) calibrate = { 0 };
+  g_autofree char *image = g_build_filename (data, "sub-371", "micr", "sub-371_sample-0001_acq-roi_TEM.png", NULL);
+  g_autofree char *masks = g_build_filename (dir, "masks", NULL);
+  g_autofree char *calibrated = g_build_filename (dir, "calibrated.safetensors", NULL);
 
   if (!g_file_test (data, G_FILE_TEST_IS_DIR))
     {
@@ -336,8 +345,10 @@ test_cli_train_writes_card (void)
       return;
     }
   run_cli (&train, "train", "--data", data, "--output", model, "--validation-subjects", "sub-370", "--epochs", "1",
-           "--depth", "2", "--base-channels", "4", "--patch-size", "64", "--batch-size", "2", NULL);
+           "--depth", "2", "--base-channels", "4", "--patch-size", "64", "--batch-size", "2",
+           "--classes", "background,myelin,axon,uaxon", NULL);
   g_assert_cmpint (train.status, ==, 0);
+  g_assert_nonnull (strstr (train.out, "unmyelinated"));
   g_assert_true (g_file_get_contents (card, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "# tiny"));
   g_assert_nonnull (strstr (text, "| Held out for validation | sub-370 |"));
@@ -353,8 +364,10 @@ test_cli_train_writes_card (void)
   g_assert_nonnull (strstr (evaluate.out, "Morphometry from the predicted masks against the manual ones"));
   g_assert_nonnull (strstr (evaluate.out, "Bland–Altman"));
   g_assert_nonnull (strstr (evaluate.out, "unmatched:"));
+  g_assert_nonnull (strstr (evaluate.out, "uF1"));
   g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "\"agreement\""));
+  g_assert_nonnull (strstr (text, "\"dice_uaxon\""));
   g_assert_nonnull (strstr (text, "\"lower_limit\""));
   g_clear_pointer (&text, g_free);
   {
@@ -372,6 +385,44 @@ test_cli_train_writes_card (void)
   g_assert_nonnull (strstr (text, "| overall (pooled) |"));
   g_assert_nonnull (strstr (text, "## Morphometry against the manual masks"));
   g_assert_nonnull (strstr (text, "| mean_gratio |"));
+  g_assert_nonnull (strstr (text, "### Unmyelinated axons"));
+  g_clear_pointer (&text, g_free);
+
+  /* the fourth class's mask and table */
+  run_cli (&segment, "segment", "--model", model, "--output-dir", masks, "--morphometrics", image, NULL);
+  g_assert_cmpint (segment.status, ==, 0);
+  {
+    g_autofree char *uaxon = g_build_filename (masks, "sub-371_sample-0001_acq-roi_TEM_seg-uaxon.png", NULL);
+    g_autofree char *table = g_build_filename (masks, "sub-371_sample-0001_acq-roi_TEM_uaxon_morphometrics.csv", NULL);
+    g_autofree char *axons = g_build_filename (masks, "sub-371_sample-0001_acq-roi_TEM_axon_morphometrics.csv", NULL);
+
+    g_assert_true (g_file_test (uaxon, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "uaxon_id,"));
+    g_clear_pointer (&text, g_free);
+    g_assert_true (g_file_get_contents (axons, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, ",confidence,flags\n"));
+  }
+
+  /* calibration: never on the validation subject */
+  run_cli (&refused, "calibrate", "--model", model, "--data", data, "--subjects", "sub-370", "--output", calibrated,
+           NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "validation subject"));
+  g_assert_false (g_file_test (calibrated, G_FILE_TEST_EXISTS));
+  run_cli (&calibrate, "calibrate", "--model", model, "--data", data, "--subjects", "sub-371", "--output", calibrated,
+           NULL);
+  g_assert_cmpint (calibrate.status, ==, 0);
+  g_assert_nonnull (strstr (calibrate.out, "| chosen |"));
+  {
+    g_auto(Run) info = { 0 };
+
+    run_cli (&info, "info", calibrated, NULL);
+    g_assert_cmpint (info.status, ==, 0);
+    g_assert_nonnull (strstr (info.out, "calibration_subjects = sub-371"));
+    g_assert_nonnull (strstr (info.out, "decision_weights = "));
+    g_assert_nonnull (strstr (info.out, "Classes:       background, myelin, axon, uaxon"));
+  }
 
   /* an evaluation file that is not one: said, and no card */
   run_cli (&bad, "card", model, "--evaluation", model, "--output", other, NULL);
