@@ -43,7 +43,7 @@ XDG_STATE_HOME=$state XDG_DATA_HOME=$state GSETTINGS_SCHEMA_DIR=build/data GSETT
 if [ "${1:-}" = --install ]; then
   mkdir -p help/C/figures
   cp "$out/editor.png" "$out/morphometrics.png" "$out/outlines.png" "$out/overlay.png" \
-     "$out/train-progress.png" "$out/study-subjects.png" help/C/figures/
-  echo "copied editor.png, morphometrics.png, outlines.png, overlay.png, train-progress.png and study-subjects.png to help/C/figures/"
+     "$out/train-progress.png" "$out/study-subjects.png" "$out/review.png" help/C/figures/
+  echo "copied editor.png, morphometrics.png, outlines.png, overlay.png, train-progress.png, study-subjects.png and review.png to help/C/figures/"
 fi
 ls -l "$out"

@@ -57,7 +57,7 @@ sheath_axon_free (SheathAxon *axon)
 #define MIN_PLAUSIBLE_GRATIO 0.3
 #define MAX_PLAUSIBLE_GRATIO 0.95
 #define TINY_AXON_DIAM_UM    0.2
-#define LOW_CONFIDENCE       0.7
+#define LOW_CONFIDENCE       0.6
 #define FUSED_SOLIDITY       0.85
 
 SheathAxonFlags

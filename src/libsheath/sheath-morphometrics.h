@@ -51,7 +51,7 @@ typedef enum
  * @SHEATH_AXON_FLAG_TINY: an axon diameter below 0.2 µm, smaller than a
  *   myelinated axon is
  * @SHEATH_AXON_FLAG_LOW_CONFIDENCE: the model's mean probability over the
- *   fibre is below 0.7
+ *   fibre is below 0.6
  * @SHEATH_AXON_FLAG_FUSED: a solidity below 0.85, as two fibres merged
  *   into one are
  *

@@ -94,6 +94,23 @@ find_next (SheathReviewBar *self,
   return 0;
 }
 
+/* "at the edge, low confidence" */
+static char *
+describe_flags (SheathAxonFlags flags)
+{
+  const struct { SheathAxonFlags flag; const char *text; } names[] = {
+    { SHEATH_AXON_FLAG_BORDER, N_ ("at the edge") }, { SHEATH_AXON_FLAG_NO_MYELIN, N_ ("no myelin") },
+    { SHEATH_AXON_FLAG_IMPLAUSIBLE_GRATIO, N_ ("implausible g-ratio") }, { SHEATH_AXON_FLAG_TINY, N_ ("tiny") },
+    { SHEATH_AXON_FLAG_LOW_CONFIDENCE, N_ ("low confidence") }, { SHEATH_AXON_FLAG_FUSED, N_ ("likely fused") },
+  };
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (flags & names[i].flag)
+      g_string_append_printf (text, "%s%s", text->len ? ", " : "", _ (names[i].text));
+  return g_string_free (text, FALSE);
+}
+
 static void
 show (SheathReviewBar *self,
       guint            axon)
@@ -109,8 +126,8 @@ show (SheathReviewBar *self,
   else
     {
       const SheathAxon *a = sheath_morphometrics_get_axon (m, axon - 1);
-      g_autofree char *flags = sheath_axon_flags_to_string (a->flags);
-      g_autofree char *title = g_strdup_printf (_ ("Axon %u: %s"), axon, g_strdelimit (flags, ";", ' '));
+      g_autofree char *flags = describe_flags (a->flags);
+      g_autofree char *title = g_strdup_printf (_ ("Axon %u: %s"), axon, flags);
       g_autofree char *details = NULL;
       guint left = count_left (self);
 

@@ -5,7 +5,7 @@
  *
  *   xvfb-run -a sheath-screenshots OUTPUT_DIR IMAGE MODEL [AXON_MASK [TRAIN_IMAGE…]]
  *
- * empty.png, image.png, segmenting.png, overlay.png; with the axon mask of
+ * empty.png, image.png, segmenting.png, overlay.png, review.png; with the axon mask of
  * the image (its myelin mask beside it) morphometrics.png, outlines.png and
  * editor.png; with labelled images of two subjects, the training wizard's
  * pages train-images.png … train-done.png after a short training of a
@@ -21,6 +21,7 @@
 #include "sheath-page.h"
 #include "sheath-study-window-private.h"
 #include "sheath-training-window.h"
+#include "sheath-review-bar.h"
 #include "sheath-window.h"
 #include "gui-test-util.h"
 
@@ -223,6 +224,19 @@ main (int   argc,
     g_error ("morphometrics did not finish");
   shoot (GTK_WIDGET (window), argv[1], "overlay.png");
   wait_ms (5500);   /* the "Segmented" toast goes: the next shots show other masks */
+  {
+    /* review mode on the model's masks, which have their confidence */
+    SheathViewer *viewer = SHEATH_VIEWER (gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_VIEWER));
+    GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (viewer), SHEATH_TYPE_PAGE);
+    GtkWidget *bar = gui_find_descendant (page, SHEATH_TYPE_REVIEW_BAR);
+
+    gtk_widget_activate_action (page, "doc.review-flagged", NULL);
+    wait_ms (800);
+    shoot (GTK_WIDGET (window), argv[1], "review.png");
+    gtk_widget_activate_action (bar, "review.done", NULL);
+    sheath_viewer_zoom_to_fit (viewer);
+    wait_ms (300);
+  }
 
   if (argc > 4)
     {
