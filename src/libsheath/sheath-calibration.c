@@ -71,8 +71,8 @@ typedef struct
 } Trial;
 
 /* what the search tries: weights of myelin and axon, then thresholds */
-static const double myelin_weights[] = { 0.8, 0.9, 1.0, 1.15, 1.3, 1.5 };
-static const double axon_weights[] = { 0.85, 1.0, 1.15, 1.3, 1.5 };
+static const double myelin_weights[] = { 0.6, 0.7, 0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75 };
+static const double axon_weights[] = { 0.7, 0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0 };
 static const double thresholds[] = { 0.5, 0.55, 0.6, 0.65, 0.7 };
 
 #define MAX_DICE_LOSS 0.005

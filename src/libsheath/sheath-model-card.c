@@ -340,6 +340,28 @@ append_agreement (SheathModelCard *self,
                           number_at (unmatched, "missed_median_axon_diam"));
 }
 
+/* What `sheath-cli calibrate` fitted, when it did */
+static void
+append_calibration (SheathModelCard *self,
+                    GString         *card)
+{
+  g_autofree char *weights = meta (self, "decision_weights");
+  g_autofree char *threshold = meta (self, "min_fibre_confidence");
+  g_autofree char *subjects = meta (self, "calibration_subjects");
+  g_autofree char *classes = meta (self, "classes");
+  g_autofree char *text = NULL;
+
+  if (weights == NULL)
+    return;
+  text = g_strdup_printf ("decision weights %s (%s)%s%s%s, fitted by `sheath-cli calibrate` on the training subjects %s",
+                          weights, classes ? classes : "", threshold && g_ascii_strtod (threshold, NULL) > 0
+                            ? "; fibres of a mean confidence below " : "",
+                          threshold && g_ascii_strtod (threshold, NULL) > 0 ? threshold : "",
+                          threshold && g_ascii_strtod (threshold, NULL) > 0 ? " dropped" : "",
+                          subjects ? subjects : "?");
+  append_row (card, "Calibration", text);
+}
+
 /* Unmyelinated axons, for models that find them */
 static void
 append_unmyelinated_scores (SheathModelCard *self,
@@ -427,6 +449,7 @@ sheath_model_card_dup_markdown (SheathModelCard *self)
   g_clear_pointer (&text, g_free);
   append_row (card, "Normalisation", normalization);
   append_training (self, card);
+  append_calibration (self, card);
   text = g_strdup_printf ("Dice axon %s, Dice myelin %s (the best epoch's, on the held-out subjects)", axon, myelin);
   append_row (card, "Validation figures", text);
   append_row (card, "Trained with", trained_with);
