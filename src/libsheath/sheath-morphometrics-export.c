@@ -20,14 +20,31 @@
 /* The measurements written out: the CSV table, the instance map and the
  * index image, each written whole or not at all. */
 
-static void
-append_double (GString *s,
-               double   v)
+void
+_sheath_morphometrics_append_double (GString *s,
+                                     double   v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_append_c (s, ',');
   g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.10g", v));
+}
+
+gboolean
+_sheath_morphometrics_write_text (const char  *path,
+                                  GString     *text,
+                                  GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_set_contents_full (path, text->str, text->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
+                   _ ("Cannot write '%s': %s"), path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -55,7 +72,6 @@ sheath_morphometrics_write_csv (SheathMorphometrics  *self,
                                          "axonmyelin_perimeter (um),solidity,eccentricity,orientation,"
                                          "image_border_touching,bbox_min_y,bbox_min_x,bbox_max_y,"
                                          "bbox_max_x,confidence,flags\n");
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
 
@@ -65,37 +81,30 @@ sheath_morphometrics_write_csv (SheathMorphometrics  *self,
       g_autofree char *flags = sheath_axon_flags_to_string (a->flags);
 
       g_string_append_printf (csv, "%u", a->id);
-      append_double (csv, a->x0);
-      append_double (csv, a->y0);
-      append_double (csv, a->gratio);
-      append_double (csv, a->axon_area);
-      append_double (csv, a->axon_perimeter);
-      append_double (csv, a->myelin_area);
-      append_double (csv, a->axon_diam);
-      append_double (csv, a->myelin_thickness);
-      append_double (csv, a->axonmyelin_area);
-      append_double (csv, a->axonmyelin_perimeter);
-      append_double (csv, a->solidity);
-      append_double (csv, a->eccentricity);
-      append_double (csv, a->orientation);
+      _sheath_morphometrics_append_double (csv, a->x0);
+      _sheath_morphometrics_append_double (csv, a->y0);
+      _sheath_morphometrics_append_double (csv, a->gratio);
+      _sheath_morphometrics_append_double (csv, a->axon_area);
+      _sheath_morphometrics_append_double (csv, a->axon_perimeter);
+      _sheath_morphometrics_append_double (csv, a->myelin_area);
+      _sheath_morphometrics_append_double (csv, a->axon_diam);
+      _sheath_morphometrics_append_double (csv, a->myelin_thickness);
+      _sheath_morphometrics_append_double (csv, a->axonmyelin_area);
+      _sheath_morphometrics_append_double (csv, a->axonmyelin_perimeter);
+      _sheath_morphometrics_append_double (csv, a->solidity);
+      _sheath_morphometrics_append_double (csv, a->eccentricity);
+      _sheath_morphometrics_append_double (csv, a->orientation);
       g_string_append_printf (csv, ",%s,%d,%d,%d,%d",
                               a->image_border_touching ? "True" : "False",
                               a->bbox_min_y, a->bbox_min_x, a->bbox_max_y, a->bbox_max_x);
       if (isnan (a->confidence))
         g_string_append_c (csv, ',');
       else
-        append_double (csv, a->confidence);
+        _sheath_morphometrics_append_double (csv, a->confidence);
       g_string_append_printf (csv, ",%s\n", flags);
     }
 
-  if (!g_file_set_contents_full (path, csv->str, csv->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                   _ ("Cannot write '%s': %s"), path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return _sheath_morphometrics_write_text (path, csv, error);
 }
 
 /**

@@ -71,6 +71,14 @@ gboolean            _sheath_morphometrics_drop_unsure_fibres (SheathSegmentation
                                                               GCancellable       *cancellable,
                                                               GError            **error);
 
+/* sheath-morphometrics-export.c: a CSV field after a comma, and a text file
+ * written whole and renamed */
+void                _sheath_morphometrics_append_double    (GString             *s,
+                                                            double               v);
+gboolean            _sheath_morphometrics_write_text       (const char          *path,
+                                                            GString             *text,
+                                                            GError             **error);
+
 /* The flags of an axon from its measurements (confidence included). */
 SheathAxonFlags     _sheath_axon_flags_for                 (const SheathAxon    *axon);
 

@@ -152,16 +152,6 @@ sheath_morphometrics_get_other_region (SheathMorphometrics *self,
                          SheathAxon, index);
 }
 
-static void
-append_double (GString *s,
-               double   v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_string_append_c (s, ',');
-  g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.10g", v));
-}
-
 static gboolean
 write_regions (GArray      *regions,
                const char  *prefix,
@@ -169,7 +159,6 @@ write_regions (GArray      *regions,
                GError     **error)
 {
   g_autoptr(GString) csv = g_string_new (NULL);
-  g_autoptr(GError) local_error = NULL;
 
   g_string_append_printf (csv, "%s_id,x0 (px),y0 (px),%s_area (um^2),%s_diam (um),%s_perimeter (um),solidity,"
                           "eccentricity,orientation,image_border_touching,bbox_min_y,bbox_min_x,bbox_max_y,"
@@ -179,27 +168,20 @@ write_regions (GArray      *regions,
       const SheathAxon *a = &g_array_index (regions, SheathAxon, i);
 
       g_string_append_printf (csv, "%u", a->id);
-      append_double (csv, a->x0);
-      append_double (csv, a->y0);
-      append_double (csv, a->axon_area);
-      append_double (csv, a->axon_diam);
-      append_double (csv, a->axon_perimeter);
-      append_double (csv, a->solidity);
-      append_double (csv, a->eccentricity);
-      append_double (csv, a->orientation);
+      _sheath_morphometrics_append_double (csv, a->x0);
+      _sheath_morphometrics_append_double (csv, a->y0);
+      _sheath_morphometrics_append_double (csv, a->axon_area);
+      _sheath_morphometrics_append_double (csv, a->axon_diam);
+      _sheath_morphometrics_append_double (csv, a->axon_perimeter);
+      _sheath_morphometrics_append_double (csv, a->solidity);
+      _sheath_morphometrics_append_double (csv, a->eccentricity);
+      _sheath_morphometrics_append_double (csv, a->orientation);
       g_string_append_printf (csv, ",%s,%d,%d,%d,%d\n",
                               a->image_border_touching ? "True" : "False",
                               a->bbox_min_y, a->bbox_min_x, a->bbox_max_y, a->bbox_max_x);
     }
 
-  if (!g_file_set_contents_full (path, csv->str, csv->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                   _ ("Cannot write '%s': %s"), path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return _sheath_morphometrics_write_text (path, csv, error);
 }
 
 /**

@@ -428,6 +428,24 @@ compare_tensor_out (gconstpointer a,
   return strcmp (((const SheathTensorOut *) a)->name, ((const SheathTensorOut *) b)->name);
 }
 
+/* The header's length, then the header padded with spaces so that the
+ * tensors' data is 8-byte aligned. */
+static void
+append_header (GByteArray *bytes,
+               const char *header,
+               gsize       header_len)
+{
+  gsize padded = (header_len + 7) / 8 * 8;
+  guint8 len_bytes[8];
+
+  for (guint i = 0; i < 8; i++)
+    len_bytes[i] = (guint8) ((guint64) padded >> (8 * i));
+  g_byte_array_append (bytes, len_bytes, 8);
+  g_byte_array_append (bytes, (const guint8 *) header, header_len);
+  for (gsize i = header_len; i < padded; i++)
+    g_byte_array_append (bytes, (const guint8 *) " ", 1);
+}
+
 gboolean
 _sheath_safetensors_write (const char            *path,
                            GHashTable            *metadata,
@@ -444,7 +462,6 @@ _sheath_safetensors_write (const char            *path,
   g_autoptr(GError) local_error = NULL;
   gsize header_len;
   guint64 offset = 0;
-  guint8 len_bytes[8];
 
   qsort (sorted, n_tensors, sizeof *sorted, compare_tensor_out);
 
@@ -495,17 +512,7 @@ _sheath_safetensors_write (const char            *path,
   json_generator_set_root (generator, root);
   header = json_generator_to_data (generator, &header_len);
 
-  /* Pad the header with spaces so that tensor data is 8-byte aligned. */
-  {
-    gsize padded = (header_len + 7) / 8 * 8;
-
-    for (guint i = 0; i < 8; i++)
-      len_bytes[i] = (guint8) ((guint64) padded >> (8 * i));
-    g_byte_array_append (bytes, len_bytes, 8);
-    g_byte_array_append (bytes, (const guint8 *) header, header_len);
-    for (gsize i = header_len; i < padded; i++)
-      g_byte_array_append (bytes, (const guint8 *) " ", 1);
-  }
+  append_header (bytes, header, header_len);
 
   for (guint i = 0; i < n_tensors; i++)
     {
@@ -552,9 +559,8 @@ _sheath_safetensors_rewrite_metadata (const char  *source,
   JsonObject *root, *meta;
   GHashTableIter iter;
   gpointer key, value;
-  gsize length, header_len, padded;
+  gsize length, header_len;
   guint64 old_len = 0;
-  guint8 len_bytes[8];
 
   if (!g_file_get_contents (source, &contents, &length, &local_error))
     {
@@ -584,13 +590,7 @@ _sheath_safetensors_rewrite_metadata (const char  *source,
   json_generator_set_root (generator, json_parser_get_root (parser));
   header = json_generator_to_data (generator, &header_len);
 
-  padded = (header_len + 7) / 8 * 8;
-  for (guint i = 0; i < 8; i++)
-    len_bytes[i] = (guint8) ((guint64) padded >> (8 * i));
-  g_byte_array_append (bytes, len_bytes, 8);
-  g_byte_array_append (bytes, (const guint8 *) header, header_len);
-  for (gsize i = header_len; i < padded; i++)
-    g_byte_array_append (bytes, (const guint8 *) " ", 1);
+  append_header (bytes, header, header_len);
   g_byte_array_append (bytes, (const guint8 *) contents + 8 + old_len, length - 8 - old_len);
 
   if (!g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
