@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sheath-segmentation-private.h"
 #include "test-util.h"
 
 #define PS 0.1   /* µm per pixel in the phantoms */
@@ -793,6 +794,84 @@ test_morphometrics_unmyelinated (void)
   test_remove_tree (dir);
 }
 
+/* Each flag on a fibre made to earn it, none on a plain one; the
+ * confidence is the fibre's mean, a hand edit makes pixels certain, and
+ * the table writes both. */
+static void
+test_morphometrics_flags (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (300, 120);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *csv_path = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *csv = NULL, *text = NULL;
+  guint8 *conf;
+
+  paint_fibre (seg, 40, 60, 10, 16);                               /* plain */
+  paint_fibre (seg, 5, 60, 10, 16);                                /* cut by the edge */
+  paint_ellipse (seg, 100, 60, 10, 10, SHEATH_LABEL_AXON);         /* no myelin */
+  paint_fibre (seg, 150, 60, 16, 16.5);                            /* g-ratio above 0.95 */
+  paint_fibre (seg, 190, 60, 3, 6);                                /* tiny: 0.15 µm */
+  paint_ellipse (seg, 240, 60, 14, 14, SHEATH_LABEL_MYELIN);       /* two fused, one axon */
+  paint_ellipse (seg, 260, 60, 14, 14, SHEATH_LABEL_MYELIN);
+  paint_ellipse (seg, 240, 60, 9, 9, SHEATH_LABEL_AXON);
+  paint_ellipse (seg, 260, 60, 9, 9, SHEATH_LABEL_AXON);
+  paint_ellipse (seg, 250, 60, 4, 2, SHEATH_LABEL_AXON);
+
+  /* a segmenter's confidence: sure everywhere but the plain fibre (0.5) */
+  g_assert_true (_sheath_segmentation_ensure_confidence (seg, &error));
+  for (guint y = 0; y < 120; y++)
+    {
+      conf = _sheath_segmentation_get_confidence_row (seg, y);
+      for (guint x = 0; x < 300; x++)
+        conf[x] = hypot (x - 40.0, y - 60.0) <= 16 ? 128 : 250;
+    }
+
+  /* 0.025 µm pixels: the 6-pixel axon is tiny, the 20-pixel ones are not */
+  m = sheath_morphometrics_compute (seg, 0.025, SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 6);
+  {
+    const SheathAxonFlags expected[] = {
+      SHEATH_AXON_FLAG_BORDER, SHEATH_AXON_FLAG_LOW_CONFIDENCE, SHEATH_AXON_FLAG_NO_MYELIN,
+      SHEATH_AXON_FLAG_IMPLAUSIBLE_GRATIO, SHEATH_AXON_FLAG_TINY, SHEATH_AXON_FLAG_FUSED,
+    };
+    const double x0[] = { 5, 40, 100, 150, 190, 250 };
+
+    for (guint i = 0; i < 6; i++)
+      {
+        guint id = sheath_morphometrics_get_axon_at (m, (guint) x0[i], 60);
+        const SheathAxon *a = sheath_morphometrics_get_axon (m, id - 1);
+
+        g_test_message ("axon at x %g: flags %x, confidence %.3f, solidity %.3f, g-ratio %.3f, diam %.3f",
+                        x0[i], a->flags, a->confidence, a->solidity, a->gratio, a->axon_diam);
+        g_assert_cmpuint (a->flags & expected[i], ==, expected[i]);
+        if (i == 1)
+          {
+            g_assert_cmpfloat_with_epsilon (a->confidence, 128 / 255.0, 1e-3);
+            g_assert_cmpuint (a->flags, ==, SHEATH_AXON_FLAG_LOW_CONFIDENCE);
+          }
+        else
+          g_assert_cmpfloat (a->confidence, >, 0.9);
+      }
+  }
+  text = sheath_axon_flags_to_string (SHEATH_AXON_FLAG_BORDER | SHEATH_AXON_FLAG_FUSED);
+  g_assert_cmpstr (text, ==, "border;fused");
+
+  /* an edit makes its pixels certain */
+  sheath_segmentation_set_label (seg, 40, 60, SHEATH_LABEL_AXON);
+  g_assert_cmpfloat (sheath_segmentation_get_confidence (seg, 40, 60), ==, 1.0);
+  g_assert_cmpfloat (sheath_segmentation_get_confidence (seg, 41, 60), <, 0.6);
+
+  g_assert_true (sheath_morphometrics_write_csv (m, csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_nonnull (strstr (csv, ",confidence,flags\n"));
+  g_assert_nonnull (strstr (csv, ",low-confidence\n"));
+  test_remove_tree (dir);
+}
+
 static void
 test_agreement (void)
 {
@@ -897,6 +976,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/update", test_morphometrics_update);
   g_test_add_func ("/Sheath/Morphometrics/agreement", test_agreement);
   g_test_add_func ("/Sheath/Morphometrics/unmyelinated", test_morphometrics_unmyelinated);
+  g_test_add_func ("/Sheath/Morphometrics/flags", test_morphometrics_flags);
 
   return g_test_run ();
 }
