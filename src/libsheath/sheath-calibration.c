@@ -34,7 +34,8 @@
  * divided by its target (5 %, 3 %, 5 %, 2 %, 0.01), squared and summed;
  * candidates that lower the Dice of axon or myelin by more than 0.005 are
  * not taken. The myelin and axon weights are searched on a grid first,
- * then the threshold.
+ * then the threshold, then a minimum axon diameter below which a fibre is
+ * a fragment.
  */
 struct _SheathCalibration
 {
@@ -63,6 +64,7 @@ typedef struct
 {
   double  weights[SHEATH_NET_MAX_CLASSES];
   double  min_confidence;
+  double  min_axon_diam;                    /* µm */
   double  count, diam, thickness, gratio;   /* relative differences, pooled */
   double  gratio_bias;
   double  dice_axon, dice_myelin;
@@ -74,6 +76,8 @@ typedef struct
 static const double myelin_weights[] = { 0.6, 0.7, 0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75 };
 static const double axon_weights[] = { 0.7, 0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0 };
 static const double thresholds[] = { 0.5, 0.55, 0.6, 0.65, 0.7 };
+/* no myelinated axon is thinner than about 0.2 µm: smaller ones are fragments */
+static const double min_axon_diams[] = { 0.1, 0.2 };
 
 #define MAX_DICE_LOSS 0.005
 
@@ -275,8 +279,9 @@ evaluate (SheathCalibration  *self,
       g_autoptr(SheathScores) scores = NULL;
 
       if (prediction == NULL ||
-          (trial->min_confidence > 0 &&
-           !_sheath_morphometrics_drop_unsure_fibres (prediction, trial->min_confidence, cancellable, error)) ||
+          ((trial->min_confidence > 0 || trial->min_axon_diam > 0) &&
+           !_sheath_morphometrics_drop_fibres (prediction, im->pixel_size, trial->min_confidence,
+                                               trial->min_axon_diam, cancellable, error)) ||
           !(measured = sheath_morphometrics_compute (prediction, im->pixel_size, SHEATH_AXON_SHAPE_CIRCLE,
                                                      cancellable, error)) ||
           !_sheath_agreement_add_measured (agreement, im->name, measured, im->truth, error) ||
@@ -309,6 +314,7 @@ try_candidate (SheathCalibration  *self,
                double              myelin_weight,
                double              axon_weight,
                double              min_confidence,
+               double              min_axon_diam,
                GCancellable       *cancellable,
                GError            **error)
 {
@@ -322,6 +328,7 @@ try_candidate (SheathCalibration  *self,
     trial.weights[c] = label_of_class[c] == SHEATH_LABEL_MYELIN ? myelin_weight :
                        label_of_class[c] == SHEATH_LABEL_AXON ? axon_weight : 1.0;
   trial.min_confidence = min_confidence;
+  trial.min_axon_diam = min_axon_diam;
   if (!evaluate (self, &trial, cancellable, error))
     return FALSE;
   trial.allowed = baseline == NULL ||
@@ -331,8 +338,9 @@ try_candidate (SheathCalibration  *self,
   if (trial.allowed &&
       (self->trials->len == 1 || trial.cost < g_array_index (self->trials, Trial, self->best).cost))
     self->best = self->trials->len - 1;
-  g_debug ("myelin %.2f axon %.2f threshold %.2f: count %+.3f diam %+.3f thickness %+.3f g-ratio %+.3f "
-           "bias %+.4f Dice %.4f/%.4f cost %.2f%s", myelin_weight, axon_weight, min_confidence, trial.count,
+  g_debug ("myelin %.2f axon %.2f threshold %.2f min. axon %.2f µm: count %+.3f diam %+.3f thickness %+.3f g-ratio %+.3f "
+           "bias %+.4f Dice %.4f/%.4f cost %.2f%s", myelin_weight, axon_weight, min_confidence, min_axon_diam,
+           trial.count,
            trial.diam, trial.thickness, trial.gratio, trial.gratio_bias, trial.dice_axon, trial.dice_myelin,
            trial.cost, trial.allowed ? "" : " (Dice lost)");
   return TRUE;
@@ -366,12 +374,12 @@ sheath_calibration_run (SheathCalibration  *self,
     }
   g_array_set_size (self->trials, 0);
   self->best = 0;
-  if (!try_candidate (self, 1.0, 1.0, 0, cancellable, error))
+  if (!try_candidate (self, 1.0, 1.0, 0, 0, cancellable, error))
     return FALSE;
   for (guint m = 0; m < G_N_ELEMENTS (myelin_weights); m++)
     for (guint a = 0; a < G_N_ELEMENTS (axon_weights); a++)
       if (!(myelin_weights[m] == 1.0 && axon_weights[a] == 1.0) &&
-          !try_candidate (self, myelin_weights[m], axon_weights[a], 0, cancellable, error))
+          !try_candidate (self, myelin_weights[m], axon_weights[a], 0, 0, cancellable, error))
         return FALSE;
 
   {
@@ -389,8 +397,15 @@ sheath_calibration_run (SheathCalibration  *self,
       }
   }
   for (guint t = 0; t < G_N_ELEMENTS (thresholds); t++)
-    if (!try_candidate (self, myelin_w, axon_w, thresholds[t], cancellable, error))
+    if (!try_candidate (self, myelin_w, axon_w, thresholds[t], 0, cancellable, error))
       return FALSE;
+  {
+    double threshold = g_array_index (self->trials, Trial, self->best).min_confidence;
+
+    for (guint d = 0; d < G_N_ELEMENTS (min_axon_diams); d++)
+      if (!try_candidate (self, myelin_w, axon_w, threshold, min_axon_diams[d], cancellable, error))
+        return FALSE;
+  }
   self->done = TRUE;
   return TRUE;
 }
@@ -442,9 +457,27 @@ append_trial (GString     *out,
   g_string_append_printf (out, "| %s | ", what);
   for (guint c = 0; c < n_classes; c++)
     g_string_append_printf (out, "%s%.2f", c ? "," : "", t->weights[c]);
-  g_string_append_printf (out, " | %.2f | %+.1f %% | %+.1f %% | %+.1f %% | %+.1f %% | %+.4f | %.4f / %.4f |\n",
-                          t->min_confidence, 100 * t->count, 100 * t->diam, 100 * t->thickness, 100 * t->gratio,
+  g_string_append_printf (out, " | %.2f | %.2f µm | %+.1f %% | %+.1f %% | %+.1f %% | %+.1f %% | %+.4f | %.4f / %.4f |\n",
+                          t->min_confidence, t->min_axon_diam, 100 * t->count, 100 * t->diam, 100 * t->thickness, 100 * t->gratio,
                           t->gratio_bias, t->dice_axon, t->dice_myelin);
+}
+
+/**
+ * sheath_calibration_get_min_axon_diam:
+ * @self: a #SheathCalibration that has run
+ *
+ * The minimum axon diameter chosen, as sheath_model_get_min_axon_diam()
+ * will give it.
+ *
+ * Returns: the diameter in micrometres below which a fibre is dropped, 0
+ *   for none
+ */
+double
+sheath_calibration_get_min_axon_diam (SheathCalibration *self)
+{
+  g_return_val_if_fail (SHEATH_IS_CALIBRATION (self), 0);
+  g_return_val_if_fail (self->done, 0);
+  return g_array_index (self->trials, Trial, self->best).min_axon_diam;
 }
 
 /**
@@ -484,9 +517,9 @@ sheath_calibration_dup_report (SheathCalibration *self)
                                ? "Calibrated on %u image of the training subjects (%s), %u candidates tried.\n\n"
                                : "Calibrated on %u images of the training subjects (%s), %u candidates tried.\n\n",
                           self->images->len, names->str, self->trials->len);
-  g_string_append_printf (out, "| | weights (%s) | min. fibre confidence | count | mean diameter | mean thickness | "
-                          "mean g-ratio | g-ratio bias | Dice axon / myelin |\n|---|---|---|---|---|---|---|---|---|\n",
-                          classes);
+  g_string_append_printf (out, "| | weights (%s) | min. fibre confidence | min. axon diameter | count | mean diameter | "
+                          "mean thickness | mean g-ratio | g-ratio bias | Dice axon / myelin |\n"
+                          "|---|---|---|---|---|---|---|---|---|---|\n", classes);
   append_trial (out, "uncalibrated", &g_array_index (self->trials, Trial, 0), n_classes);
   append_trial (out, "chosen", &g_array_index (self->trials, Trial, self->best), n_classes);
   return g_string_free (out, FALSE);
@@ -498,8 +531,9 @@ sheath_calibration_dup_report (SheathCalibration *self)
  * @path: where to write the calibrated model (may be the model's own file)
  * @error: return location for a #GError
  *
- * Writes the model with the chosen weights and threshold in its metadata
- * (`decision_weights`, `min_fibre_confidence`, `calibration_subjects`);
+ * Writes the model with the chosen weights and thresholds in its metadata
+ * (`decision_weights`, `min_fibre_confidence`, `min_axon_diam_um`,
+ * `calibration_subjects`);
  * its tensors are unchanged. Written whole and renamed.
  *
  * Returns: %TRUE on success
@@ -535,6 +569,8 @@ sheath_calibration_write_model (SheathCalibration  *self,
   g_hash_table_insert (changes, "decision_weights", g_strdup (weights->str));
   g_hash_table_insert (changes, "min_fibre_confidence",
                        g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", best->min_confidence)));
+  g_hash_table_insert (changes, "min_axon_diam_um",
+                       g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", best->min_axon_diam)));
   g_hash_table_insert (changes, "calibration_subjects", g_strdup (subjects->str));
   source = g_file_get_path (sheath_model_get_file (self->model));
   return _sheath_safetensors_rewrite_metadata (source, path, changes, error);

@@ -37,6 +37,8 @@ const double      *sheath_calibration_get_decision_weights (SheathCalibration  *
 SHEATH_AVAILABLE_IN_ALL
 double             sheath_calibration_get_min_fibre_confidence (SheathCalibration *self);
 SHEATH_AVAILABLE_IN_ALL
+double             sheath_calibration_get_min_axon_diam    (SheathCalibration  *self);
+SHEATH_AVAILABLE_IN_ALL
 char              *sheath_calibration_dup_report           (SheathCalibration  *self);
 SHEATH_AVAILABLE_IN_ALL
 gboolean           sheath_calibration_write_model          (SheathCalibration  *self,

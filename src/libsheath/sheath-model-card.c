@@ -348,16 +348,21 @@ append_calibration (SheathModelCard *self,
   g_autofree char *weights = meta (self, "decision_weights");
   g_autofree char *threshold = meta (self, "min_fibre_confidence");
   g_autofree char *subjects = meta (self, "calibration_subjects");
+  g_autofree char *min_diam = meta (self, "min_axon_diam_um");
   g_autofree char *classes = meta (self, "classes");
   g_autofree char *text = NULL;
 
   if (weights == NULL)
     return;
-  text = g_strdup_printf ("decision weights %s (%s)%s%s%s, fitted by `sheath-cli calibrate` on the training subjects %s",
+  text = g_strdup_printf ("decision weights %s (%s)%s%s%s%s%s%s, fitted by `sheath-cli calibrate` on the training "
+                          "subjects %s",
                           weights, classes ? classes : "", threshold && g_ascii_strtod (threshold, NULL) > 0
                             ? "; fibres of a mean confidence below " : "",
                           threshold && g_ascii_strtod (threshold, NULL) > 0 ? threshold : "",
                           threshold && g_ascii_strtod (threshold, NULL) > 0 ? " dropped" : "",
+                          min_diam && g_ascii_strtod (min_diam, NULL) > 0 ? "; fibres whose axon is under " : "",
+                          min_diam && g_ascii_strtod (min_diam, NULL) > 0 ? min_diam : "",
+                          min_diam && g_ascii_strtod (min_diam, NULL) > 0 ? " µm dropped as fragments" : "",
                           subjects ? subjects : "?");
   append_row (card, "Calibration", text);
 }

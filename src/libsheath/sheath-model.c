@@ -34,6 +34,7 @@ struct _SheathModel
   double               norm_std;
   double               decision_weights[SHEATH_NET_MAX_CLASSES];
   double               min_fibre_confidence;
+  double               min_axon_diam;
   SheathNet           *net;
 };
 
@@ -194,8 +195,10 @@ read_calibration (SheathModel        *self,
           return FALSE;
         }
     }
-  return _sheath_safetensors_get_meta (st, "min_fibre_confidence") == NULL ||
-         _sheath_model_meta_double (st, "min_fibre_confidence", 0, 1, &self->min_fibre_confidence, error);
+  return (_sheath_safetensors_get_meta (st, "min_fibre_confidence") == NULL ||
+          _sheath_model_meta_double (st, "min_fibre_confidence", 0, 1, &self->min_fibre_confidence, error)) &&
+         (_sheath_safetensors_get_meta (st, "min_axon_diam_um") == NULL ||
+          _sheath_model_meta_double (st, "min_axon_diam_um", 0, 1000, &self->min_axon_diam, error));
 }
 
 /**
@@ -573,6 +576,23 @@ sheath_model_get_min_fibre_confidence (SheathModel *self)
 {
   g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
   return self->min_fibre_confidence;
+}
+
+/**
+ * sheath_model_get_min_axon_diam:
+ * @self: a #SheathModel
+ *
+ * The axon diameter below which a segmented fibre is dropped as a fragment
+ * (metadata key `min_axon_diam_um`, set by a calibration); 0 keeps every
+ * fibre.
+ *
+ * Returns: the diameter in micrometres
+ */
+double
+sheath_model_get_min_axon_diam (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->min_axon_diam;
 }
 
 /**

@@ -65,11 +65,14 @@ void                _sheath_morphometrics_count_tiles      (SheathMorphometrics 
                                                             guint                ty1);
 
 /* Clears the fibres (axon and its myelin) whose mean confidence is below
- * min_confidence, as a calibrated model asks. */
-gboolean            _sheath_morphometrics_drop_unsure_fibres (SheathSegmentation *segmentation,
-                                                              double              min_confidence,
-                                                              GCancellable       *cancellable,
-                                                              GError            **error);
+ * min_confidence or whose axon diameter (µm) is below min_axon_diam, as a
+ * calibrated model asks. */
+gboolean            _sheath_morphometrics_drop_fibres      (SheathSegmentation *segmentation,
+                                                            double              pixel_size,
+                                                            double              min_confidence,
+                                                            double              min_axon_diam,
+                                                            GCancellable       *cancellable,
+                                                            GError            **error);
 
 /* sheath-morphometrics-export.c: a CSV field after a comma, and a text file
  * written whole and renamed */

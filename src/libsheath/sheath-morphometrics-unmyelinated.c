@@ -231,19 +231,18 @@ sheath_morphometrics_write_other_regions_csv (SheathMorphometrics  *self,
 }
 
 gboolean
-_sheath_morphometrics_drop_unsure_fibres (SheathSegmentation  *segmentation,
-                                          double               min_confidence,
-                                          GCancellable        *cancellable,
-                                          GError             **error)
+_sheath_morphometrics_drop_fibres (SheathSegmentation  *segmentation,
+                                   double               pixel_size,
+                                   double               min_confidence,
+                                   double               min_axon_diam,
+                                   GCancellable        *cancellable,
+                                   GError             **error)
 {
   g_autoptr(SheathMorphometrics) m = NULL;
   g_autofree guint8 *drop = NULL;
   guint n;
 
-  if (!sheath_segmentation_has_confidence (segmentation))
-    return TRUE;
-  /* the pixel size does not change which pixels a fibre has */
-  if (!(m = sheath_morphometrics_compute (segmentation, 1.0, SHEATH_AXON_SHAPE_CIRCLE, cancellable, error)))
+  if (!(m = sheath_morphometrics_compute (segmentation, pixel_size, SHEATH_AXON_SHAPE_CIRCLE, cancellable, error)))
     return FALSE;
   n = m->axons->len;
   drop = g_new0 (guint8, n + 1);
@@ -251,7 +250,8 @@ _sheath_morphometrics_drop_unsure_fibres (SheathSegmentation  *segmentation,
     {
       const SheathAxon *a = &g_array_index (m->axons, SheathAxon, i);
 
-      drop[a->id] = a->confidence < min_confidence;
+      /* NaN (no confidence) is never below */
+      drop[a->id] = a->confidence < min_confidence || a->axon_diam < min_axon_diam;
     }
   for (guint y = 0; y < m->height; y++)
     {

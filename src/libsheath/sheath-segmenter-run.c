@@ -601,11 +601,13 @@ _sheath_segmenter_run (SegmentJob    *job,
         shift_accumulator (&g, classes, acc);
     }
 
-  /* fibres the model is unsure of, as its calibration chose (not while
-   * calibrating: that chooses the threshold) */
-  if (!job->keep_probabilities && sheath_model_get_min_fibre_confidence (model) > 0 &&
-      !_sheath_morphometrics_drop_unsure_fibres (result, sheath_model_get_min_fibre_confidence (model),
-                                                 cancellable, error))
+  /* fibres the model is unsure of, and fragments too small to be axons, as
+   * its calibration chose (not while calibrating: that chooses them) */
+  if (!job->keep_probabilities &&
+      (sheath_model_get_min_fibre_confidence (model) > 0 || sheath_model_get_min_axon_diam (model) > 0) &&
+      !_sheath_morphometrics_drop_fibres (result, sheath_image_get_pixel_size (image),
+                                          sheath_model_get_min_fibre_confidence (model),
+                                          sheath_model_get_min_axon_diam (model), cancellable, error))
     return NULL;
   return g_steal_pointer (&result);
 }
