@@ -37,9 +37,10 @@ sheath_cli_calibrate (int    argc,
   context = g_option_context_new ("- fit a model's class boundaries to manual morphometry");
   g_option_context_set_summary (context,
     _ ("Segments the labelled images of the training subjects once, then chooses weights on the\n"
-    "class probabilities (moving the boundaries of myelin and axon) and a mean confidence below\n"
-    "which a fibre is dropped, so that axon count, mean diameter, myelin thickness, g-ratio and\n"
-    "the matched fibres' g-ratio bias agree best with the manual masks, without losing Dice.\n"
+    "class probabilities (moving the boundaries of myelin and axon), a mean confidence below\n"
+    "which a fibre is dropped and an axon diameter below which it is a fragment, so that axon\n"
+    "count, mean diameter, myelin thickness, g-ratio and the matched fibres' g-ratio bias agree\n"
+    "best with the manual masks, without losing Dice.\n"
     "Writes the model with them in its metadata; its weights are unchanged. The model's\n"
     "validation subjects are refused: they are what 'evaluate' measures it on."));
   g_option_context_add_main_entries (context, entries, NULL);
