@@ -34,7 +34,7 @@ struct _SheathStudy
 #define AGGREGATE_FIELDS(X) \
   X (n_axons) X (n_myelinated) X (n_border_touching) X (area_mm2) X (axon_density_mm2) X (avf) X (mvf) \
   X (gratio_aggr) X (mean_axon_diam) X (median_axon_diam) X (mean_myelin_thickness) \
-  X (median_myelin_thickness) X (mean_gratio) X (median_gratio)
+  X (median_myelin_thickness) X (mean_gratio) X (median_gratio) X (n_uaxons) X (uaxon_ratio)
 
 /* ROOT/SUBJECT/STEM@suffix */
 char       *_sheath_study_output_path (SheathStudy *self,

@@ -19,7 +19,7 @@ typedef struct
   char   *subject;
   guint   first_image;   /* whose participant columns the row shows */
   guint   n_images;
-  double  n_axons, n_myelinated, area, axon_area, myelin_area;
+  double  n_axons, n_myelinated, n_uaxons, area, axon_area, myelin_area;
   double  sum_diam, sum_thickness, sum_gratio;
 } SubjectSums;
 
@@ -106,7 +106,7 @@ sheath_study_collect (SheathStudy  *self,
   static const char * const subject_columns[] = { "subject", NULL };
   static const char * const subject_figures[] = {
     "n_images", "n_axons", "n_myelinated", "area_mm2", "axon_density_mm2", "avf", "mvf", "gratio_aggr",
-    "mean_axon_diam", "mean_myelin_thickness", "mean_gratio", NULL
+    "mean_axon_diam", "mean_myelin_thickness", "mean_gratio", "n_uaxons", "uaxon_ratio", NULL
   };
   const char * const *columns;
   g_autoptr(SheathTable) study = NULL;
@@ -165,6 +165,7 @@ sheath_study_collect (SheathStudy  *self,
       s->n_images++;
       s->n_axons += member (record, "n_axons");
       s->n_myelinated += member (record, "n_myelinated");
+      s->n_uaxons += member (record, "n_uaxons");   /* 0 from models without them */
       s->area += member (record, "area_mm2");
       s->axon_area += member (record, "avf") * member (record, "area_mm2");
       s->myelin_area += member (record, "mvf") * member (record, "area_mm2");
@@ -195,6 +196,8 @@ sheath_study_collect (SheathStudy  *self,
         s->n_axons > 0 ? s->sum_diam / s->n_axons : NAN,
         s->n_myelinated > 0 ? s->sum_thickness / s->n_myelinated : NAN,
         s->n_myelinated > 0 ? s->sum_gratio / s->n_myelinated : NAN,
+        s->n_uaxons,
+        s->n_myelinated > 0 ? s->n_uaxons / s->n_myelinated : NAN,
       };
       guint row = _sheath_table_add_row (subjects), c = 0;
 
