@@ -13,6 +13,7 @@
 #include "sheath-error.h"
 #include "sheath-model-private.h"
 #include "sheath-safetensors-private.h"
+#include "sheath-separate-private.h"
 
 #define MAX_BASE_CHANNELS 256
 #define MAX_TOP_CHANNELS  4096
@@ -35,6 +36,7 @@ struct _SheathModel
   double               decision_weights[SHEATH_NET_MAX_CLASSES];
   double               min_fibre_confidence;
   double               min_axon_diam;
+  double               uaxon_split_depth;
   SheathNet           *net;
 };
 
@@ -160,6 +162,7 @@ sheath_model_class_init (SheathModelClass *klass)
 static void
 sheath_model_init (SheathModel *self)
 {
+  self->uaxon_split_depth = SHEATH_UAXON_SPLIT_DEPTH_UM_DEFAULT;
 }
 
 /* What a calibration learnt (sheath_calibration_write_model()): weights on
@@ -198,7 +201,9 @@ read_calibration (SheathModel        *self,
   return (_sheath_safetensors_get_meta (st, "min_fibre_confidence") == NULL ||
           _sheath_model_meta_double (st, "min_fibre_confidence", 0, 1, &self->min_fibre_confidence, error)) &&
          (_sheath_safetensors_get_meta (st, "min_axon_diam_um") == NULL ||
-          _sheath_model_meta_double (st, "min_axon_diam_um", 0, 1000, &self->min_axon_diam, error));
+          _sheath_model_meta_double (st, "min_axon_diam_um", 0, 1000, &self->min_axon_diam, error)) &&
+         (_sheath_safetensors_get_meta (st, "uaxon_split_depth_um") == NULL ||
+          _sheath_model_meta_double (st, "uaxon_split_depth_um", 0, 1000, &self->uaxon_split_depth, error));
 }
 
 /**
@@ -593,6 +598,25 @@ sheath_model_get_min_axon_diam (SheathModel *self)
 {
   g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
   return self->min_axon_diam;
+}
+
+/**
+ * sheath_model_get_uaxon_split_depth:
+ * @self: a #SheathModel
+ *
+ * How deep the valley between two touching unmyelinated axons must be, in
+ * the distance of their pixels to the background, for the segmenter to
+ * split them into two (metadata key `uaxon_split_depth_um`); 0 splits
+ * none. Models without the key get the default, chosen on the training
+ * mice of the shipped TEM model.
+ *
+ * Returns: the depth in micrometres
+ */
+double
+sheath_model_get_uaxon_split_depth (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->uaxon_split_depth;
 }
 
 /**

@@ -98,6 +98,8 @@ double               sheath_model_get_min_fibre_confidence (SheathModel *self);
 SHEATH_AVAILABLE_IN_ALL
 double               sheath_model_get_min_axon_diam    (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
+double               sheath_model_get_uaxon_split_depth (SheathModel *self);
+SHEATH_AVAILABLE_IN_ALL
 double               sheath_model_get_pixel_size       (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
 const char          *sheath_model_get_modality         (SheathModel  *self);

@@ -17,6 +17,7 @@
 #include "sheath-segmentation-private.h"
 #include "sheath-morphometrics-private.h"
 #include "sheath-segmenter-private.h"
+#include "sheath-separate-private.h"
 
 /* The image segmented tile by tile, in phases: the image resampled to the
  * model's grid and normalised row by row (InputSampler); a row of tiles at
@@ -608,6 +609,14 @@ _sheath_segmenter_run (SegmentJob    *job,
       !_sheath_morphometrics_drop_fibres (result, sheath_image_get_pixel_size (image),
                                           sheath_model_get_min_fibre_confidence (model),
                                           sheath_model_get_min_axon_diam (model), cancellable, error))
+    return NULL;
+  /* bundles of unmyelinated axons, drawn as one region at the model's
+   * resolution, split into their axons */
+  if (!job->keep_probabilities && sheath_segmentation_get_unmyelinated (result) &&
+      sheath_model_get_uaxon_split_depth (model) > 0 &&
+      _sheath_separate_touching (result, SHEATH_LABEL_UNMYELINATED_AXON,
+                                 sheath_model_get_uaxon_split_depth (model) / sheath_image_get_pixel_size (image),
+                                 cancellable, error) < 0)
     return NULL;
   return g_steal_pointer (&result);
 }

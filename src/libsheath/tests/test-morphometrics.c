@@ -9,7 +9,9 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sheath-labeling-private.h"
 #include "sheath-segmentation-private.h"
+#include "sheath-separate-private.h"
 #include "test-util.h"
 
 #define PS 0.1   /* µm per pixel in the phantoms */
@@ -678,10 +680,6 @@ test_morphometrics_update (void)
   assert_same_axons (m, seg);
 }
 
-/* Predicted masks against manual ones: truth has fibres A, B and C;
- * the prediction has A as it is, B with its axon 2 px wider (radius 12
- * for 10: thicker axon, thinner myelin), C missed and an extra fibre D.
- * Figures, fibre matching and Bland–Altman follow from that exactly. */
 /* Unmyelinated axons are measured apart from the myelinated fibres, counted
  * in the aggregates with their ratio, written to their own table and mask,
  * read back from it, scored as objects, and followed by updates. */
@@ -872,6 +870,10 @@ test_morphometrics_flags (void)
   test_remove_tree (dir);
 }
 
+/* Predicted masks against manual ones: truth has fibres A, B and C;
+ * the prediction has A as it is, B with its axon 2 px wider (radius 12
+ * for 10: thicker axon, thinner myelin), C missed and an extra fibre D.
+ * Figures, fibre matching and Bland–Altman follow from that exactly. */
 static void
 test_agreement (void)
 {
@@ -957,6 +959,69 @@ test_agreement (void)
   }
 }
 
+/* Counts the 8-connected regions of one label. */
+static guint
+count_regions (SheathSegmentation *seg,
+               SheathLabel         label)
+{
+  guint w = sheath_segmentation_get_width (seg), h = sheath_segmentation_get_height (seg);
+  g_autofree guint8 *mask = g_new0 (guint8, (gsize) w * h);
+  g_autofree guint32 *labels = g_new0 (guint32, (gsize) w * h);
+
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      mask[(gsize) y * w + x] = sheath_segmentation_get_label (seg, x, y) == label;
+  return _sheath_label_components_8 (mask, w, h, labels);
+}
+
+/* Touching unmyelinated axons are split where the valley between them is
+ * deep enough, and only there: two discs of radius 20, 34 px apart, meet
+ * at a neck whose distance to the background is about 10.5, ten below
+ * their peaks; a single ellipse has one peak and stays whole; the fibre
+ * beside them is not touched. */
+static void
+test_separate_touching (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (200, 100);
+  g_autoptr(GError) error = NULL;
+  guint fibre_pixels = 0, after = 0;
+
+  paint_fibre (seg, 170, 50, 8, 14);
+  paint_ellipse (seg, 40, 50, 20, 20, SHEATH_LABEL_UNMYELINATED_AXON);
+  paint_ellipse (seg, 74, 50, 20, 20, SHEATH_LABEL_UNMYELINATED_AXON);
+  paint_ellipse (seg, 120, 50, 12, 30, SHEATH_LABEL_UNMYELINATED_AXON);
+  for (guint y = 0; y < 100; y++)
+    for (guint x = 0; x < 200; x++)
+      fibre_pixels += sheath_segmentation_get_label (seg, x, y) == SHEATH_LABEL_AXON ||
+                      sheath_segmentation_get_label (seg, x, y) == SHEATH_LABEL_MYELIN;
+  g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, 2);
+
+  /* too shallow a valley for a depth of 12: nothing is split */
+  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, 12, NULL, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, 2);
+
+  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, 3, NULL, &error), ==, 3);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, 3);
+  /* the cut is a line through the neck, at x = 57 ± 1 */
+  g_assert_true (sheath_segmentation_get_label (seg, 56, 50) == SHEATH_LABEL_BACKGROUND ||
+                 sheath_segmentation_get_label (seg, 57, 50) == SHEATH_LABEL_BACKGROUND ||
+                 sheath_segmentation_get_label (seg, 58, 50) == SHEATH_LABEL_BACKGROUND);
+  g_assert_cmpint (sheath_segmentation_get_label (seg, 40, 50), ==, SHEATH_LABEL_UNMYELINATED_AXON);
+  g_assert_cmpint (sheath_segmentation_get_label (seg, 74, 50), ==, SHEATH_LABEL_UNMYELINATED_AXON);
+  g_assert_cmpint (sheath_segmentation_get_label (seg, 120, 50), ==, SHEATH_LABEL_UNMYELINATED_AXON);
+  for (guint y = 0; y < 100; y++)
+    for (guint x = 0; x < 200; x++)
+      after += sheath_segmentation_get_label (seg, x, y) == SHEATH_LABEL_AXON ||
+               sheath_segmentation_get_label (seg, x, y) == SHEATH_LABEL_MYELIN;
+  g_assert_cmpuint (after, ==, fibre_pixels);
+
+  /* splitting again finds nothing more to split */
+  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, 3, NULL, &error), ==, 3);
+  g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -977,6 +1042,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/agreement", test_agreement);
   g_test_add_func ("/Sheath/Morphometrics/unmyelinated", test_morphometrics_unmyelinated);
   g_test_add_func ("/Sheath/Morphometrics/flags", test_morphometrics_flags);
+  g_test_add_func ("/Sheath/Morphometrics/separate-touching", test_separate_touching);
 
   return g_test_run ();
 }
