@@ -17,7 +17,7 @@ what=${1:-run}
 
 packages="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libglib2.0-bin libjson-glib-dev
   libtiff-dev libpng-dev zlib1g-dev libopenblas-dev gobject-introspection libgirepository1.0-dev
-  libxlsxwriter-dev libgsl-dev
+  libxlsxwriter-dev libgsl-dev libopenslide-dev
   gir1.2-glib-2.0 python3 python3-gi libgtk-4-dev libadwaita-1-dev itstool gettext desktop-file-utils"
 [ "$what" = test ] && packages="$packages xvfb xauth dbus-daemon appstream yelp-tools flatpak-builder
   python3-numpy python3-pil python3-torch python3-skimage python3-scipy clang libclang-rt-14-dev

@@ -12,11 +12,7 @@
 
 #include "sheath-error.h"
 #include "sheath-image-decoder-private.h"
-
-typedef struct
-{
-  char message[256];
-} TiffMessages;
+#include "sheath-tiff-private.h"
 
 /* libtiff hands its own format strings over */
 static int tiff_error_cb (TIFF *tif, void *user_data, const char *module, const char *fmt, va_list ap)
@@ -29,7 +25,7 @@ tiff_error_cb (TIFF       *tif,
                const char *fmt,
                va_list     ap)
 {
-  TiffMessages *messages = user_data;
+  SheathTiffMessages *messages = user_data;
 
   /* Keep the first error: later ones are usually consequences. */
   if (messages->message[0] == '\0')
@@ -46,6 +42,20 @@ tiff_warning_cb (TIFF       *tif,
 {
   /* Unknown private tags are common in microscope files; not worth a word. */
   return 1;
+}
+
+TIFF *
+_sheath_tiff_open (const char         *path,
+                   SheathTiffMessages *messages)
+{
+  TIFFOpenOptions *options = TIFFOpenOptionsAlloc ();
+  TIFF *tif;
+
+  TIFFOpenOptionsSetErrorHandlerExtR (options, tiff_error_cb, messages);
+  TIFFOpenOptionsSetWarningHandlerExtR (options, tiff_warning_cb, NULL);
+  tif = TIFFOpenExt (path, "r", options);
+  TIFFOpenOptionsFree (options);
+  return tif;
 }
 
 /* ImageJ writes "ImageJ=1.x\n...unit=micron\n" and puts pixels per unit in
@@ -118,9 +128,11 @@ resolution_pixel_size (TIFF  *tif,
   return 0;
 }
 
-static void
-read_pixel_size (TIFF               *tif,
-                 SheathDecodedImage *decoded)
+void
+_sheath_tiff_read_pixel_size (TIFF                  *tif,
+                              double                *pixel_size,
+                              SheathPixelSizeSource *source,
+                              char                 **ignored)
 {
   const char *description = NULL;
   float xres = 0;
@@ -132,21 +144,20 @@ read_pixel_size (TIFF               *tif,
 
       if ((um = imagej_pixel_size (description, xres)) > 0)
         {
-          decoded->pixel_size = um;
-          decoded->pixel_size_source = SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ;
+          *pixel_size = um;
+          *source = SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ;
           return;
         }
       if ((um = ome_pixel_size (description)) > 0)
         {
-          decoded->pixel_size = um;
-          decoded->pixel_size_source = SHEATH_PIXEL_SIZE_SOURCE_OME_XML;
+          *pixel_size = um;
+          *source = SHEATH_PIXEL_SIZE_SOURCE_OME_XML;
           return;
         }
     }
 
-  decoded->pixel_size = resolution_pixel_size (tif, &decoded->ignored_resolution);
-  decoded->pixel_size_source = decoded->pixel_size > 0 ? SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION
-                                                       : SHEATH_PIXEL_SIZE_SOURCE_NONE;
+  *pixel_size = resolution_pixel_size (tif, ignored);
+  *source = *pixel_size > 0 ? SHEATH_PIXEL_SIZE_SOURCE_TIFF_RESOLUTION : SHEATH_PIXEL_SIZE_SOURCE_NONE;
 }
 
 /* Reads every strip or tile into one contiguous buffer of samples, as
@@ -161,7 +172,7 @@ read_samples (TIFF                 *tif,
               guint16               planar,
               guint8               *dest,
               const SheathRowsSink *sink,
-              TiffMessages         *messages,
+              SheathTiffMessages         *messages,
               GError              **error)
 {
   guint planes = planar == PLANARCONFIG_SEPARATE ? spp : 1;
@@ -307,8 +318,7 @@ _sheath_tiff_load (const char           *path,
                    GError              **error)
 {
   const SheathRowsSink *stream = NULL;
-  TiffMessages messages = { { 0 } };
-  TIFFOpenOptions *options = TIFFOpenOptionsAlloc ();
+  SheathTiffMessages messages = { { 0 } };
   TIFF *tif;
   guint32 width = 0, height = 0;
   guint16 bps = 1, spp = 1, photometric = PHOTOMETRIC_MINISBLACK, planar = PLANARCONFIG_CONTIG;
@@ -318,10 +328,7 @@ _sheath_tiff_load (const char           *path,
   gpointer pixels = NULL;
   gboolean ok = FALSE;
 
-  TIFFOpenOptionsSetErrorHandlerExtR (options, tiff_error_cb, &messages);
-  TIFFOpenOptionsSetWarningHandlerExtR (options, tiff_warning_cb, NULL);
-  tif = TIFFOpenExt (path, "r", options);
-  TIFFOpenOptionsFree (options);
+  tif = _sheath_tiff_open (path, &messages);
 
   if (tif == NULL)
     {
@@ -425,7 +432,8 @@ _sheath_tiff_load (const char           *path,
                                      TIFFIsBigTIFF (tif) ? "BigTIFF" : "TIFF", bps,
                                      photometric == PHOTOMETRIC_RGB ? "RGB" : "gray",
                                      TIFFIsTiled (tif) ? ", tiled" : "");
-  read_pixel_size (tif, decoded);
+  _sheath_tiff_read_pixel_size (tif, &decoded->pixel_size, &decoded->pixel_size_source,
+                                &decoded->ignored_resolution);
   ok = TRUE;
 
 out:

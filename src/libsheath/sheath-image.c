@@ -712,6 +712,7 @@ sheath_pixel_size_source_to_string (SheathPixelSizeSource source)
     case SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ: return _ ("ImageJ metadata");
     case SHEATH_PIXEL_SIZE_SOURCE_OME_XML: return _ ("OME-XML metadata");
     case SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS: return _ ("PNG pHYs chunk");
+    case SHEATH_PIXEL_SIZE_SOURCE_OPENSLIDE: return _ ("slide metadata (OpenSlide)");
     default: return "unknown";
     }
 }

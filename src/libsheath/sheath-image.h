@@ -26,6 +26,8 @@ G_DECLARE_FINAL_TYPE (SheathImage, sheath_image, SHEATH, IMAGE, GObject)
  * @SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ: ImageJ's TIFF description
  * @SHEATH_PIXEL_SIZE_SOURCE_OME_XML: OME-XML in the TIFF description
  * @SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS: the PNG `pHYs` chunk, in pixels per metre
+ * @SHEATH_PIXEL_SIZE_SOURCE_OPENSLIDE: a slide-scanner file's own, as
+ *   OpenSlide reads it (`openslide.mpp-x`)
  *
  * Where an image's pixel size came from.
  */
@@ -39,6 +41,7 @@ typedef enum
   SHEATH_PIXEL_SIZE_SOURCE_IMAGEJ,
   SHEATH_PIXEL_SIZE_SOURCE_OME_XML,
   SHEATH_PIXEL_SIZE_SOURCE_PNG_PHYS,
+  SHEATH_PIXEL_SIZE_SOURCE_OPENSLIDE,
 } SheathPixelSizeSource;
 
 /**

@@ -18,6 +18,7 @@
 # include "sheath-study.h"
 # include "sheath-segmentation.h"
 # include "sheath-segmenter.h"
+# include "sheath-slide.h"
 # include "sheath-trainer.h"
 # include "sheath-version.h"
 #undef SHEATH_INSIDE

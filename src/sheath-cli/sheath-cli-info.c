@@ -55,37 +55,94 @@ print_model (const char  *arg,
   return TRUE;
 }
 
+/* The value range of one level, read in bands so that memory stays
+ * bounded whatever the level's size. */
+static gboolean
+level_range (SheathSlide  *slide,
+             guint         level,
+             guint        *min,
+             guint        *max,
+             GError      **error)
+{
+  guint64 w = sheath_slide_get_level_width (slide, level), h = sheath_slide_get_level_height (slide, level);
+  guint band = (guint) CLAMP ((G_GUINT64_CONSTANT (1) << 24) / w, 1, h);
+
+  *min = G_MAXUINT;
+  *max = 0;
+  for (guint64 y = 0; y < h; y += band)
+    {
+      guint rows = (guint) MIN (band, h - y);
+      g_autoptr(GBytes) bytes = sheath_slide_read_region (slide, level, 0, y, (guint) w, rows, error);
+      gsize n;
+      gconstpointer data;
+
+      if (bytes == NULL)
+        return FALSE;
+      data = g_bytes_get_data (bytes, &n);
+      if (sheath_slide_get_bit_depth (slide) == 8)
+        for (gsize i = 0; i < n; i++)
+          {
+            *min = MIN (*min, ((const guint8 *) data)[i]);
+            *max = MAX (*max, ((const guint8 *) data)[i]);
+          }
+      else
+        for (gsize i = 0; i < n / 2; i++)
+          {
+            *min = MIN (*min, ((const guint16 *) data)[i]);
+            *max = MAX (*max, ((const guint16 *) data)[i]);
+          }
+    }
+  return TRUE;
+}
+
+/* Headers only, then the value range of the smallest level: a slide of
+ * gigapixels is listed without being read whole. */
 static gboolean
 print_image (const char  *arg,
              GError     **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (arg);
-  g_autoptr(SheathImage) image = sheath_image_new_from_file (file, error);
+  g_autoptr(SheathSlide) slide = sheath_slide_new_from_file (file, error);
   SheathPixelSizeSource source;
-  guint min, max;
+  guint min, max, n_levels, last;
 
-  if (image == NULL)
+  if (slide == NULL)
     return FALSE;
 
-  sheath_image_get_range (image, &min, &max);
-  source = sheath_image_get_pixel_size_source (image);
+  n_levels = sheath_slide_get_n_levels (slide);
+  last = n_levels - 1;
+  if (!level_range (slide, last, &min, &max, error))
+    return FALSE;
+  source = sheath_slide_get_pixel_size_source (slide);
   printf ("%s\n", arg);
-  printf ("  Format:      %s\n", sheath_image_get_format_description (image));
-  printf ("  Size:        %u × %u pixels\n", sheath_image_get_width (image), sheath_image_get_height (image));
-  printf ("  Depth:       %u-bit gray, values %u–%u\n", sheath_image_get_bit_depth (image), min, max);
+  printf ("  Format:      %s\n", sheath_slide_get_format_description (slide));
+  printf ("  Size:        %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels\n",
+          sheath_slide_get_level_width (slide, 0), sheath_slide_get_level_height (slide, 0));
+  if (n_levels > 1)
+    {
+      printf ("  Levels:      %u\n", n_levels);
+      for (guint l = 0; l < n_levels; l++)
+        printf ("    %u: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " (÷%g)\n", l,
+                sheath_slide_get_level_width (slide, l), sheath_slide_get_level_height (slide, l),
+                sheath_slide_get_level_downsample (slide, l));
+    }
+  printf ("  Depth:       %u-bit gray, values %u–%u", sheath_slide_get_bit_depth (slide), min, max);
+  if (last > 0)
+    printf (" (in level %u)", last);
+  printf ("\n");
   if (source == SHEATH_PIXEL_SIZE_SOURCE_NONE)
     {
       printf ("  Pixel size:  unknown (give --pixel-size, a BIDS sidecar or pixel_size_in_micrometer.txt)\n");
-      if (sheath_image_get_ignored_resolution (image) != NULL)
+      if (sheath_slide_get_ignored_resolution (slide) != NULL)
         printf ("               the file's resolution, %s, is not a pixel size\n",
-                sheath_image_get_ignored_resolution (image));
+                sheath_slide_get_ignored_resolution (slide));
     }
   else
     printf ("  Pixel size:  %g µm, from the %s%s%s\n",
-            sheath_image_get_pixel_size (image),
+            sheath_slide_get_pixel_size (slide),
             sheath_pixel_size_source_to_string (source),
-            sheath_image_get_pixel_size_origin (image) ? " " : "",
-            sheath_image_get_pixel_size_origin (image) ? sheath_image_get_pixel_size_origin (image) : "");
+            sheath_slide_get_pixel_size_origin (slide) ? " " : "",
+            sheath_slide_get_pixel_size_origin (slide) ? sheath_slide_get_pixel_size_origin (slide) : "");
   return TRUE;
 }
 
@@ -104,7 +161,9 @@ sheath_cli_info (int    argc,
 
   context = g_option_context_new (_ ("IMAGE|MODEL… - show what Sheath reads"));
   g_option_context_set_summary (context,
-    _ ("For an image: format, size, bit depth, value range, and the pixel size with where it came from.\n"
+    _ ("For an image: format, size, its pyramid's levels, bit depth, value range (of the smallest\n"
+    "level), and the pixel size with where it came from; only headers are read, and the smallest\n"
+    "level in bands, so that a slide of gigapixels is listed in bounded memory.\n"
     "For a model (a .safetensors file, or sem/tem): architecture, classes, pixel size, metadata."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
