@@ -218,6 +218,7 @@ test_cli_info (void)
 {
   g_autofree char *image = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat3/micr/sub-rat3_sample-data10_SEM.png");
   g_autofree char *tiff = test_require_shared ("samples/formats/tem-gray16.tif");
+  g_autofree char *ndpi = test_require_shared ("samples/formats/ndpi/hamamatsu-tritc.ndpi");
   g_autofree char *model = test_golden_path ("unet-golden.safetensors");
   g_auto(Run) img = { 0 };
   g_auto(Run) tif = { 0 };
@@ -244,6 +245,21 @@ test_cli_info (void)
 
   run_cli (&bad, "info", "/nonexistent/x.png", NULL);
   g_assert_cmpint (bad.status, ==, 1);
+
+  /* a slide: its pyramid's levels and the scanner's pixel size */
+  if (ndpi != NULL)
+    {
+      g_auto(Run) slide = { 0 };
+
+      run_cli (&slide, "info", ndpi, NULL);
+      g_assert_cmpint (slide.status, ==, 0);
+      g_assert_nonnull (strstr (slide.out, "3968 × 4864 pixels"));
+      g_assert_nonnull (strstr (slide.out, "1: 1984 × 2432 (÷2)"));
+#ifdef HAVE_OPENSLIDE
+      g_assert_nonnull (strstr (slide.out, "Levels:      7"));
+      g_assert_nonnull (strstr (slide.out, "0.228175 µm, from the slide metadata"));
+#endif
+    }
 }
 
 /* Morphometrics from a BIDS image's manual masks, from masks alone (no
@@ -308,6 +324,45 @@ test_cli_morphometrics (void)
 
   run_cli (&bad_shape, "morphometrics", "--axon-shape", "square", masks, NULL);
   g_assert_cmpint (bad_shape.status, ==, 2);
+
+  {
+    /* regions drawn in QuPath: one row each; a broken file is refused
+     * before anything is written */
+    g_autofree char *geojson = g_build_filename (dir, "regions.geojson", NULL);
+    g_autofree char *broken = g_build_filename (dir, "broken.geojson", NULL);
+    g_autofree char *table_path = g_build_filename (dir, "sub-rat4_sample-data12_SEM_morphometrics_regions.csv", NULL);
+    g_autofree char *out2 = g_build_filename (dir, "second", NULL);
+    g_autofree char *table = NULL;
+    g_auto(Run) regions = { 0 };
+    g_auto(Run) refused = { 0 };
+
+    g_assert_true (g_file_set_contents (geojson,
+      "{\"type\": \"FeatureCollection\", \"features\": ["
+      "{\"type\": \"Feature\", \"properties\": {\"classification\": {\"name\": \"top\"}},"
+      " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[0, 0], [2000, 0], [2000, 300], [0, 300]]]}},"
+      "{\"type\": \"Feature\", \"properties\": {\"name\": \"bottom\"},"
+      " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[0, 300], [2000, 300], [2000, 2000], [0, 2000]]]}}"
+      "]}", -1, NULL));
+    run_cli (&regions, "morphometrics", "--output-dir", dir, "--roi", geojson, image, NULL);
+    g_assert_cmpint (regions.status, ==, 0);
+    g_assert_nonnull (strstr (regions.err, "2 regions"));
+    g_assert_true (g_file_get_contents (table_path, &table, NULL, NULL));
+    g_assert_true (g_str_has_prefix (table, "region,n_axons,"));
+    g_assert_nonnull (strstr (table, "\n\"top\","));
+    g_assert_nonnull (strstr (table, "\n\"bottom\","));
+
+    g_assert_true (g_file_set_contents (broken, "{\"type\": \"Polygon\", \"coordinates\": [[[0, 0]]]}", -1, NULL));
+    run_cli (&refused, "morphometrics", "--output-dir", out2, "--roi", broken, image, NULL);
+    g_assert_cmpint (refused.status, ==, 1);
+    g_assert_nonnull (strstr (refused.err, "broken.geojson"));
+    {
+      g_autofree char *second_csv = g_build_filename (out2, "sub-rat4_sample-data12_SEM_axon_morphometrics.csv", NULL);
+      g_autofree char *second_agg = g_build_filename (out2, "sub-rat4_sample-data12_SEM_morphometrics_aggregate.csv", NULL);
+
+      g_assert_false (g_file_test (second_csv, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (second_agg, G_FILE_TEST_EXISTS));
+    }
+  }
 
   test_remove_tree (dir);
 }

@@ -51,10 +51,10 @@ tem-uaxon)
   # myelinated fibres it keeps, with a new output for the new class
   data=$shared/datasets/tem-mouse-corpus-callosum
   validation=sub-370,sub-373C
-  # (12 epochs, about 100 min on two cores: the new class is near its best
+  # (8 epochs, about 75 min on two cores: the new class is near its best
   # by then, and a run that outlasts a session must resume in the next)
   set -- --init models/tem.safetensors --classes background,myelin,axon,uaxon \
-         --modality TEM --pixel-size 0.00986 --epochs 12 --batch-size 8 --patch-size 256 \
+         --modality TEM --pixel-size 0.00986 --epochs 8 --batch-size 8 --patch-size 256 \
          --learning-rate 0.0005 \
          --description "Sheath TEM model with unmyelinated axons: mouse corpus callosum, 0.00986 um pixels"
   ;;

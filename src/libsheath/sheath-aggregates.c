@@ -392,6 +392,82 @@ sheath_aggregates_write_csv (const SheathAggregates  *self,
   return write_file (path, csv->str, csv->len, error);
 }
 
+static void
+append_csv_row (GString                *csv,
+                const SheathAggregates *self,
+                const Field            *list,
+                guint                   n)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < n; i++)
+    {
+      gconstpointer p = G_STRUCT_MEMBER_P (self, list[i].offset);
+
+      if (list[i].is_count)
+        g_string_append_printf (csv, ",%u", *(const guint *) p);
+      else if (isnan (*(const double *) p))
+        g_string_append_c (csv, ',');
+      else
+        g_string_append_printf (csv, ",%s", g_ascii_formatd (buf, sizeof buf, "%.10g", *(const double *) p));
+    }
+}
+
+static void
+append_csv_quoted (GString    *csv,
+                   const char *text)
+{
+  g_string_append_c (csv, '"');
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '"')
+        g_string_append_c (csv, '"');
+      g_string_append_c (csv, *c);
+    }
+  g_string_append_c (csv, '"');
+}
+
+/**
+ * sheath_aggregates_write_regions_csv:
+ * @aggregates: (array length=n_regions): the figures of each region
+ * @names: (array length=n_regions): the regions' names
+ * @n_regions: how many regions
+ * @path: the file to write
+ * @error: return location for a #GError
+ *
+ * Writes one row per region, its name first and then the metrics
+ * sheath_aggregates_write_csv() writes one per row (unmyelinated axons'
+ * too where the first region has them), so that regions compare side by
+ * side; an undefined value is an empty field.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_aggregates_write_regions_csv (SheathAggregates  **aggregates,
+                                     const char        **names,
+                                     guint               n_regions,
+                                     const char         *path,
+                                     GError            **error)
+{
+  g_autoptr(GString) csv = g_string_new ("region");
+  gboolean unmyelinated = n_regions > 0 && aggregates[0]->unmyelinated;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_string_append_printf (csv, ",%s", fields[i].name);
+  for (guint i = 0; unmyelinated && i < G_N_ELEMENTS (uaxon_fields); i++)
+    g_string_append_printf (csv, ",%s", uaxon_fields[i].name);
+  g_string_append_c (csv, '\n');
+  for (guint r = 0; r < n_regions; r++)
+    {
+      append_csv_quoted (csv, names[r]);
+      append_csv_row (csv, aggregates[r], fields, G_N_ELEMENTS (fields));
+      if (unmyelinated)
+        append_csv_row (csv, aggregates[r], uaxon_fields, G_N_ELEMENTS (uaxon_fields));
+      g_string_append_c (csv, '\n');
+    }
+  return write_file (path, csv->str, csv->len, error);
+}
+
 /**
  * sheath_aggregates_write_json:
  * @self: a #SheathAggregates

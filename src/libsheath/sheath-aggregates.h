@@ -102,6 +102,12 @@ gboolean          sheath_aggregates_write_csv  (const SheathAggregates  *self,
                                                 const char              *path,
                                                 GError                 **error);
 SHEATH_AVAILABLE_IN_ALL
+gboolean          sheath_aggregates_write_regions_csv (SheathAggregates **aggregates,
+                                                       const char       **names,
+                                                       guint              n_regions,
+                                                       const char        *path,
+                                                       GError           **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean          sheath_aggregates_write_json (const SheathAggregates  *self,
                                                 const char              *path,
                                                 GError                 **error);

@@ -36,6 +36,46 @@ write_other_regions (SheathMorphometrics  *morph,
   return TRUE;
 }
 
+static gboolean
+is_geojson (const char *path)
+{
+  return g_str_has_suffix (path, ".geojson") || g_str_has_suffix (path, ".json") ||
+         g_str_has_suffix (path, ".GEOJSON") || g_str_has_suffix (path, ".JSON");
+}
+
+/* One row of aggregates per named region; returns the table's path. */
+static char *
+write_named_regions (SheathMorphometrics      *morph,
+                     SheathRegions            *regions,
+                     guint                     width,
+                     guint                     height,
+                     const char               *dir,
+                     const char               *stem,
+                     const MorphometricsArgs  *args,
+                     GError                  **error)
+{
+  guint n = sheath_regions_get_n_regions (regions);
+  g_autoptr(GPtrArray) aggs = g_ptr_array_new_with_free_func ((GDestroyNotify) sheath_aggregates_free);
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+  g_autofree char *name = g_strdup_printf ("%s_morphometrics_regions.csv", stem);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SheathImage) mask = sheath_regions_rasterize (regions, (gint) i, width, height, error);
+      SheathAggregates *agg;
+
+      if (mask == NULL ||
+          !(agg = sheath_aggregates_compute (morph, mask, args->exclude_border, args->bin_width, error)))
+        return NULL;
+      g_ptr_array_add (aggs, agg);
+      names[i] = sheath_regions_get_name (regions, i);
+    }
+  if (!sheath_aggregates_write_regions_csv ((SheathAggregates **) aggs->pdata, names, n, path, error))
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
 gboolean
 sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
                                 SheathImage             *image,
@@ -48,6 +88,8 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
   g_autoptr(SheathMorphometrics) morph = NULL;
   g_autoptr(SheathAggregates) agg = NULL;
   g_autoptr(SheathImage) roi = NULL;
+  g_autoptr(SheathRegions) regions = NULL;
+  g_autofree char *regions_csv = NULL;
   g_autofree char *csv = NULL, *xlsx = NULL, *aggregate = NULL, *instance = NULL, *index = NULL;
   g_autofree char *csv_name = g_strdup_printf ("%s_axon_morphometrics.csv", stem);
   g_autofree char *xlsx_name = g_strdup_printf ("%s_axon_morphometrics.xlsx", stem);
@@ -64,7 +106,14 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
     {
       g_autoptr(GFile) roi_file = g_file_new_for_commandline_arg (args->roi);
 
-      if (!(roi = sheath_image_new_from_file (roi_file, error)))
+      if (is_geojson (args->roi))
+        {
+          if (!(regions = sheath_regions_new_from_geojson (roi_file, error)) ||
+              !(roi = sheath_regions_rasterize (regions, -1, sheath_segmentation_get_width (segmentation),
+                                                sheath_segmentation_get_height (segmentation), error)))
+            return FALSE;
+        }
+      else if (!(roi = sheath_image_new_from_file (roi_file, error)))
         return FALSE;
     }
 
@@ -99,6 +148,11 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
 
   if (!write_other_regions (morph, segmentation, dir, stem, error))
     return FALSE;
+  if (regions != NULL &&
+      !(regions_csv = write_named_regions (morph, regions, sheath_segmentation_get_width (segmentation),
+                                           sheath_segmentation_get_height (segmentation), dir, stem, args,
+                                           error)))
+    return FALSE;
   if (agg->unmyelinated)
     uaxon_summary = g_strdup_printf (_ ("; %u unmyelinated axons (%.2f per myelinated), mean diameter %.2f µm"
                                         "\n  → %s"),
@@ -110,6 +164,8 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
            agg->mean_axon_diam, agg->gratio_aggr, agg->avf, agg->mvf,
            (g_get_monotonic_time () - start) / 1e6, formats & SHEATH_TABLE_FORMAT_CSV ? csv : xlsx, aggregate,
            instance, index, uaxon_summary ? uaxon_summary : "");
+  if (regions_csv != NULL)
+    fprintf (stderr, _ ("  %u regions → %s\n"), sheath_regions_get_n_regions (regions), regions_csv);
   return TRUE;
 }
 
@@ -319,7 +375,9 @@ sheath_cli_morphometrics (int    argc,
     { "axon-shape", 'a', 0, G_OPTION_ARG_STRING, &shape,
       N_ ("Diameters of the equal-area circle (default) or the ellipse's minor axis"), "circle|ellipse" },
     { "roi", 0, 0, G_OPTION_ARG_FILENAME, &args.roi,
-      N_ ("Also describe only this region (a mask of the image's size)"), "MASK" },
+      N_ ("Describe only this region: a mask of the image's size, or GeoJSON polygons in pixels "
+          "(as QuPath and napari export them), each named region also on a row of "
+          "STEM_morphometrics_regions.csv"), "MASK|REGIONS.geojson" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args.output,
       N_ ("Per-axon CSV file (one input only; default STEM_axon_morphometrics.csv)"), "FILE.csv" },
     { "output-dir", 'd', 0, G_OPTION_ARG_FILENAME, &output_dir,

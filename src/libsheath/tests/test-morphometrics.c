@@ -1022,6 +1022,128 @@ test_separate_touching (void)
   g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, 3);
 }
 
+static guint
+count_set (SheathImage *mask)
+{
+  guint n = 0;
+
+  for (guint y = 0; y < sheath_image_get_height (mask); y++)
+    for (guint x = 0; x < sheath_image_get_width (mask); x++)
+      n += sheath_image_get_value (mask, x, y) > 127;
+  return n;
+}
+
+static SheathRegions *
+regions_from_text (const char  *dir,
+                   const char  *text,
+                   GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, "regions.geojson", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return sheath_regions_new_from_geojson (file, error);
+}
+
+/* GeoJSON regions as QuPath and napari write them: named by name or by
+ * classification, same names merged, holes left out, pixels counted by
+ * their centres, polygons cut at the image's edge; then aggregates per
+ * region, side by side in one table. Bad files are refused by name. */
+static void
+test_geojson_regions (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autoptr(SheathRegions) regions = NULL;
+  g_autoptr(SheathImage) mask = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(SheathAggregates) left = NULL, right = NULL;
+  g_autofree char *table_path = g_build_filename (dir, "regions.csv", NULL);
+  g_autofree char *table = NULL;
+  const char *bad[] = {
+    "{ not json",
+    "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"properties\": {}, "
+    "\"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2]}}]}",
+    "{\"type\": \"Polygon\", \"coordinates\": [[[0, 0], [10, 0]]]}",
+    "{\"type\": \"Polygon\", \"coordinates\": [[[0, 0], [10, \"a\"], [5, 5]]]}",
+    "{\"type\": \"FeatureCollection\"}",
+  };
+
+  regions = regions_from_text (dir,
+    "{\"type\": \"FeatureCollection\", \"features\": ["
+    " {\"type\": \"Feature\", \"properties\": {\"name\": \"left\"}, \"geometry\": {\"type\": \"Polygon\","
+    "  \"coordinates\": [[[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]]]}},"
+    " {\"type\": \"Feature\", \"properties\": {\"classification\": {\"name\": \"right\"}},"
+    "  \"geometry\": {\"type\": \"MultiPolygon\", \"coordinates\": ["
+    "   [[[100, 0], [200, 0], [200, 50], [100, 50], [100, 0]], [[140, 10], [160, 10], [160, 30], [140, 30], [140, 10]]],"
+    "   [[[150, 60], [260, 60], [260, 300], [150, 300], [150, 60]]]]}},"
+    " {\"type\": \"Feature\", \"properties\": {\"name\": \"left\"}, \"geometry\": {\"type\": \"Polygon\","
+    "  \"coordinates\": [[[10, 10], [20, 10], [20, 20], [10, 20]]]}},"
+    " {\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Polygon\","
+    "  \"coordinates\": [[[0, 0], [4, 0], [0, 4]]]}}"
+    "]}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_regions_get_n_regions (regions), ==, 3);
+  g_assert_cmpstr (sheath_regions_get_name (regions, 0), ==, "left");
+  g_assert_cmpstr (sheath_regions_get_name (regions, 1), ==, "right");
+  g_assert_cmpstr (sheath_regions_get_name (regions, 2), ==, "region 1");
+
+  mask = sheath_regions_rasterize (regions, 0, 200, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_set (mask), ==, 100 * 100);   /* the second "left" lies inside the first */
+  g_clear_object (&mask);
+  /* 100 × 50 less the 20 × 20 hole, and the second polygon cut at the
+   * image's edge: 50 × 40 */
+  mask = sheath_regions_rasterize (regions, 1, 200, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_set (mask), ==, 100 * 50 - 20 * 20 + 50 * 40);
+  g_assert_cmpuint (sheath_image_get_value (mask, 150, 20), ==, 0);
+  g_clear_object (&mask);
+  /* a right triangle of legs 4: the centres under the hypotenuse, 6 */
+  mask = sheath_regions_rasterize (regions, 2, 200, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_set (mask), ==, 6);
+  g_clear_object (&mask);
+
+  /* the aggregates of each region, by the fibres' centroids */
+  paint_fibre (seg, 30, 50, 8, 14);
+  paint_fibre (seg, 70, 50, 8, 14);
+  paint_fibre (seg, 120, 25, 6, 10);
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  mask = sheath_regions_rasterize (regions, 0, 200, 100, &error);
+  left = sheath_aggregates_compute (m, mask, FALSE, 0.5, &error);
+  g_assert_no_error (error);
+  g_clear_object (&mask);
+  mask = sheath_regions_rasterize (regions, 1, 200, 100, &error);
+  right = sheath_aggregates_compute (m, mask, FALSE, 0.5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left->n_axons, ==, 2);
+  g_assert_cmpuint (right->n_axons, ==, 1);
+  {
+    SheathAggregates *both[] = { left, right };
+    const char *names[] = { "left", "right \"R\"" };
+
+    g_assert_true (sheath_aggregates_write_regions_csv (both, names, 2, table_path, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (table_path, &table, NULL, NULL));
+  g_assert_true (g_str_has_prefix (table, "region,n_axons,n_myelinated,"));
+  g_assert_nonnull (strstr (table, "\n\"left\",2,2,"));
+  g_assert_nonnull (strstr (table, "\n\"right \"\"R\"\"\",1,1,"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(SheathRegions) r = regions_from_text (dir, bad[i], &error);
+
+      g_assert_null (r);
+      g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, "regions.geojson"));
+      g_clear_error (&error);
+    }
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1043,6 +1165,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/unmyelinated", test_morphometrics_unmyelinated);
   g_test_add_func ("/Sheath/Morphometrics/flags", test_morphometrics_flags);
   g_test_add_func ("/Sheath/Morphometrics/separate-touching", test_separate_touching);
+  g_test_add_func ("/Sheath/Morphometrics/geojson-regions", test_geojson_regions);
 
   return g_test_run ();
 }

@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-regions"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "sheath-error.h"
+#include "sheath-regions.h"
+
+/* A ring is x, y pairs of doubles; a polygon, its rings (the first the
+ * outline, the others its holes); a region, a name and its polygons. */
+typedef struct
+{
+  char      *name;
+  GPtrArray *polygons;   /* GPtrArray of rings (GArray of double) */
+} Region;
+
+struct _SheathRegions
+{
+  GObject  parent_instance;
+
+  GArray  *regions;     /* Region, in the order their names first appear */
+};
+
+/**
+ * SheathRegions:
+ *
+ * Named regions drawn as polygons, read from GeoJSON as QuPath and napari
+ * export them: a FeatureCollection (or a bare array of Features, or one
+ * Feature or geometry) whose Polygon and MultiPolygon geometries are in
+ * the image's pixel coordinates. A feature is named by its
+ * `properties.name`, or QuPath's `properties.classification.name`;
+ * features of the same name make one region, so that the three patches of
+ * "dorsal column" drawn apart are measured together.
+ *
+ * sheath_regions_rasterize() turns a region into the mask that
+ * sheath_aggregates_compute() takes: a pixel belongs to a region when its
+ * centre lies inside an outline and outside its holes.
+ */
+
+G_DEFINE_FINAL_TYPE (SheathRegions, sheath_regions, G_TYPE_OBJECT)
+
+static void
+region_clear (gpointer data)
+{
+  Region *r = data;
+
+  g_free (r->name);
+  g_ptr_array_unref (r->polygons);
+}
+
+static void
+sheath_regions_finalize (GObject *object)
+{
+  SheathRegions *self = SHEATH_REGIONS (object);
+
+  g_array_unref (self->regions);
+  G_OBJECT_CLASS (sheath_regions_parent_class)->finalize (object);
+}
+
+static void
+sheath_regions_class_init (SheathRegionsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sheath_regions_finalize;
+}
+
+static void
+sheath_regions_init (SheathRegions *self)
+{
+  self->regions = g_array_new (FALSE, TRUE, sizeof (Region));
+  g_array_set_clear_func (self->regions, region_clear);
+}
+
+static Region *
+region_named (SheathRegions *self,
+              const char    *name)
+{
+  Region r;
+
+  for (guint i = 0; i < self->regions->len; i++)
+    if (g_str_equal (g_array_index (self->regions, Region, i).name, name))
+      return &g_array_index (self->regions, Region, i);
+  r.name = g_strdup (name);
+  r.polygons = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_array_append_val (self->regions, r);
+  return &g_array_index (self->regions, Region, self->regions->len - 1);
+}
+
+static gboolean
+parse_error (GError     **error,
+             const char  *name,
+             const char  *what)
+{
+  g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+               _ ("'%s' is not GeoJSON regions Sheath can read: %s"), name, what);
+  return FALSE;
+}
+
+/* [[x, y], …] with at least three points. */
+static GArray *
+parse_ring (JsonNode *node)
+{
+  g_autoptr(GArray) ring = g_array_new (FALSE, FALSE, sizeof (double));
+  JsonArray *points;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  points = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (points); i++)
+    {
+      JsonNode *p = json_array_get_element (points, i);
+      JsonArray *xy;
+
+      if (!JSON_NODE_HOLDS_ARRAY (p) || json_array_get_length (xy = json_node_get_array (p)) < 2 ||
+          json_node_get_value_type (json_array_get_element (xy, 0)) == G_TYPE_STRING ||
+          !JSON_NODE_HOLDS_VALUE (json_array_get_element (xy, 0)) ||
+          !JSON_NODE_HOLDS_VALUE (json_array_get_element (xy, 1)) ||
+          json_node_get_value_type (json_array_get_element (xy, 1)) == G_TYPE_STRING)
+        return NULL;
+      for (guint k = 0; k < 2; k++)
+        {
+          double v = json_array_get_double_element (xy, k);
+
+          if (!isfinite (v))
+            return NULL;
+          g_array_append_val (ring, v);
+        }
+    }
+  return ring->len >= 6 ? g_steal_pointer (&ring) : NULL;
+}
+
+static GPtrArray *
+parse_polygon (JsonNode *node)
+{
+  g_autoptr(GPtrArray) rings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      GArray *ring = parse_ring (json_array_get_element (array, i));
+
+      if (ring == NULL)
+        return NULL;
+      g_ptr_array_add (rings, ring);
+    }
+  return g_steal_pointer (&rings);
+}
+
+/* Adds a geometry's polygons to the region; other geometries (points,
+ * lines) carry no area and are skipped. */
+static gboolean
+add_geometry (Region      *region,
+              JsonObject  *geometry,
+              guint       *n_polygons,
+              const char  *name,
+              GError     **error)
+{
+  const char *type = json_object_get_string_member_with_default (geometry, "type", "");
+  JsonNode *coordinates = json_object_get_member (geometry, "coordinates");
+
+  if (g_str_equal (type, "GeometryCollection") && json_object_has_member (geometry, "geometries"))
+    {
+      JsonArray *parts = json_object_get_array_member (geometry, "geometries");
+
+      for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
+        {
+          JsonNode *part = json_array_get_element (parts, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (part) &&
+              !add_geometry (region, json_node_get_object (part), n_polygons, name, error))
+            return FALSE;
+        }
+      return TRUE;
+    }
+  if (g_str_equal (type, "Polygon"))
+    {
+      GPtrArray *polygon = coordinates ? parse_polygon (coordinates) : NULL;
+
+      if (polygon == NULL)
+        return parse_error (error, name, _ ("a Polygon's coordinates are not rings of three points or more"));
+      g_ptr_array_add (region->polygons, polygon);
+      (*n_polygons)++;
+    }
+  else if (g_str_equal (type, "MultiPolygon"))
+    {
+      JsonArray *polygons;
+
+      if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates))
+        return parse_error (error, name, _ ("a MultiPolygon has no coordinates"));
+      polygons = json_node_get_array (coordinates);
+      for (guint i = 0; i < json_array_get_length (polygons); i++)
+        {
+          GPtrArray *polygon = parse_polygon (json_array_get_element (polygons, i));
+
+          if (polygon == NULL)
+            return parse_error (error, name, _ ("a MultiPolygon's coordinates are not rings of three points or more"));
+          g_ptr_array_add (region->polygons, polygon);
+          (*n_polygons)++;
+        }
+    }
+  return TRUE;
+}
+
+static const char *
+feature_name (JsonObject *feature)
+{
+  JsonObject *properties = json_object_get_object_member (feature, "properties");
+  JsonObject *classification;
+
+  if (properties == NULL)
+    return NULL;
+  if (json_object_has_member (properties, "name") &&
+      json_node_get_value_type (json_object_get_member (properties, "name")) == G_TYPE_STRING)
+    return json_object_get_string_member (properties, "name");
+  if (json_object_has_member (properties, "classification") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (properties, "classification")) &&
+      (classification = json_object_get_object_member (properties, "classification")) != NULL &&
+      json_object_has_member (classification, "name"))
+    return json_object_get_string_member (classification, "name");
+  return NULL;
+}
+
+static gboolean
+add_feature (SheathRegions  *self,
+             JsonObject     *object,
+             guint          *n_unnamed,
+             guint          *n_polygons,
+             const char     *name,
+             GError        **error)
+{
+  const char *type = json_object_get_string_member_with_default (object, "type", "");
+  g_autofree char *fallback = NULL;
+  const char *region_name;
+  JsonObject *geometry;
+  Region *region;
+  guint before = *n_polygons;
+
+  if (!g_str_equal (type, "Feature"))
+    {
+      /* a bare geometry */
+      fallback = g_strdup_printf (_ ("region %u"), ++*n_unnamed);
+      region = region_named (self, fallback);
+      return add_geometry (region, object, n_polygons, name, error);
+    }
+  if (!json_object_has_member (object, "geometry") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "geometry")))
+    return TRUE;   /* a feature without a geometry marks nothing */
+  geometry = json_object_get_object_member (object, "geometry");
+  region_name = feature_name (object);
+  if (region_name == NULL || *region_name == '\0')
+    region_name = fallback = g_strdup_printf (_ ("region %u"), *n_unnamed + 1);
+  region = region_named (self, region_name);
+  if (!add_geometry (region, geometry, n_polygons, name, error))
+    return FALSE;
+  if (fallback != NULL && *n_polygons > before)
+    ++*n_unnamed;
+  return TRUE;
+}
+
+/**
+ * sheath_regions_new_from_geojson:
+ * @file: a GeoJSON file
+ * @error: return location for a #GError
+ *
+ * Reads the polygons of a GeoJSON file, as regions named by their
+ * features' names. Features without a name are "region 1", "region 2"
+ * and so on; points and lines are skipped.
+ *
+ * Returns: (transfer full): the regions, or %NULL with @error set (also
+ *   when the file holds no polygon)
+ */
+SheathRegions *
+sheath_regions_new_from_geojson (GFile   *file,
+                                 GError **error)
+{
+  g_autoptr(SheathRegions) self = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *name = NULL, *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+  guint n_unnamed = 0, n_polygons = 0;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  name = g_file_get_parse_name (file);
+  path = g_file_get_path (file);
+  if (path == NULL || !json_parser_load_from_file (parser, path, &local_error))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("Cannot read the regions in '%s': %s"), name,
+                   local_error ? local_error->message : _ ("not a local file"));
+      return NULL;
+    }
+  self = g_object_new (SHEATH_TYPE_REGIONS, NULL);
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+      g_str_equal (json_object_get_string_member_with_default (json_node_get_object (root), "type", ""),
+                   "FeatureCollection"))
+    {
+      JsonObject *collection = json_node_get_object (root);
+
+      if (!json_object_has_member (collection, "features") ||
+          !JSON_NODE_HOLDS_ARRAY (json_object_get_member (collection, "features")))
+        {
+          parse_error (error, name, _ ("its FeatureCollection has no features"));
+          return NULL;
+        }
+      root = json_object_get_member (collection, "features");
+    }
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *features = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (features); i++)
+        {
+          JsonNode *f = json_array_get_element (features, i);
+
+          if (!JSON_NODE_HOLDS_OBJECT (f))
+            {
+              parse_error (error, name, _ ("a feature is not an object"));
+              return NULL;
+            }
+          if (!add_feature (self, json_node_get_object (f), &n_unnamed, &n_polygons, name, error))
+            return NULL;
+        }
+    }
+  else if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      if (!add_feature (self, json_node_get_object (root), &n_unnamed, &n_polygons, name, error))
+        return NULL;
+    }
+  if (n_polygons == 0)
+    {
+      parse_error (error, name, _ ("it has no Polygon or MultiPolygon"));
+      return NULL;
+    }
+  /* names seen only on points or lines are no regions */
+  for (guint i = self->regions->len; i-- > 0;)
+    if (g_array_index (self->regions, Region, i).polygons->len == 0)
+      g_array_remove_index (self->regions, i);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * sheath_regions_get_n_regions:
+ * @self: a #SheathRegions
+ *
+ * How many named regions there are.
+ *
+ * Returns: the number of regions
+ */
+guint
+sheath_regions_get_n_regions (SheathRegions *self)
+{
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), 0);
+  return self->regions->len;
+}
+
+/**
+ * sheath_regions_get_name:
+ * @self: a #SheathRegions
+ * @index: a region, below sheath_regions_get_n_regions()
+ *
+ * A region's name.
+ *
+ * Returns: the name
+ */
+const char *
+sheath_regions_get_name (SheathRegions *self,
+                         guint          index)
+{
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), NULL);
+  g_return_val_if_fail (index < self->regions->len, NULL);
+  return g_array_index (self->regions, Region, index).name;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Sets the pixels whose centres lie inside the polygon, even-odd across
+ * its rings, so that holes stay out. */
+static void
+fill_polygon (GPtrArray *rings,
+              guint8    *mask,
+              guint      width,
+              guint      height)
+{
+  g_autoptr(GArray) crossings = g_array_new (FALSE, FALSE, sizeof (double));
+  double top = G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
+  gint64 y0, y1;
+
+  for (guint r = 0; r < rings->len; r++)
+    {
+      GArray *ring = g_ptr_array_index (rings, r);
+
+      for (guint i = 1; i < ring->len; i += 2)
+        {
+          top = MIN (top, g_array_index (ring, double, i));
+          bottom = MAX (bottom, g_array_index (ring, double, i));
+        }
+    }
+  y0 = MAX ((gint64) floor (top - 0.5), 0);
+  y1 = MIN ((gint64) ceil (bottom), (gint64) height);
+  for (gint64 y = y0; y < y1; y++)
+    {
+      double yc = y + 0.5;
+
+      g_array_set_size (crossings, 0);
+      for (guint r = 0; r < rings->len; r++)
+        {
+          GArray *ring = g_ptr_array_index (rings, r);
+          guint n = ring->len / 2;
+
+          for (guint i = 0; i < n; i++)
+            {
+              guint j = (i + 1) % n;
+              double xa = g_array_index (ring, double, 2 * i), ya = g_array_index (ring, double, 2 * i + 1);
+              double xb = g_array_index (ring, double, 2 * j), yb = g_array_index (ring, double, 2 * j + 1);
+
+              if ((ya <= yc && yc < yb) || (yb <= yc && yc < ya))
+                {
+                  double x = xa + (yc - ya) * (xb - xa) / (yb - ya);
+
+                  g_array_append_val (crossings, x);
+                }
+            }
+        }
+      g_array_sort (crossings, compare_double);
+      for (guint k = 0; k + 1 < crossings->len; k += 2)
+        {
+          /* pixels whose centre x + 0.5 lies in [left, right) */
+          double left = g_array_index (crossings, double, k), right = g_array_index (crossings, double, k + 1);
+          gint64 x0 = MAX ((gint64) ceil (left - 0.5), 0);
+          gint64 x1 = MIN ((gint64) ceil (right - 0.5), (gint64) width);
+
+          for (gint64 x = x0; x < x1; x++)
+            mask[(gsize) y * width + x] = 255;
+        }
+    }
+}
+
+/**
+ * sheath_regions_rasterize:
+ * @self: a #SheathRegions
+ * @index: a region, or -1 for all of them together
+ * @width: the image's width
+ * @height: the image's height
+ * @error: return location for a #GError
+ *
+ * Draws a region as a mask of the image's size (255 inside, 0 outside),
+ * as sheath_aggregates_compute() takes it. Polygons reaching past the
+ * image are cut at its edges.
+ *
+ * Returns: (transfer full): the 8-bit mask, or %NULL with @error set
+ */
+SheathImage *
+sheath_regions_rasterize (SheathRegions  *self,
+                          gint            index,
+                          guint           width,
+                          guint           height,
+                          GError        **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 *mask;
+
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), NULL);
+  g_return_val_if_fail (index >= -1 && index < (gint) self->regions->len, NULL);
+
+  if ((guint64) width * height == 0 || (guint64) width * height > G_MAXSIZE / 2 ||
+      !(mask = g_try_malloc0 ((gsize) width * height)))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
+                   _ ("Not enough memory for a region mask of %u × %u pixels"), width, height);
+      return NULL;
+    }
+  for (guint i = 0; i < self->regions->len; i++)
+    if (index < 0 || (guint) index == i)
+      {
+        Region *r = &g_array_index (self->regions, Region, i);
+
+        for (guint p = 0; p < r->polygons->len; p++)
+          fill_polygon (g_ptr_array_index (r->polygons, p), mask, width, height);
+      }
+  bytes = g_bytes_new_take (mask, (gsize) width * height);
+  return sheath_image_new_from_bytes (width, height, 8, bytes, error);
+}
