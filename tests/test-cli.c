@@ -351,6 +351,23 @@ test_cli_morphometrics (void)
     g_assert_nonnull (strstr (table, "\n\"top\","));
     g_assert_nonnull (strstr (table, "\n\"bottom\","));
 
+    /* the same run also maps the measurements */
+    {
+      g_autofree char *maps = g_build_filename (dir, "sub-rat4_sample-data12_SEM_maps.tif", NULL);
+      g_autofree char *heat = g_build_filename (dir, "sub-rat4_sample-data12_SEM_map-axon_density_mm2.png", NULL);
+      g_auto(Run) mapped = { 0 };
+      g_auto(Run) bad_cell = { 0 };
+
+      run_cli (&mapped, "morphometrics", "--output-dir", dir, "--maps=20", image, NULL);
+      g_assert_cmpint (mapped.status, ==, 0);
+      g_assert_nonnull (strstr (mapped.err, "maps of 20 µm cells"));
+      g_assert_true (g_file_test (maps, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_file_test (heat, G_FILE_TEST_IS_REGULAR));
+      run_cli (&bad_cell, "morphometrics", "--output-dir", dir, "--maps=wide", image, NULL);
+      g_assert_cmpint (bad_cell.status, ==, 2);
+      g_assert_nonnull (strstr (bad_cell.err, "cell size"));
+    }
+
     g_assert_true (g_file_set_contents (broken, "{\"type\": \"Polygon\", \"coordinates\": [[[0, 0]]]}", -1, NULL));
     run_cli (&refused, "morphometrics", "--output-dir", out2, "--roi", broken, image, NULL);
     g_assert_cmpint (refused.status, ==, 1);

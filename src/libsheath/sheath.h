@@ -17,6 +17,7 @@
 # include "sheath-scores.h"
 # include "sheath-study.h"
 # include "sheath-segmentation.h"
+# include "sheath-maps.h"
 # include "sheath-regions.h"
 # include "sheath-segmenter.h"
 # include "sheath-slide.h"

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,50 @@ write_other_regions (SheathMorphometrics  *morph,
                sheath_morphometrics_get_n_other_regions (morph, label), others[k], path);
     }
   return TRUE;
+}
+
+gboolean
+sheath_cli_parse_maps_option (const char  *option_name,
+                              const char  *value,
+                              gpointer     data,
+                              GError     **error)
+{
+  MorphometricsArgs *args = data;
+  char *end = NULL;
+
+  if (value == NULL)
+    {
+      args->maps_cell = SHEATH_CLI_DEFAULT_MAP_CELL;
+      return TRUE;
+    }
+  args->maps_cell = g_ascii_strtod (value, &end);
+  if (end == value || *end != '\0' || !(args->maps_cell > 0) || !isfinite (args->maps_cell))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _ ("--maps takes a cell size in micrometres, not '%s'"), value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The maps of the measurements, per cell: a float TIFF and heat maps. */
+static gboolean
+write_maps (SheathMorphometrics      *morph,
+            SheathSegmentation       *segmentation,
+            const char               *dir,
+            const char               *stem,
+            const MorphometricsArgs  *args,
+            char                    **tiff_path,
+            GError                  **error)
+{
+  g_autoptr(SheathMaps) maps = sheath_maps_compute (morph, segmentation, args->maps_cell, error);
+  g_autofree char *name = g_strdup_printf ("%s_maps.tif", stem);
+
+  if (maps == NULL)
+    return FALSE;
+  *tiff_path = g_build_filename (dir, name, NULL);
+  return sheath_maps_write_tiff (maps, *tiff_path, error) &&
+         sheath_maps_write_heat_maps (maps, dir, stem, error);
 }
 
 static gboolean
@@ -90,6 +135,7 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
   g_autoptr(SheathImage) roi = NULL;
   g_autoptr(SheathRegions) regions = NULL;
   g_autofree char *regions_csv = NULL;
+  g_autofree char *maps_tiff = NULL;
   g_autofree char *csv = NULL, *xlsx = NULL, *aggregate = NULL, *instance = NULL, *index = NULL;
   g_autofree char *csv_name = g_strdup_printf ("%s_axon_morphometrics.csv", stem);
   g_autofree char *xlsx_name = g_strdup_printf ("%s_axon_morphometrics.xlsx", stem);
@@ -148,6 +194,8 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
 
   if (!write_other_regions (morph, segmentation, dir, stem, error))
     return FALSE;
+  if (args->maps_cell > 0 && !write_maps (morph, segmentation, dir, stem, args, &maps_tiff, error))
+    return FALSE;
   if (regions != NULL &&
       !(regions_csv = write_named_regions (morph, regions, sheath_segmentation_get_width (segmentation),
                                            sheath_segmentation_get_height (segmentation), dir, stem, args,
@@ -166,6 +214,8 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
            instance, index, uaxon_summary ? uaxon_summary : "");
   if (regions_csv != NULL)
     fprintf (stderr, _ ("  %u regions → %s\n"), sheath_regions_get_n_regions (regions), regions_csv);
+  if (maps_tiff != NULL)
+    fprintf (stderr, _ ("  maps of %g µm cells → %s (and %s_map-*.png)\n"), args->maps_cell, maps_tiff, stem);
   return TRUE;
 }
 
@@ -390,6 +440,9 @@ sheath_cli_morphometrics (int    argc,
       N_ ("Leave axons cut by the image's or region's edge out of the aggregates"), NULL },
     { "bin-width", 0, 0, G_OPTION_ARG_DOUBLE, &args.bin_width,
       N_ ("Width of the diameter histogram's bins (default 1)"), "UM" },
+    { "maps", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, sheath_cli_parse_maps_option,
+      N_ ("Also map the measurements in square cells (default 50 µm): STEM_maps.tif, one float page "
+          "per metric, and STEM_map-METRIC.png heat maps"), "CELL_UM" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "IMAGE_OR_MASK_STEM…" },
     { NULL }
   };
@@ -404,8 +457,16 @@ sheath_cli_morphometrics (int    argc,
     "  STEM_index.png                     the image with each axon's number drawn on it\n"
     "With STEM_seg-uaxon.png beside them (a model with unmyelinated axons), also\n"
     "  STEM_uaxon_morphometrics.csv       one row per unmyelinated axon (AxonDeepSeg's -u columns)\n"
-    "and the aggregates count them (n_uaxons, uaxon_density_mm2, uaxon_ratio, …)."));
-  g_option_context_add_main_entries (context, entries, NULL);
+    "and the aggregates count them (n_uaxons, uaxon_density_mm2, uaxon_ratio, …).\n"
+    "With --maps, per cell: axon count and density, AVF, MVF, aggregate g-ratio, mean axon\n"
+    "diameter and myelin thickness, as STEM_maps.tif (32-bit float, one page each, one pixel\n"
+    "per cell) and as STEM_map-METRIC.png/.svg heat maps with a colour bar and a scale bar."));
+  {
+    GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &args, NULL);
+
+    g_option_group_add_entries (group, entries);
+    g_option_context_set_main_group (context, group);
+  }
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr (_ ("sheath-cli morphometrics: %s\n"), error->message);

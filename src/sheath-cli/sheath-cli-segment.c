@@ -208,6 +208,9 @@ sheath_cli_segment (int    argc,
       N_ ("With --morphometrics: aggregates as JSON"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       N_ ("With --morphometrics: the per-axon table as csv (default), xlsx or both"), "csv|xlsx|both" },
+    { "maps", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, sheath_cli_parse_maps_option,
+      N_ ("Also measure, and map the measurements in square cells (default 50 µm): STEM_maps.tif "
+          "and STEM_map-METRIC.png heat maps"), "CELL_UM" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images, NULL, "IMAGE…" },
     { NULL }
   };
@@ -220,7 +223,12 @@ sheath_cli_segment (int    argc,
     "beside the image, or the image's own metadata, in that order (a screen resolution such as\n"
     "72 dpi is not taken for one). An image more than 3× finer or coarser than the model's pixel\n"
     "size, or named for another modality, is segmented with a warning."));
-  g_option_context_add_main_entries (context, entries, NULL);
+  {
+    GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &morph_args, NULL);
+
+    g_option_group_add_entries (group, entries);
+    g_option_context_set_main_group (context, group);
+  }
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr (_ ("sheath-cli segment: %s\n"), error->message);
@@ -279,7 +287,7 @@ sheath_cli_segment (int    argc,
           continue;
         }
       if (!segment_one (segmenter, images[i], pixel_size, output_dir,
-                        morphometrics ? &morph_args : NULL, cancellable, &image_error))
+                        morphometrics || morph_args.maps_cell > 0 ? &morph_args : NULL, cancellable, &image_error))
         {
           if (!g_error_matches (image_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             g_printerr (_ ("sheath-cli segment: %s\n"), image_error->message);

@@ -6,6 +6,7 @@
 #include <sheath.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tiffio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -1144,6 +1145,109 @@ test_geojson_regions (void)
   test_remove_tree (dir);
 }
 
+/* Maps per cell: fibres placed in known cells give exact counts, areas,
+ * fractions and means; empty cells have no mean; the float TIFF holds the
+ * same numbers, page by page, and the heat maps are written. */
+static void
+test_maps (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (210, 100);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(SheathMaps) maps = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *tiff = g_build_filename (dir, "x_maps.tif", NULL);
+  g_autofree char *png = g_build_filename (dir, "x_map-gratio_aggr.png", NULL);
+  double cell = 50 * PS;   /* 50 px */
+  guint64 axon_px = 0, myelin_px = 0, cell_px = 0;
+  const SheathAxon *a;
+  TIFF *tif;
+  guint pages = 0;
+
+  /* two fibres in cell (0, 0), one in (2, 1); cell (4, 1) is 10 px wide */
+  paint_fibre (seg, 20, 20, 6, 10);
+  paint_fibre (seg, 35, 30, 5, 9);
+  paint_fibre (seg, 125, 75, 8, 14);
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (m), ==, 3);
+
+  maps = sheath_maps_compute (m, seg, cell, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_maps_get_columns (maps), ==, 5);
+  g_assert_cmpuint (sheath_maps_get_rows (maps), ==, 2);
+  g_assert_cmpfloat (sheath_maps_get_cell_size (maps), ==, cell);
+
+  g_assert_cmpfloat (sheath_maps_get_value (maps, SHEATH_MAP_AXON_COUNT, 0, 0), ==, 2);
+  g_assert_cmpfloat (sheath_maps_get_value (maps, SHEATH_MAP_AXON_COUNT, 2, 1), ==, 1);
+  g_assert_cmpfloat (sheath_maps_get_value (maps, SHEATH_MAP_AXON_COUNT, 1, 0), ==, 0);
+  g_assert_cmpfloat_with_epsilon (sheath_maps_get_value (maps, SHEATH_MAP_AXON_DENSITY, 0, 0),
+                                  2 / (cell * cell * 1e-6), 1e-6);
+  /* the edge cell is 10 px wide: its area is what is left */
+  g_assert_cmpfloat_with_epsilon (sheath_maps_get_value (maps, SHEATH_MAP_AXON_DENSITY, 4, 1), 0, 1e-12);
+  g_assert_true (isnan (sheath_maps_get_value (maps, SHEATH_MAP_MEAN_AXON_DIAM, 1, 0)));
+  g_assert_true (isnan (sheath_maps_get_value (maps, SHEATH_MAP_GRATIO_AGGR, 4, 1)));
+
+  for (guint y = 50; y < 100; y++)
+    for (guint x = 100; x < 150; x++)
+      {
+        SheathLabel l = sheath_segmentation_get_label (seg, x, y);
+
+        axon_px += l == SHEATH_LABEL_AXON;
+        myelin_px += l == SHEATH_LABEL_MYELIN;
+        cell_px++;
+      }
+  g_assert_cmpfloat_with_epsilon (sheath_maps_get_value (maps, SHEATH_MAP_AVF, 2, 1), (double) axon_px / cell_px, 1e-12);
+  g_assert_cmpfloat_with_epsilon (sheath_maps_get_value (maps, SHEATH_MAP_MVF, 2, 1), (double) myelin_px / cell_px, 1e-12);
+  g_assert_cmpfloat_with_epsilon (sheath_maps_get_value (maps, SHEATH_MAP_GRATIO_AGGR, 2, 1),
+                                  sqrt (1 - (double) myelin_px / (myelin_px + axon_px)), 1e-12);
+  g_assert_cmpuint (sheath_morphometrics_get_axon_at (m, 125, 75), >, 0);
+  a = sheath_morphometrics_get_axon (m, sheath_morphometrics_get_axon_at (m, 125, 75) - 1);
+  g_assert_cmpfloat_with_epsilon (sheath_maps_get_value (maps, SHEATH_MAP_MEAN_AXON_DIAM, 2, 1), a->axon_diam, 1e-12);
+  g_assert_cmpfloat_with_epsilon (sheath_maps_get_value (maps, SHEATH_MAP_MEAN_MYELIN_THICKNESS, 2, 1),
+                                  a->myelin_thickness, 1e-12);
+
+  g_assert_true (sheath_maps_write_tiff (maps, tiff, &error));
+  g_assert_no_error (error);
+  g_assert_true (sheath_maps_write_heat_maps (maps, dir, "x", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  tif = TIFFOpen (tiff, "r");
+  g_assert_nonnull (tif);
+  do
+    {
+      guint32 w = 0, h = 0;
+      guint16 format = 0;
+      const char *page = NULL;
+      float row[5];
+
+      TIFFGetField (tif, TIFFTAG_IMAGEWIDTH, &w);
+      TIFFGetField (tif, TIFFTAG_IMAGELENGTH, &h);
+      TIFFGetField (tif, TIFFTAG_SAMPLEFORMAT, &format);
+      TIFFGetField (tif, TIFFTAG_PAGENAME, &page);
+      g_assert_cmpuint (w, ==, 5);
+      g_assert_cmpuint (h, ==, 2);
+      g_assert_cmpuint (format, ==, SAMPLEFORMAT_IEEEFP);
+      g_assert_cmpstr (page, ==, sheath_map_metric_get_name (pages));
+      g_assert_cmpint (TIFFReadScanline (tif, row, 0, 0), ==, 1);
+      g_assert_cmpint (TIFFReadScanline (tif, row, 1, 0), ==, 1);
+      if (isnan (sheath_maps_get_value (maps, pages, 2, 1)))
+        g_assert_true (isnan (row[2]));
+      else
+        g_assert_cmpfloat_with_epsilon (row[2], sheath_maps_get_value (maps, pages, 2, 1),
+                                        1e-5 * fabs (row[2]) + 1e-6);
+      pages++;
+    }
+  while (TIFFReadDirectory (tif));
+  TIFFClose (tif);
+  g_assert_cmpuint (pages, ==, SHEATH_MAP_N_METRICS);
+
+  g_clear_object (&maps);
+  maps = sheath_maps_compute (m, seg, PS / 2, &error);
+  g_assert_null (maps);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1166,6 +1270,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/flags", test_morphometrics_flags);
   g_test_add_func ("/Sheath/Morphometrics/separate-touching", test_separate_touching);
   g_test_add_func ("/Sheath/Morphometrics/geojson-regions", test_geojson_regions);
+  g_test_add_func ("/Sheath/Morphometrics/maps", test_maps);
 
   return g_test_run ();
 }
