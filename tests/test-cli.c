@@ -137,6 +137,30 @@ test_cli_segment_batch (void)
   g_assert_true (g_file_test (axon, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (count_files (out), ==, 3);
 
+  {
+    /* a large image's labels: one OME-TIFF, measured as the PNGs are */
+    g_autofree char *ome_dir = g_build_filename (dir, "ome", NULL);
+    g_autofree char *map = g_build_filename (ome_dir, "sub-rat3_sample-data9_SEM_seg-axonmyelin.ome.tif", NULL);
+    g_autofree char *png_agg = g_build_filename (out, "sub-rat3_sample-data9_SEM_morphometrics_aggregate.csv", NULL);
+    g_autofree char *ome_agg = g_build_filename (ome_dir, "sub-rat3_sample-data9_SEM_morphometrics_aggregate.csv", NULL);
+    g_autofree char *a = NULL, *b = NULL;
+    g_auto(Run) ome = { 0 };
+    g_auto(Run) from_png = { 0 };
+    g_auto(Run) from_map = { 0 };
+
+    run_cli (&ome, "segment", "--model", model, "--output-dir", ome_dir, "--ome-tiff", good, NULL);
+    g_assert_cmpint (ome.status, ==, 0);
+    g_assert_true (g_file_test (map, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpuint (count_files (ome_dir), ==, 1);
+    run_cli (&from_png, "morphometrics", "--output-dir", out, "--pixel-size", "0.1", axon, NULL);
+    g_assert_cmpint (from_png.status, ==, 0);
+    run_cli (&from_map, "morphometrics", "--output-dir", ome_dir, map, NULL);
+    g_assert_cmpint (from_map.status, ==, 0);
+    g_assert_true (g_file_get_contents (png_agg, &a, NULL, NULL));
+    g_assert_true (g_file_get_contents (ome_agg, &b, NULL, NULL));
+    g_assert_cmpstr (a, ==, b);
+  }
+
   test_remove_tree (dir);
 }
 
@@ -358,14 +382,14 @@ test_cli_morphometrics (void)
       g_auto(Run) mapped = { 0 };
       g_auto(Run) bad_cell = { 0 };
 
-      run_cli (&mapped, "morphometrics", "--output-dir", dir, "--maps=20", image, NULL);
+      run_cli (&mapped, "morphometrics", "--output-dir", dir, "--maps", "--map-cell", "20", image, NULL);
       g_assert_cmpint (mapped.status, ==, 0);
       g_assert_nonnull (strstr (mapped.err, "maps of 20 µm cells"));
       g_assert_true (g_file_test (maps, G_FILE_TEST_IS_REGULAR));
       g_assert_true (g_file_test (heat, G_FILE_TEST_IS_REGULAR));
-      run_cli (&bad_cell, "morphometrics", "--output-dir", dir, "--maps=wide", image, NULL);
+      run_cli (&bad_cell, "morphometrics", "--output-dir", dir, "--maps", "--map-cell", "-5", image, NULL);
       g_assert_cmpint (bad_cell.status, ==, 2);
-      g_assert_nonnull (strstr (bad_cell.err, "cell size"));
+      g_assert_nonnull (strstr (bad_cell.err, "--map-cell"));
     }
 
     g_assert_true (g_file_set_contents (broken, "{\"type\": \"Polygon\", \"coordinates\": [[[0, 0]]]}", -1, NULL));

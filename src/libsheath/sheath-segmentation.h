@@ -118,6 +118,15 @@ gboolean            sheath_segmentation_add_unmyelinated_beside (SheathSegmentat
                                                                  GFile              *axon_mask,
                                                                  GError            **error);
 SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmentation_save_ome_tiff (SheathSegmentation  *self,
+                                                       const char          *dir,
+                                                       const char          *stem,
+                                                       double               pixel_size,
+                                                       GError             **error);
+SHEATH_AVAILABLE_IN_ALL
+SheathSegmentation *sheath_segmentation_new_from_axonmyelin (GFile          *map,
+                                                             GError        **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_segmentation_save           (SheathSegmentation  *self,
                                                         const char          *dir,
                                                         const char          *stem,

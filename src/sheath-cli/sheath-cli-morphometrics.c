@@ -37,30 +37,6 @@ write_other_regions (SheathMorphometrics  *morph,
   return TRUE;
 }
 
-gboolean
-sheath_cli_parse_maps_option (const char  *option_name,
-                              const char  *value,
-                              gpointer     data,
-                              GError     **error)
-{
-  MorphometricsArgs *args = data;
-  char *end = NULL;
-
-  if (value == NULL)
-    {
-      args->maps_cell = SHEATH_CLI_DEFAULT_MAP_CELL;
-      return TRUE;
-    }
-  args->maps_cell = g_ascii_strtod (value, &end);
-  if (end == value || *end != '\0' || !(args->maps_cell > 0) || !isfinite (args->maps_cell))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _ ("--maps takes a cell size in micrometres, not '%s'"), value);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The maps of the measurements, per cell: a float TIFF and heat maps. */
 static gboolean
 write_maps (SheathMorphometrics      *morph,
@@ -71,7 +47,7 @@ write_maps (SheathMorphometrics      *morph,
             char                    **tiff_path,
             GError                  **error)
 {
-  g_autoptr(SheathMaps) maps = sheath_maps_compute (morph, segmentation, args->maps_cell, error);
+  g_autoptr(SheathMaps) maps = sheath_maps_compute (morph, segmentation, args->map_cell, error);
   g_autofree char *name = g_strdup_printf ("%s_maps.tif", stem);
 
   if (maps == NULL)
@@ -194,7 +170,7 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
 
   if (!write_other_regions (morph, segmentation, dir, stem, error))
     return FALSE;
-  if (args->maps_cell > 0 && !write_maps (morph, segmentation, dir, stem, args, &maps_tiff, error))
+  if (args->maps && !write_maps (morph, segmentation, dir, stem, args, &maps_tiff, error))
     return FALSE;
   if (regions != NULL &&
       !(regions_csv = write_named_regions (morph, regions, sheath_segmentation_get_width (segmentation),
@@ -215,7 +191,7 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
   if (regions_csv != NULL)
     fprintf (stderr, _ ("  %u regions → %s\n"), sheath_regions_get_n_regions (regions), regions_csv);
   if (maps_tiff != NULL)
-    fprintf (stderr, _ ("  maps of %g µm cells → %s (and %s_map-*.png)\n"), args->maps_cell, maps_tiff, stem);
+    fprintf (stderr, _ ("  maps of %g µm cells → %s (and %s_map-*.png)\n"), args->map_cell, maps_tiff, stem);
   return TRUE;
 }
 
@@ -341,33 +317,71 @@ measure_one (const char               *arg,
              const MorphometricsArgs  *args,
              GError                  **error)
 {
-  g_autofree char *axon = NULL, *myelin = NULL, *image_path = NULL, *stem = NULL;
+  g_autofree char *axon = NULL, *myelin = NULL, *image_path = NULL, *stem = NULL, *map = NULL;
   g_autofree char *dir = NULL, *stem_name = NULL;
   g_autoptr(GFile) axon_file = NULL, myelin_file = NULL;
   g_autoptr(SheathSegmentation) seg = NULL;
   g_autoptr(SheathImage) image = NULL;
+  const char *ome_suffix = "_seg-axonmyelin.ome.tif";
 
-  if (!resolve_inputs (arg, &axon, &myelin, &image_path, &stem, error))
-    return FALSE;
-  if (!g_file_test (axon, G_FILE_TEST_IS_REGULAR))
+  /* a large image's labels: one OME-TIFF map, named or found beside it */
+  if (g_str_has_suffix (arg, ome_suffix))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _ ("Axon mask '%s' is missing (run 'sheath-cli segment' first, or name the masks' stem)"),
-                   axon);
-      return FALSE;
+      map = g_strdup (arg);
+      stem = g_strndup (arg, strlen (arg) - strlen (ome_suffix));
+      image_path = find_image_for_stem (stem);
     }
-  if (myelin == NULL || !g_file_test (myelin, G_FILE_TEST_IS_REGULAR))
+  else
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _ ("Myelin mask '%s' is missing"), myelin ? myelin : "(none found)");
-      return FALSE;
+      if (!resolve_inputs (arg, &axon, &myelin, &image_path, &stem, error))
+        return FALSE;
+      if (!g_file_test (axon, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree char *candidate = g_strconcat (stem, ome_suffix, NULL);
+
+          if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+            map = g_steal_pointer (&candidate);
+        }
     }
 
-  axon_file = g_file_new_for_commandline_arg (axon);
-  myelin_file = g_file_new_for_commandline_arg (myelin);
-  if (!(seg = sheath_segmentation_new_from_masks (axon_file, myelin_file, error)) ||
-      !sheath_segmentation_add_unmyelinated_beside (seg, axon_file, error))
-    return FALSE;
+  if (map != NULL)
+    {
+      g_autoptr(GFile) map_file = g_file_new_for_commandline_arg (map);
+
+      if (!(seg = sheath_segmentation_new_from_axonmyelin (map_file, error)))
+        return FALSE;
+      if (image_path == NULL && !(pixel_size > 0))
+        {
+          /* the map states its own pixel size, in OME-XML */
+          g_autoptr(SheathSlide) header = sheath_slide_new_from_file (map_file, error);
+
+          if (header == NULL)
+            return FALSE;
+          pixel_size = sheath_slide_get_pixel_size (header);
+        }
+    }
+  else
+    {
+      if (!g_file_test (axon, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _ ("Axon mask '%s' is missing (run 'sheath-cli segment' first, or name the masks' stem)"),
+                       axon);
+          return FALSE;
+        }
+      if (myelin == NULL || !g_file_test (myelin, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _ ("Myelin mask '%s' is missing"), myelin ? myelin : "(none found)");
+          return FALSE;
+        }
+
+      axon_file = g_file_new_for_commandline_arg (axon);
+      myelin_file = g_file_new_for_commandline_arg (myelin);
+      if (!(seg = sheath_segmentation_new_from_masks (axon_file, myelin_file, error)) ||
+          !sheath_segmentation_add_unmyelinated_beside (seg, axon_file, error))
+        return FALSE;
+    }
 
   if (image_path != NULL)
     {
@@ -398,7 +412,7 @@ measure_one (const char               *arg,
       return FALSE;
     }
 
-  dir = output_dir ? g_strdup (output_dir) : g_path_get_dirname (axon);
+  dir = output_dir ? g_strdup (output_dir) : g_path_get_dirname (map ? map : axon);
   stem_name = g_path_get_basename (stem);
   if (!sheath_cli_prepare_output_dir (dir, error) ||
       (args->output != NULL && !sheath_cli_prepare_output_file (args->output, error)))
@@ -415,7 +429,7 @@ sheath_cli_morphometrics (int    argc,
   g_auto(GStrv) inputs = NULL;
   g_autofree char *shape = NULL;
   g_autofree char *output_dir = NULL;
-  MorphometricsArgs args = { .bin_width = 1.0 };
+  MorphometricsArgs args = { .bin_width = 1.0, .map_cell = SHEATH_CLI_DEFAULT_MAP_CELL };
   g_autofree char *format = NULL;
   double pixel_size = 0;
   guint failed = 0;
@@ -440,9 +454,11 @@ sheath_cli_morphometrics (int    argc,
       N_ ("Leave axons cut by the image's or region's edge out of the aggregates"), NULL },
     { "bin-width", 0, 0, G_OPTION_ARG_DOUBLE, &args.bin_width,
       N_ ("Width of the diameter histogram's bins (default 1)"), "UM" },
-    { "maps", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, sheath_cli_parse_maps_option,
-      N_ ("Also map the measurements in square cells (default 50 µm): STEM_maps.tif, one float page "
-          "per metric, and STEM_map-METRIC.png heat maps"), "CELL_UM" },
+    { "maps", 0, 0, G_OPTION_ARG_NONE, &args.maps,
+      N_ ("Also map the measurements in square cells: STEM_maps.tif, one float page per metric, "
+          "and STEM_map-METRIC.png heat maps"), NULL },
+    { "map-cell", 0, 0, G_OPTION_ARG_DOUBLE, &args.map_cell,
+      N_ ("The maps' cell side (default 50)"), "UM" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "IMAGE_OR_MASK_STEM…" },
     { NULL }
   };
@@ -458,15 +474,12 @@ sheath_cli_morphometrics (int    argc,
     "With STEM_seg-uaxon.png beside them (a model with unmyelinated axons), also\n"
     "  STEM_uaxon_morphometrics.csv       one row per unmyelinated axon (AxonDeepSeg's -u columns)\n"
     "and the aggregates count them (n_uaxons, uaxon_density_mm2, uaxon_ratio, …).\n"
-    "With --maps, per cell: axon count and density, AVF, MVF, aggregate g-ratio, mean axon\n"
+    "A large image's labels, STEM_seg-axonmyelin.ome.tif (segment --ome-tiff), are read too:\n"
+    "found beside the image, or named; the pixel size is then the map's own (OME-XML).\n"
+    "With --maps, per cell (--map-cell, default 50 µm): axon count and density, AVF, MVF, aggregate g-ratio, mean axon\n"
     "diameter and myelin thickness, as STEM_maps.tif (32-bit float, one page each, one pixel\n"
     "per cell) and as STEM_map-METRIC.png/.svg heat maps with a colour bar and a scale bar."));
-  {
-    GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &args, NULL);
-
-    g_option_group_add_entries (group, entries);
-    g_option_context_set_main_group (context, group);
-  }
+  g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr (_ ("sheath-cli morphometrics: %s\n"), error->message);
@@ -489,9 +502,9 @@ sheath_cli_morphometrics (int    argc,
       g_printerr (_ ("sheath-cli morphometrics: --axon-shape is circle or ellipse, not '%s'\n"), shape);
       return 2;
     }
-  if (pixel_size < 0 || args.bin_width <= 0)
+  if (pixel_size < 0 || args.bin_width <= 0 || !(args.map_cell > 0))
     {
-      g_printerr (_ ("sheath-cli morphometrics: --pixel-size and --bin-width must be positive\n"));
+      g_printerr (_ ("sheath-cli morphometrics: --pixel-size, --bin-width and --map-cell must be positive\n"));
       return 2;
     }
   if (args.output != NULL && g_strv_length (inputs) > 1)

@@ -24,17 +24,12 @@ typedef struct
   gboolean         exclude_border;
   double           bin_width;
   SheathTableFormat formats;   /* 0: CSV */
-  double           maps_cell;   /* µm; 0: no maps */
+  gboolean         maps;
+  double           map_cell;    /* µm */
 } MorphometricsArgs;
 
-/* The maps' cell when --maps gives none, in µm */
+/* The maps' cell unless --map-cell says otherwise, in µm */
 #define SHEATH_CLI_DEFAULT_MAP_CELL 50.0
-
-/* --maps[=CELL_UM], a GOptionArgFunc whose data is the MorphometricsArgs */
-gboolean sheath_cli_parse_maps_option (const char  *option_name,
-                                       const char  *value,
-                                       gpointer     data,
-                                       GError     **error);
 
 /* Measures a segmentation and writes the table, the aggregates, the
  * instance map and the index image into @dir, named after @stem. */

@@ -88,6 +88,7 @@ segment_one (SheathSegmenter          *segmenter,
              const char               *arg,
              double                    pixel_size,
              const char               *output_dir,
+             double                    ome_tiff_above,
              const MorphometricsArgs  *morphometrics,
              GCancellable             *cancellable,
              GError                  **error)
@@ -101,6 +102,7 @@ segment_one (SheathSegmenter          *segmenter,
   SegmentRun run = { 0 };
   gulong handler;
   gint64 start;
+  gboolean large;
 
   if (!(image = sheath_image_new_from_file (file, error)))
     return FALSE;
@@ -141,17 +143,28 @@ segment_one (SheathSegmenter          *segmenter,
       return FALSE;
     }
 
-  if (!sheath_segmentation_save (run.result, dir, stem, error))
+  /* a large image's labels go to one tiled, pyramidal OME-TIFF */
+  large = (double) sheath_image_get_width (image) * sheath_image_get_height (image) > ome_tiff_above;
+  if (!(large ? sheath_segmentation_save_ome_tiff (run.result, dir, stem, sheath_image_get_pixel_size (image), error)
+              : sheath_segmentation_save (run.result, dir, stem, error)))
     {
       g_object_unref (run.result);
       return FALSE;
     }
 
-  axon_path = sheath_segmentation_dup_mask_path (dir, stem, "axon");
-  fprintf (stderr, "%s: %u × %u px at %g µm, %.1f s → %s (and _seg-myelin, _seg-axonmyelin)\n",
+  if (large)
+    {
+      g_autofree char *name = g_strdup_printf ("%s_seg-axonmyelin.ome.tif", stem);
+
+      axon_path = g_build_filename (dir, name, NULL);
+    }
+  else
+    axon_path = sheath_segmentation_dup_mask_path (dir, stem, "axon");
+  fprintf (stderr, "%s: %u × %u px at %g µm, %.1f s → %s%s\n",
            arg, sheath_image_get_width (image), sheath_image_get_height (image),
            sheath_image_get_pixel_size (image),
-           (g_get_monotonic_time () - start) / 1e6, axon_path);
+           (g_get_monotonic_time () - start) / 1e6, axon_path,
+           large ? "" : " (and _seg-myelin, _seg-axonmyelin)");
 
   if (morphometrics != NULL &&
       !sheath_cli_write_morphometrics (run.result, image, sheath_image_get_pixel_size (image),
@@ -183,8 +196,10 @@ sheath_cli_segment (int    argc,
   int tile_size = 0;
   gboolean flips = FALSE;
   gboolean morphometrics = FALSE;
+  gboolean ome_tiff = FALSE;
+  double ome_tiff_above = 64;
   g_autofree char *shape = NULL;
-  MorphometricsArgs morph_args = { .bin_width = 1.0 };
+  MorphometricsArgs morph_args = { .bin_width = 1.0, .map_cell = SHEATH_CLI_DEFAULT_MAP_CELL };
   g_autofree char *format = NULL;
   guint interrupt_id;
   const GOptionEntry entries[] = {
@@ -208,9 +223,16 @@ sheath_cli_segment (int    argc,
       N_ ("With --morphometrics: aggregates as JSON"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       N_ ("With --morphometrics: the per-axon table as csv (default), xlsx or both"), "csv|xlsx|both" },
-    { "maps", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, sheath_cli_parse_maps_option,
-      N_ ("Also measure, and map the measurements in square cells (default 50 µm): STEM_maps.tif "
-          "and STEM_map-METRIC.png heat maps"), "CELL_UM" },
+    { "ome-tiff", 0, 0, G_OPTION_ARG_NONE, &ome_tiff,
+      N_ ("Write the labels as one tiled, pyramidal STEM_seg-axonmyelin.ome.tif (0/127/255) instead of "
+          "the three PNGs"), NULL },
+    { "ome-tiff-above", 0, 0, G_OPTION_ARG_DOUBLE, &ome_tiff_above,
+      N_ ("Do so by itself for images of more than this many megapixels (default 64)"), "MPX" },
+    { "maps", 0, 0, G_OPTION_ARG_NONE, &morph_args.maps,
+      N_ ("Also measure, and map the measurements in square cells: STEM_maps.tif and "
+          "STEM_map-METRIC.png heat maps"), NULL },
+    { "map-cell", 0, 0, G_OPTION_ARG_DOUBLE, &morph_args.map_cell,
+      N_ ("The maps' cell side (default 50)"), "UM" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images, NULL, "IMAGE…" },
     { NULL }
   };
@@ -222,13 +244,11 @@ sheath_cli_segment (int    argc,
     "The pixel size comes from --pixel-size, a BIDS JSON sidecar, pixel_size_in_micrometer.txt\n"
     "beside the image, or the image's own metadata, in that order (a screen resolution such as\n"
     "72 dpi is not taken for one). An image more than 3× finer or coarser than the model's pixel\n"
-    "size, or named for another modality, is segmented with a warning."));
-  {
-    GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &morph_args, NULL);
-
-    g_option_group_add_entries (group, entries);
-    g_option_context_set_main_group (context, group);
-  }
+    "size, or named for another modality, is segmented with a warning.\n"
+    "An image of more than 64 megapixels (--ome-tiff-above), or any with --ome-tiff, gets one\n"
+    "tiled, pyramidal BigTIFF instead, IMAGE_seg-axonmyelin.ome.tif (0/127/255, with its pixel\n"
+    "size in OME-XML), which 'sheath-cli morphometrics' reads as it reads the PNGs."));
+  g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr (_ ("sheath-cli segment: %s\n"), error->message);
@@ -242,6 +262,11 @@ sheath_cli_segment (int    argc,
     }
   if (!sheath_cli_check_threads ("segment", threads))
     return 2;
+  if (!(ome_tiff_above >= 0) || !(morph_args.map_cell > 0))
+    {
+      g_printerr (_ ("sheath-cli segment: --ome-tiff-above takes megapixels, 0 or more, and --map-cell µm above 0\n"));
+      return 2;
+    }
   if (tile_size != 0 && (tile_size < SHEATH_MIN_TILE_SIZE || tile_size > SHEATH_MAX_TILE_SIZE))
     {
       g_printerr (_ ("sheath-cli segment: --tile-size must be between %d and %d\n"),
@@ -287,7 +312,8 @@ sheath_cli_segment (int    argc,
           continue;
         }
       if (!segment_one (segmenter, images[i], pixel_size, output_dir,
-                        morphometrics || morph_args.maps_cell > 0 ? &morph_args : NULL, cancellable, &image_error))
+                        ome_tiff ? 0 : ome_tiff_above * 1e6,
+                        morphometrics || morph_args.maps ? &morph_args : NULL, cancellable, &image_error))
         {
           if (!g_error_matches (image_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             g_printerr (_ ("sheath-cli segment: %s\n"), image_error->message);

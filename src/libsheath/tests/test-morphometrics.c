@@ -1248,6 +1248,55 @@ test_maps (void)
   test_remove_tree (dir);
 }
 
+/* A large image's labels as one tiled, pyramidal OME-TIFF: read back
+ * exactly (unmyelinated axons from their own map beside it), with its
+ * pixel size from OME-XML and its smaller levels as SubIFDs. */
+static void
+test_ome_tiff_labels (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (1500, 1100);
+  g_autoptr(SheathSegmentation) back = NULL;
+  g_autoptr(SheathSlide) slide = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "big_seg-axonmyelin.ome.tif", NULL);
+  g_autofree char *uaxon = g_build_filename (dir, "big_seg-uaxon.ome.tif", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) level1 = NULL;
+  const guint8 *v;
+
+  paint_fibre (seg, 300, 300, 40, 70);
+  paint_fibre (seg, 1200, 800, 60, 90);
+  paint_ellipse (seg, 700, 900, 20, 12, SHEATH_LABEL_UNMYELINATED_AXON);
+  g_assert_true (sheath_segmentation_save_ome_tiff (seg, dir, "big", 0.02, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (uaxon, G_FILE_TEST_IS_REGULAR));
+
+  back = sheath_segmentation_new_from_axonmyelin (file, &error);
+  g_assert_no_error (error);
+  g_assert_true (sheath_segmentation_get_unmyelinated (back));
+  for (guint y = 0; y < 1100; y++)
+    g_assert_cmpmem (sheath_segmentation_peek_row (seg, y), 1500, sheath_segmentation_peek_row (back, y), 1500);
+
+  slide = sheath_slide_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_slide_get_n_levels (slide), ==, 2);
+  g_assert_cmpuint (sheath_slide_get_level_width (slide, 1), ==, 750);
+  g_assert_cmpfloat_with_epsilon (sheath_slide_get_pixel_size (slide), 0.02, 1e-9);
+  g_assert_cmpint (sheath_slide_get_pixel_size_source (slide), ==, SHEATH_PIXEL_SIZE_SOURCE_OME_XML);
+  level1 = sheath_slide_read_region (slide, 1, 150, 150, 1, 1, &error);
+  g_assert_no_error (error);
+  v = g_bytes_get_data (level1, NULL);
+  g_assert_cmpuint (v[0], ==, 255);   /* the first fibre's axon, at (300, 300) */
+
+  /* saved again without unmyelinated axons, the stale map goes */
+  g_clear_object (&back);
+  back = sheath_segmentation_new (1500, 1100);
+  g_assert_true (sheath_segmentation_save_ome_tiff (back, dir, "big", 0.02, &error));
+  g_assert_false (g_file_test (uaxon, G_FILE_TEST_EXISTS));
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1271,6 +1320,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/separate-touching", test_separate_touching);
   g_test_add_func ("/Sheath/Morphometrics/geojson-regions", test_geojson_regions);
   g_test_add_func ("/Sheath/Morphometrics/maps", test_maps);
+  g_test_add_func ("/Sheath/Morphometrics/ome-tiff-labels", test_ome_tiff_labels);
 
   return g_test_run ();
 }
