@@ -6,7 +6,9 @@
 #include <glib/gi18n-lib.h>
 
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <tiffio.h>
 
 #include "sheath-digits-private.h"
 #include "sheath-error.h"
@@ -177,14 +179,63 @@ instance_row (guint    y,
     out[x] = (guint16) labels[x];
 }
 
+/* A 32-bit tiled BigTIFF, for more axons than 16 bits hold (a whole
+ * section has hundreds of thousands); temporary file, then renamed. */
+static gboolean
+write_instance_tiff (SheathMorphometrics  *self,
+                     const char           *path,
+                     GError              **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.%08x.tmp", path, g_random_int ());
+  g_autofree guint32 *tile = g_new (guint32, 256 * 256);
+  gboolean ok = TRUE;
+  TIFF *tif = TIFFOpen (tmp, "w8");
+
+  if (tif == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
+      return FALSE;
+    }
+  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, self->width);
+  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, self->height);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 32);
+  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField (tif, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_UINT);
+  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+  TIFFSetField (tif, TIFFTAG_TILEWIDTH, 256);
+  TIFFSetField (tif, TIFFTAG_TILELENGTH, 256);
+  for (guint ty = 0; ok && ty < self->height; ty += 256)
+    for (guint tx = 0; ok && tx < self->width; tx += 256)
+      {
+        memset (tile, 0, 256 * 256 * sizeof (guint32));
+        for (guint y = ty; y < MIN (ty + 256, self->height); y++)
+          memcpy (tile + (y - ty) * 256, self->fibre_labels + (gsize) y * self->width + tx,
+                  MIN (256, self->width - tx) * sizeof (guint32));
+        ok = TIFFWriteTile (tif, tile, tx, ty, 0, 0) >= 0;
+      }
+  ok = ok && TIFFWriteDirectory (tif);
+  TIFFClose (tif);
+  if (!ok || g_rename (tmp, path) != 0)
+    {
+      g_unlink (tmp);
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * sheath_morphometrics_write_instance_map:
  * @self: a #SheathMorphometrics
- * @path: the PNG file to write
+ * @path: the file to write: a PNG, or a TIFF (`.tif`)
  * @error: return location for a #GError
  *
- * Writes a 16-bit PNG in which each fibre's pixels (axon and its myelin)
- * hold its axon's id, and the rest 0.
+ * Writes a map in which each fibre's pixels (axon and its myelin) hold its
+ * axon's id, and the rest 0: a 16-bit PNG, or for a path ending in `.tif`
+ * a 32-bit tiled BigTIFF, which takes any number of axons (a PNG takes
+ * 65535 at most).
  *
  * Returns: %TRUE on success
  */
@@ -195,11 +246,13 @@ sheath_morphometrics_write_instance_map (SheathMorphometrics  *self,
 {
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
 
+  if (g_str_has_suffix (path, ".tif") || g_str_has_suffix (path, ".tiff"))
+    return write_instance_tiff (self, path, error);
   if (self->axons->len > G_MAXUINT16)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,
-                   "%u axons do not fit in a 16-bit instance map (at most 65535); "
-                   "measure the image in parts", self->axons->len);
+                   _ ("%u axons do not fit in a 16-bit PNG instance map (at most 65535); "
+                      "write it as a .tif"), self->axons->len);
       return FALSE;
     }
 

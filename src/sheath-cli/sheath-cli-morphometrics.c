@@ -117,7 +117,7 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
   g_autofree char *xlsx_name = g_strdup_printf ("%s_axon_morphometrics.xlsx", stem);
   SheathTableFormat formats = args->formats ? args->formats : SHEATH_TABLE_FORMAT_CSV;
   g_autofree char *agg_name = g_strdup_printf ("%s_morphometrics_aggregate.%s", stem, args->json ? "json" : "csv");
-  g_autofree char *instance_name = g_strdup_printf ("%s_instance-map.png", stem);
+  g_autofree char *instance_name = NULL;
   g_autofree char *index_name = g_strdup_printf ("%s_index.png", stem);
   g_autofree char *uaxon_name = g_strdup_printf ("%s_uaxon_morphometrics.csv", stem);
   g_autofree char *uaxon = NULL;
@@ -155,6 +155,9 @@ sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
   else
     xlsx = g_build_filename (dir, xlsx_name, NULL);
   aggregate = g_build_filename (dir, agg_name, NULL);
+  /* past what 16 bits hold, a 32-bit TIFF */
+  instance_name = g_strdup_printf ("%s_instance-map.%s", stem,
+                                   sheath_morphometrics_get_n_axons (morph) > G_MAXUINT16 ? "tif" : "png");
   instance = g_build_filename (dir, instance_name, NULL);
   index = g_build_filename (dir, index_name, NULL);
   uaxon = g_build_filename (dir, uaxon_name, NULL);
@@ -470,6 +473,7 @@ sheath_cli_morphometrics (int    argc,
     "  STEM_axon_morphometrics.csv        one row per axon, AxonDeepSeg's columns\n"
     "  STEM_morphometrics_aggregate.csv   counts, density, AVF, MVF, g-ratio, means (or .json)\n"
     "  STEM_instance-map.png              16-bit: each fibre's pixels hold its axon_id\n"
+    "                                     (past 65535 axons, STEM_instance-map.tif, 32-bit)\n"
     "  STEM_index.png                     the image with each axon's number drawn on it\n"
     "With STEM_seg-uaxon.png beside them (a model with unmyelinated axons), also\n"
     "  STEM_uaxon_morphometrics.csv       one row per unmyelinated axon (AxonDeepSeg's -u columns)\n"

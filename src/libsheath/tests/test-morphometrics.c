@@ -1297,6 +1297,59 @@ test_ome_tiff_labels (void)
   test_remove_tree (dir);
 }
 
+/* More axons than a 16-bit PNG holds: the PNG is refused with a reason,
+ * the 32-bit TIFF holds every id. */
+static void
+test_instance_map_32bit (void)
+{
+  g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (1300, 1300);
+  g_autoptr(SheathMorphometrics) m = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "x_instance-map.png", NULL);
+  g_autofree char *tif_path = g_build_filename (dir, "x_instance-map.tif", NULL);
+  guint n, id;
+  TIFF *tif;
+
+  /* 260 × 260 axons of 3 × 3 pixels */
+  for (guint y = 0; y < 1300; y += 5)
+    for (guint x = 0; x < 1300; x += 5)
+      for (guint dy = 0; dy < 3; dy++)
+        for (guint dx = 0; dx < 3; dx++)
+          sheath_segmentation_set_label (seg, x + dx, y + dy, SHEATH_LABEL_AXON);
+  m = measure (seg, SHEATH_AXON_SHAPE_CIRCLE);
+  n = sheath_morphometrics_get_n_axons (m);
+  g_assert_cmpuint (n, >, G_MAXUINT16);
+
+  g_assert_false (sheath_morphometrics_write_instance_map (m, png, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, ".tif"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  g_assert_true (sheath_morphometrics_write_instance_map (m, tif_path, &error));
+  g_assert_no_error (error);
+  tif = TIFFOpen (tif_path, "r");
+  g_assert_nonnull (tif);
+  {
+    guint16 bits = 0;
+
+    TIFFGetField (tif, TIFFTAG_BITSPERSAMPLE, &bits);
+    g_assert_cmpuint (bits, ==, 32);
+  }
+  /* the last axon's pixel holds the largest id */
+  {
+    g_autofree guint32 *tile = g_new (guint32, TIFFTileSize (tif) / 4);
+
+    g_assert_cmpint (TIFFReadTile (tif, tile, 1296, 1296, 0, 0), >, 0);
+    id = tile[(1296 % 256) * 256 + 1296 % 256];
+  }
+  g_assert_cmpuint (id, ==, sheath_morphometrics_get_axon_at (m, 1296, 1296));
+  g_assert_cmpuint (id, >, G_MAXUINT16);
+  TIFFClose (tif);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1321,6 +1374,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/geojson-regions", test_geojson_regions);
   g_test_add_func ("/Sheath/Morphometrics/maps", test_maps);
   g_test_add_func ("/Sheath/Morphometrics/ome-tiff-labels", test_ome_tiff_labels);
+  g_test_add_func ("/Sheath/Morphometrics/instance-map-32bit", test_instance_map_32bit);
 
   return g_test_run ();
 }
