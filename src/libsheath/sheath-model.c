@@ -36,7 +36,9 @@ struct _SheathModel
   double               decision_weights[SHEATH_NET_MAX_CLASSES];
   double               min_fibre_confidence;
   double               min_axon_diam;
+  double               uaxon_split_sigma;
   double               uaxon_split_depth;
+  double               uaxon_min_area;
   SheathNet           *net;
 };
 
@@ -162,7 +164,9 @@ sheath_model_class_init (SheathModelClass *klass)
 static void
 sheath_model_init (SheathModel *self)
 {
-  self->uaxon_split_depth = SHEATH_UAXON_SPLIT_DEPTH_UM_DEFAULT;
+  self->uaxon_split_sigma = SHEATH_UAXON_SPLIT_SIGMA_UM_DEFAULT;
+  self->uaxon_split_depth = SHEATH_UAXON_SPLIT_DEPTH_DEFAULT;
+  self->uaxon_min_area = SHEATH_UAXON_MIN_AREA_UM2_DEFAULT;
 }
 
 /* What a calibration learnt (sheath_calibration_write_model()): weights on
@@ -202,8 +206,12 @@ read_calibration (SheathModel        *self,
           _sheath_model_meta_double (st, "min_fibre_confidence", 0, 1, &self->min_fibre_confidence, error)) &&
          (_sheath_safetensors_get_meta (st, "min_axon_diam_um") == NULL ||
           _sheath_model_meta_double (st, "min_axon_diam_um", 0, 1000, &self->min_axon_diam, error)) &&
-         (_sheath_safetensors_get_meta (st, "uaxon_split_depth_um") == NULL ||
-          _sheath_model_meta_double (st, "uaxon_split_depth_um", 0, 1000, &self->uaxon_split_depth, error));
+         (_sheath_safetensors_get_meta (st, "uaxon_split_sigma_um") == NULL ||
+          _sheath_model_meta_double (st, "uaxon_split_sigma_um", 0, 100, &self->uaxon_split_sigma, error)) &&
+         (_sheath_safetensors_get_meta (st, "uaxon_split_depth") == NULL ||
+          _sheath_model_meta_double (st, "uaxon_split_depth", 0, 255, &self->uaxon_split_depth, error)) &&
+         (_sheath_safetensors_get_meta (st, "uaxon_min_area_um2") == NULL ||
+          _sheath_model_meta_double (st, "uaxon_min_area_um2", 0, 1e6, &self->uaxon_min_area, error));
 }
 
 /**
@@ -601,22 +609,34 @@ sheath_model_get_min_axon_diam (SheathModel *self)
 }
 
 /**
- * sheath_model_get_uaxon_split_depth:
+ * sheath_model_get_uaxon_split:
  * @self: a #SheathModel
+ * @sigma: (out) (optional): the σ, in µm, of the Gaussian that smooths the
+ *   image before it is flooded (metadata key `uaxon_split_sigma_um`)
+ * @depth: (out) (optional): how many grey levels (of the image's range on
+ *   0–255) a bright plateau must stand above the saddle to its neighbour
+ *   to be an axon of its own (`uaxon_split_depth`); 0 splits none
+ * @min_area: (out) (optional): the smallest unmyelinated axon kept, in
+ *   µm² (`uaxon_min_area_um2`)
  *
- * How deep the valley between two touching unmyelinated axons must be, in
- * the distance of their pixels to the background, for the segmenter to
- * split them into two (metadata key `uaxon_split_depth_um`); 0 splits
- * none. Models without the key get the default, chosen on the training
- * mice of the shipped TEM model.
- *
- * Returns: the depth in micrometres
+ * How the segmenter splits a region of touching unmyelinated axons into
+ * its axons, along the dark membranes between them, and drops fragments.
+ * Models without the keys get the defaults chosen on the shipped TEM
+ * model's training mice.
  */
-double
-sheath_model_get_uaxon_split_depth (SheathModel *self)
+void
+sheath_model_get_uaxon_split (SheathModel *self,
+                              double      *sigma,
+                              double      *depth,
+                              double      *min_area)
 {
-  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
-  return self->uaxon_split_depth;
+  g_return_if_fail (SHEATH_IS_MODEL (self));
+  if (sigma != NULL)
+    *sigma = self->uaxon_split_sigma;
+  if (depth != NULL)
+    *depth = self->uaxon_split_depth;
+  if (min_area != NULL)
+    *min_area = self->uaxon_min_area;
 }
 
 /**

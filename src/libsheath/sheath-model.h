@@ -98,7 +98,10 @@ double               sheath_model_get_min_fibre_confidence (SheathModel *self);
 SHEATH_AVAILABLE_IN_ALL
 double               sheath_model_get_min_axon_diam    (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
-double               sheath_model_get_uaxon_split_depth (SheathModel *self);
+void                 sheath_model_get_uaxon_split      (SheathModel  *self,
+                                                        double       *sigma,
+                                                        double       *depth,
+                                                        double       *min_area);
 SHEATH_AVAILABLE_IN_ALL
 double               sheath_model_get_pixel_size       (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL

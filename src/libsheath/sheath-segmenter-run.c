@@ -611,12 +611,17 @@ _sheath_segmenter_run (SegmentJob    *job,
                                           sheath_model_get_min_axon_diam (model), cancellable, error))
     return NULL;
   /* bundles of unmyelinated axons, drawn as one region at the model's
-   * resolution, split into their axons */
-  if (!job->keep_probabilities && sheath_segmentation_get_unmyelinated (result) &&
-      sheath_model_get_uaxon_split_depth (model) > 0 &&
-      _sheath_separate_touching (result, SHEATH_LABEL_UNMYELINATED_AXON,
-                                 sheath_model_get_uaxon_split_depth (model) / sheath_image_get_pixel_size (image),
-                                 cancellable, error) < 0)
-    return NULL;
+   * resolution, split into their axons along the membranes between them */
+  if (!job->keep_probabilities && sheath_segmentation_get_unmyelinated (result))
+    {
+      double ps = sheath_image_get_pixel_size (image), sigma, depth, min_area;
+
+      sheath_model_get_uaxon_split (model, &sigma, &depth, &min_area);
+      if ((depth > 0 || min_area > 0) &&
+          _sheath_separate_touching (result, SHEATH_LABEL_UNMYELINATED_AXON, image, sigma / ps,
+                                     depth > 0 ? depth : G_MAXDOUBLE, min_area / (ps * ps),
+                                     cancellable, error) < 0)
+        return NULL;
+    }
   return g_steal_pointer (&result);
 }

@@ -8,78 +8,40 @@
 #include <string.h>
 
 #include "sheath-error.h"
+#include "sheath-labeling-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-separate-private.h"
 
 /* Unmyelinated axons lie in bundles, touching one another; the annotators
- * drew each apart, with a pixel between them, but a network that sees the
- * image at half its resolution draws a bundle as one region. A bundle's
- * axons are the peaks of its distance map (the distance of each pixel to
- * the background): this floods that map from the top, one pixel at a time
- * (a watershed), and keeps two peaks apart when both stand at least the
- * given depth above the saddle where they meet — the h-maxima a
- * morphologist would take as markers — then clears a line between them. */
+ * drew each apart, along the dark membranes between them, but a network
+ * that sees the image at half its resolution draws a bundle as one
+ * region. Within such a region each axon is a bright plateau of the
+ * smoothed image: this floods the region from its brightest pixels down,
+ * one pixel at a time (a watershed), and keeps two plateaus apart when
+ * both stand at least the given depth above the saddle where they meet —
+ * the h-maxima a morphologist would take as markers — then clears a line
+ * between them and drops the fragments too small to be axons. */
 
 #define UNSEEN G_MAXUINT32
 
-/* The squared distance transform of one line (Felzenszwalb & Huttenlocher,
- * "Distance transforms of sampled functions", 2012): d[q] = min over p of
- * (q − p)² + f[p]. v and z are scratch of n and n + 1 entries. */
-static void
-distance_1d (const double *f,
-             guint         n,
-             double       *d,
-             guint        *v,
-             double       *z)
-{
-  guint k = 0;
-
-  v[0] = 0;
-  z[0] = -G_MAXDOUBLE;
-  z[1] = G_MAXDOUBLE;
-  for (guint q = 1; q < n; q++)
-    {
-      double s;
-
-      /* z[0] is below every intersection, so this stops at k = 0 */
-      for (;;)
-        {
-          guint p = v[k];
-
-          s = ((f[q] + (double) q * q) - (f[p] + (double) p * p)) / (2.0 * q - 2.0 * p);
-          if (s > z[k])
-            break;
-          k--;
-        }
-      k++;
-      v[k] = q;
-      z[k] = s;
-      z[k + 1] = G_MAXDOUBLE;
-    }
-  k = 0;
-  for (guint q = 0; q < n; q++)
-    {
-      while (z[k + 1] < q)
-        k++;
-      d[q] = ((double) q - v[k]) * ((double) q - v[k]) + f[v[k]];
-    }
-}
-
-/* The squared Euclidean distance of each pixel of @label to the nearest
- * other pixel (0 elsewhere); past the image's edge is not background, so
- * that an axon the edge cuts is not split along it. */
+/* The image smoothed by a Gaussian of @sigma pixels (separable, edges
+ * extended), on 0–255 from the image's own range, where @label is; 0
+ * elsewhere. */
 static float *
-distance_map (SheathSegmentation *segmentation,
-              SheathLabel         label,
-              GError            **error)
+elevation_map (SheathSegmentation  *segmentation,
+               SheathLabel          label,
+               SheathImage         *image,
+               double               sigma,
+               GError             **error)
 {
   guint w = sheath_segmentation_get_width (segmentation);
   guint h = sheath_segmentation_get_height (segmentation);
-  guint n = MAX (w, h);
-  double far = (double) w * w + (double) h * h + 1;
-  g_autofree double *f = g_new (double, n), *d = g_new (double, n), *z = g_new (double, n + 1);
-  g_autofree guint *v = g_new (guint, n);
+  int radius = (int) ceil (3 * sigma);
+  g_autofree float *kernel = g_new (float, 2 * radius + 1);
+  g_autofree float *line = g_new (float, MAX (w, h));
   float *map = g_try_new (float, (gsize) w * h);
+  guint lo, hi;
+  double sum = 0;
 
   if (map == NULL)
     {
@@ -88,30 +50,49 @@ distance_map (SheathSegmentation *segmentation,
                    ((guint64) w * h * sizeof (float)) >> 20);
       return NULL;
     }
+  for (int k = -radius; k <= radius; k++)
+    sum += kernel[k + radius] = sigma > 0 ? (float) exp (-0.5 * k * k / (sigma * sigma)) : 1.f;
+  for (int k = 0; k <= 2 * radius; k++)
+    kernel[k] /= (float) sum;
+
+  sheath_image_get_range (image, &lo, &hi);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      map[(gsize) y * w + x] = hi > lo ? 255.f * (sheath_image_get_value (image, x, y) - lo) / (hi - lo) : 0.f;
+  for (guint y = 0; y < h; y++)
+    {
+      float *row = map + (gsize) y * w;
+
+      memcpy (line, row, w * sizeof (float));
+      for (guint x = 0; x < w; x++)
+        {
+          float v = 0;
+
+          for (int k = -radius; k <= radius; k++)
+            v += kernel[k + radius] * line[CLAMP ((gint64) x + k, 0, (gint64) w - 1)];
+          row[x] = v;
+        }
+    }
+  for (guint x = 0; x < w; x++)
+    {
+      for (guint y = 0; y < h; y++)
+        line[y] = map[(gsize) y * w + x];
+      for (guint y = 0; y < h; y++)
+        {
+          float v = 0;
+
+          for (int k = -radius; k <= radius; k++)
+            v += kernel[k + radius] * line[CLAMP ((gint64) y + k, 0, (gint64) h - 1)];
+          map[(gsize) y * w + x] = v;
+        }
+    }
   for (guint y = 0; y < h; y++)
     {
       const guint8 *row = _sheath_segmentation_get_row (segmentation, y);
 
       for (guint x = 0; x < w; x++)
-        map[(gsize) y * w + x] = row[x] == label ? (float) far : 0.f;
-    }
-  for (guint x = 0; x < w; x++)
-    {
-      for (guint y = 0; y < h; y++)
-        f[y] = map[(gsize) y * w + x];
-      distance_1d (f, h, d, v, z);
-      for (guint y = 0; y < h; y++)
-        map[(gsize) y * w + x] = (float) MIN (d[y], far);
-    }
-  for (guint y = 0; y < h; y++)
-    {
-      float *row = map + (gsize) y * w;
-
-      for (guint x = 0; x < w; x++)
-        f[x] = row[x];
-      distance_1d (f, w, d, v, z);
-      for (guint x = 0; x < w; x++)
-        row[x] = (float) MIN (d[x], far);
+        if (row[x] != label)
+          map[(gsize) y * w + x] = -1.f;
     }
   return map;
 }
@@ -140,16 +121,22 @@ find_root (guint32 *parent,
 gint64
 _sheath_separate_touching (SheathSegmentation  *segmentation,
                            SheathLabel          label,
+                           SheathImage         *image,
+                           double               sigma,
                            double               min_depth,
+                           double               min_area,
                            GCancellable        *cancellable,
                            GError             **error)
 {
   guint w = sheath_segmentation_get_width (segmentation);
   guint h = sheath_segmentation_get_height (segmentation);
   gsize n = (gsize) w * h;
-  g_autofree float *distance = NULL;
+  g_autofree float *elevation = NULL;
   g_autofree guint32 *parent = NULL;
+  g_autofree guint8 *mask = NULL;
   g_autoptr(GArray) order = NULL;
+  g_autofree guint64 *area = NULL;
+  guint32 n_regions;
   gint64 objects = 0;
 
   if ((guint64) w * h >= UNSEEN)
@@ -158,7 +145,14 @@ _sheath_separate_touching (SheathSegmentation  *segmentation,
                    _ ("The image is too large to separate touching axons in (%u × %u)"), w, h);
       return -1;
     }
-  if (!(distance = distance_map (segmentation, label, error)))
+  if (sheath_image_get_width (image) != w || sheath_image_get_height (image) != h)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("The image is %u × %u but its segmentation %u × %u"),
+                   sheath_image_get_width (image), sheath_image_get_height (image), w, h);
+      return -1;
+    }
+  if (!(elevation = elevation_map (segmentation, label, image, sigma, error)))
     return -1;
   if (!(parent = g_try_new (guint32, n)))
     {
@@ -169,16 +163,16 @@ _sheath_separate_touching (SheathSegmentation  *segmentation,
     }
   memset (parent, 0xff, n * sizeof (guint32));
 
-  /* the label's pixels from the highest distance down, ties in raster
-   * order: a positive float's bits sort as the float does */
+  /* the label's pixels from the brightest down, ties in raster order: a
+   * non-negative float's bits sort as the float does */
   order = g_array_new (FALSE, FALSE, sizeof (guint64));
   for (gsize i = 0; i < n; i++)
-    if (distance[i] > 0)
+    if (elevation[i] >= 0)
       {
         guint32 bits;
         guint64 key;
 
-        memcpy (&bits, &distance[i], sizeof bits);
+        memcpy (&bits, &elevation[i], sizeof bits);
         key = ((guint64) ~bits << 32) | i;
         g_array_append_val (order, key);
       }
@@ -190,7 +184,7 @@ _sheath_separate_touching (SheathSegmentation  *segmentation,
     {
       guint32 p = (guint32) g_array_index (order, guint64, k);
       guint px = p % w, py = p / w;
-      float level = sqrtf (distance[p]);
+      float level = elevation[p];
       guint32 roots[8], highest = UNSEEN;
       guint n_roots = 0;
 
@@ -213,8 +207,8 @@ _sheath_separate_touching (SheathSegmentation  *segmentation,
               continue;
             roots[n_roots++] = r;
             /* a root is its basin's first pixel, so its peak */
-            if (highest == UNSEEN || distance[r] > distance[highest] ||
-                (distance[r] == distance[highest] && r < highest))
+            if (highest == UNSEEN || elevation[r] > elevation[highest] ||
+                (elevation[r] == elevation[highest] && r < highest))
               highest = r;
           }
 
@@ -226,7 +220,7 @@ _sheath_separate_touching (SheathSegmentation  *segmentation,
       /* a peak that does not stand min_depth above this saddle is a
        * shoulder of the highest one */
       for (guint j = 0; j < n_roots; j++)
-        if (roots[j] != highest && sqrtf (distance[roots[j]]) - level < min_depth)
+        if (roots[j] != highest && elevation[roots[j]] - level < min_depth)
           parent[roots[j]] = highest;
       parent[p] = highest;
 
@@ -238,33 +232,47 @@ _sheath_separate_touching (SheathSegmentation  *segmentation,
    * of a lower number: what is left of two basins never touches */
   for (gsize i = 0; i < n; i++)
     if (parent[i] != UNSEEN)
+      parent[i] = find_root (parent, (guint32) i);
+  mask = g_malloc0 (n);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
       {
-        parent[i] = find_root (parent, (guint32) i);
-        objects += parent[i] == i;
+        guint32 basin = parent[(gsize) y * w + x];
+        gboolean border = FALSE;
+
+        if (basin == UNSEEN)
+          continue;
+        for (int dy = -1; dy <= 1 && !border; dy++)
+          for (int dx = -1; dx <= 1 && !border; dx++)
+            {
+              gint64 qx = (gint64) x + dx, qy = (gint64) y + dy;
+              guint32 other;
+
+              if (qx < 0 || qy < 0 || qx >= w || qy >= h)
+                continue;
+              other = parent[qy * w + qx];
+              border = other != UNSEEN && other < basin;
+            }
+        mask[(gsize) y * w + x] = !border;
       }
+
+  /* what is left, as regions; those smaller than an axon go */
+  g_clear_pointer (&order, g_array_unref);
+  n_regions = _sheath_label_components_8 (mask, w, h, parent);
+  area = g_new0 (guint64, (gsize) n_regions + 1);
+  for (gsize i = 0; i < n; i++)
+    area[parent[i]]++;
+  for (guint32 r = 1; r <= n_regions; r++)
+    objects += area[r] >= min_area;
   for (guint y = 0; y < h; y++)
     {
       guint8 *row = _sheath_segmentation_get_row (segmentation, y);
 
       for (guint x = 0; x < w; x++)
         {
-          guint32 basin = parent[(gsize) y * w + x];
-          gboolean border = FALSE;
+          guint32 r = parent[(gsize) y * w + x];
 
-          if (basin == UNSEEN)
-            continue;
-          for (int dy = -1; dy <= 1 && !border; dy++)
-            for (int dx = -1; dx <= 1 && !border; dx++)
-              {
-                gint64 qx = (gint64) x + dx, qy = (gint64) y + dy;
-                guint32 other;
-
-                if (qx < 0 || qy < 0 || qx >= w || qy >= h)
-                  continue;
-                other = parent[qy * w + qx];
-                border = other != UNSEEN && other < basin;
-              }
-          if (border)
+          if (row[x] == label && (r == 0 || area[r] < min_area))
             row[x] = SHEATH_LABEL_BACKGROUND;
         }
     }

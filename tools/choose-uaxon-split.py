@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Chooses how the segmenter splits bundles of touching unmyelinated axons
+along the membranes between them (the model's uaxon_split_depth, in grey
+levels, and uaxon_min_area_um2, the smallest axon kept; the smoothing,
+uaxon_split_sigma_um, stays at its default), on the model's *training*
+subjects: each candidate is written into a copy of the model, `sheath-cli
+evaluate` scores it there, and the one with the best unmyelinated-axon
+detection F1 goes into the model's metadata.
+
+  tools/choose-uaxon-split.py MODEL.safetensors DATASET sub-a,sub-b,... [--write]
+
+The validation subjects must not be among those given: they judge the
+result, they do not choose it."""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+# grey levels (of the image's range on 0–255) × µm² (200, 300 and 450
+# pixels at the TEM dataset's 0.00493 µm)
+CANDIDATES = [(depth, area) for depth in (30, 40, 50) for area in (0.0049, 0.0073, 0.011)]
+
+
+def read_header(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        return json.loads(f.read(n)), 8 + n
+
+
+def write_with_metadata(src, dst, changes):
+    header, offset = read_header(src)
+    header.setdefault("__metadata__", {}).update(changes)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    tmp = dst + ".tmp"
+    with open(src, "rb") as f, open(tmp, "wb") as out:
+        f.seek(offset)
+        out.write(struct.pack("<Q", len(text)))
+        out.write(text)
+        while chunk := f.read(1 << 20):
+            out.write(chunk)
+    os.replace(tmp, dst)
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    model, data, subjects = sys.argv[1:4]
+    write = "--write" in sys.argv[4:]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    cli = os.environ.get("SHEATH_CLI", os.path.join(root, "build", "src", "sheath-cli", "sheath-cli"))
+    held = read_header(model)[0].get("__metadata__", {}).get("validation_subjects", "")
+    overlap = set(subjects.split(",")) & set(held.split(","))
+    if overlap:
+        sys.exit(f"{', '.join(sorted(overlap))}: the model's validation subjects cannot choose its split depth")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for depth, area in CANDIDATES:
+            copy = os.path.join(tmp, "model.safetensors")
+            report = os.path.join(tmp, "scores.json")
+            write_with_metadata(model, copy, {"uaxon_split_depth": f"{depth:g}",
+                                              "uaxon_min_area_um2": f"{area:g}"})
+            subprocess.run([cli, "evaluate", "--model", copy, "--data", data, "--subjects", subjects,
+                            "--json", report], check=True, stdout=subprocess.DEVNULL)
+            overall = json.load(open(report))["overall"]
+            results.append((overall["uaxon_detection_f1"], depth, area))
+            print(f"depth {depth:<4g} min area {area:<7g} µm²  uaxon Dice {overall['dice_uaxon']:.4f}  "
+                  f"P {overall['uaxon_detection_precision']:.3f}  R {overall['uaxon_detection_recall']:.3f}  "
+                  f"F1 {overall['uaxon_detection_f1']:.3f}", flush=True)
+    f1, depth, area = max(results)
+    print(f"chosen: depth {depth:g}, min area {area:g} µm² (detection F1 {f1:.3f} on {subjects})")
+    if write:
+        write_with_metadata(model, model, {"uaxon_split_depth": f"{depth:g}",
+                                           "uaxon_min_area_um2": f"{area:g}",
+                                           "uaxon_split_subjects": subjects})
+        print(f"written into {model}")
+
+
+if __name__ == "__main__":
+    main()
