@@ -13,6 +13,7 @@
 #include "sheath-limits.h"
 #include "sheath-image-decoder-private.h"
 #include "sheath-image-private.h"
+#include "sheath-slide.h"
 #include "sheath-segmentation.h"
 
 /* Pixel sizes outside this range (in µm) are typing mistakes, not microscopes. */
@@ -230,6 +231,7 @@ sheath_image_new_from_file_with_rows (GFile               *file,
   gsize head_len = 0;
   double pixel_size = 0;
   SheathPixelSizeSource source = SHEATH_PIXEL_SIZE_SOURCE_NONE;
+  g_autoptr(GError) local_error = NULL;
   gboolean ok;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
@@ -253,19 +255,43 @@ sheath_image_new_from_file_with_rows (GFile               *file,
   }
 
   if (has_signature (head, head_len, "\x89PNG\r\n\x1a\n", 8))
-    ok = _sheath_png_load (path, name, &sink, &decoded, error);
+    ok = _sheath_png_load (path, name, &sink, &decoded, &local_error);
   else if (has_signature (head, head_len, "II*\0", 4) || has_signature (head, head_len, "MM\0*", 4) ||
            has_signature (head, head_len, "II+\0", 4) || has_signature (head, head_len, "MM\0+", 4))
-    ok = _sheath_tiff_load (path, name, &sink, &decoded, error);
+    ok = _sheath_tiff_load (path, name, &sink, &decoded, &local_error);
   else
     {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
+      ok = FALSE;
+      g_set_error (&local_error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE,
                    "'%s' is not a PNG or TIFF image", name);
-      return NULL;
     }
 
   if (!ok)
-    return NULL;
+    {
+      /* a slide-scanner file, or colour Sheath's own decoders do not take
+       * (JPEG in YCbCr): its full resolution, read a region at a time */
+      gboolean png = has_signature (head, head_len, "\x89PNG\r\n\x1a\n", 8);
+      gboolean tiff = has_signature (head, head_len, "II", 2) || has_signature (head, head_len, "MM", 2);
+
+      /* never for a PNG (the slide reader reads those through here), nor
+       * for a damaged TIFF */
+      if (!png && (!tiff || g_error_matches (local_error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_IMAGE)))
+        {
+          g_autoptr(SheathSlide) slide = sheath_slide_new_from_file (file, NULL);
+
+          if (slide != NULL)
+            {
+              g_clear_error (&local_error);
+              if (!(self = sheath_slide_read_level (slide, 0, error)))
+                return NULL;
+              _sheath_rows_sink_emit (&sink, self->pixels, self->width, self->height, self->bit_depth,
+                                      0, self->height);
+              return g_steal_pointer (&self);
+            }
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   self = g_object_new (SHEATH_TYPE_IMAGE, NULL);
   self->file = g_object_ref (file);
@@ -297,6 +323,36 @@ sheath_image_new_from_file_with_rows (GFile               *file,
     }
 
   return g_steal_pointer (&self);
+}
+
+SheathImage *
+_sheath_image_new_from_level (GFile                 *file,
+                              guint                  width,
+                              guint                  height,
+                              guint                  bit_depth,
+                              gpointer               pixels,
+                              const char            *format,
+                              double                 pixel_size,
+                              SheathPixelSizeSource  source,
+                              const char            *origin)
+{
+  SheathImage *self = g_object_new (SHEATH_TYPE_IMAGE, NULL);
+  g_autofree char *basename = g_file_get_basename (file);
+
+  self->file = g_object_ref (file);
+  self->width = width;
+  self->height = height;
+  self->bit_depth = bit_depth;
+  self->pixels = pixels;
+  self->format = g_strdup (format);
+  self->modality = _sheath_modality_from_name (basename);
+  if (pixel_size > 0)
+    {
+      self->pixel_size = pixel_size;
+      self->pixel_size_source = source;
+      self->pixel_size_origin = g_strdup (origin);
+    }
+  return self;
 }
 
 /**

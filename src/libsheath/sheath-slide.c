@@ -382,6 +382,50 @@ sheath_slide_get_ignored_resolution (SheathSlide *self)
 }
 
 /**
+ * sheath_slide_read_level:
+ * @self: a #SheathSlide
+ * @level: a level, below sheath_slide_get_n_levels()
+ * @error: return location for a #GError
+ *
+ * Reads one level whole, as an image whose pixel size is the slide's times
+ * the level's downsample: what segmenting or showing a slide level that
+ * fits in memory takes. Refused, with @error set, for a level larger than
+ * Sheath reads whole.
+ *
+ * Returns: (transfer full): the level's image, or %NULL with @error set
+ */
+SheathImage *
+sheath_slide_read_level (SheathSlide  *self,
+                         guint         level,
+                         GError      **error)
+{
+  const SheathSlideLevel *l;
+  g_autofree char *name = NULL, *format = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size;
+
+  g_return_val_if_fail (SHEATH_IS_SLIDE (self), NULL);
+
+  if ((l = get_level (self, level)) == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("The slide has no level %u (it has %u)"), level, self->levels->len);
+      return NULL;
+    }
+  name = g_file_get_parse_name (self->file);
+  if (!_sheath_image_check_size (name, l->width, l->height, error))
+    return NULL;
+  if (!(bytes = sheath_slide_read_region (self, level, 0, 0, (guint) l->width, (guint) l->height, error)))
+    return NULL;
+  format = self->levels->len > 1 ? g_strdup_printf (_ ("%s, level %u of %u"), self->format, level, self->levels->len)
+                                 : g_strdup (self->format);
+  return _sheath_image_new_from_level (self->file, (guint) l->width, (guint) l->height, self->bit_depth,
+                                       g_bytes_unref_to_data (g_steal_pointer (&bytes), &size), format,
+                                       self->pixel_size * l->downsample, self->pixel_size_source,
+                                       self->pixel_size_origin);
+}
+
+/**
  * sheath_slide_read_region:
  * @self: a #SheathSlide
  * @level: a level, below sheath_slide_get_n_levels()

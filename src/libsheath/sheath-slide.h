@@ -46,6 +46,10 @@ const char            *sheath_slide_get_pixel_size_origin    (SheathSlide  *self
 SHEATH_AVAILABLE_IN_ALL
 const char            *sheath_slide_get_ignored_resolution   (SheathSlide  *self);
 SHEATH_AVAILABLE_IN_ALL
+SheathImage           *sheath_slide_read_level               (SheathSlide  *self,
+                                                              guint         level,
+                                                              GError      **error);
+SHEATH_AVAILABLE_IN_ALL
 GBytes                *sheath_slide_read_region              (SheathSlide  *self,
                                                               guint         level,
                                                               guint64       x,

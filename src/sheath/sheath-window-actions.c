@@ -162,9 +162,17 @@ open_action (GtkWidget  *widget,
 {
   g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (images, _ ("PNG and TIFF images"));
+  gtk_file_filter_set_name (images, _ ("PNG, TIFF and slide images"));
   gtk_file_filter_add_mime_type (images, "image/png");
   gtk_file_filter_add_mime_type (images, "image/tiff");
+  /* slide scanners' files (read through OpenSlide), which have no MIME type
+   * of their own on most systems */
+  gtk_file_filter_add_suffix (images, "ndpi");
+  gtk_file_filter_add_suffix (images, "svs");
+  gtk_file_filter_add_suffix (images, "mrxs");
+  gtk_file_filter_add_suffix (images, "scn");
+  gtk_file_filter_add_suffix (images, "vms");
+  gtk_file_filter_add_suffix (images, "bif");
   sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILES, _ ("Open Images"), _ ("_Open"), images, NULL, NULL,
                        images_chosen_cb, g_object_ref (widget), g_object_unref);
 }

@@ -285,6 +285,21 @@ test_slide_ndpi (void)
       g_assert_cmpuint (g_array_index (tiff.levels, SheathSlideLevel, l).height, ==,
                         sheath_slide_get_level_height (slide, l));
     }
+  /* opened as an image, it is its full resolution, read by region */
+  {
+    g_autoptr(SheathImage) image = sheath_image_new_from_file (file, &error);
+    g_autoptr(SheathImage) level2 = sheath_slide_read_level (slide, 2, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sheath_image_get_width (image), ==, 3968);
+    g_assert_cmpuint (sheath_image_get_height (image), ==, 4864);
+    g_assert_cmpuint (sheath_image_get_width (level2), ==, 992);
+#ifdef HAVE_OPENSLIDE
+    g_assert_cmpfloat_with_epsilon (sheath_image_get_pixel_size (image), 0.228, 0.001);
+    g_assert_cmpfloat_with_epsilon (sheath_image_get_pixel_size (level2), 4 * 0.228, 0.004);
+#endif
+  }
+
   a = sheath_slide_read_region (slide, 2, 300, 400, 200, 150, &error);
   g_assert_no_error (error);
   b = g_malloc (200 * 150);
