@@ -315,25 +315,33 @@ write_file (const char  *path,
   return TRUE;
 }
 
+/* One field's value as CSV writes it: a count, a number, or nothing for
+ * an undefined one. */
+static void
+append_csv_value (GString                *csv,
+                  const SheathAggregates *self,
+                  const Field            *field)
+{
+  gconstpointer p = G_STRUCT_MEMBER_P (self, field->offset);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (field->is_count)
+    g_string_append_printf (csv, "%u", *(const guint *) p);
+  else if (!isnan (*(const double *) p))
+    g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.10g", *(const double *) p));
+}
+
 static void
 append_csv_fields (GString                *csv,
                    const SheathAggregates *self,
                    const Field            *list,
                    guint                   n)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
   for (guint i = 0; i < n; i++)
     {
-      gconstpointer p = G_STRUCT_MEMBER_P (self, list[i].offset);
-
-      if (list[i].is_count)
-        g_string_append_printf (csv, "%s,%u\n", list[i].name, *(const guint *) p);
-      else if (isnan (*(const double *) p))
-        g_string_append_printf (csv, "%s,\n", list[i].name);
-      else
-        g_string_append_printf (csv, "%s,%s\n", list[i].name,
-                                g_ascii_formatd (buf, sizeof buf, "%.10g", *(const double *) p));
+      g_string_append_printf (csv, "%s,", list[i].name);
+      append_csv_value (csv, self, &list[i]);
+      g_string_append_c (csv, '\n');
     }
 }
 
@@ -398,18 +406,10 @@ append_csv_row (GString                *csv,
                 const Field            *list,
                 guint                   n)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
   for (guint i = 0; i < n; i++)
     {
-      gconstpointer p = G_STRUCT_MEMBER_P (self, list[i].offset);
-
-      if (list[i].is_count)
-        g_string_append_printf (csv, ",%u", *(const guint *) p);
-      else if (isnan (*(const double *) p))
-        g_string_append_c (csv, ',');
-      else
-        g_string_append_printf (csv, ",%s", g_ascii_formatd (buf, sizeof buf, "%.10g", *(const double *) p));
+      g_string_append_c (csv, ',');
+      append_csv_value (csv, self, &list[i]);
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -42,6 +43,33 @@ tiff_warning_cb (TIFF       *tif,
 {
   /* Unknown private tags are common in microscope files; not worth a word. */
   return 1;
+}
+
+gboolean
+_sheath_tiff_write_atomic (const char           *path,
+                           gboolean              big,
+                           SheathTiffWriteFunc   write,
+                           gpointer              data,
+                           GError              **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.%08x.tmp", path, g_random_int ());
+  TIFF *tif = TIFFOpen (tmp, big ? "w8" : "w");
+  gboolean ok;
+
+  if (tif == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
+      return FALSE;
+    }
+  ok = write (tif, data);
+  TIFFClose (tif);
+  if (!ok || g_rename (tmp, path) != 0)
+    {
+      g_unlink (tmp);
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 TIFF *

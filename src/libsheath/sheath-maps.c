@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include <math.h>
 #include <tiffio.h>
@@ -13,6 +12,7 @@
 #include "sheath-maps.h"
 #include "sheath-plot-file-private.h"
 #include "sheath-segmentation-private.h"
+#include "sheath-tiff-private.h"
 
 /* At most this many cells: a whole section at 0.1 µm and 50 µm cells has
  * some ten thousand. */
@@ -279,38 +279,14 @@ sheath_maps_get_value (SheathMaps      *self,
   return self->values[metric][(gsize) row * self->columns + column];
 }
 
-/**
- * sheath_maps_write_tiff:
- * @self: a #SheathMaps
- * @path: the file to write
- * @error: return location for a #GError
- *
- * Writes one page per metric, 32-bit float, one pixel per cell (the
- * resolution tags say the cell's size), each page named after its metric;
- * NaN where a value is undefined. Written to a temporary file and renamed.
- *
- * Returns: %TRUE on success
- */
-gboolean
-sheath_maps_write_tiff (SheathMaps  *self,
-                        const char  *path,
-                        GError     **error)
+static gboolean
+write_pages (TIFF     *tif,
+             gpointer  data)
 {
-  g_autofree char *tmp = NULL;
-  g_autofree float *row = NULL;
-  TIFF *tif;
-  gboolean ok = TRUE;
+  SheathMaps *self = data;
+  g_autofree float *row = g_new (float, self->columns);
 
-  g_return_val_if_fail (SHEATH_IS_MAPS (self), FALSE);
-
-  tmp = g_strdup_printf ("%s.%08x.tmp", path, g_random_int ());
-  if (!(tif = TIFFOpen (tmp, "w")))
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
-      return FALSE;
-    }
-  row = g_new (float, self->columns);
-  for (guint m = 0; ok && m < SHEATH_MAP_N_METRICS; m++)
+  for (guint m = 0; m < SHEATH_MAP_N_METRICS; m++)
     {
       g_autofree char *description = g_strdup_printf ("%s per %g um cell", metrics[m].name, self->cell_size);
 
@@ -330,22 +306,39 @@ sheath_maps_write_tiff (SheathMaps  *self,
       TIFFSetField (tif, TIFFTAG_IMAGEDESCRIPTION, description);
       TIFFSetField (tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
       TIFFSetField (tif, TIFFTAG_PAGENUMBER, m, SHEATH_MAP_N_METRICS);
-      for (guint y = 0; ok && y < self->rows; y++)
+      for (guint y = 0; y < self->rows; y++)
         {
           for (guint x = 0; x < self->columns; x++)
             row[x] = (float) self->values[m][(gsize) y * self->columns + x];
-          ok = TIFFWriteScanline (tif, row, y, 0) == 1;
+          if (TIFFWriteScanline (tif, row, y, 0) != 1)
+            return FALSE;
         }
-      ok = ok && TIFFWriteDirectory (tif);
-    }
-  TIFFClose (tif);
-  if (!ok || g_rename (tmp, path) != 0)
-    {
-      g_unlink (tmp);
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
-      return FALSE;
+      if (!TIFFWriteDirectory (tif))
+        return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * sheath_maps_write_tiff:
+ * @self: a #SheathMaps
+ * @path: the file to write
+ * @error: return location for a #GError
+ *
+ * Writes one page per metric, 32-bit float, one pixel per cell (the
+ * resolution tags say the cell's size), each page named after its metric;
+ * NaN where a value is undefined. Written to a temporary file and renamed.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_maps_write_tiff (SheathMaps  *self,
+                        const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (SHEATH_IS_MAPS (self), FALSE);
+
+  return _sheath_tiff_write_atomic (path, FALSE, write_pages, self, error);
 }
 
 /* Viridis, sampled at eleven points and interpolated: perceptually even,

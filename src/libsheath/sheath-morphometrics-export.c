@@ -6,7 +6,6 @@
 #include <glib/gi18n-lib.h>
 
 #include <math.h>
-#include <glib/gstdio.h>
 #include <string.h>
 #include <tiffio.h>
 
@@ -17,6 +16,7 @@
 #include "sheath-png-writer-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-table-private.h"
+#include "sheath-tiff-private.h"
 #include "sheath-util-private.h"
 
 /* The measurements written out: the CSV table, the instance map and the
@@ -180,22 +180,14 @@ instance_row (guint    y,
 }
 
 /* A 32-bit tiled BigTIFF, for more axons than 16 bits hold (a whole
- * section has hundreds of thousands); temporary file, then renamed. */
+ * section has hundreds of thousands). */
 static gboolean
-write_instance_tiff (SheathMorphometrics  *self,
-                     const char           *path,
-                     GError              **error)
+write_instance_tiles (TIFF     *tif,
+                      gpointer  data)
 {
-  g_autofree char *tmp = g_strdup_printf ("%s.%08x.tmp", path, g_random_int ());
+  SheathMorphometrics *self = data;
   g_autofree guint32 *tile = g_new (guint32, 256 * 256);
-  gboolean ok = TRUE;
-  TIFF *tif = TIFFOpen (tmp, "w8");
 
-  if (tif == NULL)
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
-      return FALSE;
-    }
   TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, self->width);
   TIFFSetField (tif, TIFFTAG_IMAGELENGTH, self->height);
   TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 32);
@@ -206,24 +198,17 @@ write_instance_tiff (SheathMorphometrics  *self,
   TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
   TIFFSetField (tif, TIFFTAG_TILEWIDTH, 256);
   TIFFSetField (tif, TIFFTAG_TILELENGTH, 256);
-  for (guint ty = 0; ok && ty < self->height; ty += 256)
-    for (guint tx = 0; ok && tx < self->width; tx += 256)
+  for (guint ty = 0; ty < self->height; ty += 256)
+    for (guint tx = 0; tx < self->width; tx += 256)
       {
         memset (tile, 0, 256 * 256 * sizeof (guint32));
         for (guint y = ty; y < MIN (ty + 256, self->height); y++)
           memcpy (tile + (y - ty) * 256, self->fibre_labels + (gsize) y * self->width + tx,
                   MIN (256, self->width - tx) * sizeof (guint32));
-        ok = TIFFWriteTile (tif, tile, tx, ty, 0, 0) >= 0;
+        if (TIFFWriteTile (tif, tile, tx, ty, 0, 0) < 0)
+          return FALSE;
       }
-  ok = ok && TIFFWriteDirectory (tif);
-  TIFFClose (tif);
-  if (!ok || g_rename (tmp, path) != 0)
-    {
-      g_unlink (tmp);
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
-      return FALSE;
-    }
-  return TRUE;
+  return TIFFWriteDirectory (tif);
 }
 
 /**
@@ -247,7 +232,7 @@ sheath_morphometrics_write_instance_map (SheathMorphometrics  *self,
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
 
   if (g_str_has_suffix (path, ".tif") || g_str_has_suffix (path, ".tiff"))
-    return write_instance_tiff (self, path, error);
+    return _sheath_tiff_write_atomic (path, TRUE, write_instance_tiles, self, error);
   if (self->axons->len > G_MAXUINT16)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE,

@@ -12,6 +12,7 @@
 #include "sheath-error.h"
 #include "sheath-image.h"
 #include "sheath-segmentation-private.h"
+#include "sheath-tiff-private.h"
 
 /* Label maps too large for PNGs: one tiled, pyramidal BigTIFF with the
  * values of AxonDeepSeg's `_seg-axonmyelin.png` (0 background, 127
@@ -111,6 +112,30 @@ write_level (TIFF               *tif,
   return TIFFWriteDirectory (tif);
 }
 
+typedef struct
+{
+  SheathSegmentation *self;
+  int                 label;
+  double              pixel_size;
+} MapWrite;
+
+static gboolean
+write_levels (TIFF     *tif,
+              gpointer  data)
+{
+  MapWrite *m = data;
+  guint w = sheath_segmentation_get_width (m->self), h = sheath_segmentation_get_height (m->self);
+  guint n_levels = 1;
+
+  /* levels down to about 512 pixels */
+  while (MAX (w, h) >> n_levels > 512 && n_levels < 16)
+    n_levels++;
+  for (guint level = 0; level < n_levels; level++)
+    if (!write_level (tif, m->self, m->label, level, n_levels, m->pixel_size))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 write_map (SheathSegmentation  *self,
            const char          *path,
@@ -118,30 +143,9 @@ write_map (SheathSegmentation  *self,
            double               pixel_size,
            GError             **error)
 {
-  guint w = sheath_segmentation_get_width (self), h = sheath_segmentation_get_height (self);
-  g_autofree char *tmp = g_strdup_printf ("%s.%08x.tmp", path, g_random_int ());
-  guint n_levels = 1;
-  gboolean ok = TRUE;
-  TIFF *tif;
+  MapWrite m = { self, label, pixel_size };
 
-  /* levels down to about 512 pixels */
-  while (MAX (w, h) >> n_levels > 512 && n_levels < 16)
-    n_levels++;
-  if (!(tif = TIFFOpen (tmp, "w8")))
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
-      return FALSE;
-    }
-  for (guint level = 0; ok && level < n_levels; level++)
-    ok = write_level (tif, self, label, level, n_levels, pixel_size);
-  TIFFClose (tif);
-  if (!ok || g_rename (tmp, path) != 0)
-    {
-      g_unlink (tmp);
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write '%s'"), path);
-      return FALSE;
-    }
-  return TRUE;
+  return _sheath_tiff_write_atomic (path, TRUE, write_levels, &m, error);
 }
 
 /**
