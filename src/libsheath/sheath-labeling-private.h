@@ -12,6 +12,12 @@ guint32 _sheath_label_components_8 (const guint8 *mask,
                                     guint         width,
                                     guint         height,
                                     guint32      *labels);
+/* The same with 4-connected components (no diagonal steps), as annotators
+ * draw touching objects apart. */
+guint32 _sheath_label_components_4 (const guint8 *mask,
+                                    guint         width,
+                                    guint         height,
+                                    guint32      *labels);
 
 /* Fills holes: 4-connected regions of unlabelled pixels that do not touch
  * the image border and are enclosed by one label only take that label.

@@ -32,11 +32,12 @@ unite (guint32 *parent,
     parent[a] = b;
 }
 
-guint32
-_sheath_label_components_8 (const guint8 *mask,
-                            guint         width,
-                            guint         height,
-                            guint32      *labels)
+static guint32
+label_components (const guint8 *mask,
+                  guint         width,
+                  guint         height,
+                  gboolean      diagonal,
+                  guint32      *labels)
 {
   g_autoptr(GArray) parent_array = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autofree guint32 *final = NULL;
@@ -46,8 +47,8 @@ _sheath_label_components_8 (const guint8 *mask,
 
   g_array_append_val (parent_array, zero);
 
-  /* First pass: provisional labels from the already-seen neighbours (W, NW,
-   * N, NE), with equivalences in a union-find. */
+  /* First pass: provisional labels from the already-seen neighbours (W, N,
+   * and NW, NE when diagonal), with equivalences in a union-find. */
   for (guint y = 0; y < height; y++)
     for (guint x = 0; x < width; x++)
       {
@@ -66,9 +67,9 @@ _sheath_label_components_8 (const guint8 *mask,
         if (y > 0)
           {
             gsize up = i - width;
-            if (x > 0 && labels[up - 1]) nb[nn++] = labels[up - 1];
+            if (diagonal && x > 0 && labels[up - 1]) nb[nn++] = labels[up - 1];
             if (labels[up]) nb[nn++] = labels[up];
-            if (x + 1 < width && labels[up + 1]) nb[nn++] = labels[up + 1];
+            if (diagonal && x + 1 < width && labels[up + 1]) nb[nn++] = labels[up + 1];
           }
 
         if (nn == 0)
@@ -103,6 +104,24 @@ _sheath_label_components_8 (const guint8 *mask,
       }
 
   return n;
+}
+
+guint32
+_sheath_label_components_8 (const guint8 *mask,
+                            guint         width,
+                            guint         height,
+                            guint32      *labels)
+{
+  return label_components (mask, width, height, TRUE, labels);
+}
+
+guint32
+_sheath_label_components_4 (const guint8 *mask,
+                            guint         width,
+                            guint         height,
+                            guint32      *labels)
+{
+  return label_components (mask, width, height, FALSE, labels);
 }
 
 /* Pixel indices fit in 32 bits: images have at most 2^32 pixels. */

@@ -306,6 +306,7 @@ sheath_trainer_train (SheathTrainer  *self,
     }
 
   self->data->n_classes = n_classes;
+  self->data->uaxon_gap = self->uaxon_gap;
   _sheath_trainer_report (self, _ ("Reading the images"));
   if (!_sheath_training_data_prepare (self->data, self->pixel_size,
                                       (const char * const *) self->validation_subjects,

@@ -32,6 +32,7 @@ struct _SheathTrainer
   guint               batch_size;
   double              learning_rate;
   double              weight_decay;
+  double              uaxon_gap;           /* µm between touching unmyelinated axons' targets */
   guint               epochs;
   double              minutes;
   guint               n_threads;

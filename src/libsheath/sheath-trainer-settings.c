@@ -342,6 +342,40 @@ sheath_trainer_set_class_weights (SheathTrainer  *self,
 }
 
 
+/**
+ * sheath_trainer_set_uaxon_gap:
+ * @self: a #SheathTrainer
+ * @gap: micrometres, 0 or more
+ * @error: return location for a #GError
+ *
+ * Keeps unmyelinated axons that the masks draw touching (4-connected
+ * regions of their own) @gap apart in the training targets: each gives up
+ * its pixels within half of @gap of another. At the model's coarser pixel
+ * size the thin lines annotators leave between the axons of a bundle are
+ * otherwise lost, and the network learns to draw a bundle as one region;
+ * a gap of about one model pixel keeps them. 0 (the default) trains on the
+ * masks as drawn. Ignored without the unmyelinated class.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when @gap is out of range
+ */
+gboolean
+sheath_trainer_set_uaxon_gap (SheathTrainer  *self,
+                              double          gap,
+                              GError        **error)
+{
+  g_return_val_if_fail (SHEATH_IS_TRAINER (self), FALSE);
+
+  if (!(gap >= 0 && gap < 100))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("The gap between unmyelinated axons is 0 µm or more (and below 100), not %g"), gap);
+      return FALSE;
+    }
+  self->uaxon_gap = gap;
+  return TRUE;
+}
+
+
 /* ---- typed settings, as the segmenter has them ---------------------------- */
 
 /**

@@ -62,6 +62,10 @@ gboolean       sheath_trainer_set_class_weights    (SheathTrainer        *self,
                                                     guint                 n_weights,
                                                     GError              **error);
 SHEATH_AVAILABLE_IN_ALL
+gboolean       sheath_trainer_set_uaxon_gap        (SheathTrainer        *self,
+                                                    double                gap,
+                                                    GError              **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean       sheath_trainer_train                (SheathTrainer        *self,
                                                     GCancellable         *cancellable,
                                                     GError              **error);

@@ -39,6 +39,7 @@ typedef struct
   double     pixel_size;            /* the model's */
   guint      n_classes;             /* 3, or 4 with unmyelinated axons */
   double     class_weights[SHEATH_NET_MAX_CLASSES];
+  double     uaxon_gap;             /* µm kept between touching unmyelinated axons' targets */
 } SheathTrainingData;
 
 SheathTrainingData *_sheath_training_data_new        (void);

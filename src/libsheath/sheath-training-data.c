@@ -11,6 +11,7 @@
 #include "sheath-bids.h"
 #include "sheath-error.h"
 #include "sheath-image-private.h"
+#include "sheath-labeling-private.h"
 #include "sheath-resample-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-training-data-private.h"
@@ -152,10 +153,51 @@ resample_plane (const float *src,
     }
 }
 
+/* Unmyelinated axons drawn touching (4-connected regions of their own)
+ * each give up the pixels within @radius of another, so that the targets
+ * show the membranes between them wide enough to survive the model's
+ * coarser grid, and the network learns to draw a bundle's axons apart. */
+static void
+keep_uaxons_apart (SheathSegmentation *truth,
+                   guint               radius)
+{
+  guint w = sheath_segmentation_get_width (truth), h = sheath_segmentation_get_height (truth);
+  g_autofree guint8 *mask = g_new (guint8, (gsize) w * h);
+  g_autofree guint32 *labels = g_new (guint32, (gsize) w * h);
+
+  for (guint y = 0; y < h; y++)
+    {
+      const guint8 *row = sheath_segmentation_peek_row (truth, y);
+
+      for (guint x = 0; x < w; x++)
+        mask[(gsize) y * w + x] = row[x] == SHEATH_LABEL_UNMYELINATED_AXON;
+    }
+  _sheath_label_components_4 (mask, w, h, labels);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        guint32 l = labels[(gsize) y * w + x];
+        gboolean near_other = FALSE;
+
+        if (l == 0)
+          continue;
+        for (guint qy = y > radius ? y - radius : 0; qy <= MIN (y + radius, h - 1) && !near_other; qy++)
+          for (guint qx = x > radius ? x - radius : 0; qx <= MIN (x + radius, w - 1) && !near_other; qx++)
+            {
+              guint32 o = labels[(gsize) qy * w + qx];
+
+              near_other = o != 0 && o != l;
+            }
+        if (near_other)
+          sheath_segmentation_set_label (truth, x, y, SHEATH_LABEL_BACKGROUND);
+      }
+}
+
 static gboolean
 load_sample (SheathTrainingSample  *s,
              double                 model_pixel_size,
              guint                  n_classes,
+             double                 uaxon_gap,
              GError               **error)
 {
   g_autoptr(GFile) image_file = g_file_new_for_path (s->image_path);
@@ -181,6 +223,8 @@ load_sample (SheathTrainingSample  *s,
 
       if (!sheath_segmentation_add_mask (s->truth, uaxon_file, SHEATH_LABEL_UNMYELINATED_AXON, error))
         return FALSE;
+      if (uaxon_gap > 0)
+        keep_uaxons_apart (s->truth, (guint) ceil (uaxon_gap / 2 / s->pixel_size));
     }
 
   w = sheath_image_get_width (s->image);
@@ -384,7 +428,7 @@ _sheath_training_data_prepare (SheathTrainingData  *data,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (!load_sample (s, pixel_size, data->n_classes, error))
+      if (!load_sample (s, pixel_size, data->n_classes, data->uaxon_gap, error))
         return FALSE;
       if (!s->validation)
         for (gsize k = 0; k < (gsize) s->width * s->height; k++)

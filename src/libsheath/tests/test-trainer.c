@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sheath-safetensors-private.h"
+#include "sheath-training-data-private.h"
 #include "test-util.h"
 
 #define SIDE 96
@@ -589,6 +590,65 @@ test_trainer_bad_input (void)
   test_remove_tree (root);
 }
 
+/* Unmyelinated axons drawn touching, 1 px apart, are kept apart in the
+ * targets by the gap asked for: each gives up its pixels within half the
+ * gap of the other; drawn as they are without one. */
+static void
+test_trainer_uaxon_gap (void)
+{
+  g_autofree char *root = test_make_temp_dir ();
+  g_autofree char *image = g_build_filename (root, "x.png", NULL);
+  g_autofree char *axon = g_build_filename (root, "x_seg-axon.png", NULL);
+  g_autofree char *myelin = g_build_filename (root, "x_seg-myelin.png", NULL);
+  g_autofree char *uaxon = g_build_filename (root, "x_seg-uaxon.png", NULL);
+  g_autofree guint8 *pixels = g_malloc0 (SIDE * SIDE);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < SIDE * SIDE; i++)
+    pixels[i] = (guint8) (i * 7);
+  write_gray_png (image, pixels);
+  memset (pixels, 0, SIDE * SIDE);
+  write_gray_png (axon, pixels);
+  write_gray_png (myelin, pixels);
+  /* two unmyelinated axons, columns 10–28 and 30–48 */
+  for (guint y = 10; y <= 40; y++)
+    for (guint x = 10; x <= 48; x++)
+      if (x != 29)
+        pixels[y * SIDE + x] = 255;
+  write_gray_png (uaxon, pixels);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(SheathTrainingData) data = _sheath_training_data_new ();
+      const SheathTrainingSample *s;
+      const char *held[] = { "sub-2", NULL };
+
+      data->n_classes = 4;
+      data->uaxon_gap = k == 0 ? 0 : 0.4;   /* 4 pixels of 0.1 µm: 2 each side */
+      g_assert_true (_sheath_training_data_add_image (data, image, axon, myelin, 0.1, "sub-1", &error));
+      g_assert_true (_sheath_training_data_add_image (data, image, axon, myelin, 0.1, "sub-2", &error));
+      g_assert_no_error (error);
+      g_assert_true (_sheath_training_data_prepare (data, 0.1, held, 1, NULL, &error));
+      g_assert_no_error (error);
+      s = g_ptr_array_index (data->samples, 0);
+      g_assert_cmpuint (s->width, ==, SIDE);
+      g_assert_cmpint (s->labels[20 * SIDE + 27], ==, SHEATH_LABEL_UNMYELINATED_AXON);
+      g_assert_cmpint (s->labels[20 * SIDE + 28], ==, k == 0 ? SHEATH_LABEL_UNMYELINATED_AXON : SHEATH_LABEL_BACKGROUND);
+      g_assert_cmpint (s->labels[20 * SIDE + 29], ==, SHEATH_LABEL_BACKGROUND);
+      g_assert_cmpint (s->labels[20 * SIDE + 30], ==, k == 0 ? SHEATH_LABEL_UNMYELINATED_AXON : SHEATH_LABEL_BACKGROUND);
+      g_assert_cmpint (s->labels[20 * SIDE + 31], ==, SHEATH_LABEL_UNMYELINATED_AXON);
+      g_assert_cmpint (s->labels[20 * SIDE + 10], ==, SHEATH_LABEL_UNMYELINATED_AXON);
+    }
+
+  {
+    g_autoptr(SheathTrainer) t = sheath_trainer_new ();
+
+    g_assert_false (sheath_trainer_set_uaxon_gap (t, -1, &error));
+    g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  }
+  test_remove_tree (root);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -600,6 +660,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Trainer/time-budget", test_trainer_time_budget);
   g_test_add_func ("/Sheath/Trainer/bad-input", test_trainer_bad_input);
   g_test_add_func ("/Sheath/Trainer/unmyelinated", test_trainer_unmyelinated);
+  g_test_add_func ("/Sheath/Trainer/uaxon-gap", test_trainer_uaxon_gap);
 
   return g_test_run ();
 }
