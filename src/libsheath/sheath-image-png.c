@@ -12,6 +12,7 @@
 
 #include "sheath-error.h"
 #include "sheath-image-decoder-private.h"
+#include "sheath-png-reader-private.h"
 
 /* libpng reports errors by longjmp: everything the error path must free
  * lives in this struct, never in locals changed after setjmp(). */
@@ -67,6 +68,28 @@ png_pixel_size_um (png_structp   png,
   if (png_get_pHYs (png, info, &xres, &yres, &unit) && unit == PNG_RESOLUTION_METER)
     return _sheath_pixel_size_from_resolution (xres, 1e6, ignored);
   return 0;
+}
+
+guint
+_sheath_png_set_gray_transforms (png_structp png,
+                                 png_infop   info)
+{
+  int bit_depth = png_get_bit_depth (png, info);
+  int color_type = png_get_color_type (png, info);
+
+  if (color_type == PNG_COLOR_TYPE_PALETTE)
+    png_set_palette_to_rgb (png);
+  if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8)
+    png_set_expand_gray_1_2_4_to_8 (png);
+  if (color_type & PNG_COLOR_MASK_ALPHA)
+    png_set_strip_alpha (png);
+  if (color_type & PNG_COLOR_MASK_COLOR)
+    png_set_rgb_to_gray_fixed (png, 1, -1, -1);   /* Rec. 709 luminance */
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (bit_depth == 16)
+    png_set_swap (png);
+#endif
+  return bit_depth == 16 ? 16 : 8;
 }
 
 gboolean
@@ -164,22 +187,10 @@ _sheath_png_load (const char           *path,
       return FALSE;
     }
 
-  if (color_type == PNG_COLOR_TYPE_PALETTE)
-    png_set_palette_to_rgb (state.png);
-  if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8)
-    png_set_expand_gray_1_2_4_to_8 (state.png);
-  if (color_type & PNG_COLOR_MASK_ALPHA)
-    png_set_strip_alpha (state.png);
-  if (color_type & PNG_COLOR_MASK_COLOR)
-    png_set_rgb_to_gray_fixed (state.png, 1, -1, -1);   /* Rec. 709 luminance */
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  if (bit_depth == 16)
-    png_set_swap (state.png);
-#endif
+  decoded->bit_depth = _sheath_png_set_gray_transforms (state.png, state.info);
   png_set_interlace_handling (state.png);
   png_read_update_info (state.png, state.info);
 
-  decoded->bit_depth = bit_depth == 16 ? 16 : 8;
   bytes = decoded->bit_depth / 8;
   if (png_get_rowbytes (state.png, state.info) != (gsize) width * bytes)
     png_error (state.png, _ ("unexpected row layout after conversion to gray"));

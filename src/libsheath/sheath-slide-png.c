@@ -5,31 +5,123 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <png.h>
+#include <setjmp.h>
 #include <string.h>
 
 #include "sheath-error.h"
 #include "sheath-image-decoder-private.h"
 #include "sheath-image-private.h"
+#include "sheath-png-reader-private.h"
 #include "sheath-slide-private.h"
 
 /* A PNG has no random access: opening reads its header only (size, depth,
- * colour type), and the first region decodes the image once, as
- * SheathImage does, to serve every region after it. */
+ * colour type, pHYs); regions are decoded row by row from the top, keeping
+ * one row, and a libpng decoder stays open between calls so that regions
+ * read downwards (as bands are) decode each row once. An interlaced PNG
+ * cannot be read so: it is decoded once, whole, as SheathImage does. */
 
 typedef struct
 {
   GFile       *file;
-  SheathImage *image;
+  char        *path;
+  char        *name;
+  gboolean     interlaced;
+  SheathImage *image;       /* an interlaced one, whole */
+  FILE        *fp;
+  png_structp  png;
+  png_infop    info;
+  guint        next_row;    /* the row libpng gives next */
+  guint8      *row;
+  char         message[256];
 } PngReader;
+
+static void
+png_error_cb (png_structp      png,
+              png_const_charp  message)
+{
+  PngReader *r = png_get_error_ptr (png);
+
+  g_strlcpy (r->message, message, sizeof r->message);
+  png_longjmp (png, 1);
+}
+
+static void
+png_warning_cb (png_structp      png,
+                png_const_charp  message)
+{
+}
+
+static void
+close_decoder (PngReader *r)
+{
+  if (r->png != NULL)
+    png_destroy_read_struct (&r->png, r->info ? &r->info : NULL, NULL);
+  r->png = NULL;
+  r->info = NULL;
+  g_clear_pointer (&r->fp, fclose);
+  g_clear_pointer (&r->row, g_free);
+}
 
 static void
 png_reader_free (gpointer data)
 {
   PngReader *r = data;
 
+  close_decoder (r);
   g_clear_object (&r->file);
   g_clear_object (&r->image);
+  g_free (r->path);
+  g_free (r->name);
   g_free (r);
+}
+
+static gboolean
+damaged (PngReader  *r,
+         GError    **error)
+{
+  g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE, _ ("'%s' is a damaged PNG image: %s"), r->name,
+               g_str_equal (r->message, "Read Error") ? _ ("the file ends too early (truncated?)") : r->message);
+  close_decoder (r);
+  return FALSE;
+}
+
+/* Starts decoding at the first row. libpng's errors jump back here. */
+static gboolean
+open_decoder (PngReader  *r,
+              guint       width,
+              GError    **error)
+{
+  close_decoder (r);
+  if (!(r->fp = g_fopen (r->path, "rb")))
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), _ ("Cannot open '%s': %s"), r->name,
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  r->png = png_create_read_struct (PNG_LIBPNG_VER_STRING, r, png_error_cb, png_warning_cb);
+  if (r->png != NULL)
+    r->info = png_create_info_struct (r->png);
+  if (r->png == NULL || r->info == NULL)
+    {
+      close_decoder (r);
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY, _ ("Not enough memory to read '%s'"), r->name);
+      return FALSE;
+    }
+  if (setjmp (png_jmpbuf (r->png)))
+    return damaged (r, error);
+  png_set_user_limits (r->png, 0x7fffffff, 0x7fffffff);
+  png_init_io (r->png, r->fp);
+  png_read_info (r->png, r->info);
+  _sheath_png_set_gray_transforms (r->png, r->info);
+  png_read_update_info (r->png, r->info);
+  r->row = g_malloc (MAX (png_get_rowbytes (r->png, r->info), (gsize) width * 2));
+  r->next_row = 0;
+  return TRUE;
 }
 
 static gboolean
@@ -44,16 +136,37 @@ png_read_region (gpointer  reader,
 {
   PngReader *r = reader;
   guint bytes;
+  guint image_width;
 
-  if (r->image == NULL && !(r->image = sheath_image_new_from_file (r->file, error)))
-    return FALSE;
-  bytes = sheath_image_get_bit_depth (r->image) / 8;
-  for (guint row = 0; row < height; row++)
+  if (r->interlaced)
     {
-      const guint8 *src = bytes == 1 ? (const guint8 *) _sheath_image_get_row8 (r->image, (guint) y + row)
-                                     : (const guint8 *) _sheath_image_get_row16 (r->image, (guint) y + row);
+      if (r->image == NULL && !(r->image = sheath_image_new_from_file (r->file, error)))
+        return FALSE;
+      bytes = sheath_image_get_bit_depth (r->image) / 8;
+      for (guint row = 0; row < height; row++)
+        {
+          const guint8 *src = bytes == 1 ? (const guint8 *) _sheath_image_get_row8 (r->image, (guint) y + row)
+                                         : (const guint8 *) _sheath_image_get_row16 (r->image, (guint) y + row);
 
-      memcpy ((guint8 *) pixels + (gsize) row * width * bytes, src + x * bytes, (gsize) width * bytes);
+          memcpy ((guint8 *) pixels + (gsize) row * width * bytes, src + x * bytes, (gsize) width * bytes);
+        }
+      return TRUE;
+    }
+
+  if ((r->png == NULL || y < r->next_row) && !open_decoder (r, (guint) (x + width), error))
+    return FALSE;
+  if (setjmp (png_jmpbuf (r->png)))
+    return damaged (r, error);
+  image_width = png_get_image_width (r->png, r->info);
+  bytes = png_get_rowbytes (r->png, r->info) / MAX (image_width, 1u);
+  if (bytes != 1 && bytes != 2)
+    png_error (r->png, _ ("unexpected row layout after conversion to gray"));
+  for (; r->next_row < y + height; r->next_row++)
+    {
+      png_read_row (r->png, r->row, NULL);
+      if (r->next_row >= y)
+        memcpy ((guint8 *) pixels + (gsize) (r->next_row - y) * width * bytes, r->row + x * bytes,
+                (gsize) width * bytes);
     }
   return TRUE;
 }
@@ -107,7 +220,7 @@ _sheath_slide_open_png (GFile              *file,
                         GError            **error)
 {
   g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
-  guint8 head[26] = { 0 };
+  guint8 head[29] = { 0 };
   gsize n = 0;
   guint32 width, height;
   PngReader *r;
@@ -127,6 +240,9 @@ _sheath_slide_open_png (GFile              *file,
 
   r = g_new0 (PngReader, 1);
   r->file = g_object_ref (file);
+  r->path = g_file_get_path (file);
+  r->name = g_strdup (name);
+  r->interlaced = head[28] != 0;
   opened->funcs = &png_funcs;
   opened->reader = r;
   opened->bit_depth = head[24] == 16 ? 16 : 8;
