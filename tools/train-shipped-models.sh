@@ -78,6 +78,13 @@ if [ "$which" = sem ]; then
   "$cli" calibrate --model "$out" --data "$data" --output "$out" --report "$dir/$which-calibration.md"
 fi
 
+# the unmyelinated model's split of touching axons, chosen on its training
+# mice (tools/choose-uaxon-split.py writes it into the model)
+if [ "$which" = tem-uaxon ]; then
+  /usr/bin/python3 tools/choose-uaxon-split.py "$out" "$data" \
+    sub-366A,sub-367A,sub-368A,sub-369B,sub-371,sub-372 --write | tee "$dir/$which-split.txt"
+fi
+
 # score the model on the held-out subjects, write its card, and put both
 # in models/ (the checkpoint stays out of the tree)
 "$cli" evaluate --model "$out" --data "$data" --subjects "$validation" --json "$dir/$which-evaluation.json" |

@@ -340,16 +340,37 @@ append_agreement (SheathModelCard *self,
                           number_at (unmatched, "missed_median_axon_diam"));
 }
 
+/* How a model with unmyelinated axons splits touching ones */
+static void
+append_uaxon_split (SheathModelCard *self,
+                    GString         *card)
+{
+  g_autofree char *subjects = sheath_model_dup_metadata_value (self->model, "uaxon_split_subjects");
+  g_autofree char *text = NULL;
+  double sigma, depth, min_area;
+
+  if (!g_strv_contains (sheath_model_get_class_names (self->model), "uaxon"))
+    return;
+  sheath_model_get_uaxon_split (self->model, &sigma, &depth, &min_area);
+  text = g_strdup_printf ("split along the image's membranes (smoothed by σ %g µm; a plateau %g grey levels above "
+                          "its saddle is an axon of its own); axons under %g µm² dropped; %s%s",
+                          sigma, depth, min_area,
+                          subjects ? "chosen by `tools/choose-uaxon-split.py` on the training subjects " : "Sheath's defaults",
+                          subjects ? subjects : "");
+  append_row (card, "Touching unmyelinated axons", text);
+}
+
 /* What `sheath-cli calibrate` fitted, when it did */
 static void
 append_calibration (SheathModelCard *self,
                     GString         *card)
 {
-  g_autofree char *weights = meta (self, "decision_weights");
-  g_autofree char *threshold = meta (self, "min_fibre_confidence");
-  g_autofree char *subjects = meta (self, "calibration_subjects");
-  g_autofree char *min_diam = meta (self, "min_axon_diam_um");
-  g_autofree char *classes = meta (self, "classes");
+  /* absent keys are NULL here, not meta ()'s "?" */
+  g_autofree char *weights = sheath_model_dup_metadata_value (self->model, "decision_weights");
+  g_autofree char *threshold = sheath_model_dup_metadata_value (self->model, "min_fibre_confidence");
+  g_autofree char *subjects = sheath_model_dup_metadata_value (self->model, "calibration_subjects");
+  g_autofree char *min_diam = sheath_model_dup_metadata_value (self->model, "min_axon_diam_um");
+  g_autofree char *classes = sheath_model_dup_metadata_value (self->model, "classes");
   g_autofree char *text = NULL;
 
   if (weights == NULL)
@@ -455,7 +476,13 @@ sheath_model_card_dup_markdown (SheathModelCard *self)
   append_row (card, "Normalisation", normalization);
   append_training (self, card);
   append_calibration (self, card);
-  text = g_strdup_printf ("Dice axon %s, Dice myelin %s (the best epoch's, on the held-out subjects)", axon, myelin);
+  append_uaxon_split (self, card);
+  {
+    g_autofree char *uaxon = sheath_model_dup_metadata_value (self->model, "validation_dice_uaxon");
+
+    text = g_strdup_printf ("Dice axon %s, Dice myelin %s%s%s (the best epoch's, on the held-out subjects)", axon,
+                            myelin, uaxon ? ", Dice unmyelinated axon " : "", uaxon ? uaxon : "");
+  }
   append_row (card, "Validation figures", text);
   append_row (card, "Trained with", trained_with);
 

@@ -63,7 +63,7 @@ static guint signals [N_SIGNALS];
 static gboolean
 is_builtin (const char *key)
 {
-  return g_str_equal (key, "sem") || g_str_equal (key, "tem");
+  return g_str_equal (key, "sem") || g_str_equal (key, "tem") || g_str_equal (key, "tem-uaxon");
 }
 
 static GFile *
@@ -222,6 +222,14 @@ sheath_model_picker_reload (SheathModelPicker *self)
   g_ptr_array_set_size (self->entries, 0);
   add_entry (self, "SEM (shipped)", "sem");
   add_entry (self, "TEM (shipped)", "tem");
+  {
+    /* shipped too where installed: the TEM model that also finds
+     * unmyelinated axons */
+    g_autoptr(GFile) uaxon = sheath_model_find_builtin ("tem-uaxon");
+
+    if (uaxon != NULL)
+      add_entry (self, _ ("TEM with unmyelinated axons (shipped)"), "tem-uaxon");
+  }
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (name, ".safetensors"))
       g_ptr_array_add (own, g_build_filename (user_dir, name, NULL));
