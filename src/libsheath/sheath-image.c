@@ -281,7 +281,15 @@ sheath_image_new_from_file_with_rows (GFile               *file,
 
           if (slide != NULL)
             {
+              guint64 w = sheath_slide_get_level_width (slide, 0), h = sheath_slide_get_level_height (slide, 0);
+
               g_clear_error (&local_error);
+              /* a TIFF's header must not set gigabytes aside that its data
+               * could not fill (as for the TIFFs decoded above) */
+              if (tiff && !_sheath_image_check_holds (name, "TIFF", (guint) MIN (w, G_MAXUINT), (guint) MIN (h, G_MAXUINT),
+                                                      _sheath_image_file_size (path),
+                                                      w * h * (sheath_slide_get_bit_depth (slide) / 8), 4096, error))
+                return NULL;
               if (!(self = sheath_slide_read_level (slide, 0, error)))
                 return NULL;
               _sheath_rows_sink_emit (&sink, self->pixels, self->width, self->height, self->bit_depth,

@@ -76,6 +76,30 @@ sheath_regions_init (SheathRegions *self)
   g_array_set_clear_func (self->regions, region_clear);
 }
 
+/* A member's string, or @fallback when it is missing or not a string
+ * (json-glib's own getters complain of either). */
+static const char *
+string_member (JsonObject *object,
+               const char *name,
+               const char *fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+  return json_node_get_string (node);
+}
+
+/* A member that is an object, or NULL. */
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 static Region *
 region_named (SheathRegions *self,
               const char    *name)
@@ -162,12 +186,13 @@ add_geometry (Region      *region,
               const char  *name,
               GError     **error)
 {
-  const char *type = json_object_get_string_member_with_default (geometry, "type", "");
+  const char *type = string_member (geometry, "type", "");
   JsonNode *coordinates = json_object_get_member (geometry, "coordinates");
+  JsonNode *geometries = json_object_get_member (geometry, "geometries");
 
-  if (g_str_equal (type, "GeometryCollection") && json_object_has_member (geometry, "geometries"))
+  if (g_str_equal (type, "GeometryCollection") && geometries != NULL && JSON_NODE_HOLDS_ARRAY (geometries))
     {
-      JsonArray *parts = json_object_get_array_member (geometry, "geometries");
+      JsonArray *parts = json_node_get_array (geometries);
 
       for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
         {
@@ -211,20 +236,15 @@ add_geometry (Region      *region,
 static const char *
 feature_name (JsonObject *feature)
 {
-  JsonObject *properties = json_object_get_object_member (feature, "properties");
+  JsonObject *properties = object_member (feature, "properties");
   JsonObject *classification;
 
   if (properties == NULL)
     return NULL;
-  if (json_object_has_member (properties, "name") &&
-      json_node_get_value_type (json_object_get_member (properties, "name")) == G_TYPE_STRING)
-    return json_object_get_string_member (properties, "name");
-  if (json_object_has_member (properties, "classification") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (properties, "classification")) &&
-      (classification = json_object_get_object_member (properties, "classification")) != NULL &&
-      json_object_has_member (classification, "name"))
-    return json_object_get_string_member (classification, "name");
-  return NULL;
+  if (string_member (properties, "name", NULL) != NULL)
+    return string_member (properties, "name", NULL);
+  classification = object_member (properties, "classification");
+  return classification ? string_member (classification, "name", NULL) : NULL;
 }
 
 static gboolean
@@ -235,7 +255,7 @@ add_feature (SheathRegions  *self,
              const char     *name,
              GError        **error)
 {
-  const char *type = json_object_get_string_member_with_default (object, "type", "");
+  const char *type = string_member (object, "type", "");
   g_autofree char *fallback = NULL;
   const char *region_name;
   JsonObject *geometry;
@@ -249,10 +269,8 @@ add_feature (SheathRegions  *self,
       region = region_named (self, fallback);
       return add_geometry (region, object, n_polygons, name, error);
     }
-  if (!json_object_has_member (object, "geometry") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "geometry")))
+  if (!(geometry = object_member (object, "geometry")))
     return TRUE;   /* a feature without a geometry marks nothing */
-  geometry = json_object_get_object_member (object, "geometry");
   region_name = feature_name (object);
   if (region_name == NULL || *region_name == '\0')
     region_name = fallback = g_strdup_printf (_ ("region %u"), *n_unnamed + 1);
@@ -301,8 +319,7 @@ sheath_regions_new_from_geojson (GFile   *file,
   self = g_object_new (SHEATH_TYPE_REGIONS, NULL);
   root = json_parser_get_root (parser);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
-      g_str_equal (json_object_get_string_member_with_default (json_node_get_object (root), "type", ""),
-                   "FeatureCollection"))
+      g_str_equal (string_member (json_node_get_object (root), "type", ""), "FeatureCollection"))
     {
       JsonObject *collection = json_node_get_object (root);
 
@@ -412,8 +429,9 @@ fill_polygon (GPtrArray *rings,
           bottom = MAX (bottom, g_array_index (ring, double, i));
         }
     }
-  y0 = MAX ((gint64) floor (top - 0.5), 0);
-  y1 = MIN ((gint64) ceil (bottom), (gint64) height);
+  /* clamped as doubles: coordinates may lie far beyond any integer */
+  y0 = (gint64) CLAMP (floor (top - 0.5), 0, (double) height);
+  y1 = (gint64) CLAMP (ceil (bottom), 0, (double) height);
   for (gint64 y = y0; y < y1; y++)
     {
       double yc = y + 0.5;
@@ -443,8 +461,8 @@ fill_polygon (GPtrArray *rings,
         {
           /* pixels whose centre x + 0.5 lies in [left, right) */
           double left = g_array_index (crossings, double, k), right = g_array_index (crossings, double, k + 1);
-          gint64 x0 = MAX ((gint64) ceil (left - 0.5), 0);
-          gint64 x1 = MIN ((gint64) ceil (right - 0.5), (gint64) width);
+          gint64 x0 = (gint64) CLAMP (ceil (left - 0.5), 0, (double) width);
+          gint64 x1 = (gint64) CLAMP (ceil (right - 0.5), 0, (double) width);
 
           for (gint64 x = x0; x < x1; x++)
             mask[(gsize) y * width + x] = 255;
