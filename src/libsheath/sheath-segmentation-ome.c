@@ -12,128 +12,22 @@
 #include "sheath-error.h"
 #include "sheath-image.h"
 #include "sheath-segmentation-private.h"
-#include "sheath-tiff-private.h"
+#include "sheath-ome-writer-private.h"
 
 /* Label maps too large for PNGs: one tiled, pyramidal BigTIFF with the
  * values of AxonDeepSeg's `_seg-axonmyelin.png` (0 background, 127
  * myelin, 255 axon), OME-XML giving its physical pixel size, its smaller
  * levels as SubIFDs for viewers (QuPath, napari, the app). */
 
-#define TILE 256
-
 /* the value a label has in the map written for @label (-1: the axonmyelin
  * map, else a 0/255 mask of that label) */
-static guint8
-map_value (guint8 l,
+guint8
+_sheath_segmentation_map_value (guint8 l,
            int    label)
 {
   if (label >= 0)
     return l == label ? 255 : 0;
   return l == SHEATH_LABEL_AXON ? 255 : l == SHEATH_LABEL_MYELIN ? 127 : 0;
-}
-
-static char *
-ome_xml (guint   width,
-         guint   height,
-         double  pixel_size)
-{
-  char ps[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_formatd (ps, sizeof ps, "%.10g", pixel_size);
-  return g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                          "<OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\" "
-                          "Creator=\"Sheath " PACKAGE_VERSION "\">"
-                          "<Image ID=\"Image:0\" Name=\"labels\">"
-                          "<Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" "
-                          "SizeX=\"%u\" SizeY=\"%u\" SizeZ=\"1\" SizeC=\"1\" SizeT=\"1\" "
-                          "PhysicalSizeX=\"%s\" PhysicalSizeXUnit=\"µm\" "
-                          "PhysicalSizeY=\"%s\" PhysicalSizeYUnit=\"µm\">"
-                          "<Channel ID=\"Channel:0:0\" SamplesPerPixel=\"1\"/>"
-                          "<TiffData IFD=\"0\" PlaneCount=\"1\"/>"
-                          "</Pixels></Image></OME>", width, height, ps, ps);
-}
-
-/* One level: the map subsampled by 2^level (nearest, so that only the
- * map's values appear). */
-static gboolean
-write_level (TIFF               *tif,
-             SheathSegmentation *self,
-             int                 label,
-             guint               level,
-             guint               n_levels,
-             double              pixel_size)
-{
-  guint w = sheath_segmentation_get_width (self), h = sheath_segmentation_get_height (self);
-  guint step = 1u << level;
-  guint lw = (w + step - 1) / step, lh = (h + step - 1) / step;
-  g_autofree guint8 *tile = g_malloc (TILE * TILE);
-
-  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, lw);
-  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, lh);
-  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8);
-  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
-  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
-  TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
-  TIFFSetField (tif, TIFFTAG_TILEWIDTH, TILE);
-  TIFFSetField (tif, TIFFTAG_TILELENGTH, TILE);
-  TIFFSetField (tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_CENTIMETER);
-  TIFFSetField (tif, TIFFTAG_XRESOLUTION, 1e4 / (pixel_size * step));
-  TIFFSetField (tif, TIFFTAG_YRESOLUTION, 1e4 / (pixel_size * step));
-  if (level == 0)
-    {
-      g_autofree char *xml = ome_xml (w, h, pixel_size);
-
-      TIFFSetField (tif, TIFFTAG_IMAGEDESCRIPTION, xml);
-      if (n_levels > 1)
-        {
-          g_autofree toff_t *offsets = g_new0 (toff_t, n_levels - 1);
-
-          TIFFSetField (tif, TIFFTAG_SUBIFD, (guint16) (n_levels - 1), offsets);
-        }
-    }
-  else
-    TIFFSetField (tif, TIFFTAG_SUBFILETYPE, FILETYPE_REDUCEDIMAGE);
-
-  for (guint ty = 0; ty < lh; ty += TILE)
-    for (guint tx = 0; tx < lw; tx += TILE)
-      {
-        memset (tile, 0, TILE * TILE);
-        for (guint y = ty; y < MIN (ty + TILE, lh); y++)
-          {
-            const guint8 *row = _sheath_segmentation_get_row (self, y * step);
-
-            for (guint x = tx; x < MIN (tx + TILE, lw); x++)
-              tile[(y - ty) * TILE + (x - tx)] = map_value (row[(gsize) x * step], label);
-          }
-        if (TIFFWriteTile (tif, tile, tx, ty, 0, 0) < 0)
-          return FALSE;
-      }
-  return TIFFWriteDirectory (tif);
-}
-
-typedef struct
-{
-  SheathSegmentation *self;
-  int                 label;
-  double              pixel_size;
-} MapWrite;
-
-static gboolean
-write_levels (TIFF     *tif,
-              gpointer  data)
-{
-  MapWrite *m = data;
-  guint w = sheath_segmentation_get_width (m->self), h = sheath_segmentation_get_height (m->self);
-  guint n_levels = 1;
-
-  /* levels down to about 512 pixels */
-  while (MAX (w, h) >> n_levels > 512 && n_levels < 16)
-    n_levels++;
-  for (guint level = 0; level < n_levels; level++)
-    if (!write_level (tif, m->self, m->label, level, n_levels, m->pixel_size))
-      return FALSE;
-  return TRUE;
 }
 
 static gboolean
@@ -143,9 +37,22 @@ write_map (SheathSegmentation  *self,
            double               pixel_size,
            GError             **error)
 {
-  MapWrite m = { self, label, pixel_size };
+  guint w = sheath_segmentation_get_width (self), h = sheath_segmentation_get_height (self);
+  g_autoptr(SheathOmeWriter) writer = NULL;
+  g_autofree guint8 *values = g_malloc (w);
 
-  return _sheath_tiff_write_atomic (path, TRUE, write_levels, &m, error);
+  if (!(writer = _sheath_ome_writer_new (path, w, h, pixel_size, error)))
+    return FALSE;
+  for (guint y = 0; y < h; y++)
+    {
+      const guint8 *row = _sheath_segmentation_get_row (self, y);
+
+      for (guint x = 0; x < w; x++)
+        values[x] = _sheath_segmentation_map_value (row[x], label);
+      if (!_sheath_ome_writer_push_row (writer, values, error))
+        return FALSE;
+    }
+  return _sheath_ome_writer_finish (writer, error);
 }
 
 /**

@@ -29,4 +29,10 @@ gboolean            _sheath_segmentation_keep_probabilities (SheathSegmentation 
 guint8             *_sheath_segmentation_get_probabilities  (SheathSegmentation  *self,
                                                              guint               *n_classes);
 
+/* sheath-segmentation-ome.c: the value @label has in a map of
+ * AxonDeepSeg's values (@map_label -1: 0/127/255 axonmyelin), or in the
+ * 0/255 mask of @map_label */
+guint8              _sheath_segmentation_map_value          (guint8               label,
+                                                             int                  map_label);
+
 G_END_DECLS
