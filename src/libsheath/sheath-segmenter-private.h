@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "sheath-row-source-private.h"
 #include "sheath-segmenter.h"
 
 G_BEGIN_DECLS
@@ -34,8 +35,50 @@ SheathSegmentation *_sheath_segmenter_segment_with_probabilities (SheathSegmente
                                                                   GCancellable     *cancellable,
                                                                   GError          **error);
 
-/* sheath-segmenter-run.c: the image segmented, tile by tile */
+/* Where a run's labels go, row by row, each row once and in order. A
+ * resumed run starts at @first_tile_row, and the sink has had the rows
+ * above @first_image_row. */
+typedef struct _SegmentSink SegmentSink;
+struct _SegmentSink
+{
+  guint      first_tile_row;
+  guint      first_image_row;
+  gboolean (*push_row)      (SegmentSink   *sink,
+                             guint          y,
+                             const guint8  *labels,
+                             const guint8  *confidence,
+                             GError       **error);
+  /* after each row of tiles: a run resumed at @next_tile_row starts
+   * with the image row @next_image_row (may be NULL) */
+  gboolean (*tile_row_done) (SegmentSink   *sink,
+                             guint          next_tile_row,
+                             guint          n_tile_rows,
+                             guint          next_image_row,
+                             GError       **error);
+};
+
+/* sheath-segmenter-run.c: rows from @source segmented tile by tile into
+ * @sink; @whole when the result is to be held whole (which bounds its
+ * area); @probabilities: every class's, [classes][height][width], or NULL */
+gboolean            _sheath_segmenter_run_rows        (SegmentJob         *job,
+                                                       SheathRowSource    *source,
+                                                       double              pixel_size,
+                                                       gboolean            whole,
+                                                       guint8             *probabilities,
+                                                       SegmentSink        *sink,
+                                                       GCancellable       *cancellable,
+                                                       GError            **error);
+/* the image segmented whole, into memory */
 SheathSegmentation *_sheath_segmenter_run             (SegmentJob         *job,
+                                                       GCancellable       *cancellable,
+                                                       GError            **error);
+/* What a model's calibration asks to be done to its labels afterwards
+ * (fibres it is unsure of dropped, unmyelinated axons split), and doing it
+ * to @result, whose image is @image. */
+gboolean            _sheath_segmenter_has_clean_up    (SheathModel        *model);
+gboolean            _sheath_segmenter_clean_up        (SheathSegmentation *result,
+                                                       SheathModel        *model,
+                                                       SheathImage        *image,
                                                        GCancellable       *cancellable,
                                                        GError            **error);
 

@@ -14,6 +14,7 @@
 #include "sheath-limits.h"
 #include "sheath-model-private.h"
 #include "sheath-resample-private.h"
+#include "sheath-row-source-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-morphometrics-private.h"
 #include "sheath-segmenter-private.h"
@@ -60,7 +61,7 @@ blend_weight (guint d,
 
 typedef struct
 {
-  SheathImage              *image;
+  SheathRowSource          *source;
   const SheathResampleAxis *ax;    /* image columns → model columns */
   const SheathResampleAxis *ay;    /* image rows → model rows */
   float                     gain;
@@ -69,32 +70,12 @@ typedef struct
   float                    *h_row;     /* [model width] */
 } InputSampler;
 
-static void
-image_row_to_float (SheathImage *image,
-                    guint        y,
-                    float       *out)
-{
-  guint w = sheath_image_get_width (image);
-
-  if (sheath_image_get_bit_depth (image) == 8)
-    {
-      const guint8 *row = _sheath_image_get_row8 (image, y);
-      for (guint x = 0; x < w; x++)
-        out[x] = row[x];
-    }
-  else
-    {
-      const guint16 *row = _sheath_image_get_row16 (image, y);
-      for (guint x = 0; x < w; x++)
-        out[x] = row[x];
-    }
-}
-
 /* One row of the image on the model's grid, normalised for the network. */
-static void
-sample_model_row (InputSampler *s,
-                  guint         model_y,
-                  float        *out)
+static gboolean
+sample_model_row (InputSampler  *s,
+                  guint          model_y,
+                  float         *out,
+                  GError       **error)
 {
   const float *w = s->ay->weights + (gsize) model_y * s->ay->max_taps;
   guint n = s->ax->n_out;
@@ -102,7 +83,8 @@ sample_model_row (InputSampler *s,
   memset (out, 0, n * sizeof (float));
   for (guint k = 0; k < s->ay->count[model_y]; k++)
     {
-      image_row_to_float (s->image, s->ay->first[model_y] + k, s->src_row);
+      if (!_sheath_row_source_read (s->source, s->ay->first[model_y] + k, s->src_row, error))
+        return FALSE;
       if (s->ax->identity)
         memcpy (s->h_row, s->src_row, n * sizeof (float));
       else
@@ -112,93 +94,88 @@ sample_model_row (InputSampler *s,
     }
   for (guint x = 0; x < n; x++)
     out[x] = out[x] * s->gain + s->offset;
+  return TRUE;
 }
 
-static void
-normalization_for (SheathModel *model,
-                   SheathImage *image,
-                   float       *gain,
-                   float       *offset)
+static gboolean
+normalization_for (SheathModel      *model,
+                   SheathRowSource  *source,
+                   float            *gain,
+                   float            *offset,
+                   GError          **error)
 {
-  double mean, std;
+  guint w = _sheath_row_source_get_width (source);
+  guint h = _sheath_row_source_get_height (source);
+  g_autofree float *row = NULL;
+  double mean, std, sum = 0, sum2 = 0, n = (double) w * h;
 
   if (sheath_model_get_fixed_normalization (model, &mean, &std))
     {
-      double max_value = sheath_image_get_bit_depth (image) == 8 ? 255.0 : 65535.0;
+      double max_value = _sheath_row_source_get_bit_depth (source) == 8 ? 255.0 : 65535.0;
 
       *gain = (float) (1.0 / (max_value * std));
       *offset = (float) (-mean / std);
-      return;
+      return TRUE;
     }
 
-  {
-    guint w = sheath_image_get_width (image);
-    guint h = sheath_image_get_height (image);
-    double sum = 0, sum2 = 0, n = (double) w * h;
+  row = g_new (float, w);
+  for (guint y = 0; y < h; y++)
+    {
+      double rs = 0, rs2 = 0;
 
-    for (guint y = 0; y < h; y++)
-      {
-        double rs = 0, rs2 = 0;
+      if (!_sheath_row_source_read (source, y, row, error))
+        return FALSE;
+      for (guint x = 0; x < w; x++)
+        rs += row[x], rs2 += (double) row[x] * row[x];
+      sum += rs;
+      sum2 += rs2;
+    }
 
-        if (sheath_image_get_bit_depth (image) == 8)
-          {
-            const guint8 *row = _sheath_image_get_row8 (image, y);
-            for (guint x = 0; x < w; x++)
-              rs += row[x], rs2 += (double) row[x] * row[x];
-          }
-        else
-          {
-            const guint16 *row = _sheath_image_get_row16 (image, y);
-            for (guint x = 0; x < w; x++)
-              rs += row[x], rs2 += (double) row[x] * row[x];
-          }
-        sum += rs;
-        sum2 += rs2;
-      }
-
-    mean = sum / n;
-    std = sqrt (MAX (sum2 / n - mean * mean, 0.0));
-    /* A constant image has no contrast to scale; leave it centred at zero. */
-    if (std < 1e-6)
-      std = 1.0;
-    *gain = (float) (1.0 / std);
-    *offset = (float) (-mean / std);
-  }
+  mean = sum / n;
+  std = sqrt (MAX (sum2 / n - mean * mean, 0.0));
+  /* A constant image has no contrast to scale; leave it centred at zero. */
+  if (std < 1e-6)
+    std = 1.0;
+  *gain = (float) (1.0 / std);
+  *offset = (float) (-mean / std);
+  return TRUE;
 }
 
 /* Turns finished rows of class probabilities on the model's grid into
  * labels on the image's grid, keeping only the few model rows that the
- * next image row still needs. */
+ * next image row still needs, and hands them to the sink. */
 typedef struct
 {
-  SheathSegmentation       *result;
+  SegmentSink              *sink;
   const SheathResampleAxis *ax;     /* model columns → image columns */
   const SheathResampleAxis *ay;     /* model rows → image rows */
   guint                     classes;
   guint8                    label_of_class[SHEATH_NET_MAX_CLASSES];
   float                     decision_weight[SHEATH_NET_MAX_CLASSES];
   guint8                   *probabilities;  /* [classes][height][width], or NULL */
+  guint                     image_width, image_height;
   guint                     model_width;
   guint                     ring_rows;
   float                    *ring;   /* [ring_rows][classes][model width] */
   float                    *v_row;  /* [classes][model width] */
   float                    *h_row;  /* [classes][image width] */
+  guint8                   *labels;      /* [image width] */
+  guint8                   *confidence;  /* [image width] */
   guint                     next_y;
 } OutputStage;
 
 /* Each pixel takes the class of the highest weighted probability (the
  * weights are 1 unless a calibration moved the boundaries); its
  * confidence is that class's probability. */
-static void
-label_row (OutputStage *o,
-           const float *probs,
-           gsize        stride,
-           guint        y,
-           guint        width,
-           guint8      *labels,
-           guint8      *confidence)
+static gboolean
+label_row (OutputStage  *o,
+           const float  *probs,
+           gsize         stride,
+           guint         y,
+           GError      **error)
 {
-  gsize plane = (gsize) width * sheath_segmentation_get_height (o->result);
+  guint width = o->image_width;
+  gsize plane = (gsize) width * o->image_height;
 
   for (guint x = 0; x < width; x++)
     {
@@ -209,36 +186,36 @@ label_row (OutputStage *o,
         if (probs[c * stride + x] * o->decision_weight[c] > best_w)
           best = c, best_w = probs[c * stride + x] * o->decision_weight[c];
 
-      labels[x] = o->label_of_class[best];
-      confidence[x] = (guint8) lrintf (CLAMP (probs[best * stride + x], 0.f, 1.f) * 255.f);
+      o->labels[x] = o->label_of_class[best];
+      o->confidence[x] = (guint8) lrintf (CLAMP (probs[best * stride + x], 0.f, 1.f) * 255.f);
       if (o->probabilities != NULL)
         for (guint c = 0; c < o->classes; c++)
           o->probabilities[c * plane + (gsize) y * width + x] =
             (guint8) lrintf (CLAMP (probs[c * stride + x], 0.f, 1.f) * 255.f);
     }
+  return o->sink->push_row (o->sink, y, o->labels, o->confidence, error);
 }
 
-static void
-output_stage_push (OutputStage *o,
-                   guint        model_y,
-                   const float *probs)   /* [classes][model width] */
+static gboolean
+output_stage_push (OutputStage  *o,
+                   guint         model_y,
+                   const float  *probs,   /* [classes][model width] */
+                   GError      **error)
 {
   gsize row_floats = (gsize) o->classes * o->model_width;
-  guint image_width = sheath_segmentation_get_width (o->result);
-  guint image_height = sheath_segmentation_get_height (o->result);
 
   if (o->ax->identity && o->ay->identity)
     {
-      label_row (o, probs, o->model_width, model_y, o->model_width,
-                 _sheath_segmentation_get_row (o->result, model_y),
-                 _sheath_segmentation_get_confidence_row (o->result, model_y));
+      /* a resumed run computes again rows the sink has had */
+      if (model_y < o->next_y)
+        return TRUE;
       o->next_y = model_y + 1;
-      return;
+      return label_row (o, probs, o->model_width, model_y, error);
     }
 
   memcpy (o->ring + (model_y % o->ring_rows) * row_floats, probs, row_floats * sizeof (float));
 
-  while (o->next_y < image_height &&
+  while (o->next_y < o->image_height &&
          o->ay->first[o->next_y] + o->ay->count[o->next_y] - 1 <= model_y)
     {
       guint y = o->next_y++;
@@ -253,10 +230,11 @@ output_stage_push (OutputStage *o,
         }
       for (guint c = 0; c < o->classes; c++)
         _sheath_resample_row (o->ax, o->v_row + (gsize) c * o->model_width, 1,
-                              o->h_row + (gsize) c * image_width);
-      label_row (o, o->h_row, image_width, y, image_width, _sheath_segmentation_get_row (o->result, y),
-                 _sheath_segmentation_get_confidence_row (o->result, y));
+                              o->h_row + (gsize) c * o->image_width);
+      if (!label_row (o, o->h_row, o->image_width, y, error))
+        return FALSE;
     }
+  return TRUE;
 }
 
 static float *
@@ -288,17 +266,18 @@ typedef struct
 static gboolean
 plan_grid (SegmentJob       *job,
            const SheathNet  *net,
+           guint             width,
+           guint             height,
+           double            pixel_size,
+           gboolean          whole,
            TileGrid         *g,
            GError          **error)
 {
-  SheathImage *image = job->image;
   SheathModel *model = job->model;
-  guint width = sheath_image_get_width (image);
-  guint height = sheath_image_get_height (image);
   guint mult = _sheath_net_tile_multiple (net);
 
   g->margin = job->tile_margin;
-  g->scale = sheath_model_get_pixel_size (model) / sheath_image_get_pixel_size (image);
+  g->scale = sheath_model_get_pixel_size (model) / pixel_size;
   g->model_w = (guint) MAX (1.0, MIN (round (width / g->scale), 1e9));
   g->model_h = (guint) MAX (1.0, MIN (round (height / g->scale), 1e9));
   if (fabs (g->model_w * g->scale - width) < 0.5 && fabs (g->model_h * g->scale - height) < 0.5 &&
@@ -308,13 +287,14 @@ plan_grid (SegmentJob       *job,
       g->model_h = height;
       g->scale = 1.0;
     }
+  /* streamed, only a row of tiles is held: the area is not bounded */
   if (g->model_w > SHEATH_IMAGE_MAX_SIDE || g->model_h > SHEATH_IMAGE_MAX_SIDE ||
-      (guint64) g->model_w * g->model_h > SHEATH_IMAGE_MAX_PIXELS)
+      (whole && (guint64) g->model_w * g->model_h > SHEATH_IMAGE_MAX_PIXELS))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_PIXEL_SIZE,
                    _ ("At %g µm per pixel this image would be %u × %u pixels at the model's "
                    "%g µm per pixel, too large to segment: check the pixel size"),
-                   sheath_image_get_pixel_size (image), g->model_w, g->model_h,
+                   pixel_size, g->model_w, g->model_h,
                    sheath_model_get_pixel_size (model));
       return FALSE;
     }
@@ -350,21 +330,24 @@ blend_sums (const TileGrid *g,
 
 /* The strip of model rows a row of tiles reads, mirrored at the image's
  * edges so that border tiles see plausible context. */
-static void
-fill_strip (const TileGrid *g,
-            InputSampler   *sampler,
-            gint64          y0,
-            float          *model_row,
-            float          *strip)
+static gboolean
+fill_strip (const TileGrid  *g,
+            InputSampler    *sampler,
+            gint64           y0,
+            float           *model_row,
+            float           *strip,
+            GError         **error)
 {
   for (guint r = 0; r < g->tile; r++)
     {
       float *dst = strip + (gsize) r * g->acc_w;
 
-      sample_model_row (sampler, reflect_index (y0 + r, g->model_h), model_row);
+      if (!sample_model_row (sampler, reflect_index (y0 + r, g->model_h), model_row, error))
+        return FALSE;
       for (guint c = 0; c < g->acc_w; c++)
         dst[c] = model_row[reflect_index ((gint64) c - g->margin, g->model_w)];
     }
+  return TRUE;
 }
 
 /* One tile through the network, its prediction weighted into the
@@ -427,16 +410,17 @@ predict_tile (const TileGrid     *g,
 
 /* Rows [y0, y0 + n_rows) of the accumulator are final: divided by their
  * weights and handed to the output stage. */
-static void
-push_final_rows (const TileGrid *g,
-                 guint           classes,
-                 const float    *acc,
-                 const float    *sum_x,
-                 const float    *sum_y,
-                 gint64          y0,
-                 guint           n_rows,
-                 float          *probs,
-                 OutputStage    *stage)
+static gboolean
+push_final_rows (const TileGrid  *g,
+                 guint            classes,
+                 const float     *acc,
+                 const float     *sum_x,
+                 const float     *sum_y,
+                 gint64           y0,
+                 guint            n_rows,
+                 float           *probs,
+                 OutputStage     *stage,
+                 GError         **error)
 {
   for (guint r = 0; r < n_rows; r++)
     {
@@ -454,8 +438,10 @@ push_final_rows (const TileGrid *g,
           for (guint x = 0; x < g->model_w; x++)
             p[x] = a[x] / (sum_x[x + g->margin] * wy);
         }
-      output_stage_push (stage, (guint) y, probs);
+      if (!output_stage_push (stage, (guint) y, probs, error))
+        return FALSE;
     }
+  return TRUE;
 }
 
 /* The next row of tiles starts `step` rows lower: what overlaps moves up. */
@@ -473,31 +459,42 @@ shift_accumulator (const TileGrid *g,
     }
 }
 
-SheathSegmentation *
-_sheath_segmenter_run (SegmentJob    *job,
-                       GCancellable  *cancellable,
-                       GError       **error)
+
+gboolean
+_sheath_segmenter_run_rows (SegmentJob       *job,
+                            SheathRowSource  *source,
+                            double            pixel_size,
+                            gboolean          whole,
+                            guint8           *probabilities,
+                            SegmentSink      *sink,
+                            GCancellable     *cancellable,
+                            GError          **error)
 {
-  SheathImage *image = job->image;
   SheathModel *model = job->model;
   const SheathNet *net = _sheath_model_get_net (model);
-  g_autoptr(SheathSegmentation) result = NULL;
   g_autoptr(SheathResampleAxis) in_x = NULL, in_y = NULL, out_x = NULL, out_y = NULL;
   g_autoptr(SheathNetWorkspace) ws = NULL;
   g_autoptr(SheathWorkers) workers = NULL;
   g_autofree float *strip = NULL, *acc = NULL, *window = NULL, *sum_x = NULL, *sum_y = NULL;
   g_autofree float *src_row = NULL, *h_row = NULL, *probs = NULL, *model_row = NULL;
   g_autofree float *ring = NULL, *v_row = NULL, *out_h_row = NULL;
+  g_autofree guint8 *labels = NULL, *confidence = NULL;
   InputSampler sampler = { 0 };
   OutputStage stage = { 0 };
   TileGrid g;
-  guint width = sheath_image_get_width (image);
-  guint height = sheath_image_get_height (image);
+  guint width = _sheath_row_source_get_width (source);
+  guint height = _sheath_row_source_get_height (source);
   guint classes = net->classes;
-  guint done = 0, rows_reported = 0;
+  guint done, first;
 
-  if (!sheath_image_require_pixel_size (image, error) || !plan_grid (job, net, &g, error))
-    return NULL;
+  if (!plan_grid (job, net, width, height, pixel_size, whole, &g, error))
+    return FALSE;
+  if (sink->first_tile_row > g.ny || sink->first_image_row > height)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("Cannot resume from row %u of tiles: the image has %u"), sink->first_tile_row, g.ny);
+      return FALSE;
+    }
 
   /* OpenBLAS threads would fight our workers for the cores: each GEMM runs
    * on one core, and the workers split every layer into bands. This is
@@ -505,12 +502,10 @@ _sheath_segmenter_run (SegmentJob    *job,
   openblas_set_num_threads (1);
   workers = _sheath_workers_new (job->n_threads);
 
-  if (!(result = _sheath_segmentation_try_new (width, height, error)) ||
-      !_sheath_segmentation_ensure_confidence (result, error) ||
-      !(ws = _sheath_net_workspace_new (net, g.tile, _sheath_workers_get_size (workers), error)) ||
+  if (!(ws = _sheath_net_workspace_new (net, g.tile, _sheath_workers_get_size (workers), error)) ||
       !(strip = try_floats ((gsize) g.tile * g.acc_w, error)) ||
       !(acc = try_floats ((gsize) classes * g.tile * g.acc_w, error)))
-    return NULL;
+    return FALSE;
 
   window = g_new (float, g.tile);
   sum_x = g_new0 (float, g.acc_w);
@@ -522,26 +517,22 @@ _sheath_segmenter_run (SegmentJob    *job,
   in_y = _sheath_resample_axis_new (height, g.model_h, g.scale);
   src_row = g_new (float, width);
   h_row = g_new (float, g.model_w);
-  sampler.image = image;
+  sampler.source = source;
   sampler.ax = in_x;
   sampler.ay = in_y;
   sampler.src_row = src_row;
   sampler.h_row = h_row;
-  normalization_for (model, image, &sampler.gain, &sampler.offset);
+  if (!normalization_for (model, source, &sampler.gain, &sampler.offset, error))
+    return FALSE;
 
   /* the output: probabilities on the model's grid → labels on the image's */
   out_x = _sheath_resample_axis_new (g.model_w, width, 1.0 / g.scale);
   out_y = _sheath_resample_axis_new (g.model_h, height, 1.0 / g.scale);
-  stage.result = result;
+  stage.sink = sink;
   stage.ax = out_x;
   stage.ay = out_y;
   stage.classes = classes;
-  sheath_segmentation_set_unmyelinated (result, _sheath_model_map_labels (model, stage.label_of_class));
-  {
-    g_auto(GStrv) others = _sheath_model_dup_other_classes (model);
-
-    _sheath_segmentation_set_other_classes (result, (const char * const *) others);
-  }
+  _sheath_model_map_labels (model, stage.label_of_class);
   {
     guint n_weights;
     const double *weights = sheath_model_get_decision_weights (model, &n_weights);
@@ -549,42 +540,59 @@ _sheath_segmenter_run (SegmentJob    *job,
     for (guint c = 0; c < classes; c++)
       stage.decision_weight[c] = c < n_weights ? (float) weights[c] : 1.f;
   }
-  if (job->keep_probabilities)
-    {
-      guint n;
-
-      if (!_sheath_segmentation_keep_probabilities (result, classes, error))
-        return NULL;
-      stage.probabilities = _sheath_segmentation_get_probabilities (result, &n);
-    }
+  stage.probabilities = probabilities;
+  stage.image_width = width;
+  stage.image_height = height;
   stage.model_width = g.model_w;
   stage.ring_rows = out_y->max_taps + 1;
+  stage.next_y = sink->first_image_row;
   if (!(out_x->identity && out_y->identity))
     {
       if (!(ring = try_floats ((gsize) stage.ring_rows * classes * g.model_w, error)))
-        return NULL;
+        return FALSE;
       v_row = g_new (float, (gsize) classes * g.model_w);
       out_h_row = g_new (float, (gsize) classes * width);
     }
   stage.ring = ring;
   stage.v_row = v_row;
   stage.h_row = out_h_row;
+  labels = g_new (guint8, width);
+  confidence = g_new (guint8, width);
+  stage.labels = labels;
+  stage.confidence = confidence;
+
+  /* A run resumed at row j of tiles computes row j - 1 again, without
+   * handing on its rows: what it leaves in the accumulator and in the
+   * output's ring is what an uninterrupted run had there (a row of tiles
+   * only reaches into the next), so the rest comes out the same. */
+  if (sink->first_tile_row > 0 && out_y->max_taps >= g.step)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("A run at this scale cannot be resumed"));
+      return FALSE;
+    }
+  first = sink->first_tile_row > 0 ? sink->first_tile_row - 1 : 0;
+  done = sink->first_tile_row * g.nx;
 
   probs = g_new (float, (gsize) classes * g.model_w);
   model_row = g_new (float, g.model_w);
-  for (guint j = 0; j < g.ny; j++)
+  for (guint j = first; j < g.ny; j++)
     {
       gint64 y0 = (gint64) j * g.step - g.margin;
       gboolean last = j + 1 == g.ny;
+      gboolean again = j < sink->first_tile_row;
 
-      fill_strip (&g, &sampler, y0, model_row, strip);
+      if (!fill_strip (&g, &sampler, y0, model_row, strip, error))
+        return FALSE;
       for (guint i = 0; i < g.nx; i++)
         {
           g_autofree char *message = NULL;
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
+            return FALSE;
           predict_tile (&g, net, ws, workers, strip, i * g.step, job->flips ? 4 : 1, window, acc);
+          if (again)
+            continue;
           done++;
           message = g_strdup_printf (_ ("Segmenting tile %u of %u"), done, g.nx * g.ny);
           _sheath_segmenter_report_progress (job, (double) done / (g.nx * g.ny), message);
@@ -592,36 +600,145 @@ _sheath_segmenter_run (SegmentJob    *job,
 
       /* rows [y0, y0 + step) get nothing more from later strips; after the
        * last strip every remaining row is final */
-      push_final_rows (&g, classes, acc, sum_x, sum_y, y0, last ? g.tile : g.step, probs, &stage);
-      if (stage.next_y > rows_reported)
-        {
-          _sheath_segmenter_report_rows (job, result, rows_reported, stage.next_y - rows_reported);
-          rows_reported = stage.next_y;
-        }
+      if (!push_final_rows (&g, classes, acc, sum_x, sum_y, y0, last ? g.tile : g.step, probs, &stage, error))
+        return FALSE;
       if (!last)
         shift_accumulator (&g, classes, acc);
+      if (!again && sink->tile_row_done != NULL &&
+          !sink->tile_row_done (sink, j + 1, g.ny, stage.next_y, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The whole image's labels, into a segmentation in memory. */
+typedef struct
+{
+  SegmentSink         parent;
+  SegmentJob         *job;
+  SheathSegmentation *result;
+  guint               rows_reported;
+} WholeSink;
+
+static gboolean
+whole_push_row (SegmentSink   *sink,
+                guint          y,
+                const guint8  *labels,
+                const guint8  *confidence,
+                GError       **error)
+{
+  WholeSink *self = (WholeSink *) sink;
+  guint width = sheath_segmentation_get_width (self->result);
+
+  memcpy (_sheath_segmentation_get_row (self->result, y), labels, width);
+  memcpy (_sheath_segmentation_get_confidence_row (self->result, y), confidence, width);
+  return TRUE;
+}
+
+static gboolean
+whole_tile_row_done (SegmentSink  *sink,
+                     guint         next_tile_row,
+                     guint         n_tile_rows,
+                     guint         next_image_row,
+                     GError      **error)
+{
+  WholeSink *self = (WholeSink *) sink;
+
+  if (next_image_row > self->rows_reported)
+    {
+      _sheath_segmenter_report_rows (self->job, self->result, self->rows_reported,
+                                     next_image_row - self->rows_reported);
+      self->rows_reported = next_image_row;
+    }
+  return TRUE;
+}
+
+SheathSegmentation *
+_sheath_segmenter_run (SegmentJob    *job,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  SheathImage *image = job->image;
+  SheathModel *model = job->model;
+  g_autoptr(SheathSegmentation) result = NULL;
+  g_autoptr(SheathRowSource) source = NULL;
+  WholeSink sink = { { 0 } };
+  guint8 *probabilities = NULL;
+  guint8 label_of_class[SHEATH_NET_MAX_CLASSES];
+
+  if (!sheath_image_require_pixel_size (image, error))
+    return NULL;
+  if (!(result = _sheath_segmentation_try_new (sheath_image_get_width (image), sheath_image_get_height (image), error)) ||
+      !_sheath_segmentation_ensure_confidence (result, error))
+    return NULL;
+  sheath_segmentation_set_unmyelinated (result, _sheath_model_map_labels (model, label_of_class));
+  {
+    g_auto(GStrv) others = _sheath_model_dup_other_classes (model);
+
+    _sheath_segmentation_set_other_classes (result, (const char * const *) others);
+  }
+  if (job->keep_probabilities)
+    {
+      guint n;
+
+      if (!_sheath_segmentation_keep_probabilities (result, _sheath_model_get_net (model)->classes, error))
+        return NULL;
+      probabilities = _sheath_segmentation_get_probabilities (result, &n);
     }
 
-  /* fibres the model is unsure of, and fragments too small to be axons, as
-   * its calibration chose (not while calibrating: that chooses them) */
-  if (!job->keep_probabilities &&
-      (sheath_model_get_min_fibre_confidence (model) > 0 || sheath_model_get_min_axon_diam (model) > 0) &&
-      !_sheath_morphometrics_drop_fibres (result, sheath_image_get_pixel_size (image),
-                                          sheath_model_get_min_fibre_confidence (model),
-                                          sheath_model_get_min_axon_diam (model), cancellable, error))
+  source = _sheath_row_source_new_for_image (image);
+  sink.parent.push_row = whole_push_row;
+  sink.parent.tile_row_done = whole_tile_row_done;
+  sink.job = job;
+  sink.result = result;
+  if (!_sheath_segmenter_run_rows (job, source, sheath_image_get_pixel_size (image), TRUE, probabilities,
+                                   &sink.parent, cancellable, error))
     return NULL;
+
+  if (!job->keep_probabilities &&
+      !_sheath_segmenter_clean_up (result, model, image, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+gboolean
+_sheath_segmenter_has_clean_up (SheathModel *model)
+{
+  guint8 label_of_class[SHEATH_NET_MAX_CLASSES];
+  double sigma, depth, min_area;
+
+  sheath_model_get_uaxon_split (model, &sigma, &depth, &min_area);
+  return sheath_model_get_min_fibre_confidence (model) > 0 || sheath_model_get_min_axon_diam (model) > 0 ||
+         (_sheath_model_map_labels (model, label_of_class) && (depth > 0 || min_area > 0));
+}
+
+gboolean
+_sheath_segmenter_clean_up (SheathSegmentation  *result,
+                            SheathModel         *model,
+                            SheathImage         *image,
+                            GCancellable        *cancellable,
+                            GError             **error)
+{
+  double ps = sheath_image_get_pixel_size (image);
+
+  /* fibres the model is unsure of, and fragments too small to be axons, as
+   * its calibration chose */
+  if ((sheath_model_get_min_fibre_confidence (model) > 0 || sheath_model_get_min_axon_diam (model) > 0) &&
+      !_sheath_morphometrics_drop_fibres (result, ps, sheath_model_get_min_fibre_confidence (model),
+                                          sheath_model_get_min_axon_diam (model), cancellable, error))
+    return FALSE;
   /* bundles of unmyelinated axons, drawn as one region at the model's
    * resolution, split into their axons along the membranes between them */
-  if (!job->keep_probabilities && sheath_segmentation_get_unmyelinated (result))
+  if (sheath_segmentation_get_unmyelinated (result))
     {
-      double ps = sheath_image_get_pixel_size (image), sigma, depth, min_area;
+      double sigma, depth, min_area;
 
       sheath_model_get_uaxon_split (model, &sigma, &depth, &min_area);
       if ((depth > 0 || min_area > 0) &&
           _sheath_separate_touching (result, SHEATH_LABEL_UNMYELINATED_AXON, image, sigma / ps,
                                      depth > 0 ? depth : G_MAXDOUBLE, min_area / (ps * ps),
                                      cancellable, error) < 0)
-        return NULL;
+        return FALSE;
     }
-  return g_steal_pointer (&result);
+  return TRUE;
 }
