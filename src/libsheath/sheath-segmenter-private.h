@@ -9,7 +9,12 @@ G_BEGIN_DECLS
 typedef struct
 {
   SheathSegmenter *self;
-  SheathImage     *image;
+  SheathImage     *image;       /* segmented whole, or */
+  SheathSlide     *slide;       /* streamed, at pixel_size, into dir/stem… */
+  double           pixel_size;
+  char            *dir;
+  char            *stem;
+  gboolean         resume;      /* from the state a stopped run saved */
   SheathModel     *model;
   GMainContext    *context;     /* NULL when run synchronously */
   guint            n_threads;
@@ -79,7 +84,17 @@ gboolean            _sheath_segmenter_has_clean_up    (SheathModel        *model
 gboolean            _sheath_segmenter_clean_up        (SheathSegmentation *result,
                                                        SheathModel        *model,
                                                        SheathImage        *image,
+                                                       double              pixel_size,
                                                        GCancellable       *cancellable,
                                                        GError            **error);
+
+/* sheath-segmenter-stream.c: job->slide segmented into
+ * dir/STEM_seg-axonmyelin.ome.tif (and _seg-uaxon.ome.tif), its state saved
+ * as it goes in the file named here */
+gboolean            _sheath_segmenter_stream          (SegmentJob         *job,
+                                                       GCancellable       *cancellable,
+                                                       GError            **error);
+char               *_sheath_segmenter_dup_state_path  (const char         *dir,
+                                                       const char         *stem);
 
 G_END_DECLS

@@ -696,7 +696,7 @@ _sheath_segmenter_run (SegmentJob    *job,
     return NULL;
 
   if (!job->keep_probabilities &&
-      !_sheath_segmenter_clean_up (result, model, image, cancellable, error))
+      !_sheath_segmenter_clean_up (result, model, image, sheath_image_get_pixel_size (image), cancellable, error))
     return NULL;
   return g_steal_pointer (&result);
 }
@@ -716,11 +716,10 @@ gboolean
 _sheath_segmenter_clean_up (SheathSegmentation  *result,
                             SheathModel         *model,
                             SheathImage         *image,
+                            double               ps,
                             GCancellable        *cancellable,
                             GError             **error)
 {
-  double ps = sheath_image_get_pixel_size (image);
-
   /* fibres the model is unsure of, and fragments too small to be axons, as
    * its calibration chose */
   if ((sheath_model_get_min_fibre_confidence (model) > 0 || sheath_model_get_min_axon_diam (model) > 0) &&
@@ -734,6 +733,7 @@ _sheath_segmenter_clean_up (SheathSegmentation  *result,
       double sigma, depth, min_area;
 
       sheath_model_get_uaxon_split (model, &sigma, &depth, &min_area);
+      g_return_val_if_fail (image != NULL, FALSE);
       if ((depth > 0 || min_area > 0) &&
           _sheath_separate_touching (result, SHEATH_LABEL_UNMYELINATED_AXON, image, sigma / ps,
                                      depth > 0 ? depth : G_MAXDOUBLE, min_area / (ps * ps),

@@ -76,6 +76,9 @@ segment_job_free (SegmentJob *job)
 {
   g_clear_object (&job->self);
   g_clear_object (&job->image);
+  g_clear_object (&job->slide);
+  g_free (job->dir);
+  g_free (job->stem);
   g_clear_object (&job->model);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job);
@@ -243,7 +246,7 @@ segment_job_new (SheathSegmenter *self,
   SegmentJob *job = g_new0 (SegmentJob, 1);
 
   job->self = g_object_ref (self);
-  job->image = g_object_ref (image);
+  job->image = image ? g_object_ref (image) : NULL;
   job->model = g_object_ref (self->model);
   job->context = context ? g_main_context_ref (context) : NULL;
   job->n_threads = self->n_threads ? self->n_threads : _sheath_workers_default_size ();
@@ -733,4 +736,170 @@ sheath_segmenter_segment_finish (SheathSegmenter  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+segment_slide_worker (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  SegmentJob *job = task_data;
+  GError *error = NULL;
+
+  _sheath_segmenter_report_progress (job, 0, _ ("Starting"));
+  if (!_sheath_segmenter_stream (job, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    {
+      _sheath_segmenter_report_progress (job, 1, _ ("Done"));
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+static SegmentJob *
+segment_slide_job_new (SheathSegmenter  *self,
+                       SheathSlide      *slide,
+                       double            pixel_size,
+                       const char       *dir,
+                       const char       *stem,
+                       gboolean          resume,
+                       GMainContext     *context,
+                       GError          **error)
+{
+  g_autoptr(SegmentJob) job = segment_job_new (self, NULL, context);
+
+  job->slide = g_object_ref (slide);
+  job->pixel_size = pixel_size > 0 ? pixel_size : sheath_slide_get_pixel_size (slide);
+  job->dir = g_strdup (dir);
+  job->stem = g_strdup (stem);
+  job->resume = resume;
+  if (!(job->pixel_size > 0))
+    {
+      g_autofree char *name = g_file_get_parse_name (sheath_slide_get_file (slide));
+
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_PIXEL_SIZE,
+                   _ ("The pixel size of '%s' is unknown: give it (in micrometres per pixel)"), name);
+      return NULL;
+    }
+  return g_steal_pointer (&job);
+}
+
+/**
+ * sheath_segmenter_segment_slide:
+ * @self: a #SheathSegmenter
+ * @slide: the slide, whose full resolution is segmented
+ * @pixel_size: its pixel size in µm, or 0 for the slide's own
+ * @dir: the folder to write to
+ * @stem: the name the outputs start with
+ * @resume: continue the run that the state beside the output describes
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Segments a slide of any size in bounded memory: its rows are read in
+ * bands and the labels written, as they are made, into one tiled,
+ * pyramidal OME-TIFF, `STEM_seg-axonmyelin.ome.tif` (0/127/255, as
+ * sheath_segmentation_save_ome_tiff() writes it; unmyelinated axons in
+ * `STEM_seg-uaxon.ome.tif`), written to part files and renamed at the end.
+ * A model's clean-up (fibres dropped, unmyelinated axons split) is done on
+ * overlapping bands. After each row of tiles the run's state is saved as
+ * `STEM_seg-axonmyelin.ome.tif.resume`; a run that was stopped continues
+ * from it with @resume, to the same file an uninterrupted run writes. A
+ * state saved for another slide, model or setting is refused and left as
+ * it is.
+ *
+ * Returns: %TRUE when the map is written
+ */
+gboolean
+sheath_segmenter_segment_slide (SheathSegmenter  *self,
+                                SheathSlide      *slide,
+                                double            pixel_size,
+                                const char       *dir,
+                                const char       *stem,
+                                gboolean          resume,
+                                GCancellable     *cancellable,
+                                GError          **error)
+{
+  g_autoptr(SegmentJob) job = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTER (self), FALSE);
+  g_return_val_if_fail (SHEATH_IS_SLIDE (slide), FALSE);
+  g_return_val_if_fail (dir != NULL && stem != NULL, FALSE);
+
+  if (!(job = segment_slide_job_new (self, slide, pixel_size, dir, stem, resume, NULL, error)))
+    return FALSE;
+  set_progress (self, 0, _ ("Starting"));
+  if (!_sheath_segmenter_stream (job, cancellable, error))
+    return FALSE;
+  set_progress (self, 1, _ ("Done"));
+  return TRUE;
+}
+
+/**
+ * sheath_segmenter_segment_slide_async:
+ * @self: a #SheathSegmenter
+ * @slide: the slide, whose full resolution is segmented
+ * @pixel_size: its pixel size in µm, or 0 for the slide's own
+ * @dir: the folder to write to
+ * @stem: the name the outputs start with
+ * @resume: continue the run that the state beside the output describes
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the map is written
+ * @user_data: data for @callback
+ *
+ * Does sheath_segmenter_segment_slide() on a worker thread, its progress
+ * in #SheathSegmenter:fraction. Call sheath_segmenter_segment_slide_finish()
+ * from @callback.
+ */
+void
+sheath_segmenter_segment_slide_async (SheathSegmenter     *self,
+                                      SheathSlide         *slide,
+                                      double               pixel_size,
+                                      const char          *dir,
+                                      const char          *stem,
+                                      gboolean             resume,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  GError *error = NULL;
+  SegmentJob *job;
+
+  g_return_if_fail (SHEATH_IS_SEGMENTER (self));
+  g_return_if_fail (SHEATH_IS_SLIDE (slide));
+  g_return_if_fail (dir != NULL && stem != NULL);
+
+  context = g_main_context_ref_thread_default ();
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sheath_segmenter_segment_slide_async);
+  if (!(job = segment_slide_job_new (self, slide, pixel_size, dir, stem, resume, context, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, job, (GDestroyNotify) segment_job_free);
+  g_task_run_in_thread (task, segment_slide_worker);
+}
+
+/**
+ * sheath_segmenter_segment_slide_finish:
+ * @self: a #SheathSegmenter
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes sheath_segmenter_segment_slide_async().
+ *
+ * Returns: %TRUE when the map is written
+ */
+gboolean
+sheath_segmenter_segment_slide_finish (SheathSegmenter  *self,
+                                       GAsyncResult     *result,
+                                       GError          **error)
+{
+  g_return_val_if_fail (SHEATH_IS_SEGMENTER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -10,6 +10,7 @@
 #include "sheath-version.h"
 
 #include "sheath-image.h"
+#include "sheath-slide.h"
 #include "sheath-model.h"
 #include "sheath-segmentation.h"
 
@@ -58,5 +59,29 @@ SHEATH_AVAILABLE_IN_ALL
 SheathSegmentation *sheath_segmenter_segment_finish  (SheathSegmenter      *self,
                                                       GAsyncResult         *result,
                                                       GError              **error);
+
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmenter_segment_slide        (SheathSegmenter      *self,
+                                                           SheathSlide          *slide,
+                                                           double                pixel_size,
+                                                           const char           *dir,
+                                                           const char           *stem,
+                                                           gboolean              resume,
+                                                           GCancellable         *cancellable,
+                                                           GError              **error);
+SHEATH_AVAILABLE_IN_ALL
+void                sheath_segmenter_segment_slide_async  (SheathSegmenter      *self,
+                                                           SheathSlide          *slide,
+                                                           double                pixel_size,
+                                                           const char           *dir,
+                                                           const char           *stem,
+                                                           gboolean              resume,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmenter_segment_slide_finish (SheathSegmenter      *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
 
 G_END_DECLS

@@ -83,17 +83,90 @@ warn_fit (SheathModel *model,
     }
 }
 
+static void
+segment_slide_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  SegmentRun *run = data;
+
+  sheath_segmenter_segment_slide_finish (SHEATH_SEGMENTER (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+/* A large image, or one asked for as OME-TIFF: read in bands and its
+ * labels written as they are made, its state saved for --resume. */
+static gboolean
+segment_streamed (SheathSegmenter          *segmenter,
+                  SheathSlide              *slide,
+                  const char               *arg,
+                  double                    pixel_size,
+                  const char               *dir,
+                  const char               *stem,
+                  gboolean                  resume,
+                  const MorphometricsArgs  *morphometrics,
+                  GCancellable             *cancellable,
+                  GError                  **error)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *name = g_strdup_printf ("%s_seg-axonmyelin.ome.tif", stem);
+  g_autofree char *map_path = g_build_filename (dir, name, NULL);
+  g_autofree char *state_name = g_strdup_printf ("%s.resume", name);
+  g_autofree char *state_path = g_build_filename (dir, state_name, NULL);
+  g_autoptr(GFile) map = NULL;
+  g_autoptr(SheathSegmentation) seg = NULL;
+  SegmentRun run = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  gulong handler;
+
+  if (!(pixel_size > 0))
+    pixel_size = sheath_slide_get_pixel_size (slide);
+  run.loop = loop;
+  run.name = arg;
+  run.tty = isatty (STDERR_FILENO);
+  run.last_percent = -10;
+  handler = g_signal_connect (segmenter, "notify::fraction", G_CALLBACK (progress_cb), &run);
+  sheath_segmenter_segment_slide_async (segmenter, slide, pixel_size, dir, stem, resume, cancellable,
+                                        segment_slide_done_cb, &run);
+  g_main_loop_run (loop);
+  g_signal_handler_disconnect (segmenter, handler);
+  if (run.tty)
+    fprintf (stderr, "\r\033[K");
+  if (run.error != NULL)
+    {
+      if (g_file_test (state_path, G_FILE_TEST_EXISTS))
+        g_printerr (_ ("sheath-cli segment: %s: what was done is kept; the same command with --resume "
+                       "continues from it\n"), arg);
+      g_propagate_error (error, run.error);
+      return FALSE;
+    }
+
+  fprintf (stderr, "%s: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " px at %g µm, streamed in %.1f s → %s\n",
+           arg, sheath_slide_get_level_width (slide, 0), sheath_slide_get_level_height (slide, 0),
+           pixel_size, (g_get_monotonic_time () - start) / 1e6, map_path);
+  if (morphometrics == NULL)
+    return TRUE;
+
+  /* measured from the map read back whole: morphometrics are not streamed yet */
+  map = g_file_new_for_path (map_path);
+  if (!(seg = sheath_segmentation_new_from_axonmyelin (map, error)))
+    return FALSE;
+  return sheath_cli_write_morphometrics (seg, NULL, pixel_size, dir, stem, morphometrics, error);
+}
+
 static gboolean
 segment_one (SheathSegmenter          *segmenter,
              const char               *arg,
              double                    pixel_size,
              const char               *output_dir,
              double                    ome_tiff_above,
+             gboolean                  resume,
              const MorphometricsArgs  *morphometrics,
              GCancellable             *cancellable,
              GError                  **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (arg);
+  g_autoptr(SheathSlide) slide = NULL;
   g_autoptr(SheathImage) image = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *stem = sheath_segmentation_dup_stem (file);
@@ -104,14 +177,6 @@ segment_one (SheathSegmenter          *segmenter,
   gint64 start;
   gboolean large;
 
-  if (!(image = sheath_image_new_from_file (file, error)))
-    return FALSE;
-  if (pixel_size > 0 && !sheath_image_set_pixel_size (image, pixel_size, error))
-    return FALSE;
-  if (!sheath_image_require_pixel_size (image, error))
-    return FALSE;
-  warn_fit (sheath_segmenter_get_model (segmenter), image, arg);
-
   if (output_dir != NULL)
     dir = g_strdup (output_dir);
   else
@@ -119,6 +184,30 @@ segment_one (SheathSegmenter          *segmenter,
       g_autoptr(GFile) parent = g_file_get_parent (file);
       dir = g_file_get_path (parent);
     }
+
+  /* a large image is never read whole: its header says how large */
+  slide = sheath_slide_new_from_file (file, NULL);
+  if (slide != NULL &&
+      (resume || (double) sheath_slide_get_level_width (slide, 0) * sheath_slide_get_level_height (slide, 0) > ome_tiff_above))
+    {
+      if (pixel_size <= 0 && !(sheath_slide_get_pixel_size (slide) > 0))
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_PIXEL_SIZE,
+                       _ ("The pixel size of '%s' is unknown: give it with --pixel-size"), arg);
+          return FALSE;
+        }
+      return sheath_cli_prepare_output_dir (dir, error) &&
+             segment_streamed (segmenter, slide, arg, pixel_size, dir, stem, resume, morphometrics,
+                               cancellable, error);
+    }
+
+  if (!(image = sheath_image_new_from_file (file, error)))
+    return FALSE;
+  if (pixel_size > 0 && !sheath_image_set_pixel_size (image, pixel_size, error))
+    return FALSE;
+  if (!sheath_image_require_pixel_size (image, error))
+    return FALSE;
+  warn_fit (sheath_segmenter_get_model (segmenter), image, arg);
 
   if (!sheath_cli_prepare_output_dir (dir, error))
     return FALSE;
@@ -197,6 +286,7 @@ sheath_cli_segment (int    argc,
   gboolean flips = FALSE;
   gboolean morphometrics = FALSE;
   gboolean ome_tiff = FALSE;
+  gboolean resume = FALSE;
   double ome_tiff_above = 64;
   g_autofree char *shape = NULL;
   MorphometricsArgs morph_args = { .bin_width = 1.0, .map_cell = SHEATH_CLI_DEFAULT_MAP_CELL };
@@ -228,6 +318,8 @@ sheath_cli_segment (int    argc,
           "the three PNGs"), NULL },
     { "ome-tiff-above", 0, 0, G_OPTION_ARG_DOUBLE, &ome_tiff_above,
       N_ ("Do so by itself for images of more than this many megapixels (default 64)"), "MPX" },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
+      N_ ("Continue an OME-TIFF run that was stopped, from the state it saved beside its output"), NULL },
     { "maps", 0, 0, G_OPTION_ARG_NONE, &morph_args.maps,
       N_ ("Also measure, and map the measurements in square cells: STEM_maps.tif and "
           "STEM_map-METRIC.png heat maps"), NULL },
@@ -245,9 +337,11 @@ sheath_cli_segment (int    argc,
     "beside the image, or the image's own metadata, in that order (a screen resolution such as\n"
     "72 dpi is not taken for one). An image more than 3× finer or coarser than the model's pixel\n"
     "size, or named for another modality, is segmented with a warning.\n"
-    "An image of more than 64 megapixels (--ome-tiff-above), or any with --ome-tiff, gets one\n"
-    "tiled, pyramidal BigTIFF instead, IMAGE_seg-axonmyelin.ome.tif (0/127/255, with its pixel\n"
-    "size in OME-XML), which 'sheath-cli morphometrics' reads as it reads the PNGs."));
+    "An image of more than 64 megapixels (--ome-tiff-above), or any with --ome-tiff, is never\n"
+    "read whole: it is read in bands and its labels are written as they are made into one tiled,\n"
+    "pyramidal BigTIFF, IMAGE_seg-axonmyelin.ome.tif (0/127/255, with its pixel size in OME-XML),\n"
+    "which 'sheath-cli morphometrics' reads as it reads the PNGs. Such a run saves its state\n"
+    "beside the output as it goes; stopped, the same command with --resume continues it."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -312,7 +406,7 @@ sheath_cli_segment (int    argc,
           continue;
         }
       if (!segment_one (segmenter, images[i], pixel_size, output_dir,
-                        ome_tiff ? 0 : ome_tiff_above * 1e6,
+                        ome_tiff ? 0 : ome_tiff_above * 1e6, resume,
                         morphometrics || morph_args.maps ? &morph_args : NULL, cancellable, &image_error))
         {
           if (!g_error_matches (image_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
