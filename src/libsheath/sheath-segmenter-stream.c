@@ -12,7 +12,6 @@
 
 #include "sheath-error.h"
 #include "sheath-image-private.h"
-#include "sheath-labeling-private.h"
 #include "sheath-model-private.h"
 #include "sheath-ome-writer-private.h"
 #include "sheath-segmentation-private.h"
@@ -22,9 +21,10 @@
  * and labels go, row by row, into tiled, pyramidal OME-TIFFs. Where the
  * model's calibration cleans its labels up (drops fibres, splits
  * unmyelinated axons), that is done band by band on a window reaching
- * `halo` rows above and below the band: a fibre within the window is
- * judged as on the whole image; one that reaches the window's cut edges
- * (larger than any fibre) is left as the network drew it.
+ * `halo` rows above and below the band: every fibre with a pixel in the
+ * band lies within the window, with its neighbours, unless it is larger
+ * than the halo (larger than any fibre), so it is judged as on the whole
+ * image.
  *
  * After each row of tiles the run's state is saved beside the output (what
  * the part files hold, the rows not yet written), so that a run stopped
@@ -75,32 +75,6 @@ emit_row (StreamSink    *self,
   return _sheath_ome_writer_push_row (self->uaxon, self->values, error);
 }
 
-/* The components of the window that reach a cut edge, which the window
- * cannot judge. */
-static guint8 *
-cut_components (StreamSink *self,
-                guint32    *components,
-                guint       rows)
-{
-  gsize n = (gsize) self->width * rows;
-  g_autofree guint8 *mask = g_malloc (n);
-  guint32 count;
-  guint8 *cut;
-
-  for (gsize i = 0; i < n; i++)
-    mask[i] = self->ring_labels[i] != SHEATH_LABEL_BACKGROUND;
-  count = _sheath_label_components_8 (mask, self->width, rows, components);
-  cut = g_malloc0 ((gsize) count + 1);
-  if (self->ring_lo > 0)
-    for (guint x = 0; x < self->width; x++)
-      cut[components[x]] = 1;
-  if (self->ring_hi < self->height)
-    for (guint x = 0; x < self->width; x++)
-      cut[components[(gsize) (rows - 1) * self->width + x]] = 1;
-  cut[0] = 0;
-  return cut;
-}
-
 /* The band [next_band_row, +band) cleaned up on its window and written. */
 static gboolean
 process_band (StreamSink    *self,
@@ -112,8 +86,6 @@ process_band (StreamSink    *self,
   guint band_end = MIN (self->height, self->next_band_row + self->band);
   g_autoptr(SheathSegmentation) window = NULL;
   g_autoptr(SheathImage) image = NULL;
-  g_autofree guint32 *components = NULL;
-  g_autofree guint8 *cut = NULL;
   guint8 label_of_class[SHEATH_NET_MAX_CLASSES];
   guint new_lo;
 
@@ -148,21 +120,9 @@ process_band (StreamSink    *self,
   if (!_sheath_segmenter_clean_up (window, model, image, self->pixel_size, cancellable, error))
     return FALSE;
 
-  components = g_new (guint32, (gsize) self->width * rows);
-  cut = cut_components (self, components, rows);
   for (guint y = self->next_band_row; y < band_end; y++)
-    {
-      gsize r = y - self->ring_lo;
-      guint8 *cleaned = _sheath_segmentation_get_row (window, (guint) r);
-      const guint8 *raw = self->ring_labels + r * self->width;
-      const guint32 *component = components + r * self->width;
-
-      for (guint x = 0; x < self->width; x++)
-        if (cut[component[x]])
-          cleaned[x] = raw[x];
-      if (!emit_row (self, cleaned, error))
-        return FALSE;
-    }
+    if (!emit_row (self, _sheath_segmentation_get_row (window, y - self->ring_lo), error))
+      return FALSE;
 
   self->next_band_row = band_end;
   new_lo = band_end > self->halo ? band_end - self->halo : 0;
