@@ -561,17 +561,18 @@ _sheath_segmenter_run_rows (SegmentJob       *job,
   stage.labels = labels;
   stage.confidence = confidence;
 
-  /* A run resumed at row j of tiles computes row j - 1 again, without
-   * handing on its rows: what it leaves in the accumulator and in the
-   * output's ring is what an uninterrupted run had there (a row of tiles
-   * only reaches into the next), so the rest comes out the same. */
-  if (sink->first_tile_row > 0 && out_y->max_taps >= g.step)
-    {
-      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   _ ("A run at this scale cannot be resumed"));
-      return FALSE;
-    }
-  first = sink->first_tile_row > 0 ? sink->first_tile_row - 1 : 0;
+  /* A run resumed at row j of tiles computes again, without handing their
+   * rows on, the rows of tiles before it that reach into row j's rows or
+   * into the model rows its first image rows are resampled from: what
+   * they leave in the accumulator and in the output's ring, added in the
+   * same order, is what an uninterrupted run had there, so the rest comes
+   * out the same, bit for bit. */
+  {
+    guint reach = g.tile + (out_y->identity ? 0 : out_y->max_taps);
+    guint again = (reach + g.step - 1) / g.step - 1;
+
+    first = sink->first_tile_row - MIN (again, sink->first_tile_row);
+  }
   done = sink->first_tile_row * g.nx;
 
   probs = g_new (float, (gsize) classes * g.model_w);

@@ -134,7 +134,8 @@ segment_streamed (SheathSegmenter          *segmenter,
     fprintf (stderr, "\r\033[K");
   if (run.error != NULL)
     {
-      if (g_file_test (state_path, G_FILE_TEST_EXISTS))
+      if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          g_file_test (state_path, G_FILE_TEST_EXISTS))
         g_printerr (_ ("sheath-cli segment: %s: what was done is kept; the same command with --resume "
                        "continues from it\n"), arg);
       g_propagate_error (error, run.error);

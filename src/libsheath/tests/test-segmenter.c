@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sheath.h>
 #include <string.h>
 
@@ -696,6 +697,128 @@ test_segmenter_unknown_class (void)
   test_remove_tree (dir);
 }
 
+static void
+cancel_at_half_cb (SheathSegmenter *segmenter,
+                   GParamSpec      *pspec,
+                   GCancellable    *cancellable)
+{
+  if (sheath_segmenter_get_fraction (segmenter) >= 0.5)
+    g_cancellable_cancel (cancellable);
+}
+
+static GBytes *
+read_bytes (const char *dir,
+            const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static gboolean
+exists_in (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* A slide streamed into an OME-TIFF, its clean-up done band by band, gives
+ * the labels the whole image gives. A run cancelled halfway leaves its
+ * state and part file (and no map); the state is refused, untouched, for
+ * another model; resumed, the run writes the very bytes of an
+ * uninterrupted one and removes its state. */
+static void
+test_segmenter_slide_streamed (void)
+{
+  const char *image_rel = "datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png";
+  g_autofree char *image_path = test_require_shared (image_rel);
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *stopped_dir = g_build_filename (dir, "stopped", NULL);
+  g_autofree char *map_path = g_build_filename (dir, "whole_seg-axonmyelin.ome.tif", NULL);
+  g_autoptr(SheathModel) plain = golden_model ();
+  g_autoptr(SheathModel) cleaned = NULL;
+  g_autoptr(SheathImage) image = NULL;
+  g_autoptr(SheathSlide) slide = NULL;
+  g_autoptr(SheathSegmentation) whole = NULL, raw = NULL, streamed = NULL;
+  g_autoptr(SheathSegmenter) segmenter = NULL, other = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GFile) file = NULL, map = NULL;
+  g_autoptr(GBytes) state = NULL, state_after = NULL, uninterrupted = NULL, resumed = NULL;
+  g_autoptr(GError) error = NULL;
+  gulong handler;
+
+  if (image_path == NULL)
+    return;
+  g_assert_cmpint (g_mkdir (stopped_dir, 0755), ==, 0);
+  image = load_shared (image_rel);
+  file = g_file_new_for_path (image_path);
+  slide = sheath_slide_new_from_file (file, &error);
+  g_assert_no_error (error);
+
+  /* 771 rows at 0.1 µm: windows of 400 rows with 200 above and below */
+  cleaned = golden_model_with (dir, "cleaned.safetensors", "min_axon_diam_um", "1.0");
+  raw = segment (plain, image, 128);
+  whole = segment (cleaned, image, 128);
+  g_assert_cmpuint (count_differences (raw, whole), >, 0);
+
+  segmenter = sheath_segmenter_new (cleaned);
+  sheath_segmenter_set_n_threads (segmenter, 2);
+  sheath_segmenter_set_tile_size (segmenter, 128);
+  g_assert_true (sheath_segmenter_segment_slide (segmenter, slide, 0, dir, "whole", FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (exists_in (dir, "whole_seg-axonmyelin.ome.tif.resume"));
+  g_assert_false (exists_in (dir, "whole_seg-axonmyelin.ome.tif.part"));
+  map = g_file_new_for_path (map_path);
+  streamed = sheath_segmentation_new_from_axonmyelin (map, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_differences (whole, streamed), ==, 0);
+
+  /* stopped halfway */
+  handler = g_signal_connect (segmenter, "notify::fraction", G_CALLBACK (cancel_at_half_cb), cancellable);
+  g_assert_false (sheath_segmenter_segment_slide (segmenter, slide, 0, stopped_dir, "s", FALSE, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_signal_handler_disconnect (segmenter, handler);
+  g_assert_true (exists_in (stopped_dir, "s_seg-axonmyelin.ome.tif.resume"));
+  g_assert_true (exists_in (stopped_dir, "s_seg-axonmyelin.ome.tif.part"));
+  g_assert_false (exists_in (stopped_dir, "s_seg-axonmyelin.ome.tif"));
+  state = read_bytes (stopped_dir, "s_seg-axonmyelin.ome.tif.resume");
+
+  /* not for another model, and the state is left as it was */
+  other = sheath_segmenter_new (plain);
+  sheath_segmenter_set_tile_size (other, 128);
+  g_assert_false (sheath_segmenter_segment_slide (other, slide, 0, stopped_dir, "s", TRUE, NULL, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "another image, model or setting"));
+  g_clear_error (&error);
+  state_after = read_bytes (stopped_dir, "s_seg-axonmyelin.ome.tif.resume");
+  g_assert_true (g_bytes_equal (state, state_after));
+  g_assert_true (exists_in (stopped_dir, "s_seg-axonmyelin.ome.tif.part"));
+
+  /* resumed: the same bytes, and nothing left beside them */
+  g_assert_true (sheath_segmenter_segment_slide (segmenter, slide, 0, stopped_dir, "s", TRUE, NULL, &error));
+  g_assert_no_error (error);
+  uninterrupted = read_bytes (dir, "whole_seg-axonmyelin.ome.tif");
+  resumed = read_bytes (stopped_dir, "s_seg-axonmyelin.ome.tif");
+  g_assert_true (g_bytes_equal (uninterrupted, resumed));
+  g_assert_false (exists_in (stopped_dir, "s_seg-axonmyelin.ome.tif.resume"));
+  g_assert_false (exists_in (stopped_dir, "s_seg-axonmyelin.ome.tif.part"));
+
+  /* nothing to resume */
+  g_assert_false (sheath_segmenter_segment_slide (segmenter, slide, 0, stopped_dir, "s", TRUE, NULL, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "no saved state"));
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -711,6 +834,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Segmenter/flips", test_segmenter_flips);
   g_test_add_func ("/Sheath/Segmenter/calibration", test_segmenter_calibration);
   g_test_add_func ("/Sheath/Segmenter/unknown-class", test_segmenter_unknown_class);
+  g_test_add_func ("/Sheath/Segmenter/slide-streamed", test_segmenter_slide_streamed);
 
   return g_test_run ();
 }
