@@ -138,7 +138,7 @@ process_band (StreamSink    *self,
 static gboolean
 band_ready (StreamSink *self)
 {
-  return self->next_band_row < self->height &&
+  return self->clean_up && self->next_band_row < self->height &&
          self->ring_hi >= MIN (self->height, self->next_band_row + self->band + self->halo);
 }
 

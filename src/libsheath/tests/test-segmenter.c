@@ -779,6 +779,18 @@ test_segmenter_slide_streamed (void)
   streamed = sheath_segmentation_new_from_axonmyelin (map, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (count_differences (whole, streamed), ==, 0);
+  g_clear_object (&streamed);
+
+  /* and without a clean-up */
+  other = sheath_segmenter_new (plain);
+  sheath_segmenter_set_tile_size (other, 128);
+  g_assert_true (sheath_segmenter_segment_slide (other, slide, 0, dir, "whole", FALSE, NULL, &error));
+  g_assert_no_error (error);
+  streamed = sheath_segmentation_new_from_axonmyelin (map, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_differences (raw, streamed), ==, 0);
+  g_assert_true (sheath_segmenter_segment_slide (segmenter, slide, 0, dir, "whole", FALSE, NULL, &error));
+  g_assert_no_error (error);
 
   /* stopped halfway */
   handler = g_signal_connect (segmenter, "notify::fraction", G_CALLBACK (cancel_at_half_cb), cancellable);
@@ -792,8 +804,6 @@ test_segmenter_slide_streamed (void)
   state = read_bytes (stopped_dir, "s_seg-axonmyelin.ome.tif.resume");
 
   /* not for another model, and the state is left as it was */
-  other = sheath_segmenter_new (plain);
-  sheath_segmenter_set_tile_size (other, 128);
   g_assert_false (sheath_segmenter_segment_slide (other, slide, 0, stopped_dir, "s", TRUE, NULL, &error));
   g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "another image, model or setting"));
