@@ -104,13 +104,13 @@ add_unmyelinated (SheathAggregates     *agg,
                   guint                 threshold,
                   gboolean              exclude_border)
 {
-  SheathSegmentation *seg = _sheath_morphometrics_get_segmentation (morphometrics);
-  guint width = sheath_segmentation_get_width (seg), height = sheath_segmentation_get_height (seg);
+  guint width, height;
   guint n = sheath_morphometrics_get_n_unmyelinated (morphometrics);
   g_autoptr(GArray) diams = g_array_new (FALSE, FALSE, sizeof (double));
   double area_sum = 0;
 
-  agg->unmyelinated = sheath_segmentation_get_unmyelinated (seg);
+  _sheath_morphometrics_get_size (morphometrics, &width, &height);
+  agg->unmyelinated = _sheath_morphometrics_has_unmyelinated (morphometrics);
   for (guint i = 0; agg->unmyelinated && i < n; i++)
     {
       const SheathAxon *a = sheath_morphometrics_get_unmyelinated (morphometrics, i);
@@ -164,8 +164,7 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
   seg = _sheath_morphometrics_get_segmentation (morphometrics);
   axon_labels = _sheath_morphometrics_get_axon_labels (morphometrics);
   fibre_labels = _sheath_morphometrics_get_fibre_labels (morphometrics);
-  width = sheath_segmentation_get_width (seg);
-  height = sheath_segmentation_get_height (seg);
+  _sheath_morphometrics_get_size (morphometrics, &width, &height);
   n_axons = sheath_morphometrics_get_n_axons (morphometrics);
   ps = sheath_morphometrics_get_pixel_size (morphometrics);
 
@@ -173,6 +172,12 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
                    _ ("The histogram's bin width must be a positive number of micrometres"));
+      return NULL;
+    }
+  if (roi != NULL && seg == NULL)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("Figures of a region need the label map in memory, and this one was measured in bands"));
       return NULL;
     }
   if (roi != NULL)

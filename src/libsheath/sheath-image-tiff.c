@@ -81,7 +81,9 @@ _sheath_tiff_open (const char         *path,
 
   TIFFOpenOptionsSetErrorHandlerExtR (options, tiff_error_cb, messages);
   TIFFOpenOptionsSetWarningHandlerExtR (options, tiff_warning_cb, NULL);
-  tif = TIFFOpenExt (path, "r", options);
+  /* read, not mapped: a mapped slide's pages would count as the
+   * process's memory, a gigabyte for a gigapixel */
+  tif = TIFFOpenExt (path, "rm", options);
   TIFFOpenOptionsFree (options);
   return tif;
 }

@@ -25,6 +25,12 @@ guint32 _sheath_label_components_4 (const guint8 *mask,
 guint   _sheath_fill_label_holes   (guint32      *labels,
                                     guint         width,
                                     guint         height);
+/* The same, appending to @first_rows (guint) the row of each filled hole's
+ * first pixel in raster order. */
+guint   _sheath_fill_label_holes_noting (guint32 *labels,
+                                         guint    width,
+                                         guint    height,
+                                         GArray  *first_rows);
 
 /* Gives each pixel with grow[i] set the label of the nearest labelled
  * pixel, nearest by 4-connected steps through such pixels; ties go to the

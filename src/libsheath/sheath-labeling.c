@@ -148,6 +148,15 @@ _sheath_fill_label_holes (guint32 *labels,
                           guint    width,
                           guint    height)
 {
+  return _sheath_fill_label_holes_noting (labels, width, height, NULL);
+}
+
+guint
+_sheath_fill_label_holes_noting (guint32 *labels,
+                                 guint    width,
+                                 guint    height,
+                                 GArray  *first_rows)
+{
   gsize n = (gsize) width * height;
   g_autofree guint8 *seen = g_new0 (guint8, n);
   g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (PixelIndex));
@@ -218,6 +227,12 @@ _sheath_fill_label_holes (guint32 *labels,
               }
         }
       filled++;
+      if (first_rows != NULL)
+        {
+          guint row = (guint) (start / width);
+
+          g_array_append_val (first_rows, row);
+        }
     }
 
   return filled;

@@ -9,7 +9,7 @@
 #include <tiffio.h>
 
 #include "sheath-error.h"
-#include "sheath-maps.h"
+#include "sheath-maps-private.h"
 #include "sheath-plot-file-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-tiff-private.h"
@@ -108,79 +108,106 @@ sheath_map_metric_get_name (SheathMapMetric metric)
  * Returns: (transfer full): the maps, or %NULL with @error set (a cell
  *   smaller than a pixel, or more cells than Sheath makes)
  */
-SheathMaps *
-sheath_maps_compute (SheathMorphometrics  *morphometrics,
-                     SheathSegmentation   *segmentation,
-                     double                cell_size,
-                     GError              **error)
+struct _SheathMapsBuilder
 {
-  g_autoptr(SheathMaps) self = NULL;
-  guint w, h;
-  double ps, cell_px;
+  SheathMaps *maps;
+  guint       width, height;
+  double      cell_px;
+  guint      *column_of;
+  guint64    *pixels, *axon_px, *myelin_px;
+};
+
+void
+_sheath_maps_builder_free (SheathMapsBuilder *self)
+{
+  g_clear_object (&self->maps);
+  g_free (self->column_of);
+  g_free (self->pixels);
+  g_free (self->axon_px);
+  g_free (self->myelin_px);
+  g_free (self);
+}
+
+SheathMapsBuilder *
+_sheath_maps_builder_new (guint     width,
+                          guint     height,
+                          double    pixel_size,
+                          double    cell_size,
+                          GError  **error)
+{
+  g_autoptr(SheathMapsBuilder) self = g_new0 (SheathMapsBuilder, 1);
+  SheathMaps *maps;
   guint64 n_cells;
-  g_autofree guint *column_of = NULL;
-  g_autofree guint64 *pixels = NULL, *axon_px = NULL, *myelin_px = NULL;
-  g_autofree guint *n_axons = NULL, *n_myelinated = NULL;
-  g_autofree double *diam_sum = NULL, *thickness_sum = NULL;
 
-  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (morphometrics), NULL);
-  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (segmentation), NULL);
-
-  w = sheath_segmentation_get_width (segmentation);
-  h = sheath_segmentation_get_height (segmentation);
-  ps = sheath_morphometrics_get_pixel_size (morphometrics);
-  if (!(cell_size >= ps) || !isfinite (cell_size))
+  if (!(cell_size >= pixel_size) || !isfinite (cell_size))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                   _ ("A map's cells must be at least one pixel (%g µm), not %g µm"), ps, cell_size);
+                   _ ("A map's cells must be at least one pixel (%g µm), not %g µm"), pixel_size, cell_size);
       return NULL;
     }
-  cell_px = cell_size / ps;
-  self = g_object_new (SHEATH_TYPE_MAPS, NULL);
-  self->cell_size = cell_size;
-  self->pixel_size = ps;
-  self->columns = (guint) ceil (w / cell_px);
-  self->rows = (guint) ceil (h / cell_px);
-  n_cells = (guint64) self->columns * self->rows;
+  self->width = width;
+  self->height = height;
+  self->cell_px = cell_size / pixel_size;
+  maps = self->maps = g_object_new (SHEATH_TYPE_MAPS, NULL);
+  maps->cell_size = cell_size;
+  maps->pixel_size = pixel_size;
+  maps->columns = (guint) ceil (width / self->cell_px);
+  maps->rows = (guint) ceil (height / self->cell_px);
+  n_cells = (guint64) maps->columns * maps->rows;
   if (n_cells > MAX_CELLS)
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
                    _ ("Cells of %g µm make %u × %u of them; give larger cells"), cell_size,
-                   self->columns, self->rows);
+                   maps->columns, maps->rows);
       return NULL;
     }
 
-  pixels = g_new0 (guint64, n_cells);
-  axon_px = g_new0 (guint64, n_cells);
-  myelin_px = g_new0 (guint64, n_cells);
-  n_axons = g_new0 (guint, n_cells);
-  n_myelinated = g_new0 (guint, n_cells);
-  diam_sum = g_new0 (double, n_cells);
-  thickness_sum = g_new0 (double, n_cells);
-  column_of = g_new (guint, w);
-  for (guint x = 0; x < w; x++)
-    column_of[x] = MIN ((guint) (x / cell_px), self->columns - 1);
+  self->pixels = g_new0 (guint64, n_cells);
+  self->axon_px = g_new0 (guint64, n_cells);
+  self->myelin_px = g_new0 (guint64, n_cells);
+  self->column_of = g_new (guint, width);
+  for (guint x = 0; x < width; x++)
+    self->column_of[x] = MIN ((guint) (x / self->cell_px), maps->columns - 1);
+  return g_steal_pointer (&self);
+}
 
-  for (guint y = 0; y < h; y++)
+/* Row @y of the label map: its pixels counted in their cells. */
+void
+_sheath_maps_builder_add_row (SheathMapsBuilder *self,
+                              guint              y,
+                              const guint8      *row)
+{
+  SheathMaps *maps = self->maps;
+  gsize base = (gsize) MIN ((guint) (y / self->cell_px), maps->rows - 1) * maps->columns;
+
+  for (guint x = 0; x < self->width; x++)
     {
-      const guint8 *row = _sheath_segmentation_get_row (segmentation, y);
-      gsize base = (gsize) MIN ((guint) (y / cell_px), self->rows - 1) * self->columns;
+      gsize c = base + self->column_of[x];
 
-      for (guint x = 0; x < w; x++)
-        {
-          gsize c = base + column_of[x];
-
-          pixels[c]++;
-          axon_px[c] += row[x] == SHEATH_LABEL_AXON;
-          myelin_px[c] += row[x] == SHEATH_LABEL_MYELIN;
-        }
+      self->pixels[c]++;
+      self->axon_px[c] += row[x] == SHEATH_LABEL_AXON;
+      self->myelin_px[c] += row[x] == SHEATH_LABEL_MYELIN;
     }
+}
+
+/* Once every row is added: the axons placed in their cells by their
+ * centroids, and the maps. */
+SheathMaps *
+_sheath_maps_builder_finish (SheathMapsBuilder   *self,
+                             SheathMorphometrics *morphometrics)
+{
+  SheathMaps *maps = self->maps;
+  gsize n_cells = (gsize) maps->columns * maps->rows;
+  double ps = maps->pixel_size;
+  g_autofree guint *n_axons = g_new0 (guint, n_cells), *n_myelinated = g_new0 (guint, n_cells);
+  g_autofree double *diam_sum = g_new0 (double, n_cells), *thickness_sum = g_new0 (double, n_cells);
+
   for (guint i = 0; i < sheath_morphometrics_get_n_axons (morphometrics); i++)
     {
       const SheathAxon *a = sheath_morphometrics_get_axon (morphometrics, i);
-      guint cx = MIN ((guint) (MAX (a->x0, 0) / cell_px), self->columns - 1);
-      guint cy = MIN ((guint) (MAX (a->y0, 0) / cell_px), self->rows - 1);
-      gsize c = (gsize) cy * self->columns + cx;
+      guint cx = MIN ((guint) (MAX (a->x0, 0) / self->cell_px), maps->columns - 1);
+      guint cy = MIN ((guint) (MAX (a->y0, 0) / self->cell_px), maps->rows - 1);
+      gsize c = (gsize) cy * maps->columns + cx;
 
       n_axons[c]++;
       diam_sum[c] += a->axon_diam;
@@ -192,23 +219,45 @@ sheath_maps_compute (SheathMorphometrics  *morphometrics,
     }
 
   for (guint m = 0; m < SHEATH_MAP_N_METRICS; m++)
-    self->values[m] = g_new (double, n_cells);
+    maps->values[m] = g_new (double, n_cells);
   for (gsize c = 0; c < n_cells; c++)
     {
-      double area_mm2 = pixels[c] * ps * ps * 1e-6;
-      double avf = pixels[c] ? (double) axon_px[c] / pixels[c] : NAN;
-      double mvf = pixels[c] ? (double) myelin_px[c] / pixels[c] : NAN;
+      double area_mm2 = self->pixels[c] * ps * ps * 1e-6;
+      double avf = self->pixels[c] ? (double) self->axon_px[c] / self->pixels[c] : NAN;
+      double mvf = self->pixels[c] ? (double) self->myelin_px[c] / self->pixels[c] : NAN;
 
-      self->values[SHEATH_MAP_AXON_COUNT][c] = n_axons[c];
-      self->values[SHEATH_MAP_AXON_DENSITY][c] = area_mm2 > 0 ? n_axons[c] / area_mm2 : NAN;
-      self->values[SHEATH_MAP_AVF][c] = avf;
-      self->values[SHEATH_MAP_MVF][c] = mvf;
-      self->values[SHEATH_MAP_GRATIO_AGGR][c] = avf + mvf > 0 ? sqrt (1 - mvf / (mvf + avf)) : NAN;
-      self->values[SHEATH_MAP_MEAN_AXON_DIAM][c] = n_axons[c] ? diam_sum[c] / n_axons[c] : NAN;
-      self->values[SHEATH_MAP_MEAN_MYELIN_THICKNESS][c] =
+      maps->values[SHEATH_MAP_AXON_COUNT][c] = n_axons[c];
+      maps->values[SHEATH_MAP_AXON_DENSITY][c] = area_mm2 > 0 ? n_axons[c] / area_mm2 : NAN;
+      maps->values[SHEATH_MAP_AVF][c] = avf;
+      maps->values[SHEATH_MAP_MVF][c] = mvf;
+      maps->values[SHEATH_MAP_GRATIO_AGGR][c] = avf + mvf > 0 ? sqrt (1 - mvf / (mvf + avf)) : NAN;
+      maps->values[SHEATH_MAP_MEAN_AXON_DIAM][c] = n_axons[c] ? diam_sum[c] / n_axons[c] : NAN;
+      maps->values[SHEATH_MAP_MEAN_MYELIN_THICKNESS][c] =
         n_myelinated[c] ? thickness_sum[c] / n_myelinated[c] : NAN;
     }
-  return g_steal_pointer (&self);
+  return g_steal_pointer (&self->maps);
+}
+
+SheathMaps *
+sheath_maps_compute (SheathMorphometrics  *morphometrics,
+                     SheathSegmentation   *segmentation,
+                     double                cell_size,
+                     GError              **error)
+{
+  g_autoptr(SheathMapsBuilder) builder = NULL;
+  guint w, h;
+
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (morphometrics), NULL);
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (segmentation), NULL);
+
+  w = sheath_segmentation_get_width (segmentation);
+  h = sheath_segmentation_get_height (segmentation);
+  if (!(builder = _sheath_maps_builder_new (w, h, sheath_morphometrics_get_pixel_size (morphometrics),
+                                            cell_size, error)))
+    return NULL;
+  for (guint y = 0; y < h; y++)
+    _sheath_maps_builder_add_row (builder, y, _sheath_segmentation_get_row (segmentation, y));
+  return _sheath_maps_builder_finish (builder, morphometrics);
 }
 
 /**

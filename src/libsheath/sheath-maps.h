@@ -72,4 +72,14 @@ gboolean     sheath_maps_write_heat_maps  (SheathMaps           *self,
                                            const char           *stem,
                                            GError              **error);
 
+/* here rather than in sheath-morphometrics.h, as it makes maps too */
+SHEATH_AVAILABLE_IN_ALL
+SheathMorphometrics *sheath_morphometrics_compute_from_map (GFile            *map,
+                                                            double            pixel_size,
+                                                            SheathAxonShape   shape,
+                                                            double            map_cell,
+                                                            SheathMaps      **maps,
+                                                            GCancellable     *cancellable,
+                                                            GError          **error);
+
 G_END_DECLS

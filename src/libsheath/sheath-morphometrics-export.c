@@ -231,6 +231,13 @@ sheath_morphometrics_write_instance_map (SheathMorphometrics  *self,
 {
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
 
+  if (self->banded)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("'%s' needs the label map in memory, and these axons were measured in bands"), path);
+      return FALSE;
+    }
+
   if (g_str_has_suffix (path, ".tif") || g_str_has_suffix (path, ".tiff"))
     return _sheath_tiff_write_atomic (path, TRUE, write_instance_tiles, self, error);
   if (self->axons->len > G_MAXUINT16)
@@ -309,6 +316,13 @@ sheath_morphometrics_write_index_image (SheathMorphometrics  *self,
   guint scale = 1;
 
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), FALSE);
+
+  if (self->banded)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("'%s' needs the label map in memory, and these axons were measured in bands"), path);
+      return FALSE;
+    }
 
   if (image != NULL &&
       (sheath_image_get_width (image) != self->width || sheath_image_get_height (image) != self->height))

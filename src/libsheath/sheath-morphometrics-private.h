@@ -30,6 +30,9 @@ struct _SheathMorphometrics
   guint32            *tile_counts;
   guint64             axon_pixels;
   guint64             myelin_pixels;
+
+  /* measured band by band: no segmentation, label maps or tile counts */
+  gboolean            banded;
 };
 
 
@@ -42,6 +45,17 @@ struct _SheathMorphometrics
 typedef struct
 {
   guint    x, y, width, height;
+  /* a window of an image: its rows are the image's from row_offset on,
+   * in an image this size (0: the segmentation's own) */
+  guint    row_offset;
+  guint    image_width, image_height;
+  /* when set, the image rows of the first pixel (raster order) of each
+   * axon (first_rows[id], guint), of each speck dropped and of each hole
+   * filled */
+  gboolean note_first_rows;
+  guint   *first_rows;
+  GArray  *speck_rows;
+  GArray  *hole_rows;
   guint32 *axon_labels;
   guint32 *fibre_labels;
   GArray  *axons;
@@ -95,6 +109,40 @@ gboolean            _sheath_morphometrics_measure_unmyelinated (SheathMorphometr
                                                                 GCancellable        *cancellable,
                                                                 GError             **error);
 
+/* sheath-morphometrics-banded.c: a label map measured band by band, its
+ * rows read into a window (the image's rows from @y on, as many as it
+ * has), each band handed on when measured (rows [b0, b1) of the image;
+ * the window's first row is the image's row w0) */
+typedef gboolean (*SheathLabelRowsFunc) (gpointer             data,
+                                         guint                y,
+                                         SheathSegmentation  *window,
+                                         GError             **error);
+typedef gboolean (*SheathBandFunc)      (gpointer             data,
+                                         guint                b0,
+                                         guint                b1,
+                                         SheathSegmentation  *window,
+                                         guint                w0,
+                                         GError             **error);
+SheathMorphometrics *_sheath_morphometrics_compute_banded (guint                 width,
+                                                           guint                 height,
+                                                           gboolean              unmyelinated,
+                                                           SheathLabelRowsFunc   read_rows,
+                                                           gpointer              data,
+                                                           double                pixel_size,
+                                                           SheathAxonShape       shape,
+                                                           guint                 band,
+                                                           guint                 halo,
+                                                           SheathBandFunc        band_done,
+                                                           gpointer              band_data,
+                                                           GCancellable         *cancellable,
+                                                           GError              **error);
+/* The measured image's size; whether unmyelinated axons were measured. */
+void                _sheath_morphometrics_get_size         (SheathMorphometrics *self,
+                                                            guint               *width,
+                                                            guint               *height);
+gboolean            _sheath_morphometrics_has_unmyelinated (SheathMorphometrics *self);
+
+/* NULL for a banded measurement, as the label maps are */
 SheathSegmentation *_sheath_morphometrics_get_segmentation (SheathMorphometrics *self);
 /* Per pixel: the axon (fibre) a pixel belongs to, 0 for none. */
 const guint32      *_sheath_morphometrics_get_fibre_labels (SheathMorphometrics *self);

@@ -361,6 +361,7 @@ sheath_morphometrics_update (SheathMorphometrics  *self,
 
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), NULL);
   g_return_val_if_fail (SHEATH_IS_SEGMENTATION (segmentation), NULL);
+  g_return_val_if_fail (!self->banded, NULL);
   g_return_val_if_fail (sheath_segmentation_get_width (segmentation) == self->width &&
                         sheath_segmentation_get_height (segmentation) == self->height, NULL);
 

@@ -185,18 +185,34 @@ diameter (const Moments   *m,
   return 4.0 * sqrt (l2);
 }
 
+/* Also notes, where asked, the row of the first pixel of each axon kept
+ * (first_rows, [kept + 1]) and of each speck (speck_rows). */
 static guint32
-remove_specks (guint32 *labels,
-               gsize    n_pixels,
-               guint32  n_labels,
-               guint   *n_specks)
+remove_specks (guint32  *labels,
+               guint     width,
+               gsize     n_pixels,
+               guint32   n_labels,
+               guint    *n_specks,
+               guint   **first_rows,
+               GArray   *speck_rows)
 {
   g_autofree guint64 *area = g_new0 (guint64, n_labels + 1);
   g_autofree guint32 *map = g_new0 (guint32, n_labels + 1);
+  g_autofree guint *first = NULL;
   guint32 kept = 0;
 
   for (gsize i = 0; i < n_pixels; i++)
     area[labels[i]]++;
+  if (first_rows != NULL)
+    {
+      /* labels come in raster order of their first pixel */
+      guint32 next = 1;
+
+      first = g_new0 (guint, n_labels + 1);
+      for (gsize i = 0; i < n_pixels && next <= n_labels; i++)
+        if (labels[i] == next)
+          first[next++] = (guint) (i / width);
+    }
 
   *n_specks = 0;
   for (guint32 l = 1; l <= n_labels; l++)
@@ -204,12 +220,23 @@ remove_specks (guint32 *labels,
       if (area[l] >= SHEATH_MIN_AXON_PIXELS)
         map[l] = ++kept;
       else
-        (*n_specks)++;
+        {
+          (*n_specks)++;
+          if (speck_rows != NULL)
+            g_array_append_val (speck_rows, first[l]);
+        }
     }
 
   for (gsize i = 0; i < n_pixels; i++)
     labels[i] = map[labels[i]];
 
+  if (first_rows != NULL)
+    {
+      *first_rows = g_new0 (guint, kept + 1);
+      for (guint32 l = 1; l <= n_labels; l++)
+        if (map[l])
+          (*first_rows)[map[l]] = first[l];
+    }
   return kept;
 }
 
@@ -220,6 +247,9 @@ _sheath_region_clear (Region *r)
   g_clear_pointer (&r->axon_labels, g_free);
   g_clear_pointer (&r->fibre_labels, g_free);
   g_clear_pointer (&r->axons, g_array_unref);
+  g_clear_pointer (&r->first_rows, g_free);
+  g_clear_pointer (&r->speck_rows, g_array_unref);
+  g_clear_pointer (&r->hole_rows, g_array_unref);
 }
 
 gboolean
@@ -230,8 +260,9 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
                         GCancellable        *cancellable,
                         GError             **error)
 {
-  guint image_w = sheath_segmentation_get_width (segmentation);
-  guint image_h = sheath_segmentation_get_height (segmentation);
+  guint image_w = r->image_width ? r->image_width : sheath_segmentation_get_width (segmentation);
+  guint image_h = r->image_height ? r->image_height : sheath_segmentation_get_height (segmentation);
+  guint y_off = r->row_offset;
   gsize n_pixels = (gsize) r->width * r->height;
   g_autofree guint8 *mask = g_try_malloc (n_pixels);
   g_autofree Moments *axon_m = NULL, *fibre_m = NULL;
@@ -260,8 +291,24 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
     }
 
   n = _sheath_label_components_8 (mask, r->width, r->height, r->axon_labels);
-  n = remove_specks (r->axon_labels, n_pixels, n, &r->n_specks);
-  r->n_holes_filled = _sheath_fill_label_holes (r->axon_labels, r->width, r->height);
+  if (r->note_first_rows)
+    {
+      r->speck_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+      r->hole_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+    }
+  n = remove_specks (r->axon_labels, r->width, n_pixels, n, &r->n_specks,
+                     r->note_first_rows ? &r->first_rows : NULL, r->speck_rows);
+  r->n_holes_filled = _sheath_fill_label_holes_noting (r->axon_labels, r->width, r->height, r->hole_rows);
+  if (r->note_first_rows)
+    {
+      /* rows of the rectangle → rows of the image */
+      for (guint32 l = 1; l <= n; l++)
+        r->first_rows[l] += r->y + y_off;
+      for (guint i = 0; i < r->speck_rows->len; i++)
+        g_array_index (r->speck_rows, guint, i) += r->y + y_off;
+      for (guint i = 0; i < r->hole_rows->len; i++)
+        g_array_index (r->hole_rows, guint, i) += r->y + y_off;
+    }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -307,15 +354,15 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
         /* moments in image coordinates, so that centroids and ellipses
          * come out the same whatever rectangle was measured */
         if (a)
-          moments_add (&axon_m[a], r->x + x, r->y + y);
+          moments_add (&axon_m[a], r->x + x, y_off + r->y + y);
         if (f)
           {
             gint *b = bbox + 4 * f;
 
-            moments_add (&fibre_m[f], r->x + x, r->y + y);
-            b[0] = MIN (b[0], (gint) (r->y + y));
+            moments_add (&fibre_m[f], r->x + x, y_off + r->y + y);
+            b[0] = MIN (b[0], (gint) (y_off + r->y + y));
             b[1] = MIN (b[1], (gint) (r->x + x));
-            b[2] = MAX (b[2], (gint) (r->y + y));
+            b[2] = MAX (b[2], (gint) (y_off + r->y + y));
             b[3] = MAX (b[3], (gint) (r->x + x));
             if (conf != NULL)
               confidence_sum[f] += conf[r->x + x];
@@ -549,7 +596,7 @@ sheath_morphometrics_get_axon_at (SheathMorphometrics *self,
                                   guint                y)
 {
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), 0);
-  if (x >= self->width || y >= self->height)
+  if (x >= self->width || y >= self->height || self->fibre_labels == NULL)
     return 0;
   return self->fibre_labels[(gsize) y * self->width + x];
 }
@@ -627,6 +674,21 @@ sheath_morphometrics_get_orphan_myelin_pixels (SheathMorphometrics *self)
 {
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (self), 0);
   return self->orphan_myelin;
+}
+
+void
+_sheath_morphometrics_get_size (SheathMorphometrics *self,
+                                guint               *width,
+                                guint               *height)
+{
+  *width = self->width;
+  *height = self->height;
+}
+
+gboolean
+_sheath_morphometrics_has_unmyelinated (SheathMorphometrics *self)
+{
+  return self->uaxons != NULL;
 }
 
 SheathSegmentation *

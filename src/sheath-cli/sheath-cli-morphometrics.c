@@ -57,6 +57,56 @@ write_maps (SheathMorphometrics      *morph,
          sheath_maps_write_heat_maps (maps, dir, stem, error);
 }
 
+gboolean
+sheath_cli_write_banded_morphometrics (const char              *map,
+                                       double                   pixel_size,
+                                       const char              *dir,
+                                       const char              *stem,
+                                       const MorphometricsArgs *args,
+                                       GError                 **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (map);
+  g_autoptr(SheathMorphometrics) morph = NULL;
+  g_autoptr(SheathAggregates) agg = NULL;
+  g_autoptr(SheathMaps) maps = NULL;
+  g_autofree char *csv_name = g_strdup_printf ("%s_axon_morphometrics.csv", stem);
+  g_autofree char *xlsx_name = g_strdup_printf ("%s_axon_morphometrics.xlsx", stem);
+  g_autofree char *agg_name = g_strdup_printf ("%s_morphometrics_aggregate.%s", stem, args->json ? "json" : "csv");
+  g_autofree char *uaxon_name = g_strdup_printf ("%s_uaxon_morphometrics.csv", stem);
+  g_autofree char *maps_name = g_strdup_printf ("%s_maps.tif", stem);
+  g_autofree char *csv = args->output ? g_strdup (args->output) : g_build_filename (dir, csv_name, NULL);
+  g_autofree char *xlsx = g_build_filename (dir, xlsx_name, NULL);
+  g_autofree char *aggregate = g_build_filename (dir, agg_name, NULL);
+  g_autofree char *uaxon = g_build_filename (dir, uaxon_name, NULL);
+  g_autofree char *maps_tiff = g_build_filename (dir, maps_name, NULL);
+  SheathTableFormat formats = args->formats ? args->formats : SHEATH_TABLE_FORMAT_CSV;
+  gint64 start = g_get_monotonic_time ();
+
+  if (!(morph = sheath_morphometrics_compute_from_map (file, pixel_size, args->shape, args->map_cell,
+                                                       args->maps ? &maps : NULL, NULL, error)) ||
+      !(agg = sheath_aggregates_compute (morph, NULL, args->exclude_border, args->bin_width, error)))
+    return FALSE;
+  if (((formats & SHEATH_TABLE_FORMAT_CSV) && !sheath_morphometrics_write_csv (morph, csv, error)) ||
+      ((formats & SHEATH_TABLE_FORMAT_XLSX) && !sheath_morphometrics_write_xlsx (morph, xlsx, error)) ||
+      !(args->json ? sheath_aggregates_write_json (agg, aggregate, error)
+                   : sheath_aggregates_write_csv (agg, aggregate, error)) ||
+      (agg->unmyelinated && !sheath_morphometrics_write_unmyelinated_csv (morph, uaxon, error)) ||
+      (maps != NULL && (!sheath_maps_write_tiff (maps, maps_tiff, error) ||
+                        !sheath_maps_write_heat_maps (maps, dir, stem, error))))
+    return FALSE;
+
+  fprintf (stderr, _ ("%s: %u axons (%u myelinated), mean diameter %.2f µm, aggregate g-ratio %.3f, "
+                      "AVF %.3f, MVF %.3f, measured in bands in %.2f s\n  → %s\n  → %s\n"),
+           stem, agg->n_axons, agg->n_myelinated, agg->mean_axon_diam, agg->gratio_aggr, agg->avf, agg->mvf,
+           (g_get_monotonic_time () - start) / 1e6, formats & SHEATH_TABLE_FORMAT_CSV ? csv : xlsx, aggregate);
+  if (agg->unmyelinated)
+    fprintf (stderr, _ ("  %u unmyelinated axons → %s\n"), agg->n_uaxons, uaxon);
+  if (maps != NULL)
+    fprintf (stderr, _ ("  maps of %g µm cells → %s (and %s_map-*.png)\n"), args->map_cell, maps_tiff, stem);
+  fprintf (stderr, _ ("  (no instance map or index image: they need the whole map in memory)\n"));
+  return TRUE;
+}
+
 static gboolean
 is_geojson (const char *path)
 {
@@ -347,6 +397,24 @@ measure_one (const char               *arg,
         }
     }
 
+  if (map != NULL && args->roi == NULL)
+    {
+      /* too large to hold: measured band by band */
+      g_autoptr(GFile) map_file = g_file_new_for_commandline_arg (map);
+      g_autoptr(SheathSlide) header = sheath_slide_new_from_file (map_file, error);
+
+      if (header == NULL)
+        return FALSE;
+      if ((double) sheath_slide_get_level_width (header, 0) * sheath_slide_get_level_height (header, 0) >
+          args->bands_above)
+        {
+          dir = output_dir ? g_strdup (output_dir) : g_path_get_dirname (map);
+          stem_name = g_path_get_basename (stem);
+          return sheath_cli_prepare_output_dir (dir, error) &&
+                 (args->output == NULL || sheath_cli_prepare_output_file (args->output, error)) &&
+                 sheath_cli_write_banded_morphometrics (map, pixel_size, dir, stem_name, args, error);
+        }
+    }
   if (map != NULL)
     {
       g_autoptr(GFile) map_file = g_file_new_for_commandline_arg (map);
@@ -434,7 +502,7 @@ sheath_cli_morphometrics (int    argc,
   g_autofree char *output_dir = NULL;
   MorphometricsArgs args = { .bin_width = 1.0, .map_cell = SHEATH_CLI_DEFAULT_MAP_CELL };
   g_autofree char *format = NULL;
-  double pixel_size = 0;
+  double pixel_size = 0, bands_above = 64;
   guint failed = 0;
   const GOptionEntry entries[] = {
     { "pixel-size", 's', 0, G_OPTION_ARG_DOUBLE, &pixel_size,
@@ -462,6 +530,9 @@ sheath_cli_morphometrics (int    argc,
           "and STEM_map-METRIC.png heat maps"), NULL },
     { "map-cell", 0, 0, G_OPTION_ARG_DOUBLE, &args.map_cell,
       N_ ("The maps' cell side (default 50)"), "UM" },
+    { "bands-above", 0, 0, G_OPTION_ARG_DOUBLE, &bands_above,
+      N_ ("Measure an OME-TIFF map of more than this many megapixels band by band, in bounded memory "
+          "(default 64; without instance map and index image)"), "MPX" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "IMAGE_OR_MASK_STEM…" },
     { NULL }
   };
@@ -506,11 +577,13 @@ sheath_cli_morphometrics (int    argc,
       g_printerr (_ ("sheath-cli morphometrics: --axon-shape is circle or ellipse, not '%s'\n"), shape);
       return 2;
     }
-  if (pixel_size < 0 || args.bin_width <= 0 || !(args.map_cell > 0))
+  if (pixel_size < 0 || args.bin_width <= 0 || !(args.map_cell > 0) || !(bands_above >= 0))
     {
-      g_printerr (_ ("sheath-cli morphometrics: --pixel-size, --bin-width and --map-cell must be positive\n"));
+      g_printerr (_ ("sheath-cli morphometrics: --pixel-size, --bin-width and --map-cell must be positive, "
+                     "--bands-above 0 or more\n"));
       return 2;
     }
+  args.bands_above = bands_above * 1e6;
   if (args.output != NULL && g_strv_length (inputs) > 1)
     {
       g_printerr (_ ("sheath-cli morphometrics: --output names one file; with several inputs use --output-dir\n"));

@@ -26,6 +26,7 @@ typedef struct
   SheathTableFormat formats;   /* 0: CSV */
   gboolean         maps;
   double           map_cell;    /* µm */
+  double           bands_above; /* pixels: larger maps are measured in bands */
 } MorphometricsArgs;
 
 /* The maps' cell unless --map-cell says otherwise, in µm */
@@ -40,6 +41,16 @@ gboolean sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
                                          const char              *stem,
                                          const MorphometricsArgs *args,
                                          GError                 **error);
+
+/* Measures a label map too large to hold (an OME-TIFF) band by band, and
+ * writes the table, the aggregates and the maps; not the instance map nor
+ * the index image, which need it whole. */
+gboolean sheath_cli_write_banded_morphometrics (const char              *map,
+                                                double                   pixel_size,
+                                                const char              *dir,
+                                                const char              *stem,
+                                                const MorphometricsArgs *args,
+                                                GError                 **error);
 
 /* Loads "sem", "tem" (shipped models) or a .safetensors path. */
 SheathModel *sheath_cli_load_model (const char  *name_or_path,

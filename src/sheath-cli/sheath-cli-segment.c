@@ -113,8 +113,6 @@ segment_streamed (SheathSegmenter          *segmenter,
   g_autofree char *map_path = g_build_filename (dir, name, NULL);
   g_autofree char *state_name = g_strdup_printf ("%s.resume", name);
   g_autofree char *state_path = g_build_filename (dir, state_name, NULL);
-  g_autoptr(GFile) map = NULL;
-  g_autoptr(SheathSegmentation) seg = NULL;
   SegmentRun run = { 0 };
   gint64 start = g_get_monotonic_time ();
   gulong handler;
@@ -148,11 +146,8 @@ segment_streamed (SheathSegmenter          *segmenter,
   if (morphometrics == NULL)
     return TRUE;
 
-  /* measured from the map read back whole: morphometrics are not streamed yet */
-  map = g_file_new_for_path (map_path);
-  if (!(seg = sheath_segmentation_new_from_axonmyelin (map, error)))
-    return FALSE;
-  return sheath_cli_write_morphometrics (seg, NULL, pixel_size, dir, stem, morphometrics, error);
+  /* measured from the map, band by band */
+  return sheath_cli_write_banded_morphometrics (map_path, pixel_size, dir, stem, morphometrics, error);
 }
 
 static gboolean

@@ -1376,6 +1376,133 @@ test_instance_map_32bit (void)
   test_remove_tree (dir);
 }
 
+static void
+assert_axon_equal (const SheathAxon *a,
+                   const SheathAxon *b)
+{
+  g_assert_cmpuint (a->id, ==, b->id);
+  g_assert_cmpfloat (a->x0, ==, b->x0);
+  g_assert_cmpfloat (a->y0, ==, b->y0);
+  g_assert_cmpfloat (a->axon_area, ==, b->axon_area);
+  g_assert_cmpfloat (a->axon_perimeter, ==, b->axon_perimeter);
+  g_assert_cmpfloat (a->myelin_area, ==, b->myelin_area);
+  g_assert_cmpfloat (a->axonmyelin_perimeter, ==, b->axonmyelin_perimeter);
+  g_assert_cmpfloat (a->axon_diam, ==, b->axon_diam);
+  g_assert_cmpfloat (a->myelin_thickness, ==, b->myelin_thickness);
+  g_assert_cmpfloat (a->gratio, ==, b->gratio);
+  g_assert_cmpfloat (a->solidity, ==, b->solidity);
+  g_assert_cmpfloat (a->eccentricity, ==, b->eccentricity);
+  g_assert_cmpfloat (a->orientation, ==, b->orientation);
+  g_assert_cmpint (a->bbox_min_x, ==, b->bbox_min_x);
+  g_assert_cmpint (a->bbox_min_y, ==, b->bbox_min_y);
+  g_assert_cmpint (a->bbox_max_x, ==, b->bbox_max_x);
+  g_assert_cmpint (a->bbox_max_y, ==, b->bbox_max_y);
+  g_assert_cmpint (a->image_border_touching, ==, b->image_border_touching);
+  g_assert_cmpuint (a->flags, ==, b->flags);
+}
+
+/* A label map measured band by band from its OME-TIFF gives what the
+ * whole map in memory gives: every axon, with its number and every
+ * figure to the bit, the specks, holes and pixel totals (so the
+ * aggregates' file, byte for byte), the unmyelinated axons and the maps.
+ * Four mirrored copies of a real manual segmentation make six bands. */
+static void
+test_morphometrics_banded (void)
+{
+  g_autofree char *axon = find_shared ("datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat4/micr/sub-rat4_sample-data12_SEM_seg-axon-manual.png");
+  g_autofree char *myelin = find_shared ("datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat4/micr/sub-rat4_sample-data12_SEM_seg-myelin-manual.png");
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *map_path = g_build_filename (dir, "s_seg-axonmyelin.ome.tif", NULL);
+  g_autofree char *whole_csv = g_build_filename (dir, "whole.csv", NULL);
+  g_autofree char *banded_csv = g_build_filename (dir, "banded.csv", NULL);
+  g_autofree char *a = NULL, *b = NULL;
+  g_autoptr(SheathSegmentation) manual = NULL, seg = NULL;
+  g_autoptr(SheathMorphometrics) whole = NULL, banded = NULL;
+  g_autoptr(SheathAggregates) whole_agg = NULL, banded_agg = NULL;
+  g_autoptr(SheathMaps) whole_maps = NULL, banded_maps = NULL;
+  g_autoptr(GFile) axon_file = NULL, myelin_file = NULL, map = NULL;
+  g_autoptr(GError) error = NULL;
+  guint w, h;
+
+  if (axon == NULL || myelin == NULL)
+    {
+      g_test_skip ("the SEM dataset is not in ../shared");
+      return;
+    }
+  axon_file = g_file_new_for_path (axon);
+  myelin_file = g_file_new_for_path (myelin);
+  manual = sheath_segmentation_new_from_masks (axon_file, myelin_file, &error);
+  g_assert_no_error (error);
+  w = sheath_segmentation_get_width (manual);
+  h = sheath_segmentation_get_height (manual);
+  seg = sheath_segmentation_new (2 * w, 2 * h);
+  for (guint y = 0; y < 2 * h; y++)
+    {
+      const guint8 *in = _sheath_segmentation_get_row (manual, y < h ? y : 2 * h - 1 - y);
+      guint8 *out = _sheath_segmentation_get_row (seg, y);
+
+      for (guint x = 0; x < 2 * w; x++)
+        out[x] = in[x < w ? x : 2 * w - 1 - x];
+    }
+  /* unmyelinated axons where the grid falls on background */
+  for (guint y = 20; y + 20 < 2 * h; y += 90)
+    for (guint x = 20; x + 20 < 2 * w; x += 90)
+      if (_sheath_segmentation_get_row (seg, y)[x] == SHEATH_LABEL_BACKGROUND)
+        paint_ellipse (seg, x, y, 6, 4, SHEATH_LABEL_UNMYELINATED_AXON);
+  g_assert_true (sheath_segmentation_save_ome_tiff (seg, dir, "s", 0.1, &error));
+  g_assert_no_error (error);
+
+  whole = sheath_morphometrics_compute (seg, 0.1, SHEATH_AXON_SHAPE_CIRCLE, NULL, &error);
+  g_assert_no_error (error);
+  whole_maps = sheath_maps_compute (whole, seg, 20, &error);
+  g_assert_no_error (error);
+  map = g_file_new_for_path (map_path);
+  banded = sheath_morphometrics_compute_from_map (map, 0, SHEATH_AXON_SHAPE_CIRCLE, 20, &banded_maps, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (whole), >, 1000);
+  g_assert_cmpuint (sheath_morphometrics_get_n_axons (banded), ==, sheath_morphometrics_get_n_axons (whole));
+  for (guint i = 0; i < sheath_morphometrics_get_n_axons (whole); i++)
+    assert_axon_equal (sheath_morphometrics_get_axon (whole, i), sheath_morphometrics_get_axon (banded, i));
+  g_assert_cmpuint (sheath_morphometrics_get_n_unmyelinated (whole), >, 20);
+  g_assert_cmpuint (sheath_morphometrics_get_n_unmyelinated (banded), ==, sheath_morphometrics_get_n_unmyelinated (whole));
+  for (guint i = 0; i < sheath_morphometrics_get_n_unmyelinated (whole); i++)
+    assert_axon_equal (sheath_morphometrics_get_unmyelinated (whole, i), sheath_morphometrics_get_unmyelinated (banded, i));
+  g_assert_cmpuint (sheath_morphometrics_get_n_specks (banded), ==, sheath_morphometrics_get_n_specks (whole));
+  g_assert_cmpuint (sheath_morphometrics_get_n_holes_filled (banded), ==, sheath_morphometrics_get_n_holes_filled (whole));
+  g_assert_cmpuint (sheath_morphometrics_get_orphan_myelin_pixels (banded), ==,
+                    sheath_morphometrics_get_orphan_myelin_pixels (whole));
+
+  whole_agg = sheath_aggregates_compute (whole, NULL, FALSE, 1.0, &error);
+  g_assert_no_error (error);
+  banded_agg = sheath_aggregates_compute (banded, NULL, FALSE, 1.0, &error);
+  g_assert_no_error (error);
+  g_assert_true (sheath_aggregates_write_csv (whole_agg, whole_csv, &error));
+  g_assert_true (sheath_aggregates_write_csv (banded_agg, banded_csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (whole_csv, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (banded_csv, &b, NULL, NULL));
+  g_assert_cmpstr (a, ==, b);
+
+  g_assert_cmpuint (sheath_maps_get_columns (banded_maps), ==, sheath_maps_get_columns (whole_maps));
+  g_assert_cmpuint (sheath_maps_get_rows (banded_maps), ==, sheath_maps_get_rows (whole_maps));
+  for (guint m = 0; m < SHEATH_MAP_N_METRICS; m++)
+    for (guint r = 0; r < sheath_maps_get_rows (whole_maps); r++)
+      for (guint c = 0; c < sheath_maps_get_columns (whole_maps); c++)
+        {
+          double u = sheath_maps_get_value (whole_maps, m, c, r), v = sheath_maps_get_value (banded_maps, m, c, r);
+
+          g_assert_true ((isnan (u) && isnan (v)) || u == v);
+        }
+
+  /* what needs the label map in memory says so */
+  g_assert_false (sheath_morphometrics_write_instance_map (banded, whole_csv, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1401,6 +1528,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/maps", test_maps);
   g_test_add_func ("/Sheath/Morphometrics/ome-tiff-labels", test_ome_tiff_labels);
   g_test_add_func ("/Sheath/Morphometrics/instance-map-32bit", test_instance_map_32bit);
+  g_test_add_func ("/Sheath/Morphometrics/banded", test_morphometrics_banded);
 
   return g_test_run ();
 }

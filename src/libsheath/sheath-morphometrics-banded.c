@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-morphometrics"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "sheath-error.h"
+#include "sheath-maps-private.h"
+#include "sheath-morphometrics-private.h"
+#include "sheath-segmentation-private.h"
+#include "sheath-slide.h"
+
+/* the window's halo: the largest fibre measured whole */
+#define BANDED_HALO_UM 20.0
+
+/* A label map too large to hold, measured band by band. Each band is
+ * measured on a window reaching `halo` rows above and below it, and keeps
+ * the axons whose first pixel (in raster order) lies in the band: each
+ * axon is measured once, in the window that holds it and the fibres around
+ * it whole, in image coordinates, so with the very figures and number a
+ * measurement of the whole image gives (unless a fibre is larger than the
+ * halo). Specks, holes and pixels are counted by the band they start in.
+ * What needs the whole label map (regions, the instance map, editing) is
+ * not available on such measurements. */
+
+static void
+keep_anchored (GArray       *into,
+               const Region *r,
+               guint         b0,
+               guint         b1)
+{
+  for (guint i = 0; i < r->axons->len; i++)
+    {
+      guint first = r->first_rows[i + 1];
+
+      if (first >= b0 && first < b1)
+        {
+          SheathAxon a = g_array_index (r->axons, SheathAxon, i);
+
+          a.id = into->len + 1;
+          g_array_append_val (into, a);
+        }
+    }
+}
+
+static guint
+count_in (const GArray *rows,
+          guint         b0,
+          guint         b1)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    n += g_array_index (rows, guint, i) >= b0 && g_array_index (rows, guint, i) < b1;
+  return n;
+}
+
+static gboolean
+measure_window (SheathSegmentation  *window,
+                guint                w0,
+                guint                width,
+                guint                height,
+                double               pixel_size,
+                SheathAxonShape      shape,
+                Region              *r,
+                GCancellable        *cancellable,
+                GError             **error)
+{
+  r->width = width;
+  r->height = sheath_segmentation_get_height (window);
+  r->row_offset = w0;
+  r->image_width = width;
+  r->image_height = height;
+  r->note_first_rows = TRUE;
+  return _sheath_region_measure (window, pixel_size, shape, r, cancellable, error);
+}
+
+/* The window's unmyelinated axons, measured as axons of a segmentation of
+ * their own (as sheath-morphometrics-unmyelinated.c does). */
+static gboolean
+measure_unmyelinated (SheathSegmentation  *window,
+                      guint                w0,
+                      guint                width,
+                      guint                height,
+                      double               pixel_size,
+                      SheathAxonShape      shape,
+                      Region              *r,
+                      GCancellable        *cancellable,
+                      GError             **error)
+{
+  guint rows = sheath_segmentation_get_height (window);
+  g_autoptr(SheathSegmentation) only = NULL;
+
+  if (!(only = _sheath_segmentation_try_new (width, rows, error)))
+    return FALSE;
+  for (guint y = 0; y < rows; y++)
+    {
+      const guint8 *in = _sheath_segmentation_get_row (window, y);
+      guint8 *out = _sheath_segmentation_get_row (only, y);
+
+      for (guint x = 0; x < width; x++)
+        out[x] = in[x] == SHEATH_LABEL_UNMYELINATED_AXON ? SHEATH_LABEL_AXON : SHEATH_LABEL_BACKGROUND;
+    }
+  return measure_window (only, w0, width, height, pixel_size, shape, r, cancellable, error);
+}
+
+SheathMorphometrics *
+_sheath_morphometrics_compute_banded (guint                 width,
+                                      guint                 height,
+                                      gboolean              unmyelinated,
+                                      SheathLabelRowsFunc   read_rows,
+                                      gpointer              data,
+                                      double                pixel_size,
+                                      SheathAxonShape       shape,
+                                      guint                 band,
+                                      guint                 halo,
+                                      SheathBandFunc        band_done,
+                                      gpointer              band_data,
+                                      GCancellable         *cancellable,
+                                      GError              **error)
+{
+  g_autoptr(SheathMorphometrics) self = NULL;
+
+  g_return_val_if_fail (band > 0, NULL);
+
+  if (!(pixel_size > 0))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
+                   _ ("Morphometrics need the pixel size: give it in micrometres"));
+      return NULL;
+    }
+
+  self = g_object_new (SHEATH_TYPE_MORPHOMETRICS, NULL);
+  self->pixel_size = pixel_size;
+  self->shape = shape;
+  self->width = width;
+  self->height = height;
+  self->banded = TRUE;
+  if (unmyelinated)
+    self->uaxons = g_array_new (FALSE, TRUE, sizeof (SheathAxon));
+
+  for (guint b0 = 0; b0 < height; b0 += band)
+    {
+      guint b1 = MIN (height, b0 + band);
+      guint w0 = b0 > halo ? b0 - halo : 0;
+      guint w1 = MIN (height, b1 + halo);
+      g_autoptr(SheathSegmentation) window = NULL;
+      Region r = { 0 };
+      gboolean ok;
+
+      if (!(window = _sheath_segmentation_try_new (width, w1 - w0, error)) ||
+          !read_rows (data, w0, window, error))
+        return NULL;
+      sheath_segmentation_set_unmyelinated (window, unmyelinated);
+
+      ok = measure_window (window, w0, width, height, pixel_size, shape, &r, cancellable, error);
+      if (ok)
+        {
+          keep_anchored (self->axons, &r, b0, b1);
+          self->n_specks += count_in (r.speck_rows, b0, b1);
+          self->n_holes_filled += count_in (r.hole_rows, b0, b1);
+          for (guint y = b0; y < b1; y++)
+            {
+              const guint8 *row = _sheath_segmentation_get_row (window, y - w0);
+              const guint32 *al = r.axon_labels + (gsize) (y - w0) * width;
+              const guint32 *fl = r.fibre_labels + (gsize) (y - w0) * width;
+
+              for (guint x = 0; x < width; x++)
+                {
+                  gboolean m = row[x] == SHEATH_LABEL_MYELIN && al[x] == 0;
+
+                  self->axon_pixels += al[x] != 0;
+                  self->myelin_pixels += m;
+                  self->orphan_myelin += m && fl[x] == 0;
+                }
+            }
+          if (band_done != NULL)
+            ok = band_done (band_data, b0, b1, window, w0, error);
+        }
+      _sheath_region_clear (&r);
+      if (ok && unmyelinated)
+        {
+          Region u = { 0 };
+
+          ok = measure_unmyelinated (window, w0, width, height, pixel_size, shape, &u, cancellable, error);
+          if (ok)
+            keep_anchored (self->uaxons, &u, b0, b1);
+          _sheath_region_clear (&u);
+        }
+      if (!ok)
+        return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/* Reading an axonmyelin map (0/127/255) and its unmyelinated axons' mask
+ * from slides, a window at a time. */
+typedef struct
+{
+  SheathSlide       *map;
+  SheathSlide       *uaxon;
+  SheathMapsBuilder *maps;
+} MapRows;
+
+static gboolean
+read_map_rows (gpointer             data,
+               guint                y,
+               SheathSegmentation  *window,
+               GError             **error)
+{
+  MapRows *m = data;
+  guint width = sheath_segmentation_get_width (window), rows = sheath_segmentation_get_height (window);
+  guint max = sheath_slide_get_bit_depth (m->map) == 8 ? 255 : 65535;
+  g_autoptr(GBytes) values = sheath_slide_read_region (m->map, 0, 0, y, width, rows, error);
+  g_autoptr(GBytes) uaxon = NULL;
+
+  if (values == NULL ||
+      (m->uaxon != NULL && !(uaxon = sheath_slide_read_region (m->uaxon, 0, 0, y, width, rows, error))))
+    return FALSE;
+  for (guint r = 0; r < rows; r++)
+    {
+      guint8 *out = _sheath_segmentation_get_row (window, r);
+      gsize i0 = (gsize) r * width;
+
+      for (guint x = 0; x < width; x++)
+        {
+          guint v = max == 255 ? ((const guint8 *) g_bytes_get_data (values, NULL))[i0 + x]
+                               : ((const guint16 *) g_bytes_get_data (values, NULL))[i0 + x];
+
+          out[x] = v * 4 > max * 3 ? SHEATH_LABEL_AXON : v * 4 > max ? SHEATH_LABEL_MYELIN : SHEATH_LABEL_BACKGROUND;
+          if (uaxon != NULL && sheath_slide_get_bit_depth (m->uaxon) == 8 &&
+              ((const guint8 *) g_bytes_get_data (uaxon, NULL))[i0 + x] > 127)
+            out[x] = SHEATH_LABEL_UNMYELINATED_AXON;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+add_map_rows (gpointer             data,
+              guint                b0,
+              guint                b1,
+              SheathSegmentation  *window,
+              guint                w0,
+              GError             **error)
+{
+  MapRows *m = data;
+
+  for (guint y = b0; y < b1 && m->maps != NULL; y++)
+    _sheath_maps_builder_add_row (m->maps, y, _sheath_segmentation_get_row (window, y - w0));
+  return TRUE;
+}
+
+/**
+ * sheath_morphometrics_compute_from_map:
+ * @map: a label map of AxonDeepSeg's `_seg-axonmyelin` values (0
+ *   background, 127 myelin, 255 axon), such as `STEM_seg-axonmyelin.ome.tif`
+ * @pixel_size: micrometres per pixel, or 0 for what the map says
+ * @shape: how diameters are measured
+ * @map_cell: with @maps, the maps' cell side in µm
+ * @maps: (out) (optional) (transfer full): where to put maps of the
+ *   measurements in cells of @map_cell, or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Measures a label map of any size in bounded memory: it is read band by
+ * band (with `STEM_seg-uaxon.ome.tif` beside an `.ome.tif` map, its
+ * unmyelinated axons too), each band measured on a window that holds
+ * every fibre it touches whole, and each axon kept by the band its first
+ * pixel lies in — so with the figures, and the numbering,
+ * sheath_morphometrics_compute() gives on the whole map (for fibres up to
+ * 20 µm across; larger ones are measured on part of them). The result has
+ * the axons, their counts and pixel totals, for tables and aggregates;
+ * what needs the label map in memory (regions, the instance map, the index
+ * image, editing) is refused on it.
+ *
+ * Returns: (transfer full): the measurements, or %NULL with @error set
+ */
+SheathMorphometrics *
+sheath_morphometrics_compute_from_map (GFile            *map,
+                                       double            pixel_size,
+                                       SheathAxonShape   shape,
+                                       double            map_cell,
+                                       SheathMaps      **maps,
+                                       GCancellable     *cancellable,
+                                       GError          **error)
+{
+  g_autoptr(SheathSlide) slide = NULL, uaxon = NULL;
+  g_autoptr(SheathMapsBuilder) builder = NULL;
+  g_autoptr(SheathMorphometrics) self = NULL;
+  g_autofree char *name = NULL;
+  MapRows rows = { 0 };
+  guint64 width, height;
+  guint halo;
+
+  g_return_val_if_fail (G_IS_FILE (map), NULL);
+
+  if (!(slide = sheath_slide_new_from_file (map, error)))
+    return NULL;
+  width = sheath_slide_get_level_width (slide, 0);
+  height = sheath_slide_get_level_height (slide, 0);
+  if (!(pixel_size > 0))
+    pixel_size = sheath_slide_get_pixel_size (slide);
+  if (!(pixel_size > 0))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
+                   _ ("Morphometrics need the pixel size: give it in micrometres"));
+      return NULL;
+    }
+  if (width > G_MAXUINT32 / 2 || height > G_MAXUINT32 / 2)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("The map is too large to measure (%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ")"),
+                   width, height);
+      return NULL;
+    }
+
+  name = g_file_get_basename (map);
+  if (g_str_has_suffix (name, "_seg-axonmyelin.ome.tif"))
+    {
+      g_autofree char *stem = g_strndup (name, strlen (name) - strlen ("_seg-axonmyelin.ome.tif"));
+      g_autofree char *uaxon_name = g_strconcat (stem, "_seg-uaxon.ome.tif", NULL);
+      g_autoptr(GFile) parent = g_file_get_parent (map);
+      g_autoptr(GFile) uaxon_file = g_file_get_child (parent, uaxon_name);
+
+      if (g_file_query_exists (uaxon_file, NULL))
+        {
+          if (!(uaxon = sheath_slide_new_from_file (uaxon_file, error)))
+            return NULL;
+          if (sheath_slide_get_level_width (uaxon, 0) != width || sheath_slide_get_level_height (uaxon, 0) != height)
+            {
+              g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                           _ ("'%s' is not the size of its map"), uaxon_name);
+              return NULL;
+            }
+        }
+    }
+  if (maps != NULL &&
+      !(builder = _sheath_maps_builder_new ((guint) width, (guint) height, pixel_size, map_cell, error)))
+    return NULL;
+
+  rows.map = slide;
+  rows.uaxon = uaxon;
+  rows.maps = builder;
+  halo = (guint) CLAMP (ceil (BANDED_HALO_UM / pixel_size), 64, 2048);
+  if (!(self = _sheath_morphometrics_compute_banded ((guint) width, (guint) height, uaxon != NULL, read_map_rows,
+                                                     &rows, pixel_size, shape, 2 * halo, halo, add_map_rows,
+                                                     &rows, cancellable, error)))
+    return NULL;
+  if (maps != NULL)
+    *maps = _sheath_maps_builder_finish (builder, self);
+  return g_steal_pointer (&self);
+}
