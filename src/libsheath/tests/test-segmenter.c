@@ -812,6 +812,22 @@ test_segmenter_slide_streamed (void)
   g_assert_true (g_bytes_equal (state, state_after));
   g_assert_true (exists_in (stopped_dir, "s_seg-axonmyelin.ome.tif.part"));
 
+  /* a damaged state is refused, and left */
+  {
+    g_autofree char *state_path = g_build_filename (stopped_dir, "s_seg-axonmyelin.ome.tif.resume", NULL);
+    g_autofree char *saved = g_build_filename (stopped_dir, "saved-state", NULL);
+    gsize half = g_bytes_get_size (state) / 2;
+
+    g_assert_cmpint (g_rename (state_path, saved), ==, 0);
+    g_assert_true (g_file_set_contents (state_path, g_bytes_get_data (state, NULL), (gssize) half, NULL));
+    g_assert_false (sheath_segmenter_segment_slide (segmenter, slide, 0, stopped_dir, "s", TRUE, NULL, &error));
+    g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "s_seg-axonmyelin.ome.tif.resume"));
+    g_clear_error (&error);
+    g_assert_true (exists_in (stopped_dir, "s_seg-axonmyelin.ome.tif.part"));
+    g_assert_cmpint (g_rename (saved, state_path), ==, 0);
+  }
+
   /* resumed: the same bytes, and nothing left beside them */
   g_assert_true (sheath_segmenter_segment_slide (segmenter, slide, 0, stopped_dir, "s", TRUE, NULL, &error));
   g_assert_no_error (error);
