@@ -79,6 +79,7 @@ SheathMorphometrics *sheath_morphometrics_compute_from_map (GFile            *ma
                                                             SheathAxonShape   shape,
                                                             double            map_cell,
                                                             SheathMaps      **maps,
+                                                            const char       *instance_map,
                                                             GCancellable     *cancellable,
                                                             GError          **error);
 

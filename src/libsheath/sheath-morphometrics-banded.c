@@ -11,6 +11,7 @@
 #include "sheath-error.h"
 #include "sheath-maps-private.h"
 #include "sheath-morphometrics-private.h"
+#include "sheath-ome-writer-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-slide.h"
 
@@ -27,11 +28,23 @@
  * What needs the whole label map (regions, the instance map, editing) is
  * not available on such measurements. */
 
+/* An axon's first pixel, as a key of the ids given (never 0). */
+static gpointer
+anchor_key (const Region *r,
+            guint         label,
+            guint         width)
+{
+  return GSIZE_TO_POINTER ((gsize) r->first_rows[label] * width + r->first_cols[label] + 1);
+}
+
+/* @ids: where to note the id each axon kept got, by its first pixel */
 static void
 keep_anchored (GArray       *into,
                const Region *r,
                guint         b0,
-               guint         b1)
+               guint         b1,
+               guint         width,
+               GHashTable   *ids)
 {
   for (guint i = 0; i < r->axons->len; i++)
     {
@@ -43,8 +56,71 @@ keep_anchored (GArray       *into,
 
           a.id = into->len + 1;
           g_array_append_val (into, a);
+          if (ids != NULL)
+            g_hash_table_insert (ids, anchor_key (r, i + 1, width), GUINT_TO_POINTER (a.id));
         }
     }
+}
+
+/* A band's fibres in the instance map wait for the next band: fibres
+ * whose axon starts there reach up into this one. */
+typedef struct
+{
+  guint     b0, b1;
+  guint     n;
+  guint32  *labels;   /* the band's rows of the window's fibre labels */
+  gpointer *keys;     /* [n + 1]: each label's anchor key */
+} PendingBand;
+
+static void
+pending_band_clear (PendingBand *p)
+{
+  g_clear_pointer (&p->labels, g_free);
+  g_clear_pointer (&p->keys, g_free);
+}
+
+static void
+hold_band (PendingBand  *p,
+           const Region *r,
+           guint         b0,
+           guint         b1,
+           guint         w0,
+           guint         width)
+{
+  guint n = r->axons->len;
+
+  p->b0 = b0;
+  p->b1 = b1;
+  p->n = n;
+  p->labels = g_memdup2 (r->fibre_labels + (gsize) (b0 - w0) * width, (gsize) (b1 - b0) * width * sizeof (guint32));
+  p->keys = g_new0 (gpointer, n + 1);
+  for (guint l = 1; l <= n; l++)
+    p->keys[l] = anchor_key (r, l, width);
+}
+
+static gboolean
+write_band (PendingBand      *p,
+            GHashTable       *ids,
+            SheathOmeWriter  *instance,
+            guint             width,
+            GError          **error)
+{
+  g_autofree guint32 *id_of = g_new0 (guint32, p->n + 1);
+  g_autofree guint32 *row = g_new (guint32, width);
+
+  for (guint l = 1; l <= p->n; l++)
+    id_of[l] = GPOINTER_TO_UINT (g_hash_table_lookup (ids, p->keys[l]));
+  for (guint y = p->b0; y < p->b1; y++)
+    {
+      const guint32 *in = p->labels + (gsize) (y - p->b0) * width;
+
+      for (guint x = 0; x < width; x++)
+        row[x] = id_of[in[x]];
+      if (!_sheath_ome_writer_push_row (instance, (const guint8 *) row, error))
+        return FALSE;
+    }
+  pending_band_clear (p);
+  return TRUE;
 }
 
 static guint
@@ -120,10 +196,13 @@ _sheath_morphometrics_compute_banded (guint                 width,
                                       guint                 halo,
                                       SheathBandFunc        band_done,
                                       gpointer              band_data,
+                                      SheathOmeWriter      *instance,
                                       GCancellable         *cancellable,
                                       GError              **error)
 {
   g_autoptr(SheathMorphometrics) self = NULL;
+  g_autoptr(GHashTable) ids = instance ? g_hash_table_new (NULL, NULL) : NULL;
+  PendingBand pending = { 0 };
 
   g_return_val_if_fail (band > 0, NULL);
 
@@ -160,7 +239,12 @@ _sheath_morphometrics_compute_banded (guint                 width,
       ok = measure_window (window, w0, width, height, pixel_size, shape, &r, cancellable, error);
       if (ok)
         {
-          keep_anchored (self->axons, &r, b0, b1);
+          keep_anchored (self->axons, &r, b0, b1, width, ids);
+          if (instance != NULL)
+            {
+              ok = pending.labels == NULL || write_band (&pending, ids, instance, width, error);
+              hold_band (&pending, &r, b0, b1, w0, width);
+            }
           self->n_specks += count_in (r.speck_rows, b0, b1);
           self->n_holes_filled += count_in (r.hole_rows, b0, b1);
           for (guint y = b0; y < b1; y++)
@@ -178,7 +262,7 @@ _sheath_morphometrics_compute_banded (guint                 width,
                   self->orphan_myelin += m && fl[x] == 0;
                 }
             }
-          if (band_done != NULL)
+          if (ok && band_done != NULL)
             ok = band_done (band_data, b0, b1, window, w0, error);
         }
       _sheath_region_clear (&r);
@@ -188,11 +272,19 @@ _sheath_morphometrics_compute_banded (guint                 width,
 
           ok = measure_unmyelinated (window, w0, width, height, pixel_size, shape, &u, cancellable, error);
           if (ok)
-            keep_anchored (self->uaxons, &u, b0, b1);
+            keep_anchored (self->uaxons, &u, b0, b1, width, NULL);
           _sheath_region_clear (&u);
         }
       if (!ok)
-        return NULL;
+        {
+          pending_band_clear (&pending);
+          return NULL;
+        }
+    }
+  if (pending.labels != NULL && !write_band (&pending, ids, instance, width, error))
+    {
+      pending_band_clear (&pending);
+      return NULL;
     }
   return g_steal_pointer (&self);
 }
@@ -264,6 +356,9 @@ add_map_rows (gpointer             data,
  * @map_cell: with @maps, the maps' cell side in µm
  * @maps: (out) (optional) (transfer full): where to put maps of the
  *   measurements in cells of @map_cell, or %NULL
+ * @instance_map: (nullable): where to write the instance map (each pixel
+ *   the number of the fibre it belongs to, 0 for none) as a 32-bit tiled
+ *   TIFF, or %NULL
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -275,8 +370,9 @@ add_map_rows (gpointer             data,
  * sheath_morphometrics_compute() gives on the whole map (for fibres up to
  * 20 µm across; larger ones are measured on part of them). The result has
  * the axons, their counts and pixel totals, for tables and aggregates;
- * what needs the label map in memory (regions, the instance map, the index
- * image, editing) is refused on it.
+ * what needs the label map in memory (regions, the index image, editing)
+ * is refused on it. The instance map is written as the bands are
+ * measured, to a temporary file renamed at the end.
  *
  * Returns: (transfer full): the measurements, or %NULL with @error set
  */
@@ -286,10 +382,12 @@ sheath_morphometrics_compute_from_map (GFile            *map,
                                        SheathAxonShape   shape,
                                        double            map_cell,
                                        SheathMaps      **maps,
+                                       const char       *instance_map,
                                        GCancellable     *cancellable,
                                        GError          **error)
 {
   g_autoptr(SheathSlide) slide = NULL, uaxon = NULL;
+  g_autoptr(SheathOmeWriter) instance = NULL;
   g_autoptr(SheathMapsBuilder) builder = NULL;
   g_autoptr(SheathMorphometrics) self = NULL;
   g_autofree char *name = NULL;
@@ -343,13 +441,19 @@ sheath_morphometrics_compute_from_map (GFile            *map,
       !(builder = _sheath_maps_builder_new ((guint) width, (guint) height, pixel_size, map_cell, error)))
     return NULL;
 
+  if (instance_map != NULL &&
+      !(instance = _sheath_ome_writer_new_full (instance_map, (guint) width, (guint) height, pixel_size, 4, FALSE,
+                                                error)))
+    return NULL;
+
   rows.map = slide;
   rows.uaxon = uaxon;
   rows.maps = builder;
   halo = (guint) CLAMP (ceil (BANDED_HALO_UM / pixel_size), 64, 2048);
   if (!(self = _sheath_morphometrics_compute_banded ((guint) width, (guint) height, uaxon != NULL, read_map_rows,
                                                      &rows, pixel_size, shape, 2 * halo, halo, add_map_rows,
-                                                     &rows, cancellable, error)))
+                                                     &rows, instance, cancellable, error)) ||
+      (instance != NULL && !_sheath_ome_writer_finish (instance, error)))
     return NULL;
   if (maps != NULL)
     *maps = _sheath_maps_builder_finish (builder, self);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sheath-morphometrics.h"
+#include "sheath-ome-writer-private.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,7 @@ typedef struct
    * filled */
   gboolean note_first_rows;
   guint   *first_rows;
+  guint   *first_cols;
   GArray  *speck_rows;
   GArray  *hole_rows;
   guint32 *axon_labels;
@@ -112,7 +114,8 @@ gboolean            _sheath_morphometrics_measure_unmyelinated (SheathMorphometr
 /* sheath-morphometrics-banded.c: a label map measured band by band, its
  * rows read into a window (the image's rows from @y on, as many as it
  * has), each band handed on when measured (rows [b0, b1) of the image;
- * the window's first row is the image's row w0) */
+ * the window's first row is the image's row w0), the fibres' ids written
+ * to @instance (4-byte samples) when given */
 typedef gboolean (*SheathLabelRowsFunc) (gpointer             data,
                                          guint                y,
                                          SheathSegmentation  *window,
@@ -134,6 +137,7 @@ SheathMorphometrics *_sheath_morphometrics_compute_banded (guint                
                                                            guint                 halo,
                                                            SheathBandFunc        band_done,
                                                            gpointer              band_data,
+                                                           SheathOmeWriter      *instance,
                                                            GCancellable         *cancellable,
                                                            GError              **error);
 /* The measured image's size; whether unmyelinated axons were measured. */

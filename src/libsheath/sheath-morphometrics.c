@@ -185,8 +185,9 @@ diameter (const Moments   *m,
   return 4.0 * sqrt (l2);
 }
 
-/* Also notes, where asked, the row of the first pixel of each axon kept
- * (first_rows, [kept + 1]) and of each speck (speck_rows). */
+/* Also notes, where asked, the row and column of the first pixel of each
+ * axon kept (first_rows, first_cols, [kept + 1]) and the row of each
+ * speck's (speck_rows). */
 static guint32
 remove_specks (guint32  *labels,
                guint     width,
@@ -194,11 +195,12 @@ remove_specks (guint32  *labels,
                guint32   n_labels,
                guint    *n_specks,
                guint   **first_rows,
+               guint   **first_cols,
                GArray   *speck_rows)
 {
   g_autofree guint64 *area = g_new0 (guint64, n_labels + 1);
   g_autofree guint32 *map = g_new0 (guint32, n_labels + 1);
-  g_autofree guint *first = NULL;
+  g_autofree gsize *first = NULL;
   guint32 kept = 0;
 
   for (gsize i = 0; i < n_pixels; i++)
@@ -208,10 +210,10 @@ remove_specks (guint32  *labels,
       /* labels come in raster order of their first pixel */
       guint32 next = 1;
 
-      first = g_new0 (guint, n_labels + 1);
+      first = g_new0 (gsize, n_labels + 1);
       for (gsize i = 0; i < n_pixels && next <= n_labels; i++)
         if (labels[i] == next)
-          first[next++] = (guint) (i / width);
+          first[next++] = i;
     }
 
   *n_specks = 0;
@@ -223,7 +225,11 @@ remove_specks (guint32  *labels,
         {
           (*n_specks)++;
           if (speck_rows != NULL)
-            g_array_append_val (speck_rows, first[l]);
+            {
+              guint row = (guint) (first[l] / width);
+
+              g_array_append_val (speck_rows, row);
+            }
         }
     }
 
@@ -233,9 +239,13 @@ remove_specks (guint32  *labels,
   if (first_rows != NULL)
     {
       *first_rows = g_new0 (guint, kept + 1);
+      *first_cols = g_new0 (guint, kept + 1);
       for (guint32 l = 1; l <= n_labels; l++)
         if (map[l])
-          (*first_rows)[map[l]] = first[l];
+          {
+            (*first_rows)[map[l]] = (guint) (first[l] / width);
+            (*first_cols)[map[l]] = (guint) (first[l] % width);
+          }
     }
   return kept;
 }
@@ -248,6 +258,7 @@ _sheath_region_clear (Region *r)
   g_clear_pointer (&r->fibre_labels, g_free);
   g_clear_pointer (&r->axons, g_array_unref);
   g_clear_pointer (&r->first_rows, g_free);
+  g_clear_pointer (&r->first_cols, g_free);
   g_clear_pointer (&r->speck_rows, g_array_unref);
   g_clear_pointer (&r->hole_rows, g_array_unref);
 }
@@ -297,13 +308,16 @@ _sheath_region_measure (SheathSegmentation  *segmentation,
       r->hole_rows = g_array_new (FALSE, FALSE, sizeof (guint));
     }
   n = remove_specks (r->axon_labels, r->width, n_pixels, n, &r->n_specks,
-                     r->note_first_rows ? &r->first_rows : NULL, r->speck_rows);
+                     r->note_first_rows ? &r->first_rows : NULL, &r->first_cols, r->speck_rows);
   r->n_holes_filled = _sheath_fill_label_holes_noting (r->axon_labels, r->width, r->height, r->hole_rows);
   if (r->note_first_rows)
     {
       /* rows of the rectangle → rows of the image */
       for (guint32 l = 1; l <= n; l++)
-        r->first_rows[l] += r->y + y_off;
+        {
+          r->first_rows[l] += r->y + y_off;
+          r->first_cols[l] += r->x;
+        }
       for (guint i = 0; i < r->speck_rows->len; i++)
         g_array_index (r->speck_rows, guint, i) += r->y + y_off;
       for (guint i = 0; i < r->hole_rows->len; i++)

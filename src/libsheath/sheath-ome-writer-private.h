@@ -18,6 +18,15 @@ SheathOmeWriter *_sheath_ome_writer_new        (const char       *path,
                                                 guint             height,
                                                 double            pixel_size,
                                                 GError          **error);
+/* The same for 1- or 4-byte samples (an instance map), with or without
+ * the smaller levels. */
+SheathOmeWriter *_sheath_ome_writer_new_full   (const char       *path,
+                                                guint             width,
+                                                guint             height,
+                                                double            pixel_size,
+                                                guint             bytes_per_sample,
+                                                gboolean          pyramid,
+                                                GError          **error);
 /* A writer continuing from a state _sheath_ome_writer_save_state() gave
  * for the same path and size. */
 SheathOmeWriter *_sheath_ome_writer_resume     (const char       *path,
@@ -27,7 +36,8 @@ SheathOmeWriter *_sheath_ome_writer_resume     (const char       *path,
                                                 GVariant         *state,
                                                 GError          **error);
 guint            _sheath_ome_writer_get_rows   (SheathOmeWriter  *self);
-/* The next row, @width values as they are to be stored. */
+/* The next row, @width values as they are to be stored (of 1 byte, or 4
+ * in the host's order for a writer of 4-byte samples). */
 gboolean         _sheath_ome_writer_push_row   (SheathOmeWriter  *self,
                                                 const guint8     *row,
                                                 GError          **error);

@@ -44,6 +44,7 @@ struct _SheathOmeWriter
   guint64  part_size;
   guint    width, height;
   double   pixel_size;
+  guint    bps;            /* bytes per sample: 1, or 4 for instance maps */
   guint    n_levels;
   Level    levels[MAX_LEVELS];
   guint    rows;
@@ -99,7 +100,8 @@ flush_tile_row (SheathOmeWriter  *self,
                 Level            *level,
                 GError          **error)
 {
-  gsize stride = (gsize) level->tiles_x * TILE;
+  gsize tile_row = (gsize) TILE * self->bps;
+  gsize stride = (gsize) level->tiles_x * tile_row;
 
   for (guint tx = 0; tx < level->tiles_x; tx++)
     {
@@ -108,8 +110,8 @@ flush_tile_row (SheathOmeWriter  *self,
       guint32 size32;
 
       for (guint r = 0; r < TILE; r++)
-        memcpy (self->tile + r * TILE, level->buffer + r * stride + (gsize) tx * TILE, TILE);
-      if (compress2 (self->packed, &size, self->tile, TILE * TILE, Z_DEFAULT_COMPRESSION) != Z_OK)
+        memcpy (self->tile + r * tile_row, level->buffer + r * stride + tx * tile_row, tile_row);
+      if (compress2 (self->packed, &size, self->tile, TILE * tile_row, Z_DEFAULT_COMPRESSION) != Z_OK)
         {
           set_write_error (self, ENOMEM, error);
           return FALSE;
@@ -129,7 +131,9 @@ static SheathOmeWriter *
 writer_new (const char *path,
             guint       width,
             guint       height,
-            double      pixel_size)
+            double      pixel_size,
+            guint       bps,
+            gboolean    pyramid)
 {
   SheathOmeWriter *self = g_new0 (SheathOmeWriter, 1);
 
@@ -139,8 +143,9 @@ writer_new (const char *path,
   self->width = width;
   self->height = height;
   self->pixel_size = pixel_size;
+  self->bps = bps;
   self->n_levels = 1;
-  while (MAX (width, height) >> self->n_levels > 512 && self->n_levels < MAX_LEVELS)
+  while (pyramid && MAX (width, height) >> self->n_levels > 512 && self->n_levels < MAX_LEVELS)
     self->n_levels++;
   for (guint k = 0; k < self->n_levels; k++)
     {
@@ -149,12 +154,12 @@ writer_new (const char *path,
       level->width = (guint) (((guint64) width + (1u << k) - 1) >> k);
       level->height = (guint) (((guint64) height + (1u << k) - 1) >> k);
       level->tiles_x = (level->width + TILE - 1) / TILE;
-      level->buffer = g_malloc0 ((gsize) level->tiles_x * TILE * TILE);
+      level->buffer = g_malloc0 ((gsize) level->tiles_x * TILE * TILE * bps);
       level->offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
       level->sizes = g_array_new (FALSE, FALSE, sizeof (guint32));
     }
-  self->tile = g_malloc (TILE * TILE);
-  self->packed_capacity = compressBound (TILE * TILE);
+  self->tile = g_malloc (TILE * TILE * bps);
+  self->packed_capacity = compressBound (TILE * TILE * bps);
   self->packed = g_malloc (self->packed_capacity);
   return self;
 }
@@ -166,11 +171,26 @@ _sheath_ome_writer_new (const char  *path,
                         double       pixel_size,
                         GError     **error)
 {
+  return _sheath_ome_writer_new_full (path, width, height, pixel_size, 1, TRUE, error);
+}
+
+SheathOmeWriter *
+_sheath_ome_writer_new_full (const char  *path,
+                             guint        width,
+                             guint        height,
+                             double       pixel_size,
+                             guint        bytes_per_sample,
+                             gboolean     pyramid,
+                             GError     **error)
+{
   g_autoptr(SheathOmeWriter) self = NULL;
 
   g_return_val_if_fail (width > 0 && height > 0, NULL);
+  g_return_val_if_fail (bytes_per_sample == 1 || bytes_per_sample == 4, NULL);
+  /* levels subsample single bytes */
+  g_return_val_if_fail (bytes_per_sample == 1 || !pyramid, NULL);
 
-  self = writer_new (path, width, height, pixel_size);
+  self = writer_new (path, width, height, pixel_size, bytes_per_sample, pyramid);
   self->fd = g_open (self->part_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (self->fd < 0)
     {
@@ -203,9 +223,9 @@ _sheath_ome_writer_push_row (SheathOmeWriter  *self,
 
       if ((y & ((1u << k) - 1)) != 0)
         continue;
-      dst = level->buffer + (gsize) level->rows_in_buffer * level->tiles_x * TILE;
+      dst = level->buffer + (gsize) level->rows_in_buffer * level->tiles_x * TILE * self->bps;
       if (k == 0)
-        memcpy (dst, row, level->width);
+        memcpy (dst, row, (gsize) level->width * self->bps);
       else
         for (guint x = 0; x < level->width; x++)
           dst[x] = row[(gsize) x << k];
@@ -242,7 +262,7 @@ _sheath_ome_writer_save_state (SheathOmeWriter  *self,
   for (guint k = 0; k < self->n_levels; k++)
     {
       Level *level = &self->levels[k];
-      gsize raw = (gsize) level->rows_in_buffer * level->tiles_x * TILE;
+      gsize raw = (gsize) level->rows_in_buffer * level->tiles_x * TILE * self->bps;
       uLongf packed = compressBound (raw);
       g_autofree guint8 *data = g_malloc (packed);
 
@@ -300,7 +320,7 @@ restore_level (SheathOmeWriter  *self,
   g_array_append_vals (level->sizes, size_data, n_sizes);
 
   level->rows_in_buffer = pushed - MIN (pushed, tile_rows * TILE);
-  raw = (uLongf) level->rows_in_buffer * level->tiles_x * TILE;
+  raw = (uLongf) level->rows_in_buffer * level->tiles_x * TILE * self->bps;
   if (raw > 0 || n_packed > 0)
     {
       uLongf got = raw;
@@ -327,7 +347,7 @@ _sheath_ome_writer_resume (const char  *path,
 
   g_return_val_if_fail (width > 0 && height > 0, NULL);
 
-  self = writer_new (path, width, height, pixel_size);
+  self = writer_new (path, width, height, pixel_size, 1, TRUE);
   if (!g_variant_is_of_type (state, G_VARIANT_TYPE (STATE_TYPE)))
     {
       set_bad_state (self, error);
@@ -370,7 +390,8 @@ _sheath_ome_writer_resume (const char  *path,
 static char *
 ome_xml (guint   width,
          guint   height,
-         double  pixel_size)
+         double  pixel_size,
+         guint   bps)
 {
   char ps[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -379,13 +400,13 @@ ome_xml (guint   width,
                           "<OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\" "
                           "Creator=\"Sheath " PACKAGE_VERSION "\">"
                           "<Image ID=\"Image:0\" Name=\"labels\">"
-                          "<Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" "
+                          "<Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"%s\" "
                           "SizeX=\"%u\" SizeY=\"%u\" SizeZ=\"1\" SizeC=\"1\" SizeT=\"1\" "
                           "PhysicalSizeX=\"%s\" PhysicalSizeXUnit=\"µm\" "
                           "PhysicalSizeY=\"%s\" PhysicalSizeYUnit=\"µm\">"
                           "<Channel ID=\"Channel:0:0\" SamplesPerPixel=\"1\"/>"
                           "<TiffData IFD=\"0\" PlaneCount=\"1\"/>"
-                          "</Pixels></Image></OME>", width, height, ps, ps);
+                          "</Pixels></Image></OME>", bps == 4 ? "uint32" : "uint8", width, height, ps, ps);
 }
 
 static gboolean
@@ -398,7 +419,8 @@ write_level (TIFF            *tif,
 
   TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, level->width);
   TIFFSetField (tif, TIFFTAG_IMAGELENGTH, level->height);
-  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8 * self->bps);
+  TIFFSetField (tif, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_UINT);
   TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
   TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
   TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
@@ -410,7 +432,7 @@ write_level (TIFF            *tif,
   TIFFSetField (tif, TIFFTAG_YRESOLUTION, 1e4 / pixel_size);
   if (k == 0)
     {
-      g_autofree char *xml = ome_xml (self->width, self->height, self->pixel_size);
+      g_autofree char *xml = ome_xml (self->width, self->height, self->pixel_size, self->bps);
 
       TIFFSetField (tif, TIFFTAG_IMAGEDESCRIPTION, xml);
       if (self->n_levels > 1)

@@ -79,11 +79,13 @@ sheath_cli_write_banded_morphometrics (const char              *map,
   g_autofree char *aggregate = g_build_filename (dir, agg_name, NULL);
   g_autofree char *uaxon = g_build_filename (dir, uaxon_name, NULL);
   g_autofree char *maps_tiff = g_build_filename (dir, maps_name, NULL);
+  g_autofree char *instance_name = g_strdup_printf ("%s_instance-map.tif", stem);
+  g_autofree char *instance = g_build_filename (dir, instance_name, NULL);
   SheathTableFormat formats = args->formats ? args->formats : SHEATH_TABLE_FORMAT_CSV;
   gint64 start = g_get_monotonic_time ();
 
   if (!(morph = sheath_morphometrics_compute_from_map (file, pixel_size, args->shape, args->map_cell,
-                                                       args->maps ? &maps : NULL, NULL, error)) ||
+                                                       args->maps ? &maps : NULL, instance, NULL, error)) ||
       !(agg = sheath_aggregates_compute (morph, NULL, args->exclude_border, args->bin_width, error)))
     return FALSE;
   if (((formats & SHEATH_TABLE_FORMAT_CSV) && !sheath_morphometrics_write_csv (morph, csv, error)) ||
@@ -96,14 +98,15 @@ sheath_cli_write_banded_morphometrics (const char              *map,
     return FALSE;
 
   fprintf (stderr, _ ("%s: %u axons (%u myelinated), mean diameter %.2f µm, aggregate g-ratio %.3f, "
-                      "AVF %.3f, MVF %.3f, measured in bands in %.2f s\n  → %s\n  → %s\n"),
+                      "AVF %.3f, MVF %.3f, measured in bands in %.2f s\n  → %s\n  → %s\n  → %s\n"),
            stem, agg->n_axons, agg->n_myelinated, agg->mean_axon_diam, agg->gratio_aggr, agg->avf, agg->mvf,
-           (g_get_monotonic_time () - start) / 1e6, formats & SHEATH_TABLE_FORMAT_CSV ? csv : xlsx, aggregate);
+           (g_get_monotonic_time () - start) / 1e6, formats & SHEATH_TABLE_FORMAT_CSV ? csv : xlsx, aggregate,
+           instance);
   if (agg->unmyelinated)
     fprintf (stderr, _ ("  %u unmyelinated axons → %s\n"), agg->n_uaxons, uaxon);
   if (maps != NULL)
     fprintf (stderr, _ ("  maps of %g µm cells → %s (and %s_map-*.png)\n"), args->map_cell, maps_tiff, stem);
-  fprintf (stderr, _ ("  (no instance map or index image: they need the whole map in memory)\n"));
+  fprintf (stderr, _ ("  (no index image: it needs the whole map in memory)\n"));
   return TRUE;
 }
 

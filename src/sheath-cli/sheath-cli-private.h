@@ -43,8 +43,8 @@ gboolean sheath_cli_write_morphometrics (SheathSegmentation      *segmentation,
                                          GError                 **error);
 
 /* Measures a label map too large to hold (an OME-TIFF) band by band, and
- * writes the table, the aggregates and the maps; not the instance map nor
- * the index image, which need it whole. */
+ * writes the table, the aggregates, the instance map (a 32-bit TIFF) and
+ * the maps; not the index image, which needs it whole. */
 gboolean sheath_cli_write_banded_morphometrics (const char              *map,
                                                 double                   pixel_size,
                                                 const char              *dir,

@@ -1376,6 +1376,35 @@ test_instance_map_32bit (void)
   test_remove_tree (dir);
 }
 
+/* A 32-bit tiled TIFF's pixels, read with libtiff. */
+static GBytes *
+read_tiled_32 (const char *path,
+               guint       width,
+               guint       height)
+{
+  TIFF *tif = TIFFOpen (path, "r");
+  guint32 tw = 0, th = 0;
+  guint16 bits = 0;
+  guint32 *pixels = g_new0 (guint32, (gsize) width * height);
+  g_autofree guint32 *tile = NULL;
+
+  g_assert_nonnull (tif);
+  TIFFGetField (tif, TIFFTAG_BITSPERSAMPLE, &bits);
+  g_assert_cmpuint (bits, ==, 32);
+  g_assert_true (TIFFGetField (tif, TIFFTAG_TILEWIDTH, &tw) && TIFFGetField (tif, TIFFTAG_TILELENGTH, &th));
+  tile = g_new (guint32, (gsize) tw * th);
+  for (guint ty = 0; ty < height; ty += th)
+    for (guint tx = 0; tx < width; tx += tw)
+      {
+        g_assert_cmpint (TIFFReadTile (tif, tile, tx, ty, 0, 0), >, 0);
+        for (guint y = ty; y < MIN (ty + th, height); y++)
+          for (guint x = tx; x < MIN (tx + tw, width); x++)
+            pixels[(gsize) y * width + x] = tile[(gsize) (y - ty) * tw + (x - tx)];
+      }
+  TIFFClose (tif);
+  return g_bytes_new_take (pixels, (gsize) width * height * 4);
+}
+
 static void
 assert_axon_equal (const SheathAxon *a,
                    const SheathAxon *b)
@@ -1404,7 +1433,8 @@ assert_axon_equal (const SheathAxon *a,
 /* A label map measured band by band from its OME-TIFF gives what the
  * whole map in memory gives: every axon, with its number and every
  * figure to the bit, the specks, holes and pixel totals (so the
- * aggregates' file, byte for byte), the unmyelinated axons and the maps.
+ * aggregates' file, byte for byte), the unmyelinated axons, the maps and
+ * the instance map, pixel for pixel.
  * Four mirrored copies of a real manual segmentation make six bands. */
 static void
 test_morphometrics_banded (void)
@@ -1415,6 +1445,8 @@ test_morphometrics_banded (void)
   g_autofree char *map_path = g_build_filename (dir, "s_seg-axonmyelin.ome.tif", NULL);
   g_autofree char *whole_csv = g_build_filename (dir, "whole.csv", NULL);
   g_autofree char *banded_csv = g_build_filename (dir, "banded.csv", NULL);
+  g_autofree char *whole_instance = g_build_filename (dir, "whole-instance.tif", NULL);
+  g_autofree char *banded_instance = g_build_filename (dir, "banded-instance.tif", NULL);
   g_autofree char *a = NULL, *b = NULL;
   g_autoptr(SheathSegmentation) manual = NULL, seg = NULL;
   g_autoptr(SheathMorphometrics) whole = NULL, banded = NULL;
@@ -1457,7 +1489,8 @@ test_morphometrics_banded (void)
   whole_maps = sheath_maps_compute (whole, seg, 20, &error);
   g_assert_no_error (error);
   map = g_file_new_for_path (map_path);
-  banded = sheath_morphometrics_compute_from_map (map, 0, SHEATH_AXON_SHAPE_CIRCLE, 20, &banded_maps, NULL, &error);
+  banded = sheath_morphometrics_compute_from_map (map, 0, SHEATH_AXON_SHAPE_CIRCLE, 20, &banded_maps, banded_instance,
+                                                  NULL, &error);
   g_assert_no_error (error);
 
   g_assert_cmpuint (sheath_morphometrics_get_n_axons (whole), >, 1000);
@@ -1495,8 +1528,18 @@ test_morphometrics_banded (void)
           g_assert_true ((isnan (u) && isnan (v)) || u == v);
         }
 
+  /* the instance maps hold the same numbers */
+  g_assert_true (sheath_morphometrics_write_instance_map (whole, whole_instance, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) a_px = read_tiled_32 (whole_instance, 2 * w, 2 * h);
+    g_autoptr(GBytes) b_px = read_tiled_32 (banded_instance, 2 * w, 2 * h);
+
+    g_assert_true (g_bytes_equal (a_px, b_px));
+  }
+
   /* what needs the label map in memory says so */
-  g_assert_false (sheath_morphometrics_write_instance_map (banded, whole_csv, &error));
+  g_assert_false (sheath_morphometrics_write_index_image (banded, NULL, whole_csv, &error));
   g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
