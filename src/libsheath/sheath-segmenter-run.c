@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sheath-blas-private.h"
 #include "sheath-error.h"
 #include "sheath-image-private.h"
 #include "sheath-limits.h"
@@ -496,10 +497,7 @@ _sheath_segmenter_run_rows (SegmentJob       *job,
       return FALSE;
     }
 
-  /* OpenBLAS threads would fight our workers for the cores: each GEMM runs
-   * on one core, and the workers split every layer into bands. This is
-   * process-wide, as OpenBLAS offers nothing finer. */
-  openblas_set_num_threads (1);
+  _sheath_blas_prepare ();
   workers = _sheath_workers_new (job->n_threads);
 
   if (!(ws = _sheath_net_workspace_new (net, g.tile, _sheath_workers_get_size (workers), error)) ||

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sheath-util-private.h"
+#include "sheath-blas-private.h"
 #include "sheath-error.h"
 #include "sheath-model-private.h"
 #include "sheath-segmentation-private.h"
@@ -324,7 +325,7 @@ sheath_trainer_train (SheathTrainer  *self,
     _sheath_rng_seed (&self->rng, self->seed);
 
   n_threads = self->n_threads ? self->n_threads : g_get_num_processors ();
-  openblas_set_num_threads (1);
+  _sheath_blas_prepare ();
   workers = _sheath_workers_new (n_threads);
   if (!_sheath_train_net_reserve (self->net, self->batch_size, self->patch_size,
                                   _sheath_workers_get_size (workers), error))
