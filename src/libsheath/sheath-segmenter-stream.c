@@ -204,6 +204,7 @@ stream_tile_row_done (SegmentSink  *sink,
 {
   StreamSink *self = (StreamSink *) sink;
   g_autoptr(GVariant) state = NULL;
+  g_autoptr(GError) local_error = NULL;
   GVariantDict dict;
   GVariant *axonmyelin, *uaxon = NULL;
   gsize ring_size = (gsize) (self->ring_hi - self->ring_lo) * self->width;
@@ -236,8 +237,13 @@ stream_tile_row_done (SegmentSink  *sink,
     g_variant_dict_insert_value (&dict, "uaxon", uaxon);
   state = g_variant_ref_sink (g_variant_dict_end (&dict));
 
-  if (!g_file_set_contents (self->state_path, g_variant_get_data (state), (gssize) g_variant_get_size (state), error))
-    return FALSE;
+  if (!g_file_set_contents (self->state_path, g_variant_get_data (state), (gssize) g_variant_get_size (state),
+                            &local_error))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot save the run's state: %s"),
+                   local_error->message);
+      return FALSE;
+    }
   self->saved = TRUE;
   return TRUE;
 }

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sheath.h>
 #include <string.h>
 
@@ -845,6 +847,41 @@ test_segmenter_slide_streamed (void)
   test_remove_tree (dir);
 }
 
+/* A disk that fills up while the map is written (here a file size limit):
+ * a clear error naming the file, and no map left behind. */
+static void
+test_segmenter_slide_disk_full (void)
+{
+  const char *image_rel = "datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png";
+  g_autofree char *image_path = test_require_shared (image_rel);
+
+  if (image_path == NULL)
+    return;
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = test_make_temp_dir ();
+      g_autoptr(GFile) file = g_file_new_for_path (image_path);
+      g_autoptr(SheathSlide) slide = sheath_slide_new_from_file (file, NULL);
+      g_autoptr(SheathModel) model = golden_model ();
+      g_autoptr(SheathSegmenter) segmenter = sheath_segmenter_new (model);
+      g_autoptr(GError) error = NULL;
+      struct rlimit limit = { 16 * 1024, 16 * 1024 };
+
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      sheath_segmenter_set_tile_size (segmenter, 128);
+      g_assert_false (sheath_segmenter_segment_slide (segmenter, slide, 0, dir, "s", FALSE, NULL, &error));
+      g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE);
+      g_printerr ("%s\n", error->message);
+      g_assert_false (exists_in (dir, "s_seg-axonmyelin.ome.tif"));
+      test_remove_tree (dir);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*Cannot*s_seg-axonmyelin.ome.tif*");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -861,6 +898,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Segmenter/calibration", test_segmenter_calibration);
   g_test_add_func ("/Sheath/Segmenter/unknown-class", test_segmenter_unknown_class);
   g_test_add_func ("/Sheath/Segmenter/slide-streamed", test_segmenter_slide_streamed);
+  g_test_add_func ("/Sheath/Segmenter/slide-disk-full", test_segmenter_slide_disk_full);
 
   return g_test_run ();
 }
