@@ -174,6 +174,7 @@ sheath_document_load_masks (SheathDocument  *self,
 {
   g_autoptr(GFile) myelin = NULL;
   g_autoptr(SheathSegmentation) seg = NULL;
+  g_autofree char *name = NULL;
 
   g_return_val_if_fail (SHEATH_IS_DOCUMENT (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (axon), FALSE);
@@ -183,10 +184,17 @@ sheath_document_load_masks (SheathDocument  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Open the image first"));
       return FALSE;
     }
+  name = g_file_get_basename (axon);
+  if (g_str_has_suffix (name, "_seg-axonmyelin.ome.tif") || g_str_has_suffix (name, "_seg-axonmyelin.png"))
+    {
+      /* one map of AxonDeepSeg's three values (a large image's OME-TIFF) */
+      if (!(seg = sheath_segmentation_new_from_axonmyelin (axon, error)))
+        return FALSE;
+    }
   /* the myelin mask beside it, as AxonDeepSeg and Sheath name them */
-  if (!(myelin = sheath_segmentation_dup_myelin_mask_for (axon, error)) ||
-      !(seg = sheath_segmentation_new_from_masks (axon, myelin, error)) ||
-      !sheath_segmentation_add_unmyelinated_beside (seg, axon, error))
+  else if (!(myelin = sheath_segmentation_dup_myelin_mask_for (axon, error)) ||
+           !(seg = sheath_segmentation_new_from_masks (axon, myelin, error)) ||
+           !sheath_segmentation_add_unmyelinated_beside (seg, axon, error))
     return FALSE;
   if (sheath_segmentation_get_width (seg) != sheath_image_get_width (self->image) ||
       sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image))

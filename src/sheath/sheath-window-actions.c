@@ -471,8 +471,9 @@ load_masks_action (GtkWidget  *widget,
   /* masks are usually beside their image, or in its derivatives */
   g_autoptr(GFile) folder = _sheath_window_get_document (self) ? g_file_get_parent (sheath_document_get_file (_sheath_window_get_document (self))) : NULL;
 
-  gtk_file_filter_set_name (filter, _ ("Axon masks (*_seg-axon*.png)"));
+  gtk_file_filter_set_name (filter, _ ("Axon masks (*_seg-axon*.png, *_seg-axonmyelin.ome.tif)"));
   gtk_file_filter_add_pattern (filter, "*_seg-axon*.png");
+  gtk_file_filter_add_pattern (filter, "*_seg-axonmyelin.ome.tif");
   sheath_choose_files (GTK_WINDOW (widget), SHEATH_CHOOSE_FILE, _ ("Choose the Axon Mask"), _ ("_Load"), filter, folder, NULL,
                        axon_mask_chosen_cb, g_object_ref (widget), g_object_unref);
 }

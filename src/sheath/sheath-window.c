@@ -257,20 +257,41 @@ remember_opened (GFile *file)
     gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
+/* The masks saved beside the document's image: its axon mask (with a
+ * myelin mask beside it), or the OME-TIFF map of a large image; NULL when
+ * there are none. */
+static char *
+masks_beside (SheathDocument *doc)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (sheath_document_get_file (doc));
+  g_autofree char *stem = sheath_segmentation_dup_stem (sheath_document_get_file (doc));
+  g_autofree char *dir = parent ? g_file_get_path (parent) : NULL;
+  g_autofree char *axon = NULL, *myelin = NULL, *map_name = NULL, *map = NULL;
+
+  if (dir == NULL)
+    return NULL;
+  axon = sheath_segmentation_dup_mask_path (dir, stem, "axon");
+  myelin = sheath_segmentation_dup_mask_path (dir, stem, "myelin");
+  if (g_file_test (axon, G_FILE_TEST_IS_REGULAR) && g_file_test (myelin, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&axon);
+  map_name = g_strdup_printf ("%s_seg-axonmyelin.ome.tif", stem);
+  map = g_build_filename (dir, map_name, NULL);
+  if (g_file_test (map, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&map);
+  return NULL;
+}
+
 static void
 load_beside_cb (AdwToast   *toast_,
                 SheathPage *page)
 {
   SheathWindow *self = SHEATH_WINDOW (gtk_widget_get_root (GTK_WIDGET (page)));
   SheathDocument *doc = sheath_page_get_document (page);
-  g_autoptr(GFile) parent = g_file_get_parent (sheath_document_get_file (doc));
-  g_autofree char *stem = sheath_segmentation_dup_stem (sheath_document_get_file (doc));
-  g_autofree char *dir = parent ? g_file_get_path (parent) : NULL;
-  g_autofree char *axon = dir ? sheath_segmentation_dup_mask_path (dir, stem, "axon") : NULL;
-  g_autoptr(GFile) axon_file = axon ? g_file_new_for_path (axon) : NULL;
+  g_autofree char *masks = masks_beside (doc);
+  g_autoptr(GFile) file = masks ? g_file_new_for_path (masks) : NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self != NULL && axon_file != NULL && !sheath_document_load_masks (doc, axon_file, &error))
+  if (self != NULL && file != NULL && !sheath_document_load_masks (doc, file, &error))
     _sheath_window_toast (self, error->message);
 }
 
@@ -280,15 +301,10 @@ offer_masks_beside (SheathWindow *self,
                     SheathPage   *page)
 {
   SheathDocument *doc = sheath_page_get_document (page);
-  g_autoptr(GFile) parent = g_file_get_parent (sheath_document_get_file (doc));
-  g_autofree char *stem = sheath_segmentation_dup_stem (sheath_document_get_file (doc));
-  g_autofree char *dir = parent ? g_file_get_path (parent) : NULL;
-  g_autofree char *axon = dir ? sheath_segmentation_dup_mask_path (dir, stem, "axon") : NULL;
-  g_autofree char *myelin = dir ? sheath_segmentation_dup_mask_path (dir, stem, "myelin") : NULL;
+  g_autofree char *masks = masks_beside (doc);
   AdwToast *offer;
 
-  if (axon == NULL || !g_file_test (axon, G_FILE_TEST_IS_REGULAR) || !g_file_test (myelin, G_FILE_TEST_IS_REGULAR) ||
-      sheath_document_get_segmentation (doc) != NULL)
+  if (masks == NULL || sheath_document_get_segmentation (doc) != NULL)
     return;
   offer = adw_toast_new (_ ("This image has masks beside it"));
   adw_toast_set_button_label (offer, _ ("Load Them"));

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <string.h>
 
 #include "sheath-morphometrics-panel.h"
@@ -385,7 +387,8 @@ test_app_long_run (void)
 static gboolean has_segmentation_doc (gpointer page) { return sheath_document_get_segmentation (sheath_page_get_document (page)) != NULL; }
 
 /* An image whose masks were saved beside it offers them when it is opened
- * again; the Load button of the message loads them. */
+ * again, the three PNGs or one OME-TIFF map; the Load button of the
+ * message loads them. */
 static void
 test_app_masks_beside_offered (void)
 {
@@ -421,6 +424,34 @@ test_app_masks_beside_offered (void)
   g_signal_emit_by_name (load, "clicked");
   g_assert_true (gui_wait_until (has_segmentation_doc, page, 5000));
   g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (sheath_page_get_document (page)), SHEATH_LABEL_AXON), ==, 1600);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* a large image's labels, one OME-TIFF map, are offered and loaded too */
+  for (guint y = 300; y < 320; y++)
+    for (guint x = 500; x < 520; x++)
+      sheath_segmentation_set_label (masks, x, y, SHEATH_LABEL_MYELIN);
+  g_assert_true (sheath_segmentation_save_ome_tiff (masks, dir, "field", 0.1, &error));
+  g_assert_no_error (error);
+  {
+    const char *kinds[] = { "axon", "myelin", "axonmyelin" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+      {
+        g_autofree char *png = sheath_segmentation_dup_mask_path (dir, "field", kinds[i]);
+
+        g_assert_cmpint (g_unlink (png), ==, 0);
+      }
+  }
+  window = gui_new_window ();
+  page = sheath_window_open (window, file);
+  g_assert_true (gui_wait_until (has_image, window, 20000));
+  g_assert_true (gui_wait_for_text (GTK_WIDGET (window), "masks beside it", 5000));
+  load = gui_find_button (GTK_WIDGET (window), "Load Them");
+  g_assert_nonnull (load);
+  g_signal_emit_by_name (load, "clicked");
+  g_assert_true (gui_wait_until (has_segmentation_doc, page, 5000));
+  g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (sheath_page_get_document (page)), SHEATH_LABEL_AXON), ==, 1600);
+  g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (sheath_page_get_document (page)), SHEATH_LABEL_MYELIN), ==, 400);
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_remove_tree (dir);
