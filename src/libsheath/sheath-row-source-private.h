@@ -24,11 +24,12 @@ gboolean         _sheath_row_source_read          (SheathRowSource  *self,
                                                    guint             y,
                                                    float            *out,
                                                    GError          **error);
-/* Rows [@y, @y + @n_rows) as the slide stores them (8- or 16-bit); the
- * slide's rows are read again for this, not taken from the band. */
-GBytes          *_sheath_row_source_read_region   (SheathRowSource  *self,
+/* Rows [@y, @y + @n_rows) as the slide stores them (8- or 16-bit), into
+ * @out; read downwards like the rest (@n_rows at most @back + 256). */
+gboolean         _sheath_row_source_read_rows     (SheathRowSource  *self,
                                                    guint             y,
                                                    guint             n_rows,
+                                                   guint8           *out,
                                                    GError          **error);
 void             _sheath_row_source_free          (SheathRowSource  *self);
 

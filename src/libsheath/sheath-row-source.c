@@ -66,26 +66,6 @@ _sheath_row_source_get_bit_depth (SheathRowSource *self)
   return self->bit_depth;
 }
 
-GBytes *
-_sheath_row_source_read_region (SheathRowSource  *self,
-                                guint             y,
-                                guint             n_rows,
-                                GError          **error)
-{
-  gsize row_bytes = (gsize) self->width * (self->bit_depth / 8);
-
-  g_return_val_if_fail (y + n_rows <= self->height, NULL);
-
-  if (self->image != NULL)
-    {
-      const guint8 *first = self->bit_depth == 8 ? _sheath_image_get_row8 (self->image, y)
-                                                 : (const guint8 *) _sheath_image_get_row16 (self->image, y);
-
-      return g_bytes_new (first, row_bytes * n_rows);
-    }
-  return sheath_slide_read_region (self->slide, 0, 0, y, self->width, n_rows, error);
-}
-
 /* Makes row @y one of the band's, reading downwards. */
 static gboolean
 load_rows (SheathRowSource  *self,
@@ -123,6 +103,35 @@ load_rows (SheathRowSource  *self,
   memcpy (self->rows + (read_lo - lo) * row_bytes, g_bytes_get_data (bytes, NULL), (hi - read_lo) * row_bytes);
   self->lo = lo;
   self->hi = hi;
+  return TRUE;
+}
+
+gboolean
+_sheath_row_source_read_rows (SheathRowSource  *self,
+                              guint             y,
+                              guint             n_rows,
+                              guint8           *out,
+                              GError          **error)
+{
+  gsize row_bytes = (gsize) self->width * (self->bit_depth / 8);
+
+  g_return_val_if_fail (y + n_rows <= self->height, FALSE);
+
+  for (guint r = y; r < y + n_rows; r++)
+    {
+      const guint8 *row;
+
+      if (self->image != NULL)
+        row = self->bit_depth == 8 ? _sheath_image_get_row8 (self->image, r)
+                                   : (const guint8 *) _sheath_image_get_row16 (self->image, r);
+      else
+        {
+          if ((r < self->lo || r >= self->hi) && !load_rows (self, r, error))
+            return FALSE;
+          row = self->rows + (r - self->lo) * row_bytes;
+        }
+      memcpy (out + (gsize) (r - y) * row_bytes, row, row_bytes);
+    }
   return TRUE;
 }
 

@@ -41,6 +41,7 @@ typedef struct
   SegmentSink      parent;
   SegmentJob      *job;
   SheathRowSource *source;
+  SheathRowSource *window_source;   /* the clean-up's, when it needs the image */
   guint            width, height;
   double           pixel_size;
   SheathOmeWriter *axonmyelin;
@@ -106,15 +107,20 @@ process_band (StreamSink    *self,
   }
   if (sheath_segmentation_get_unmyelinated (window))
     {
-      g_autoptr(GBytes) pixels = _sheath_row_source_read_region (self->source, self->ring_lo, rows, error);
-      g_autoptr(GFile) file = NULL;
-      gsize size;
+      /* the window's image, from a reader of its own that goes downwards
+       * too (a PNG is not decoded again from its top for each window) */
+      guint depth = _sheath_row_source_get_bit_depth (self->window_source);
+      g_autofree guint8 *pixels = g_try_malloc ((gsize) rows * self->width * (depth / 8));
+      g_autoptr(GFile) file = g_file_new_for_path (self->state_path);
 
       if (pixels == NULL)
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY, _ ("Not enough memory to segment this image"));
+          return FALSE;
+        }
+      if (!_sheath_row_source_read_rows (self->window_source, self->ring_lo, rows, pixels, error))
         return FALSE;
-      file = g_file_new_for_path (self->state_path);
-      image = _sheath_image_new_from_level (file, self->width, rows, _sheath_row_source_get_bit_depth (self->source),
-                                            g_bytes_unref_to_data (g_steal_pointer (&pixels), &size), "window",
+      image = _sheath_image_new_from_level (file, self->width, rows, depth, g_steal_pointer (&pixels), "window",
                                             self->pixel_size, SHEATH_PIXEL_SIZE_SOURCE_USER, NULL);
     }
   if (!_sheath_segmenter_clean_up (window, model, image, self->pixel_size, cancellable, error))
@@ -366,6 +372,7 @@ stream_sink_clear (StreamSink *self)
   g_clear_pointer (&self->axonmyelin, _sheath_ome_writer_free);
   g_clear_pointer (&self->uaxon, _sheath_ome_writer_free);
   g_clear_pointer (&self->source, _sheath_row_source_free);
+  g_clear_pointer (&self->window_source, _sheath_row_source_free);
   g_free (self->values);
   g_free (self->ring_labels);
   g_free (self->ring_confidence);
@@ -421,6 +428,17 @@ _sheath_segmenter_stream (SegmentJob    *job,
       self.band = 2 * self.halo;
       self.ring_labels = g_try_malloc ((gsize) (self.band + 2 * self.halo) * self.width);
       self.ring_confidence = g_try_malloc ((gsize) (self.band + 2 * self.halo) * self.width);
+      if (unmyelinated)
+        {
+          g_autoptr(SheathSlide) again = sheath_slide_new_from_file (sheath_slide_get_file (job->slide), error);
+
+          if (again == NULL)
+            {
+              stream_sink_clear (&self);
+              return FALSE;
+            }
+          self.window_source = _sheath_row_source_new_for_slide (again, self.band + 2 * self.halo);
+        }
       if (self.ring_labels == NULL || self.ring_confidence == NULL)
         {
           g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
