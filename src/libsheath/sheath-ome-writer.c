@@ -46,7 +46,7 @@ struct _SheathOmeWriter
   double   pixel_size;
   guint    bps;            /* bytes per sample: 1, or 4 for instance maps */
   guint    n_levels;
-  Level    levels[MAX_LEVELS];
+  Level   *levels;         /* [n_levels] */
   guint    rows;
   guint8  *tile;
   guint8  *packed;
@@ -147,6 +147,7 @@ writer_new (const char *path,
   self->n_levels = 1;
   while (pyramid && MAX (width, height) >> self->n_levels > 512 && self->n_levels < MAX_LEVELS)
     self->n_levels++;
+  self->levels = g_new0 (Level, self->n_levels);
   for (guint k = 0; k < self->n_levels; k++)
     {
       Level *level = &self->levels[k];
@@ -505,6 +506,7 @@ _sheath_ome_writer_free (SheathOmeWriter *self)
       g_array_unref (self->levels[k].offsets);
       g_array_unref (self->levels[k].sizes);
     }
+  g_free (self->levels);
   g_free (self->tile);
   g_free (self->packed);
   g_free (self->path);
