@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Writes an N×N 8-bit tiled, pyramidal BigTIFF (levels as SubIFDs, as
-OME-TIFF stores them; 256² tiles, Deflate; 0.13 µm pixels) by mirroring a
-real micrograph: a whole-section-sized slide for bench/slide."""
+"""Writes an N×N (or N wide, H high) 8-bit tiled, pyramidal BigTIFF
+(levels as SubIFDs, as OME-TIFF stores them; 256² tiles, Deflate; 0.13 µm
+pixels) by mirroring a real micrograph: a whole-section-sized slide for
+bench/slide."""
 
 import sys
 
@@ -11,10 +12,11 @@ import tifffile
 from PIL import Image
 
 src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+h = int(sys.argv[4]) if len(sys.argv) > 4 else n
 a = np.asarray(Image.open(src).convert("L"))
 tile = np.block([[a, a[:, ::-1]], [a[::-1, :], a[::-1, ::-1]]])
-reps = (n + tile.shape[0] - 1) // tile.shape[0], (n + tile.shape[1] - 1) // tile.shape[1]
-big = np.tile(tile, reps)[:n, :n]
+reps = (h + tile.shape[0] - 1) // tile.shape[0], (n + tile.shape[1] - 1) // tile.shape[1]
+big = np.tile(tile, reps)[:h, :n]
 levels = []
 level = big
 while min(level.shape) > 512:
