@@ -426,6 +426,64 @@ test_slide_bad_input (void)
   test_remove_tree (dir);
 }
 
+/* Pyramid levels of inconsistent sizes: SubIFDs whose first is of another
+ * aspect (and the next no smaller than level 0) end the pyramid there; the
+ * full resolution is still read, and no level of the wrong size is. */
+static void
+test_slide_inconsistent_levels (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "odd.tif", NULL);
+  const guint sizes[][2] = { { 300, 200 }, { 150, 150 }, { 300, 200 }, { 75, 50 } };
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(SheathSlide) slide = NULL;
+  g_autoptr(GBytes) region = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *buf = g_malloc0 (64 * 64);
+  TIFF *tif = TIFFOpen (path, "w");
+
+  g_assert_nonnull (tif);
+  for (guint level = 0; level < G_N_ELEMENTS (sizes); level++)
+    {
+      TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, sizes[level][0]);
+      TIFFSetField (tif, TIFFTAG_IMAGELENGTH, sizes[level][1]);
+      TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8);
+      TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+      TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+      TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+      TIFFSetField (tif, TIFFTAG_TILEWIDTH, 64);
+      TIFFSetField (tif, TIFFTAG_TILELENGTH, 64);
+      if (level == 0)
+        {
+          toff_t offsets[3] = { 0 };
+
+          TIFFSetField (tif, TIFFTAG_SUBIFD, (guint16) 3, offsets);
+        }
+      else
+        TIFFSetField (tif, TIFFTAG_SUBFILETYPE, FILETYPE_REDUCEDIMAGE);
+      for (guint ty = 0; ty < sizes[level][1]; ty += 64)
+        for (guint tx = 0; tx < sizes[level][0]; tx += 64)
+          {
+            memset (buf, 10 * (level + 1), 64 * 64);
+            g_assert_cmpint (TIFFWriteTile (tif, buf, tx, ty, 0, 0), >, 0);
+          }
+      g_assert_true (TIFFWriteDirectory (tif));
+    }
+  TIFFClose (tif);
+
+  slide = sheath_slide_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_slide_get_n_levels (slide), ==, 1);
+  region = sheath_slide_read_region (slide, 0, 250, 150, 50, 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (region, NULL))[0], ==, 10);
+  g_clear_pointer (&region, g_bytes_unref);
+  region = sheath_slide_read_region (slide, 1, 0, 0, 10, 10, &error);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+
+  test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -436,5 +494,6 @@ main (int    argc,
   g_test_add_func ("/Sheath/Slide/ndpi", test_slide_ndpi);
   g_test_add_func ("/Sheath/Slide/png", test_slide_png);
   g_test_add_func ("/Sheath/Slide/bad-input", test_slide_bad_input);
+  g_test_add_func ("/Sheath/Slide/inconsistent-levels", test_slide_inconsistent_levels);
   return g_test_run ();
 }
