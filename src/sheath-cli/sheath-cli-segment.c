@@ -52,7 +52,8 @@ interrupt_cb (gpointer data)
 {
   GCancellable *cancellable = data;
 
-  fprintf (stderr, "\nInterrupted: stopping without writing masks\n");
+  fprintf (stderr, _ ("\nInterrupted: stopping; the image being segmented gets no masks (a large one's run "
+                      "is kept for --resume)\n"));
   g_cancellable_cancel (cancellable);
   return G_SOURCE_CONTINUE;
 }
