@@ -25,7 +25,7 @@
  * it whole, in image coordinates, so with the very figures and number a
  * measurement of the whole image gives (unless a fibre is larger than the
  * halo). Specks, holes and pixels are counted by the band they start in.
- * What needs the whole label map (regions, the instance map, editing) is
+ * What needs the whole label map (regions, the index image, editing) is
  * not available on such measurements. */
 
 /* An axon's first pixel, as a key of the ids given (never 0). */
@@ -168,19 +168,10 @@ measure_unmyelinated (SheathSegmentation  *window,
                       GCancellable        *cancellable,
                       GError             **error)
 {
-  guint rows = sheath_segmentation_get_height (window);
   g_autoptr(SheathSegmentation) only = NULL;
 
-  if (!(only = _sheath_segmentation_try_new (width, rows, error)))
+  if (!(only = _sheath_segmentation_dup_label_as_axons (window, SHEATH_LABEL_UNMYELINATED_AXON, error)))
     return FALSE;
-  for (guint y = 0; y < rows; y++)
-    {
-      const guint8 *in = _sheath_segmentation_get_row (window, y);
-      guint8 *out = _sheath_segmentation_get_row (only, y);
-
-      for (guint x = 0; x < width; x++)
-        out[x] = in[x] == SHEATH_LABEL_UNMYELINATED_AXON ? SHEATH_LABEL_AXON : SHEATH_LABEL_BACKGROUND;
-    }
   return measure_window (only, w0, width, height, pixel_size, shape, r, cancellable, error);
 }
 
@@ -313,22 +304,25 @@ read_map_rows (gpointer             data,
   if (values == NULL ||
       (m->uaxon != NULL && !(uaxon = sheath_slide_read_region (m->uaxon, 0, 0, y, width, rows, error))))
     return FALSE;
-  for (guint r = 0; r < rows; r++)
-    {
-      guint8 *out = _sheath_segmentation_get_row (window, r);
-      gsize i0 = (gsize) r * width;
+  {
+    const guint8 *v8 = g_bytes_get_data (values, NULL);
+    const guint16 *v16 = (const guint16 *) v8;
+    const guint8 *u = uaxon != NULL && sheath_slide_get_bit_depth (m->uaxon) == 8 ? g_bytes_get_data (uaxon, NULL)
+                                                                                   : NULL;
 
-      for (guint x = 0; x < width; x++)
-        {
-          guint v = max == 255 ? ((const guint8 *) g_bytes_get_data (values, NULL))[i0 + x]
-                               : ((const guint16 *) g_bytes_get_data (values, NULL))[i0 + x];
+    for (guint r = 0; r < rows; r++)
+      {
+        guint8 *out = _sheath_segmentation_get_row (window, r);
+        gsize i0 = (gsize) r * width;
 
-          out[x] = v * 4 > max * 3 ? SHEATH_LABEL_AXON : v * 4 > max ? SHEATH_LABEL_MYELIN : SHEATH_LABEL_BACKGROUND;
-          if (uaxon != NULL && sheath_slide_get_bit_depth (m->uaxon) == 8 &&
-              ((const guint8 *) g_bytes_get_data (uaxon, NULL))[i0 + x] > 127)
-            out[x] = SHEATH_LABEL_UNMYELINATED_AXON;
-        }
-    }
+        for (guint x = 0; x < width; x++)
+          {
+            out[x] = _sheath_segmentation_label_for_value (max == 255 ? v8[i0 + x] : v16[i0 + x], max);
+            if (u != NULL && u[i0 + x] > 127)
+              out[x] = SHEATH_LABEL_UNMYELINATED_AXON;
+          }
+      }
+  }
   return TRUE;
 }
 
@@ -390,7 +384,7 @@ sheath_morphometrics_compute_from_map (GFile            *map,
   g_autoptr(SheathOmeWriter) instance = NULL;
   g_autoptr(SheathMapsBuilder) builder = NULL;
   g_autoptr(SheathMorphometrics) self = NULL;
-  g_autofree char *name = NULL;
+  g_autoptr(GFile) uaxon_file = NULL;
   MapRows rows = { 0 };
   guint64 width, height;
   guint halo;
@@ -417,24 +411,17 @@ sheath_morphometrics_compute_from_map (GFile            *map,
       return NULL;
     }
 
-  name = g_file_get_basename (map);
-  if (g_str_has_suffix (name, "_seg-axonmyelin.ome.tif"))
+  if ((uaxon_file = _sheath_segmentation_dup_uaxon_map_for (map)) != NULL)
     {
-      g_autofree char *stem = g_strndup (name, strlen (name) - strlen ("_seg-axonmyelin.ome.tif"));
-      g_autofree char *uaxon_name = g_strconcat (stem, "_seg-uaxon.ome.tif", NULL);
-      g_autoptr(GFile) parent = g_file_get_parent (map);
-      g_autoptr(GFile) uaxon_file = g_file_get_child (parent, uaxon_name);
-
-      if (g_file_query_exists (uaxon_file, NULL))
+      if (!(uaxon = sheath_slide_new_from_file (uaxon_file, error)))
+        return NULL;
+      if (sheath_slide_get_level_width (uaxon, 0) != width || sheath_slide_get_level_height (uaxon, 0) != height)
         {
-          if (!(uaxon = sheath_slide_new_from_file (uaxon_file, error)))
-            return NULL;
-          if (sheath_slide_get_level_width (uaxon, 0) != width || sheath_slide_get_level_height (uaxon, 0) != height)
-            {
-              g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
-                           _ ("'%s' is not the size of its map"), uaxon_name);
-              return NULL;
-            }
+          g_autofree char *uaxon_name = g_file_get_basename (uaxon_file);
+
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                       _ ("'%s' is not the size of its map"), uaxon_name);
+          return NULL;
         }
     }
   if (maps != NULL &&

@@ -26,16 +26,8 @@ measure_label (SheathMorphometrics  *self,
   Region r = { 0 };
   GArray *regions = NULL;
 
-  if (!(only = _sheath_segmentation_try_new (self->width, self->height, error)))
+  if (!(only = _sheath_segmentation_dup_label_as_axons (self->segmentation, label, error)))
     return NULL;
-  for (guint y = 0; y < self->height; y++)
-    {
-      const guint8 *in = _sheath_segmentation_get_row (self->segmentation, y);
-      guint8 *out = _sheath_segmentation_get_row (only, y);
-
-      for (guint x = 0; x < self->width; x++)
-        out[x] = in[x] == label ? SHEATH_LABEL_AXON : SHEATH_LABEL_BACKGROUND;
-    }
   r.width = self->width;
   r.height = self->height;
   if (_sheath_region_measure (only, self->pixel_size, self->shape, &r, cancellable, error))

@@ -106,6 +106,20 @@ load_rows (SheathRowSource  *self,
   return TRUE;
 }
 
+/* Row @y as the source stores it, from the image or the band. */
+static const guint8 *
+row_pointer (SheathRowSource  *self,
+             guint             y,
+             GError          **error)
+{
+  if (self->image != NULL)
+    return self->bit_depth == 8 ? _sheath_image_get_row8 (self->image, y)
+                                : (const guint8 *) _sheath_image_get_row16 (self->image, y);
+  if ((y < self->lo || y >= self->hi) && !load_rows (self, y, error))
+    return NULL;
+  return self->rows + (y - self->lo) * ((gsize) self->width * (self->bit_depth / 8));
+}
+
 gboolean
 _sheath_row_source_read_rows (SheathRowSource  *self,
                               guint             y,
@@ -119,17 +133,10 @@ _sheath_row_source_read_rows (SheathRowSource  *self,
 
   for (guint r = y; r < y + n_rows; r++)
     {
-      const guint8 *row;
+      const guint8 *row = row_pointer (self, r, error);
 
-      if (self->image != NULL)
-        row = self->bit_depth == 8 ? _sheath_image_get_row8 (self->image, r)
-                                   : (const guint8 *) _sheath_image_get_row16 (self->image, r);
-      else
-        {
-          if ((r < self->lo || r >= self->hi) && !load_rows (self, r, error))
-            return FALSE;
-          row = self->rows + (r - self->lo) * row_bytes;
-        }
+      if (row == NULL)
+        return FALSE;
       memcpy (out + (gsize) (r - y) * row_bytes, row, row_bytes);
     }
   return TRUE;
@@ -141,32 +148,18 @@ _sheath_row_source_read (SheathRowSource  *self,
                          float            *out,
                          GError          **error)
 {
-  const guint8 *row8;
-  const guint16 *row16;
+  const guint8 *row;
 
   g_return_val_if_fail (y < self->height, FALSE);
 
-  if (self->image != NULL)
-    {
-      row8 = self->bit_depth == 8 ? _sheath_image_get_row8 (self->image, y) : NULL;
-      row16 = self->bit_depth == 8 ? NULL : _sheath_image_get_row16 (self->image, y);
-    }
-  else
-    {
-      gsize row_bytes = (gsize) self->width * (self->bit_depth / 8);
-
-      if ((y < self->lo || y >= self->hi) && !load_rows (self, y, error))
-        return FALSE;
-      row8 = self->rows + (y - self->lo) * row_bytes;
-      row16 = (const guint16 *) row8;
-    }
-
+  if ((row = row_pointer (self, y, error)) == NULL)
+    return FALSE;
   if (self->bit_depth == 8)
     for (guint x = 0; x < self->width; x++)
-      out[x] = row8[x];
+      out[x] = row[x];
   else
     for (guint x = 0; x < self->width; x++)
-      out[x] = row16[x];
+      out[x] = ((const guint16 *) row)[x];
   return TRUE;
 }
 

@@ -96,6 +96,22 @@ sheath_segmentation_save_ome_tiff (SheathSegmentation  *self,
   return TRUE;
 }
 
+GFile *
+_sheath_segmentation_dup_uaxon_map_for (GFile *map)
+{
+  g_autofree char *name = g_file_get_basename (map);
+  g_autofree char *stem = NULL, *uaxon_name = NULL;
+  g_autoptr(GFile) parent = NULL, uaxon = NULL;
+
+  if (!g_str_has_suffix (name, "_seg-axonmyelin.ome.tif"))
+    return NULL;
+  stem = g_strndup (name, strlen (name) - strlen ("_seg-axonmyelin.ome.tif"));
+  uaxon_name = g_strconcat (stem, "_seg-uaxon.ome.tif", NULL);
+  parent = g_file_get_parent (map);
+  uaxon = g_file_get_child (parent, uaxon_name);
+  return g_file_query_exists (uaxon, NULL) ? g_steal_pointer (&uaxon) : NULL;
+}
+
 /**
  * sheath_segmentation_new_from_axonmyelin:
  * @map: a map with AxonDeepSeg's `_seg-axonmyelin` values (0 background,
@@ -114,7 +130,7 @@ sheath_segmentation_new_from_axonmyelin (GFile   *map,
 {
   g_autoptr(SheathImage) image = NULL;
   g_autoptr(SheathSegmentation) self = NULL;
-  g_autofree char *name = NULL;
+  g_autoptr(GFile) uaxon = NULL;
   guint w, h, max;
 
   g_return_val_if_fail (G_IS_FILE (map), NULL);
@@ -131,24 +147,11 @@ sheath_segmentation_new_from_axonmyelin (GFile   *map,
       guint8 *row = _sheath_segmentation_get_row (self, y);
 
       for (guint x = 0; x < w; x++)
-        {
-          guint v = sheath_image_get_value (image, x, y);
-
-          row[x] = v * 4 > max * 3 ? SHEATH_LABEL_AXON : v * 4 > max ? SHEATH_LABEL_MYELIN : SHEATH_LABEL_BACKGROUND;
-        }
+        row[x] = _sheath_segmentation_label_for_value (sheath_image_get_value (image, x, y), max);
     }
 
-  name = g_file_get_basename (map);
-  if (g_str_has_suffix (name, "_seg-axonmyelin.ome.tif"))
-    {
-      g_autofree char *stem = g_strndup (name, strlen (name) - strlen ("_seg-axonmyelin.ome.tif"));
-      g_autofree char *uaxon_name = g_strconcat (stem, "_seg-uaxon.ome.tif", NULL);
-      g_autoptr(GFile) parent = g_file_get_parent (map);
-      g_autoptr(GFile) uaxon = g_file_get_child (parent, uaxon_name);
-
-      if (g_file_query_exists (uaxon, NULL) &&
-          !sheath_segmentation_add_mask (self, uaxon, SHEATH_LABEL_UNMYELINATED_AXON, error))
-        return NULL;
-    }
+  uaxon = _sheath_segmentation_dup_uaxon_map_for (map);
+  if (uaxon != NULL && !sheath_segmentation_add_mask (self, uaxon, SHEATH_LABEL_UNMYELINATED_AXON, error))
+    return NULL;
   return g_steal_pointer (&self);
 }

@@ -34,5 +34,22 @@ guint8             *_sheath_segmentation_get_probabilities  (SheathSegmentation 
  * 0/255 mask of @map_label */
 guint8              _sheath_segmentation_map_value          (guint8               label,
                                                              int                  map_label);
+/* ... and back: the label a value of such a map (of @max, 255 or 65535)
+ * stands for, a value nearer 127 than 0 or 255 being myelin */
+static inline guint8
+_sheath_segmentation_label_for_value (guint value,
+                                      guint max)
+{
+  return value * 4 > max * 3 ? SHEATH_LABEL_AXON : value * 4 > max ? SHEATH_LABEL_MYELIN : SHEATH_LABEL_BACKGROUND;
+}
+/* The STEM_seg-uaxon.ome.tif beside a STEM_seg-axonmyelin.ome.tif map, or
+ * NULL where @map is not so named or there is none. */
+GFile              *_sheath_segmentation_dup_uaxon_map_for  (GFile               *map);
+
+/* sheath-segmentation.c: a segmentation of @self's size whose axons are
+ * @label's pixels, all else background (a class measured as axons are) */
+SheathSegmentation *_sheath_segmentation_dup_label_as_axons (SheathSegmentation  *self,
+                                                             guint8               label,
+                                                             GError             **error);
 
 G_END_DECLS

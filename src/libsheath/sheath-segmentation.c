@@ -918,3 +918,23 @@ sheath_segmentation_save (SheathSegmentation  *self,
     g_free (g_array_index (masks, MaskRows, i).kind);
   return ok;
 }
+
+SheathSegmentation *
+_sheath_segmentation_dup_label_as_axons (SheathSegmentation  *self,
+                                         guint8               label,
+                                         GError             **error)
+{
+  g_autoptr(SheathSegmentation) only = NULL;
+
+  if (!(only = _sheath_segmentation_try_new (self->width, self->height, error)))
+    return NULL;
+  for (guint y = 0; y < self->height; y++)
+    {
+      const guint8 *in = _sheath_segmentation_get_row (self, y);
+      guint8 *out = _sheath_segmentation_get_row (only, y);
+
+      for (guint x = 0; x < self->width; x++)
+        out[x] = in[x] == label ? SHEATH_LABEL_AXON : SHEATH_LABEL_BACKGROUND;
+    }
+  return g_steal_pointer (&only);
+}
