@@ -390,11 +390,22 @@ sheath_maps_write_tiff (SheathMaps  *self,
   return _sheath_tiff_write_atomic (path, FALSE, write_pages, self, error);
 }
 
-/* Viridis, sampled at eleven points and interpolated: perceptually even,
- * readable in grey and by colour-blind readers. */
-static void
-viridis (cairo_t *cr,
-         double   t)
+/**
+ * sheath_maps_get_colour:
+ * @t: where on the scale, from 0 (lowest) to 1 (highest)
+ * @red: (out): red, from 0 to 1
+ * @green: (out): green
+ * @blue: (out): blue
+ *
+ * The colour of a heat map at @t: viridis, sampled at eleven points and
+ * interpolated — perceptually even, readable in grey and by colour-blind
+ * readers.
+ */
+void
+sheath_maps_get_colour (double  t,
+                        double *red,
+                        double *green,
+                        double *blue)
 {
   static const double stops[][3] = {
     { 0.267, 0.005, 0.329 }, { 0.283, 0.141, 0.458 }, { 0.254, 0.265, 0.530 },
@@ -402,13 +413,76 @@ viridis (cairo_t *cr,
     { 0.135, 0.659, 0.518 }, { 0.267, 0.749, 0.441 }, { 0.478, 0.821, 0.318 },
     { 0.741, 0.873, 0.150 }, { 0.993, 0.906, 0.144 },
   };
-  double p = CLAMP (t, 0, 1) * (G_N_ELEMENTS (stops) - 1);
+  double p = CLAMP (isnan (t) ? 0 : t, 0, 1) * (G_N_ELEMENTS (stops) - 1);
   guint i = MIN ((guint) p, G_N_ELEMENTS (stops) - 2);
   double f = p - i;
 
-  cairo_set_source_rgb (cr, stops[i][0] + f * (stops[i + 1][0] - stops[i][0]),
-                        stops[i][1] + f * (stops[i + 1][1] - stops[i][1]),
-                        stops[i][2] + f * (stops[i + 1][2] - stops[i][2]));
+  *red = stops[i][0] + f * (stops[i + 1][0] - stops[i][0]);
+  *green = stops[i][1] + f * (stops[i + 1][1] - stops[i][1]);
+  *blue = stops[i][2] + f * (stops[i + 1][2] - stops[i][2]);
+}
+
+static void
+viridis (cairo_t *cr,
+         double   t)
+{
+  double r, g, b;
+
+  sheath_maps_get_colour (t, &r, &g, &b);
+  cairo_set_source_rgb (cr, r, g, b);
+}
+
+/**
+ * sheath_maps_get_range:
+ * @self: a #SheathMaps
+ * @metric: a metric
+ * @low: (out): the lowest value of a cell
+ * @high: (out): the highest, above @low
+ *
+ * The range a heat map of @metric spans: its cells' lowest and highest
+ * values (0 to 1 when no cell has one; one unit wide when all are equal).
+ */
+void
+sheath_maps_get_range (SheathMaps      *self,
+                       SheathMapMetric  metric,
+                       double          *low,
+                       double          *high)
+{
+  gsize n;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+
+  g_return_if_fail (SHEATH_IS_MAPS (self));
+  g_return_if_fail (metric < SHEATH_MAP_N_METRICS);
+
+  n = (gsize) self->columns * self->rows;
+  for (gsize c = 0; c < n; c++)
+    if (!isnan (self->values[metric][c]))
+      {
+        lo = MIN (lo, self->values[metric][c]);
+        hi = MAX (hi, self->values[metric][c]);
+      }
+  if (lo > hi)
+    lo = 0, hi = 1;
+  if (hi - lo < 1e-12)
+    hi = lo + 1;
+  *low = lo;
+  *high = hi;
+}
+
+/**
+ * sheath_map_metric_get_title:
+ * @metric: a metric
+ *
+ * The metric's title, translated, with its unit: what a heat map's legend
+ * says.
+ *
+ * Returns: the title
+ */
+const char *
+sheath_map_metric_get_title (SheathMapMetric metric)
+{
+  g_return_val_if_fail (metric < SHEATH_MAP_N_METRICS, NULL);
+  return _ (metrics[metric].title);
 }
 
 typedef struct
@@ -529,21 +603,11 @@ sheath_maps_write_heat_maps (SheathMaps  *self,
 
   for (guint m = 0; m < SHEATH_MAP_N_METRICS; m++)
     {
-      HeatMap hm = { self, m, G_MAXDOUBLE, -G_MAXDOUBLE, 1 };
+      HeatMap hm = { self, m, 0, 1, 1 };
       g_autofree char *name = g_strdup_printf ("%s_map-%s", stem, metrics[m].name);
-      gsize n = (gsize) self->columns * self->rows;
       int width, height;
 
-      for (gsize c = 0; c < n; c++)
-        if (!isnan (self->values[m][c]))
-          {
-            hm.lo = MIN (hm.lo, self->values[m][c]);
-            hm.hi = MAX (hm.hi, self->values[m][c]);
-          }
-      if (hm.lo > hm.hi)
-        hm.lo = 0, hm.hi = 1;
-      if (hm.hi - hm.lo < 1e-12)
-        hm.hi = hm.lo + 1;
+      sheath_maps_get_range (self, m, &hm.lo, &hm.hi);
       /* about 600 points for the map's longer side, whole points a cell */
       hm.cell = CLAMP (600 / (int) MAX (self->columns, self->rows), 1, 60);
       width = MARGIN_LEFT + (int) self->columns * hm.cell + MARGIN_RIGHT;

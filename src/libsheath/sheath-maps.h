@@ -61,7 +61,19 @@ double       sheath_maps_get_value        (SheathMaps           *self,
                                            guint                 column,
                                            guint                 row);
 SHEATH_AVAILABLE_IN_ALL
+void         sheath_maps_get_range        (SheathMaps           *self,
+                                           SheathMapMetric       metric,
+                                           double               *low,
+                                           double               *high);
+SHEATH_AVAILABLE_IN_ALL
 const char  *sheath_map_metric_get_name   (SheathMapMetric       metric);
+SHEATH_AVAILABLE_IN_ALL
+const char  *sheath_map_metric_get_title  (SheathMapMetric       metric);
+SHEATH_AVAILABLE_IN_ALL
+void         sheath_maps_get_colour       (double                t,
+                                           double               *red,
+                                           double               *green,
+                                           double               *blue);
 SHEATH_AVAILABLE_IN_ALL
 gboolean     sheath_maps_write_tiff       (SheathMaps           *self,
                                            const char           *path,

@@ -32,6 +32,11 @@ void                _sheath_segmenter_report_rows     (SegmentJob         *job,
                                                        SheathSegmentation *result,
                                                        guint               first_row,
                                                        guint               n_rows);
+void                _sheath_segmenter_report_label_rows (SegmentJob       *job,
+                                                         const guint8     *labels,
+                                                         guint             first_row,
+                                                         guint             n_rows,
+                                                         guint             width);
 
 /* sheath-segmenter.c: every class's probability kept in the result, and no
  * fibre dropped, for a calibration to choose from */

@@ -35,6 +35,8 @@
 #define HALO_UM      20.0
 #define MIN_HALO     64
 #define MAX_HALO     512
+/* label rows handed to a viewer at a time (rows-segmented) */
+#define REPORT_ROWS  64
 
 typedef struct
 {
@@ -47,6 +49,9 @@ typedef struct
   SheathOmeWriter *axonmyelin;
   SheathOmeWriter *uaxon;        /* NULL unless the model labels them */
   guint8          *values;       /* [width] */
+  guint            next_emit_row;
+  guint8          *report;       /* [REPORT_ROWS][width], rows not yet shown */
+  guint            n_report;
 
   /* the clean-up's window: raw rows [ring_lo, ring_hi) */
   gboolean         clean_up;
@@ -60,11 +65,28 @@ typedef struct
   gboolean         saved;         /* a state is on disk for this run */
 } StreamSink;
 
+/* Final label rows go to whoever shows them, a band at a time. */
+static void
+report_row (StreamSink   *self,
+            const guint8 *labels)
+{
+  memcpy (self->report + (gsize) self->n_report * self->width, labels, self->width);
+  self->n_report++;
+  self->next_emit_row++;
+  if (self->n_report == REPORT_ROWS || self->next_emit_row == self->height)
+    {
+      _sheath_segmenter_report_label_rows (self->job, self->report, self->next_emit_row - self->n_report,
+                                           self->n_report, self->width);
+      self->n_report = 0;
+    }
+}
+
 static gboolean
 emit_row (StreamSink    *self,
           const guint8  *labels,
           GError       **error)
 {
+  report_row (self, labels);
   for (guint x = 0; x < self->width; x++)
     self->values[x] = _sheath_segmentation_map_value (labels[x], -1);
   if (!_sheath_ome_writer_push_row (self->axonmyelin, self->values, error))
@@ -374,6 +396,7 @@ stream_sink_clear (StreamSink *self)
   g_clear_pointer (&self->source, _sheath_row_source_free);
   g_clear_pointer (&self->window_source, _sheath_row_source_free);
   g_free (self->values);
+  g_free (self->report);
   g_free (self->ring_labels);
   g_free (self->ring_confidence);
   g_free (self->state_path);
@@ -410,6 +433,7 @@ _sheath_segmenter_stream (SegmentJob    *job,
   self.width = (guint) sheath_slide_get_level_width (job->slide, 0);
   self.height = (guint) sheath_slide_get_level_height (job->slide, 0);
   self.values = g_malloc (self.width);
+  self.report = g_malloc ((gsize) REPORT_ROWS * self.width);
   self.state_path = _sheath_segmenter_dup_state_path (job->dir, job->stem);
   self.identity = run_identity (job, self.pixel_size);
   self.parent.push_row = stream_push_row;
@@ -449,7 +473,11 @@ _sheath_segmenter_stream (SegmentJob    *job,
     }
 
   if (job->resume)
-    ok = restore_state (&self, path, unmyelinated ? uaxon_path : NULL, error);
+    {
+      ok = restore_state (&self, path, unmyelinated ? uaxon_path : NULL, error);
+      /* rows before these are written already */
+      self.next_emit_row = self.clean_up ? self.next_band_row : self.ring_hi;
+    }
   else
     {
       g_unlink (self.state_path);

@@ -180,25 +180,26 @@ deliver_rows_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Called from the worker with rows of labels that are final: a copy goes
- * to the main context, in order, so that a viewer can show them while the
- * rest is segmented. */
+/* Called from the worker with rows of labels that are final (@width
+ * bytes each, rows packed): a copy goes to the main context, in order, so
+ * that a viewer can show them while the rest is segmented. */
 void
-_sheath_segmenter_report_rows (SegmentJob         *job,
-                               SheathSegmentation *result,
-                               guint               first_row,
-                               guint               n_rows)
+_sheath_segmenter_report_label_rows (SegmentJob   *job,
+                                     const guint8 *labels,
+                                     guint         first_row,
+                                     guint         n_rows,
+                                     guint         width)
 {
-  guint width = sheath_segmentation_get_width (result);
-  guint8 *copy = g_malloc ((gsize) width * n_rows);
-  RowsChunk *chunk = g_new0 (RowsChunk, 1);
+  RowsChunk *chunk;
 
-  for (guint r = 0; r < n_rows; r++)
-    memcpy (copy + (gsize) r * width, _sheath_segmentation_get_row (result, first_row + r), width);
+  /* nobody to show them to: no copy */
+  if (!g_signal_has_handler_pending (job->self, signals [ROWS_SEGMENTED], 0, TRUE))
+    return;
+  chunk = g_new0 (RowsChunk, 1);
   chunk->self = g_object_ref (job->self);
   chunk->first_row = first_row;
   chunk->n_rows = n_rows;
-  chunk->labels = g_bytes_new_take (copy, (gsize) width * n_rows);
+  chunk->labels = g_bytes_new (labels, (gsize) width * n_rows);
 
   if (job->context == NULL)
     {
@@ -215,6 +216,23 @@ _sheath_segmenter_report_rows (SegmentJob         *job,
     g_source_attach (source, job->context);
     g_source_unref (source);
   }
+}
+
+void
+_sheath_segmenter_report_rows (SegmentJob         *job,
+                               SheathSegmentation *result,
+                               guint               first_row,
+                               guint               n_rows)
+{
+  guint width = sheath_segmentation_get_width (result);
+  g_autofree guint8 *copy = NULL;
+
+  if (!g_signal_has_handler_pending (job->self, signals [ROWS_SEGMENTED], 0, TRUE))
+    return;
+  copy = g_malloc ((gsize) width * n_rows);
+  for (guint r = 0; r < n_rows; r++)
+    memcpy (copy + (gsize) r * width, _sheath_segmentation_get_row (result, first_row + r), width);
+  _sheath_segmenter_report_label_rows (job, copy, first_row, n_rows, width);
 }
 
 static void
@@ -446,9 +464,11 @@ sheath_segmenter_class_init (SheathSegmenterClass *klass)
    * @labels: the rows' #SheathLabel values, one byte a pixel, rows packed
    *
    * Rows of the result that are final, in order from the top, while the
-   * rest is segmented: a viewer can show them as they come. Emitted on the
-   * main context of sheath_segmenter_segment_async() (in the calling
-   * thread for sheath_segmenter_segment()).
+   * rest is segmented: a viewer can show them as they come. A slide's rows
+   * come in bands, at its full resolution. Emitted on the main context of
+   * sheath_segmenter_segment_async() or
+   * sheath_segmenter_segment_slide_async() (in the calling thread for the
+   * functions that block).
    */
   signals [ROWS_SEGMENTED] = g_signal_new ("rows-segmented", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 3,

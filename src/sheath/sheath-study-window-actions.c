@@ -270,7 +270,7 @@ document_saved_cb (SheathDocument    *doc,
  * results folder, to correct them; saving them there measures it again.
  *
  * Returns: (transfer none): the image's page, or %NULL with @error set when
- *   the image is not segmented yet
+ *   the image is not segmented yet or opened as a slide
  */
 SheathPage *
 sheath_study_window_open_image (SheathStudyWindow  *self,
@@ -301,6 +301,12 @@ sheath_study_window_open_image (SheathStudyWindow  *self,
   file = g_file_new_for_path (sheath_study_get_image (sheath_study_run_get_study (self->run), index));
   masks = sheath_study_run_dup_masks_folder (self->run, index);
   page = sheath_window_open (self->images_window, file);
+  if (page == NULL)
+    {
+      g_set_error_literal (error, SHEATH_ERROR, SHEATH_ERROR_IMAGE_TOO_LARGE,
+                           _ ("This image opened as a slide, whose masks are not edited in the app"));
+      return NULL;
+    }
   doc = sheath_page_get_document (page);
   sheath_document_set_masks_folder (doc, masks);
   g_signal_handlers_disconnect_by_func (doc, document_saved_cb, self);

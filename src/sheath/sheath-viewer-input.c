@@ -16,7 +16,7 @@ scroll_cb (GtkEventControllerScroll *controller,
            double                    dy,
            SheathViewer             *self)
 {
-  if (self->image == NULL)
+  if (!_sheath_viewer_has_content (self))
     return FALSE;
   _sheath_viewer_zoom_about (self, self->zoom * pow (1.15, -dy), self->pointer_x, self->pointer_y);
   return TRUE;
@@ -58,7 +58,7 @@ edit_begin_cb (GtkGestureDrag *gesture,
                double          y,
                SheathViewer   *self)
 {
-  if (!self->editing || self->image == NULL)
+  if (!self->editing || !_sheath_viewer_has_content (self))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
@@ -128,11 +128,11 @@ motion_cb (GtkEventControllerMotion *controller,
   self->pointer_inside = TRUE;
   if (self->editing && self->brush_radius > 0)
     gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (self->image == NULL)
+  if (!_sheath_viewer_has_content (self))
     return;
   ix = (int) floor (self->origin_x + x / self->zoom);
   iy = (int) floor (self->origin_y + y / self->zoom);
-  if (ix < 0 || iy < 0 || ix >= (int) sheath_image_get_width (self->image) || iy >= (int) sheath_image_get_height (self->image))
+  if (ix < 0 || iy < 0 || ix >= (int) _sheath_viewer_get_width (self) || iy >= (int) _sheath_viewer_get_height (self))
     ix = iy = -1;
   g_signal_emit_by_name (self, "pointer-moved", ix, iy);
 }
@@ -146,12 +146,12 @@ click_released_cb (GtkGestureClick *gesture,
 {
   int ix, iy;
 
-  if (self->image == NULL ||
+  if (!_sheath_viewer_has_content (self) ||
       (self->editing && gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_PRIMARY))
     return;
   ix = (int) floor (self->origin_x + x / self->zoom);
   iy = (int) floor (self->origin_y + y / self->zoom);
-  if (ix >= 0 && iy >= 0 && ix < (int) sheath_image_get_width (self->image) && iy < (int) sheath_image_get_height (self->image))
+  if (ix >= 0 && iy >= 0 && ix < (int) _sheath_viewer_get_width (self) && iy < (int) _sheath_viewer_get_height (self))
     g_signal_emit_by_name (self, "clicked", ix, iy,
                    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
 }
@@ -175,7 +175,7 @@ zoom_action (GtkWidget  *widget,
   const char *what = g_variant_get_string (param, NULL);
   double cx = gtk_widget_get_width (widget) / 2.0, cy = gtk_widget_get_height (widget) / 2.0;
 
-  if (self->image == NULL)
+  if (!_sheath_viewer_has_content (self))
     return;
   if (g_str_equal (what, "in"))
     _sheath_viewer_zoom_about (self, self->zoom * 1.25, cx, cy);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "sheath-slide-tiles.h"
 #include "sheath-tile-cache.h"
 #include "sheath-viewer.h"
 
@@ -19,6 +20,11 @@ struct _SheathViewer
   guint               preview_width;    /* the image's size, which the preview stands for */
   guint               preview_height;
   SheathTileCache    *tiles;
+  SheathSlideTiles   *slide;            /* a slide shown from its levels, instead of an image */
+  GdkTexture         *map;              /* a map of measurements over it, stretched */
+  double              map_width;        /* over this many slide pixels */
+  double              map_height;
+  guint               slide_tiles_missing;   /* in the last frame */
 
   double              zoom;
   double              origin_x;         /* image coordinates at the widget's top left */
@@ -48,6 +54,9 @@ struct _SheathViewer
 };
 
 /* sheath-viewer.c */
+gboolean _sheath_viewer_has_content   (SheathViewer   *self);
+guint    _sheath_viewer_get_width     (SheathViewer   *self);
+guint    _sheath_viewer_get_height    (SheathViewer   *self);
 void _sheath_viewer_clamp_origin      (SheathViewer   *self);
 void _sheath_viewer_zoom_about        (SheathViewer   *self,
                                        double          zoom,

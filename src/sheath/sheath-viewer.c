@@ -64,17 +64,45 @@ sheath_viewer_invalidate_labels (SheathViewer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* What is shown: an image held whole, or a slide from its levels. */
+gboolean
+_sheath_viewer_has_content (SheathViewer *self)
+{
+  return self->image != NULL || self->slide != NULL;
+}
+
+guint
+_sheath_viewer_get_width (SheathViewer *self)
+{
+  return self->slide != NULL ? sheath_slide_tiles_get_width (self->slide)
+                             : self->image != NULL ? sheath_image_get_width (self->image) : 0;
+}
+
+guint
+_sheath_viewer_get_height (SheathViewer *self)
+{
+  return self->slide != NULL ? sheath_slide_tiles_get_height (self->slide)
+                             : self->image != NULL ? sheath_image_get_height (self->image) : 0;
+}
+
+static double
+get_pixel_size (SheathViewer *self)
+{
+  return self->slide != NULL ? sheath_slide_tiles_get_pixel_size (self->slide)
+                             : self->image != NULL ? sheath_image_get_pixel_size (self->image) : 0;
+}
+
 void
 _sheath_viewer_clamp_origin (SheathViewer *self)
 {
   double vw, vh, iw, ih;
 
-  if (self->image == NULL)
+  if (!_sheath_viewer_has_content (self))
     return;
   vw = gtk_widget_get_width (GTK_WIDGET (self)) / self->zoom;
   vh = gtk_widget_get_height (GTK_WIDGET (self)) / self->zoom;
-  iw = sheath_image_get_width (self->image);
-  ih = sheath_image_get_height (self->image);
+  iw = _sheath_viewer_get_width (self);
+  ih = _sheath_viewer_get_height (self);
 
   /* keep the image in view: centred when smaller than the view */
   self->origin_x = iw <= vw ? (iw - vw) / 2 : CLAMP (self->origin_x, 0, iw - vw);
@@ -124,7 +152,7 @@ draw_scale_bar (SheathViewer *self,
                 int           width,
                 int           height)
 {
-  double ps = sheath_image_get_pixel_size (self->image);
+  double ps = get_pixel_size (self);
   double um, px;
   g_autofree char *text = NULL;
   cairo_t *cr;
@@ -192,6 +220,99 @@ draw_edit_marks (SheathViewer *self,
   cairo_destroy (cr);
 }
 
+/* The tiles of one layer of a slide in view at @level; one not read yet is
+ * asked for, and stood in for by a coarser one that is there. */
+static void
+draw_slide_layer (SheathViewer     *self,
+                  GtkSnapshot      *snapshot,
+                  SheathSlideLayer  layer,
+                  guint             level,
+                  int               width,
+                  int               height)
+{
+  guint max_level = sheath_slide_tiles_get_max_level (self->slide);
+  double scale = (double) (1u << level);
+  guint tiles_x = (sheath_slide_tiles_get_level_width (self->slide, level) + TILE - 1) / TILE;
+  guint tiles_y = (sheath_slide_tiles_get_level_height (self->slide, level) + TILE - 1) / TILE;
+  guint tx0 = (guint) CLAMP (floor (self->origin_x / scale / TILE), 0, tiles_x - 1);
+  guint ty0 = (guint) CLAMP (floor (self->origin_y / scale / TILE), 0, tiles_y - 1);
+  guint tx1 = (guint) CLAMP (floor ((self->origin_x + width / self->zoom) / scale / TILE), 0, tiles_x - 1);
+  guint ty1 = (guint) CLAMP (floor ((self->origin_y + height / self->zoom) / scale / TILE), 0, tiles_y - 1);
+
+  for (guint ty = ty0; ty <= ty1; ty++)
+    for (guint tx = tx0; tx <= tx1; tx++)
+      {
+        GdkTexture *texture = sheath_slide_tiles_lookup (self->slide, layer, level, tx, ty);
+        guint at = level;
+        graphene_rect_t clip = GRAPHENE_RECT_INIT ((tx * TILE * scale - self->origin_x) * self->zoom,
+                                                   (ty * TILE * scale - self->origin_y) * self->zoom,
+                                                   TILE * scale * self->zoom, TILE * scale * self->zoom);
+
+        /* a coarser tile that covers it, while it comes */
+        if (texture == NULL && layer == SHEATH_SLIDE_LAYER_IMAGE)
+          self->slide_tiles_missing++;
+        while (texture == NULL && ++at <= max_level)
+          texture = sheath_slide_tiles_peek (self->slide, layer, at, tx >> (at - level), ty >> (at - level));
+        if (texture == NULL)
+          {
+            /* none: one three levels up is asked for too, and comes first,
+             * as it covers 64 of these */
+            at = MIN (level + 3, max_level);
+            if (at > level)
+              sheath_slide_tiles_lookup (self->slide, layer, at, tx >> (at - level), ty >> (at - level));
+            continue;
+          }
+        {
+          double s = (double) (1u << at);
+          guint ax = tx >> (at - level), ay = ty >> (at - level);
+          graphene_rect_t rect = GRAPHENE_RECT_INIT ((ax * TILE * s - self->origin_x) * self->zoom,
+                                                     (ay * TILE * s - self->origin_y) * self->zoom,
+                                                     gdk_texture_get_width (texture) * s * self->zoom,
+                                                     gdk_texture_get_height (texture) * s * self->zoom);
+
+          if (at != level)
+            gtk_snapshot_push_clip (snapshot, &clip);
+          gtk_snapshot_append_texture (snapshot, texture, &rect);
+          if (at != level)
+            gtk_snapshot_pop (snapshot);
+        }
+      }
+}
+
+static void
+draw_slide (SheathViewer *self,
+            GtkSnapshot  *snapshot,
+            int           width,
+            int           height)
+{
+  guint max_level = sheath_slide_tiles_get_max_level (self->slide);
+  guint level = (guint) CLAMP (floor (log2 (1.0 / self->zoom)), 0, max_level);
+
+  sheath_slide_tiles_begin_frame (self->slide);
+  self->slide_tiles_missing = 0;
+  draw_slide_layer (self, snapshot, SHEATH_SLIDE_LAYER_IMAGE, level, width, height);
+  if (self->overlay_visible && self->map == NULL && sheath_slide_tiles_has_labels (self->slide))
+    {
+      gtk_snapshot_push_opacity (snapshot, self->overlay_opacity);
+      draw_slide_layer (self, snapshot, SHEATH_SLIDE_LAYER_LABELS,
+                        MIN (MAX (level, sheath_slide_tiles_get_label_level (self->slide)), max_level), width, height);
+      gtk_snapshot_pop (snapshot);
+    }
+  if (self->overlay_visible && self->map != NULL)
+    {
+      /* its last cells reach past the slide's edge: cut there */
+      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (-self->origin_x * self->zoom, -self->origin_y * self->zoom,
+                                                             sheath_slide_tiles_get_width (self->slide) * self->zoom,
+                                                             sheath_slide_tiles_get_height (self->slide) * self->zoom));
+      gtk_snapshot_push_opacity (snapshot, MAX (self->overlay_opacity, 0.6));
+      gtk_snapshot_append_texture (snapshot, self->map,
+                                   &GRAPHENE_RECT_INIT (-self->origin_x * self->zoom, -self->origin_y * self->zoom,
+                                                        self->map_width * self->zoom, self->map_height * self->zoom));
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_pop (snapshot);
+    }
+}
+
 static void
 sheath_viewer_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -214,13 +335,20 @@ sheath_viewer_snapshot (GtkWidget   *widget,
                                    &GRAPHENE_RECT_INIT ((width - w) / 2, (height - h) / 2, w, h));
       return;
     }
-  if (self->image == NULL || width <= 0 || height <= 0)
+  if (!_sheath_viewer_has_content (self) || width <= 0 || height <= 0)
     return;
 
   if (self->fit_pending)
     {
       self->fit_pending = FALSE;
       sheath_viewer_zoom_to_fit (self);
+    }
+
+  if (self->slide != NULL)
+    {
+      draw_slide (self, snapshot, width, height);
+      draw_scale_bar (self, snapshot, width, height);
+      return;
     }
 
   level = (guint) CLAMP (floor (log2 (1.0 / self->zoom)), 0, sheath_tile_cache_get_max_level (self->tiles));
@@ -320,7 +448,7 @@ sheath_viewer_size_allocate (GtkWidget *widget,
   SheathViewer *self = SHEATH_VIEWER (widget);
 
   /* the panel opened or the window resized: a fitted image stays fitted */
-  if (self->fitted && self->image != NULL)
+  if (self->fitted && _sheath_viewer_has_content (self))
     sheath_viewer_zoom_to_fit (self);
   else
     _sheath_viewer_clamp_origin (self);
@@ -331,6 +459,10 @@ sheath_viewer_dispose (GObject *object)
 {
   SheathViewer *self = (SheathViewer *)object;
 
+  if (self->slide != NULL)
+    g_signal_handlers_disconnect_by_data (self->slide, self);
+  g_clear_object (&self->slide);
+  g_clear_object (&self->map);
   g_clear_object (&self->tiles);
   g_clear_object (&self->preview);
   g_clear_object (&self->image);
@@ -604,7 +736,7 @@ sheath_viewer_zoom_to_fit (SheathViewer *self)
   double zoom;
 
   g_return_if_fail (SHEATH_IS_VIEWER (self));
-  if (self->image == NULL)
+  if (!_sheath_viewer_has_content (self))
     return;
 
   w = gtk_widget_get_width (GTK_WIDGET (self));
@@ -614,7 +746,7 @@ sheath_viewer_zoom_to_fit (SheathViewer *self)
       self->fit_pending = TRUE;
       return;
     }
-  zoom = MIN ((double) w / sheath_image_get_width (self->image), (double) h / sheath_image_get_height (self->image));
+  zoom = MIN ((double) w / _sheath_viewer_get_width (self), (double) h / _sheath_viewer_get_height (self));
   self->zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
   self->fitted = TRUE;
   self->origin_x = self->origin_y = 0;
@@ -808,4 +940,72 @@ sheath_viewer_get_showing_preview (SheathViewer *self)
 {
   g_return_val_if_fail (SHEATH_IS_VIEWER (self), FALSE);
   return self->image == NULL && self->preview != NULL;
+}
+
+static void
+slide_changed_cb (SheathSlideTiles *slide,
+                  SheathViewer     *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * sheath_viewer_set_slide:
+ * @slide: (nullable): the tiles of a slide, read as they are seen
+ *
+ * Shows a slide from its levels instead of an image held whole; its labels
+ * are the tiles' too. A slide is not edited.
+ */
+void
+sheath_viewer_set_slide (SheathViewer     *self,
+                         SheathSlideTiles *slide)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+  g_return_if_fail (self->image == NULL);
+
+  if (self->slide != NULL)
+    g_signal_handlers_disconnect_by_data (self->slide, self);
+  if (!g_set_object (&self->slide, slide))
+    return;
+  if (slide != NULL)
+    {
+      g_signal_connect (slide, "changed", G_CALLBACK (slide_changed_cb), self);
+      self->fit_pending = TRUE;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * sheath_viewer_set_map:
+ * @map: (nullable): a map of measurements
+ * @width: how many slide pixels its texture spans, from the left
+ * @height: and from the top
+ *
+ * Shows @map over the slide instead of its labels.
+ */
+void
+sheath_viewer_set_map (SheathViewer *self,
+                       GdkTexture   *map,
+                       double        width,
+                       double        height)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  g_set_object (&self->map, map);
+  self->map_width = width;
+  self->map_height = height;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * sheath_viewer_get_slide_tiles_missing:
+ *
+ * Returns: how many of a slide's tiles the last frame drew from a coarser
+ *   one, or not at all, while they were read
+ */
+guint
+sheath_viewer_get_slide_tiles_missing (SheathViewer *self)
+{
+  g_return_val_if_fail (SHEATH_IS_VIEWER (self), 0);
+  return self->slide_tiles_missing;
 }

@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 #include <sheath.h>
 
+#include "sheath-slide-tiles.h"
+
 G_BEGIN_DECLS
 
 #define SHEATH_TYPE_VIEWER (sheath_viewer_get_type ())
@@ -53,6 +55,13 @@ gboolean            sheath_viewer_get_showing_preview (SheathViewer       *self)
 void                sheath_viewer_center_on           (SheathViewer       *self,
                                                        double              x,
                                                        double              y);
+void                sheath_viewer_set_slide           (SheathViewer       *self,
+                                                       SheathSlideTiles   *slide);
+void                sheath_viewer_set_map             (SheathViewer       *self,
+                                                       GdkTexture         *map,
+                                                       double              width,
+                                                       double              height);
+guint               sheath_viewer_get_slide_tiles_missing (SheathViewer *self);
 void           sheath_viewer_get_origin          (SheathViewer    *self,
                                                   double          *x,
                                                   double          *y);

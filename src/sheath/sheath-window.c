@@ -10,6 +10,7 @@
 #include "sheath-accessible.h"
 #include "sheath-recent-list.h"
 #include "sheath-recovery.h"
+#include "sheath-slide-window.h"
 #include "sheath-window-private.h"
 
 G_DEFINE_FINAL_TYPE (SheathWindow, sheath_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -344,9 +345,12 @@ static void document_modified_cb (SheathDocument *doc,
 /**
  * sheath_window_open:
  *
- * Opens an image in a new tab, or shows its tab if it is open already.
+ * Opens an image in a new tab, or shows its tab if it is open already; an
+ * image of more pixels than the `slide-above-megapixels` setting opens in a
+ * slide window instead.
  *
- * Returns: (transfer none): the image's page
+ * Returns: (transfer none) (nullable): the image's page, or %NULL for a
+ *   slide
  */
 SheathPage *
 sheath_window_open (SheathWindow *self,
@@ -371,6 +375,21 @@ sheath_window_open (SheathWindow *self,
         }
     }
 
+  name = g_file_get_basename (file);
+  /* a whole section: shown from its levels, never held whole */
+  if (sheath_slide_window_wants (file, self->settings))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (sheath_slide_window_open (gtk_window_get_application (GTK_WINDOW (self)), file, &error) == NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_ ("Cannot open “%s”: %s"), name, error->message);
+
+          _sheath_window_toast (self, text);
+        }
+      return NULL;
+    }
+
   doc = sheath_document_new (file, self->settings);
   g_signal_connect (doc, "toast", G_CALLBACK (document_toast_cb), self);
   g_signal_connect (doc, "failed", G_CALLBACK (document_failed_cb), self);
@@ -378,7 +397,6 @@ sheath_window_open (SheathWindow *self,
   g_signal_connect (doc, "notify::image", G_CALLBACK (document_image_cb), self);
   g_signal_connect (doc, "notify::modified", G_CALLBACK (document_modified_cb), self);
 
-  name = g_file_get_basename (file);
   page = sheath_page_new (doc);
   tab = adw_tab_view_append (self->tab_view, GTK_WIDGET (page));
   adw_tab_page_set_title (tab, name);
@@ -585,7 +603,13 @@ recovery_response_cb (AdwMessageDialog *dialog,
       GFile *image = g_ptr_array_index (images, i);
 
       if (g_str_equal (response, "restore") && g_file_query_exists (image, NULL))
-        sheath_document_restore_edits (sheath_page_get_document (sheath_window_open (self, image)));
+        {
+          SheathPage *page = sheath_window_open (self, image);
+
+          /* (a slide has no edits to restore) */
+          if (page != NULL)
+            sheath_document_restore_edits (sheath_page_get_document (page));
+        }
       else if (g_str_equal (response, "discard"))
         sheath_recovery_discard (recovery, image);
     }

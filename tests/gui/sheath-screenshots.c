@@ -4,12 +4,15 @@
  * (no screen grab), for the help and the README:
  *
  *   xvfb-run -a sheath-screenshots OUTPUT_DIR IMAGE MODEL [AXON_MASK [TRAIN_IMAGE…]]
+ *   xvfb-run -a sheath-screenshots --slide OUTPUT_DIR SLIDE MODEL PIXEL_SIZE
  *
  * empty.png, image.png, segmenting.png, overlay.png, review.png; with the axon mask of
  * the image (its myelin mask beside it) morphometrics.png, outlines.png and
  * editor.png; with labelled images of two subjects, the training wizard's
  * pages train-images.png … train-done.png after a short training of a
- * small network. */
+ * small network. With --slide, the slide window: slide-open.png,
+ * slide-segmenting.png (its rows appearing), slide-measured.png and
+ * slide-map.png (the aggregate g-ratio map with its legend). */
 
 #include "config.h"
 
@@ -22,6 +25,7 @@
 #include "sheath-study-window-private.h"
 #include "sheath-training-window.h"
 #include "sheath-review-bar.h"
+#include "sheath-slide-window.h"
 #include "sheath-window.h"
 #include "gui-test-util.h"
 
@@ -178,6 +182,61 @@ shoot_study (SheathWindow *window,
   gtk_window_destroy (GTK_WINDOW (study));
 }
 
+static gboolean
+slide_shown (gpointer data)
+{
+  return sheath_slide_tiles_get_n_textures (sheath_slide_window_get_tiles (data)) > 0 &&
+         sheath_viewer_get_slide_tiles_missing (sheath_slide_window_get_viewer (data)) == 0;
+}
+
+static gboolean
+slide_measured (gpointer data)
+{
+  return sheath_slide_window_get_aggregates (data) != NULL && !sheath_slide_window_get_busy (data);
+}
+
+static int
+shoot_slide (SheathApplication  *app,
+             const char         *out,
+             const char         *path,
+             const char         *model_path,
+             double              pixel_size)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.sheath.Sheath");
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFile) model = g_file_new_for_commandline_arg (model_path);
+  g_autoptr(GError) error = NULL;
+  SheathSlideWindow *slide;
+  GtkWidget *dropdown;
+
+  g_settings_set_double (settings, "slide-above-megapixels", 0);
+  if (!(slide = sheath_slide_window_open (GTK_APPLICATION (app), file, &error)))
+    g_error ("%s", error->message);
+  gtk_window_set_default_size (GTK_WINDOW (slide), 1200, 800);
+  if (!gui_wait_until (slide_shown, slide, 30000))
+    g_error ("the slide's tiles did not come");
+  wait_ms (300);
+  shoot (GTK_WIDGET (slide), out, "slide-open.png");
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON)),
+                             pixel_size);
+  if (!sheath_slide_window_set_model_file (slide, model, &error))
+    g_error ("%s", error->message);
+  gtk_widget_activate_action (GTK_WIDGET (slide), "slide.segment", NULL);
+  wait_ms (20000);
+  shoot (GTK_WIDGET (slide), out, "slide-segmenting.png");
+  if (!gui_wait_until (slide_measured, slide, 3600 * 1000))
+    g_error ("the slide was not segmented and measured");
+  wait_ms (9000);   /* the toast goes */
+  shoot (GTK_WIDGET (slide), out, "slide-measured.png");
+  dropdown = gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_DROP_DOWN);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1 + SHEATH_MAP_AXON_DENSITY);
+  wait_ms (500);
+  shoot (GTK_WIDGET (slide), out, "slide-map.png");
+  gtk_window_destroy (GTK_WINDOW (slide));
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -188,9 +247,10 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   SheathWindow *window;
 
-  if (argc < 4)
+  if (argc < 4 || (g_str_equal (argv[1], "--slide") && argc != 6))
     {
-      g_printerr ("usage: %s OUTPUT_DIR IMAGE MODEL [PIXEL_SIZE]\n", argv[0]);
+      g_printerr ("usage: %s OUTPUT_DIR IMAGE MODEL [AXON_MASK [TRAIN_IMAGE…]]\n"
+                  "       %s --slide OUTPUT_DIR SLIDE MODEL PIXEL_SIZE\n", argv[0], argv[0]);
       return 2;
     }
 
@@ -198,6 +258,8 @@ main (int   argc,
   adw_init ();
   app = sheath_application_new ();
   g_application_register (G_APPLICATION (app), NULL, NULL);
+  if (g_str_equal (argv[1], "--slide"))
+    return shoot_slide (app, argv[2], argv[3], argv[4], g_ascii_strtod (argv[5], NULL));
   window = sheath_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_present (GTK_WINDOW (window));

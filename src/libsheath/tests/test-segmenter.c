@@ -731,6 +731,34 @@ exists_in (const char *dir,
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+typedef struct
+{
+  SheathSegmentation *expected;
+  guint               next_row;
+  guint               differences;
+} RowsSeen;
+
+/* Rows a viewer is shown come in order, once each, and are the final ones. */
+static void
+rows_seen_cb (SheathSegmenter *segmenter,
+              guint            first_row,
+              guint            n_rows,
+              GBytes          *labels,
+              RowsSeen        *seen)
+{
+  guint width = sheath_segmentation_get_width (seen->expected);
+  gsize size;
+  const guint8 *rows = g_bytes_get_data (labels, &size);
+
+  g_assert_cmpuint (first_row, ==, seen->next_row);
+  g_assert_cmpuint (size, ==, (gsize) n_rows * width);
+  for (guint r = 0; r < n_rows; r++)
+    for (guint x = 0; x < width; x++)
+      seen->differences += rows[(gsize) r * width + x] !=
+                           sheath_segmentation_peek_row (seen->expected, first_row + r)[x];
+  seen->next_row += n_rows;
+}
+
 /* A slide streamed into an OME-TIFF, its clean-up done band by band, gives
  * the labels the whole image gives. A run cancelled halfway leaves its
  * state and part file (and no map); the state is refused, untouched, for
@@ -754,6 +782,7 @@ test_segmenter_slide_streamed (void)
   g_autoptr(GFile) file = NULL, map = NULL;
   g_autoptr(GBytes) state = NULL, state_after = NULL, uninterrupted = NULL, resumed = NULL;
   g_autoptr(GError) error = NULL;
+  RowsSeen seen = { 0 };
   gulong handler;
 
   if (image_path == NULL)
@@ -773,8 +802,14 @@ test_segmenter_slide_streamed (void)
   segmenter = sheath_segmenter_new (cleaned);
   sheath_segmenter_set_n_threads (segmenter, 2);
   sheath_segmenter_set_tile_size (segmenter, 128);
+  seen.expected = whole;
+  handler = g_signal_connect (segmenter, "rows-segmented", G_CALLBACK (rows_seen_cb), &seen);
   g_assert_true (sheath_segmenter_segment_slide (segmenter, slide, 0, dir, "whole", FALSE, NULL, &error));
   g_assert_no_error (error);
+  g_signal_handler_disconnect (segmenter, handler);
+  /* every row was shown as it was written */
+  g_assert_cmpuint (seen.next_row, ==, sheath_segmentation_get_height (whole));
+  g_assert_cmpuint (seen.differences, ==, 0);
   g_assert_false (exists_in (dir, "whole_seg-axonmyelin.ome.tif.resume"));
   g_assert_false (exists_in (dir, "whole_seg-axonmyelin.ome.tif.part"));
   map = g_file_new_for_path (map_path);

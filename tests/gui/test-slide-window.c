@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* A slide in the app, under Xvfb: an image above the slide size opens in a
+ * slide window, shown from tiles read in the background; it is segmented
+ * into a label map beside it and measured band by band, and a map of the
+ * measurements is shown with its legend. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sheath-slide-window.h"
+#include "sheath-viewer.h"
+#include "gui-test-app.h"
+#include "gui-test-util.h"
+#include "../../src/libsheath/tests/test-util.h"
+
+static SheathSlideWindow *
+find_slide_window (SheathWindow *window)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (SHEATH_IS_SLIDE_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* every tile in view drawn from its own level */
+static gboolean
+tiles_shown (gpointer data)
+{
+  SheathSlideWindow *slide = data;
+
+  return sheath_slide_tiles_get_n_textures (sheath_slide_window_get_tiles (slide)) > 0 &&
+         sheath_viewer_get_slide_tiles_missing (sheath_slide_window_get_viewer (slide)) == 0;
+}
+
+static gboolean
+measured (gpointer data)
+{
+  return sheath_slide_window_get_aggregates (data) != NULL && !sheath_slide_window_get_busy (data);
+}
+
+/* A copy of a real SEM image in a folder of its own, where the results go,
+ * opened with slides beginning at 0.1 Mpx. */
+static SheathSlideWindow *
+open_as_slide (const char    *source,
+               char         **dir,
+               SheathWindow **window)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.sheath.Sheath");
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+
+  *dir = g_dir_make_tmp ("sheath-slide-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "section.png", NULL);
+  g_assert_true (g_file_get_contents (source, &contents, &size, NULL));
+  g_assert_true (g_file_set_contents (path, contents, (gssize) size, NULL));
+
+  g_settings_set_double (settings, "slide-above-megapixels", 0.1);
+  *window = gui_new_window ();
+  file = g_file_new_for_path (path);
+  g_assert_null (sheath_window_open (*window, file));
+  g_settings_reset (settings, "slide-above-megapixels");
+  return find_slide_window (*window);
+}
+
+static void
+test_slide_segment_and_measure (void)
+{
+  g_autofree char *source = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *dir = NULL, *map = NULL, *csv = NULL, *maps = NULL, *state = NULL;
+  g_autoptr(GFile) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window = NULL;
+  SheathSlideWindow *slide;
+  GtkWidget *spin, *dropdown, *legend_bar;
+
+  if (source == NULL)
+    return;
+  slide = open_as_slide (source, &dir, &window);
+  g_assert_nonnull (slide);
+  g_assert_true (gui_wait_until (tiles_shown, slide, 20000));
+  g_assert_cmpuint (sheath_slide_tiles_get_width (sheath_slide_window_get_tiles (slide)), ==, 822);
+
+  /* no sidecar beside the copy: the pixel size is typed in */
+  spin = gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.13);
+  model = g_file_new_for_path (model_path);
+  g_assert_true (sheath_slide_window_set_model_file (slide, model, &error));
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (GTK_WIDGET (slide), "slide.segment", NULL);
+  g_assert_true (sheath_slide_window_get_busy (slide));
+  g_assert_true (gui_wait_until (measured, slide, 180000));
+
+  /* the label map, the tables and the maps beside the slide; no state left */
+  map = g_build_filename (dir, "section_seg-axonmyelin.ome.tif", NULL);
+  csv = g_build_filename (dir, "section_axon_morphometrics.csv", NULL);
+  maps = g_build_filename (dir, "section_maps.tif", NULL);
+  state = g_strconcat (map, ".resume", NULL);
+  g_assert_true (g_file_test (map, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (csv, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (maps, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (state, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (sheath_slide_window_get_aggregates (slide)->n_axons, >, 0);
+  /* labels are shown from the map at full resolution now */
+  g_assert_true (sheath_slide_tiles_has_labels (sheath_slide_window_get_tiles (slide)));
+  g_assert_cmpuint (sheath_slide_tiles_get_label_level (sheath_slide_window_get_tiles (slide)), ==, 0);
+
+  /* a map over the slide, with its legend */
+  dropdown = gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_DROP_DOWN);
+  g_assert_true (gtk_widget_get_sensitive (dropdown));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1 + SHEATH_MAP_GRATIO_AGGR);
+  legend_bar = gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_DRAWING_AREA);
+  g_assert_true (gtk_widget_is_visible (legend_bar));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 0);
+  g_assert_false (gtk_widget_is_visible (legend_bar));
+
+  gtk_window_destroy (GTK_WINDOW (slide));
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_remove_tree (dir);
+}
+
+/* A damaged label map beside the slide is said to be unused, and left. */
+static void
+test_slide_damaged_label_map (void)
+{
+  g_autofree char *source = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autofree char *dir = NULL, *map = NULL, *copy = NULL, *after = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window = NULL;
+  SheathSlideWindow *slide;
+  gsize size;
+
+  if (source == NULL)
+    return;
+  /* the map is there before the slide is opened */
+  dir = g_dir_make_tmp ("sheath-slide-XXXXXX", &error);
+  g_assert_no_error (error);
+  map = g_build_filename (dir, "section_seg-axonmyelin.ome.tif", NULL);
+  g_assert_true (g_file_set_contents (map, "II*\0garbage", 11, NULL));
+  {
+    g_autofree char *path = g_build_filename (dir, "section.png", NULL);
+    g_autofree char *contents = NULL;
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.sheath.Sheath");
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    g_assert_true (g_file_get_contents (source, &contents, &size, NULL));
+    g_assert_true (g_file_set_contents (path, contents, (gssize) size, NULL));
+    g_settings_set_double (settings, "slide-above-megapixels", 0.1);
+    window = gui_new_window ();
+    g_assert_null (sheath_window_open (window, file));
+    g_settings_reset (settings, "slide-above-megapixels");
+  }
+  slide = find_slide_window (window);
+  g_assert_nonnull (slide);
+  g_assert_true (gui_wait_for_text (GTK_WIDGET (slide), "is not used", 5000));
+  g_assert_false (sheath_slide_tiles_has_labels (sheath_slide_window_get_tiles (slide)));
+  g_assert_true (g_file_get_contents (map, &after, &size, NULL));
+  g_assert_cmpuint (size, ==, 11);
+
+  gtk_window_destroy (GTK_WINDOW (slide));
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("sheath-test-data-XXXXXX", NULL);
+
+  /* recently-used.xbel goes here, not into the user's own list */
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/Sheath/Slide/segment-and-measure", test_slide_segment_and_measure);
+  g_test_add_func ("/Sheath/Slide/damaged-label-map", test_slide_damaged_label_map);
+  return g_test_run ();
+}
