@@ -16,10 +16,15 @@ struct _SheathNetWorkspace
   guint   n_scratch;
   float  *input;                             /* [in][T][T] */
   float  *output;                            /* [classes][T][T] */
+  /* Only what is alive at once: a level's skip connection until its
+   * decoder block; one block's first conv at a time (C_0 T², the largest);
+   * one level's pooled input at a time; the bottleneck's output. A decoder
+   * block's output goes into the skip half of its level's concatenation,
+   * which its first conv has read: 0.63 of keeping each apart. */
   float  *cat[SHEATH_NET_MAX_DEPTH];         /* [2 C_l][T_l][T_l]: skip, then upsampled */
-  float  *tmp[SHEATH_NET_MAX_DEPTH + 1];     /* [C_l][T_l][T_l]: first conv of a block */
-  float  *out[SHEATH_NET_MAX_DEPTH + 1];     /* [C_l][T_l][T_l]: decoder blocks, bottleneck */
-  float  *pool[SHEATH_NET_MAX_DEPTH + 1];    /* [C_{l-1}][T_l][T_l]: pooled input of level l */
+  float  *tmp;                               /* [C_l][T_l][T_l]: first conv of a block */
+  float  *pool;                              /* [C_{l-1}][T_l][T_l]: pooled input of level l */
+  float  *bottleneck;                        /* [C_d][T_d][T_d] */
   float **scratch;                           /* one per worker */
 };
 
@@ -180,18 +185,22 @@ _sheath_net_workspace_new (const SheathNet  *net,
       !(ws->output = try_alloc_floats ((gsize) net->classes * tile_size * tile_size, error)))
     return NULL;
 
+  {
+    gsize px = (gsize) tile_size * tile_size;
+    guint d = net->depth;
+
+    if (!(ws->tmp = try_alloc_floats (net->base_channels * px, error)) ||
+        !(ws->pool = try_alloc_floats (net->base_channels * px / 4, error)) ||
+        !(ws->bottleneck = try_alloc_floats (((gsize) net->base_channels << d) * (px >> (2 * d)), error)))
+      return NULL;
+  }
   for (guint l = 0; l <= net->depth; l++)
     {
       guint t = tile_size >> l;
       gsize px = (gsize) t * t;
       guint c = net->base_channels << l;
 
-      if (!(ws->tmp[l] = try_alloc_floats (c * px, error)) ||
-          !(ws->out[l] = try_alloc_floats (c * px, error)))
-        return NULL;
       if (l < net->depth && !(ws->cat[l] = try_alloc_floats (2 * c * px, error)))
-        return NULL;
-      if (l > 0 && !(ws->pool[l] = try_alloc_floats (c / 2 * px, error)))
         return NULL;
 
       for (guint i = 0; i < 2; i++)
@@ -222,14 +231,11 @@ _sheath_net_workspace_free (SheathNetWorkspace *ws)
 
   g_free (ws->input);
   g_free (ws->output);
-  for (guint l = 0; l <= SHEATH_NET_MAX_DEPTH; l++)
-    {
-      g_free (ws->tmp[l]);
-      g_free (ws->out[l]);
-      g_free (ws->pool[l]);
-      if (l < SHEATH_NET_MAX_DEPTH)
-        g_free (ws->cat[l]);
-    }
+  g_free (ws->tmp);
+  g_free (ws->pool);
+  g_free (ws->bottleneck);
+  for (guint l = 0; l < SHEATH_NET_MAX_DEPTH; l++)
+    g_free (ws->cat[l]);
   if (ws->scratch != NULL)
     for (guint i = 0; i < ws->n_scratch; i++)
       g_free (ws->scratch[i]);
@@ -272,17 +278,18 @@ _sheath_net_forward (const SheathNet    *net,
     {
       guint t = ws->tile_size >> l;
 
-      _sheath_conv3x3_relu (workers, &net->enc[l][0], x, t, t, ws->tmp[l], ws->scratch);
-      _sheath_conv3x3_relu (workers, &net->enc[l][1], ws->tmp[l], t, t, ws->cat[l], ws->scratch);
-      _sheath_maxpool2 (workers, ws->cat[l], net->enc[l][1].cout, t, t, ws->pool[l + 1]);
-      x = ws->pool[l + 1];
+      /* the pooled input is read (into tmp) before the next pooling */
+      _sheath_conv3x3_relu (workers, &net->enc[l][0], x, t, t, ws->tmp, ws->scratch);
+      _sheath_conv3x3_relu (workers, &net->enc[l][1], ws->tmp, t, t, ws->cat[l], ws->scratch);
+      _sheath_maxpool2 (workers, ws->cat[l], net->enc[l][1].cout, t, t, ws->pool);
+      x = ws->pool;
     }
 
   {
     guint t = ws->tile_size >> depth;
 
-    _sheath_conv3x3_relu (workers, &net->enc[depth][0], x, t, t, ws->tmp[depth], ws->scratch);
-    _sheath_conv3x3_relu (workers, &net->enc[depth][1], ws->tmp[depth], t, t, ws->out[depth], ws->scratch);
+    _sheath_conv3x3_relu (workers, &net->enc[depth][0], x, t, t, ws->tmp, ws->scratch);
+    _sheath_conv3x3_relu (workers, &net->enc[depth][1], ws->tmp, t, t, ws->bottleneck, ws->scratch);
   }
 
   for (gint l = (gint) depth - 1; l >= 0; l--)
@@ -290,12 +297,15 @@ _sheath_net_forward (const SheathNet    *net,
       guint t = ws->tile_size >> l;
       guint c = net->base_channels << l;
       float *upsampled = ws->cat[l] + (gsize) c * t * t;
+      /* the level below's output: the bottleneck, or its skip half */
+      const float *below = l + 1 == (gint) depth ? ws->bottleneck : ws->cat[l + 1];
 
-      _sheath_upconv2 (workers, &net->up[l], ws->out[l + 1], t / 2, t / 2, upsampled, ws->scratch);
-      _sheath_conv3x3_relu (workers, &net->dec[l][0], ws->cat[l], t, t, ws->tmp[l], ws->scratch);
-      _sheath_conv3x3_relu (workers, &net->dec[l][1], ws->tmp[l], t, t, ws->out[l], ws->scratch);
+      _sheath_upconv2 (workers, &net->up[l], below, t / 2, t / 2, upsampled, ws->scratch);
+      _sheath_conv3x3_relu (workers, &net->dec[l][0], ws->cat[l], t, t, ws->tmp, ws->scratch);
+      /* into the skip half, read already */
+      _sheath_conv3x3_relu (workers, &net->dec[l][1], ws->tmp, t, t, ws->cat[l], ws->scratch);
     }
 
-  _sheath_head_softmax (workers, &net->head, ws->out[0], ws->tile_size, ws->tile_size,
+  _sheath_head_softmax (workers, &net->head, ws->cat[0], ws->tile_size, ws->tile_size,
                         ws->output, ws->scratch);
 }

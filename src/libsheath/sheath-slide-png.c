@@ -246,6 +246,7 @@ _sheath_slide_open_png (GFile              *file,
   opened->funcs = &png_funcs;
   opened->reader = r;
   opened->bit_depth = head[24] == 16 ? 16 : 8;
+  opened->sequential = TRUE;
   opened->format = g_strdup_printf ("PNG, %u-bit %s%s", head[24],
                                     head[25] == 3 ? "palette" : (head[25] & 2) ? "RGB" : "gray",
                                     (head[25] & 4) ? " + alpha" : "");

@@ -43,6 +43,7 @@ typedef struct
   double                        pixel_size;
   SheathPixelSizeSource         pixel_size_source;
   char                         *ignored_resolution;
+  gboolean                      sequential;       /* decoded from the top only */
 } SheathSlideOpened;
 
 void     _sheath_slide_opened_clear  (SheathSlideOpened  *opened);

@@ -29,6 +29,7 @@ struct _SheathSlide
   SheathPixelSizeSource         pixel_size_source;
   char                         *pixel_size_origin;
   char                         *ignored_resolution;
+  gboolean                      sequential;
 };
 
 /**
@@ -176,6 +177,7 @@ sheath_slide_new_from_file (GFile   *file,
   self->bit_depth = opened.bit_depth;
   self->format = g_steal_pointer (&opened.format);
   self->ignored_resolution = g_steal_pointer (&opened.ignored_resolution);
+  self->sequential = opened.sequential;
 
   if (!_sheath_pixel_size_lookup (file, &pixel_size, &source, &origin, error))
     return NULL;
@@ -238,6 +240,23 @@ sheath_slide_get_bit_depth (SheathSlide *self)
 {
   g_return_val_if_fail (SHEATH_IS_SLIDE (self), 8);
   return self->bit_depth;
+}
+
+/**
+ * sheath_slide_get_random_access:
+ * @self: a #SheathSlide
+ *
+ * Whether a region anywhere is read without decoding what lies above it:
+ * %FALSE for a PNG, whose rows are decoded from the top, so that it is best
+ * read downwards, band after band.
+ *
+ * Returns: %TRUE when regions are read where they lie
+ */
+gboolean
+sheath_slide_get_random_access (SheathSlide *self)
+{
+  g_return_val_if_fail (SHEATH_IS_SLIDE (self), FALSE);
+  return !self->sequential;
 }
 
 /**

@@ -27,6 +27,8 @@ const char            *sheath_slide_get_format_description   (SheathSlide  *self
 SHEATH_AVAILABLE_IN_ALL
 guint                  sheath_slide_get_bit_depth            (SheathSlide  *self);
 SHEATH_AVAILABLE_IN_ALL
+gboolean               sheath_slide_get_random_access        (SheathSlide  *self);
+SHEATH_AVAILABLE_IN_ALL
 guint                  sheath_slide_get_n_levels             (SheathSlide  *self);
 SHEATH_AVAILABLE_IN_ALL
 guint64                sheath_slide_get_level_width          (SheathSlide  *self,

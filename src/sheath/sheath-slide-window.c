@@ -640,7 +640,9 @@ sheath_slide_window_init (SheathSlideWindow *self)
  * @settings: (nullable): the app's settings, for where a slide begins
  *
  * Whether @file is better opened as a slide: more pixels than the
- * `slide-above-megapixels` setting. Only its header is read.
+ * `slide-above-megapixels` setting, in a file read region by region (a
+ * PNG, decoded from its top only, is opened whole). Only its header is
+ * read.
  *
  * Returns: %TRUE to open it in a slide window
  */
@@ -651,8 +653,8 @@ sheath_slide_window_wants (GFile     *file,
   g_autoptr(SheathSlide) slide = sheath_slide_new_from_file (file, NULL);
   double above = settings != NULL ? g_settings_get_double (settings, "slide-above-megapixels") : 256;
 
-  if (slide == NULL)
-    return FALSE;   /* the image tab says why */
+  if (slide == NULL || !sheath_slide_get_random_access (slide))
+    return FALSE;   /* the image tab says why, or shows it whole */
   return (double) sheath_slide_get_level_width (slide, 0) * sheath_slide_get_level_height (slide, 0) > above * 1e6;
 }
 

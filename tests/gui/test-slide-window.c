@@ -58,7 +58,7 @@ open_as_slide (const char    *source,
 
   *dir = g_dir_make_tmp ("sheath-slide-XXXXXX", &error);
   g_assert_no_error (error);
-  path = g_build_filename (*dir, "section.png", NULL);
+  path = g_build_filename (*dir, "section.tif", NULL);
   g_assert_true (g_file_get_contents (source, &contents, &size, NULL));
   g_assert_true (g_file_set_contents (path, contents, (gssize) size, NULL));
 
@@ -73,7 +73,7 @@ open_as_slide (const char    *source,
 static void
 test_slide_segment_and_measure (void)
 {
-  g_autofree char *source = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autofree char *source = test_require_shared ("samples/formats/gray16.tif");
   g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
   g_autofree char *dir = NULL, *map = NULL, *csv = NULL, *maps = NULL, *state = NULL;
   g_autoptr(GFile) model = NULL;
@@ -87,7 +87,7 @@ test_slide_segment_and_measure (void)
   slide = open_as_slide (source, &dir, &window);
   g_assert_nonnull (slide);
   g_assert_true (gui_wait_until (tiles_shown, slide, 20000));
-  g_assert_cmpuint (sheath_slide_tiles_get_width (sheath_slide_window_get_tiles (slide)), ==, 822);
+  g_assert_cmpuint (sheath_slide_tiles_get_width (sheath_slide_window_get_tiles (slide)), ==, 1154);
 
   /* no sidecar beside the copy: the pixel size is typed in */
   spin = gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON);
@@ -132,7 +132,7 @@ test_slide_segment_and_measure (void)
 static void
 test_slide_damaged_label_map (void)
 {
-  g_autofree char *source = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat4/micr/sub-rat4_sample-data12_SEM.png");
+  g_autofree char *source = test_require_shared ("samples/formats/gray8.tif");
   g_autofree char *dir = NULL, *map = NULL, *copy = NULL, *after = NULL;
   g_autoptr(GError) error = NULL;
   SheathWindow *window = NULL;
@@ -147,7 +147,7 @@ test_slide_damaged_label_map (void)
   map = g_build_filename (dir, "section_seg-axonmyelin.ome.tif", NULL);
   g_assert_true (g_file_set_contents (map, "II*\0garbage", 11, NULL));
   {
-    g_autofree char *path = g_build_filename (dir, "section.png", NULL);
+    g_autofree char *path = g_build_filename (dir, "section.tif", NULL);
     g_autofree char *contents = NULL;
     g_autoptr(GSettings) settings = g_settings_new ("io.github.sheath.Sheath");
     g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -171,6 +171,38 @@ test_slide_damaged_label_map (void)
   test_remove_tree (dir);
 }
 
+/* A slide-scanner file opens from its levels, and a PNG, decoded from its
+ * top only, is never opened as a slide. */
+static void
+test_slide_ndpi_and_png (void)
+{
+  g_autofree char *ndpi = test_require_shared ("samples/formats/ndpi/hamamatsu-tritc.ndpi");
+  g_autofree char *png = test_require_shared ("samples/formats/gray8.png");
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.sheath.Sheath");
+  g_autoptr(GFile) ndpi_file = NULL, png_file = NULL;
+  SheathWindow *window;
+  SheathSlideWindow *slide;
+
+  if (ndpi == NULL || png == NULL)
+    return;
+  g_settings_set_double (settings, "slide-above-megapixels", 0.1);
+  window = gui_new_window ();
+  ndpi_file = g_file_new_for_path (ndpi);
+  g_assert_null (sheath_window_open (window, ndpi_file));
+  slide = find_slide_window (window);
+  g_assert_nonnull (slide);
+  g_assert_true (gui_wait_until (tiles_shown, slide, 20000));
+  g_assert_cmpuint (sheath_slide_tiles_get_height (sheath_slide_window_get_tiles (slide)), ==, 4864);
+  g_assert_true (gui_shows_text (GTK_WIDGET (slide), "7 levels"));
+
+  png_file = g_file_new_for_path (png);
+  g_assert_nonnull (sheath_window_open (window, png_file));
+  g_settings_reset (settings, "slide-above-megapixels");
+
+  gtk_window_destroy (GTK_WINDOW (slide));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -184,5 +216,6 @@ main (int   argc,
   adw_init ();
   g_test_add_func ("/Sheath/Slide/segment-and-measure", test_slide_segment_and_measure);
   g_test_add_func ("/Sheath/Slide/damaged-label-map", test_slide_damaged_label_map);
+  g_test_add_func ("/Sheath/Slide/ndpi-and-png", test_slide_ndpi_and_png);
   return g_test_run ();
 }

@@ -158,6 +158,7 @@ test_slide_tiff_pyramids (void)
       slide = sheath_slide_new_from_file (file, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (sheath_slide_get_n_levels (slide), ==, 4);
+      g_assert_true (sheath_slide_get_random_access (slide));
       g_assert_cmpuint (sheath_slide_get_bit_depth (slide), ==, cases[c].bits);
       g_assert_true (g_str_has_prefix (sheath_slide_get_format_description (slide),
                                        cases[c].big ? "BigTIFF" : "TIFF"));
@@ -337,6 +338,8 @@ test_slide_png (void)
       image = sheath_image_new_from_file (file, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (sheath_slide_get_n_levels (slide), ==, 1);
+      /* decoded from the top only */
+      g_assert_false (sheath_slide_get_random_access (slide));
       g_assert_cmpuint (sheath_slide_get_level_width (slide, 0), ==, sheath_image_get_width (image));
       g_assert_cmpuint (sheath_slide_get_bit_depth (slide), ==, sheath_image_get_bit_depth (image));
       g_assert_cmpstr (sheath_slide_get_ignored_resolution (slide), ==, sheath_image_get_ignored_resolution (image));
