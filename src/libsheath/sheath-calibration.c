@@ -142,6 +142,25 @@ sheath_calibration_new (SheathModel *model)
 }
 
 /**
+ * sheath_calibration_set_flips:
+ * @self: a #SheathCalibration
+ * @flips: whether to segment with test-time flips
+ *
+ * Segments the images with test-time flips (or without), and writes the
+ * choice into the model, whose segmenters then use it by default. The
+ * default is the model's own (sheath_model_get_test_time_flips()). Call it
+ * before adding images.
+ */
+void
+sheath_calibration_set_flips (SheathCalibration *self,
+                              gboolean           flips)
+{
+  g_return_if_fail (SHEATH_IS_CALIBRATION (self));
+  g_return_if_fail (self->images->len == 0);
+  g_object_set (self->segmenter, "flips", flips, NULL);
+}
+
+/**
  * sheath_calibration_add_image:
  * @self: a #SheathCalibration
  * @image: a labelled image the model was trained on
@@ -533,7 +552,7 @@ sheath_calibration_dup_report (SheathCalibration *self)
  *
  * Writes the model with the chosen weights and thresholds in its metadata
  * (`decision_weights`, `min_fibre_confidence`, `min_axon_diam_um`,
- * `calibration_subjects`);
+ * `test_time_flips`, `calibration_subjects`);
  * its tensors are unchanged. Written whole and renamed.
  *
  * Returns: %TRUE on success
@@ -572,6 +591,12 @@ sheath_calibration_write_model (SheathCalibration  *self,
   g_hash_table_insert (changes, "min_axon_diam_um",
                        g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", best->min_axon_diam)));
   g_hash_table_insert (changes, "calibration_subjects", g_strdup (subjects->str));
+  {
+    gboolean flips;
+
+    g_object_get (self->segmenter, "flips", &flips, NULL);
+    g_hash_table_insert (changes, "test_time_flips", g_strdup (flips ? "true" : "false"));
+  }
   source = g_file_get_path (sheath_model_get_file (self->model));
   return _sheath_safetensors_rewrite_metadata (source, path, changes, error);
 }

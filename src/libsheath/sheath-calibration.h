@@ -20,6 +20,9 @@ G_DECLARE_FINAL_TYPE (SheathCalibration, sheath_calibration, SHEATH, CALIBRATION
 SHEATH_AVAILABLE_IN_ALL
 SheathCalibration *sheath_calibration_new                  (SheathModel        *model);
 SHEATH_AVAILABLE_IN_ALL
+void               sheath_calibration_set_flips            (SheathCalibration  *self,
+                                                            gboolean            flips);
+SHEATH_AVAILABLE_IN_ALL
 gboolean           sheath_calibration_add_image            (SheathCalibration  *self,
                                                             const char         *image,
                                                             const char         *axon_mask,

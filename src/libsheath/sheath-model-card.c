@@ -388,6 +388,17 @@ append_calibration (SheathModelCard *self,
   append_row (card, "Calibration", text);
 }
 
+/* Test-time flips, when the model asks for them */
+static void
+append_flips (SheathModelCard *self,
+              GString         *card)
+{
+  if (sheath_model_get_test_time_flips (self->model))
+    append_row (card, "Test-time flips",
+                "on by default: each tile is also segmented mirrored three ways and the four averaged "
+                "(4× the compute; `--no-flips` turns them off); the figures below are with them");
+}
+
 /* Unmyelinated axons, for models that find them */
 static void
 append_unmyelinated_scores (SheathModelCard *self,
@@ -476,6 +487,7 @@ sheath_model_card_dup_markdown (SheathModelCard *self)
   append_row (card, "Normalisation", normalization);
   append_training (self, card);
   append_calibration (self, card);
+  append_flips (self, card);
   append_uaxon_split (self, card);
   {
     g_autofree char *uaxon = sheath_model_dup_metadata_value (self->model, "validation_dice_uaxon");

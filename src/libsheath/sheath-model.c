@@ -35,6 +35,7 @@ struct _SheathModel
   double               norm_std;
   double               decision_weights[SHEATH_NET_MAX_CLASSES];
   double               min_fibre_confidence;
+  gboolean             test_time_flips;
   double               min_axon_diam;
   double               uaxon_split_sigma;
   double               uaxon_split_depth;
@@ -202,6 +203,17 @@ read_calibration (SheathModel        *self,
           return FALSE;
         }
     }
+  {
+    const char *flips = _sheath_safetensors_get_meta (st, "test_time_flips");
+
+    if (flips != NULL && !g_str_equal (flips, "true") && !g_str_equal (flips, "false"))
+      {
+        g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
+                     _ ("Model '%s' has test_time_flips '%s': give true or false"), name, flips);
+        return FALSE;
+      }
+    self->test_time_flips = g_strcmp0 (flips, "true") == 0;
+  }
   return (_sheath_safetensors_get_meta (st, "min_fibre_confidence") == NULL ||
           _sheath_model_meta_double (st, "min_fibre_confidence", 0, 1, &self->min_fibre_confidence, error)) &&
          (_sheath_safetensors_get_meta (st, "min_axon_diam_um") == NULL ||
@@ -589,6 +601,24 @@ sheath_model_get_min_fibre_confidence (SheathModel *self)
 {
   g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
   return self->min_fibre_confidence;
+}
+
+/**
+ * sheath_model_get_test_time_flips:
+ * @self: a #SheathModel
+ *
+ * Whether the model is best used with test-time flips (metadata key
+ * `test_time_flips`, set by a calibration that used them): each tile also
+ * segmented mirrored three ways and the four averaged. A segmenter made
+ * for the model uses them unless told otherwise.
+ *
+ * Returns: %TRUE when the model asks for them
+ */
+gboolean
+sheath_model_get_test_time_flips (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), FALSE);
+  return self->test_time_flips;
 }
 
 /**

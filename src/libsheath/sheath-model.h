@@ -98,6 +98,8 @@ double               sheath_model_get_min_fibre_confidence (SheathModel *self);
 SHEATH_AVAILABLE_IN_ALL
 double               sheath_model_get_min_axon_diam    (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
+gboolean             sheath_model_get_test_time_flips  (SheathModel  *self);
+SHEATH_AVAILABLE_IN_ALL
 void                 sheath_model_get_uaxon_split      (SheathModel  *self,
                                                         double       *sigma,
                                                         double       *depth,

@@ -342,6 +342,9 @@ sheath_segmenter_set_property (GObject      *object,
     {
     case PROP_MODEL:
       self->model = g_value_dup_object (value);
+      /* as the model asks, until told otherwise */
+      if (self->model != NULL)
+        self->flips = sheath_model_get_test_time_flips (self->model);
       break;
 
     case PROP_N_THREADS:
@@ -426,7 +429,8 @@ sheath_segmenter_class_init (SheathSegmenterClass *klass)
    *
    * Test-time augmentation: each tile is also segmented mirrored
    * left–right, top–bottom and both, and the four predictions are averaged.
-   * A little more accurate, four times slower.
+   * A little more accurate, four times slower. Its default is the model's
+   * (sheath_model_get_test_time_flips()).
    */
   properties [PROP_FLIPS] =
     g_param_spec_boolean ("flips", NULL, NULL, FALSE,

@@ -21,7 +21,7 @@ sheath_cli_calibrate (int    argc,
   g_auto(GStrv) held_out = NULL;
   g_autofree char *model_name = NULL, *output = NULL, *subjects = NULL, *report_path = NULL;
   g_autofree char *report = NULL, *validation = NULL;
-  gboolean verbose = FALSE;
+  gboolean verbose = FALSE, flips = FALSE, no_flips = FALSE;
   guint added = 0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_ ("The model: sem, tem or a .safetensors file"), "MODEL" },
@@ -31,6 +31,10 @@ sheath_cli_calibrate (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("The calibrated model to write"), "MODEL.safetensors" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &report_path, N_ ("Also write the report (Markdown) here"), "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_ ("Print every candidate tried"), NULL },
+    { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
+      N_ ("Segment with test-time flips (4x slower), and make them the model's default"), NULL },
+    { "no-flips", 0, 0, G_OPTION_ARG_NONE, &no_flips,
+      N_ ("Segment without, and make that the model's default"), NULL },
     { NULL }
   };
 
@@ -67,6 +71,8 @@ sheath_cli_calibrate (int    argc,
   held_out = g_strsplit (validation ? validation : "", ",", -1);
 
   calibration = sheath_calibration_new (model);
+  if (flips || no_flips)
+    sheath_calibration_set_flips (calibration, flips && !no_flips);
   for (guint d = 0; data[d]; d++)
     {
       g_auto(GStrv) images = sheath_bids_list_images (data[d], &error);

@@ -221,7 +221,7 @@ sheath_cli_evaluate (int    argc,
   g_auto(GStrv) subject_list = NULL;
   g_autofree char *model_name = NULL, *json_path = NULL, *subjects = NULL, *plots = NULL;
   int threads = 0;
-  gboolean flips = FALSE;
+  gboolean flips = FALSE, no_flips = FALSE;
   guint evaluated = 0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_ ("The model: sem, tem or a .safetensors file"), "MODEL" },
@@ -232,7 +232,9 @@ sheath_cli_evaluate (int    argc,
     { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots,
       N_ ("Write the agreement plots (Bland–Altman, predicted against manual) into DIR, as PNG and SVG"), "DIR" },
     { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
-      N_ ("Also segment each tile mirrored three ways and average (4x slower)"), NULL },
+      N_ ("Also segment each tile mirrored three ways and average, 4x slower (default: as the model asks)"), NULL },
+    { "no-flips", 0, 0, G_OPTION_ARG_NONE, &no_flips,
+      N_ ("Do not, even where the model asks for them"), NULL },
     { NULL }
   };
 
@@ -276,7 +278,8 @@ sheath_cli_evaluate (int    argc,
 
   segmenter = sheath_segmenter_new (model);
   sheath_segmenter_set_n_threads (segmenter, threads > 0 ? threads : 0);
-  g_object_set (segmenter, "flips", flips, NULL);
+  if (flips || no_flips)
+    g_object_set (segmenter, "flips", flips && !no_flips, NULL);
 
   json_builder_begin_object (json);
   json_builder_set_member_name (json, "model");

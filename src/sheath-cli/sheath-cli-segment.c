@@ -280,7 +280,7 @@ sheath_cli_segment (int    argc,
   double pixel_size = 0;
   int threads = 0;
   int tile_size = 0;
-  gboolean flips = FALSE;
+  gboolean flips = FALSE, no_flips = FALSE;
   gboolean morphometrics = FALSE;
   gboolean ome_tiff = FALSE;
   gboolean resume = FALSE;
@@ -299,7 +299,10 @@ sheath_cli_segment (int    argc,
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads,
       N_ ("Threads to use (default: one per processor)"), "N" },
     { "flips", 0, 0, G_OPTION_ARG_NONE, &flips,
-      N_ ("Also segment each tile mirrored three ways and average: a little more accurate, 4x slower"), NULL },
+      N_ ("Also segment each tile mirrored three ways and average: a little more accurate, 4x slower "
+          "(default: as the model asks)"), NULL },
+    { "no-flips", 0, 0, G_OPTION_ARG_NONE, &no_flips,
+      N_ ("Do not, even where the model asks for them"), NULL },
     { "tile-size", 0, 0, G_OPTION_ARG_INT, &tile_size,
       N_ ("Tile side in model pixels, 64–4096 (default: 512); memory grows with its square"), "N" },
     { "morphometrics", 0, 0, G_OPTION_ARG_NONE, &morphometrics,
@@ -387,7 +390,8 @@ sheath_cli_segment (int    argc,
 
   segmenter = sheath_segmenter_new (model);
   sheath_segmenter_set_n_threads (segmenter, threads);
-  g_object_set (segmenter, "flips", flips, NULL);
+  if (flips || no_flips)
+    g_object_set (segmenter, "flips", flips && !no_flips, NULL);
   if (tile_size > 0)
     sheath_segmenter_set_tile_size (segmenter, tile_size);
 

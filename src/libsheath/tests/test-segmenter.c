@@ -543,6 +543,62 @@ golden_model_with (const char *dir,
   return model;
 }
 
+/* A model can ask for test-time flips: its segmenters use them unless told
+ * otherwise, and they give what asking for them by hand gives; a value other
+ * than true or false is refused by name. */
+static void
+test_segmenter_model_flips (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *source = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *bad_path = g_build_filename (dir, "bad.safetensors", NULL);
+  g_autoptr(SheathModel) plain = golden_model ();
+  g_autoptr(SheathModel) flipped = golden_model_with (dir, "flipped.safetensors", "test_time_flips", "true");
+  g_autoptr(SheathSegmenter) a = NULL, b = NULL;
+  g_autoptr(SheathImage) whole = NULL, image = NULL;
+  g_autoptr(SheathSegmentation) by_model = NULL, by_hand = NULL, unflipped = NULL;
+  g_autoptr(GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SheathModel) bad = NULL;
+  gboolean flips;
+
+  g_assert_false (sheath_model_get_test_time_flips (plain));
+  g_assert_true (sheath_model_get_test_time_flips (flipped));
+  a = sheath_segmenter_new (flipped);
+  g_object_get (a, "flips", &flips, NULL);
+  g_assert_true (flips);
+  b = sheath_segmenter_new (plain);
+  g_object_get (b, "flips", &flips, NULL);
+  g_assert_false (flips);
+
+  whole = load_shared ("datasets/sem-rat-spinal-cord/sub-rat3/micr/sub-rat3_sample-data9_SEM.png");
+  if (whole == NULL)
+    return;
+  image = shrunk_crop (whole, 100, 100, 192, 1);
+  g_assert_true (sheath_image_set_pixel_size (image, sheath_model_get_pixel_size (plain), NULL));
+  by_model = sheath_segmenter_segment (a, image, NULL, &error);
+  g_assert_no_error (error);
+  g_object_set (b, "flips", TRUE, NULL);
+  by_hand = sheath_segmenter_segment (b, image, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_differences (by_model, by_hand), ==, 0);
+  /* and they are not nothing */
+  g_object_set (b, "flips", FALSE, NULL);
+  unflipped = sheath_segmenter_segment (b, image, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_differences (by_model, unflipped), >, 0);
+
+  g_hash_table_insert (changes, "test_time_flips", "yes");
+  g_assert_true (_sheath_safetensors_rewrite_metadata (source, bad_path, changes, &error));
+  g_assert_no_error (error);
+  bad = sheath_model_new_from_file (bad_file, &error);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL);
+  g_assert_nonnull (strstr (error->message, "test_time_flips"));
+  g_assert_null (bad);
+  test_remove_tree (dir);
+}
+
 /* Decision weights move the boundaries: a model whose myelin weighs 1.3
  * labels more myelin. A calibration of the plain model against masks that
  * model drew finds that weight again, writes it into a model that loads
@@ -933,6 +989,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Segmenter/calibration", test_segmenter_calibration);
   g_test_add_func ("/Sheath/Segmenter/unknown-class", test_segmenter_unknown_class);
   g_test_add_func ("/Sheath/Segmenter/slide-streamed", test_segmenter_slide_streamed);
+  g_test_add_func ("/Sheath/Segmenter/model-flips", test_segmenter_model_flips);
   g_test_add_func ("/Sheath/Segmenter/slide-disk-full", test_segmenter_slide_disk_full);
 
   return g_test_run ();
