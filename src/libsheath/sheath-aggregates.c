@@ -15,7 +15,9 @@
 #include "sheath-error.h"
 #include "sheath-image-private.h"
 #include "sheath-morphometrics-private.h"
+#include "sheath-regions.h"
 #include "sheath-segmentation-private.h"
+#include "sheath-slide.h"
 
 #define MAX_BINS 10000
 
@@ -81,6 +83,41 @@ summarize (GArray *values,
   *median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The figures of a region from its axons' and pixels' tallies. */
+static void
+finish (SheathAggregates    *agg,
+        SheathMorphometrics *morphometrics,
+        GArray              *diams,
+        GArray              *thick,
+        GArray              *gratios,
+        double               max_diam,
+        guint64              region_px,
+        guint64              axon_px,
+        guint64              myelin_px,
+        double               bin_width)
+{
+  double ps = sheath_morphometrics_get_pixel_size (morphometrics);
+
+  agg->n_specks = sheath_morphometrics_get_n_specks (morphometrics);
+  agg->n_holes_filled = sheath_morphometrics_get_n_holes_filled (morphometrics);
+  agg->area_mm2 = region_px * ps * ps * 1e-6;
+  agg->axon_density_mm2 = agg->area_mm2 > 0 ? agg->n_axons / agg->area_mm2 : 0;
+  agg->avf = region_px ? (double) axon_px / region_px : 0;
+  agg->mvf = region_px ? (double) myelin_px / region_px : 0;
+  agg->gratio_aggr = agg->avf + agg->mvf > 0 ? sqrt (1.0 - agg->mvf / (agg->mvf + agg->avf)) : NAN;
+
+  /* The histogram, before summarize() sorts the diameters. */
+  agg->bin_width = bin_width;
+  agg->n_bins = (guint) MIN (floor (max_diam / bin_width) + 1, MAX_BINS);
+  agg->bin_counts = g_new0 (guint, agg->n_bins);
+  for (guint i = 0; i < diams->len; i++)
+    agg->bin_counts[MIN ((guint) (g_array_index (diams, double, i) / bin_width), agg->n_bins - 1)]++;
+
+  summarize (diams, &agg->mean_axon_diam, &agg->median_axon_diam, &agg->std_axon_diam);
+  summarize (thick, &agg->mean_myelin_thickness, &agg->median_myelin_thickness, &agg->std_myelin_thickness);
+  summarize (gratios, &agg->mean_gratio, &agg->median_gratio, &agg->std_gratio);
+}
+
 /**
  * sheath_aggregates_compute:
  * @morphometrics: measured axons
@@ -102,6 +139,7 @@ add_unmyelinated (SheathAggregates     *agg,
                   SheathMorphometrics  *morphometrics,
                   SheathImage          *roi,
                   guint                 threshold,
+                  const guint8         *inside,
                   gboolean              exclude_border)
 {
   guint width, height;
@@ -118,6 +156,9 @@ add_unmyelinated (SheathAggregates     *agg,
       guint cy = (guint) CLAMP (lround (a->y0), 0, (glong) height - 1);
       gboolean cut = a->image_border_touching;
 
+      /* in a region drawn on a slide: by its centroid */
+      if (inside != NULL && !inside[i])
+        continue;
       if (roi != NULL)
         {
           if (sheath_image_get_value (roi, cx, cy) <= threshold)
@@ -156,7 +197,7 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
   g_autofree guint8 *cut = NULL;
   guint width, height, n_axons, threshold = 0;
   guint64 region_px = 0, axon_px = 0, myelin_px = 0;
-  double ps, max_diam = 0;
+  double max_diam = 0;
 
   g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (morphometrics), NULL);
   g_return_val_if_fail (roi == NULL || SHEATH_IS_IMAGE (roi), NULL);
@@ -166,7 +207,6 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
   fibre_labels = _sheath_morphometrics_get_fibre_labels (morphometrics);
   _sheath_morphometrics_get_size (morphometrics, &width, &height);
   n_axons = sheath_morphometrics_get_n_axons (morphometrics);
-  ps = sheath_morphometrics_get_pixel_size (morphometrics);
 
   if (!(bin_width > 0) || !isfinite (bin_width))
     {
@@ -256,27 +296,187 @@ sheath_aggregates_compute (SheathMorphometrics  *morphometrics,
     }
 #undef IN_ROI
 
-  agg->n_specks = sheath_morphometrics_get_n_specks (morphometrics);
-  agg->n_holes_filled = sheath_morphometrics_get_n_holes_filled (morphometrics);
-  agg->area_mm2 = region_px * ps * ps * 1e-6;
-  agg->axon_density_mm2 = agg->area_mm2 > 0 ? agg->n_axons / agg->area_mm2 : 0;
-  agg->avf = region_px ? (double) axon_px / region_px : 0;
-  agg->mvf = region_px ? (double) myelin_px / region_px : 0;
-  agg->gratio_aggr = agg->avf + agg->mvf > 0 ? sqrt (1.0 - agg->mvf / (agg->mvf + agg->avf)) : NAN;
-
-  /* The histogram, before summarize() sorts the diameters. */
-  agg->bin_width = bin_width;
-  agg->n_bins = (guint) MIN (floor (max_diam / bin_width) + 1, MAX_BINS);
-  agg->bin_counts = g_new0 (guint, agg->n_bins);
-  for (guint i = 0; i < diams->len; i++)
-    agg->bin_counts[MIN ((guint) (g_array_index (diams, double, i) / bin_width), agg->n_bins - 1)]++;
-
-  summarize (diams, &agg->mean_axon_diam, &agg->median_axon_diam, &agg->std_axon_diam);
-  summarize (thick, &agg->mean_myelin_thickness, &agg->median_myelin_thickness, &agg->std_myelin_thickness);
-  summarize (gratios, &agg->mean_gratio, &agg->median_gratio, &agg->std_gratio);
-
-  add_unmyelinated (agg, morphometrics, roi, threshold, exclude_border);
+  finish (agg, morphometrics, diams, thick, gratios, max_diam, region_px, axon_px, myelin_px, bin_width);
+  add_unmyelinated (agg, morphometrics, roi, threshold, NULL, exclude_border);
   return g_steal_pointer (&agg);
+}
+
+#define REGION_BAND_ROWS 256
+
+/**
+ * sheath_aggregates_compute_regions:
+ * @morphometrics: the axons measured on @map, in bands or whole
+ * @map: the label map (`_seg-axonmyelin.ome.tif` or `.png`) they were
+ *   measured on
+ * @regions: the regions to describe
+ * @bin_width: the diameter histograms' bin width in µm
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The figures of each region of @regions, as sheath_aggregates_compute()
+ * gives them for its mask, with the map read in bands so that a slide's
+ * regions are measured in bounded memory: the axons (and unmyelinated
+ * axons) whose centroid lies in the region, and its axon and myelin
+ * fractions from the map's pixels. A fibre cut by a region's outline is
+ * counted by its centroid, and only the image's edge makes one
+ * border-touching.
+ *
+ * Returns: (transfer full) (element-type SheathAggregates): one
+ *   #SheathAggregates per region, or %NULL with @error set
+ */
+GPtrArray *
+sheath_aggregates_compute_regions (SheathMorphometrics  *morphometrics,
+                                   GFile                *map,
+                                   SheathRegions        *regions,
+                                   double                bin_width,
+                                   GCancellable         *cancellable,
+                                   GError              **error)
+{
+  g_autoptr(SheathSlide) slide = NULL;
+  g_autoptr(GPtrArray) result = NULL;
+  g_autofree guint8 *mask = NULL, *axon_in = NULL, *uaxon_in = NULL;
+  g_autofree guint64 *tallies = NULL;          /* region, axon, myelin pixels per region */
+  g_autofree guint *first_axon_of_row = NULL, *axons_by_row = NULL;
+  g_autofree guint *first_uaxon_of_row = NULL, *uaxons_by_row = NULL;
+  guint width, height, n_regions, n_axons, n_uaxons;
+
+  g_return_val_if_fail (SHEATH_IS_MORPHOMETRICS (morphometrics), NULL);
+  g_return_val_if_fail (G_IS_FILE (map), NULL);
+  g_return_val_if_fail (SHEATH_IS_REGIONS (regions), NULL);
+
+  if (!(bin_width > 0) || !isfinite (bin_width))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("The histogram's bin width must be a positive number of micrometres"));
+      return NULL;
+    }
+  if (!(slide = sheath_slide_new_from_file (map, error)))
+    return NULL;
+  _sheath_morphometrics_get_size (morphometrics, &width, &height);
+  if (sheath_slide_get_level_width (slide, 0) != width || sheath_slide_get_level_height (slide, 0) != height ||
+      sheath_slide_get_bit_depth (slide) != 8)
+    {
+      g_autofree char *name = g_file_get_basename (map);
+
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("“%s” is not the %u × %u label map these axons were measured on"), name, width, height);
+      return NULL;
+    }
+
+  /* the axons and unmyelinated axons by the row of their centroid, so that
+   * each band looks up only its own */
+  n_regions = sheath_regions_get_n_regions (regions);
+  n_axons = sheath_morphometrics_get_n_axons (morphometrics);
+  n_uaxons = sheath_morphometrics_get_n_unmyelinated (morphometrics);
+  first_axon_of_row = g_new0 (guint, (gsize) height + 1);
+  first_uaxon_of_row = g_new0 (guint, (gsize) height + 1);
+  axons_by_row = g_new (guint, MAX (n_axons, 1));
+  uaxons_by_row = g_new (guint, MAX (n_uaxons, 1));
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      guint n = pass == 0 ? n_axons : n_uaxons;
+      guint *first = pass == 0 ? first_axon_of_row : first_uaxon_of_row;
+      guint *by_row = pass == 0 ? axons_by_row : uaxons_by_row;
+      g_autofree guint *fill = g_new0 (guint, (gsize) height + 1);
+
+      for (guint i = 0; i < n; i++)
+        {
+          const SheathAxon *a = pass == 0 ? sheath_morphometrics_get_axon (morphometrics, i)
+                                          : sheath_morphometrics_get_unmyelinated (morphometrics, i);
+
+          first[CLAMP (lround (a->y0), 0, (glong) height - 1) + 1]++;
+        }
+      for (guint y = 0; y < height; y++)
+        first[y + 1] += first[y];
+      for (guint i = 0; i < n; i++)
+        {
+          const SheathAxon *a = pass == 0 ? sheath_morphometrics_get_axon (morphometrics, i)
+                                          : sheath_morphometrics_get_unmyelinated (morphometrics, i);
+          guint y = (guint) CLAMP (lround (a->y0), 0, (glong) height - 1);
+
+          by_row[first[y] + fill[y]++] = i;
+        }
+    }
+
+  tallies = g_new0 (guint64, (gsize) 3 * n_regions);
+  axon_in = g_new0 (guint8, (gsize) n_regions * MAX (n_axons, 1));
+  uaxon_in = g_new0 (guint8, (gsize) n_regions * MAX (n_uaxons, 1));
+  mask = g_malloc ((gsize) width * REGION_BAND_ROWS);
+  for (guint y0 = 0; y0 < height; y0 += REGION_BAND_ROWS)
+    {
+      guint rows = MIN (REGION_BAND_ROWS, height - y0);
+      g_autoptr(GBytes) band = NULL;
+      const guint8 *labels;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !(band = sheath_slide_read_region (slide, 0, 0, y0, width, rows, error)))
+        return NULL;
+      labels = g_bytes_get_data (band, NULL);
+      for (guint r = 0; r < n_regions; r++)
+        {
+          guint64 *t = tallies + 3 * r;
+
+          memset (mask, 0, (gsize) width * rows);
+          sheath_regions_rasterize_rows (regions, (gint) r, width, y0, rows, mask);
+          for (gsize i = 0; i < (gsize) width * rows; i++)
+            if (mask[i])
+              {
+                t[0]++;
+                t[1] += labels[i] == 255;
+                t[2] += labels[i] == 127;
+              }
+          for (guint y = y0; y < y0 + rows; y++)
+            {
+              for (guint k = first_axon_of_row[y]; k < first_axon_of_row[y + 1]; k++)
+                {
+                  const SheathAxon *a = sheath_morphometrics_get_axon (morphometrics, axons_by_row[k]);
+                  guint x = (guint) CLAMP (lround (a->x0), 0, (glong) width - 1);
+
+                  axon_in[(gsize) r * n_axons + axons_by_row[k]] = mask[(gsize) (y - y0) * width + x] != 0;
+                }
+              for (guint k = first_uaxon_of_row[y]; k < first_uaxon_of_row[y + 1]; k++)
+                {
+                  const SheathAxon *a = sheath_morphometrics_get_unmyelinated (morphometrics, uaxons_by_row[k]);
+                  guint x = (guint) CLAMP (lround (a->x0), 0, (glong) width - 1);
+
+                  uaxon_in[(gsize) r * n_uaxons + uaxons_by_row[k]] = mask[(gsize) (y - y0) * width + x] != 0;
+                }
+            }
+        }
+    }
+
+  result = g_ptr_array_new_with_free_func ((GDestroyNotify) sheath_aggregates_free);
+  for (guint r = 0; r < n_regions; r++)
+    {
+      SheathAggregates *agg = g_new0 (SheathAggregates, 1);
+      g_autoptr(GArray) diams = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) thick = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) gratios = g_array_new (FALSE, FALSE, sizeof (double));
+      double max_diam = 0;
+
+      for (guint i = 0; i < n_axons; i++)
+        {
+          const SheathAxon *a = sheath_morphometrics_get_axon (morphometrics, i);
+
+          if (!axon_in[(gsize) r * n_axons + i])
+            continue;
+          agg->n_axons++;
+          agg->n_border_touching += a->image_border_touching;
+          g_array_append_val (diams, a->axon_diam);
+          max_diam = MAX (max_diam, a->axon_diam);
+          if (a->myelin_area > 0)
+            {
+              agg->n_myelinated++;
+              g_array_append_val (thick, a->myelin_thickness);
+              g_array_append_val (gratios, a->gratio);
+            }
+        }
+      finish (agg, morphometrics, diams, thick, gratios, max_diam, tallies[3 * r], tallies[3 * r + 1],
+              tallies[3 * r + 2], bin_width);
+      add_unmyelinated (agg, morphometrics, NULL, 0, uaxon_in + (gsize) r * n_uaxons, FALSE);
+      g_ptr_array_add (result, agg);
+    }
+  return g_steal_pointer (&result);
 }
 
 typedef struct

@@ -6,6 +6,7 @@
 #endif
 
 #include "sheath-morphometrics.h"
+#include "sheath-regions.h"
 
 G_BEGIN_DECLS
 
@@ -101,6 +102,13 @@ SHEATH_AVAILABLE_IN_ALL
 gboolean          sheath_aggregates_write_csv  (const SheathAggregates  *self,
                                                 const char              *path,
                                                 GError                 **error);
+SHEATH_AVAILABLE_IN_ALL
+GPtrArray        *sheath_aggregates_compute_regions (SheathMorphometrics  *morphometrics,
+                                                     GFile                *map,
+                                                     SheathRegions        *regions,
+                                                     double                bin_width,
+                                                     GCancellable         *cancellable,
+                                                     GError              **error);
 SHEATH_AVAILABLE_IN_ALL
 gboolean          sheath_aggregates_write_regions_csv (SheathAggregates **aggregates,
                                                        const char       **names,

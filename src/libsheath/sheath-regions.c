@@ -177,6 +177,65 @@ parse_polygon (JsonNode *node)
   return g_steal_pointer (&rings);
 }
 
+static double
+orientation (const double *a,
+             const double *b,
+             const double *c)
+{
+  return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+}
+
+/* Whether two edges that share no corner cross or touch. */
+static gboolean
+edges_meet (const double *a,
+            const double *b,
+            const double *c,
+            const double *d)
+{
+  double o1 = orientation (a, b, c), o2 = orientation (a, b, d);
+  double o3 = orientation (c, d, a), o4 = orientation (c, d, b);
+
+  if (MAX (a[0], b[0]) < MIN (c[0], d[0]) || MAX (c[0], d[0]) < MIN (a[0], b[0]) ||
+      MAX (a[1], b[1]) < MIN (c[1], d[1]) || MAX (c[1], d[1]) < MIN (a[1], b[1]))
+    return FALSE;
+  return ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0));
+}
+
+/* Whether a ring's outline crosses itself (a figure of eight): what is
+ * inside it is then not what whoever drew it meant. */
+static gboolean
+ring_crosses_itself (const double *xy,
+                     guint         n_doubles)
+{
+  guint n = n_doubles / 2;
+
+  /* a closing corner repeating the first is not an edge of its own */
+  if (n > 1 && xy[0] == xy[2 * n - 2] && xy[1] == xy[2 * n - 1])
+    n--;
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 2; j < n; j++)
+      {
+        if (i == 0 && j == n - 1)
+          continue;   /* neighbours through the closing edge */
+        if (edges_meet (xy + 2 * i, xy + 2 * ((i + 1) % n), xy + 2 * j, xy + 2 * ((j + 1) % n)))
+          return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+polygon_crosses_itself (GPtrArray *rings)
+{
+  for (guint r = 0; r < rings->len; r++)
+    {
+      GArray *ring = g_ptr_array_index (rings, r);
+
+      if (ring_crosses_itself ((const double *) ring->data, ring->len))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Adds a geometry's polygons to the region; other geometries (points,
  * lines) carry no area and are skipped. */
 static gboolean
@@ -211,6 +270,8 @@ add_geometry (Region      *region,
       if (polygon == NULL)
         return parse_error (error, name, _ ("a Polygon's coordinates are not rings of three points or more"));
       g_ptr_array_add (region->polygons, polygon);
+      if (polygon_crosses_itself (polygon))
+        return parse_error (error, name, _ ("a polygon's outline crosses itself"));
       (*n_polygons)++;
     }
   else if (g_str_equal (type, "MultiPolygon"))
@@ -227,6 +288,8 @@ add_geometry (Region      *region,
           if (polygon == NULL)
             return parse_error (error, name, _ ("a MultiPolygon's coordinates are not rings of three points or more"));
           g_ptr_array_add (region->polygons, polygon);
+          if (polygon_crosses_itself (polygon))
+            return parse_error (error, name, _ ("a polygon's outline crosses itself"));
           (*n_polygons)++;
         }
     }
@@ -409,15 +472,18 @@ compare_double (gconstpointer a,
 
 /* Sets the pixels whose centres lie inside the polygon, even-odd across
  * its rings, so that holes stay out. */
+/* Fills rows [y0, y1) of a polygon (its outline and holes) into @mask,
+ * whose first row is image row @mask_y0; pixels whose centre lies inside. */
 static void
-fill_polygon (GPtrArray *rings,
-              guint8    *mask,
-              guint      width,
-              guint      height)
+fill_polygon_rows (GPtrArray *rings,
+                   guint8    *mask,
+                   guint      width,
+                   gint64     mask_y0,
+                   gint64     y0,
+                   gint64     y1)
 {
   g_autoptr(GArray) crossings = g_array_new (FALSE, FALSE, sizeof (double));
   double top = G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
-  gint64 y0, y1;
 
   for (guint r = 0; r < rings->len; r++)
     {
@@ -430,8 +496,8 @@ fill_polygon (GPtrArray *rings,
         }
     }
   /* clamped as doubles: coordinates may lie far beyond any integer */
-  y0 = (gint64) CLAMP (floor (top - 0.5), 0, (double) height);
-  y1 = (gint64) CLAMP (ceil (bottom), 0, (double) height);
+  y0 = MAX (y0, (gint64) CLAMP (floor (top - 0.5), (double) y0, (double) y1));
+  y1 = MIN (y1, (gint64) CLAMP (ceil (bottom), (double) y0, (double) y1));
   for (gint64 y = y0; y < y1; y++)
     {
       double yc = y + 0.5;
@@ -465,9 +531,18 @@ fill_polygon (GPtrArray *rings,
           gint64 x1 = (gint64) CLAMP (ceil (right - 0.5), 0, (double) width);
 
           for (gint64 x = x0; x < x1; x++)
-            mask[(gsize) y * width + x] = 255;
+            mask[(gsize) (y - mask_y0) * width + x] = 255;
         }
     }
+}
+
+static void
+fill_polygon (GPtrArray *rings,
+              guint8    *mask,
+              guint      width,
+              guint      height)
+{
+  fill_polygon_rows (rings, mask, width, 0, 0, height);
 }
 
 /**
@@ -514,4 +589,302 @@ sheath_regions_rasterize (SheathRegions  *self,
       }
   bytes = g_bytes_new_take (mask, (gsize) width * height);
   return sheath_image_new_from_bytes (width, height, 8, bytes, error);
+}
+
+/**
+ * sheath_regions_new:
+ *
+ * Makes a set of regions with none yet, to be drawn
+ * (sheath_regions_add_polygon()) and saved as GeoJSON.
+ *
+ * Returns: (transfer full): no regions
+ */
+SheathRegions *
+sheath_regions_new (void)
+{
+  return g_object_new (SHEATH_TYPE_REGIONS, NULL);
+}
+
+/**
+ * sheath_regions_add_polygon:
+ * @self: a #SheathRegions
+ * @name: the region's name; a polygon of a region already there joins it
+ * @points: (array length=n_points): x, y pairs in the image's pixels
+ * @n_points: how many doubles @points has, twice the corners
+ * @error: return location for a #GError
+ *
+ * Adds a polygon without holes, closed from its last corner to its first.
+ *
+ * Returns: the region's index, or -1 with @error set when the outline has
+ *   fewer than three corners or crosses itself
+ */
+gint
+sheath_regions_add_polygon (SheathRegions  *self,
+                            const char     *name,
+                            const double   *points,
+                            guint           n_points,
+                            GError        **error)
+{
+  Region *region;
+  GPtrArray *rings;
+  GArray *ring;
+
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), -1);
+  g_return_val_if_fail (name != NULL && *name != '\0', -1);
+  g_return_val_if_fail (points != NULL || n_points == 0, -1);
+
+  if (n_points < 6 || n_points % 2 != 0)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("A region needs three corners or more"));
+      return -1;
+    }
+  if (ring_crosses_itself (points, n_points))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT, _ ("The outline crosses itself"));
+      return -1;
+    }
+  region = region_named (self, name);
+  ring = g_array_sized_new (FALSE, FALSE, sizeof (double), n_points);
+  g_array_append_vals (ring, points, n_points);
+  rings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_ptr_array_add (rings, ring);
+  g_ptr_array_add (region->polygons, rings);
+  return (gint) (region - (Region *) self->regions->data);
+}
+
+/**
+ * sheath_regions_remove:
+ * @self: a #SheathRegions
+ * @index: a region
+ *
+ * Removes a region and all its polygons.
+ */
+void
+sheath_regions_remove (SheathRegions *self,
+                       guint          index)
+{
+  g_return_if_fail (SHEATH_IS_REGIONS (self));
+  g_return_if_fail (index < self->regions->len);
+  g_array_remove_index (self->regions, index);
+}
+
+/**
+ * sheath_regions_get_n_rings:
+ * @self: a #SheathRegions
+ * @index: a region
+ *
+ * Returns: how many outlines and holes the region has, in all its polygons
+ */
+guint
+sheath_regions_get_n_rings (SheathRegions *self,
+                            guint          index)
+{
+  Region *r;
+  guint n = 0;
+
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), 0);
+  g_return_val_if_fail (index < self->regions->len, 0);
+  r = &g_array_index (self->regions, Region, index);
+  for (guint p = 0; p < r->polygons->len; p++)
+    n += ((GPtrArray *) g_ptr_array_index (r->polygons, p))->len;
+  return n;
+}
+
+/**
+ * sheath_regions_get_ring:
+ * @self: a #SheathRegions
+ * @index: a region
+ * @ring: an outline or hole, below sheath_regions_get_n_rings()
+ * @n_points: (out): how many doubles it has, twice its corners
+ *
+ * One outline or hole of a region, to draw it.
+ *
+ * Returns: (array length=n_points) (transfer none): x, y pairs in the
+ *   image's pixels
+ */
+const double *
+sheath_regions_get_ring (SheathRegions *self,
+                         guint          index,
+                         guint          ring,
+                         guint         *n_points)
+{
+  Region *r;
+
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), NULL);
+  g_return_val_if_fail (index < self->regions->len, NULL);
+  r = &g_array_index (self->regions, Region, index);
+  for (guint p = 0; p < r->polygons->len; p++)
+    {
+      GPtrArray *rings = g_ptr_array_index (r->polygons, p);
+
+      if (ring < rings->len)
+        {
+          GArray *a = g_ptr_array_index (rings, ring);
+
+          *n_points = a->len;
+          return (const double *) a->data;
+        }
+      ring -= rings->len;
+    }
+  g_return_val_if_reached (NULL);
+}
+
+/**
+ * sheath_regions_rasterize_rows:
+ * @self: a #SheathRegions
+ * @index: a region, or -1 for all of them together
+ * @width: the image's width
+ * @first_row: the first image row to draw
+ * @n_rows: how many
+ * @mask: (array): @width × @n_rows bytes, set to 255 inside, left as they
+ *   are outside
+ *
+ * Draws rows of a region, as sheath_regions_rasterize() draws them all: to
+ * measure a slide band by band.
+ */
+void
+sheath_regions_rasterize_rows (SheathRegions *self,
+                               gint           index,
+                               guint          width,
+                               guint          first_row,
+                               guint          n_rows,
+                               guint8        *mask)
+{
+  g_return_if_fail (SHEATH_IS_REGIONS (self));
+  g_return_if_fail (index >= -1 && index < (gint) self->regions->len);
+
+  for (guint i = 0; i < self->regions->len; i++)
+    if (index < 0 || (guint) index == i)
+      {
+        Region *r = &g_array_index (self->regions, Region, i);
+
+        for (guint p = 0; p < r->polygons->len; p++)
+          fill_polygon_rows (g_ptr_array_index (r->polygons, p), mask, width, first_row, first_row,
+                             (gint64) first_row + n_rows);
+      }
+}
+
+/**
+ * sheath_regions_contains:
+ * @self: a #SheathRegions
+ * @index: a region, or -1 for any of them
+ * @x: a point's column, in the image's pixels
+ * @y: its row
+ *
+ * Whether the pixel (@x, @y) belongs to the region: its centre lies inside
+ * an outline and outside its holes, as sheath_regions_rasterize() draws it.
+ *
+ * Returns: %TRUE when it does
+ */
+gboolean
+sheath_regions_contains (SheathRegions *self,
+                         gint           index,
+                         guint          x,
+                         guint          y)
+{
+  g_autofree guint8 *row = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), FALSE);
+  g_return_val_if_fail (index >= -1 && index < (gint) self->regions->len, FALSE);
+
+  row = g_malloc0 ((gsize) x + 1);
+  sheath_regions_rasterize_rows (self, index, x + 1, y, 1, row);
+  return row[x] != 0;
+}
+
+/**
+ * sheath_regions_save_geojson:
+ * @self: a #SheathRegions
+ * @path: the file to write
+ * @error: return location for a #GError
+ *
+ * Writes the regions as a GeoJSON FeatureCollection (a feature per region,
+ * its name in `properties.name`, a MultiPolygon in the image's pixels), as
+ * QuPath and napari read them; through a temporary file, renamed.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_regions_save_geojson (SheathRegions  *self,
+                             const char     *path,
+                             GError        **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), FALSE);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "FeatureCollection");
+  json_builder_set_member_name (b, "features");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->regions->len; i++)
+    {
+      Region *r = &g_array_index (self->regions, Region, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "Feature");
+      json_builder_set_member_name (b, "properties");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, r->name);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "geometry");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "MultiPolygon");
+      json_builder_set_member_name (b, "coordinates");
+      json_builder_begin_array (b);
+      for (guint p = 0; p < r->polygons->len; p++)
+        {
+          GPtrArray *rings = g_ptr_array_index (r->polygons, p);
+
+          json_builder_begin_array (b);
+          for (guint k = 0; k < rings->len; k++)
+            {
+              GArray *ring = g_ptr_array_index (rings, k);
+
+              guint n = ring->len / 2;
+              /* GeoJSON closes a ring by repeating its first corner; one
+               * read from a file has it already */
+              gboolean closed = g_array_index (ring, double, 0) == g_array_index (ring, double, 2 * n - 2) &&
+                                g_array_index (ring, double, 1) == g_array_index (ring, double, 2 * n - 1);
+
+              json_builder_begin_array (b);
+              for (guint c = 0; c < (closed ? n : n + 1); c++)
+                {
+                  guint at = c % n;
+
+                  json_builder_begin_array (b);
+                  json_builder_add_double_value (b, g_array_index (ring, double, 2 * at));
+                  json_builder_add_double_value (b, g_array_index (ring, double, 2 * at + 1));
+                  json_builder_end_array (b);
+                }
+              json_builder_end_array (b);
+            }
+          json_builder_end_array (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  /* a temporary file renamed: an old file stays whole if this fails */
+  if (!g_file_set_contents (path, text, -1, &local_error))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_WRITE, _ ("Cannot write “%s”: %s"), path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
 }

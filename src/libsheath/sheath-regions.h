@@ -32,4 +32,40 @@ SheathImage   *sheath_regions_rasterize        (SheathRegions  *self,
                                                 guint           height,
                                                 GError        **error);
 
+SHEATH_AVAILABLE_IN_ALL
+SheathRegions *sheath_regions_new              (void);
+SHEATH_AVAILABLE_IN_ALL
+gint           sheath_regions_add_polygon      (SheathRegions  *self,
+                                                const char     *name,
+                                                const double   *points,
+                                                guint           n_points,
+                                                GError        **error);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_regions_remove           (SheathRegions  *self,
+                                                guint           index);
+SHEATH_AVAILABLE_IN_ALL
+guint          sheath_regions_get_n_rings      (SheathRegions  *self,
+                                                guint           index);
+SHEATH_AVAILABLE_IN_ALL
+const double  *sheath_regions_get_ring         (SheathRegions  *self,
+                                                guint           index,
+                                                guint           ring,
+                                                guint          *n_points);
+SHEATH_AVAILABLE_IN_ALL
+void           sheath_regions_rasterize_rows   (SheathRegions  *self,
+                                                gint            index,
+                                                guint           width,
+                                                guint           first_row,
+                                                guint           n_rows,
+                                                guint8         *mask);
+SHEATH_AVAILABLE_IN_ALL
+gboolean       sheath_regions_contains         (SheathRegions  *self,
+                                                gint            index,
+                                                guint           x,
+                                                guint           y);
+SHEATH_AVAILABLE_IN_ALL
+gboolean       sheath_regions_save_geojson     (SheathRegions  *self,
+                                                const char     *path,
+                                                GError        **error);
+
 G_END_DECLS

@@ -1538,11 +1538,101 @@ test_morphometrics_banded (void)
     g_assert_true (g_bytes_equal (a_px, b_px));
   }
 
+  /* regions measured on the map in bands give what their masks give on
+   * the whole map */
+  {
+    g_autoptr(SheathRegions) regions = sheath_regions_new ();
+    g_autoptr(GPtrArray) figures = NULL;
+    double square[] = { 100, 80, 900, 120, 880, 700, 90, 650 };
+    double triangle[] = { 1000, 900, 1500, 1400, 950, 1450 };
+
+    g_assert_cmpint (sheath_regions_add_polygon (regions, "dorsal", square, G_N_ELEMENTS (square), &error), ==, 0);
+    g_assert_cmpint (sheath_regions_add_polygon (regions, "lateral", triangle, G_N_ELEMENTS (triangle), &error), ==, 1);
+    g_assert_no_error (error);
+    figures = sheath_aggregates_compute_regions (banded, map, regions, 1.0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (figures->len, ==, 2);
+    for (guint r = 0; r < 2; r++)
+      {
+        g_autoptr(SheathImage) mask = sheath_regions_rasterize (regions, (gint) r, 2 * w, 2 * h, &error);
+        g_autoptr(SheathAggregates) expected = sheath_aggregates_compute (whole, mask, FALSE, 1.0, &error);
+        SheathAggregates *got = g_ptr_array_index (figures, r);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (got->n_axons, >, 10);
+        g_assert_cmpuint (got->n_axons, ==, expected->n_axons);
+        g_assert_cmpuint (got->n_myelinated, ==, expected->n_myelinated);
+        g_assert_cmpuint (got->n_uaxons, ==, expected->n_uaxons);
+        g_assert_cmpfloat (got->area_mm2, ==, expected->area_mm2);
+        g_assert_cmpfloat (got->mean_axon_diam, ==, expected->mean_axon_diam);
+        g_assert_cmpfloat (got->mean_gratio, ==, expected->mean_gratio);
+        g_assert_cmpfloat_with_epsilon (got->avf, expected->avf, 0.01);
+        g_assert_cmpfloat_with_epsilon (got->mvf, expected->mvf, 0.01);
+      }
+  }
+
   /* what needs the label map in memory says so */
   g_assert_false (sheath_morphometrics_write_index_image (banded, NULL, whole_csv, &error));
   g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
+  test_remove_tree (dir);
+}
+
+/* Regions drawn in the app: saved as GeoJSON they read back the same; an
+ * outline that crosses itself is refused, drawn or read. */
+static void
+test_regions_drawn (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "s_regions.geojson", NULL);
+  g_autofree char *eight_path = g_build_filename (dir, "eight.geojson", NULL);
+  g_autoptr(SheathRegions) drawn = sheath_regions_new ();
+  g_autoptr(SheathRegions) read = NULL, eight = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) eight_file = g_file_new_for_path (eight_path);
+  g_autoptr(GError) error = NULL;
+  double square[] = { 10, 10, 60, 12, 58, 50, 12, 48 };
+  double more[] = { 70, 70, 90, 70, 80, 90 };
+  double figure_eight[] = { 0, 0, 40, 40, 40, 0, 0, 40 };
+
+  g_assert_cmpint (sheath_regions_add_polygon (drawn, "grey matter", square, G_N_ELEMENTS (square), &error), ==, 0);
+  g_assert_cmpint (sheath_regions_add_polygon (drawn, "white matter", more, G_N_ELEMENTS (more), &error), ==, 1);
+  /* a second polygon of the same name joins its region */
+  g_assert_cmpint (sheath_regions_add_polygon (drawn, "grey matter", more, G_N_ELEMENTS (more), &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (sheath_regions_add_polygon (drawn, "bad", figure_eight, G_N_ELEMENTS (figure_eight), &error), ==, -1);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpuint (sheath_regions_get_n_regions (drawn), ==, 2);
+  g_assert_cmpuint (sheath_regions_get_n_rings (drawn, 0), ==, 2);
+  g_assert_true (sheath_regions_contains (drawn, 0, 30, 30));
+  g_assert_false (sheath_regions_contains (drawn, 1, 30, 30));
+
+  g_assert_true (sheath_regions_save_geojson (drawn, path, &error));
+  g_assert_no_error (error);
+  read = sheath_regions_new_from_geojson (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_regions_get_n_regions (read), ==, 2);
+  g_assert_cmpstr (sheath_regions_get_name (read, 0), ==, "grey matter");
+  for (gint r = -1; r < 2; r++)
+    {
+      g_autoptr(SheathImage) a = sheath_regions_rasterize (drawn, r, 100, 100, &error);
+      g_autoptr(SheathImage) b = sheath_regions_rasterize (read, r, 100, 100, &error);
+
+      g_assert_cmpmem (sheath_image_peek_pixels8 (a), 100 * 100, sheath_image_peek_pixels8 (b), 100 * 100);
+    }
+  sheath_regions_remove (read, 0);
+  g_assert_cmpstr (sheath_regions_get_name (read, 0), ==, "white matter");
+
+  g_assert_true (g_file_set_contents (eight_path,
+                                      "{\"type\": \"Polygon\", \"coordinates\": "
+                                      "[[[0, 0], [40, 40], [40, 0], [0, 40], [0, 0]]]}", -1, NULL));
+  eight = sheath_regions_new_from_geojson (eight_file, &error);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "eight.geojson"));
+  g_assert_nonnull (strstr (error->message, "crosses itself"));
+  g_assert_null (eight);
   test_remove_tree (dir);
 }
 
@@ -1568,6 +1658,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/flags", test_morphometrics_flags);
   g_test_add_func ("/Sheath/Morphometrics/separate-touching", test_separate_touching);
   g_test_add_func ("/Sheath/Morphometrics/geojson-regions", test_geojson_regions);
+  g_test_add_func ("/Sheath/Morphometrics/regions-drawn", test_regions_drawn);
   g_test_add_func ("/Sheath/Morphometrics/maps", test_maps);
   g_test_add_func ("/Sheath/Morphometrics/ome-tiff-labels", test_ome_tiff_labels);
   g_test_add_func ("/Sheath/Morphometrics/instance-map-32bit", test_instance_map_32bit);
