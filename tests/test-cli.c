@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../src/libsheath/tests/test-util.h"
@@ -159,6 +160,47 @@ test_cli_segment_batch (void)
     g_assert_true (g_file_get_contents (png_agg, &a, NULL, NULL));
     g_assert_true (g_file_get_contents (ome_agg, &b, NULL, NULL));
     g_assert_cmpstr (a, ==, b);
+
+    {
+      /* regions of the map measured in bands count the axons the whole
+       * map's do */
+      g_autofree char *geojson = g_build_filename (dir, "regions.geojson", NULL);
+      g_autofree char *png_regions = g_build_filename (out, "sub-rat3_sample-data9_SEM_morphometrics_regions.csv", NULL);
+      g_autofree char *ome_regions = g_build_filename (ome_dir, "sub-rat3_sample-data9_SEM_morphometrics_regions.csv", NULL);
+      g_autofree char *c = NULL, *d = NULL;
+      g_auto(GStrv) whole_rows = NULL, banded_rows = NULL;
+      g_auto(Run) whole = { 0 };
+      g_auto(Run) banded = { 0 };
+
+      g_assert_true (g_file_set_contents (geojson,
+        "{\"type\": \"FeatureCollection\", \"features\": ["
+        "{\"type\": \"Feature\", \"properties\": {\"name\": \"left\"},"
+        " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[0, 0], [500, 0], [450, 700], [0, 700]]]}},"
+        "{\"type\": \"Feature\", \"properties\": {\"name\": \"right\"},"
+        " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[500, 0], [1200, 0], [1200, 700], [450, 700]]]}}"
+        "]}", -1, NULL));
+      run_cli (&whole, "morphometrics", "--output-dir", out, "--pixel-size", "0.1", "--roi", geojson, axon, NULL);
+      g_assert_cmpint (whole.status, ==, 0);
+      run_cli (&banded, "morphometrics", "--output-dir", ome_dir, "--bands-above", "0", "--roi", geojson, map, NULL);
+      g_assert_cmpint (banded.status, ==, 0);
+      g_assert_nonnull (strstr (banded.err, "measured in bands"));
+      g_assert_nonnull (strstr (banded.err, "2 regions"));
+      g_assert_true (g_file_get_contents (png_regions, &c, NULL, NULL));
+      g_assert_true (g_file_get_contents (ome_regions, &d, NULL, NULL));
+      whole_rows = g_strsplit (c, "\n", -1);
+      banded_rows = g_strsplit (d, "\n", -1);
+      g_assert_cmpuint (g_strv_length (whole_rows), ==, 4);
+      g_assert_cmpuint (g_strv_length (banded_rows), ==, 4);
+      for (guint r = 1; r < 3; r++)
+        {
+          g_auto(GStrv) from_whole = g_strsplit (whole_rows[r], ",", 3);
+          g_auto(GStrv) from_bands = g_strsplit (banded_rows[r], ",", 3);
+
+          g_assert_cmpstr (from_whole[0], ==, from_bands[0]);   /* the name */
+          g_assert_cmpstr (from_whole[1], ==, from_bands[1]);   /* n_axons */
+          g_assert_cmpint (atoi (from_whole[1]), >, 5);
+        }
+    }
   }
 
   test_remove_tree (dir);

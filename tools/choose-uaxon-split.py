@@ -15,35 +15,15 @@ result, they do not choose it."""
 
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
 
+from safetensors_metadata import read_header, write_with_metadata
+
 # grey levels (of the image's range on 0–255) × µm² (200, 300 and 450
 # pixels at the TEM dataset's 0.00493 µm)
 CANDIDATES = [(depth, area) for depth in (30, 40, 50) for area in (0.0049, 0.0073, 0.011)]
-
-
-def read_header(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        return json.loads(f.read(n)), 8 + n
-
-
-def write_with_metadata(src, dst, changes):
-    header, offset = read_header(src)
-    header.setdefault("__metadata__", {}).update(changes)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    tmp = dst + ".tmp"
-    with open(src, "rb") as f, open(tmp, "wb") as out:
-        f.seek(offset)
-        out.write(struct.pack("<Q", len(text)))
-        out.write(text)
-        while chunk := f.read(1 << 20):
-            out.write(chunk)
-    os.replace(tmp, dst)
 
 
 def main():

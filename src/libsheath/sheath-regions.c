@@ -605,6 +605,72 @@ sheath_regions_new (void)
   return g_object_new (SHEATH_TYPE_REGIONS, NULL);
 }
 
+/* A copy, its regions all under @union_name if that is given. */
+static SheathRegions *
+copy_named (SheathRegions *self,
+            const char    *union_name)
+{
+  SheathRegions *copy = sheath_regions_new ();
+
+  for (guint i = 0; i < self->regions->len; i++)
+    {
+      Region *r = &g_array_index (self->regions, Region, i);
+      Region *c = region_named (copy, union_name ? union_name : r->name);
+
+      for (guint p = 0; p < r->polygons->len; p++)
+        {
+          GPtrArray *rings = g_ptr_array_index (r->polygons, p);
+          GPtrArray *rings_copy = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+          for (guint k = 0; k < rings->len; k++)
+            {
+              GArray *ring = g_ptr_array_index (rings, k);
+              GArray *ring_copy = g_array_sized_new (FALSE, FALSE, sizeof (double), ring->len);
+
+              g_array_append_vals (ring_copy, ring->data, ring->len);
+              g_ptr_array_add (rings_copy, ring_copy);
+            }
+          g_ptr_array_add (c->polygons, rings_copy);
+        }
+    }
+  return copy;
+}
+
+/**
+ * sheath_regions_copy:
+ * @self: a #SheathRegions
+ *
+ * A copy that does not change when @self does: to measure regions in a
+ * thread while more are drawn.
+ *
+ * Returns: (transfer full): the copy
+ */
+SheathRegions *
+sheath_regions_copy (SheathRegions *self)
+{
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), NULL);
+  return copy_named (self, NULL);
+}
+
+/**
+ * sheath_regions_new_union:
+ * @self: a #SheathRegions
+ * @name: the name of the one region made
+ *
+ * All the regions as one: what sheath_regions_rasterize() draws for index
+ * -1, to describe with sheath_aggregates_compute_regions().
+ *
+ * Returns: (transfer full): one region, @name, of all their polygons
+ */
+SheathRegions *
+sheath_regions_new_union (SheathRegions *self,
+                          const char    *name)
+{
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return copy_named (self, name);
+}
+
 /**
  * sheath_regions_add_polygon:
  * @self: a #SheathRegions

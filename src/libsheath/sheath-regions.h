@@ -35,6 +35,11 @@ SheathImage   *sheath_regions_rasterize        (SheathRegions  *self,
 SHEATH_AVAILABLE_IN_ALL
 SheathRegions *sheath_regions_new              (void);
 SHEATH_AVAILABLE_IN_ALL
+SheathRegions *sheath_regions_copy             (SheathRegions  *self);
+SHEATH_AVAILABLE_IN_ALL
+SheathRegions *sheath_regions_new_union        (SheathRegions  *self,
+                                                const char     *name);
+SHEATH_AVAILABLE_IN_ALL
 gint           sheath_regions_add_polygon      (SheathRegions  *self,
                                                 const char     *name,
                                                 const double   *points,

@@ -82,11 +82,43 @@ sheath_cli_write_banded_morphometrics (const char              *map,
   g_autofree char *instance_name = g_strdup_printf ("%s_instance-map.tif", stem);
   g_autofree char *instance = g_build_filename (dir, instance_name, NULL);
   SheathTableFormat formats = args->formats ? args->formats : SHEATH_TABLE_FORMAT_CSV;
+  g_autoptr(SheathRegions) regions = NULL;
+  g_autofree char *regions_name = g_strdup_printf ("%s_morphometrics_regions.csv", stem);
+  g_autofree char *regions_csv = g_build_filename (dir, regions_name, NULL);
   gint64 start = g_get_monotonic_time ();
 
+  if (args->roi != NULL)
+    {
+      g_autoptr(GFile) roi_file = g_file_new_for_commandline_arg (args->roi);
+
+      if (!(regions = sheath_regions_new_from_geojson (roi_file, error)))
+        return FALSE;
+    }
   if (!(morph = sheath_morphometrics_compute_from_map (file, pixel_size, args->shape, args->map_cell,
-                                                       args->maps ? &maps : NULL, instance, NULL, error)) ||
-      !(agg = sheath_aggregates_compute (morph, NULL, args->exclude_border, args->bin_width, error)))
+                                                       args->maps ? &maps : NULL, instance, NULL, error)))
+    return FALSE;
+  if (regions == NULL)
+    agg = sheath_aggregates_compute (morph, NULL, args->exclude_border, args->bin_width, error);
+  else
+    {
+      /* the regions together, then each, from the map read in bands again */
+      g_autoptr(SheathRegions) all = sheath_regions_new_union (regions, "all");
+      g_autoptr(GPtrArray) together = sheath_aggregates_compute_regions (morph, file, all, args->bin_width, NULL, error);
+      g_autoptr(GPtrArray) each = NULL;
+      g_autofree const char **names = NULL;
+
+      if (together == NULL ||
+          !(each = sheath_aggregates_compute_regions (morph, file, regions, args->bin_width, NULL, error)))
+        return FALSE;
+      names = g_new0 (const char *, each->len + 1);
+      for (guint i = 0; i < each->len; i++)
+        names[i] = sheath_regions_get_name (regions, i);
+      if (!sheath_aggregates_write_regions_csv ((SheathAggregates **) each->pdata, names, each->len, regions_csv,
+                                                error))
+        return FALSE;
+      agg = sheath_aggregates_copy (g_ptr_array_index (together, 0));
+    }
+  if (agg == NULL)
     return FALSE;
   if (((formats & SHEATH_TABLE_FORMAT_CSV) && !sheath_morphometrics_write_csv (morph, csv, error)) ||
       ((formats & SHEATH_TABLE_FORMAT_XLSX) && !sheath_morphometrics_write_xlsx (morph, xlsx, error)) ||
@@ -106,6 +138,8 @@ sheath_cli_write_banded_morphometrics (const char              *map,
     fprintf (stderr, _ ("  %u unmyelinated axons → %s\n"), agg->n_uaxons, uaxon);
   if (maps != NULL)
     fprintf (stderr, _ ("  maps of %g µm cells → %s (and %s_map-*.png)\n"), args->map_cell, maps_tiff, stem);
+  if (regions != NULL)
+    fprintf (stderr, _ ("  %u regions → %s\n"), sheath_regions_get_n_regions (regions), regions_csv);
   fprintf (stderr, _ ("  (no index image: it needs the whole map in memory)\n"));
   return TRUE;
 }
@@ -400,7 +434,9 @@ measure_one (const char               *arg,
         }
     }
 
-  if (map != NULL && args->roi == NULL)
+  /* a mask region, or leaving out fibres cut by a region's edge, needs
+   * the map whole */
+  if (map != NULL && (args->roi == NULL || (is_geojson (args->roi) && !args->exclude_border)))
     {
       /* too large to hold: measured band by band */
       g_autoptr(GFile) map_file = g_file_new_for_commandline_arg (map);

@@ -9,8 +9,7 @@
 #include <math.h>
 
 #include "sheath-model-picker.h"
-#include "sheath-slide-tiles.h"
-#include "sheath-slide-window.h"
+#include "sheath-slide-window-private.h"
 
 /**
  * SheathSlideWindow:
@@ -26,45 +25,11 @@
 
 #define MAP_CELL_UM 50.0
 
-struct _SheathSlideWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwToastOverlay   *toasts;
-  AdwWindowTitle    *window_title;
-  GtkToggleButton   *labels_button;
-  GtkDropDown       *map_dropdown;
-  SheathModelPicker *model_picker;
-  GtkRevealer       *progress_revealer;
-  GtkProgressBar    *progress_bar;
-  SheathViewer      *viewer;
-  GtkWidget         *legend;
-  GtkLabel          *legend_title;
-  GtkLabel          *legend_low;
-  GtkLabel          *legend_high;
-  GtkDrawingArea    *legend_bar;
-  AdwActionRow      *size_row;
-  AdwActionRow      *format_row;
-  GtkSpinButton     *pixel_size_spin;
-  GtkListBox        *results_list;
-
-  GFile             *file;
-  char              *dir;
-  char              *stem;
-  SheathSlide       *slide;          /* read by the segmenter only */
-  SheathSlideTiles  *tiles;
-  SheathSegmenter   *segmenter;
-  GCancellable      *cancellable;
-  guint              pulse_id;
-  SheathAggregates  *aggregates;
-  SheathMaps        *maps;
-};
-
 G_DEFINE_FINAL_TYPE (SheathSlideWindow, sheath_slide_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-toast (SheathSlideWindow *self,
-       const char        *text)
+void
+_sheath_slide_window_toast (SheathSlideWindow *self,
+                            const char        *text)
 {
   AdwToast *t = adw_toast_new (text);
 
@@ -72,12 +37,22 @@ toast (SheathSlideWindow *self,
   adw_toast_overlay_add_toast (self->toasts, t);
 }
 
+#define toast _sheath_slide_window_toast
+
+/* STEM + @suffix beside the slide */
+char *
+_sheath_slide_window_dup_beside (SheathSlideWindow *self,
+                                 const char        *suffix)
+{
+  g_autofree char *name = g_strconcat (self->stem, suffix, NULL);
+
+  return g_build_filename (self->dir, name, NULL);
+}
+
 static char *
 map_path (SheathSlideWindow *self)
 {
-  g_autofree char *name = g_strdup_printf ("%s_seg-axonmyelin.ome.tif", self->stem);
-
-  return g_build_filename (self->dir, name, NULL);
+  return _sheath_slide_window_dup_beside (self, "_seg-axonmyelin.ome.tif");
 }
 
 static void
@@ -354,7 +329,9 @@ measured_cb (GObject      *object,
   g_clear_object (&self->maps);
   self->aggregates = g_steal_pointer (&m->aggregates);
   self->maps = g_steal_pointer (&m->maps);
+  g_set_object (&self->morphometrics, m->morphometrics);
   show_aggregates (self);
+  _sheath_slide_window_measure_regions (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->map_dropdown), TRUE);
   map_chosen_cb (self->map_dropdown, NULL, self);
   {
@@ -492,6 +469,8 @@ segment_action (GtkWidget  *widget,
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->aggregates, sheath_aggregates_free);
   g_clear_object (&self->maps);
+  g_clear_object (&self->morphometrics);
+  _sheath_slide_window_measure_regions (self);
   gtk_drop_down_set_selected (self->map_dropdown, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->map_dropdown), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->results_list), FALSE);
@@ -553,6 +532,8 @@ sheath_slide_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->regions_cancellable != NULL)
+    g_cancellable_cancel (self->regions_cancellable);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_SLIDE_WINDOW);
 
@@ -573,6 +554,11 @@ sheath_slide_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->aggregates, sheath_aggregates_free);
   g_clear_object (&self->maps);
+  g_clear_object (&self->morphometrics);
+  g_clear_object (&self->regions);
+  g_clear_pointer (&self->outline, g_array_unref);
+  g_clear_pointer (&self->region_figures, g_ptr_array_unref);
+  g_clear_object (&self->regions_cancellable);
 
   G_OBJECT_CLASS (sheath_slide_window_parent_class)->finalize (object);
 }
@@ -609,6 +595,7 @@ sheath_slide_window_class_init (SheathSlideWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SheathSlideWindow, pixel_size_spin);
   gtk_widget_class_bind_template_child (widget_class, SheathSlideWindow, results_list);
 
+  _sheath_slide_window_class_init_regions (widget_class);
   gtk_widget_class_install_action (widget_class, "slide.segment", NULL, segment_action);
   gtk_widget_class_install_action (widget_class, "slide.measure", NULL, measure_action);
   gtk_widget_class_install_action (widget_class, "slide.stop", NULL, stop_action);
@@ -633,6 +620,7 @@ sheath_slide_window_init (SheathSlideWindow *self)
   g_signal_connect (self->pixel_size_spin, "value-changed", G_CALLBACK (pixel_size_changed_cb), self);
   gtk_drawing_area_set_draw_func (self->legend_bar, legend_draw_cb, NULL, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->results_list), FALSE);
+  _sheath_slide_window_init_regions (self);
 }
 
 /**
@@ -712,6 +700,7 @@ sheath_slide_window_open (GtkApplication  *app,
 
   sheath_viewer_set_slide (self->viewer, self->tiles);
   load_label_map (self, TRUE);
+  _sheath_slide_window_load_regions (self);
   update_actions (self);
   gtk_window_present (GTK_WINDOW (self));
   return self;

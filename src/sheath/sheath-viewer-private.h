@@ -25,6 +25,7 @@ struct _SheathViewer
   double              map_width;        /* over this many slide pixels */
   double              map_height;
   guint               slide_tiles_missing;   /* in the last frame */
+  SheathRegions      *regions;          /* outlined over a slide */
 
   double              zoom;
   double              origin_x;         /* image coordinates at the widget's top left */

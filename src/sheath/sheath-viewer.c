@@ -220,6 +220,56 @@ draw_edit_marks (SheathViewer *self,
   cairo_destroy (cr);
 }
 
+/* Regions drawn on a slide: their outlines, named at their first corner. */
+static void
+draw_regions (SheathViewer *self,
+              GtkSnapshot  *snapshot,
+              int           width,
+              int           height)
+{
+  cairo_t *cr;
+
+  if (self->regions == NULL || sheath_regions_get_n_regions (self->regions) == 0)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 13);
+  for (guint r = 0; r < sheath_regions_get_n_regions (self->regions); r++)
+    for (guint k = 0; k < sheath_regions_get_n_rings (self->regions, r); k++)
+      {
+        guint n;
+        const double *xy = sheath_regions_get_ring (self->regions, r, k, &n);
+
+        for (guint i = 0; i < n / 2; i++)
+          {
+            double px = (xy[2 * i] - self->origin_x) * self->zoom, py = (xy[2 * i + 1] - self->origin_y) * self->zoom;
+
+            if (i == 0)
+              cairo_move_to (cr, px, py);
+            else
+              cairo_line_to (cr, px, py);
+          }
+        cairo_close_path (cr);
+        cairo_set_line_width (cr, 4);
+        cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+        cairo_stroke_preserve (cr);
+        cairo_set_line_width (cr, 2);
+        cairo_set_source_rgb (cr, 1, 0.85, 0.1);
+        cairo_stroke (cr);
+        if (k == 0)
+          {
+            cairo_move_to (cr, (xy[0] - self->origin_x) * self->zoom + 6, (xy[1] - self->origin_y) * self->zoom - 6);
+            cairo_text_path (cr, sheath_regions_get_name (self->regions, r));
+            cairo_set_line_width (cr, 3);
+            cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
+            cairo_stroke_preserve (cr);
+            cairo_set_source_rgb (cr, 1, 0.85, 0.1);
+            cairo_fill (cr);
+          }
+      }
+  cairo_destroy (cr);
+}
+
 /* The tiles of one layer of a slide in view at @level; one not read yet is
  * asked for, and stood in for by a coarser one that is there. */
 static void
@@ -347,6 +397,8 @@ sheath_viewer_snapshot (GtkWidget   *widget,
   if (self->slide != NULL)
     {
       draw_slide (self, snapshot, width, height);
+      draw_regions (self, snapshot, width, height);
+      draw_edit_marks (self, snapshot, width, height);
       draw_scale_bar (self, snapshot, width, height);
       return;
     }
@@ -463,6 +515,7 @@ sheath_viewer_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->slide, self);
   g_clear_object (&self->slide);
   g_clear_object (&self->map);
+  g_clear_object (&self->regions);
   g_clear_object (&self->tiles);
   g_clear_object (&self->preview);
   g_clear_object (&self->image);
@@ -1008,4 +1061,21 @@ sheath_viewer_get_slide_tiles_missing (SheathViewer *self)
 {
   g_return_val_if_fail (SHEATH_IS_VIEWER (self), 0);
   return self->slide_tiles_missing;
+}
+
+/**
+ * sheath_viewer_set_regions:
+ * @regions: (nullable): regions to outline over a slide
+ *
+ * Outlines and names @regions; call again (or queue a draw) when they
+ * change.
+ */
+void
+sheath_viewer_set_regions (SheathViewer  *self,
+                           SheathRegions *regions)
+{
+  g_return_if_fail (SHEATH_IS_VIEWER (self));
+
+  g_set_object (&self->regions, regions);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

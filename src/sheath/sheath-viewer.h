@@ -62,6 +62,8 @@ void                sheath_viewer_set_map             (SheathViewer       *self,
                                                        double              width,
                                                        double              height);
 guint               sheath_viewer_get_slide_tiles_missing (SheathViewer *self);
+void                sheath_viewer_set_regions         (SheathViewer       *self,
+                                                       SheathRegions      *regions);
 void           sheath_viewer_get_origin          (SheathViewer    *self,
                                                   double          *x,
                                                   double          *y);

@@ -12,7 +12,8 @@
  * pages train-images.png … train-done.png after a short training of a
  * small network. With --slide, the slide window: slide-open.png,
  * slide-segmenting.png (its rows appearing), slide-measured.png and
- * slide-map.png (the aggregate g-ratio map with its legend). */
+ * slide-map.png (the axon density map with its legend), slide-regions.png
+ * (a region traced and measured). */
 
 #include "config.h"
 
@@ -233,6 +234,37 @@ shoot_slide (SheathApplication  *app,
   gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1 + SHEATH_MAP_AXON_DENSITY);
   wait_ms (500);
   shoot (GTK_WIDGET (slide), out, "slide-map.png");
+
+  /* a region traced on it, named and described */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 0);
+  {
+    SheathViewer *viewer = sheath_slide_window_get_viewer (slide);
+    guint w = sheath_slide_tiles_get_width (sheath_slide_window_get_tiles (slide));
+    guint h = sheath_slide_tiles_get_height (sheath_slide_window_get_tiles (slide));
+    AdwMessageDialog *dialog = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (slide), "slide.draw-region", NULL);
+    g_signal_emit_by_name (viewer, "edit-begin", w * 0.5, h * 0.2);
+    for (guint i = 1; i <= 80; i++)
+      {
+        double t = 2 * G_PI * i / 80;
+
+        g_signal_emit_by_name (viewer, "edit-motion", w * (0.5 + 0.3 * sin (t)), h * (0.5 - 0.3 * cos (t)));
+      }
+    g_signal_emit_by_name (viewer, "edit-end", w * 0.5, h * 0.2);
+    for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+      if (ADW_IS_MESSAGE_DIALOG (l->data))
+        dialog = l->data;
+    wait_ms (300);
+    shoot (GTK_WIDGET (dialog), out, "slide-region-name.png");
+    gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "entry")), "dorsal column");
+    adw_message_dialog_response (dialog, "add");
+    if (!gui_wait_for_text (GTK_WIDGET (slide), "axons ·", 600000))
+      g_error ("the region was not measured");
+    gtk_widget_activate_action (GTK_WIDGET (slide), "slide.draw-region", NULL);
+    wait_ms (500);
+    shoot (GTK_WIDGET (slide), out, "slide-regions.png");
+  }
   gtk_window_destroy (GTK_WINDOW (slide));
   return 0;
 }

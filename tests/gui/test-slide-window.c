@@ -26,6 +26,23 @@ find_slide_window (SheathWindow *window)
   return NULL;
 }
 
+/* an icon button, by what its tooltip says */
+static GtkWidget *
+find_by_tooltip (GtkWidget  *widget,
+                 const char *tooltip)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_by_tooltip (c, tooltip);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 /* every tile in view drawn from its own level */
 static gboolean
 tiles_shown (gpointer data)
@@ -122,6 +139,48 @@ test_slide_segment_and_measure (void)
   g_assert_true (gtk_widget_is_visible (legend_bar));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 0);
   g_assert_false (gtk_widget_is_visible (legend_bar));
+
+  /* a region traced, named and measured; saved beside the slide */
+  {
+    SheathViewer *viewer = sheath_slide_window_get_viewer (slide);
+    g_autofree char *geojson = g_build_filename (dir, "section_regions.geojson", NULL);
+    g_autofree char *regions_csv = g_build_filename (dir, "section_morphometrics_regions.csv", NULL);
+    g_autofree char *contents = NULL;
+    AdwMessageDialog *dialog = NULL;
+    GtkWidget *delete;
+
+    gtk_widget_activate_action (GTK_WIDGET (slide), "slide.draw-region", NULL);
+    g_assert_true (sheath_viewer_get_editing (viewer));
+    g_signal_emit_by_name (viewer, "edit-begin", 100.0, 100.0);
+    for (guint i = 1; i <= 60; i++)
+      {
+        double t = 4.0 * i / 60;   /* around a 500 × 400 rectangle */
+        double x = t < 1 ? 100 + 500 * t : t < 2 ? 600 : t < 3 ? 600 - 500 * (t - 2) : 100;
+        double y = t < 1 ? 100 : t < 2 ? 100 + 400 * (t - 1) : t < 3 ? 500 : 500 - 400 * (t - 3);
+
+        g_signal_emit_by_name (viewer, "edit-motion", x, y);
+      }
+    g_signal_emit_by_name (viewer, "edit-end", 100.0, 100.0);
+    for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+      if (ADW_IS_MESSAGE_DIALOG (l->data))
+        dialog = l->data;
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (dialog, "add");
+    g_assert_true (gui_wait_for_text (GTK_WIDGET (slide), "axons ·", 20000));
+    g_assert_true (gui_shows_text (GTK_WIDGET (slide), "Region 1"));
+    g_assert_true (g_file_get_contents (geojson, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "\"Region 1\""));
+    g_assert_true (g_file_test (regions_csv, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&contents, g_free);
+
+    /* and deleted */
+    delete = find_by_tooltip (GTK_WIDGET (slide), "Delete “Region 1”");
+    g_assert_nonnull (delete);
+    g_signal_emit_by_name (delete, "clicked");
+    g_assert_false (gui_shows_text (GTK_WIDGET (slide), "Region 1"));
+    g_assert_true (g_file_get_contents (geojson, &contents, NULL, NULL));
+    g_assert_null (strstr (contents, "Region 1"));
+  }
 
   gtk_window_destroy (GTK_WINDOW (slide));
   gtk_window_destroy (GTK_WINDOW (window));
