@@ -739,6 +739,8 @@ sheath_regions_remove (SheathRegions *self,
  * @self: a #SheathRegions
  * @index: a region
  *
+ * Counts a region's rings, to draw them with sheath_regions_get_ring().
+ *
  * Returns: how many outlines and holes the region has, in all its polygons
  */
 guint
