@@ -30,7 +30,8 @@
  * the part files hold, the rows not yet written), so that a run stopped
  * halfway continues where it was, to the same bytes. */
 
-#define STATE_VERSION 1
+/* 2: bands as tall as the halo (1: twice as tall; its ring does not fit) */
+#define STATE_VERSION 2
 /* the window's halo: the largest fibre it judges whole */
 #define HALO_UM      20.0
 #define MIN_HALO     64
@@ -449,7 +450,10 @@ _sheath_segmenter_stream (SegmentJob    *job,
   if (self.clean_up)
     {
       self.halo = (guint) CLAMP (ceil (HALO_UM / self.pixel_size), MIN_HALO, MAX_HALO);
-      self.band = 2 * self.halo;
+      /* a band as tall as the halo: the window, three times as tall, is
+       * what the clean-up holds per pixel (some 15 bytes), the most of a
+       * wide slide's memory after the network's */
+      self.band = self.halo;
       self.ring_labels = g_try_malloc ((gsize) (self.band + 2 * self.halo) * self.width);
       self.ring_confidence = g_try_malloc ((gsize) (self.band + 2 * self.halo) * self.width);
       if (unmyelinated)
