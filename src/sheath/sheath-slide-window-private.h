@@ -40,6 +40,7 @@ struct _SheathSlideWindow
   SheathAggregates  *aggregates;
   SheathMaps        *maps;
   SheathMorphometrics *morphometrics; /* the slide's, once measured */
+  gboolean           closed;         /* disposed: work that ends now is dropped */
 
   /* regions */
   GtkToggleButton   *draw_button;

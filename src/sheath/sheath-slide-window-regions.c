@@ -275,9 +275,9 @@ regions_measured_cb (GObject      *object,
 {
   g_autoptr(SheathSlideWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GPtrArray *figures = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) figures = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->closed)
     return;
   g_clear_object (&self->regions_cancellable);
   if (figures == NULL)
@@ -288,7 +288,7 @@ regions_measured_cb (GObject      *object,
       return;
     }
   g_clear_pointer (&self->region_figures, g_ptr_array_unref);
-  self->region_figures = figures;
+  self->region_figures = g_steal_pointer (&figures);
   rebuild_list (self);
 }
 

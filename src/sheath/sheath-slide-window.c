@@ -313,6 +313,8 @@ measured_cb (GObject      *object,
   Measure *m = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  if (self->closed)
+    return;
   finish_work (self);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -420,6 +422,8 @@ segmented_cb (GObject      *object,
 
   g_signal_handlers_disconnect_by_data (object, self);
   g_clear_object (&self->segmenter);
+  if (self->closed)
+    return;
   finish_work (self);
   /* the finished map, or the one there was before */
   load_label_map (self, ok);
@@ -519,7 +523,9 @@ sheath_slide_window_close_request (GtkWindow *window)
 {
   SheathSlideWindow *self = SHEATH_SLIDE_WINDOW (window);
 
-  /* a run stopped here continues when the slide is segmented again */
+  /* a run stopped here continues when the slide is segmented again; what
+   * ends now is not shown */
+  self->closed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   return GTK_WINDOW_CLASS (sheath_slide_window_parent_class)->close_request (window);
@@ -530,10 +536,14 @@ sheath_slide_window_dispose (GObject *object)
 {
   SheathSlideWindow *self = SHEATH_SLIDE_WINDOW (object);
 
+  self->closed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->regions_cancellable != NULL)
     g_cancellable_cancel (self->regions_cancellable);
+  /* rows and progress still on their way find no widgets to show them in */
+  if (self->segmenter != NULL)
+    g_signal_handlers_disconnect_by_data (self->segmenter, self);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHEATH_TYPE_SLIDE_WINDOW);
 

@@ -230,6 +230,42 @@ test_slide_damaged_label_map (void)
   test_remove_tree (dir);
 }
 
+static gboolean
+nothing_left (gpointer data)
+{
+  return *(SheathSlideWindow **) data == NULL;
+}
+
+/* A slide window closed while its slide is segmented stops the run, keeps
+ * its state for later, and lets nothing arrive at widgets that are gone. */
+static void
+test_slide_close_while_segmenting (void)
+{
+  g_autofree char *source = test_require_shared ("samples/formats/gray8.tif");
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *dir = NULL;
+  g_autoptr(GFile) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window = NULL;
+  SheathSlideWindow *slide;
+
+  if (source == NULL)
+    return;
+  slide = open_as_slide (source, &dir, &window);
+  g_assert_nonnull (slide);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON)), 0.13);
+  model = g_file_new_for_path (model_path);
+  g_assert_true (sheath_slide_window_set_model_file (slide, model, &error));
+  gtk_widget_activate_action (GTK_WIDGET (slide), "slide.segment", NULL);
+  g_assert_true (sheath_slide_window_get_busy (slide));
+  g_object_add_weak_pointer (G_OBJECT (slide), (gpointer *) &slide);
+  gtk_window_close (GTK_WINDOW (slide));
+  /* the run ends, its callback drops the last reference */
+  g_assert_true (gui_wait_until (nothing_left, &slide, 30000));
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_remove_tree (dir);
+}
+
 /* A slide-scanner file opens from its levels, and a PNG, decoded from its
  * top only, is never opened as a slide. */
 static void
@@ -276,5 +312,6 @@ main (int   argc,
   g_test_add_func ("/Sheath/Slide/segment-and-measure", test_slide_segment_and_measure);
   g_test_add_func ("/Sheath/Slide/damaged-label-map", test_slide_damaged_label_map);
   g_test_add_func ("/Sheath/Slide/ndpi-and-png", test_slide_ndpi_and_png);
+  g_test_add_func ("/Sheath/Slide/close-while-segmenting", test_slide_close_while_segmenting);
   return g_test_run ();
 }
