@@ -19,6 +19,7 @@
 #ifdef HAVE_OPENSLIDE
 
 #include <openslide.h>
+#include <stdio.h>
 
 typedef struct
 {
@@ -89,13 +90,116 @@ openslide_read (gpointer  reader,
 
 static const SheathSlideReaderFuncs openslide_funcs = { openslide_read, openslide_reader_free };
 
+static guint64
+read_uint (const guint8 *p,
+           guint         bytes,
+           gboolean      big_endian)
+{
+  guint64 v = 0;
+
+  for (guint i = 0; i < bytes; i++)
+    v |= (guint64) p[big_endian ? i : bytes - 1 - i] << (8 * (bytes - 1 - i));
+  return v;
+}
+
+static gboolean
+read_at (FILE    *f,
+         guint64  offset,
+         guint8  *buf,
+         gsize    n)
+{
+  return offset <= G_MAXINT64 && fseeko (f, (off_t) offset, SEEK_SET) == 0 && fread (buf, 1, n, f) == n;
+}
+
+/* Whether every tag of every directory of a TIFF keeps its values inside
+ * the file. OpenSlide's vendor detection allocates what a tag's count says
+ * before it reads the values, so a damaged count (four gigabytes of one
+ * short) is refused here; such a file goes to libtiff, which says what is
+ * wrong with it. A file that is not a TIFF passes. */
+static gboolean
+tiff_tags_fit (const char *path)
+{
+  static const guint8 type_size[19] = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8 };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  FILE *f = fopen (path, "rb");
+  guint8 head[16];
+  gboolean be, big, ok = TRUE;
+  guint64 file_size, offset;
+  guint entry_size, count_size, inline_size;
+
+  if (f == NULL)
+    return TRUE;   /* whoever opens it next says why not */
+  if (fread (head, 1, 16, f) < 8 || !((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M')))
+    {
+      fclose (f);
+      return TRUE;
+    }
+  be = head[0] == 'M';
+  big = read_uint (head + 2, 2, be) == 43;
+  if (!big && read_uint (head + 2, 2, be) != 42)
+    {
+      fclose (f);
+      return TRUE;
+    }
+  fseeko (f, 0, SEEK_END);
+  file_size = (guint64) ftello (f);
+  entry_size = big ? 20 : 12;
+  count_size = big ? 8 : 2;
+  inline_size = big ? 8 : 4;
+  offset = big ? read_uint (head + 8, 8, be) : read_uint (head + 4, 4, be);
+
+  for (guint n_dirs = 0; ok && offset != 0 && n_dirs < 65536; n_dirs++)
+    {
+      guint8 buf[20];
+      guint64 n_entries;
+
+      if (!g_hash_table_add (seen, g_memdup2 (&offset, sizeof offset)) ||
+          !read_at (f, offset, buf, count_size))
+        break;   /* a loop or a cut file: libtiff's to judge */
+      n_entries = read_uint (buf, count_size, be);
+      if (n_entries > (file_size - offset) / entry_size)
+        {
+          ok = FALSE;
+          break;
+        }
+      for (guint64 e = 0; ok && e < n_entries; e++)
+        {
+          guint type, tsize;
+          guint64 values, bytes;
+
+          if (!read_at (f, offset + count_size + e * entry_size, buf, entry_size))
+            {
+              ok = FALSE;
+              break;
+            }
+          type = (guint) read_uint (buf + 2, 2, be);
+          values = read_uint (buf + 4, big ? 8 : 4, be);
+          tsize = type < G_N_ELEMENTS (type_size) && type_size[type] ? type_size[type] : 1;
+          if (values > file_size / tsize)
+            ok = FALSE;
+          else if ((bytes = values * tsize) > inline_size)
+            {
+              guint64 at = read_uint (buf + (big ? 12 : 8), inline_size, be);
+
+              ok = at <= file_size && bytes <= file_size - at;
+            }
+        }
+      if (ok && read_at (f, offset + count_size + n_entries * entry_size, buf, inline_size))
+        offset = read_uint (buf, inline_size, be);
+      else
+        break;
+    }
+  fclose (f);
+  return ok;
+}
+
 gboolean
 _sheath_slide_open_openslide (const char         *path,
                               const char         *name,
                               SheathSlideOpened  *opened,
                               GError            **error)
 {
-  const char *vendor = openslide_detect_vendor (path);
+  const char *vendor = tiff_tags_fit (path) ? openslide_detect_vendor (path) : NULL;
   const char *message, *mpp;
   OpenslideReader *r;
   int32_t n_levels;
