@@ -41,6 +41,7 @@ struct _SheathSlideWindow
   SheathMaps        *maps;
   SheathMorphometrics *morphometrics; /* the slide's, once measured */
   gboolean           closed;         /* disposed: work that ends now is dropped */
+  gboolean           resuming;       /* the run goes on from a stopped one */
 
   /* regions */
   GtkToggleButton   *draw_button;

@@ -411,6 +411,10 @@ fraction_cb (SheathSegmenter   *segmenter,
   gtk_progress_bar_set_text (self->progress_bar, message);
 }
 
+static void start_segmenting (SheathSlideWindow *self,
+                              SheathModel       *model,
+                              gboolean           resume);
+
 static void
 segmented_cb (GObject      *object,
               GAsyncResult *result,
@@ -419,11 +423,23 @@ segmented_cb (GObject      *object,
   g_autoptr(SheathSlideWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok = sheath_segmenter_segment_slide_finish (SHEATH_SEGMENTER (object), result, &error);
+  g_autoptr(SheathModel) model = g_object_ref (sheath_segmenter_get_model (SHEATH_SEGMENTER (object)));
 
   g_signal_handlers_disconnect_by_data (object, self);
   g_clear_object (&self->segmenter);
   if (self->closed)
     return;
+  /* the stopped run was of another model or pixel size, or its state is
+   * damaged: the user asked to segment, so it starts again from the top */
+  if (!ok && self->resuming && g_error_matches (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT))
+    {
+      g_autofree char *text = g_strdup_printf (_ ("%s; segmenting from the top"), error->message);
+
+      finish_work (self);
+      toast (self, text);
+      start_segmenting (self, model, FALSE);
+      return;
+    }
   finish_work (self);
   /* the finished map, or the one there was before */
   load_label_map (self, ok);
@@ -443,31 +459,12 @@ segmented_cb (GObject      *object,
 }
 
 static void
-segment_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
+start_segmenting (SheathSlideWindow *self,
+                  SheathModel       *model,
+                  gboolean           resume)
 {
-  SheathSlideWindow *self = SHEATH_SLIDE_WINDOW (widget);
-  g_autoptr(SheathModel) model = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *map = map_path (self);
-  g_autofree char *state = g_strconcat (map, ".resume", NULL);
-  gboolean resume = g_file_test (state, G_FILE_TEST_EXISTS);
-
-  if (pixel_size (self) <= 0)
-    {
-      toast (self, _ ("Set the slide's pixel size first"));
-      return;
-    }
-  if ((model = sheath_model_picker_load_model (self->model_picker, &error)) == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_ ("Cannot load the model: %s"), error->message);
-
-      toast (self, text);
-      return;
-    }
-
   self->segmenter = sheath_segmenter_new (model);
+  self->resuming = resume;
   g_signal_connect (self->segmenter, "rows-segmented", G_CALLBACK (rows_segmented_cb), self);
   g_signal_connect (self->segmenter, "notify::fraction", G_CALLBACK (fraction_cb), self);
   self->cancellable = g_cancellable_new ();
@@ -485,6 +482,33 @@ segment_action (GtkWidget  *widget,
   sheath_segmenter_segment_slide_async (self->segmenter, self->slide, pixel_size (self), self->dir, self->stem,
                                         resume, self->cancellable, segmented_cb, g_object_ref (self));
   update_actions (self);
+}
+
+static void
+segment_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SheathSlideWindow *self = SHEATH_SLIDE_WINDOW (widget);
+  g_autoptr(SheathModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *map = map_path (self);
+  g_autofree char *state = g_strconcat (map, ".resume", NULL);
+
+  if (pixel_size (self) <= 0)
+    {
+      toast (self, _ ("Set the slide's pixel size first"));
+      return;
+    }
+  if ((model = sheath_model_picker_load_model (self->model_picker, &error)) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Cannot load the model: %s"), error->message);
+
+      toast (self, text);
+      return;
+    }
+  /* a run stopped before goes on where it stopped */
+  start_segmenting (self, model, g_file_test (state, G_FILE_TEST_EXISTS));
 }
 
 static void

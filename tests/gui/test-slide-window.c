@@ -266,6 +266,39 @@ test_slide_close_while_segmenting (void)
   test_remove_tree (dir);
 }
 
+/* A stopped run's state that cannot be taken up (damaged here; another
+ * model's alike) does not stop Segment: it says so and starts from the top. */
+static void
+test_slide_unusable_state (void)
+{
+  g_autofree char *source = test_require_shared ("samples/formats/gray8.tif");
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *dir = NULL, *state = NULL, *map = NULL;
+  g_autoptr(GFile) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SheathWindow *window = NULL;
+  SheathSlideWindow *slide;
+
+  if (source == NULL)
+    return;
+  slide = open_as_slide (source, &dir, &window);
+  g_assert_nonnull (slide);
+  state = g_build_filename (dir, "section_seg-axonmyelin.ome.tif.resume", NULL);
+  map = g_build_filename (dir, "section_seg-axonmyelin.ome.tif", NULL);
+  g_assert_true (g_file_set_contents (state, "not a state", -1, NULL));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON)), 0.13);
+  model = g_file_new_for_path (model_path);
+  g_assert_true (sheath_slide_window_set_model_file (slide, model, &error));
+  gtk_widget_activate_action (GTK_WIDGET (slide), "slide.segment", NULL);
+  g_assert_true (gui_wait_for_text (GTK_WIDGET (slide), "segmenting from the top", 30000));
+  g_assert_true (gui_wait_until (measured, slide, 180000));
+  g_assert_true (g_file_test (map, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (state, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (slide));
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_remove_tree (dir);
+}
+
 /* A slide-scanner file opens from its levels, and a PNG, decoded from its
  * top only, is never opened as a slide. */
 static void
@@ -313,5 +346,6 @@ main (int   argc,
   g_test_add_func ("/Sheath/Slide/damaged-label-map", test_slide_damaged_label_map);
   g_test_add_func ("/Sheath/Slide/ndpi-and-png", test_slide_ndpi_and_png);
   g_test_add_func ("/Sheath/Slide/close-while-segmenting", test_slide_close_while_segmenting);
+  g_test_add_func ("/Sheath/Slide/unusable-state", test_slide_unusable_state);
   return g_test_run ();
 }
