@@ -1044,16 +1044,3 @@ sheath_slide_tiles_get_n_textures (SheathSlideTiles *self)
   g_return_val_if_fail (SHEATH_IS_SLIDE_TILES (self), 0);
   return g_hash_table_size (self->textures);
 }
-
-/* How many tiles the worker has still to read. */
-guint
-sheath_slide_tiles_get_n_pending (SheathSlideTiles *self)
-{
-  guint n;
-
-  g_return_val_if_fail (SHEATH_IS_SLIDE_TILES (self), 0);
-  g_mutex_lock (&self->shared->mutex);
-  n = self->shared->wanted.length;
-  g_mutex_unlock (&self->shared->mutex);
-  return n;
-}

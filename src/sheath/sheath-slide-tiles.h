@@ -57,6 +57,5 @@ GdkTexture       *sheath_slide_tiles_peek                (SheathSlideTiles  *sel
                                                           guint              tx,
                                                           guint              ty);
 guint             sheath_slide_tiles_get_n_textures      (SheathSlideTiles  *self);
-guint             sheath_slide_tiles_get_n_pending       (SheathSlideTiles  *self);
 
 G_END_DECLS
