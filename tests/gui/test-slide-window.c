@@ -87,17 +87,31 @@ open_as_slide (const char    *source,
   return find_slide_window (*window);
 }
 
+/* Segment with the golden network at the sample's 0.13 µm, as a user
+ * would: the pixel size typed in, the model picked, Segment pressed. */
+static void
+start_segmenting (SheathSlideWindow *slide)
+{
+  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(GFile) model = g_file_new_for_path (model_path);
+  g_autoptr(GError) error = NULL;
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON)), 0.13);
+  g_assert_true (sheath_slide_window_set_model_file (slide, model, &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (slide), "slide.segment", NULL);
+  g_assert_true (sheath_slide_window_get_busy (slide));
+}
+
 static void
 test_slide_segment_and_measure (void)
 {
   g_autofree char *source = test_require_shared ("samples/formats/gray16.tif");
-  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
   g_autofree char *dir = NULL, *map = NULL, *csv = NULL, *maps = NULL, *state = NULL;
-  g_autoptr(GFile) model = NULL;
   g_autoptr(GError) error = NULL;
   SheathWindow *window = NULL;
   SheathSlideWindow *slide;
-  GtkWidget *spin, *dropdown, *legend_bar;
+  GtkWidget *dropdown, *legend_bar;
 
   if (source == NULL)
     return;
@@ -107,14 +121,7 @@ test_slide_segment_and_measure (void)
   g_assert_cmpuint (sheath_slide_tiles_get_width (sheath_slide_window_get_tiles (slide)), ==, 1154);
 
   /* no sidecar beside the copy: the pixel size is typed in */
-  spin = gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.13);
-  model = g_file_new_for_path (model_path);
-  g_assert_true (sheath_slide_window_set_model_file (slide, model, &error));
-  g_assert_no_error (error);
-
-  gtk_widget_activate_action (GTK_WIDGET (slide), "slide.segment", NULL);
-  g_assert_true (sheath_slide_window_get_busy (slide));
+  start_segmenting (slide);
   g_assert_true (gui_wait_until (measured, slide, 180000));
 
   /* the label map, the tables and the maps beside the slide; no state left */
@@ -242,10 +249,7 @@ static void
 test_slide_close_while_segmenting (void)
 {
   g_autofree char *source = test_require_shared ("samples/formats/gray8.tif");
-  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
   g_autofree char *dir = NULL;
-  g_autoptr(GFile) model = NULL;
-  g_autoptr(GError) error = NULL;
   SheathWindow *window = NULL;
   SheathSlideWindow *slide;
 
@@ -253,11 +257,7 @@ test_slide_close_while_segmenting (void)
     return;
   slide = open_as_slide (source, &dir, &window);
   g_assert_nonnull (slide);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON)), 0.13);
-  model = g_file_new_for_path (model_path);
-  g_assert_true (sheath_slide_window_set_model_file (slide, model, &error));
-  gtk_widget_activate_action (GTK_WIDGET (slide), "slide.segment", NULL);
-  g_assert_true (sheath_slide_window_get_busy (slide));
+  start_segmenting (slide);
   g_object_add_weak_pointer (G_OBJECT (slide), (gpointer *) &slide);
   gtk_window_close (GTK_WINDOW (slide));
   /* the run ends, its callback drops the last reference */
@@ -272,10 +272,7 @@ static void
 test_slide_unusable_state (void)
 {
   g_autofree char *source = test_require_shared ("samples/formats/gray8.tif");
-  g_autofree char *model_path = test_golden_path ("unet-golden.safetensors");
   g_autofree char *dir = NULL, *state = NULL, *map = NULL;
-  g_autoptr(GFile) model = NULL;
-  g_autoptr(GError) error = NULL;
   SheathWindow *window = NULL;
   SheathSlideWindow *slide;
 
@@ -286,10 +283,7 @@ test_slide_unusable_state (void)
   state = g_build_filename (dir, "section_seg-axonmyelin.ome.tif.resume", NULL);
   map = g_build_filename (dir, "section_seg-axonmyelin.ome.tif", NULL);
   g_assert_true (g_file_set_contents (state, "not a state", -1, NULL));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gui_find_descendant (GTK_WIDGET (slide), GTK_TYPE_SPIN_BUTTON)), 0.13);
-  model = g_file_new_for_path (model_path);
-  g_assert_true (sheath_slide_window_set_model_file (slide, model, &error));
-  gtk_widget_activate_action (GTK_WIDGET (slide), "slide.segment", NULL);
+  start_segmenting (slide);
   g_assert_true (gui_wait_for_text (GTK_WIDGET (slide), "segmenting from the top", 30000));
   g_assert_true (gui_wait_until (measured, slide, 180000));
   g_assert_true (g_file_test (map, G_FILE_TEST_EXISTS));
