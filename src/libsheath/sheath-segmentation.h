@@ -127,6 +127,20 @@ SHEATH_AVAILABLE_IN_ALL
 SheathSegmentation *sheath_segmentation_new_from_axonmyelin (GFile          *map,
                                                              GError        **error);
 SHEATH_AVAILABLE_IN_ALL
+SheathSegmentation *sheath_segmentation_new_from_map_area (GFile            *map,
+                                                           guint64           x,
+                                                           guint64           y,
+                                                           guint             width,
+                                                           guint             height,
+                                                           GError          **error);
+SHEATH_AVAILABLE_IN_ALL
+gboolean            sheath_segmentation_write_into_map (SheathSegmentation  *self,
+                                                        GFile               *map,
+                                                        guint64              x,
+                                                        guint64              y,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean            sheath_segmentation_save           (SheathSegmentation  *self,
                                                         const char          *dir,
                                                         const char          *stem,

@@ -7,7 +7,10 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "sheath.h"
+#include "test-util.h"
 
 /* pixels whose centre lies within r of the segment (x0,y0)–(x1,y1) */
 static guint
@@ -416,6 +419,129 @@ test_axon_operations (void)
   }
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* the names in @dir, sorted and joined by spaces */
+static char *
+list_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* A part of a slide's label map is read alone, edited with undo as any
+ * masks are, and written back into the map: the rest of the map, and of
+ * its unmyelinated axons' map, unchanged; bad parts, a run stopped
+ * halfway and a cancellation leave the map as it was. */
+static void
+test_map_area (void)
+{
+  const guint W = 700, H = 600, AX = 130, AY = 260, AW = 300, AH = 200;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "slide_seg-axonmyelin.ome.tif", NULL);
+  g_autofree char *resume = g_strconcat (path, ".resume", NULL);
+  g_autoptr(GFile) map = g_file_new_for_path (path);
+  g_autoptr(SheathSegmentation) whole = sheath_segmentation_new (W, H);
+  g_autoptr(SheathSegmentation) part = NULL, again = NULL;
+  g_autoptr(SheathMaskEditor) editor = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *listing = NULL;
+  gsize n_before = 0;
+
+  /* fibres on a grid, an unmyelinated axon between some of them */
+  sheath_segmentation_set_unmyelinated (whole, TRUE);
+  for (guint y = 0; y < H; y++)
+    for (guint x = 0; x < W; x++)
+      {
+        int dx = (int) (x % 50) - 25, dy = (int) (y % 50) - 25, d2 = dx * dx + dy * dy;
+
+        if (d2 < 100)
+          sheath_segmentation_set_label (whole, x, y, SHEATH_LABEL_AXON);
+        else if (d2 < 300)
+          sheath_segmentation_set_label (whole, x, y, SHEATH_LABEL_MYELIN);
+        else if (x % 50 < 6 && y % 100 < 6)
+          sheath_segmentation_set_label (whole, x, y, SHEATH_LABEL_UNMYELINATED_AXON);
+      }
+  g_assert_true (sheath_segmentation_save_ome_tiff (whole, dir, "slide", 0.1, &error));
+  g_assert_no_error (error);
+
+  /* the part read alone is the whole's */
+  part = sheath_segmentation_new_from_map_area (map, AX, AY, AW, AH, &error);
+  g_assert_no_error (error);
+  g_assert_true (sheath_segmentation_get_unmyelinated (part));
+  for (guint y = 0; y < AH; y++)
+    for (guint x = 0; x < AW; x++)
+      g_assert_cmpuint (sheath_segmentation_get_label (part, x, y), ==,
+                        sheath_segmentation_get_label (whole, AX + x, AY + y));
+
+  /* edited as any masks: a stroke undone, another kept */
+  editor = sheath_mask_editor_new (part);
+  sheath_mask_editor_begin_stroke (editor);
+  sheath_mask_editor_stroke_to (editor, 10, 10, 290, 190, 8, SHEATH_LABEL_AXON, SHEATH_BRUSH_PAINT);
+  sheath_mask_editor_end_stroke (editor);
+  g_assert_true (sheath_mask_editor_undo (editor));
+  sheath_mask_editor_begin_stroke (editor);
+  sheath_mask_editor_stroke_to (editor, 0, 100, 299, 100, 6, SHEATH_LABEL_UNMYELINATED_AXON, SHEATH_BRUSH_PAINT);
+  sheath_mask_editor_end_stroke (editor);
+  for (guint y = 0; y < AH; y++)
+    for (guint x = 0; x < AW; x++)
+      sheath_segmentation_set_label (whole, AX + x, AY + y, sheath_segmentation_get_label (part, x, y));
+
+  /* refused: a part outside the map, a run stopped halfway, a cancellation */
+  g_assert_null (sheath_segmentation_new_from_map_area (map, W - 10, 0, 11, 10, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (sheath_segmentation_write_into_map (part, map, W - AW + 1, 0, NULL, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &before, &n_before, NULL));
+  g_assert_true (g_file_set_contents (resume, "state", -1, NULL));
+  g_assert_false (sheath_segmentation_write_into_map (part, map, AX, AY, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "stopped halfway"));
+  g_clear_error (&error);
+  g_unlink (resume);
+  g_cancellable_cancel (cancelled);
+  g_assert_false (sheath_segmentation_write_into_map (part, map, AX, AY, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  {
+    g_autofree char *after = NULL;
+    gsize n_after = 0;
+
+    g_assert_true (g_file_get_contents (path, &after, &n_after, NULL));
+    g_assert_cmpmem (before, n_before, after, n_after);
+  }
+
+  /* written back: the whole map, both files, is the edited whole */
+  g_assert_true (sheath_segmentation_write_into_map (part, map, AX, AY, NULL, &error));
+  g_assert_no_error (error);
+  again = sheath_segmentation_new_from_axonmyelin (map, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) expected = sheath_segmentation_dup_labels (whole);
+
+    g_assert_true (same_labels (again, expected));
+  }
+  /* no temporary or part file left beside */
+  listing = list_dir (dir);
+  g_assert_cmpstr (listing, ==, "slide_seg-axonmyelin.ome.tif slide_seg-uaxon.ome.tif");
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/MaskEditor/fill-polygon", test_fill_polygon);
   g_test_add_func ("/Sheath/MaskEditor/fill-axons", test_fill_axons);
   g_test_add_func ("/Sheath/MaskEditor/axon-operations", test_axon_operations);
+  g_test_add_func ("/Sheath/MaskEditor/map-area", test_map_area);
 
   return g_test_run ();
 }

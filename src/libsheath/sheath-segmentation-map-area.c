@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sheath-segmentation"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <string.h>
+
+#include "sheath-error.h"
+#include "sheath-ome-writer-private.h"
+#include "sheath-segmentation-private.h"
+#include "sheath-slide.h"
+
+/* Editing a whole slide's labels a part at a time: a part of its label map
+ * is read into a #SheathSegmentation, edited as any other, and written back
+ * into the map. The map is never held whole: it is written again, band by
+ * band, with the part replaced, to a temporary file renamed over it. */
+
+#define BAND_ROWS 256
+
+static gboolean
+check_area (SheathSlide  *map,
+            guint64       x,
+            guint64       y,
+            guint         width,
+            guint         height,
+            GError      **error)
+{
+  guint64 w = sheath_slide_get_level_width (map, 0), h = sheath_slide_get_level_height (map, 0);
+
+  if (width == 0 || height == 0 || x >= w || y >= h || width > w - x || height > h - y)
+    {
+      g_autofree char *name = g_file_get_basename (sheath_slide_get_file (map));
+
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("The part %u × %u at (%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ") is not inside “%s” "
+                      "(%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ")"),
+                   width, height, x, y, name, w, h);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static guint
+sample_max (SheathSlide *map)
+{
+  return sheath_slide_get_bit_depth (map) == 16 ? 65535 : 255;
+}
+
+static guint
+sample_at (const guint8 *samples,
+           gsize         i,
+           guint         max)
+{
+  return max == 255 ? samples[i] : ((const guint16 *) samples)[i];
+}
+
+/**
+ * sheath_segmentation_new_from_map_area:
+ * @map: a label map with AxonDeepSeg's `_seg-axonmyelin` values, such as
+ *   a slide's `STEM_seg-axonmyelin.ome.tif`
+ * @x: the area's left column in @map
+ * @y: the area's top row in @map
+ * @width: the area's width
+ * @height: the area's height
+ * @error: return location for a #GError
+ *
+ * Reads a part of a label map, without reading the rest, to be edited and
+ * written back with sheath_segmentation_write_into_map(). Unmyelinated
+ * axons come from `STEM_seg-uaxon.ome.tif` beside an `.ome.tif` map, if
+ * there is one.
+ *
+ * Returns: (transfer full): the part's labels, or %NULL with @error set
+ */
+SheathSegmentation *
+sheath_segmentation_new_from_map_area (GFile    *map,
+                                       guint64   x,
+                                       guint64   y,
+                                       guint     width,
+                                       guint     height,
+                                       GError  **error)
+{
+  g_autoptr(SheathSlide) slide = NULL;
+  g_autoptr(SheathSlide) uaxon_slide = NULL;
+  g_autoptr(GFile) uaxon = NULL;
+  g_autoptr(GBytes) samples = NULL;
+  g_autoptr(GBytes) uaxon_samples = NULL;
+  g_autoptr(SheathSegmentation) self = NULL;
+  guint max, uaxon_max = 0;
+
+  g_return_val_if_fail (G_IS_FILE (map), NULL);
+
+  if (!(slide = sheath_slide_new_from_file (map, error)) ||
+      !check_area (slide, x, y, width, height, error) ||
+      !(samples = sheath_slide_read_region (slide, 0, x, y, width, height, error)) ||
+      !(self = _sheath_segmentation_try_new (width, height, error)))
+    return NULL;
+  max = sample_max (slide);
+
+  if ((uaxon = _sheath_segmentation_dup_uaxon_map_for (map)) != NULL)
+    {
+      if (!(uaxon_slide = sheath_slide_new_from_file (uaxon, error)) ||
+          !check_area (uaxon_slide, x, y, width, height, error) ||
+          !(uaxon_samples = sheath_slide_read_region (uaxon_slide, 0, x, y, width, height, error)))
+        return NULL;
+      uaxon_max = sample_max (uaxon_slide);
+      sheath_segmentation_set_unmyelinated (self, TRUE);
+    }
+
+  for (guint r = 0; r < height; r++)
+    {
+      guint8 *row = _sheath_segmentation_get_row (self, r);
+
+      for (guint c = 0; c < width; c++)
+        {
+          gsize i = (gsize) r * width + c;
+
+          row[c] = _sheath_segmentation_label_for_value (sample_at (g_bytes_get_data (samples, NULL), i, max), max);
+          if (uaxon_samples != NULL && sample_at (g_bytes_get_data (uaxon_samples, NULL), i, uaxon_max) * 2 > uaxon_max)
+            row[c] = SHEATH_LABEL_UNMYELINATED_AXON;
+        }
+    }
+  return g_steal_pointer (&self);
+}
+
+/* Writes @path again from @source (or from nothing: background), band by
+ * band, with @self's labels over the area at (@x, @y), as values of
+ * @map_label's map (see _sheath_segmentation_map_value()). */
+static gboolean
+rewrite_map (SheathSegmentation  *self,
+             const char          *path,
+             SheathSlide         *source,
+             guint                width,
+             guint                height,
+             double               pixel_size,
+             int                  map_label,
+             guint64              x,
+             guint64              y,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  guint aw = sheath_segmentation_get_width (self), ah = sheath_segmentation_get_height (self);
+  guint max = source != NULL ? sample_max (source) : 255;
+  g_autoptr(SheathOmeWriter) writer = NULL;
+  g_autofree guint8 *row = g_malloc0 (width);
+
+  if (!(writer = _sheath_ome_writer_new (path, width, height, pixel_size, error)))
+    return FALSE;
+  for (guint band = 0; band < height; band += BAND_ROWS)
+    {
+      guint n_rows = MIN (BAND_ROWS, height - band);
+      g_autoptr(GBytes) samples = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (source != NULL && !(samples = sheath_slide_read_region (source, 0, 0, band, width, n_rows, error)))
+        return FALSE;
+      for (guint r = band; r < band + n_rows; r++)
+        {
+          if (samples != NULL)
+            {
+              gsize base = (gsize) (r - band) * width;
+              const guint8 *s = g_bytes_get_data (samples, NULL);
+
+              /* the map's own values, kept as the file has them (8-bit) */
+              for (guint c = 0; c < width; c++)
+                {
+                  guint v = sample_at (s, base + c, max);
+
+                  row[c] = max == 255 ? (guint8) v : (guint8) (v / 257);
+                }
+            }
+          if (r >= y && r < y + ah)
+            {
+              const guint8 *labels = _sheath_segmentation_get_row (self, (guint) (r - y));
+
+              for (guint c = 0; c < aw; c++)
+                row[x + c] = _sheath_segmentation_map_value (labels[c], map_label);
+            }
+          if (!_sheath_ome_writer_push_row (writer, row, error))
+            return FALSE;
+        }
+    }
+  return _sheath_ome_writer_finish (writer, error);
+}
+
+/**
+ * sheath_segmentation_write_into_map:
+ * @self: a #SheathSegmentation, a part of @map's labels
+ * @map: the label map (`STEM_seg-axonmyelin.ome.tif`) it was read from by
+ *   sheath_segmentation_new_from_map_area()
+ * @x: the part's left column in @map
+ * @y: the part's top row in @map
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Puts an edited part of a large image's labels back into its label map:
+ * the map is written again band by band, in bounded memory, with @self
+ * over the part and the rest as it was, to a temporary file renamed over
+ * @map, so that a failure or a cancellation leaves @map as it was. Where
+ * @self holds unmyelinated axons, or `STEM_seg-uaxon.ome.tif` is beside
+ * @map, that map is written the same way. A map whose run is stopped
+ * halfway (its `.resume` state is beside it) is refused: finishing the run
+ * would write over the edits.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sheath_segmentation_write_into_map (SheathSegmentation  *self,
+                                    GFile               *map,
+                                    guint64              x,
+                                    guint64              y,
+                                    GCancellable        *cancellable,
+                                    GError             **error)
+{
+  g_autoptr(SheathSlide) slide = NULL;
+  g_autoptr(SheathSlide) uaxon_slide = NULL;
+  g_autoptr(GFile) uaxon = NULL;
+  g_autofree char *path = NULL, *resume = NULL, *name = NULL;
+  guint64 w, h;
+  double pixel_size;
+
+  g_return_val_if_fail (SHEATH_IS_SEGMENTATION (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (map), FALSE);
+
+  path = g_file_get_path (map);
+  name = g_file_get_basename (map);
+  resume = g_strconcat (path, ".resume", NULL);
+  if (!g_str_has_suffix (name, "_seg-axonmyelin.ome.tif"))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("“%s” is not a label map written as STEM_seg-axonmyelin.ome.tif"), name);
+      return FALSE;
+    }
+  if (g_file_test (resume, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("A segmentation of the image is stopped halfway into “%s”: finish it, or remove its state, "
+                      "before editing the map"), name);
+      return FALSE;
+    }
+  if (!(slide = sheath_slide_new_from_file (map, error)) ||
+      !check_area (slide, x, y, sheath_segmentation_get_width (self), sheath_segmentation_get_height (self), error))
+    return FALSE;
+  w = sheath_slide_get_level_width (slide, 0);
+  h = sheath_slide_get_level_height (slide, 0);
+  pixel_size = sheath_slide_get_pixel_size (slide);
+  if (w > G_MAXUINT || h > G_MAXUINT || pixel_size <= 0)
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_NO_PIXEL_SIZE,
+                   _ ("“%s” has no pixel size or is too large to write again"), name);
+      return FALSE;
+    }
+
+  if (!rewrite_map (self, path, slide, (guint) w, (guint) h, pixel_size, -1, x, y, cancellable, error))
+    return FALSE;
+
+  uaxon = _sheath_segmentation_dup_uaxon_map_for (map);
+  if (uaxon == NULL && !sheath_segmentation_get_unmyelinated (self))
+    return TRUE;
+  if (uaxon != NULL && !(uaxon_slide = sheath_slide_new_from_file (uaxon, error)))
+    return FALSE;
+  if (uaxon_slide != NULL &&
+      (sheath_slide_get_level_width (uaxon_slide, 0) != w || sheath_slide_get_level_height (uaxon_slide, 0) != h))
+    {
+      g_autofree char *uaxon_name = g_file_get_basename (uaxon);
+
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE, _ ("“%s” is not the size of “%s”"), uaxon_name, name);
+      return FALSE;
+    }
+  {
+    g_autofree char *stem = g_strndup (path, strlen (path) - strlen ("_seg-axonmyelin.ome.tif"));
+    g_autofree char *uaxon_path = g_strconcat (stem, "_seg-uaxon.ome.tif", NULL);
+
+    return rewrite_map (self, uaxon_path, uaxon_slide, (guint) w, (guint) h, pixel_size,
+                        SHEATH_LABEL_UNMYELINATED_AXON, x, y, cancellable, error);
+  }
+}
