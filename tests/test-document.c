@@ -282,6 +282,136 @@ test_edits_kept_safe (Fixture       *f,
   g_assert_true (wait_until (recovery_gone, f, 10000));
 }
 
+
+static void
+saved_into_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  GError **error = data;
+
+  if (!sheath_document_save_into_map_finish (SHEATH_DOCUMENT (object), result, error) && *error == NULL)
+    g_assert_not_reached ();
+  g_object_set_data (object, "saved", GINT_TO_POINTER (1));
+}
+
+static gboolean
+has_saved (Fixture *f)
+{
+  return g_object_get_data (G_OBJECT (f->doc), "saved") != NULL;
+}
+
+static gboolean
+area_recovery_written (Fixture *f)
+{
+  g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
+
+  return sheath_recovery_has (recovery, sheath_document_get_name_file (f->doc));
+}
+
+static void
+save_into_map (Fixture  *f,
+               GError  **error)
+{
+  g_object_set_data (G_OBJECT (f->doc), "saved", NULL);
+  sheath_document_save_into_map_async (f->doc, NULL, saved_into_cb, error);
+  g_assert_true (sheath_document_get_saving (f->doc));
+  g_assert_true (wait_until (has_saved, f, 20000));
+  g_assert_false (sheath_document_get_saving (f->doc));
+}
+
+/* A part of a slide opened to correct its masks: pixels and labels of the
+ * part only, edits kept safe under the part's own name, saved into the
+ * slide's label map with the rest of the map as it was. */
+static void
+test_slide_area (Fixture       *f,
+                 gconstpointer  data)
+{
+  const guint AX = 40, AY = 8, AW = 48, AH = 80;
+  g_autoptr(SheathSegmentation) fibres = make_fibres ();
+  g_autoptr(SheathSegmentation) expected = NULL, after = NULL;
+  g_autofree char *map_path = g_build_filename (f->dir, "img_seg-axonmyelin.ome.tif", NULL);
+  g_autoptr(GFile) map = g_file_new_for_path (map_path);
+  g_autoptr(GFile) slide = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  SheathMaskEditor *editor;
+  SheathSegmentation *seg;
+  guint64 x = 0, y = 0;
+  guint w = 0, h = 0;
+
+  g_assert_true (sheath_segmentation_save_ome_tiff (fibres, f->dir, "img", 0.1, &error));
+  g_assert_no_error (error);
+  close_document (f);
+  f->doc = sheath_document_new_for_map_area (f->image, map, AX, AY, AW, AH, 0.1, NULL);
+  g_signal_connect (f->doc, "measured", G_CALLBACK (measured_cb), f);
+  g_signal_connect (f->doc, "failed", G_CALLBACK (failed_cb), f);
+
+  /* known by the part's name, which leads back to the slide and the part */
+  name = g_file_get_basename (sheath_document_get_name_file (f->doc));
+  g_assert_cmpstr (name, ==, "img_area-40-8-48x80.png");
+  g_assert_true (sheath_document_parse_area_name (sheath_document_get_name_file (f->doc), &slide, &x, &y, &w, &h));
+  g_assert_true (g_file_equal (slide, f->image));
+  g_assert_true (x == AX && y == AY && w == AW && h == AH);
+  g_assert_false (sheath_document_parse_area_name (f->image, &slide, &x, &y, &w, &h));
+
+  /* the part's pixels, its pixel size, its labels, measured */
+  g_assert_true (wait_until (has_measured, f, 20000));
+  g_assert_null (f->failed);
+  g_assert_cmpuint (sheath_image_get_width (sheath_document_get_image (f->doc)), ==, AW);
+  g_assert_cmpuint (sheath_image_get_height (sheath_document_get_image (f->doc)), ==, AH);
+  g_assert_cmpfloat (sheath_image_get_pixel_size (sheath_document_get_image (f->doc)), ==, 0.1);
+  seg = sheath_document_get_segmentation (f->doc);
+  for (guint r = 0; r < AH; r++)
+    for (guint c = 0; c < AW; c++)
+      g_assert_cmpuint (sheath_segmentation_get_label (seg, c, r), ==,
+                        sheath_segmentation_get_label (fibres, AX + c, AY + r));
+  g_assert_false (sheath_document_get_modified (f->doc));
+
+  /* an edit: unsaved, kept safe under the part's name */
+  editor = sheath_document_get_editor (f->doc);
+  sheath_mask_editor_begin_stroke (editor);
+  sheath_mask_editor_stroke_to (editor, 30, 60, 44, 76, 3, SHEATH_LABEL_AXON, SHEATH_BRUSH_PAINT);
+  sheath_mask_editor_end_stroke (editor);
+  g_assert_true (sheath_document_get_modified (f->doc));
+  g_assert_true (wait_until (area_recovery_written, f, 10000));
+
+  /* saved into the map: nothing unsaved, no recovery, the map is the
+   * slide's labels with the part's edits */
+  save_into_map (f, &error);
+  g_assert_no_error (error);
+  g_assert_false (sheath_document_get_modified (f->doc));
+  g_assert_false (area_recovery_written (f));
+  expected = sheath_segmentation_copy (fibres, NULL);
+  for (guint r = 0; r < AH; r++)
+    for (guint c = 0; c < AW; c++)
+      sheath_segmentation_set_label (expected, AX + c, AY + r, sheath_segmentation_get_label (seg, c, r));
+  after = sheath_segmentation_new_from_axonmyelin (map, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) want = sheath_segmentation_dup_labels (expected);
+    g_autoptr(GBytes) got = sheath_segmentation_dup_labels (after);
+
+    g_assert_true (g_bytes_equal (want, got));
+  }
+
+  /* a map that cannot be written: said, and the edits stay unsaved */
+  sheath_mask_editor_begin_stroke (editor);
+  sheath_mask_editor_stroke_to (editor, 2, 2, 6, 6, 2, SHEATH_LABEL_MYELIN, SHEATH_BRUSH_PAINT);
+  sheath_mask_editor_end_stroke (editor);
+  {
+    g_autofree char *resume = g_strconcat (map_path, ".resume", NULL);
+
+    g_assert_true (g_file_set_contents (resume, "state", -1, NULL));
+    save_into_map (f, &error);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_true (sheath_document_get_modified (f->doc));
+    g_remove (resume);
+  }
+  sheath_document_discard_edits (f->doc);
+}
+
 static void
 test_bad_input (Fixture       *f,
                 gconstpointer  data)
@@ -591,6 +721,7 @@ main (int   argc,
   g_test_add ("/Sheath/Document/edits-kept-safe", Fixture, NULL, fixture_set_up, test_edits_kept_safe,
               fixture_tear_down);
   g_test_add ("/Sheath/Document/bad-input", Fixture, NULL, fixture_set_up, test_bad_input, fixture_tear_down);
+  g_test_add ("/Sheath/Document/slide-area", Fixture, NULL, fixture_set_up, test_slide_area, fixture_tear_down);
   g_test_add ("/Sheath/Document/segment", Fixture, NULL, fixture_set_up, test_segment, fixture_tear_down);
   g_test_add_func ("/Sheath/TrainingRun/notes-pause-resume-discard", test_training_run);
   g_test_add_func ("/Sheath/StudyRun/segment-stop-correct", test_study_run);

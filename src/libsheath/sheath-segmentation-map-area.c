@@ -4,8 +4,14 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sheath-error.h"
 #include "sheath-ome-writer-private.h"
@@ -124,6 +130,46 @@ sheath_segmentation_new_from_map_area (GFile    *map,
   return g_steal_pointer (&self);
 }
 
+/* Two writers of one map would each write it as it was before the other:
+ * they take turns, by a lock on the map file itself, opened again when
+ * another writer renamed a new map over it meanwhile. Returns the locked
+ * descriptor, closed to unlock, or -1 with @error set. */
+static int
+lock_map (const char  *path,
+          GError     **error)
+{
+  for (;;)
+    {
+      struct stat held, now;
+      int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+      if (fd < 0 || flock (fd, LOCK_EX) != 0)
+        {
+          int saved = errno;
+          g_autofree char *name = g_path_get_basename (path);
+
+          if (fd >= 0)
+            close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot open “%s”: %s"), name,
+                       g_strerror (saved));
+          return -1;
+        }
+      if (fstat (fd, &held) == 0 && stat (path, &now) == 0 && held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+        return fd;
+      close (fd);
+    }
+}
+
+typedef int MapLock;
+
+static void
+unlock_map (MapLock fd)
+{
+  close (fd);
+}
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (MapLock, unlock_map, -1)
+
 /* Writes @path again from @source (or from nothing: background), band by
  * band, with @self's labels over the area at (@x, @y), as values of
  * @map_label's map (see _sheath_segmentation_map_value()). */
@@ -202,7 +248,8 @@ rewrite_map (SheathSegmentation  *self,
  * @self holds unmyelinated axons, or `STEM_seg-uaxon.ome.tif` is beside
  * @map, that map is written the same way. A map whose run is stopped
  * halfway (its `.resume` state is beside it) is refused: finishing the run
- * would write over the edits.
+ * would write over the edits. Two writes into one map, from threads or
+ * processes, take turns, each writing over the other's result.
  *
  * Returns: %TRUE on success
  */
@@ -218,6 +265,7 @@ sheath_segmentation_write_into_map (SheathSegmentation  *self,
   g_autoptr(SheathSlide) uaxon_slide = NULL;
   g_autoptr(GFile) uaxon = NULL;
   g_autofree char *path = NULL, *resume = NULL, *name = NULL;
+  g_auto(MapLock) lock = -1;
   guint64 w, h;
   double pixel_size;
 
@@ -240,7 +288,8 @@ sheath_segmentation_write_into_map (SheathSegmentation  *self,
                       "before editing the map"), name);
       return FALSE;
     }
-  if (!(slide = sheath_slide_new_from_file (map, error)) ||
+  if ((lock = lock_map (path, error)) < 0 ||
+      !(slide = sheath_slide_new_from_file (map, error)) ||
       !check_area (slide, x, y, sheath_segmentation_get_width (self), sheath_segmentation_get_height (self), error))
     return FALSE;
   w = sheath_slide_get_level_width (slide, 0);

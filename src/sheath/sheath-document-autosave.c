@@ -55,7 +55,7 @@ autosave_cb (gpointer data)
   if (!self->modified || self->segmentation == NULL)
     return G_SOURCE_REMOVE;
   self->autosave = g_cancellable_new ();
-  sheath_recovery_save_async (self->recovery, self->file, self->segmentation, self->autosave,
+  sheath_recovery_save_async (self->recovery, sheath_document_get_name_file (self), self->segmentation, self->autosave,
                               autosaved_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
@@ -85,7 +85,7 @@ void
 _sheath_document_drop_recovery (SheathDocument *self)
 {
   _sheath_document_stop_autosave (self);
-  sheath_recovery_discard (self->recovery, self->file);
+  sheath_recovery_discard (self->recovery, sheath_document_get_name_file (self));
 }
 
 /**
@@ -109,7 +109,7 @@ sheath_document_restore_edits (SheathDocument *self)
       return;
     }
   self->restore_pending = FALSE;
-  seg = sheath_recovery_load (self->recovery, self->file, &error);
+  seg = sheath_recovery_load (self->recovery, sheath_document_get_name_file (self), &error);
   if (seg != NULL && (sheath_segmentation_get_width (seg) != sheath_image_get_width (self->image) ||
                       sheath_segmentation_get_height (seg) != sheath_image_get_height (self->image)))
     {

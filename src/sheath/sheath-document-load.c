@@ -131,15 +131,32 @@ load_worker (GTask        *task,
              gpointer      data,
              GCancellable *cancellable)
 {
+  SheathDocument *self = source;
+  SheathSegmentation **area_labels = data;
   GError *error = NULL;
   Preview preview = { .doc = source };
-  SheathImage *image = sheath_image_new_from_file_with_rows (data, preview_rows_cb, &preview, &error);
+  SheathImage *image;
+
+  /* a part of a slide: small enough to need no preview */
+  if (self->map != NULL)
+    image = _sheath_document_read_area (self, area_labels, &error);
+  else
+    image = sheath_image_new_from_file_with_rows (self->file, preview_rows_cb, &preview, &error);
 
   g_free (preview.rgb);
   if (image == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, image, g_object_unref);
+}
+
+static void
+clear_area_labels (gpointer data)
+{
+  SheathSegmentation **labels = data;
+
+  g_clear_object (labels);
+  g_free (labels);
 }
 
 static void
@@ -163,9 +180,10 @@ loaded_cb (GObject      *object,
            gpointer      user_data)
 {
   SheathDocument *self = SHEATH_DOCUMENT (object);
+  SheathSegmentation **area_labels = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(SheathImage) image = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *name = g_file_get_basename (self->file);
+  g_autofree char *name = g_file_get_basename (sheath_document_get_name_file (self));
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -177,10 +195,13 @@ loaded_cb (GObject      *object,
     }
 
   g_set_object (&self->image, image);
-  recall_pixel_size (self);
+  if (self->map == NULL)   /* a slide's part has the pixel size its slide window was given */
+    recall_pixel_size (self);
   _sheath_document_notify (self, SHEATH_DOCUMENT_PROP_IMAGE);
   if (self->restore_pending)
     sheath_document_restore_edits (self);
+  else if (*area_labels != NULL)
+    _sheath_document_set_segmentation (self, *area_labels);
   else
     _sheath_document_load_kept_masks (self);
 }
@@ -216,6 +237,7 @@ _sheath_document_load (SheathDocument *self)
   self->load_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->load_cancellable, loaded_cb, NULL);
   g_task_set_source_tag (task, _sheath_document_load);
-  g_task_set_task_data (task, g_object_ref (self->file), g_object_unref);
+  /* where a slide part's labels go, read with its pixels */
+  g_task_set_task_data (task, g_new0 (SheathSegmentation *, 1), clear_area_labels);
   g_task_run_in_thread (task, load_worker);
 }

@@ -39,6 +39,16 @@ struct _SheathDocument
   guint                measure_serial;    /* which measurement is the latest */
   guint                remeasure_source;
 
+  /* a part of a slide (sheath-document-area.c): its labels come from the
+   * slide's label map, and are saved into it */
+  GFile               *map;
+  GFile               *name_file;
+  guint64              area_x, area_y;
+  guint                area_width, area_height;
+  double               area_pixel_size;
+  gboolean             saving;
+  guint                edit_serial;       /* edits so far, to know whether a save took them all */
+
   /* unsaved masks */
   SheathRecovery      *recovery;
   gboolean             modified;
@@ -61,6 +71,9 @@ enum {
   SHEATH_DOCUMENT_PROP_MESSAGE,
   SHEATH_DOCUMENT_PROP_MEASURING,
   SHEATH_DOCUMENT_PROP_MODIFIED,
+  SHEATH_DOCUMENT_PROP_MAP,
+  SHEATH_DOCUMENT_PROP_NAME_FILE,
+  SHEATH_DOCUMENT_PROP_AREA,
   SHEATH_DOCUMENT_N_PROPS
 };
 
@@ -106,6 +119,12 @@ void _sheath_document_set_modified    (SheathDocument *self,
 void _sheath_document_mark_unsaved    (SheathDocument *self);
 void _sheath_document_drop_recovery   (SheathDocument *self);
 void _sheath_document_stop_autosave   (SheathDocument *self);
+
+/* sheath-document-area.c: a part of a slide's pixels and labels, read in
+ * the loading thread */
+SheathImage *_sheath_document_read_area (SheathDocument      *self,
+                                         SheathSegmentation **labels,
+                                         GError             **error);
 
 /* sheath-document-load.c */
 void _sheath_document_load            (SheathDocument *self);

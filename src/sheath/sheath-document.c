@@ -106,6 +106,7 @@ editor_changed_cb (SheathMaskEditor *editor,
                    int               height,
                    SheathDocument   *self)
 {
+  self->edit_serial++;
   _sheath_document_emit (self, SHEATH_DOCUMENT_LABELS_CHANGED, x, y, width, height);
   _sheath_document_add_dirty (self, x, y, width, height);
   _sheath_document_mark_unsaved (self);
@@ -533,6 +534,8 @@ sheath_document_finalize (GObject *object)
 
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->file);
+  g_clear_object (&self->map);
+  g_clear_object (&self->name_file);
   g_free (self->message);
   g_free (self->model_key);
   g_array_unref (self->selection);
@@ -552,6 +555,12 @@ sheath_document_get_property (GObject    *object,
     {
     case SHEATH_DOCUMENT_PROP_FILE: g_value_set_object (value, self->file); break;
     case SHEATH_DOCUMENT_PROP_SETTINGS: g_value_set_object (value, self->settings); break;
+    case SHEATH_DOCUMENT_PROP_MAP: g_value_set_object (value, self->map); break;
+    case SHEATH_DOCUMENT_PROP_NAME_FILE: g_value_set_object (value, sheath_document_get_name_file (self)); break;
+    case SHEATH_DOCUMENT_PROP_AREA:
+      g_value_set_variant (value, g_variant_new ("(ttuud)", self->area_x, self->area_y, self->area_width,
+                                                 self->area_height, self->area_pixel_size));
+      break;
     case SHEATH_DOCUMENT_PROP_IMAGE: g_value_set_object (value, self->image); break;
     case SHEATH_DOCUMENT_PROP_SEGMENTATION: g_value_set_object (value, self->segmentation); break;
     case SHEATH_DOCUMENT_PROP_PARTIAL: g_value_set_object (value, self->partial); break;
@@ -577,6 +586,13 @@ sheath_document_set_property (GObject      *object,
     {
     case SHEATH_DOCUMENT_PROP_FILE: self->file = g_value_dup_object (value); break;
     case SHEATH_DOCUMENT_PROP_SETTINGS: self->settings = g_value_dup_object (value); break;
+    case SHEATH_DOCUMENT_PROP_MAP: self->map = g_value_dup_object (value); break;
+    case SHEATH_DOCUMENT_PROP_NAME_FILE: self->name_file = g_value_dup_object (value); break;
+    case SHEATH_DOCUMENT_PROP_AREA:
+      if (g_value_get_variant (value) != NULL)
+        g_variant_get (g_value_get_variant (value), "(ttuud)", &self->area_x, &self->area_y, &self->area_width,
+                       &self->area_height, &self->area_pixel_size);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -596,6 +612,12 @@ sheath_document_class_init (SheathDocumentClass *klass)
 
   properties [SHEATH_DOCUMENT_PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE, construct);
   properties [SHEATH_DOCUMENT_PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, construct);
+  /* a part of a slide: its label map, its name, where it is: (x, y, width,
+   * height, the slide's pixel size) */
+  properties [SHEATH_DOCUMENT_PROP_MAP] = g_param_spec_object ("map", NULL, NULL, G_TYPE_FILE, construct);
+  properties [SHEATH_DOCUMENT_PROP_NAME_FILE] = g_param_spec_object ("name-file", NULL, NULL, G_TYPE_FILE, construct);
+  properties [SHEATH_DOCUMENT_PROP_AREA] = g_param_spec_variant ("area", NULL, NULL, G_VARIANT_TYPE ("(ttuud)"), NULL,
+                                                                  construct);
   /* also notified when its pixel size is set */
   properties [SHEATH_DOCUMENT_PROP_IMAGE] = g_param_spec_object ("image", NULL, NULL, SHEATH_TYPE_IMAGE, ro);
   properties [SHEATH_DOCUMENT_PROP_SEGMENTATION] =

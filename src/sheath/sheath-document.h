@@ -54,6 +54,35 @@ gboolean             sheath_document_delete_selected    (SheathDocument  *self,
                                                          GError         **error);
 gboolean             sheath_document_merge_selected     (SheathDocument  *self,
                                                          GError         **error);
+SheathDocument      *sheath_document_new_for_map_area   (GFile           *slide,
+                                                         GFile           *map,
+                                                         guint64          x,
+                                                         guint64          y,
+                                                         guint            width,
+                                                         guint            height,
+                                                         double           pixel_size,
+                                                         GSettings       *settings);
+gboolean             sheath_document_parse_area_name    (GFile           *name_file,
+                                                         GFile          **slide,
+                                                         guint64         *x,
+                                                         guint64         *y,
+                                                         guint           *width,
+                                                         guint           *height);
+GFile               *sheath_document_get_map            (SheathDocument  *self);
+GFile               *sheath_document_get_name_file      (SheathDocument  *self);
+gboolean             sheath_document_get_area           (SheathDocument  *self,
+                                                         guint64         *x,
+                                                         guint64         *y,
+                                                         guint           *width,
+                                                         guint           *height);
+void                 sheath_document_save_into_map_async (SheathDocument     *self,
+                                                          GCancellable       *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer            user_data);
+gboolean             sheath_document_save_into_map_finish (SheathDocument    *self,
+                                                           GAsyncResult      *result,
+                                                           GError           **error);
+gboolean             sheath_document_get_saving         (SheathDocument  *self);
 void                 sheath_document_flush_edits        (SheathDocument  *self);
 void                 sheath_document_restore_edits      (SheathDocument  *self);
 void                 sheath_document_discard_edits      (SheathDocument  *self);
