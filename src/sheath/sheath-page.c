@@ -360,7 +360,7 @@ sheath_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (sheath_page_parent_class)->constructed (object);
 
-  sheath_morphometrics_panel_set_image_file (self->panel, sheath_document_get_file (self->document));
+  sheath_morphometrics_panel_set_image_file (self->panel, sheath_document_get_name_file (self->document));
   sheath_review_bar_set_document (self->review_bar, self->document);
   g_signal_connect_object (self->review_bar, "notify::axon", G_CALLBACK (review_axon_cb), self, 0);
   for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)

@@ -42,6 +42,7 @@ struct _SheathSlideWindow
   SheathMorphometrics *morphometrics; /* the slide's, once measured */
   gboolean           closed;         /* disposed: work that ends now is dropped */
   gboolean           resuming;       /* the run goes on from a stopped one */
+  gboolean           measure_again;  /* the map changed while it was measured */
 
   /* regions */
   GtkToggleButton   *draw_button;

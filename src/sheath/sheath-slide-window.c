@@ -64,9 +64,13 @@ update_actions (SheathSlideWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.segment", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.measure",
                                  !busy && g_file_test (map, G_FILE_TEST_EXISTS));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.edit-masks",
+                                 !busy && g_file_test (map, G_FILE_TEST_EXISTS));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.stop", busy);
   gtk_revealer_set_reveal_child (self->progress_revealer, busy);
 }
+
+static void measure (SheathSlideWindow *self);
 
 static void
 finish_work (SheathSlideWindow *self)
@@ -74,6 +78,11 @@ finish_work (SheathSlideWindow *self)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   update_actions (self);
+  if (self->measure_again && !self->closed)
+    {
+      self->measure_again = FALSE;
+      measure (self);
+    }
 }
 
 static double
@@ -542,6 +551,101 @@ pixel_size_changed_cb (GtkSpinButton     *spin,
 
 /* ---- the window ----------------------------------------------------------- */
 
+
+/* ---- correcting the masks of a part ---------------------------------------- */
+
+/* the largest part opened to edit, a side: what the editor holds whole */
+#define EDIT_SIDE_MAX 4096
+
+/* A part's masks were saved into the map: shown, and measured again. */
+static void
+part_saved_cb (SheathDocument    *doc,
+               const char        *dir,
+               SheathSlideWindow *self)
+{
+  load_label_map (self, TRUE);
+  if (self->cancellable == NULL)
+    measure (self);
+  else
+    self->measure_again = TRUE;   /* once the work in flight ends */
+}
+
+/**
+ * sheath_slide_window_edit_area:
+ * @window: (nullable): the window to open the part in; the application's
+ *   first image window, or a new one, if %NULL
+ * @error: return location for a #GError
+ *
+ * Opens a part of the slide in an image window's editor, its masks read
+ * from the slide's label map and saved back into it; once saved, the slide
+ * shows them and is measured again.
+ *
+ * Returns: (transfer none): the part's page, or %NULL with @error set
+ *   (no label map beside the slide)
+ */
+SheathPage *
+sheath_slide_window_edit_area (SheathSlideWindow *self,
+                               SheathWindow      *window,
+                               guint64            x,
+                               guint64            y,
+                               guint              width,
+                               guint              height,
+                               GError           **error)
+{
+  g_autofree char *path = map_path (self);
+  g_autoptr(GFile) map = g_file_new_for_path (path);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  SheathPage *page;
+
+  g_return_val_if_fail (SHEATH_IS_SLIDE_WINDOW (self), NULL);
+
+  if (!g_file_query_exists (map, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("Segment the slide first: it has no label map"));
+      return NULL;
+    }
+  for (GList *l = gtk_application_get_windows (app); window == NULL && l != NULL; l = l->next)
+    if (SHEATH_IS_WINDOW (l->data))
+      window = l->data;
+  if (window == NULL)
+    window = sheath_window_new (SHEATH_APPLICATION (app));
+
+  page = sheath_window_open_map_area (window, self->file, map, x, y, width, height, pixel_size (self));
+  g_signal_handlers_disconnect_by_func (sheath_page_get_document (page), part_saved_cb, self);
+  g_signal_connect_object (sheath_page_get_document (page), "saved", G_CALLBACK (part_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  return page;
+}
+
+/* The part in view, at most EDIT_SIDE_MAX a side about its centre. */
+static void
+edit_masks_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  SheathSlideWindow *self = SHEATH_SLIDE_WINDOW (widget);
+  double ox, oy, zoom = sheath_viewer_get_zoom (self->viewer);
+  double vw = gtk_widget_get_width (GTK_WIDGET (self->viewer)) / zoom;
+  double vh = gtk_widget_get_height (GTK_WIDGET (self->viewer)) / zoom;
+  double sw = (double) sheath_slide_get_level_width (self->slide, 0);
+  double sh = (double) sheath_slide_get_level_height (self->slide, 0);
+  double x0, y0, x1, y1, cx, cy;
+  g_autoptr(GError) error = NULL;
+
+  sheath_viewer_get_origin (self->viewer, &ox, &oy);
+  cx = ox + vw / 2;
+  cy = oy + vh / 2;
+  vw = MIN (vw, EDIT_SIDE_MAX);
+  vh = MIN (vh, EDIT_SIDE_MAX);
+  x0 = CLAMP (floor (cx - vw / 2), 0, sw - 1);
+  y0 = CLAMP (floor (cy - vh / 2), 0, sh - 1);
+  x1 = CLAMP (ceil (cx + vw / 2), x0 + 1, sw);
+  y1 = CLAMP (ceil (cy + vh / 2), y0 + 1, sh);
+  if (sheath_slide_window_edit_area (self, NULL, (guint64) x0, (guint64) y0, (guint) (x1 - x0), (guint) (y1 - y0),
+                                     &error) == NULL)
+    toast (self, error->message);
+}
+
 static gboolean
 sheath_slide_window_close_request (GtkWindow *window)
 {
@@ -634,6 +738,8 @@ sheath_slide_window_class_init (SheathSlideWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "slide.measure", NULL, measure_action);
   gtk_widget_class_install_action (widget_class, "slide.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "slide.toggle-labels", NULL, toggle_labels_action);
+  gtk_widget_class_install_action (widget_class, "slide.edit-masks", NULL, edit_masks_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, 0, "slide.edit-masks", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, 0, "slide.toggle-labels", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "slide.stop", NULL);
 }

@@ -4,8 +4,10 @@
 #include <adwaita.h>
 #include <sheath.h>
 
+#include "sheath-page.h"
 #include "sheath-slide-tiles.h"
 #include "sheath-viewer.h"
+#include "sheath-window.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +28,12 @@ gboolean           sheath_slide_window_set_model_file (SheathSlideWindow *self,
                                                        GFile             *file,
                                                        GError           **error);
 SheathSlideTiles  *sheath_slide_window_get_tiles     (SheathSlideWindow *self);
+SheathPage        *sheath_slide_window_edit_area     (SheathSlideWindow *self,
+                                                      SheathWindow      *window,
+                                                      guint64            x,
+                                                      guint64            y,
+                                                      guint              width,
+                                                      guint              height,
+                                                      GError           **error);
 
 G_END_DECLS

@@ -414,6 +414,12 @@ save_masks_action (GtkWidget  *widget,
 
   if (doc == NULL)
     return;
+  /* a part of a slide goes back into the slide's label map */
+  if (sheath_document_get_map (doc) != NULL)
+    {
+      _sheath_window_save_into_map (self, doc, NULL, NULL);
+      return;
+    }
   /* a study's image keeps its masks in the study's folder */
   if (sheath_document_get_masks_folder (doc) != NULL)
     {
@@ -479,6 +485,53 @@ load_masks_action (GtkWidget  *widget,
 }
 
 
+typedef struct
+{
+  SheathWindow *window;
+  GCallback     done;       /* void (*) (SheathWindow *, gboolean saved, gpointer) */
+  gpointer      data;
+} SaveInto;
+
+static void
+saved_into_map_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SaveInto *save = user_data;
+  SheathDocument *doc = SHEATH_DOCUMENT (object);
+  g_autoptr(GError) error = NULL;
+  gboolean saved = sheath_document_save_into_map_finish (doc, result, &error);
+  g_autofree char *name = g_file_get_basename (sheath_document_get_map (doc));
+  g_autofree char *text = NULL;
+
+  if (saved)
+    text = g_strdup_printf (_ ("The part's masks are in “%s”"), name);
+  else
+    text = g_strdup_printf (_ ("Masks not saved into “%s”: %s"), name, error->message);
+  _sheath_window_toast (save->window, text);
+  if (save->done != NULL)
+    ((void (*) (SheathWindow *, gboolean, gpointer)) save->done) (save->window, saved, save->data);
+  g_object_unref (save->window);
+  g_free (save);
+}
+
+/* Writes a slide part's masks into the slide's label map, in the
+ * background (the map is written again whole); @done is called after. */
+void
+_sheath_window_save_into_map (SheathWindow   *self,
+                              SheathDocument *doc,
+                              GCallback       done,
+                              gpointer        data)
+{
+  SaveInto *save = g_new0 (SaveInto, 1);
+
+  save->window = g_object_ref (self);
+  save->done = done;
+  save->data = data;
+  _sheath_window_toast (self, _ ("Saving the masks into the slide's label map…"));
+  sheath_document_save_into_map_async (doc, NULL, saved_into_map_cb, save);
+}
+
 /* Saves the masks beside the image, AxonDeepSeg's way, or in the study's
  * folder for a study's image. */
 gboolean
@@ -525,7 +578,8 @@ add_open_images_cb (SheathTrainingWindow *wizard,
       g_autofree char *axon = NULL, *myelin = NULL;
       g_autoptr(GError) error = NULL;
 
-      if (seg == NULL || image == NULL || path == NULL)
+      /* (a part of a slide has no image file of its own to train on) */
+      if (seg == NULL || image == NULL || path == NULL || sheath_document_get_map (doc) != NULL)
         continue;
       axon = sheath_segmentation_dup_mask_path (dir, stem, "axon");
       myelin = sheath_segmentation_dup_mask_path (dir, stem, "myelin");

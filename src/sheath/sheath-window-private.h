@@ -60,5 +60,9 @@ void            _sheath_window_ask_pixel_size   (SheathWindow   *self,
                                                  gboolean        then_segment);
 gboolean        _sheath_window_save_beside_image (SheathWindow  *self,
                                                  SheathDocument *doc);
+void            _sheath_window_save_into_map     (SheathWindow   *self,
+                                                 SheathDocument *doc,
+                                                 GCallback       done,
+                                                 gpointer        data);
 
 G_END_DECLS

@@ -85,7 +85,7 @@ update_title (SheathWindow *self)
 {
   SheathDocument *doc = _sheath_window_get_document (self);
   SheathImage *image = doc ? sheath_document_get_image (doc) : NULL;
-  g_autofree char *name = doc ? g_file_get_basename (sheath_document_get_file (doc)) : NULL;
+  g_autofree char *name = doc ? g_file_get_basename (sheath_document_get_name_file (doc)) : NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *pixel = NULL;
 
@@ -327,8 +327,12 @@ document_image_cb (SheathDocument *doc,
     {
       /* just loaded (not its pixel size changed) */
       adw_tab_page_set_loading (tab, FALSE);
-      remember_opened (sheath_document_get_file (doc));
-      offer_masks_beside (self, page_of (tab));
+      /* (a part of a slide: not a file of its own; its masks come from the map) */
+      if (sheath_document_get_map (doc) == NULL)
+        {
+          remember_opened (sheath_document_get_file (doc));
+          offer_masks_beside (self, page_of (tab));
+        }
     }
   /* loaded, or its pixel size set: the models' fit changed */
   if (doc == _sheath_window_get_document (self))
@@ -341,6 +345,30 @@ document_image_cb (SheathDocument *doc,
 static void document_modified_cb (SheathDocument *doc,
                                   GParamSpec     *pspec,
                                   SheathWindow   *self);
+
+/* A page for @doc, in a tab of its own, shown. */
+static SheathPage *
+add_document (SheathWindow   *self,
+              SheathDocument *doc)
+{
+  g_autofree char *name = g_file_get_basename (sheath_document_get_name_file (doc));
+  SheathPage *page;
+  AdwTabPage *tab;
+
+  g_signal_connect (doc, "toast", G_CALLBACK (document_toast_cb), self);
+  g_signal_connect (doc, "failed", G_CALLBACK (document_failed_cb), self);
+  g_signal_connect (doc, "needs-pixel-size", G_CALLBACK (needs_pixel_size_cb), self);
+  g_signal_connect (doc, "notify::image", G_CALLBACK (document_image_cb), self);
+  g_signal_connect (doc, "notify::modified", G_CALLBACK (document_modified_cb), self);
+
+  page = sheath_page_new (doc);
+  tab = adw_tab_view_append (self->tab_view, GTK_WIDGET (page));
+  adw_tab_page_set_title (tab, name);
+  adw_tab_page_set_loading (tab, TRUE);
+  adw_tab_view_set_selected_page (self->tab_view, tab);
+  update_state (self);
+  return page;
+}
 
 /**
  * sheath_window_open:
@@ -357,7 +385,6 @@ sheath_window_open (SheathWindow *self,
                     GFile        *file)
 {
   g_autoptr(SheathDocument) doc = NULL;
-  SheathPage *page;
   AdwTabPage *tab;
   g_autofree char *name = NULL;
 
@@ -368,7 +395,7 @@ sheath_window_open (SheathWindow *self,
   for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
     {
       tab = adw_tab_view_get_nth_page (self->tab_view, i);
-      if (g_file_equal (sheath_document_get_file (document_of (tab)), file))
+      if (g_file_equal (sheath_document_get_name_file (document_of (tab)), file))
         {
           adw_tab_view_set_selected_page (self->tab_view, tab);
           return page_of (tab);
@@ -391,19 +418,51 @@ sheath_window_open (SheathWindow *self,
     }
 
   doc = sheath_document_new (file, self->settings);
-  g_signal_connect (doc, "toast", G_CALLBACK (document_toast_cb), self);
-  g_signal_connect (doc, "failed", G_CALLBACK (document_failed_cb), self);
-  g_signal_connect (doc, "needs-pixel-size", G_CALLBACK (needs_pixel_size_cb), self);
-  g_signal_connect (doc, "notify::image", G_CALLBACK (document_image_cb), self);
-  g_signal_connect (doc, "notify::modified", G_CALLBACK (document_modified_cb), self);
+  return add_document (self, doc);
+}
 
-  page = sheath_page_new (doc);
-  tab = adw_tab_view_append (self->tab_view, GTK_WIDGET (page));
-  adw_tab_page_set_title (tab, name);
-  adw_tab_page_set_loading (tab, TRUE);
-  adw_tab_view_set_selected_page (self->tab_view, tab);
-  update_state (self);
-  return page;
+/**
+ * sheath_window_open_map_area:
+ * @slide: a whole slide
+ * @map: its label map
+ * @x: the part's left column
+ * @y: the part's top row
+ * @width: the part's width
+ * @height: the part's height
+ * @pixel_size: the slide's pixel size in µm
+ *
+ * Opens a part of a slide in a new tab to correct its masks, which are
+ * saved back into @map; or shows its tab if it is open already.
+ *
+ * Returns: (transfer none): the part's page
+ */
+SheathPage *
+sheath_window_open_map_area (SheathWindow *self,
+                             GFile        *slide,
+                             GFile        *map,
+                             guint64       x,
+                             guint64       y,
+                             guint         width,
+                             guint         height,
+                             double        pixel_size)
+{
+  g_autoptr(SheathDocument) doc = NULL;
+
+  g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (slide), NULL);
+
+  doc = sheath_document_new_for_map_area (slide, map, x, y, width, height, pixel_size, self->settings);
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
+
+      if (g_file_equal (sheath_document_get_name_file (document_of (tab)), sheath_document_get_name_file (doc)))
+        {
+          adw_tab_view_set_selected_page (self->tab_view, tab);
+          return page_of (tab);
+        }
+    }
+  return add_document (self, doc);
 }
 
 static void
@@ -439,7 +498,7 @@ document_modified_cb (SheathDocument *doc,
                       SheathWindow   *self)
 {
   AdwTabPage *tab = tab_of_document (self, doc);
-  g_autofree char *name = g_file_get_basename (sheath_document_get_file (doc));
+  g_autofree char *name = g_file_get_basename (sheath_document_get_name_file (doc));
   g_autofree char *title = NULL;
 
   /* the GNOME way: a bullet before the name of what has unsaved changes */
@@ -467,6 +526,19 @@ unsaved_dialog (SheathWindow *self,
 }
 
 static void
+page_saved_into_map_cb (SheathWindow *self,
+                        gboolean      saved,
+                        gpointer      data)
+{
+  g_autoptr(AdwTabPage) page = data;
+
+  if (saved)
+    sheath_document_cancel (document_of (page));
+  adw_tab_view_close_page_finish (self->tab_view, page, saved);
+  g_idle_add_once ((GSourceOnceFunc) update_state, self);
+}
+
+static void
 close_page_response_cb (AdwMessageDialog *dialog,
                         const char       *response,
                         SheathWindow     *self)
@@ -479,6 +551,12 @@ close_page_response_cb (AdwMessageDialog *dialog,
     {
       sheath_document_discard_edits (doc);
       close = TRUE;
+    }
+  else if (g_str_equal (response, "save") && sheath_document_get_map (doc) != NULL)
+    {
+      /* the tab closes once the masks are in the map (or stays, said why) */
+      _sheath_window_save_into_map (self, doc, G_CALLBACK (page_saved_into_map_cb), g_object_ref (page));
+      return;
     }
   else if (g_str_equal (response, "save"))
     close = _sheath_window_save_beside_image (self, doc);
@@ -507,11 +585,14 @@ close_page_cb (AdwTabView   *view,
       return GDK_EVENT_STOP;
     }
 
-  name = g_file_get_basename (sheath_document_get_file (doc));
+  name = g_file_get_basename (sheath_document_get_name_file (doc));
   heading = g_strdup_printf (_ ("Save the Edited Masks of “%s”?"), name);
   dialog = unsaved_dialog (self, heading,
-                           _ ("The masks were edited since they were saved. Saving writes them beside the "
-                           "image (_seg-axon.png, _seg-myelin.png); discarding throws the edits away."));
+                           sheath_document_get_map (doc) != NULL
+                           ? _ ("The masks of this part of the slide were edited since they were saved. Saving "
+                                "writes them into the slide's label map; discarding throws the edits away.")
+                           : _ ("The masks were edited since they were saved. Saving writes them beside the "
+                                "image (_seg-axon.png, _seg-myelin.png); discarding throws the edits away."));
   g_object_set_data_full (G_OBJECT (dialog), "page", g_object_ref (page), g_object_unref);
   g_signal_connect (dialog, "response", G_CALLBACK (close_page_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -540,12 +621,35 @@ close_when_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* slide parts being saved before the window closes */
+typedef struct
+{
+  guint    pending;
+  gboolean failed;
+} ClosingSaves;
+
+static void
+closing_part_saved_cb (SheathWindow *self,
+                       gboolean      saved,
+                       gpointer      data)
+{
+  ClosingSaves *saves = data;
+
+  saves->failed |= !saved;
+  if (--saves->pending > 0)
+    return;
+  if (!saves->failed)
+    g_idle_add_full (G_PRIORITY_DEFAULT, close_when_idle, g_object_ref (self), g_object_unref);
+  g_free (saves);
+}
+
 static void
 close_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    SheathWindow     *self)
 {
   g_autoptr(GPtrArray) docs = modified_documents (self);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
 
   if (g_str_equal (response, "cancel"))
     return;
@@ -555,8 +659,20 @@ close_response_cb (AdwMessageDialog *dialog,
 
       if (g_str_equal (response, "discard"))
         sheath_document_discard_edits (doc);
+      else if (sheath_document_get_map (doc) != NULL)
+        g_ptr_array_add (parts, doc);
       else if (!_sheath_window_save_beside_image (self, doc))
         return;   /* the window stays, with the toast saying why */
+    }
+  if (parts->len > 0)
+    {
+      /* the window closes once every part is in its map (or stays, said why) */
+      ClosingSaves *saves = g_new0 (ClosingSaves, 1);
+
+      saves->pending = parts->len;
+      for (guint i = 0; i < parts->len; i++)
+        _sheath_window_save_into_map (self, g_ptr_array_index (parts, i), G_CALLBACK (closing_part_saved_cb), saves);
+      return;
     }
   /* once the dialog is gone: it is transient for this window */
   g_idle_add_full (G_PRIORITY_DEFAULT, close_when_idle, g_object_ref (self), g_object_unref);
@@ -576,7 +692,7 @@ sheath_window_close_request (GtkWindow *window)
 
   for (guint i = 0; i < docs->len; i++)
     {
-      g_autofree char *name = g_file_get_basename (sheath_document_get_file (g_ptr_array_index (docs, i)));
+      g_autofree char *name = g_file_get_basename (sheath_document_get_name_file (g_ptr_array_index (docs, i)));
       g_string_append_printf (names, "%s%s", i ? ", " : "", name);
     }
   body = g_strdup_printf (_ ("The masks of %s were edited since they were saved. Saving writes them beside "
@@ -590,6 +706,32 @@ sheath_window_close_request (GtkWindow *window)
 
 /* ---- recovery of a session that ended without saving ---------------------------- */
 
+/* Unsaved edits of a part of a slide: the slide opens, and the part in
+ * this window, its edits restored. */
+static void
+restore_slide_part (SheathWindow *self,
+                    GFile        *slide,
+                    guint64       x,
+                    guint64       y,
+                    guint         width,
+                    guint         height)
+{
+  g_autoptr(GError) error = NULL;
+  SheathSlideWindow *window = sheath_slide_window_open (gtk_window_get_application (GTK_WINDOW (self)), slide, &error);
+  SheathPage *page;
+
+  if (window == NULL)
+    {
+      _sheath_window_toast (self, error->message);
+      return;
+    }
+  page = sheath_slide_window_edit_area (window, self, x, y, width, height, &error);
+  if (page == NULL)
+    _sheath_window_toast (self, error->message);
+  else
+    sheath_document_restore_edits (sheath_page_get_document (page));
+}
+
 static void
 recovery_response_cb (AdwMessageDialog *dialog,
                       const char       *response,
@@ -602,7 +744,15 @@ recovery_response_cb (AdwMessageDialog *dialog,
     {
       GFile *image = g_ptr_array_index (images, i);
 
-      if (g_str_equal (response, "restore") && g_file_query_exists (image, NULL))
+      g_autoptr(GFile) slide = NULL;
+      guint64 x, y;
+      guint width, height;
+
+      if (g_str_equal (response, "restore") && !g_file_query_exists (image, NULL) &&
+          sheath_document_parse_area_name (image, &slide, &x, &y, &width, &height) &&
+          g_file_query_exists (slide, NULL))
+        restore_slide_part (self, slide, x, y, width, height);
+      else if (g_str_equal (response, "restore") && g_file_query_exists (image, NULL))
         {
           SheathPage *page = sheath_window_open (self, image);
 

@@ -16,6 +16,14 @@ G_DECLARE_FINAL_TYPE (SheathWindow, sheath_window, SHEATH, WINDOW, AdwApplicatio
 SheathWindow       *sheath_window_new              (SheathApplication *app);
 SheathPage         *sheath_window_open             (SheathWindow      *self,
                                                     GFile             *file);
+SheathPage         *sheath_window_open_map_area    (SheathWindow      *self,
+                                                    GFile             *slide,
+                                                    GFile             *map,
+                                                    guint64            x,
+                                                    guint64            y,
+                                                    guint              width,
+                                                    guint              height,
+                                                    double             pixel_size);
 gboolean            sheath_window_offer_recovery   (SheathWindow      *self);
 void                sheath_window_reload_models    (SheathWindow      *self);
 GtkWindow          *sheath_window_train            (SheathWindow      *self);

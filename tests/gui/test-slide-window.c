@@ -103,6 +103,45 @@ start_segmenting (SheathSlideWindow *slide)
   g_assert_true (sheath_slide_window_get_busy (slide));
 }
 
+static SheathDocument *
+window_document (SheathWindow *window)
+{
+  SheathPage *page = SHEATH_PAGE (gui_find_descendant (GTK_WIDGET (window), SHEATH_TYPE_PAGE));
+
+  return page ? sheath_page_get_document (page) : NULL;
+}
+
+static gboolean
+document_measured (gpointer data)
+{
+  return sheath_document_get_morphometrics (data) != NULL && !sheath_document_get_measuring (data);
+}
+
+static gboolean
+table_written (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+document_saved (gpointer data)
+{
+  return !sheath_document_get_modified (data) && !sheath_document_get_saving (data);
+}
+
+/* a diagonal stroke of axon across the middle of a part */
+static void
+paint_stroke (SheathDocument *doc,
+              guint           w,
+              guint           h)
+{
+  SheathMaskEditor *editor = sheath_document_get_editor (doc);
+
+  sheath_mask_editor_begin_stroke (editor);
+  sheath_mask_editor_stroke_to (editor, w * 0.3, h * 0.3, w * 0.7, h * 0.7, 6, SHEATH_LABEL_AXON, SHEATH_BRUSH_PAINT);
+  sheath_mask_editor_end_stroke (editor);
+}
+
 static void
 test_slide_segment_and_measure (void)
 {
@@ -187,6 +226,46 @@ test_slide_segment_and_measure (void)
     g_assert_false (gui_shows_text (GTK_WIDGET (slide), "Region 1"));
     g_assert_true (g_file_get_contents (geojson, &contents, NULL, NULL));
     g_assert_null (strstr (contents, "Region 1"));
+  }
+
+  /* the masks of the part in view corrected in the editor and saved back
+   * into the slide's label map, which is shown and measured again */
+  {
+    g_autoptr(GFile) map_file = g_file_new_for_path (map);
+    g_autoptr(SheathSegmentation) part = NULL;
+    g_autoptr(GBytes) edited = NULL, saved = NULL;
+    SheathDocument *doc;
+    guint64 x, y;
+    guint w, h, axons_before;
+
+    g_signal_emit_by_name (gui_find_button (GTK_WIDGET (slide), "Edit Masks"), "clicked");
+    g_assert_cmpuint (sheath_window_get_n_documents (window), ==, 1);
+    doc = window_document (window);
+    g_assert_true (gui_wait_until (document_measured, doc, 60000));
+    g_assert_true (sheath_document_get_area (doc, &x, &y, &w, &h));
+    g_assert_true (w > 0 && w <= 4096 && h > 0 && h <= 4096);
+    g_assert_true (gui_shows_text (GTK_WIDGET (window), "section_area-"));
+
+    /* a stroke of axon, undone, then one kept */
+    axons_before = (guint) sheath_segmentation_count (sheath_document_get_segmentation (doc), SHEATH_LABEL_AXON);
+    paint_stroke (doc, w, h);
+    g_assert_true (sheath_mask_editor_undo (sheath_document_get_editor (doc)));
+    g_assert_cmpuint (sheath_segmentation_count (sheath_document_get_segmentation (doc), SHEATH_LABEL_AXON), ==,
+                      axons_before);
+    paint_stroke (doc, w, h);
+    g_assert_true (sheath_document_get_modified (doc));
+    g_assert_cmpint (g_unlink (csv), ==, 0);   /* written again when measured again */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.save-masks", NULL);
+    g_assert_true (gui_wait_until (document_saved, doc, 60000));
+    g_assert_true (gui_wait_until (table_written, csv, 120000));
+    g_assert_true (gui_wait_until (measured, slide, 120000));
+
+    /* the map holds the edited part */
+    part = sheath_segmentation_new_from_map_area (map_file, x, y, w, h, &error);
+    g_assert_no_error (error);
+    edited = sheath_segmentation_dup_labels (sheath_document_get_segmentation (doc));
+    saved = sheath_segmentation_dup_labels (part);
+    g_assert_true (g_bytes_equal (edited, saved));
   }
 
   gtk_window_destroy (GTK_WINDOW (slide));
