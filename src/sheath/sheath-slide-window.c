@@ -549,9 +549,6 @@ pixel_size_changed_cb (GtkSpinButton     *spin,
 }
 
 
-/* ---- the window ----------------------------------------------------------- */
-
-
 /* ---- correcting the masks of a part ---------------------------------------- */
 
 /* the largest part opened to edit, a side: what the editor holds whole */
@@ -645,6 +642,9 @@ edit_masks_action (GtkWidget  *widget,
                                      &error) == NULL)
     toast (self, error->message);
 }
+
+
+/* ---- the window ----------------------------------------------------------- */
 
 static gboolean
 sheath_slide_window_close_request (GtkWindow *window)

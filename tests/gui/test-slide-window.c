@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sheath-recovery.h"
 #include "sheath-slide-window.h"
 #include "sheath-viewer.h"
 #include "gui-test-app.h"
@@ -115,6 +116,14 @@ static gboolean
 document_measured (gpointer data)
 {
   return sheath_document_get_morphometrics (data) != NULL && !sheath_document_get_measuring (data);
+}
+
+static gboolean
+part_recovery_written (gpointer data)
+{
+  g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
+
+  return sheath_recovery_has (recovery, sheath_document_get_name_file (data));
 }
 
 static gboolean
@@ -266,6 +275,39 @@ test_slide_segment_and_measure (void)
     edited = sheath_segmentation_dup_labels (sheath_document_get_segmentation (doc));
     saved = sheath_segmentation_dup_labels (part);
     g_assert_true (g_bytes_equal (edited, saved));
+
+    /* unsaved edits of the part are kept safe, and offered back at the
+     * next start: the slide and the part open, the edits restored */
+    {
+      g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
+      g_autoptr(GBytes) unsaved = NULL, restored = NULL;
+      SheathWindow *next;
+      SheathDocument *again;
+      AdwMessageDialog *dialog = NULL;
+
+      paint_stroke (doc, w / 2, h / 2);
+      unsaved = sheath_segmentation_dup_labels (sheath_document_get_segmentation (doc));
+      g_assert_true (gui_wait_until (part_recovery_written, doc, 20000));
+      next = gui_new_window ();
+      g_assert_true (sheath_window_offer_recovery (next));
+      for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+        if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+            g_strcmp0 (adw_message_dialog_get_heading (l->data), "Restore Unsaved Edits?") == 0)
+          dialog = l->data;
+      g_assert_nonnull (dialog);
+      adw_message_dialog_response (dialog, "restore");
+      g_assert_cmpuint (sheath_window_get_n_documents (next), ==, 1);
+      again = window_document (next);
+      g_assert_true (g_file_equal (sheath_document_get_name_file (again), sheath_document_get_name_file (doc)));
+      g_assert_true (gui_wait_until (document_measured, again, 60000));
+      g_assert_true (sheath_document_get_modified (again));
+      restored = sheath_segmentation_dup_labels (sheath_document_get_segmentation (again));
+      g_assert_true (g_bytes_equal (unsaved, restored));
+      sheath_document_discard_edits (again);
+      sheath_document_discard_edits (doc);
+      g_assert_false (sheath_recovery_has (recovery, sheath_document_get_name_file (doc)));
+      gtk_window_destroy (GTK_WINDOW (next));
+    }
   }
 
   gtk_window_destroy (GTK_WINDOW (slide));
@@ -409,10 +451,14 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *data_home = g_dir_make_tmp ("sheath-test-data-XXXXXX", NULL);
+  g_autofree char *state_home = g_dir_make_tmp ("sheath-test-state-XXXXXX", NULL);
+  int status;
 
-  /* recently-used.xbel goes here, not into the user's own list */
+  /* recently-used.xbel and recovery files go here, not into the user's */
   g_assert_nonnull (data_home);
+  g_assert_nonnull (state_home);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_STATE_HOME", state_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/Sheath/Slide/segment-and-measure", test_slide_segment_and_measure);
@@ -420,5 +466,8 @@ main (int   argc,
   g_test_add_func ("/Sheath/Slide/ndpi-and-png", test_slide_ndpi_and_png);
   g_test_add_func ("/Sheath/Slide/close-while-segmenting", test_slide_close_while_segmenting);
   g_test_add_func ("/Sheath/Slide/unusable-state", test_slide_unusable_state);
-  return g_test_run ();
+  status = g_test_run ();
+  test_remove_tree (state_home);
+  test_remove_tree (data_home);
+  return status;
 }
