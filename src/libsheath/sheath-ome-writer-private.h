@@ -35,6 +35,19 @@ SheathOmeWriter *_sheath_ome_writer_resume     (const char       *path,
                                                 double            pixel_size,
                                                 GVariant         *state,
                                                 GError          **error);
+/* Asked before a tile of @level is deflated: puts into @packed the tile as
+ * it is already deflated elsewhere (a map written again where the tile did
+ * not change) and returns TRUE, or returns FALSE to have it deflated. */
+typedef gboolean (*SheathOmeTileReuse) (guint       level,
+                                        guint       tile_x,
+                                        guint       tile_y,
+                                        GByteArray *packed,
+                                        gpointer    data);
+void             _sheath_ome_writer_set_tile_reuse (SheathOmeWriter    *self,
+                                                    SheathOmeTileReuse  reuse,
+                                                    gpointer            data);
+/* Levels are 256² tiles, level k the map subsampled by 2^k. */
+guint            _sheath_ome_writer_get_n_levels (SheathOmeWriter *self);
 guint            _sheath_ome_writer_get_rows   (SheathOmeWriter  *self);
 /* The next row, @width values as they are to be stored (of 1 byte, or 4
  * in the host's order for a writer of 4-byte samples). */

@@ -52,6 +52,9 @@ struct _SheathOmeWriter
   guint8  *packed;
   gsize    packed_capacity;
   gboolean keep_part;
+  SheathOmeTileReuse reuse;
+  gpointer reuse_data;
+  GByteArray *reused;
 };
 
 char *
@@ -103,21 +106,32 @@ flush_tile_row (SheathOmeWriter  *self,
   gsize tile_row = (gsize) TILE * self->bps;
   gsize stride = (gsize) level->tiles_x * tile_row;
 
+  guint ty = level->offsets->len / level->tiles_x;
+
   for (guint tx = 0; tx < level->tiles_x; tx++)
     {
       uLongf size = self->packed_capacity;
       guint64 offset = self->part_size;
       guint32 size32;
 
-      for (guint r = 0; r < TILE; r++)
-        memcpy (self->tile + r * tile_row, level->buffer + r * stride + tx * tile_row, tile_row);
-      if (compress2 (self->packed, &size, self->tile, TILE * tile_row, Z_DEFAULT_COMPRESSION) != Z_OK)
+      if (self->reuse != NULL && self->reuse ((guint) (level - self->levels), tx, ty, self->reused, self->reuse_data))
         {
-          set_write_error (self, ENOMEM, error);
-          return FALSE;
+          if (!write_all (self, self->reused->data, self->reused->len, error))
+            return FALSE;
+          size = self->reused->len;
         }
-      if (!write_all (self, self->packed, size, error))
-        return FALSE;
+      else
+        {
+          for (guint r = 0; r < TILE; r++)
+            memcpy (self->tile + r * tile_row, level->buffer + r * stride + tx * tile_row, tile_row);
+          if (compress2 (self->packed, &size, self->tile, TILE * tile_row, Z_DEFAULT_COMPRESSION) != Z_OK)
+            {
+              set_write_error (self, ENOMEM, error);
+              return FALSE;
+            }
+          if (!write_all (self, self->packed, size, error))
+            return FALSE;
+        }
       size32 = (guint32) size;
       g_array_append_val (level->offsets, offset);
       g_array_append_val (level->sizes, size32);
@@ -199,6 +213,23 @@ _sheath_ome_writer_new_full (const char  *path,
       return NULL;
     }
   return g_steal_pointer (&self);
+}
+
+void
+_sheath_ome_writer_set_tile_reuse (SheathOmeWriter    *self,
+                                   SheathOmeTileReuse  reuse,
+                                   gpointer            data)
+{
+  self->reuse = reuse;
+  self->reuse_data = data;
+  if (self->reused == NULL)
+    self->reused = g_byte_array_new ();
+}
+
+guint
+_sheath_ome_writer_get_n_levels (SheathOmeWriter *self)
+{
+  return self->n_levels;
 }
 
 guint
@@ -507,6 +538,7 @@ _sheath_ome_writer_free (SheathOmeWriter *self)
       g_array_unref (self->levels[k].sizes);
     }
   g_free (self->levels);
+  g_clear_pointer (&self->reused, g_byte_array_unref);
   g_free (self->tile);
   g_free (self->packed);
   g_free (self->path);

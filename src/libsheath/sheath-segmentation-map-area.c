@@ -17,13 +17,154 @@
 #include "sheath-ome-writer-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-slide.h"
+#include "sheath-tiff-private.h"
 
 /* Editing a whole slide's labels a part at a time: a part of its label map
  * is read into a #SheathSegmentation, edited as any other, and written back
  * into the map. The map is never held whole: it is written again, band by
  * band, with the part replaced, to a temporary file renamed over it. */
 
-#define BAND_ROWS 256
+#define BAND_ROWS   256
+#define TILE        256
+#define MAX_LEVELS  16
+
+/* The tiles of the map being written again, deflated as they are in the
+ * file: a tile away from the edited part is copied, not deflated again, and
+ * rows no level needs are not read. Only for a map laid out as Sheath
+ * writes it (256² deflated tiles, 8-bit, each level half the one above, as
+ * SubIFDs); another is written again from its pixels. */
+typedef struct
+{
+  TIFF    *levels[MAX_LEVELS];   /* a handle per level, each on its directory */
+  guint    n_levels;
+  guint64  x0, y0, x1, y1;       /* the edited part, in the map */
+  gboolean failed;               /* a tile away from it could not be copied */
+} TileSource;
+
+static void
+tile_source_free (TileSource *src)
+{
+  for (guint k = 0; k < src->n_levels; k++)
+    TIFFClose (src->levels[k]);
+  g_free (src);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileSource, tile_source_free)
+
+static gboolean
+level_is_as_written (TIFF  *tif,
+                     guint  width,
+                     guint  height)
+{
+  guint32 w = 0, h = 0, tw = 0, th = 0;
+  guint16 bits = 0, spp = 0, compression = 0, predictor = 1;
+
+  TIFFGetField (tif, TIFFTAG_IMAGEWIDTH, &w);
+  TIFFGetField (tif, TIFFTAG_IMAGELENGTH, &h);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_BITSPERSAMPLE, &bits);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_PREDICTOR, &predictor);
+  return TIFFIsTiled (tif) && TIFFGetField (tif, TIFFTAG_TILEWIDTH, &tw) && TIFFGetField (tif, TIFFTAG_TILELENGTH, &th) &&
+         tw == TILE && th == TILE && w == width && h == height && bits == 8 && spp == 1 &&
+         compression == COMPRESSION_ADOBE_DEFLATE && predictor == 1;
+}
+
+/* NULL where @path is not laid out as the writer lays out its maps. */
+static TileSource *
+tile_source_open (const char *path,
+                  guint       width,
+                  guint       height,
+                  guint       n_levels,
+                  guint64     x,
+                  guint64     y,
+                  guint       area_width,
+                  guint       area_height)
+{
+  g_autoptr(TileSource) src = g_new0 (TileSource, 1);
+
+  src->x0 = x, src->y0 = y, src->x1 = x + area_width, src->y1 = y + area_height;
+  if (n_levels > MAX_LEVELS)
+    return NULL;
+  for (guint k = 0; k < n_levels; k++)
+    {
+      SheathTiffMessages messages = { 0 };
+      guint16 n_sub = 0;
+      guint64 *sub = NULL;
+      TIFF *tif = _sheath_tiff_open (path, &messages);
+
+      if (tif == NULL)
+        return NULL;
+      src->levels[src->n_levels++] = tif;
+      if (k > 0 && (!TIFFGetField (tif, TIFFTAG_SUBIFD, &n_sub, &sub) || n_sub != n_levels - 1 ||
+                    !TIFFSetSubDirectory (tif, sub[k - 1])))
+        return NULL;
+      if (!level_is_as_written (tif, (guint) (((guint64) width + (1u << k) - 1) >> k),
+                                (guint) (((guint64) height + (1u << k) - 1) >> k)))
+        return NULL;
+    }
+  return g_steal_pointer (&src);
+}
+
+/* Whether tile (@tx, @ty) of @level covers a pixel of the edited part. */
+static gboolean
+tile_touches_area (TileSource *src,
+                   guint       level,
+                   guint       tx,
+                   guint       ty)
+{
+  guint64 side = (guint64) TILE << level;
+
+  return tx * side < src->x1 && (tx + 1) * side > src->x0 && ty * side < src->y1 && (ty + 1) * side > src->y0;
+}
+
+static gboolean
+reuse_tile (guint       level,
+            guint       tx,
+            guint       ty,
+            GByteArray *packed,
+            gpointer    data)
+{
+  TileSource *src = data;
+  TIFF *tif;
+  guint64 *counts = NULL;
+  guint32 tile;
+
+  if (tile_touches_area (src, level, tx, ty))
+    return FALSE;
+  if (level < src->n_levels)
+    {
+      tif = src->levels[level];
+      tile = TIFFComputeTile (tif, tx * TILE, ty * TILE, 0, 0);
+      if (TIFFGetField (tif, TIFFTAG_TILEBYTECOUNTS, &counts) && tile < TIFFNumberOfTiles (tif) &&
+          counts[tile] > 0 && counts[tile] <= 4 * TILE * TILE)
+        {
+          g_byte_array_set_size (packed, (guint) counts[tile]);
+          if (TIFFReadRawTile (tif, tile, packed->data, (tmsize_t) counts[tile]) == (tmsize_t) counts[tile])
+            return TRUE;
+        }
+    }
+  /* its pixels may not have been read: the map is written again without
+   * copying (rewrite_map()) */
+  src->failed = TRUE;
+  return FALSE;
+}
+
+/* The rows some tile that is deflated again reads: those of the tile rows,
+ * at every level, that cover the edited part. */
+static gboolean
+row_is_needed (TileSource *src,
+               guint64     row)
+{
+  for (guint k = 0; k < src->n_levels; k++)
+    {
+      guint64 side = (guint64) TILE << k;
+
+      if (row / side >= src->y0 / side && row / side <= (src->y1 - 1) / side)
+        return TRUE;
+    }
+  return FALSE;
+}
 
 static gboolean
 check_area (SheathSlide  *map,
@@ -172,27 +313,36 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (MapLock, unlock_map, -1)
 
 /* Writes @path again from @source (or from nothing: background), band by
  * band, with @self's labels over the area at (@x, @y), as values of
- * @map_label's map (see _sheath_segmentation_map_value()). */
+ * @map_label's map (see _sheath_segmentation_map_value()); the tiles of
+ * @source away from the area copied when @copy_tiles, and where one could
+ * not be, nothing written and @copy_failed set. */
 static gboolean
-rewrite_map (SheathSegmentation  *self,
-             const char          *path,
-             SheathSlide         *source,
-             guint                width,
-             guint                height,
-             double               pixel_size,
-             int                  map_label,
-             guint64              x,
-             guint64              y,
-             GCancellable        *cancellable,
-             GError             **error)
+rewrite_map_once (SheathSegmentation  *self,
+                  const char          *path,
+                  SheathSlide         *source,
+                  guint                width,
+                  guint                height,
+                  double               pixel_size,
+                  int                  map_label,
+                  guint64              x,
+                  guint64              y,
+                  gboolean             copy_tiles,
+                  gboolean            *copy_failed,
+                  GCancellable        *cancellable,
+                  GError             **error)
 {
   guint aw = sheath_segmentation_get_width (self), ah = sheath_segmentation_get_height (self);
   guint max = source != NULL ? sample_max (source) : 255;
   g_autoptr(SheathOmeWriter) writer = NULL;
+  g_autoptr(TileSource) tiles = NULL;
   g_autofree guint8 *row = g_malloc0 (width);
 
   if (!(writer = _sheath_ome_writer_new (path, width, height, pixel_size, error)))
     return FALSE;
+  if (source != NULL && copy_tiles &&
+      (tiles = tile_source_open (path, width, height, _sheath_ome_writer_get_n_levels (writer), x, y, aw, ah)) != NULL)
+    _sheath_ome_writer_set_tile_reuse (writer, reuse_tile, tiles);
+
   for (guint band = 0; band < height; band += BAND_ROWS)
     {
       guint n_rows = MIN (BAND_ROWS, height - band);
@@ -200,7 +350,10 @@ rewrite_map (SheathSegmentation  *self,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (source != NULL && !(samples = sheath_slide_read_region (source, 0, 0, band, width, n_rows, error)))
+      /* (a band of tiles all copied as they are: its pixels are not read) */
+      if (tiles != NULL && !row_is_needed (tiles, band))
+        memset (row, 0, width);
+      else if (source != NULL && !(samples = sheath_slide_read_region (source, 0, 0, band, width, n_rows, error)))
         return FALSE;
       for (guint r = band; r < band + n_rows; r++)
         {
@@ -226,9 +379,39 @@ rewrite_map (SheathSegmentation  *self,
             }
           if (!_sheath_ome_writer_push_row (writer, row, error))
             return FALSE;
+          if (tiles != NULL && tiles->failed)
+            {
+              *copy_failed = TRUE;
+              return FALSE;
+            }
         }
     }
   return _sheath_ome_writer_finish (writer, error);
+}
+
+static gboolean
+rewrite_map (SheathSegmentation  *self,
+             const char          *path,
+             SheathSlide         *source,
+             guint                width,
+             guint                height,
+             double               pixel_size,
+             int                  map_label,
+             guint64              x,
+             guint64              y,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  gboolean copy_failed = FALSE;
+
+  if (rewrite_map_once (self, path, source, width, height, pixel_size, map_label, x, y, TRUE, &copy_failed,
+                        cancellable, error))
+    return TRUE;
+  if (!copy_failed)
+    return FALSE;
+  g_debug ("%s: a tile could not be copied, written again from its pixels", path);
+  return rewrite_map_once (self, path, source, width, height, pixel_size, map_label, x, y, FALSE, &copy_failed,
+                           cancellable, error);
 }
 
 /**
@@ -243,8 +426,10 @@ rewrite_map (SheathSegmentation  *self,
  *
  * Puts an edited part of a large image's labels back into its label map:
  * the map is written again band by band, in bounded memory, with @self
- * over the part and the rest as it was, to a temporary file renamed over
- * @map, so that a failure or a cancellation leaves @map as it was. Where
+ * over the part and the rest as it was (its tiles copied as they are,
+ * where the map is laid out as Sheath writes it), to a temporary file
+ * renamed over @map, so that a failure or a cancellation leaves @map as
+ * it was. Where
  * @self holds unmyelinated axons, or `STEM_seg-uaxon.ome.tif` is beside
  * @map, that map is written the same way. A map whose run is stopped
  * halfway (its `.resume` state is beside it) is refused: finishing the run

@@ -448,7 +448,7 @@ list_dir (const char *dir)
 static void
 test_map_area (void)
 {
-  const guint W = 700, H = 600, AX = 130, AY = 260, AW = 300, AH = 200;
+  const guint W = 1100, H = 600, AX = 130, AY = 260, AW = 300, AH = 200;   /* two levels */
   g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, "slide_seg-axonmyelin.ome.tif", NULL);
   g_autofree char *resume = g_strconcat (path, ".resume", NULL);
@@ -538,6 +538,27 @@ test_map_area (void)
   /* no temporary or part file left beside */
   listing = list_dir (dir);
   g_assert_cmpstr (listing, ==, "slide_seg-axonmyelin.ome.tif slide_seg-uaxon.ome.tif");
+
+  /* byte for byte the maps the edited whole is written as: the tiles away
+   * from the part, copied, are those it would deflate, at every level */
+  {
+    g_autofree char *fresh_dir = test_make_temp_dir ();
+
+    g_assert_true (sheath_segmentation_save_ome_tiff (whole, fresh_dir, "slide", 0.1, &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < 2; i++)
+      {
+        const char *name = i == 0 ? "slide_seg-axonmyelin.ome.tif" : "slide_seg-uaxon.ome.tif";
+        g_autofree char *a = g_build_filename (dir, name, NULL), *b = g_build_filename (fresh_dir, name, NULL);
+        g_autofree char *ca = NULL, *cb = NULL;
+        gsize na = 0, nb = 0;
+
+        g_assert_true (g_file_get_contents (a, &ca, &na, NULL));
+        g_assert_true (g_file_get_contents (b, &cb, &nb, NULL));
+        g_assert_cmpmem (ca, na, cb, nb);
+      }
+    test_remove_tree (fresh_dir);
+  }
 
   test_remove_tree (dir);
 }
