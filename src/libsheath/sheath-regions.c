@@ -735,6 +735,47 @@ sheath_regions_remove (SheathRegions *self,
 }
 
 /**
+ * sheath_regions_rename:
+ * @self: a #SheathRegions
+ * @index: a region
+ * @name: its new name
+ *
+ * Renames a region; given the name of another region, its polygons join
+ * that one, outlines of one name being one region.
+ *
+ * Returns: the region's index now
+ */
+guint
+sheath_regions_rename (SheathRegions *self,
+                       guint          index,
+                       const char    *name)
+{
+  Region *region, *other;
+
+  g_return_val_if_fail (SHEATH_IS_REGIONS (self), index);
+  g_return_val_if_fail (index < self->regions->len, index);
+  g_return_val_if_fail (name != NULL && *name != '\0', index);
+
+  region = &g_array_index (self->regions, Region, index);
+  if (g_str_equal (region->name, name))
+    return index;
+  for (guint i = 0; i < self->regions->len; i++)
+    {
+      other = &g_array_index (self->regions, Region, i);
+      if (i != index && g_str_equal (other->name, name))
+        {
+          for (guint p = 0; p < region->polygons->len; p++)
+            g_ptr_array_add (other->polygons, g_ptr_array_ref (g_ptr_array_index (region->polygons, p)));
+          g_array_remove_index (self->regions, index);
+          return i < index ? i : i - 1;
+        }
+    }
+  g_free (region->name);
+  region->name = g_strdup (name);
+  return index;
+}
+
+/**
  * sheath_regions_get_n_rings:
  * @self: a #SheathRegions
  * @index: a region

@@ -49,6 +49,10 @@ SHEATH_AVAILABLE_IN_ALL
 void           sheath_regions_remove           (SheathRegions  *self,
                                                 guint           index);
 SHEATH_AVAILABLE_IN_ALL
+guint          sheath_regions_rename           (SheathRegions  *self,
+                                                guint           index,
+                                                const char     *name);
+SHEATH_AVAILABLE_IN_ALL
 guint          sheath_regions_get_n_rings      (SheathRegions  *self,
                                                 guint           index);
 SHEATH_AVAILABLE_IN_ALL

@@ -34,6 +34,31 @@ describe (SheathAggregates *a)
 static void
 delete_clicked_cb (GtkButton         *button,
                    SheathSlideWindow *self);
+static void
+rename_clicked_cb (GtkButton         *button,
+                   SheathSlideWindow *self);
+static void
+ask_name (SheathSlideWindow *self,
+          gint               renamed);
+
+/* a flat icon button on a region's row */
+static GtkWidget *
+row_button (const char        *icon,
+            const char        *label,
+            guint              index,
+            GCallback          clicked,
+            SheathSlideWindow *self)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_set_data (G_OBJECT (button), "region", GUINT_TO_POINTER (index));
+  g_signal_connect (button, "clicked", clicked, self);
+  return button;
+}
 
 static void
 rebuild_list (SheathSlideWindow *self)
@@ -45,21 +70,19 @@ rebuild_list (SheathSlideWindow *self)
     gtk_list_box_remove (self->regions_list, child);
   for (guint i = 0; i < n; i++)
     {
+      const char *name = sheath_regions_get_name (self->regions, i);
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
       g_autofree char *text = describe (self->region_figures != NULL && i < self->region_figures->len
                                         ? g_ptr_array_index (self->region_figures, i) : NULL);
-      g_autofree char *label = g_strdup_printf (_ ("Delete “%s”"), sheath_regions_get_name (self->regions, i));
+      g_autofree char *rename = g_strdup_printf (_ ("Rename “%s”"), name);
+      g_autofree char *delete = g_strdup_printf (_ ("Delete “%s”"), name);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sheath_regions_get_name (self->regions, i));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-      gtk_widget_set_valign (delete, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (delete, "flat");
-      gtk_widget_set_tooltip_text (delete, label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (delete), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      g_object_set_data (G_OBJECT (delete), "region", GUINT_TO_POINTER (i));
-      g_signal_connect (delete, "clicked", G_CALLBACK (delete_clicked_cb), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), delete);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button ("document-edit-symbolic", rename, i,
+                                                                   G_CALLBACK (rename_clicked_cb), self));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button ("user-trash-symbolic", delete, i,
+                                                                   G_CALLBACK (delete_clicked_cb), self));
       gtk_list_box_append (self->regions_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->regions_list), n > 0);
@@ -107,6 +130,16 @@ delete_clicked_cb (GtkButton         *button,
     }
 }
 
+static void
+rename_clicked_cb (GtkButton         *button,
+                   SheathSlideWindow *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "region"));
+
+  if (index < sheath_regions_get_n_regions (self->regions))
+    ask_name (self, (gint) index);
+}
+
 
 /* ---- drawing ------------------------------------------------------------- */
 
@@ -118,7 +151,14 @@ named_cb (AdwMessageDialog  *dialog,
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
   g_autoptr(GError) error = NULL;
+  guint renamed = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "region"));
 
+  if (g_str_equal (response, "rename") && *name != '\0' && renamed < sheath_regions_get_n_regions (self->regions))
+    {
+      sheath_regions_rename (self->regions, renamed, name);
+      changed (self);
+      return;
+    }
   if (g_str_equal (response, "add") && *name != '\0')
     {
       if (sheath_regions_add_polygon (self->regions, name, (const double *) self->outline->data, self->outline->len,
@@ -135,24 +175,33 @@ named_cb (AdwMessageDialog  *dialog,
   sheath_viewer_set_path (self->viewer, NULL, 0, FALSE);
 }
 
+/* The name of the outline just drawn (@renamed -1), or of region @renamed. */
 static void
-ask_name (SheathSlideWindow *self)
+ask_name (SheathSlideWindow *self,
+          gint               renamed)
 {
   AdwMessageDialog *dialog;
   GtkWidget *entry = gtk_entry_new ();
-  g_autofree char *suggested = g_strdup_printf (_ ("Region %u"), sheath_regions_get_n_regions (self->regions) + 1);
+  g_autofree char *suggested = renamed >= 0
+    ? g_strdup (sheath_regions_get_name (self->regions, (guint) renamed))
+    : g_strdup_printf (_ ("Region %u"), sheath_regions_get_n_regions (self->regions) + 1);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _ ("Name the Region"),
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       renamed >= 0 ? _ ("Rename the Region") : _ ("Name the Region"),
                                                        _ ("Outlines of the same name are measured together")));
   gtk_editable_set_text (GTK_EDITABLE (entry), suggested);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Region name"), -1);
   adw_message_dialog_set_extra_child (dialog, entry);
-  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "add", _ ("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "add");
+  if (renamed >= 0)
+    adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "rename", _ ("_Rename"), NULL);
+  else
+    adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "add", _ ("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, renamed >= 0 ? "rename" : "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, renamed >= 0 ? "rename" : "add");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "region", GUINT_TO_POINTER (renamed >= 0 ? (guint) renamed : G_MAXUINT));
   g_signal_connect (dialog, "response", G_CALLBACK (named_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
@@ -195,7 +244,7 @@ edit_end_cb (SheathViewer      *viewer,
              SheathSlideWindow *self)
 {
   if (self->outline->len >= 6)
-    ask_name (self);
+    ask_name (self, -1);
   else
     {
       g_array_set_size (self->outline, 0);

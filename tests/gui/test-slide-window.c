@@ -228,13 +228,29 @@ test_slide_segment_and_measure (void)
     g_assert_true (g_file_test (regions_csv, G_FILE_TEST_EXISTS));
     g_clear_pointer (&contents, g_free);
 
+    /* renamed */
+    g_signal_emit_by_name (find_by_tooltip (GTK_WIDGET (slide), "Rename “Region 1”"), "clicked");
+    dialog = NULL;
+    for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+      if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+          g_strcmp0 (adw_message_dialog_get_heading (l->data), "Rename the Region") == 0)
+        dialog = l->data;
+    g_assert_nonnull (dialog);
+    gtk_editable_set_text (GTK_EDITABLE (gui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT)), "Dorsal column");
+    adw_message_dialog_response (dialog, "rename");
+    g_assert_true (gui_wait_for_text (GTK_WIDGET (slide), "axons ·", 20000));
+    g_assert_true (gui_shows_text (GTK_WIDGET (slide), "Dorsal column"));
+    g_assert_true (g_file_get_contents (geojson, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "\"Dorsal column\""));
+    g_clear_pointer (&contents, g_free);
+
     /* and deleted */
-    delete = find_by_tooltip (GTK_WIDGET (slide), "Delete “Region 1”");
+    delete = find_by_tooltip (GTK_WIDGET (slide), "Delete “Dorsal column”");
     g_assert_nonnull (delete);
     g_signal_emit_by_name (delete, "clicked");
-    g_assert_false (gui_shows_text (GTK_WIDGET (slide), "Region 1"));
+    g_assert_false (gui_shows_text (GTK_WIDGET (slide), "Dorsal column"));
     g_assert_true (g_file_get_contents (geojson, &contents, NULL, NULL));
-    g_assert_null (strstr (contents, "Region 1"));
+    g_assert_null (strstr (contents, "Dorsal column"));
   }
 
   /* the masks of the part in view corrected in the editor and saved back

@@ -1622,6 +1622,14 @@ test_regions_drawn (void)
 
       g_assert_cmpmem (sheath_image_peek_pixels8 (a), 100 * 100, sheath_image_peek_pixels8 (b), 100 * 100);
     }
+  /* renamed; renamed as another, it joins it */
+  g_assert_cmpuint (sheath_regions_rename (drawn, 1, "dorsal column"), ==, 1);
+  g_assert_cmpstr (sheath_regions_get_name (drawn, 1), ==, "dorsal column");
+  g_assert_cmpuint (sheath_regions_rename (drawn, 1, "grey matter"), ==, 0);
+  g_assert_cmpuint (sheath_regions_get_n_regions (drawn), ==, 1);
+  g_assert_cmpuint (sheath_regions_get_n_rings (drawn, 0), ==, 3);
+  g_assert_true (sheath_regions_contains (drawn, 0, 80, 75));
+
   sheath_regions_remove (read, 0);
   g_assert_cmpstr (sheath_regions_get_name (read, 0), ==, "white matter");
 
