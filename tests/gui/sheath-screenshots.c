@@ -13,7 +13,8 @@
  * small network. With --slide, the slide window: slide-open.png,
  * slide-segmenting.png (its rows appearing), slide-measured.png and
  * slide-map.png (the axon density map with its legend), slide-regions.png
- * (a region traced and measured). */
+ * (a region traced and measured), slide-edit.png (the part in view opened
+ * in the editor). */
 
 #include "config.h"
 
@@ -191,6 +192,12 @@ slide_shown (gpointer data)
 }
 
 static gboolean
+part_measured (gpointer data)
+{
+  return sheath_document_get_morphometrics (data) != NULL && !sheath_document_get_measuring (data);
+}
+
+static gboolean
 slide_measured (gpointer data)
 {
   return sheath_slide_window_get_aggregates (data) != NULL && !sheath_slide_window_get_busy (data);
@@ -264,6 +271,27 @@ shoot_slide (SheathApplication  *app,
     gtk_widget_activate_action (GTK_WIDGET (slide), "slide.draw-region", NULL);
     wait_ms (500);
     shoot (GTK_WIDGET (slide), out, "slide-regions.png");
+
+    /* the part in view opened in the editor to correct its masks */
+    {
+      GtkWidget *window = NULL;
+      SheathPage *page;
+
+      sheath_viewer_set_zoom (viewer, 1.0);
+      sheath_viewer_center_on (viewer, w * 0.5, h * 0.5);
+      gtk_widget_activate_action (GTK_WIDGET (slide), "slide.edit-masks", NULL);
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+        if (SHEATH_IS_WINDOW (l->data))
+          window = l->data;
+      if (window == NULL || !(page = SHEATH_PAGE (gui_find_descendant (window, SHEATH_TYPE_PAGE))))
+        g_error ("Edit Masks opened no page");
+      gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+      if (!gui_wait_until (part_measured, sheath_page_get_document (page), 60000))
+        g_error ("the part was not measured");
+      wait_ms (800);
+      shoot (window, out, "slide-edit.png");
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
   }
   gtk_window_destroy (GTK_WINDOW (slide));
   return 0;
