@@ -23,7 +23,7 @@ from safetensors_metadata import read_header, write_with_metadata
 
 # grey levels (of the image's range on 0–255) × µm² (200, 300 and 450
 # pixels at the TEM dataset's 0.00493 µm)
-CANDIDATES = [(depth, area) for depth in (30, 40, 50) for area in (0.0049, 0.0073, 0.011)]
+CANDIDATES = [(depth, area) for depth in (30, 40, 50, 60, 70) for area in (0.0049, 0.0073, 0.011)]
 
 
 def main():

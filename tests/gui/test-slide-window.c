@@ -119,6 +119,12 @@ document_measured (gpointer data)
 }
 
 static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
 part_recovery_written (gpointer data)
 {
   g_autoptr(SheathRecovery) recovery = sheath_recovery_new_default ();
@@ -324,10 +330,34 @@ test_slide_segment_and_measure (void)
       g_assert_false (sheath_recovery_has (recovery, sheath_document_get_name_file (doc)));
       gtk_window_destroy (GTK_WINDOW (next));
     }
+
+    /* closing the window with the part edited asks; Save writes the part
+     * into the map in the background, and the window closes after */
+    {
+      g_autoptr(SheathSegmentation) closed_part = NULL;
+      g_autoptr(GBytes) last_edit = NULL, in_map = NULL;
+      AdwMessageDialog *dialog = NULL;
+
+      paint_stroke (doc, w / 3, h / 3);
+      last_edit = sheath_segmentation_dup_labels (sheath_document_get_segmentation (doc));
+      g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+      gtk_window_close (GTK_WINDOW (window));
+      for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+        if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+            g_strcmp0 (adw_message_dialog_get_heading (l->data), "Save the Edited Masks?") == 0)
+          dialog = l->data;
+      g_assert_nonnull (dialog);
+      adw_message_dialog_response (dialog, "save");
+      g_assert_true (gui_wait_until (window_gone, &window, 60000));
+      closed_part = sheath_segmentation_new_from_map_area (map_file, x, y, w, h, &error);
+      g_assert_no_error (error);
+      in_map = sheath_segmentation_dup_labels (closed_part);
+      g_assert_true (g_bytes_equal (last_edit, in_map));
+    }
   }
 
+  g_assert_true (gui_wait_until (measured, slide, 120000));
   gtk_window_destroy (GTK_WINDOW (slide));
-  gtk_window_destroy (GTK_WINDOW (window));
   test_remove_tree (dir);
 }
 
