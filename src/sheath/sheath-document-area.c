@@ -19,6 +19,30 @@
  * and the key of its unsaved edits' recovery file. */
 
 /**
+ * sheath_document_dup_area_name:
+ * @slide: a whole slide
+ *
+ * Returns: (transfer full): the name a part of @slide is known by:
+ *   STEM_area-X-Y-WxH.EXT beside it
+ */
+GFile *
+sheath_document_dup_area_name (GFile   *slide,
+                               guint64  x,
+                               guint64  y,
+                               guint    width,
+                               guint    height)
+{
+  g_autofree char *stem = sheath_segmentation_dup_stem (slide);
+  g_autofree char *name = g_file_get_basename (slide);
+  g_autofree char *area_name = NULL;
+  g_autoptr(GFile) parent = g_file_get_parent (slide);
+
+  area_name = g_strdup_printf ("%s_area-%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "-%ux%u%s", stem, x, y, width,
+                               height, name + strlen (stem));
+  return parent ? g_file_get_child (parent, area_name) : g_file_new_for_path (area_name);
+}
+
+/**
  * sheath_document_new_for_map_area:
  * @slide: a whole slide
  * @map: its label map, `STEM_seg-axonmyelin.ome.tif`
@@ -42,19 +66,13 @@ sheath_document_new_for_map_area (GFile     *slide,
                                   double     pixel_size,
                                   GSettings *settings)
 {
-  g_autofree char *stem = NULL, *name = NULL, *key_name = NULL;
-  g_autoptr(GFile) parent = NULL, name_file = NULL;
+  g_autoptr(GFile) name_file = NULL;
 
   g_return_val_if_fail (G_IS_FILE (slide), NULL);
   g_return_val_if_fail (G_IS_FILE (map), NULL);
   g_return_val_if_fail (width > 0 && height > 0, NULL);
 
-  stem = sheath_segmentation_dup_stem (slide);
-  name = g_file_get_basename (slide);
-  key_name = g_strdup_printf ("%s_area-%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "-%ux%u%s", stem, x, y, width,
-                              height, name + strlen (stem));
-  parent = g_file_get_parent (slide);
-  name_file = parent ? g_file_get_child (parent, key_name) : g_file_new_for_path (key_name);
+  name_file = sheath_document_dup_area_name (slide, x, y, width, height);
   return g_object_new (SHEATH_TYPE_DOCUMENT,
                        "file", slide,
                        "settings", settings,

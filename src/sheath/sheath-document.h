@@ -62,6 +62,11 @@ SheathDocument      *sheath_document_new_for_map_area   (GFile           *slide,
                                                          guint            height,
                                                          double           pixel_size,
                                                          GSettings       *settings);
+GFile               *sheath_document_dup_area_name      (GFile           *slide,
+                                                         guint64          x,
+                                                         guint64          y,
+                                                         guint            width,
+                                                         guint            height);
 gboolean             sheath_document_parse_area_name    (GFile           *name_file,
                                                          GFile          **slide,
                                                          guint64         *x,

@@ -447,21 +447,23 @@ sheath_window_open_map_area (SheathWindow *self,
                              double        pixel_size)
 {
   g_autoptr(SheathDocument) doc = NULL;
+  g_autoptr(GFile) name = NULL;
 
   g_return_val_if_fail (SHEATH_IS_WINDOW (self), NULL);
   g_return_val_if_fail (G_IS_FILE (slide), NULL);
 
-  doc = sheath_document_new_for_map_area (slide, map, x, y, width, height, pixel_size, self->settings);
+  name = sheath_document_dup_area_name (slide, x, y, width, height);
   for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
     {
       AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
 
-      if (g_file_equal (sheath_document_get_name_file (document_of (tab)), sheath_document_get_name_file (doc)))
+      if (g_file_equal (sheath_document_get_name_file (document_of (tab)), name))
         {
           adw_tab_view_set_selected_page (self->tab_view, tab);
           return page_of (tab);
         }
     }
+  doc = sheath_document_new_for_map_area (slide, map, x, y, width, height, pixel_size, self->settings);
   return add_document (self, doc);
 }
 
@@ -696,7 +698,8 @@ sheath_window_close_request (GtkWindow *window)
       g_string_append_printf (names, "%s%s", i ? ", " : "", name);
     }
   body = g_strdup_printf (_ ("The masks of %s were edited since they were saved. Saving writes them beside "
-                          "each image; discarding throws the edits away."), names->str);
+                          "each image (a slide's part into the slide's label map); discarding throws the edits "
+                          "away."), names->str);
   dialog = unsaved_dialog (self, _ ("Save the Edited Masks?"), body);
   g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -743,7 +746,6 @@ recovery_response_cb (AdwMessageDialog *dialog,
   for (guint i = 0; i < images->len; i++)
     {
       GFile *image = g_ptr_array_index (images, i);
-
       g_autoptr(GFile) slide = NULL;
       guint64 x, y;
       guint width, height;
