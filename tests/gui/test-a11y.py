@@ -47,7 +47,9 @@ def names(o):
         return None, None
 
 
-def find_all(root, pred, limit=100000):
+def find_all(root, pred, limit=100000, prune=None):
+    """Objects under root for which pred holds; not below those for which
+    prune holds."""
     found, stack = [], [root]
     while stack and len(found) < limit:
         o = stack.pop()
@@ -56,17 +58,18 @@ def find_all(root, pred, limit=100000):
         try:
             if pred(o):
                 found.append(o)
-            stack.extend(o.getChildAtIndex(i) for i in reversed(range(o.childCount)))
+            if prune is None or not prune(o):
+                stack.extend(o.getChildAtIndex(i) for i in reversed(range(o.childCount)))
         except Exception:
             pass
     return found
 
 
-def find(root, role, name=None, timeout=10.0, contains=False):
+def find(root, role, name=None, timeout=10.0, contains=False, prune=None):
     end = time.time() + timeout
     while True:
         hits = find_all(root, lambda o: o.getRoleName() == role and
-                        (name is None or (name in (o.name or "") if contains else o.name == name)), 1)
+                        (name is None or (name in (o.name or "") if contains else o.name == name)), 1, prune)
         if hits or time.time() > end:
             return hits[0] if hits else None
         time.sleep(0.2)
@@ -260,7 +263,11 @@ try:
             csv = os.path.join(work, "field_axon_morphometrics.csv")
             check("Export writes field_axon_morphometrics.csv there, as AxonDeepSeg names it",
                   wait(lambda: os.path.exists(csv), 10))
-            check("and the export says so", find(frame, "label", "exported as", 10, contains=True))
+            # (a toast is shown for seconds: not the axon table's thousands of
+            # cells walked each time, which a loaded machine takes longer for)
+            check("and the export says so",
+                  find(frame, "label", "exported as", 10, contains=True,
+                       prune=lambda o: o.getRoleName() in ("table", "tree table")))
 
     # Ctrl+? shows the shortcuts window
     key(0x3f, ("ctrl", "shift"))
