@@ -191,6 +191,10 @@ read_plain (TiffReader *r,
   return TRUE;
 }
 
+/* the most pixels read to cut a region out of rows of samples smaller than
+ * a byte (read_rgba()) */
+#define MAX_SUB_BYTE_PIXELS (G_GUINT64_CONSTANT (1) << 26)
+
 /* Anything else libtiff knows, as 8-bit RGBA, top row first. */
 static gboolean
 read_rgba (TiffReader *r,
@@ -204,7 +208,26 @@ read_rgba (TiffReader *r,
   TIFFRGBAImage img;
   char message[1024] = "";
   g_autofree guint32 *raster = NULL;
+  guint16 bps = 1, spp = 1;
+  guint skip = 0;
   gboolean ok;
+
+  /* libtiff 4.5's RGBA reader moves into a row by its column offset in
+   * samples, not bits: with samples smaller than a byte it reads past the
+   * row. Those rows are read from their first column, and cut. */
+  TIFFGetFieldDefaulted (r->tif, TIFFTAG_BITSPERSAMPLE, &bps);
+  TIFFGetFieldDefaulted (r->tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
+  if (((guint) bps * spp) % 8 != 0 && x > 0)
+    {
+      if ((x + width) * height > MAX_SUB_BYTE_PIXELS)
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_UNSUPPORTED_IMAGE,
+                       _ ("'%s' has %u-bit samples: Sheath reads no region so far into it"), r->name, bps);
+          return FALSE;
+        }
+      skip = (guint) x;
+      x = 0;
+    }
 
   if (!TIFFRGBAImageOK (r->tif, message) || !TIFFRGBAImageBegin (&img, r->tif, 0, message))
     {
@@ -215,20 +238,25 @@ read_rgba (TiffReader *r,
   img.req_orientation = ORIENTATION_TOPLEFT;
   img.col_offset = (int) x;
   img.row_offset = (int) y;
-  if (!(raster = g_try_new (guint32, (gsize) width * height)))
+  if (!(raster = g_try_new (guint32, (gsize) (skip + width) * height)))
     {
       TIFFRGBAImageEnd (&img);
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
                    _ ("Not enough memory to read a region of %u × %u pixels"), width, height);
       return FALSE;
     }
-  ok = TIFFRGBAImageGet (&img, raster, width, height);
+  ok = TIFFRGBAImageGet (&img, raster, skip + width, height);
   TIFFRGBAImageEnd (&img);
   if (!ok)
     return damaged (r, error);
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    pixels[i] = (guint8) lround (0.2126 * TIFFGetR (raster[i]) + 0.7152 * TIFFGetG (raster[i]) +
-                                 0.0722 * TIFFGetB (raster[i]));
+  for (gsize row = 0; row < height; row++)
+    for (gsize col = 0; col < width; col++)
+      {
+        guint32 p = raster[row * (skip + width) + skip + col];
+
+        pixels[row * width + col] = (guint8) lround (0.2126 * TIFFGetR (p) + 0.7152 * TIFFGetG (p) +
+                                                     0.0722 * TIFFGetB (p));
+      }
   return TRUE;
 }
 

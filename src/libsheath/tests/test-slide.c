@@ -432,6 +432,58 @@ test_slide_bad_input (void)
 /* Pyramid levels of inconsistent sizes: SubIFDs whose first is of another
  * aspect (and the next no smaller than level 0) end the pyramid there; the
  * full resolution is still read, and no level of the wrong size is. */
+/* Samples smaller than a byte (a 1-bit bilevel strip image): a region away
+ * from the left edge holds what the whole level holds there (libtiff's own
+ * column offset reads past the row for such samples; the fuzzer found it). */
+static void
+test_slide_sub_byte (void)
+{
+  const guint W = 203, H = 20;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "bilevel.tif", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(SheathSlide) slide = NULL;
+  g_autoptr(GBytes) whole = NULL, part = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 row[32];
+  TIFF *tif = TIFFOpen (path, "w");
+
+  g_assert_nonnull (tif);
+  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, W);
+  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, H);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 1);
+  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, 4);
+  for (guint y = 0; y < H; y++)
+    {
+      memset (row, 0, sizeof row);
+      for (guint x = 0; x < W; x++)
+        if ((x * 7 + y * 3) % 5 < 2)
+          row[x / 8] |= 0x80 >> (x % 8);
+      g_assert_cmpint (TIFFWriteScanline (tif, row, y, 0), ==, 1);
+    }
+  TIFFClose (tif);
+
+  slide = sheath_slide_new_from_file (file, &error);
+  g_assert_no_error (error);
+  whole = sheath_slide_read_region (slide, 0, 0, 0, W, H, &error);
+  g_assert_no_error (error);
+  part = sheath_slide_read_region (slide, 0, 150, 3, 53, 9, &error);
+  g_assert_no_error (error);
+  for (guint y = 0; y < 9; y++)
+    for (guint x = 0; x < 53; x++)
+      g_assert_cmpuint (((const guint8 *) g_bytes_get_data (part, NULL))[y * 53 + x], ==,
+                        ((const guint8 *) g_bytes_get_data (whole, NULL))[(y + 3) * W + 150 + x]);
+  /* and the last pixel alone, as the fuzzer asked for it */
+  g_clear_pointer (&part, g_bytes_unref);
+  part = sheath_slide_read_region (slide, 0, W - 1, H - 1, 1, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (part, NULL))[0], ==,
+                    ((const guint8 *) g_bytes_get_data (whole, NULL))[(gsize) H * W - 1]);
+  test_remove_tree (dir);
+}
+
 static void
 test_slide_inconsistent_levels (void)
 {
@@ -498,5 +550,6 @@ main (int    argc,
   g_test_add_func ("/Sheath/Slide/png", test_slide_png);
   g_test_add_func ("/Sheath/Slide/bad-input", test_slide_bad_input);
   g_test_add_func ("/Sheath/Slide/inconsistent-levels", test_slide_inconsistent_levels);
+  g_test_add_func ("/Sheath/Slide/sub-byte", test_slide_sub_byte);
   return g_test_run ();
 }
