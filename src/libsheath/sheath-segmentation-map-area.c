@@ -487,12 +487,9 @@ sheath_segmentation_write_into_map (SheathSegmentation  *self,
       return FALSE;
     }
 
-  if (!rewrite_map (self, path, slide, (guint) w, (guint) h, pixel_size, -1, x, y, cancellable, error))
-    return FALSE;
-
+  /* the unmyelinated axons' map first: the lock is on the axonmyelin map,
+   * which another writer can take as soon as the new one is in place */
   uaxon = _sheath_segmentation_dup_uaxon_map_for (map);
-  if (uaxon == NULL && !sheath_segmentation_get_unmyelinated (self))
-    return TRUE;
   if (uaxon != NULL && !(uaxon_slide = sheath_slide_new_from_file (uaxon, error)))
     return FALSE;
   if (uaxon_slide != NULL &&
@@ -503,11 +500,14 @@ sheath_segmentation_write_into_map (SheathSegmentation  *self,
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_IMAGE, _ ("“%s” is not the size of “%s”"), uaxon_name, name);
       return FALSE;
     }
-  {
-    g_autofree char *stem = g_strndup (path, strlen (path) - strlen ("_seg-axonmyelin.ome.tif"));
-    g_autofree char *uaxon_path = g_strconcat (stem, "_seg-uaxon.ome.tif", NULL);
+  if (uaxon != NULL || sheath_segmentation_get_unmyelinated (self))
+    {
+      g_autofree char *stem = g_strndup (path, strlen (path) - strlen ("_seg-axonmyelin.ome.tif"));
+      g_autofree char *uaxon_path = g_strconcat (stem, "_seg-uaxon.ome.tif", NULL);
 
-    return rewrite_map (self, uaxon_path, uaxon_slide, (guint) w, (guint) h, pixel_size,
-                        SHEATH_LABEL_UNMYELINATED_AXON, x, y, cancellable, error);
-  }
+      if (!rewrite_map (self, uaxon_path, uaxon_slide, (guint) w, (guint) h, pixel_size,
+                        SHEATH_LABEL_UNMYELINATED_AXON, x, y, cancellable, error))
+        return FALSE;
+    }
+  return rewrite_map (self, path, slide, (guint) w, (guint) h, pixel_size, -1, x, y, cancellable, error);
 }
