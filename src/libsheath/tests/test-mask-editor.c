@@ -563,6 +563,63 @@ test_map_area (void)
   test_remove_tree (dir);
 }
 
+typedef struct
+{
+  SheathSegmentation *part;
+  GFile              *map;
+  guint64             x, y;
+} MapWrite;
+
+static gpointer
+write_part_thread (gpointer data)
+{
+  MapWrite *w = data;
+  GError *error = NULL;
+
+  if (!sheath_segmentation_write_into_map (w->part, w->map, w->x, w->y, NULL, &error))
+    g_error ("%s", error->message);
+  return NULL;
+}
+
+/* Two parts of one map written at once, from two threads: they take
+ * turns, and the map holds both. */
+static void
+test_map_area_concurrent (void)
+{
+  const guint W = 1100, H = 900, SIDE = 200;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "slide_seg-axonmyelin.ome.tif", NULL);
+  g_autoptr(GFile) map = g_file_new_for_path (path);
+  g_autoptr(SheathSegmentation) empty = sheath_segmentation_new (W, H);
+  g_autoptr(SheathSegmentation) after = NULL;
+  g_autoptr(GError) error = NULL;
+  MapWrite writes[2] = { { NULL, map, 50, 60 }, { NULL, map, 700, 500 } };
+  GThread *threads[2];
+
+  g_assert_true (sheath_segmentation_save_ome_tiff (empty, dir, "slide", 0.1, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      writes[i].part = sheath_segmentation_new_from_map_area (map, writes[i].x, writes[i].y, SIDE, SIDE, &error);
+      g_assert_no_error (error);
+      for (guint y = 0; y < SIDE; y++)
+        for (guint x = 0; x < SIDE; x++)
+          sheath_segmentation_set_label (writes[i].part, x, y, i == 0 ? SHEATH_LABEL_AXON : SHEATH_LABEL_MYELIN);
+    }
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("write", write_part_thread, &writes[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+
+  after = sheath_segmentation_new_from_axonmyelin (map, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sheath_segmentation_count (after, SHEATH_LABEL_AXON), ==, SIDE * SIDE);
+  g_assert_cmpuint (sheath_segmentation_count (after, SHEATH_LABEL_MYELIN), ==, SIDE * SIDE);
+  for (guint i = 0; i < 2; i++)
+    g_object_unref (writes[i].part);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -579,6 +636,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/MaskEditor/fill-axons", test_fill_axons);
   g_test_add_func ("/Sheath/MaskEditor/axon-operations", test_axon_operations);
   g_test_add_func ("/Sheath/MaskEditor/map-area", test_map_area);
+  g_test_add_func ("/Sheath/MaskEditor/map-area-concurrent", test_map_area_concurrent);
 
   return g_test_run ();
 }
