@@ -105,8 +105,7 @@ flush_tile_row (SheathOmeWriter  *self,
 {
   gsize tile_row = (gsize) TILE * self->bps;
   gsize stride = (gsize) level->tiles_x * tile_row;
-
-  guint ty = level->offsets->len / level->tiles_x;
+  guint ty = level->offsets->len / level->tiles_x;   /* the row of tiles flushed */
 
   for (guint tx = 0; tx < level->tiles_x; tx++)
     {

@@ -238,8 +238,8 @@ sheath_segmentation_new_from_map_area (GFile    *map,
 
   g_return_val_if_fail (G_IS_FILE (map), NULL);
 
+  /* (a part outside the map is refused by sheath_slide_read_region()) */
   if (!(slide = sheath_slide_new_from_file (map, error)) ||
-      !check_area (slide, x, y, width, height, error) ||
       !(samples = sheath_slide_read_region (slide, 0, x, y, width, height, error)) ||
       !(self = _sheath_segmentation_try_new (width, height, error)))
     return NULL;
@@ -248,26 +248,30 @@ sheath_segmentation_new_from_map_area (GFile    *map,
   if ((uaxon = _sheath_segmentation_dup_uaxon_map_for (map)) != NULL)
     {
       if (!(uaxon_slide = sheath_slide_new_from_file (uaxon, error)) ||
-          !check_area (uaxon_slide, x, y, width, height, error) ||
           !(uaxon_samples = sheath_slide_read_region (uaxon_slide, 0, x, y, width, height, error)))
         return NULL;
       uaxon_max = sample_max (uaxon_slide);
       sheath_segmentation_set_unmyelinated (self, TRUE);
     }
 
-  for (guint r = 0; r < height; r++)
-    {
-      guint8 *row = _sheath_segmentation_get_row (self, r);
+  {
+    const guint8 *s = g_bytes_get_data (samples, NULL);
+    const guint8 *u = uaxon_samples != NULL ? g_bytes_get_data (uaxon_samples, NULL) : NULL;
 
-      for (guint c = 0; c < width; c++)
-        {
-          gsize i = (gsize) r * width + c;
+    for (guint r = 0; r < height; r++)
+      {
+        guint8 *row = _sheath_segmentation_get_row (self, r);
 
-          row[c] = _sheath_segmentation_label_for_value (sample_at (g_bytes_get_data (samples, NULL), i, max), max);
-          if (uaxon_samples != NULL && sample_at (g_bytes_get_data (uaxon_samples, NULL), i, uaxon_max) * 2 > uaxon_max)
-            row[c] = SHEATH_LABEL_UNMYELINATED_AXON;
-        }
-    }
+        for (guint c = 0; c < width; c++)
+          {
+            gsize i = (gsize) r * width + c;
+
+            row[c] = _sheath_segmentation_label_for_value (sample_at (s, i, max), max);
+            if (u != NULL && sample_at (u, i, uaxon_max) * 2 > uaxon_max)
+              row[c] = SHEATH_LABEL_UNMYELINATED_AXON;
+          }
+      }
+  }
   return g_steal_pointer (&self);
 }
 

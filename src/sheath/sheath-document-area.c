@@ -184,19 +184,10 @@ _sheath_document_read_area (SheathDocument      *self,
   g_autoptr(SheathSlide) slide = NULL;
   g_autoptr(GBytes) pixels = NULL;
   g_autoptr(SheathImage) image = NULL;
-  guint64 w, h;
 
-  if (!(slide = sheath_slide_new_from_file (self->file, error)))
-    return NULL;
-  w = sheath_slide_get_level_width (slide, 0);
-  h = sheath_slide_get_level_height (slide, 0);
-  if (self->area_x >= w || self->area_y >= h || self->area_width > w - self->area_x ||
-      self->area_height > h - self->area_y)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("The part is not inside the slide"));
-      return NULL;
-    }
-  if (!(pixels = sheath_slide_read_region (slide, 0, self->area_x, self->area_y, self->area_width,
+  /* (a part outside the slide is refused by sheath_slide_read_region()) */
+  if (!(slide = sheath_slide_new_from_file (self->file, error)) ||
+      !(pixels = sheath_slide_read_region (slide, 0, self->area_x, self->area_y, self->area_width,
                                            self->area_height, error)) ||
       !(image = sheath_image_new_from_bytes (self->area_width, self->area_height, sheath_slide_get_bit_depth (slide),
                                              pixels, error)))

@@ -60,12 +60,11 @@ update_actions (SheathSlideWindow *self)
 {
   gboolean busy = self->cancellable != NULL;
   g_autofree char *map = map_path (self);
+  gboolean has_map = g_file_test (map, G_FILE_TEST_EXISTS);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.segment", !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.measure",
-                                 !busy && g_file_test (map, G_FILE_TEST_EXISTS));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.edit-masks",
-                                 !busy && g_file_test (map, G_FILE_TEST_EXISTS));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.measure", !busy && has_map);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.edit-masks", !busy && has_map);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "slide.stop", busy);
   gtk_revealer_set_reveal_child (self->progress_revealer, busy);
 }

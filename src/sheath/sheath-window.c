@@ -746,15 +746,16 @@ recovery_response_cb (AdwMessageDialog *dialog,
   for (guint i = 0; i < images->len; i++)
     {
       GFile *image = g_ptr_array_index (images, i);
+      gboolean exists = g_file_query_exists (image, NULL);
       g_autoptr(GFile) slide = NULL;
       guint64 x, y;
       guint width, height;
 
-      if (g_str_equal (response, "restore") && !g_file_query_exists (image, NULL) &&
+      if (g_str_equal (response, "restore") && !exists &&
           sheath_document_parse_area_name (image, &slide, &x, &y, &width, &height) &&
           g_file_query_exists (slide, NULL))
         restore_slide_part (self, slide, x, y, width, height);
-      else if (g_str_equal (response, "restore") && g_file_query_exists (image, NULL))
+      else if (g_str_equal (response, "restore") && exists)
         {
           SheathPage *page = sheath_window_open (self, image);
 

@@ -37,6 +37,18 @@ gui_find_message_dialog (void)
   return NULL;
 }
 
+/* The message dialog headed @heading, shown or not, if any. */
+static inline AdwMessageDialog *
+gui_find_message_dialog_headed (const char *heading)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0)
+      return l->data;
+  return NULL;
+}
+
 static inline gboolean gui_has_message_dialog (gpointer unused) { return gui_find_message_dialog () != NULL; }
 static inline gboolean gui_no_message_dialog (gpointer unused) { return gui_find_message_dialog () == NULL; }
 

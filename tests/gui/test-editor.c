@@ -616,16 +616,7 @@ recovery_written (gpointer data)
 static GtkWindow *
 find_dialog (const char *heading)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
-        return GTK_WINDOW (w);
-    }
-  return NULL;
+  return (GtkWindow *) gui_find_message_dialog_headed (heading);
 }
 
 static gboolean

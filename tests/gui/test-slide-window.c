@@ -236,11 +236,7 @@ test_slide_segment_and_measure (void)
 
     /* renamed */
     g_signal_emit_by_name (find_by_tooltip (GTK_WIDGET (slide), "Rename “Region 1”"), "clicked");
-    dialog = NULL;
-    for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
-      if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-          g_strcmp0 (adw_message_dialog_get_heading (l->data), "Rename the Region") == 0)
-        dialog = l->data;
+    dialog = gui_find_message_dialog_headed ("Rename the Region");
     g_assert_nonnull (dialog);
     gtk_editable_set_text (GTK_EDITABLE (gui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT)), "Dorsal column");
     adw_message_dialog_response (dialog, "rename");
@@ -312,10 +308,7 @@ test_slide_segment_and_measure (void)
       g_assert_true (gui_wait_until (part_recovery_written, doc, 20000));
       next = gui_new_window ();
       g_assert_true (sheath_window_offer_recovery (next));
-      for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
-        if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-            g_strcmp0 (adw_message_dialog_get_heading (l->data), "Restore Unsaved Edits?") == 0)
-          dialog = l->data;
+      dialog = gui_find_message_dialog_headed ("Restore Unsaved Edits?");
       g_assert_nonnull (dialog);
       adw_message_dialog_response (dialog, "restore");
       g_assert_cmpuint (sheath_window_get_n_documents (next), ==, 1);
@@ -342,10 +335,7 @@ test_slide_segment_and_measure (void)
       last_edit = sheath_segmentation_dup_labels (sheath_document_get_segmentation (doc));
       g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
       gtk_window_close (GTK_WINDOW (window));
-      for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
-        if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-            g_strcmp0 (adw_message_dialog_get_heading (l->data), "Save the Edited Masks?") == 0)
-          dialog = l->data;
+      dialog = gui_find_message_dialog_headed ("Save the Edited Masks?");
       g_assert_nonnull (dialog);
       adw_message_dialog_response (dialog, "save");
       g_assert_true (gui_wait_until (window_gone, &window, 60000));
