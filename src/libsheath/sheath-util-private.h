@@ -13,6 +13,16 @@ G_BEGIN_DECLS
 # define SHEATH_VECTOR_CLONES
 #endif
 
+/* Before a loop whose arrays the compiler cannot prove apart (several rows
+ * of one buffer): they never overlap, so GCC may vectorise without the run-
+ * time checks it gives up after ten of. (clang checks them itself, and
+ * warns where instrumented code cannot be vectorised as asked.) */
+#if defined(__GNUC__) && !defined(__clang__)
+# define SHEATH_LOOP_INDEPENDENT _Pragma ("GCC ivdep")
+#else
+# define SHEATH_LOOP_INDEPENDENT
+#endif
+
 /* For qsort() and g_array_sort() of doubles. */
 static inline int
 _sheath_compare_doubles (const void *a,
