@@ -20,9 +20,14 @@
 #define MIN_TILE_SIZE     SHEATH_MIN_TILE_SIZE
 #define MAX_TILE_SIZE     SHEATH_MAX_TILE_SIZE
 /* Context on each side of a tile that gets little weight in the blend:
- * convolutions near a tile's edge see zero padding, not the image. 64 keeps
- * tiled and whole-image masks within 0.01 % of each other for depth-4 nets. */
-#define DEFAULT_TILE_MARGIN 64
+ * convolutions near a tile's edge see zero padding, not the image. With 48,
+ * tiles of 512 and the shipped SEM model, 0.07–0.09 % of the validation
+ * images' pixels differ from one tile over the whole image (64: 0.02–0.04 %;
+ * 32: 0.18–0.34 %), with the same Dice (± 0.0002) and mean g-ratio (± 0.2 %);
+ * and 48 makes 1.17× fewer model pixels than 64. A multiple of 16 keeps the
+ * tiles in phase with a depth-4 network's pooling: moving the tile grid by 8
+ * pixels changes 0.8–1.1 % of them. */
+#define DEFAULT_TILE_MARGIN 48
 #define MAX_TILE_MARGIN   512
 
 struct _SheathSegmenter
@@ -417,7 +422,10 @@ sheath_segmenter_class_init (SheathSegmenterClass *klass)
    * SheathSegmenter:tile-margin:
    *
    * The context, in model pixels, on each side of a tile that is blended
-   * away; tiles are made at least twice this plus 64 wide.
+   * away; tiles are made at least twice this plus 64 wide. 48 by default;
+   * less changes more pixels along the tiles' seams, more costs time. Keep
+   * it a multiple of 2^depth of the network, so that every tile is pooled
+   * in the same phase with the image.
    */
   properties [PROP_TILE_MARGIN] =
     g_param_spec_uint ("tile-margin", NULL, NULL,
