@@ -613,16 +613,10 @@ recovery_written (gpointer data)
   return sheath_recovery_has (recovery, data);
 }
 
-static GtkWindow *
-find_dialog (const char *heading)
-{
-  return (GtkWindow *) gui_find_message_dialog_headed (heading);
-}
-
 static gboolean
 dialog_shown (gpointer heading)
 {
-  return find_dialog (heading) != NULL;
+  return gui_find_message_dialog_headed (heading) != NULL;
 }
 
 static gboolean
@@ -658,7 +652,7 @@ test_editor_killed_and_restored (void)
   g_autofree char *masks = test_shared_path (MASKS, NULL);
   g_autoptr(GFile) file = NULL;
   g_autoptr(GBytes) expected = NULL, now = NULL;
-  GtkWindow *dialog;
+  AdwMessageDialog *dialog;
   SheathWindow *window;
 
   if (g_test_subprocess ())
@@ -702,8 +696,8 @@ test_editor_killed_and_restored (void)
   window = gui_new_window ();
   g_assert_true (sheath_window_offer_recovery (window));
   g_assert_true (gui_wait_until (dialog_shown, "Restore Unsaved Edits?", 10000));
-  dialog = find_dialog ("Restore Unsaved Edits?");
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "restore");
+  dialog = gui_find_message_dialog_headed ("Restore Unsaved Edits?");
+  adw_message_dialog_response (dialog, "restore");
   g_assert_true (gui_wait_until (restored, window, 30000));
   now = sheath_segmentation_dup_labels (sheath_window_get_segmentation (window));
   g_assert_true (g_bytes_equal (now, expected));
@@ -711,7 +705,7 @@ test_editor_killed_and_restored (void)
   /* closing asks; discarding removes the recovery file */
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (gui_wait_until (dialog_shown, "Save the Edited Masks?", 10000));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_dialog ("Save the Edited Masks?")), "discard");
+  adw_message_dialog_response (gui_find_message_dialog_headed ("Save the Edited Masks?"), "discard");
   g_assert_false (recovery_written (file));
 }
 

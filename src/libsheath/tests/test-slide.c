@@ -429,9 +429,6 @@ test_slide_bad_input (void)
   test_remove_tree (dir);
 }
 
-/* Pyramid levels of inconsistent sizes: SubIFDs whose first is of another
- * aspect (and the next no smaller than level 0) end the pyramid there; the
- * full resolution is still read, and no level of the wrong size is. */
 /* Samples smaller than a byte (a 1-bit bilevel strip image): a region away
  * from the left edge holds what the whole level holds there (libtiff's own
  * column offset reads past the row for such samples; the fuzzer found it). */
@@ -484,6 +481,9 @@ test_slide_sub_byte (void)
   test_remove_tree (dir);
 }
 
+/* Pyramid levels of inconsistent sizes: SubIFDs whose first is of another
+ * aspect (and the next no smaller than level 0) end the pyramid there; the
+ * full resolution is still read, and no level of the wrong size is. */
 static void
 test_slide_inconsistent_levels (void)
 {
