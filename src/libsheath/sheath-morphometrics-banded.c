@@ -14,6 +14,7 @@
 #include "sheath-ome-writer-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-slide.h"
+#include "sheath-workers-private.h"
 
 /* the window's halo: the largest fibre measured whole */
 #define BANDED_HALO_UM 20.0
@@ -175,6 +176,183 @@ measure_unmyelinated (SheathSegmentation  *window,
   return measure_window (only, w0, width, height, pixel_size, shape, r, cancellable, error);
 }
 
+/* Bands are measured several at once, on as many cores as there are and
+ * as many windows as fit in this, while the next band's window is read
+ * and the measured ones are taken in order. The rest of the run (the
+ * axons' arrays, the instance map's band) takes less than one window, so a
+ * 32768-pixel-wide map at 0.13 µm is measured two bands at a time, a
+ * 65536-wide one a band at a time, and the peak stays under 1 GB. */
+#define WINDOWS_BYTES        ((gsize) 768 << 20)
+/* what measuring a window holds per pixel: its labels, a mask, the axons'
+ * and the fibres' label maps, what growing and filling them take */
+#define WINDOW_PIXEL_BYTES   16
+
+/* One band: its window, measured by a worker, and what the measurement
+ * gives, waiting for the bands before it to be taken. */
+typedef struct
+{
+  guint               b0, b1, w0;
+  SheathSegmentation *window;
+  Region              r;   /* its label maps dropped once taken from */
+  Region              u;   /* the unmyelinated axons' */
+  PendingBand         held;
+  guint64             axon_pixels, myelin_pixels, orphan_myelin;
+  GError             *error;
+  gboolean            measured;   /* under BandRun's mutex */
+} BandJob;
+
+typedef struct
+{
+  guint            width, height;
+  double           pixel_size;
+  SheathAxonShape  shape;
+  gboolean         unmyelinated;
+  gboolean         hold;   /* an instance map is written */
+  GCancellable    *cancellable;
+  GMutex           mutex;
+  GCond            measured_cond;
+} BandRun;
+
+static void
+band_job_clear (BandJob *job)
+{
+  g_clear_object (&job->window);
+  _sheath_region_clear (&job->r);
+  _sheath_region_clear (&job->u);
+  pending_band_clear (&job->held);
+  g_clear_error (&job->error);
+  memset (job, 0, sizeof *job);
+}
+
+/* A worker's part: everything that needs the band's label maps, so that
+ * they go as soon as it is done. */
+static void
+measure_band (BandRun *run,
+              BandJob *job)
+{
+  Region *r = &job->r;
+  guint width = run->width;
+
+  if (!measure_window (job->window, job->w0, width, run->height, run->pixel_size, run->shape, r,
+                       run->cancellable, &job->error))
+    return;
+  if (run->hold)
+    hold_band (&job->held, r, job->b0, job->b1, job->w0, width);
+  for (guint y = job->b0; y < job->b1; y++)
+    {
+      const guint8 *row = _sheath_segmentation_get_row (job->window, y - job->w0);
+      const guint32 *al = r->axon_labels + (gsize) (y - job->w0) * width;
+      const guint32 *fl = r->fibre_labels + (gsize) (y - job->w0) * width;
+
+      for (guint x = 0; x < width; x++)
+        {
+          gboolean m = row[x] == SHEATH_LABEL_MYELIN && al[x] == 0;
+
+          job->axon_pixels += al[x] != 0;
+          job->myelin_pixels += m;
+          job->orphan_myelin += m && fl[x] == 0;
+        }
+    }
+  g_clear_pointer (&r->axon_labels, g_free);
+  g_clear_pointer (&r->fibre_labels, g_free);
+
+  if (run->unmyelinated &&
+      measure_unmyelinated (job->window, job->w0, width, run->height, run->pixel_size, run->shape, &job->u,
+                            run->cancellable, &job->error))
+    {
+      g_clear_pointer (&job->u.axon_labels, g_free);
+      g_clear_pointer (&job->u.fibre_labels, g_free);
+    }
+}
+
+static void
+measure_band_in_pool (gpointer job,
+                      gpointer data)
+{
+  BandRun *run = data;
+
+  measure_band (run, job);
+  g_mutex_lock (&run->mutex);
+  ((BandJob *) job)->measured = TRUE;
+  g_cond_broadcast (&run->measured_cond);
+  g_mutex_unlock (&run->mutex);
+}
+
+static gboolean
+band_job_measured (BandRun *run,
+                   BandJob *job,
+                   gboolean wait)
+{
+  gboolean measured;
+
+  g_mutex_lock (&run->mutex);
+  while (wait && !job->measured)
+    g_cond_wait (&run->measured_cond, &run->mutex);
+  measured = job->measured;
+  g_mutex_unlock (&run->mutex);
+  return measured;
+}
+
+/* A measured band's axons, counts and instance-map rows, in band order. */
+static gboolean
+take_band (SheathMorphometrics  *self,
+           BandJob              *job,
+           GHashTable           *ids,
+           PendingBand          *pending,
+           SheathOmeWriter      *instance,
+           SheathBandFunc        band_done,
+           gpointer              band_data,
+           GError              **error)
+{
+  if (job->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&job->error));
+      return FALSE;
+    }
+  keep_anchored (self->axons, &job->r, job->b0, job->b1, self->width, ids);
+  if (instance != NULL)
+    {
+      /* the band before waited for the axons anchored in this one */
+      if (pending->labels != NULL && !write_band (pending, ids, instance, self->width, error))
+        return FALSE;
+      *pending = job->held;
+      memset (&job->held, 0, sizeof job->held);
+    }
+  self->n_specks += count_in (job->r.speck_rows, job->b0, job->b1);
+  self->n_holes_filled += count_in (job->r.hole_rows, job->b0, job->b1);
+  self->axon_pixels += job->axon_pixels;
+  self->myelin_pixels += job->myelin_pixels;
+  self->orphan_myelin += job->orphan_myelin;
+  if (band_done != NULL && !band_done (band_data, job->b0, job->b1, job->window, job->w0, error))
+    return FALSE;
+  if (self->uaxons != NULL)
+    keep_anchored (self->uaxons, &job->u, job->b0, job->b1, self->width, NULL);
+  return TRUE;
+}
+
+static gboolean
+read_band (BandRun              *run,
+           BandJob              *job,
+           guint                 index,
+           guint                 band,
+           guint                 halo,
+           SheathLabelRowsFunc   read_rows,
+           gpointer              data,
+           GError              **error)
+{
+  guint w1;
+
+  job->b0 = index * band;
+  job->b1 = MIN (run->height, job->b0 + band);
+  job->w0 = job->b0 > halo ? job->b0 - halo : 0;
+  w1 = MIN (run->height, job->b1 + halo);
+  if (!(job->window = _sheath_segmentation_try_new (run->width, w1 - job->w0, error)) ||
+      !read_rows (data, job->w0, job->window, error))
+    return FALSE;
+  sheath_segmentation_set_unmyelinated (job->window, run->unmyelinated);
+  return TRUE;
+}
+
 SheathMorphometrics *
 _sheath_morphometrics_compute_banded (guint                 width,
                                       guint                 height,
@@ -193,7 +371,14 @@ _sheath_morphometrics_compute_banded (guint                 width,
 {
   g_autoptr(SheathMorphometrics) self = NULL;
   g_autoptr(GHashTable) ids = instance ? g_hash_table_new (NULL, NULL) : NULL;
+  g_autofree BandJob *jobs = NULL;
   PendingBand pending = { 0 };
+  BandRun run = { 0 };
+  GThreadPool *pool;
+  gsize window_bytes = (gsize) width * MIN (height, band + 2 * halo) * WINDOW_PIXEL_BYTES;
+  guint n_bands, at_once, n_slots;
+  guint next_read = 0, next_take = 0;
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (band > 0, NULL);
 
@@ -213,70 +398,51 @@ _sheath_morphometrics_compute_banded (guint                 width,
   if (unmyelinated)
     self->uaxons = g_array_new (FALSE, TRUE, sizeof (SheathAxon));
 
-  for (guint b0 = 0; b0 < height; b0 += band)
+  n_bands = height / band + (height % band != 0);
+  at_once = CLAMP (WINDOWS_BYTES / MAX (window_bytes, 1), 1, _sheath_workers_default_size ());
+  /* the bands being measured, and the next one, read meanwhile */
+  n_slots = at_once + 1;
+  jobs = g_new0 (BandJob, n_slots);
+  run = (BandRun) { width, height, pixel_size, shape, unmyelinated, instance != NULL, cancellable };
+  g_mutex_init (&run.mutex);
+  g_cond_init (&run.measured_cond);
+  if (!(pool = g_thread_pool_new (measure_band_in_pool, &run, (gint) at_once, FALSE, error)))
+    ok = FALSE;
+
+  while (ok && next_take < n_bands)
     {
-      guint b1 = MIN (height, b0 + band);
-      guint w0 = b0 > halo ? b0 - halo : 0;
-      guint w1 = MIN (height, b1 + halo);
-      g_autoptr(SheathSegmentation) window = NULL;
-      Region r = { 0 };
-      gboolean ok;
+      BandJob *oldest = &jobs[next_take % n_slots];
 
-      if (!(window = _sheath_segmentation_try_new (width, w1 - w0, error)) ||
-          !read_rows (data, w0, window, error))
-        return NULL;
-      sheath_segmentation_set_unmyelinated (window, unmyelinated);
-
-      ok = measure_window (window, w0, width, height, pixel_size, shape, &r, cancellable, error);
-      if (ok)
+      if (next_take < next_read && band_job_measured (&run, oldest, FALSE))
         {
-          keep_anchored (self->axons, &r, b0, b1, width, ids);
-          if (instance != NULL)
-            {
-              ok = pending.labels == NULL || write_band (&pending, ids, instance, width, error);
-              hold_band (&pending, &r, b0, b1, w0, width);
-            }
-          self->n_specks += count_in (r.speck_rows, b0, b1);
-          self->n_holes_filled += count_in (r.hole_rows, b0, b1);
-          for (guint y = b0; y < b1; y++)
-            {
-              const guint8 *row = _sheath_segmentation_get_row (window, y - w0);
-              const guint32 *al = r.axon_labels + (gsize) (y - w0) * width;
-              const guint32 *fl = r.fibre_labels + (gsize) (y - w0) * width;
-
-              for (guint x = 0; x < width; x++)
-                {
-                  gboolean m = row[x] == SHEATH_LABEL_MYELIN && al[x] == 0;
-
-                  self->axon_pixels += al[x] != 0;
-                  self->myelin_pixels += m;
-                  self->orphan_myelin += m && fl[x] == 0;
-                }
-            }
-          if (ok && band_done != NULL)
-            ok = band_done (band_data, b0, b1, window, w0, error);
+          ok = take_band (self, oldest, ids, &pending, instance, band_done, band_data, error);
+          band_job_clear (oldest);
+          next_take++;
         }
-      _sheath_region_clear (&r);
-      if (ok && unmyelinated)
+      else if (next_read < n_bands && next_read - next_take < n_slots)
         {
-          Region u = { 0 };
+          BandJob *job = &jobs[next_read % n_slots];
 
-          ok = measure_unmyelinated (window, w0, width, height, pixel_size, shape, &u, cancellable, error);
-          if (ok)
-            keep_anchored (self->uaxons, &u, b0, b1, width, NULL);
-          _sheath_region_clear (&u);
+          ok = read_band (&run, job, next_read, band, halo, read_rows, data, error) &&
+               g_thread_pool_push (pool, job, error);
+          next_read += ok;
         }
-      if (!ok)
-        {
-          pending_band_clear (&pending);
-          return NULL;
-        }
+      else
+        band_job_measured (&run, oldest, TRUE);
     }
-  if (pending.labels != NULL && !write_band (&pending, ids, instance, width, error))
-    {
-      pending_band_clear (&pending);
-      return NULL;
-    }
+  /* on an error, those not started are dropped and the others finished */
+  if (pool != NULL)
+    g_thread_pool_free (pool, !ok, TRUE);
+  for (guint i = 0; i < n_slots; i++)
+    band_job_clear (&jobs[i]);
+  g_mutex_clear (&run.mutex);
+  g_cond_clear (&run.measured_cond);
+
+  if (ok && pending.labels != NULL)
+    ok = write_band (&pending, ids, instance, width, error);
+  pending_band_clear (&pending);
+  if (!ok)
+    return NULL;
   return g_steal_pointer (&self);
 }
 
