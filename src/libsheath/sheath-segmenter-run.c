@@ -351,6 +351,15 @@ fill_strip (const TileGrid  *g,
   return TRUE;
 }
 
+/* The classes whose probabilities are summed over tiles: the last one's
+ * is what the others leave (the weights are known), and its accumulator
+ * would take a third of a wide slide's memory. */
+static guint
+summed_classes (guint classes)
+{
+  return classes > 1 ? classes - 1 : classes;
+}
+
 /* One tile through the network, its prediction weighted into the
  * accumulator. With flips, the tile goes through as it is and mirrored
  * left–right, top–bottom and both, and the four predictions, mirrored
@@ -392,7 +401,7 @@ predict_tile (const TileGrid     *g,
 
       _sheath_net_forward (net, ws, workers);
 
-      for (guint c = 0; c < net->classes; c++)
+      for (guint c = 0; c < summed_classes (net->classes); c++)
         for (guint r = 0; r < tile; r++)
           {
             const float *p = output + c * tile_px + (gsize) (fy ? tile - 1 - r : r) * tile;
@@ -431,13 +440,26 @@ push_final_rows (const TileGrid  *g,
       if (y < 0 || y >= g->model_h)
         continue;
       wy = sum_y[y + g->margin];
-      for (guint c = 0; c < classes; c++)
+      for (guint c = 0; c < summed_classes (classes); c++)
         {
           const float *a = acc + ((gsize) c * g->tile + r) * g->acc_w + g->margin;
           float *p = probs + (gsize) c * g->model_w;
 
           for (guint x = 0; x < g->model_w; x++)
             p[x] = a[x] / (sum_x[x + g->margin] * wy);
+        }
+      if (summed_classes (classes) < classes)
+        {
+          float *last = probs + (gsize) (classes - 1) * g->model_w;
+
+          for (guint x = 0; x < g->model_w; x++)
+            {
+              float rest = 1.f;
+
+              for (guint c = 0; c + 1 < classes; c++)
+                rest -= probs[(gsize) c * g->model_w + x];
+              last[x] = MAX (rest, 0.f);
+            }
         }
       if (!output_stage_push (stage, (guint) y, probs, error))
         return FALSE;
@@ -502,7 +524,7 @@ _sheath_segmenter_run_rows (SegmentJob       *job,
 
   if (!(ws = _sheath_net_workspace_new (net, g.tile, _sheath_workers_get_size (workers), error)) ||
       !(strip = try_floats ((gsize) g.tile * g.acc_w, error)) ||
-      !(acc = try_floats ((gsize) classes * g.tile * g.acc_w, error)))
+      !(acc = try_floats ((gsize) summed_classes (classes) * g.tile * g.acc_w, error)))
     return FALSE;
 
   window = g_new (float, g.tile);
@@ -602,7 +624,7 @@ _sheath_segmenter_run_rows (SegmentJob       *job,
       if (!push_final_rows (&g, classes, acc, sum_x, sum_y, y0, last ? g.tile : g.step, probs, &stage, error))
         return FALSE;
       if (!last)
-        shift_accumulator (&g, classes, acc);
+        shift_accumulator (&g, summed_classes (classes), acc);
       if (!again && sink->tile_row_done != NULL &&
           !sink->tile_row_done (sink, j + 1, g.ny, stage.next_y, error))
         return FALSE;

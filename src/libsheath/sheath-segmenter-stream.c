@@ -9,6 +9,9 @@
 #include <math.h>
 #include <string.h>
 #include <zlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "sheath-error.h"
 #include "sheath-image-private.h"
@@ -26,12 +29,18 @@
  * than the halo (larger than any fibre), so it is judged as on the whole
  * image.
  *
+ * The bands a row of tiles makes ready are cleaned up by a thread of their
+ * own while the next row of tiles is computed (the clean-up is serial:
+ * done between rows of tiles, one core would wait for it), so the ring
+ * holds a row of tiles' rows more than a window.
+ *
  * After each row of tiles the run's state is saved beside the output (what
  * the part files hold, the rows not yet written), so that a run stopped
  * halfway continues where it was, to the same bytes. */
 
-/* 2: bands as tall as the halo (1: twice as tall; its ring does not fit) */
-#define STATE_VERSION 2
+/* 3: the ring holds the bands of a row of tiles not yet cleaned up
+ * (2: bands as tall as the halo; 1: twice as tall) */
+#define STATE_VERSION 3
 /* the window's halo: the largest fibre it judges whole */
 #define HALO_UM      20.0
 #define MIN_HALO     64
@@ -58,8 +67,17 @@ typedef struct
   gboolean         clean_up;
   guint            band, halo;
   guint8          *ring_labels, *ring_confidence;
-  guint            ring_lo, ring_hi;
+  guint            ring_lo, ring_hi, ring_rows;
   guint            next_band_row;
+
+  /* cleaning the ready bands up while the next row of tiles is computed;
+   * the rows it reports wait here when there is no main context to send
+   * them to (they are delivered by the thread that runs the job) */
+  GThread         *clean_up_thread;
+  gboolean         clean_up_ok;
+  GError          *clean_up_error;
+  GPtrArray       *deferred_reports;   /* GBytes: rows, from first_row */
+  GArray          *deferred_first_rows;
 
   char            *state_path;
   char            *identity;
@@ -76,8 +94,16 @@ report_row (StreamSink   *self,
   self->next_emit_row++;
   if (self->n_report == REPORT_ROWS || self->next_emit_row == self->height)
     {
-      _sheath_segmenter_report_label_rows (self->job, self->report, self->next_emit_row - self->n_report,
-                                           self->n_report, self->width);
+      guint first_row = self->next_emit_row - self->n_report;
+
+      if (self->clean_up_thread != NULL && self->job->context == NULL)
+        {
+          g_ptr_array_add (self->deferred_reports,
+                           g_bytes_new (self->report, (gsize) self->n_report * self->width));
+          g_array_append_val (self->deferred_first_rows, first_row);
+        }
+      else
+        _sheath_segmenter_report_label_rows (self->job, self->report, first_row, self->n_report, self->width);
       self->n_report = 0;
     }
 }
@@ -99,15 +125,17 @@ emit_row (StreamSink    *self,
   return _sheath_ome_writer_push_row (self->uaxon, self->values, error);
 }
 
-/* The band [next_band_row, +band) cleaned up on its window and written. */
+/* The band [next_band_row, +band) cleaned up on its window, [ring_lo,
+ * band end + halo), and written: the window is the same whenever the band
+ * is cleaned up, so is the result. */
 static gboolean
 process_band (StreamSink    *self,
               GCancellable  *cancellable,
               GError       **error)
 {
   SheathModel *model = self->job->model;
-  guint rows = self->ring_hi - self->ring_lo;
   guint band_end = MIN (self->height, self->next_band_row + self->band);
+  guint rows = MIN (self->ring_hi, band_end + self->halo) - self->ring_lo;
   g_autoptr(SheathSegmentation) window = NULL;
   g_autoptr(SheathImage) image = NULL;
   guint8 label_of_class[SHEATH_NET_MAX_CLASSES];
@@ -172,6 +200,71 @@ band_ready (StreamSink *self)
 }
 
 static gboolean
+clean_up_ready_bands (StreamSink    *self,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  while (band_ready (self))
+    if (!process_band (self, cancellable, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gpointer
+clean_up_thread_func (gpointer data)
+{
+  StreamSink *self = data;
+
+  self->clean_up_ok = clean_up_ready_bands (self, NULL, &self->clean_up_error);
+  return NULL;
+}
+
+/* The ready bands, cleaned up while the caller goes on (or here, if no
+ * thread can be had). */
+static gboolean
+start_clean_up (StreamSink  *self,
+                GError     **error)
+{
+  if (!band_ready (self))
+    return TRUE;
+#ifdef __GLIBC__
+  /* This thread's free memory (saving the state takes tens of MB) back
+   * to the system: the clean-up's thread has an arena of its own and
+   * could not use it. */
+  malloc_trim (0);
+#endif
+  self->clean_up_thread = g_thread_try_new ("sheath-clean-up", clean_up_thread_func, self, NULL);
+  return self->clean_up_thread != NULL || clean_up_ready_bands (self, NULL, error);
+}
+
+/* Waits for the clean-up started after the last row of tiles; the sink is
+ * the caller's again. */
+static gboolean
+finish_clean_up (StreamSink  *self,
+                 GError     **error)
+{
+  if (self->clean_up_thread == NULL)
+    return TRUE;
+  g_thread_join (g_steal_pointer (&self->clean_up_thread));
+  for (guint i = 0; i < self->deferred_reports->len; i++)
+    {
+      GBytes *rows = g_ptr_array_index (self->deferred_reports, i);
+
+      _sheath_segmenter_report_label_rows (self->job, g_bytes_get_data (rows, NULL),
+                                           g_array_index (self->deferred_first_rows, guint, i),
+                                           (guint) (g_bytes_get_size (rows) / self->width), self->width);
+    }
+  g_ptr_array_set_size (self->deferred_reports, 0);
+  g_array_set_size (self->deferred_first_rows, 0);
+  if (!self->clean_up_ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->clean_up_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 stream_push_row (SegmentSink   *sink,
                  guint          y,
                  const guint8  *labels,
@@ -186,13 +279,15 @@ stream_push_row (SegmentSink   *sink,
       return emit_row (self, labels, error);
     }
 
-  g_assert (y == self->ring_hi);
+  if (!finish_clean_up (self, error))
+    return FALSE;
+  /* bands wait for the end of the row of tiles, unless the ring is full */
+  if (self->ring_hi - self->ring_lo == self->ring_rows && !clean_up_ready_bands (self, NULL, error))
+    return FALSE;
+  g_assert (y == self->ring_hi && self->ring_hi - self->ring_lo < self->ring_rows);
   memcpy (self->ring_labels + (gsize) (y - self->ring_lo) * self->width, labels, self->width);
   memcpy (self->ring_confidence + (gsize) (y - self->ring_lo) * self->width, confidence, self->width);
   self->ring_hi++;
-  while (band_ready (self))
-    if (!process_band (self, NULL, error))
-      return FALSE;
   return TRUE;
 }
 
@@ -238,6 +333,8 @@ stream_tile_row_done (SegmentSink  *sink,
   GVariant *axonmyelin, *uaxon = NULL;
   gsize ring_size = (gsize) (self->ring_hi - self->ring_lo) * self->width;
 
+  if (!finish_clean_up (self, error))
+    return FALSE;
   if (next_tile_row >= n_tile_rows)
     return TRUE;
   if (!(axonmyelin = _sheath_ome_writer_save_state (self->axonmyelin, error)))
@@ -274,7 +371,8 @@ stream_tile_row_done (SegmentSink  *sink,
       return FALSE;
     }
   self->saved = TRUE;
-  return TRUE;
+  /* after the state: it holds these bands' rows, not yet cleaned up */
+  return start_clean_up (self, error);
 }
 
 static gboolean
@@ -327,7 +425,7 @@ restore_state (StreamSink   *self,
                                       "run without --resume to start again"), error);
   if ((uaxon != NULL) != (uaxon_path != NULL) || next_image_row != self->ring_hi ||
       self->ring_lo > self->ring_hi || self->ring_hi > self->height || self->next_band_row > self->height ||
-      (self->clean_up && (self->ring_hi - self->ring_lo > self->band + 2 * self->halo ||
+      (self->clean_up && (self->ring_hi - self->ring_lo > self->ring_rows ||
                           ring_labels == NULL || ring_confidence == NULL ||
                           !unpack_rows (ring_labels, self->ring_labels,
                                         (gsize) (self->ring_hi - self->ring_lo) * self->width) ||
@@ -392,6 +490,12 @@ run_identity (SegmentJob *job,
 static void
 stream_sink_clear (StreamSink *self)
 {
+  /* after an error: the clean-up's own, if any, is dropped */
+  if (self->clean_up_thread != NULL)
+    g_thread_join (g_steal_pointer (&self->clean_up_thread));
+  g_clear_error (&self->clean_up_error);
+  g_clear_pointer (&self->deferred_reports, g_ptr_array_unref);
+  g_clear_pointer (&self->deferred_first_rows, g_array_unref);
   g_clear_pointer (&self->axonmyelin, _sheath_ome_writer_free);
   g_clear_pointer (&self->uaxon, _sheath_ome_writer_free);
   g_clear_pointer (&self->source, _sheath_row_source_free);
@@ -454,8 +558,14 @@ _sheath_segmenter_stream (SegmentJob    *job,
        * what the clean-up holds per pixel (some 15 bytes), the most of a
        * wide slide's memory after the network's */
       self.band = self.halo;
-      self.ring_labels = g_try_malloc ((gsize) (self.band + 2 * self.halo) * self.width);
-      self.ring_confidence = g_try_malloc ((gsize) (self.band + 2 * self.halo) * self.width);
+      /* a window, and the rows one row of tiles hands on (if more come,
+       * as from the last row of tiles, bands are cleaned up as they fill) */
+      self.ring_rows = self.band + 2 * self.halo +
+                       (guint) ceil ((job->tile_size - 2.0 * job->tile_margin) * scale) + 4;
+      self.ring_labels = g_try_malloc ((gsize) self.ring_rows * self.width);
+      self.ring_confidence = g_try_malloc ((gsize) self.ring_rows * self.width);
+      self.deferred_reports = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      self.deferred_first_rows = g_array_new (FALSE, FALSE, sizeof (guint));
       if (unmyelinated)
         {
           g_autoptr(SheathSlide) again = sheath_slide_new_from_file (sheath_slide_get_file (job->slide), error);
@@ -492,8 +602,10 @@ _sheath_segmenter_stream (SegmentJob    *job,
 
   ok = ok && _sheath_segmenter_run_rows (job, self.source, self.pixel_size, FALSE, NULL, &self.parent,
                                          cancellable, error);
-  while (ok && band_ready (&self))
-    ok = process_band (&self, cancellable, error);
+  /* the clean-up's thread is done with the sink, whatever happened */
+  if (!ok)
+    finish_clean_up (&self, NULL);
+  ok = ok && finish_clean_up (&self, error) && clean_up_ready_bands (&self, cancellable, error);
   ok = ok && (self.uaxon == NULL || _sheath_ome_writer_finish (self.uaxon, error)) &&
        _sheath_ome_writer_finish (self.axonmyelin, error);
 
