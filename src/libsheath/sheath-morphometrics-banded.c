@@ -531,7 +531,8 @@ add_map_rows (gpointer             data,
  * 20 µm across; larger ones are measured on part of them). The result has
  * the axons, their counts and pixel totals, for tables and aggregates;
  * what needs the label map in memory (regions, the index image, editing)
- * is refused on it. The instance map is written as the bands are
+ * is refused on it. Bands are measured on every core, as many at once as
+ * fit in some 768 MB. The instance map is written as the bands are
  * measured, to a temporary file renamed at the end.
  *
  * Returns: (transfer full): the measurements, or %NULL with @error set
