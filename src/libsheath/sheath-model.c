@@ -39,6 +39,7 @@ struct _SheathModel
   double               min_axon_diam;
   double               uaxon_split_sigma;
   double               uaxon_split_depth;
+  double               uaxon_split_distance_weight;
   double               uaxon_min_area;
   SheathNet           *net;
 };
@@ -221,7 +222,10 @@ read_calibration (SheathModel        *self,
          (_sheath_safetensors_get_meta (st, "uaxon_split_sigma_um") == NULL ||
           _sheath_model_meta_double (st, "uaxon_split_sigma_um", 0, 100, &self->uaxon_split_sigma, error)) &&
          (_sheath_safetensors_get_meta (st, "uaxon_split_depth") == NULL ||
-          _sheath_model_meta_double (st, "uaxon_split_depth", 0, 255, &self->uaxon_split_depth, error)) &&
+          _sheath_model_meta_double (st, "uaxon_split_depth", 0, 10000, &self->uaxon_split_depth, error)) &&
+         (_sheath_safetensors_get_meta (st, "uaxon_split_distance_weight") == NULL ||
+          _sheath_model_meta_double (st, "uaxon_split_distance_weight", 0, 1e6,
+                                     &self->uaxon_split_distance_weight, error)) &&
          (_sheath_safetensors_get_meta (st, "uaxon_min_area_um2") == NULL ||
           _sheath_model_meta_double (st, "uaxon_min_area_um2", 0, 1e6, &self->uaxon_min_area, error));
 }
@@ -644,8 +648,8 @@ sheath_model_get_min_axon_diam (SheathModel *self)
  * @sigma: (out) (optional): the σ, in µm, of the Gaussian that smooths the
  *   image before it is flooded (metadata key `uaxon_split_sigma_um`)
  * @depth: (out) (optional): how many grey levels (of the image's range on
- *   0–255) a bright plateau must stand above the saddle to its neighbour
- *   to be an axon of its own (`uaxon_split_depth`); 0 splits none
+ *   0–255) a plateau must stand above the saddle to its neighbour to be an
+ *   axon of its own (`uaxon_split_depth`); 0 splits none
  * @min_area: (out) (optional): the smallest unmyelinated axon kept, in
  *   µm² (`uaxon_min_area_um2`)
  *
@@ -667,6 +671,26 @@ sheath_model_get_uaxon_split (SheathModel *self,
     *depth = self->uaxon_split_depth;
   if (min_area != NULL)
     *min_area = self->uaxon_min_area;
+}
+
+/**
+ * sheath_model_get_uaxon_split_distance_weight:
+ * @self: a #SheathModel
+ *
+ * How much a pixel's distance from the edge of its region of unmyelinated
+ * axon raises it before the region is flooded, in grey levels per µm
+ * (metadata key `uaxon_split_distance_weight`; 0, the default, when
+ * missing). Two touching axons meet at a neck, close to the edge, while
+ * the darker organelles inside one axon lie far from it: the weight keeps
+ * the first apart and the second whole. See sheath_model_get_uaxon_split().
+ *
+ * Returns: the weight, in grey levels per micrometre
+ */
+double
+sheath_model_get_uaxon_split_distance_weight (SheathModel *self)
+{
+  g_return_val_if_fail (SHEATH_IS_MODEL (self), 0);
+  return self->uaxon_split_distance_weight;
 }
 
 /**

@@ -105,6 +105,8 @@ void                 sheath_model_get_uaxon_split      (SheathModel  *self,
                                                         double       *depth,
                                                         double       *min_area);
 SHEATH_AVAILABLE_IN_ALL
+double               sheath_model_get_uaxon_split_distance_weight (SheathModel *self);
+SHEATH_AVAILABLE_IN_ALL
 double               sheath_model_get_pixel_size       (SheathModel  *self);
 SHEATH_AVAILABLE_IN_ALL
 const char          *sheath_model_get_modality         (SheathModel  *self);

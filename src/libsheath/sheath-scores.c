@@ -131,13 +131,15 @@ sheath_scores_add (SheathScores       *total,
   derive (total);
 }
 
-/* Objects of one class as 8-connected regions of each; a predicted object
- * is detected when its intersection over union with a true one is at
- * least 0.5 (which pairs it with one true object at most). */
+/* Objects of one class as 8-connected regions of each, or in the truth,
+ * with @truth_4_connected, as 4-connected ones; a predicted object is
+ * detected when its intersection over union with a true one is at least
+ * 0.5; each object is paired once at most. */
 static void
 match_objects (SheathSegmentation *prediction,
                SheathSegmentation *truth,
                SheathLabel         label,
+               gboolean            truth_4_connected,
                guint64            *n_predicted,
                guint64            *n_actual,
                guint64            *n_matched)
@@ -148,6 +150,7 @@ match_objects (SheathSegmentation *prediction,
   g_autofree guint8 *mask_p = g_new (guint8, n), *mask_t = g_new (guint8, n);
   g_autofree guint32 *lab_p = g_new (guint32, n), *lab_t = g_new (guint32, n);
   g_autofree guint64 *area_p = NULL, *area_t = NULL;
+  g_autofree gboolean *matched_p = NULL, *matched_t = NULL;
   guint32 np, nt;
 
   for (guint y = 0; y < h; y++)
@@ -162,7 +165,8 @@ match_objects (SheathSegmentation *prediction,
         }
     }
   np = _sheath_label_components_8 (mask_p, w, h, lab_p);
-  nt = _sheath_label_components_8 (mask_t, w, h, lab_t);
+  nt = truth_4_connected ? _sheath_label_components_4 (mask_t, w, h, lab_t)
+                         : _sheath_label_components_8 (mask_t, w, h, lab_t);
   area_p = g_new0 (guint64, np + 1);
   area_t = g_new0 (guint64, nt + 1);
 
@@ -179,6 +183,8 @@ match_objects (SheathSegmentation *prediction,
     }
   g_array_sort (pairs, compare_u64);
   *n_matched = 0;
+  matched_p = g_new0 (gboolean, np + 1);
+  matched_t = g_new0 (gboolean, nt + 1);
   for (guint i = 0; i < pairs->len;)
     {
       guint64 key = g_array_index (pairs, guint64, i);
@@ -187,8 +193,12 @@ match_objects (SheathSegmentation *prediction,
 
       while (i < pairs->len && g_array_index (pairs, guint64, i) == key)
         inter++, i++;
-      if (2 * inter >= area_p[lp] + area_t[lt] - inter)   /* IoU ≥ 0.5 */
-        (*n_matched)++;
+      /* IoU ≥ 0.5; at exactly 0.5 an object could pair twice */
+      if (2 * inter >= area_p[lp] + area_t[lt] - inter && !matched_p[lp] && !matched_t[lt])
+        {
+          matched_p[lp] = matched_t[lt] = TRUE;
+          (*n_matched)++;
+        }
     }
   *n_predicted = np;
   *n_actual = nt;
@@ -204,7 +214,9 @@ match_objects (SheathSegmentation *prediction,
  * 8-connected region) is detected when its intersection over union with a
  * true axon is at least 0.5 (which pairs it with one true axon at most).
  * Where both have unmyelinated axons (sheath_segmentation_get_unmyelinated()),
- * those are scored the same way.
+ * those are scored the same way, except that a true one is a 4-connected
+ * region: they lie in bundles, and two drawn to meet corner to corner are
+ * two axons.
  *
  * Returns: (transfer full): the scores, or %NULL if the sizes differ
  */
@@ -251,12 +263,15 @@ sheath_scores_compute (SheathSegmentation  *prediction,
         }
     }
 
-  match_objects (prediction, truth, SHEATH_LABEL_AXON,
+  match_objects (prediction, truth, SHEATH_LABEL_AXON, FALSE,
                  &s->axons_predicted, &s->axons_actual, &s->axons_matched);
   s->unmyelinated = sheath_segmentation_get_unmyelinated (prediction) &&
                     sheath_segmentation_get_unmyelinated (truth);
+  /* unmyelinated axons lie in bundles, and annotators draw touching ones
+   * apart by a 4-connected step at least (the trainer keeps them apart
+   * the same way): two drawn axons that meet corner to corner are two */
   if (s->unmyelinated)
-    match_objects (prediction, truth, SHEATH_LABEL_UNMYELINATED_AXON,
+    match_objects (prediction, truth, SHEATH_LABEL_UNMYELINATED_AXON, TRUE,
                    &s->uaxons_predicted, &s->uaxons_actual, &s->uaxons_matched);
   derive (s);
   return g_steal_pointer (&s);

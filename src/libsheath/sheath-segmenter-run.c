@@ -757,6 +757,7 @@ _sheath_segmenter_clean_up (SheathSegmentation  *result,
       g_return_val_if_fail (image != NULL, FALSE);
       if ((depth > 0 || min_area > 0) &&
           _sheath_separate_touching (result, SHEATH_LABEL_UNMYELINATED_AXON, image, sigma / ps,
+                                     sheath_model_get_uaxon_split_distance_weight (model) * ps,
                                      depth > 0 ? depth : G_MAXDOUBLE, min_area / (ps * ps),
                                      cancellable, error) < 0)
         return FALSE;

@@ -15,10 +15,11 @@ G_BEGIN_DECLS
 #define SHEATH_UAXON_MIN_AREA_UM2_DEFAULT      0.0073
 
 /* Splits the touching regions of @label along the dark lines of @image
- * between them: a bright plateau of the image smoothed by a Gaussian of
- * @sigma pixels is an object of its own when it stands at least
- * @min_depth grey levels (of the image's range on 0–255) above the saddle
- * that joins it to a brighter one. A one-pixel line of background goes
+ * between them: a plateau of the image smoothed by a Gaussian of @sigma
+ * pixels (on 0–255 from the image's range), plus @distance_weight grey
+ * levels per pixel of distance from the region's edge, is an object of its
+ * own when it stands at least @min_depth above the saddle that joins it to
+ * a higher one. A one-pixel line of background goes
  * between the objects, so that each is an 8-connected region of its own,
  * and regions under @min_area pixels are cleared. Returns how many objects
  * are left, or -1 with @error set. */
@@ -26,6 +27,7 @@ gint64 _sheath_separate_touching (SheathSegmentation  *segmentation,
                                   SheathLabel          label,
                                   SheathImage         *image,
                                   double               sigma,
+                                  double               distance_weight,
                                   double               min_depth,
                                   double               min_area,
                                   GCancellable        *cancellable,

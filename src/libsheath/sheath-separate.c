@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sheath-distance-private.h"
 #include "sheath-error.h"
 #include "sheath-labeling-private.h"
 #include "sheath-segmentation-private.h"
@@ -16,7 +17,9 @@
  * drew each apart, along the dark membranes between them, but a network
  * that sees the image at half its resolution draws a bundle as one
  * region. Within such a region each axon is a bright plateau of the
- * smoothed image: this floods the region from its brightest pixels down,
+ * smoothed image, raised where it lies far from the region's edge (two
+ * axons meet at a neck, one axon's darker organelles lie inside it): this
+ * floods the region from its highest pixels down,
  * one pixel at a time (a watershed), and keeps two plateaus apart when
  * both stand at least the given depth above the saddle where they meet —
  * the h-maxima a morphologist would take as markers — then clears a line
@@ -25,13 +28,15 @@
 #define UNSEEN G_MAXUINT32
 
 /* The image smoothed by a Gaussian of @sigma pixels (separable, edges
- * extended), on 0–255 from the image's own range, where @label is; 0
- * elsewhere. */
+ * extended), on 0–255 from the image's own range, plus @distance_weight
+ * grey levels per pixel of distance from the region's edge, where @label
+ * is; -1 elsewhere. */
 static float *
 elevation_map (SheathSegmentation  *segmentation,
                SheathLabel          label,
                SheathImage         *image,
                double               sigma,
+               double               distance_weight,
                GError             **error)
 {
   guint w = sheath_segmentation_get_width (segmentation);
@@ -86,6 +91,30 @@ elevation_map (SheathSegmentation  *segmentation,
           map[(gsize) y * w + x] = v;
         }
     }
+  if (distance_weight > 0)
+    {
+      g_autofree guint8 *mask = g_try_malloc ((gsize) w * h);
+      g_autofree float *distance = g_try_new (float, (gsize) w * h);
+
+      if (mask == NULL || distance == NULL)
+        {
+          g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_OUT_OF_MEMORY,
+                       _ ("Not enough memory to separate touching axons (%" G_GUINT64_FORMAT " MB)"),
+                       ((guint64) w * h * (1 + sizeof (float))) >> 20);
+          g_free (map);
+          return NULL;
+        }
+      for (guint y = 0; y < h; y++)
+        {
+          const guint8 *row = _sheath_segmentation_get_row (segmentation, y);
+
+          for (guint x = 0; x < w; x++)
+            mask[(gsize) y * w + x] = row[x] == label;
+        }
+      _sheath_distance_transform (mask, w, h, distance);
+      for (gsize i = 0; i < (gsize) w * h; i++)
+        map[i] += (float) distance_weight * distance[i];
+    }
   for (guint y = 0; y < h; y++)
     {
       const guint8 *row = _sheath_segmentation_get_row (segmentation, y);
@@ -123,6 +152,7 @@ _sheath_separate_touching (SheathSegmentation  *segmentation,
                            SheathLabel          label,
                            SheathImage         *image,
                            double               sigma,
+                           double               distance_weight,
                            double               min_depth,
                            double               min_area,
                            GCancellable        *cancellable,
@@ -152,7 +182,7 @@ _sheath_separate_touching (SheathSegmentation  *segmentation,
                    sheath_image_get_width (image), sheath_image_get_height (image), w, h);
       return -1;
     }
-  if (!(elevation = elevation_map (segmentation, label, image, sigma, error)))
+  if (!(elevation = elevation_map (segmentation, label, image, sigma, distance_weight, error)))
     return -1;
   if (!(parent = g_try_new (guint32, n)))
     {

@@ -10,6 +10,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sheath-distance-private.h"
 #include "sheath-labeling-private.h"
 #include "sheath-segmentation-private.h"
 #include "sheath-separate-private.h"
@@ -1017,12 +1018,12 @@ test_separate_touching (void)
 
   /* a membrane not deep enough for a depth of 250 grey levels: nothing is
    * split, but the speck goes */
-  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, image, 1.5, 250, 20,
+  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, image, 1.5, 0, 250, 20,
                                               NULL, &error), ==, 2);
   g_assert_no_error (error);
   g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, 2);
 
-  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, image, 1.5, 40, 20,
+  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, image, 1.5, 0, 40, 20,
                                               NULL, &error), ==, 3);
   g_assert_no_error (error);
   g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, 3);
@@ -1044,9 +1045,121 @@ test_separate_touching (void)
   g_assert_cmpuint (after, ==, fibre_pixels);
 
   /* splitting again finds nothing more to split */
-  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, image, 1.5, 40, 20,
+  g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, image, 1.5, 0, 40, 20,
                                               NULL, &error), ==, 3);
   g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, 3);
+}
+
+/* Where the image shows no membrane, touching axons are still kept apart
+ * at the neck between them when the distance from the region's edge
+ * raises the elevation: two discs of radius 20, 34 px apart, on a flat
+ * image are one region without it and two with it; an ellipse, one ridge
+ * of distance, stays whole. */
+static void
+test_separate_by_distance (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *pixels = g_malloc (200 * 100);
+  g_autoptr(SheathImage) image = NULL;
+
+  memset (pixels, 200, 200 * 100);
+  pixels[0] = 0;
+  pixels[1] = 255;
+  image = sheath_image_new_from_bytes (200, 100, 8, g_bytes_new_take (g_steal_pointer (&pixels), 200 * 100), &error);
+  g_assert_no_error (error);
+
+  for (guint weight = 0; weight <= 8; weight += 8)
+    {
+      g_autoptr(SheathSegmentation) seg = sheath_segmentation_new (200, 100);
+
+      paint_ellipse (seg, 40, 50, 20, 20, SHEATH_LABEL_UNMYELINATED_AXON);
+      paint_ellipse (seg, 74, 50, 20, 20, SHEATH_LABEL_UNMYELINATED_AXON);
+      paint_ellipse (seg, 140, 50, 12, 30, SHEATH_LABEL_UNMYELINATED_AXON);
+      g_assert_cmpint (_sheath_separate_touching (seg, SHEATH_LABEL_UNMYELINATED_AXON, image, 1.5, weight, 40, 20,
+                                                  NULL, &error), ==, weight ? 3 : 2);
+      g_assert_no_error (error);
+      g_assert_cmpuint (count_regions (seg, SHEATH_LABEL_UNMYELINATED_AXON), ==, weight ? 3 : 2);
+      g_assert_cmpint (sheath_segmentation_get_label (seg, 140, 50), ==, SHEATH_LABEL_UNMYELINATED_AXON);
+      if (weight)
+        {
+          guint cut = 0;
+
+          /* the neck, about midway between the centres (57), is cut, and only there */
+          for (guint x = 50; x <= 64; x++)
+            cut += sheath_segmentation_get_label (seg, x, 50) == SHEATH_LABEL_BACKGROUND;
+          g_assert_cmpuint (cut, >=, 1);
+          g_assert_cmpuint (cut, <=, 2);
+          for (guint x = 50; x <= 64; x++)
+            if (sheath_segmentation_get_label (seg, x, 50) == SHEATH_LABEL_BACKGROUND)
+              {
+                g_assert_cmpuint (x, >=, 55);
+                g_assert_cmpuint (x, <=, 59);
+              }
+        }
+    }
+}
+
+/* Two unmyelinated axons drawn to meet corner to corner are two true
+ * axons; predicted, such a pair is one 8-connected region, which can be
+ * matched with one of them only, even at an IoU of exactly 0.5. */
+static void
+test_scores_uaxons_corner_to_corner (void)
+{
+  g_autoptr(SheathSegmentation) truth = sheath_segmentation_new (20, 20);
+  g_autoptr(SheathSegmentation) prediction = NULL;
+  g_autoptr(SheathScores) scores = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint y = 0; y < 4; y++)
+    for (guint x = 0; x < 4; x++)
+      {
+        sheath_segmentation_set_label (truth, 2 + x, 2 + y, SHEATH_LABEL_UNMYELINATED_AXON);
+        sheath_segmentation_set_label (truth, 6 + x, 6 + y, SHEATH_LABEL_UNMYELINATED_AXON);
+      }
+  sheath_segmentation_set_unmyelinated (truth, TRUE);
+  prediction = sheath_segmentation_copy (truth, &error);
+  g_assert_no_error (error);
+  scores = sheath_scores_compute (prediction, truth, &error);
+  g_assert_no_error (error);
+  g_assert_true (scores->unmyelinated);
+  g_assert_cmpuint (scores->uaxons_actual, ==, 2);
+  g_assert_cmpuint (scores->uaxons_predicted, ==, 1);
+  g_assert_cmpuint (scores->uaxons_matched, ==, 1);
+  g_assert_cmpfloat (scores->uaxon_detection_precision, ==, 1.0);
+  g_assert_cmpfloat (scores->uaxon_detection_recall, ==, 0.5);
+}
+
+/* The exact Euclidean distance to the nearest unset pixel, against a brute
+ * force search, on random masks of a few shapes. */
+static void
+test_distance_transform (void)
+{
+  const guint sizes[][2] = { { 1, 1 }, { 1, 17 }, { 23, 1 }, { 31, 19 }, { 40, 40 } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint density = 50; density <= 98; density += 16)
+      {
+        guint w = sizes[s][0], h = sizes[s][1];
+        g_autofree guint8 *mask = g_new (guint8, w * h);
+        g_autofree float *distance = g_new (float, w * h);
+        gboolean any_unset = FALSE;
+
+        for (guint i = 0; i < w * h; i++)
+          any_unset |= !(mask[i] = g_rand_int_range (rand, 0, 100) < (gint32) density);
+        _sheath_distance_transform (mask, w, h, distance);
+        for (guint y = 0; y < h; y++)
+          for (guint x = 0; x < w; x++)
+            {
+              double best = mask[y * w + x] && any_unset ? G_MAXDOUBLE : 0;
+
+              for (guint qy = 0; qy < h && mask[y * w + x]; qy++)
+                for (guint qx = 0; qx < w; qx++)
+                  if (!mask[qy * w + qx])
+                    best = MIN (best, hypot ((double) qx - x, (double) qy - y));
+              g_assert_cmpfloat_with_epsilon (distance[y * w + x], best, 1e-4);
+            }
+      }
 }
 
 static guint
@@ -1665,6 +1778,9 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/unmyelinated", test_morphometrics_unmyelinated);
   g_test_add_func ("/Sheath/Morphometrics/flags", test_morphometrics_flags);
   g_test_add_func ("/Sheath/Morphometrics/separate-touching", test_separate_touching);
+  g_test_add_func ("/Sheath/Morphometrics/separate-by-distance", test_separate_by_distance);
+  g_test_add_func ("/Sheath/Morphometrics/distance-transform", test_distance_transform);
+  g_test_add_func ("/Sheath/Morphometrics/scores-uaxons-corner-to-corner", test_scores_uaxons_corner_to_corner);
   g_test_add_func ("/Sheath/Morphometrics/geojson-regions", test_geojson_regions);
   g_test_add_func ("/Sheath/Morphometrics/regions-drawn", test_regions_drawn);
   g_test_add_func ("/Sheath/Morphometrics/maps", test_maps);
