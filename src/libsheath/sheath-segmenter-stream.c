@@ -74,6 +74,7 @@ typedef struct
    * the rows it reports wait here when there is no main context to send
    * them to (they are delivered by the thread that runs the job) */
   GThread         *clean_up_thread;
+  gboolean         clean_up_running;   /* set before the thread starts, cleared after it is joined */
   gboolean         clean_up_ok;
   GError          *clean_up_error;
   GPtrArray       *deferred_reports;   /* GBytes: consecutive rows */
@@ -96,7 +97,7 @@ report_row (StreamSink   *self,
     {
       guint first_row = self->next_emit_row - self->n_report;
 
-      if (self->clean_up_thread != NULL && self->job->context == NULL)
+      if (self->clean_up_running && self->job->context == NULL)
         {
           if (self->deferred_reports->len == 0)
             self->deferred_first_row = first_row;
@@ -234,8 +235,14 @@ start_clean_up (StreamSink  *self,
    * its own: some 6 MB off the peak on a 32768-wide slide. */
   malloc_trim (0);
 #endif
+  /* the flag, not the thread's pointer, tells the thread where its rows go:
+   * the pointer is written after the thread has started */
+  self->clean_up_running = TRUE;
   self->clean_up_thread = g_thread_try_new ("sheath-clean-up", clean_up_thread_func, self, NULL);
-  return self->clean_up_thread != NULL || clean_up_ready_bands (self, NULL, error);
+  if (self->clean_up_thread != NULL)
+    return TRUE;
+  self->clean_up_running = FALSE;
+  return clean_up_ready_bands (self, NULL, error);
 }
 
 /* Waits for the clean-up started after the last row of tiles; the sink is
@@ -246,7 +253,9 @@ finish_clean_up (StreamSink  *self,
 {
   if (self->clean_up_thread == NULL)
     return TRUE;
-  g_thread_join (g_steal_pointer (&self->clean_up_thread));
+  g_thread_join (self->clean_up_thread);
+  self->clean_up_thread = NULL;
+  self->clean_up_running = FALSE;
   for (guint i = 0, y = self->deferred_first_row; i < self->deferred_reports->len; i++)
     {
       GBytes *rows = g_ptr_array_index (self->deferred_reports, i);
@@ -492,7 +501,9 @@ stream_sink_clear (StreamSink *self)
 {
   /* after an error: the clean-up's own, if any, is dropped */
   if (self->clean_up_thread != NULL)
-    g_thread_join (g_steal_pointer (&self->clean_up_thread));
+    g_thread_join (self->clean_up_thread);
+  self->clean_up_thread = NULL;
+  self->clean_up_running = FALSE;
   g_clear_error (&self->clean_up_error);
   g_clear_pointer (&self->deferred_reports, g_ptr_array_unref);
   g_clear_pointer (&self->axonmyelin, _sheath_ome_writer_free);
