@@ -346,15 +346,18 @@ append_uaxon_split (SheathModelCard *self,
                     GString         *card)
 {
   g_autofree char *subjects = sheath_model_dup_metadata_value (self->model, "uaxon_split_subjects");
-  g_autofree char *text = NULL;
-  double sigma, depth, min_area;
+  g_autofree char *text = NULL, *raised = NULL;
+  double sigma, depth, min_area, weight;
 
   if (!g_strv_contains (sheath_model_get_class_names (self->model), "uaxon"))
     return;
   sheath_model_get_uaxon_split (self->model, &sigma, &depth, &min_area);
-  text = g_strdup_printf ("split along the image's membranes (smoothed by σ %g µm; a plateau %g grey levels above "
+  weight = sheath_model_get_uaxon_split_distance_weight (self->model);
+  if (weight > 0)
+    raised = g_strdup_printf (", raised by %g grey levels per µm of distance from the region's edge", weight);
+  text = g_strdup_printf ("split along the image's membranes (smoothed by σ %g µm%s; a plateau %g grey levels above "
                           "its saddle is an axon of its own); axons under %g µm² dropped; %s%s",
-                          sigma, depth, min_area,
+                          sigma, raised ? raised : "", depth, min_area,
                           subjects ? "chosen by `tools/choose-uaxon-split.py` on the training subjects " : "Sheath's defaults",
                           subjects ? subjects : "");
   append_row (card, "Touching unmyelinated axons", text);
