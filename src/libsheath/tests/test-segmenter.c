@@ -599,6 +599,40 @@ test_segmenter_model_flips (void)
   test_remove_tree (dir);
 }
 
+/* The unmyelinated axons' split reads its distance weight from the model:
+ * 0 when the key is missing, the value when it is there, and a negative
+ * one or one that is not a number is refused by name. */
+static void
+test_segmenter_uaxon_split_metadata (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *source = test_golden_path ("unet-golden.safetensors");
+  g_autoptr(SheathModel) plain = golden_model ();
+  g_autoptr(SheathModel) weighted = golden_model_with (dir, "weighted.safetensors",
+                                                       "uaxon_split_distance_weight", "7500");
+  const char *bad_values[] = { "-1", "heavy" };
+
+  g_assert_cmpfloat (sheath_model_get_uaxon_split_distance_weight (plain), ==, 0);
+  g_assert_cmpfloat (sheath_model_get_uaxon_split_distance_weight (weighted), ==, 7500);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_values); i++)
+    {
+      g_autofree char *bad_path = g_build_filename (dir, "bad.safetensors", NULL);
+      g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+      g_autoptr(GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(SheathModel) bad = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_hash_table_insert (changes, "uaxon_split_distance_weight", (gpointer) bad_values[i]);
+      g_assert_true (_sheath_safetensors_rewrite_metadata (source, bad_path, changes, &error));
+      g_assert_no_error (error);
+      bad = sheath_model_new_from_file (bad_file, &error);
+      g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL);
+      g_assert_nonnull (strstr (error->message, "uaxon_split_distance_weight"));
+      g_assert_null (bad);
+    }
+  test_remove_tree (dir);
+}
+
 /* Decision weights move the boundaries: a model whose myelin weighs 1.3
  * labels more myelin. A calibration of the plain model against masks that
  * model drew finds that weight again, writes it into a model that loads
@@ -990,6 +1024,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Segmenter/unknown-class", test_segmenter_unknown_class);
   g_test_add_func ("/Sheath/Segmenter/slide-streamed", test_segmenter_slide_streamed);
   g_test_add_func ("/Sheath/Segmenter/model-flips", test_segmenter_model_flips);
+  g_test_add_func ("/Sheath/Segmenter/uaxon-split-metadata", test_segmenter_uaxon_split_metadata);
   g_test_add_func ("/Sheath/Segmenter/slide-disk-full", test_segmenter_slide_disk_full);
 
   return g_test_run ();
