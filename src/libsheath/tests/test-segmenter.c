@@ -543,6 +543,29 @@ golden_model_with (const char *dir,
   return model;
 }
 
+/* A copy of the golden model with @key set to @value is refused, by the
+ * key's name. */
+static void
+assert_golden_model_refused (const char *dir,
+                             const char *key,
+                             const char *value)
+{
+  g_autofree char *source = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *bad_path = g_build_filename (dir, "bad.safetensors", NULL);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  g_autoptr(GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SheathModel) bad = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_hash_table_insert (changes, (gpointer) key, (gpointer) value);
+  g_assert_true (_sheath_safetensors_rewrite_metadata (source, bad_path, changes, &error));
+  g_assert_no_error (error);
+  bad = sheath_model_new_from_file (bad_file, &error);
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL);
+  g_assert_nonnull (strstr (error->message, key));
+  g_assert_null (bad);
+}
+
 /* A model can ask for test-time flips: its segmenters use them unless told
  * otherwise, and they give what asking for them by hand gives; a value other
  * than true or false is refused by name. */
@@ -550,17 +573,12 @@ static void
 test_segmenter_model_flips (void)
 {
   g_autofree char *dir = test_make_temp_dir ();
-  g_autofree char *source = test_golden_path ("unet-golden.safetensors");
-  g_autofree char *bad_path = g_build_filename (dir, "bad.safetensors", NULL);
   g_autoptr(SheathModel) plain = golden_model ();
   g_autoptr(SheathModel) flipped = golden_model_with (dir, "flipped.safetensors", "test_time_flips", "true");
   g_autoptr(SheathSegmenter) a = NULL, b = NULL;
   g_autoptr(SheathImage) whole = NULL, image = NULL;
   g_autoptr(SheathSegmentation) by_model = NULL, by_hand = NULL, unflipped = NULL;
-  g_autoptr(GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SheathModel) bad = NULL;
   gboolean flips;
 
   g_assert_false (sheath_model_get_test_time_flips (plain));
@@ -589,13 +607,7 @@ test_segmenter_model_flips (void)
   g_assert_no_error (error);
   g_assert_cmpuint (count_differences (by_model, unflipped), >, 0);
 
-  g_hash_table_insert (changes, "test_time_flips", "yes");
-  g_assert_true (_sheath_safetensors_rewrite_metadata (source, bad_path, changes, &error));
-  g_assert_no_error (error);
-  bad = sheath_model_new_from_file (bad_file, &error);
-  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL);
-  g_assert_nonnull (strstr (error->message, "test_time_flips"));
-  g_assert_null (bad);
+  assert_golden_model_refused (dir, "test_time_flips", "yes");
   test_remove_tree (dir);
 }
 
@@ -606,7 +618,6 @@ static void
 test_segmenter_uaxon_split_metadata (void)
 {
   g_autofree char *dir = test_make_temp_dir ();
-  g_autofree char *source = test_golden_path ("unet-golden.safetensors");
   g_autoptr(SheathModel) plain = golden_model ();
   g_autoptr(SheathModel) weighted = golden_model_with (dir, "weighted.safetensors",
                                                        "uaxon_split_distance_weight", "7500");
@@ -615,21 +626,7 @@ test_segmenter_uaxon_split_metadata (void)
   g_assert_cmpfloat (sheath_model_get_uaxon_split_distance_weight (plain), ==, 0);
   g_assert_cmpfloat (sheath_model_get_uaxon_split_distance_weight (weighted), ==, 7500);
   for (guint i = 0; i < G_N_ELEMENTS (bad_values); i++)
-    {
-      g_autofree char *bad_path = g_build_filename (dir, "bad.safetensors", NULL);
-      g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
-      g_autoptr(GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autoptr(SheathModel) bad = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_hash_table_insert (changes, "uaxon_split_distance_weight", (gpointer) bad_values[i]);
-      g_assert_true (_sheath_safetensors_rewrite_metadata (source, bad_path, changes, &error));
-      g_assert_no_error (error);
-      bad = sheath_model_new_from_file (bad_file, &error);
-      g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL);
-      g_assert_nonnull (strstr (error->message, "uaxon_split_distance_weight"));
-      g_assert_null (bad);
-    }
+    assert_golden_model_refused (dir, "uaxon_split_distance_weight", bad_values[i]);
   test_remove_tree (dir);
 }
 
