@@ -59,7 +59,7 @@ main (int   argc,
       gint64 t = g_get_monotonic_time ();
       double s;
 
-      _sheath_train_net_step (net, targets, weights, workers);
+      _sheath_train_net_step (net, targets, weights, 0, workers);
       _sheath_train_net_adamw (net, 1e-3, 0.9, 0.999, 1e-8, 1e-4, r + 1);
       s = (g_get_monotonic_time () - t) / 1e6;
       if (r == 0)

@@ -267,6 +267,18 @@ test_cli_segment_errors (void)
       }
   }
 
+  /* a training option out of range is refused by name, before training */
+  {
+    g_auto(Run) weight = { 0 };
+    g_autofree char *trained = g_build_filename (dir, "trained.safetensors", NULL);
+    g_autofree char *data = test_shared_path ("datasets", "tem-mouse-corpus-callosum", NULL);
+
+    run_cli (&weight, "train", "--data", data, "--output", trained, "--epochs", "1", "--boundary-weight", "-1", NULL);
+    g_assert_cmpint (weight.status, ==, 2);
+    g_assert_nonnull (strstr (weight.err, "--boundary-weight: The boundary weight is from 0 to 100, not -1"));
+    g_assert_false (g_file_test (trained, G_FILE_TEST_EXISTS));
+  }
+
   /* --pixel-size makes an image without metadata usable */
   run_cli (&pixel_size, "segment", "--model", model, "--pixel-size", "0.2", "--output-dir", dir,
            "--morphometrics", good, NULL);

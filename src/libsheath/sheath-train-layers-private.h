@@ -154,15 +154,18 @@ void   _sheath_train_head_forward   (const SheathTrainCtx *ctx,
                                      const float          *in,
                                      float                *probs);
 
-/* Weighted cross-entropy (PyTorch's: Σ w_t (−log p_t) / Σ w_t) plus soft
- * Dice, 1 − Σ_c w_c (2 I_c + 1) / (S_c + 1) / Σ_c w_c, over the batch.
+/* Weighted cross-entropy (PyTorch's: Σ w_i (−log p_t) / Σ w_i) plus soft
+ * Dice, 1 − Σ_c w_c (2 I_c + 1) / (S_c + 1) / Σ_c w_c, over the batch of
+ * size × size patches. A pixel's weight w_i is its class's, times
+ * 1 + boundary_weight where a 4-neighbour has another class (0: class alone).
  * Returns the loss and leaves d loss / d logits in dlogits (packed). */
 double _sheath_train_loss           (const SheathTrainCtx *ctx,
                                      guint                 classes,
-                                     gsize                 hw,
+                                     guint                 size,
                                      const float          *probs,
                                      const guint8         *targets,
                                      const float          *class_weights,
+                                     double                boundary_weight,
                                      float                *dlogits);
 
 void   _sheath_train_head_backward  (const SheathTrainCtx *ctx,

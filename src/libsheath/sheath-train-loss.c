@@ -72,18 +72,46 @@ _sheath_train_head_forward (const SheathTrainCtx *ctx,
 /* Laplace smoothing of the soft Dice, so that an absent class scores 1. */
 #define DICE_SMOOTH 1.0
 
+/* Whether pixel i of a size × size target patch has a 4-neighbour of
+ * another class: the one-pixel band either side of every boundary. */
+static inline gboolean
+at_boundary (const guint8 *target,
+             guint         size,
+             gsize         i)
+{
+  guint x = i % size, y = i / size;
+  guint8 t = target[i];
+
+  return (x > 0 && target[i - 1] != t) || (x + 1 < size && target[i + 1] != t) ||
+         (y > 0 && target[i - size] != t) || (y + 1 < size && target[i + size] != t);
+}
+
+static inline double
+pixel_weight (const float  *class_weights,
+              double        boundary_weight,
+              const guint8 *target,
+              guint         size,
+              gsize         i)
+{
+  double w = class_weights[target[i]];
+
+  return boundary_weight > 0 && at_boundary (target, size, i) ? w * (1 + boundary_weight) : w;
+}
+
 double
 _sheath_train_loss (const SheathTrainCtx *ctx,
                     guint                 classes,
-                    gsize                 hw,
+                    guint                 size,
                     const float          *probs,
                     const guint8         *targets,
                     const float          *class_weights,
+                    double                boundary_weight,
                     float                *dlogits)
 {
   double inter[SHEATH_NET_MAX_CLASSES] = { 0 }, psum[SHEATH_NET_MAX_CLASSES] = { 0 }, gsum[SHEATH_NET_MAX_CLASSES] = { 0 };
   double dice_coef[SHEATH_NET_MAX_CLASSES], dice_num[SHEATH_NET_MAX_CLASSES], dice_den[SHEATH_NET_MAX_CLASSES];
   double ce = 0, wsum = 0, wclass = 0, dice = 0;
+  gsize hw = (gsize) size * size;
   guint n = ctx->n;
 
   g_return_val_if_fail (classes <= SHEATH_NET_MAX_CLASSES, 0);
@@ -92,8 +120,9 @@ _sheath_train_loss (const SheathTrainCtx *ctx,
     for (gsize i = 0; i < hw; i++)
       {
         const float *p = probs + (gsize) s * classes * hw + i;
-        guint t = targets[(gsize) s * hw + i];
-        double w = class_weights[t];
+        const guint8 *target = targets + (gsize) s * hw;
+        guint t = target[i];
+        double w = pixel_weight (class_weights, boundary_weight, target, size, i);
 
         ce += w * -log (MAX (p[t * hw], 1e-30f));
         wsum += w;
@@ -118,7 +147,9 @@ _sheath_train_loss (const SheathTrainCtx *ctx,
       {
         const float *p = probs + (gsize) s * classes * hw + i;
         float *dz = dlogits + (gsize) s * classes * hw + i;
-        guint t = targets[(gsize) s * hw + i];
+        const guint8 *target = targets + (gsize) s * hw;
+        guint t = target[i];
+        double w = pixel_weight (class_weights, boundary_weight, target, size, i);
         double dp[SHEATH_NET_MAX_CLASSES], dot = 0;
 
         /* d dice / d p_c, then through the softmax; plus cross-entropy's p − onehot */
@@ -128,8 +159,7 @@ _sheath_train_loss (const SheathTrainCtx *ctx,
             dot += p[c * hw] * dp[c];
           }
         for (guint c = 0; c < classes; c++)
-          dz[c * hw] = (float) (p[c * hw] * (dp[c] - dot) +
-                                class_weights[t] / wsum * (p[c * hw] - (t == c)));
+          dz[c * hw] = (float) (p[c * hw] * (dp[c] - dot) + w / wsum * (p[c * hw] - (t == c)));
       }
 
   return ce / wsum + 1.0 - dice / wclass;

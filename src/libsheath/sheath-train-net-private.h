@@ -67,11 +67,13 @@ float          *_sheath_train_net_get_input    (SheathTrainNet    *net);
 const float    *_sheath_train_net_get_probs    (SheathTrainNet    *net);
 
 /* Forward in training mode (batch statistics, running statistics updated),
- * the loss against target labels ([N][size][size] class indices), and the
+ * the loss against target labels ([N][size][size] class indices; boundary
+ * pixels weigh 1 + boundary_weight times, see _sheath_train_loss()), and the
  * backward pass, which sets every parameter's gradient. Returns the loss. */
 double          _sheath_train_net_step         (SheathTrainNet    *net,
                                                 const guint8      *targets,
                                                 const float       *class_weights,
+                                                double             boundary_weight,
                                                 SheathWorkers     *workers);
 
 /* AdamW, as PyTorch's torch.optim.AdamW (decoupled weight decay). */

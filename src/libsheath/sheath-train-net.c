@@ -497,6 +497,7 @@ double
 _sheath_train_net_step (SheathTrainNet *net,
                         const guint8   *targets,
                         const float    *class_weights,
+                        double          boundary_weight,
                         SheathWorkers  *workers)
 {
   SheathTrainCtx ctx = { workers, net->batch, net->col, net->wpart, net->bpart };
@@ -562,7 +563,7 @@ _sheath_train_net_step (SheathTrainNet *net,
       memset (p->grad, 0, p->size * sizeof (float));
     }
 
-  loss = _sheath_train_loss (&ctx, net->classes, (gsize) S * S, net->probs, targets, class_weights,
+  loss = _sheath_train_loss (&ctx, net->classes, S, net->probs, targets, class_weights, boundary_weight,
                              net->dlogits);
   _sheath_train_head_backward (&ctx, net->head_weight->value, net->head_weight->grad, net->head_bias->grad,
                                net->base, net->classes, (gsize) S * S, net->dec_act[0][1].a,

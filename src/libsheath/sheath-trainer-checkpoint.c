@@ -79,6 +79,8 @@ _sheath_trainer_model_metadata (SheathTrainer *self,
   g_hash_table_insert (meta, "training_patch_size", g_strdup_printf ("%u", self->patch_size));
   if (self->uaxon_gap > 0)
     g_hash_table_insert (meta, "training_uaxon_gap_um", g_strdup_printf ("%g", self->uaxon_gap));
+  if (self->boundary_weight > 0)
+    g_hash_table_insert (meta, "training_boundary_weight", g_strdup_printf ("%g", self->boundary_weight));
   if (self->init_path != NULL && *self->init_path != '\0')
     {
       g_hash_table_insert (meta, "fine_tuned_from", sheath_model_dup_name_for_path (self->init_path));
@@ -146,6 +148,7 @@ _sheath_trainer_write_checkpoint (SheathTrainer  *self,
   g_hash_table_insert (meta, "learning_rate", g_strdup_printf ("%.17g", self->learning_rate));
   g_hash_table_insert (meta, "weight_decay", g_strdup_printf ("%.17g", self->weight_decay));
   g_hash_table_insert (meta, "uaxon_gap_um", g_strdup_printf ("%.17g", self->uaxon_gap));
+  g_hash_table_insert (meta, "boundary_weight", g_strdup_printf ("%.17g", self->boundary_weight));
   g_hash_table_insert (meta, "seed", g_strdup_printf ("%" G_GUINT64_FORMAT, self->seed));
   /* a budget is kept only where it sizes the schedule */
   g_hash_table_insert (meta, "minutes", g_strdup_printf ("%.17g", self->epochs > 0 ? 0 : self->minutes));
@@ -236,6 +239,7 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
   self->minutes = g_ascii_strtod (_sheath_safetensors_get_meta (st, "minutes") ?: "0", NULL);
   /* absent from checkpoints older than it */
   self->uaxon_gap = g_ascii_strtod (_sheath_safetensors_get_meta (st, "uaxon_gap_um") ?: "0", NULL);
+  self->boundary_weight = g_ascii_strtod (_sheath_safetensors_get_meta (st, "boundary_weight") ?: "0", NULL);
   /* classes and weights are absent from checkpoints older than them */
   classes = g_strsplit (_sheath_safetensors_get_meta (st, "classes") ?: "background,myelin,axon", ",", -1);
   weights_ok = sheath_trainer_set_classes (self, (const char * const *) classes, NULL);
@@ -259,7 +263,8 @@ sheath_trainer_new_from_checkpoint (const char  *checkpoint,
       !weights_ok ||
       self->depth < 1 || self->depth > SHEATH_NET_MAX_DEPTH || self->base_channels < 1 ||
       self->base_channels > 256 || self->patch_size % (1u << self->depth) != 0 || self->batch_size < 1 ||
-      !(self->uaxon_gap >= 0 && self->uaxon_gap < 100))
+      !(self->uaxon_gap >= 0 && self->uaxon_gap < 100) ||
+      !(self->boundary_weight >= 0 && self->boundary_weight <= 100))
     {
       g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_MODEL,
                    _ ("Checkpoint '%s' is damaged: its settings are not valid"), checkpoint);

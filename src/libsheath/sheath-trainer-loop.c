@@ -378,7 +378,7 @@ sheath_trainer_train (SheathTrainer  *self,
 
       _sheath_training_data_sample (self->data, &self->rng, self->patch_size, self->batch_size, TRUE,
                                     _sheath_train_net_get_input (self->net), targets);
-      loss = _sheath_train_net_step (self->net, targets, class_weights, workers);
+      loss = _sheath_train_net_step (self->net, targets, class_weights, self->boundary_weight, workers);
 
       if (self->total_steps == 0 && self->step >= self->first_step + 2)
         size_schedule (self);

@@ -33,6 +33,7 @@ struct _SheathTrainer
   double              learning_rate;
   double              weight_decay;
   double              uaxon_gap;           /* µm between touching unmyelinated axons' targets */
+  double              boundary_weight;     /* extra cross-entropy weight at class boundaries */
   guint               epochs;
   double              minutes;
   guint               n_threads;

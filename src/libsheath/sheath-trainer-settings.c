@@ -375,6 +375,39 @@ sheath_trainer_set_uaxon_gap (SheathTrainer  *self,
   return TRUE;
 }
 
+/**
+ * sheath_trainer_set_boundary_weight:
+ * @self: a #SheathTrainer
+ * @weight: 0 or more
+ * @error: return location for a #GError
+ *
+ * Makes the pixels on either side of a boundary between two classes in the
+ * training masks (those with a 4-neighbour of another class, a band two
+ * model pixels wide) count 1 + @weight times in the cross-entropy, on top of
+ * their class's weight. Where the axon–myelin and myelin–background
+ * boundaries fall is what diameters, thicknesses and g-ratios are measured
+ * from, and those pixels are few. 0 (the default) weighs each pixel by its
+ * class alone.
+ *
+ * Returns: %TRUE, or %FALSE with @error set when @weight is out of range
+ */
+gboolean
+sheath_trainer_set_boundary_weight (SheathTrainer  *self,
+                                    double          weight,
+                                    GError        **error)
+{
+  g_return_val_if_fail (SHEATH_IS_TRAINER (self), FALSE);
+
+  if (!(weight >= 0 && weight <= 100))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("The boundary weight is from 0 to 100, not %g"), weight);
+      return FALSE;
+    }
+  self->boundary_weight = weight;
+  return TRUE;
+}
+
 
 /* ---- typed settings, as the segmenter has them ---------------------------- */
 

@@ -66,6 +66,10 @@ gboolean       sheath_trainer_set_uaxon_gap        (SheathTrainer        *self,
                                                     double                gap,
                                                     GError              **error);
 SHEATH_AVAILABLE_IN_ALL
+gboolean       sheath_trainer_set_boundary_weight  (SheathTrainer        *self,
+                                                    double                weight,
+                                                    GError              **error);
+SHEATH_AVAILABLE_IN_ALL
 gboolean       sheath_trainer_train                (SheathTrainer        *self,
                                                     GCancellable         *cancellable,
                                                     GError              **error);

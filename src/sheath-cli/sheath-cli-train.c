@@ -163,7 +163,7 @@ sheath_cli_train (int    argc,
   g_autofree char *resume = NULL, *checkpoint = NULL, *description = NULL, *weights = NULL;
   g_autofree char *classes = NULL;
   g_autofree char *command = sheath_cli_dup_command_line (argc, argv);
-  double pixel_size = 0, minutes = 0, lr = 0, wd = -1, uaxon_gap = 0;
+  double pixel_size = 0, minutes = 0, lr = 0, wd = -1, uaxon_gap = 0, boundary_weight = 0;
   int epochs = 0, threads = 0, batch = 0, patch = 0, depth = 0, base = 0;
   gint64 seed = -1;
   gboolean f32 = FALSE;
@@ -189,6 +189,7 @@ sheath_cli_train (int    argc,
     { "classes", 0, 0, G_OPTION_ARG_STRING, &classes, N_ ("The classes to learn: background,myelin,axon (default) or background,myelin,axon,uaxon (unmyelinated axons too, from _seg-uaxon-manual.png masks)"), "LIST" },
     { "class-weights", 0, 0, G_OPTION_ARG_STRING, &weights, N_ ("Loss weights, one per class (default: 1/√frequency of each)"), "B,M,A[,U]" },
     { "uaxon-gap", 0, 0, G_OPTION_ARG_DOUBLE, &uaxon_gap, N_ ("Keep unmyelinated axons drawn touching this far apart in the targets, so the network learns the membranes between them (default 0; about one model pixel)"), "UM" },
+    { "boundary-weight", 0, 0, G_OPTION_ARG_DOUBLE, &boundary_weight, N_ ("Count the pixels either side of a boundary between classes 1+W times in the cross-entropy, so that the boundaries measurements are taken from weigh more (default 0)"), "W" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_ ("Threads (default: one per processor)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_ ("Random seed (default 1)"), "N" },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_ ("The model's description"), "TEXT" },
@@ -282,6 +283,11 @@ sheath_cli_train (int    argc,
       if (!sheath_trainer_set_uaxon_gap (trainer, uaxon_gap, &error))
         {
           g_printerr (_ ("sheath-cli train: --uaxon-gap: %s\n"), error->message);
+          return 2;
+        }
+      if (!sheath_trainer_set_boundary_weight (trainer, boundary_weight, &error))
+        {
+          g_printerr (_ ("sheath-cli train: --boundary-weight: %s\n"), error->message);
           return 2;
         }
       if (validation != NULL)

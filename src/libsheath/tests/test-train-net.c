@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sheath-safetensors-private.h"
+#include "sheath-train-layers-private.h"
 #include "sheath-train-net-private.h"
 #include "test-util.h"
 
@@ -112,7 +113,7 @@ test_train_gradients_match_pytorch (Fixture       *f,
                                     gconstpointer  data)
 {
   g_autofree float *losses = read_tensor (f->golden, "losses", 3);
-  double loss = _sheath_train_net_step (f->net, f->targets, f->class_weights, f->workers);
+  double loss = _sheath_train_net_step (f->net, f->targets, f->class_weights, 0, f->workers);
   double worst = 0;
 
   g_test_message ("loss: ours %.7f, PyTorch %.7f", loss, losses[0]);
@@ -153,7 +154,7 @@ test_train_adamw_matches_pytorch (Fixture       *f,
 
   for (guint step = 1; step <= 3; step++)
     {
-      double loss = _sheath_train_net_step (f->net, f->targets, f->class_weights, f->workers);
+      double loss = _sheath_train_net_step (f->net, f->targets, f->class_weights, 0, f->workers);
 
       g_assert_cmpfloat_with_epsilon (loss, losses[step - 1], 1e-4 * fabs (losses[step - 1]));
       _sheath_train_net_adamw (f->net, lr, 0.9, 0.999, 1e-8, wd, step);
@@ -223,18 +224,20 @@ test_train_adamw_decays_weights_only (Fixture       *f,
   g_assert_cmpuint (kept, >, decayed);
 }
 
-/* Central differences on a few weights of each kind. Batch norm and ReLU
- * make the loss only piecewise smooth, so steps are small and the bound
- * loose; the PyTorch comparison above is the tight check. */
+/* Central differences on a few weights of each kind, the loss weighing
+ * boundary pixels as @data says. Batch norm and ReLU make the loss only
+ * piecewise smooth, so steps are small and the bound loose; the PyTorch
+ * comparison above is the tight check. */
 static void
 test_train_finite_differences (Fixture       *f,
                                gconstpointer  data)
 {
+  double bw = *(const double *) data;
   const char *names[] = { "enc.0.conv1.weight", "enc.2.conv2.weight", "dec.1.up.weight", "dec.0.block.bn1.weight",
                           "dec.0.block.conv2.weight", "head.weight", "head.bias", "enc.1.bn2.bias", NULL };
   guint checked = 0;
 
-  _sheath_train_net_step (f->net, f->targets, f->class_weights, f->workers);
+  _sheath_train_net_step (f->net, f->targets, f->class_weights, bw, f->workers);
 
   for (guint i = 0; i < _sheath_train_net_get_n_params (f->net); i++)
     {
@@ -255,9 +258,9 @@ test_train_finite_differences (Fixture       *f,
         double up, down, numeric;
 
         p->value[best] = (float) (saved + h);
-        up = _sheath_train_net_step (f->net, f->targets, f->class_weights, f->workers);
+        up = _sheath_train_net_step (f->net, f->targets, f->class_weights, bw, f->workers);
         p->value[best] = (float) (saved - h);
-        down = _sheath_train_net_step (f->net, f->targets, f->class_weights, f->workers);
+        down = _sheath_train_net_step (f->net, f->targets, f->class_weights, bw, f->workers);
         p->value[best] = saved;
         numeric = (up - down) / (2 * h);
         g_test_message ("%s[%" G_GSIZE_FORMAT "]: analytic %.6g, numeric %.6g", p->name, best, grad[best], numeric);
@@ -268,10 +271,49 @@ test_train_finite_differences (Fixture       *f,
   g_assert_cmpuint (checked, ==, G_N_ELEMENTS (names) - 1);
 }
 
+/* The loss of a patch whose left half is background and right half axon,
+ * each pixel sure of its class (0.9) except the two columns either side of
+ * the boundary (0.5): a boundary weight w makes those columns count 1 + w
+ * times in the cross-entropy, and leaves the Dice alone. */
+static void
+test_train_loss_boundary_weight (void)
+{
+  enum { SIZE = 8, CLASSES = 3 };
+  g_autofree float *probs = g_new (float, CLASSES * SIZE * SIZE);
+  g_autofree float *dlogits = g_new (float, CLASSES * SIZE * SIZE);
+  guint8 targets[SIZE * SIZE];
+  const float class_weights[CLASSES] = { 1, 1, 1 };
+  SheathTrainCtx ctx = { NULL, 1, NULL, NULL, NULL };
+  double plain, weighted, ce_plain, ce_weighted;
+  guint n_edge = 2 * SIZE, n_inner = SIZE * SIZE - n_edge;
+
+  for (guint y = 0; y < SIZE; y++)
+    for (guint x = 0; x < SIZE; x++)
+      {
+        gsize i = (gsize) y * SIZE + x;
+        guint t = x < SIZE / 2 ? SHEATH_LABEL_BACKGROUND : SHEATH_LABEL_AXON;
+        float sure = x == SIZE / 2 - 1 || x == SIZE / 2 ? 0.5f : 0.9f;
+
+        targets[i] = (guint8) t;
+        for (guint c = 0; c < CLASSES; c++)
+          probs[c * SIZE * SIZE + i] = c == t ? sure : (1 - sure) / 2;
+      }
+
+  plain = _sheath_train_loss (&ctx, CLASSES, SIZE, probs, targets, class_weights, 0, dlogits);
+  weighted = _sheath_train_loss (&ctx, CLASSES, SIZE, probs, targets, class_weights, 3, dlogits);
+
+  ce_plain = (n_edge * -log (0.5) + n_inner * -log (0.9)) / (n_edge + n_inner);
+  ce_weighted = (4 * n_edge * -log (0.5) + n_inner * -log (0.9)) / (4 * n_edge + n_inner);
+  g_assert_cmpfloat_with_epsilon (weighted - plain, ce_weighted - ce_plain, 1e-6);
+  g_assert_cmpfloat (weighted, >, plain);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  static const double no_boundary_weight = 0, boundary_weight = 4;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/Sheath/Train/gradients-match-pytorch", Fixture, NULL,
@@ -280,8 +322,11 @@ main (int   argc,
               fixture_set_up, test_train_adamw_matches_pytorch, fixture_tear_down);
   g_test_add ("/Sheath/Train/adamw-decays-weights-only", Fixture, NULL,
               fixture_set_up, test_train_adamw_decays_weights_only, fixture_tear_down);
-  g_test_add ("/Sheath/Train/finite-differences", Fixture, NULL,
+  g_test_add ("/Sheath/Train/finite-differences", Fixture, &no_boundary_weight,
               fixture_set_up, test_train_finite_differences, fixture_tear_down);
+  g_test_add ("/Sheath/Train/finite-differences-boundary-weight", Fixture, &boundary_weight,
+              fixture_set_up, test_train_finite_differences, fixture_tear_down);
+  g_test_add_func ("/Sheath/Train/loss-boundary-weight", test_train_loss_boundary_weight);
 
   return g_test_run ();
 }

@@ -175,13 +175,20 @@ same_tensors (const char *a_path,
   g_assert_no_error (error);
   g_file_load_contents (b, NULL, &cb, &lb, NULL, &error);
   g_assert_no_error (error);
-  /* same header layout, so the tensor bytes sit at the same offsets */
-  g_assert_cmpuint (la, ==, lb);
+  /* the tensor bytes follow each file's own header; the same layout of
+   * tensors, so they have the same length */
   {
-    guint64 ha = 0;
+    guint64 ha = 0, hb = 0;
+
+    g_assert_cmpuint (la, >=, 8);
+    g_assert_cmpuint (lb, >=, 8);
     for (guint i = 0; i < 8; i++)
-      ha |= (guint64) (guint8) ca[i] << (8 * i);
-    return memcmp (ca + 8 + ha, cb + 8 + ha, la - 8 - ha) == 0;
+      {
+        ha |= (guint64) (guint8) ca[i] << (8 * i);
+        hb |= (guint64) (guint8) cb[i] << (8 * i);
+      }
+    g_assert_cmpuint (la - 8 - ha, ==, lb - 8 - hb);
+    return memcmp (ca + 8 + ha, cb + 8 + hb, la - 8 - ha) == 0;
   }
 }
 
@@ -342,6 +349,58 @@ test_trainer_class_weights (void)
 
   /* stopped in the first validation, half way through */
   g_assert_true (sheath_trainer_set_class_weights (b, weights, 3, &error));
+  stop_in_first_validation (b);
+  c = reload (checkpoint);
+  g_assert_true (sheath_trainer_train (c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (same_tensors (weighted, stopped));
+
+  test_remove_tree (root);
+}
+
+/* A boundary weight changes what is learnt, travels in the checkpoint (a
+ * resumed run ends where an uninterrupted one does), is recorded in the
+ * model, and is refused out of its range. */
+static void
+test_trainer_boundary_weight (void)
+{
+  g_autofree char *root = test_make_temp_dir ();
+  g_autofree char *dataset = make_dataset (root, 3, 0);
+  g_autofree char *weighted = g_build_filename (root, "weighted.safetensors", NULL);
+  g_autofree char *plain = g_build_filename (root, "plain.safetensors", NULL);
+  g_autofree char *stopped = g_build_filename (root, "stopped.safetensors", NULL);
+  g_autofree char *checkpoint = g_strconcat (stopped, ".checkpoint", NULL);
+  g_autoptr(SheathTrainer) a = tiny_trainer (dataset, weighted, 2);
+  g_autoptr(SheathTrainer) b = tiny_trainer (dataset, stopped, 2);
+  g_autoptr(SheathTrainer) c = NULL;
+  g_autoptr(SheathTrainer) d = tiny_trainer (dataset, plain, 2);
+  g_autoptr(GError) error = NULL;
+  const double refused[] = { -1, 101, NAN };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (sheath_trainer_set_boundary_weight (a, refused[i], &error));
+      g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+
+  g_assert_true (sheath_trainer_set_boundary_weight (a, 3, &error));
+  g_assert_true (sheath_trainer_train (a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (sheath_trainer_train (d, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (same_tensors (weighted, plain));
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (weighted);
+    g_autoptr(SheathModel) model = sheath_model_new_from_file (file, &error);
+    g_autofree char *value = NULL;
+
+    g_assert_no_error (error);
+    value = sheath_model_dup_metadata_value (model, "training_boundary_weight");
+    g_assert_cmpstr (value, ==, "3");
+  }
+
+  g_assert_true (sheath_trainer_set_boundary_weight (b, 3, &error));
   stop_in_first_validation (b);
   c = reload (checkpoint);
   g_assert_true (sheath_trainer_train (c, NULL, &error));
@@ -657,6 +716,7 @@ main (int   argc,
 
   g_test_add_func ("/Sheath/Trainer/train-and-resume", test_trainer_train_and_resume);
   g_test_add_func ("/Sheath/Trainer/class-weights", test_trainer_class_weights);
+  g_test_add_func ("/Sheath/Trainer/boundary-weight", test_trainer_boundary_weight);
   g_test_add_func ("/Sheath/Trainer/time-budget", test_trainer_time_budget);
   g_test_add_func ("/Sheath/Trainer/bad-input", test_trainer_bad_input);
   g_test_add_func ("/Sheath/Trainer/unmyelinated", test_trainer_unmyelinated);
