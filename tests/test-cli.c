@@ -536,7 +536,28 @@ test_cli_train_writes_card (void)
   g_assert_nonnull (strstr (text, "## Morphometry against the manual masks"));
   g_assert_nonnull (strstr (text, "| mean_gratio |"));
   g_assert_nonnull (strstr (text, "### Unmyelinated axons"));
+  g_assert_null (strstr (text, "cut by an image's edge"));
   g_clear_pointer (&text, g_free);
+
+  /* the same without the fibres cut by the images' edges: said in the
+   * table's title, in the JSON and in the card */
+  {
+    g_auto(Run) inside = { 0 };
+    g_auto(Run) inside_card = { 0 };
+
+    run_cli (&inside, "evaluate", "--model", model, "--data", data, "--subjects", "sub-370", "--json", json,
+             "--exclude-border", NULL);
+    g_assert_cmpint (inside.status, ==, 0);
+    g_assert_nonnull (strstr (inside.out, "fibres cut by the image's edge left out"));
+    g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "\"exclude_border\" : true"));
+    g_clear_pointer (&text, g_free);
+    run_cli (&inside_card, "card", model, "--name", "other", "--evaluation", json, "--output", other, NULL);
+    g_assert_cmpint (inside_card.status, ==, 0);
+    g_assert_true (g_file_get_contents (other, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "the fibres cut by an image's edge left out of both"));
+    g_clear_pointer (&text, g_free);
+  }
 
   /* the fourth class's mask and table */
   run_cli (&segment, "segment", "--model", model, "--output-dir", masks, "--morphometrics", image, NULL);

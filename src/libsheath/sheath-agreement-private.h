@@ -25,6 +25,7 @@ struct _SheathAgreement
   GArray    *pairs[3];        /* double: predicted, manual, … per matched fibre and measure */
   GArray    *extra_diam;      /* double: predicted axons matching none */
   GArray    *missed_diam;     /* double: manual axons matched by none */
+  gboolean   exclude_border;  /* fibres cut by the image's edge left out */
 };
 
 double   _sheath_agreement_median        (GArray               *values);

@@ -26,7 +26,9 @@
  * the Bland–Altman bias and 95 % limits of agreement of the diameter, the
  * myelin thickness and the g-ratio; with the fibres left unmatched (extra
  * and missed) and their sizes. Both masks are measured the same way
- * (sheath_morphometrics_compute(), circle-equivalent diameters).
+ * (sheath_morphometrics_compute(), circle-equivalent diameters), with the
+ * fibres cut by the image's edge or without them
+ * (sheath_agreement_set_exclude_border()).
  */
 
 G_DEFINE_FINAL_TYPE (SheathAgreement, sheath_agreement, G_TYPE_OBJECT)
@@ -97,6 +99,43 @@ sheath_agreement_new (void)
 }
 
 /**
+ * sheath_agreement_set_exclude_border:
+ * @self: a #SheathAgreement, with no image added yet
+ * @exclude_border: whether to leave out the fibres cut by the image's edge
+ *
+ * Leaves out of every figure the fibres that touch the image's edge, in
+ * the predicted masks and in the manual ones, as
+ * sheath_aggregates_compute() does when asked: their diameters and
+ * thicknesses are those of a piece. A predicted and a manual fibre that
+ * match are left out together when either is cut. Off by default.
+ */
+void
+sheath_agreement_set_exclude_border (SheathAgreement *self,
+                                     gboolean         exclude_border)
+{
+  g_return_if_fail (SHEATH_IS_AGREEMENT (self));
+  g_return_if_fail (self->images->len == 0);
+
+  self->exclude_border = !!exclude_border;
+}
+
+/**
+ * sheath_agreement_get_exclude_border:
+ * @self: a #SheathAgreement
+ *
+ * Whether the fibres cut by the image's edge are left out.
+ *
+ * Returns: %TRUE when they are
+ */
+gboolean
+sheath_agreement_get_exclude_border (SheathAgreement *self)
+{
+  g_return_val_if_fail (SHEATH_IS_AGREEMENT (self), FALSE);
+
+  return self->exclude_border;
+}
+
+/**
  * sheath_agreement_get_figure_name:
  * @figure: a figure
  *
@@ -127,6 +166,13 @@ figures_of (const SheathAggregates *agg,
   out[SHEATH_AGREEMENT_MVF] = agg->mvf;
 }
 
+static gboolean
+left_out (SheathAgreement  *self,
+          const SheathAxon *a)
+{
+  return self->exclude_border && a->image_border_touching;
+}
+
 /* every axon's diameter; thickness and g-ratio of those with myelin — the
  * axons the aggregates count */
 static void
@@ -137,6 +183,9 @@ collect_values (SheathAgreement     *self,
   for (guint i = 0; i < sheath_morphometrics_get_n_axons (m); i++)
     {
       const SheathAxon *a = sheath_morphometrics_get_axon (m, i);
+
+      if (left_out (self, a))
+        continue;
 
       g_array_append_val (self->values[side][SHEATH_AGREEMENT_DIAMETER], a->axon_diam);
       if (a->myelin_area > 0)
@@ -205,6 +254,8 @@ match_fibres (SheathAgreement      *self,
 
       if (match_p[p] == 0)
         {
+          if (left_out (self, a))
+            continue;
           im->extra++;
           g_array_append_val (self->extra_diam, a->axon_diam);
           continue;
@@ -213,6 +264,8 @@ match_fibres (SheathAgreement      *self,
         const SheathAxon *b = sheath_morphometrics_get_axon (truth, match_p[p] - 1);
         const double diam[2] = { a->axon_diam, b->axon_diam };
 
+        if (left_out (self, a) || left_out (self, b))
+          continue;
         im->matched++;
         g_array_append_vals (self->pairs[SHEATH_AGREEMENT_DIAMETER], diam, 2);
         if (a->myelin_area > 0 && b->myelin_area > 0)
@@ -226,7 +279,7 @@ match_fibres (SheathAgreement      *self,
       }
     }
   for (guint t = 1; t <= nt; t++)
-    if (match_t[t] == 0)
+    if (match_t[t] == 0 && !left_out (self, sheath_morphometrics_get_axon (truth, t - 1)))
       {
         im->missed++;
         g_array_append_val (self->missed_diam, sheath_morphometrics_get_axon (truth, t - 1)->axon_diam);
@@ -292,8 +345,8 @@ _sheath_agreement_add_measured (SheathAgreement      *self,
   guint width = sheath_segmentation_get_width (truth), height = sheath_segmentation_get_height (truth);
   SheathAgreementImage *im;
 
-  if (!(ap = sheath_aggregates_compute (mp, NULL, FALSE, 1.0, error)) ||
-      !(at = sheath_aggregates_compute (mt, NULL, FALSE, 1.0, error)))
+  if (!(ap = sheath_aggregates_compute (mp, NULL, self->exclude_border, 1.0, error)) ||
+      !(at = sheath_aggregates_compute (mt, NULL, self->exclude_border, 1.0, error)))
     return FALSE;
 
   im = g_new0 (SheathAgreementImage, 1);
@@ -574,6 +627,8 @@ sheath_agreement_to_json (SheathAgreement *self)
   g_return_val_if_fail (SHEATH_IS_AGREEMENT (self), NULL);
 
   json_builder_begin_object (b);
+  json_builder_set_member_name (b, "exclude_border");
+  json_builder_add_boolean_value (b, self->exclude_border);
   json_builder_set_member_name (b, "images");
   json_builder_begin_array (b);
   for (guint i = 0; i < self->images->len; i++)

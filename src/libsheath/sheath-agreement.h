@@ -75,6 +75,11 @@ gboolean         sheath_agreement_add                 (SheathAgreement        *s
                                                        GCancellable           *cancellable,
                                                        GError                **error);
 SHEATH_AVAILABLE_IN_ALL
+void             sheath_agreement_set_exclude_border  (SheathAgreement        *self,
+                                                       gboolean                exclude_border);
+SHEATH_AVAILABLE_IN_ALL
+gboolean         sheath_agreement_get_exclude_border  (SheathAgreement        *self);
+SHEATH_AVAILABLE_IN_ALL
 guint            sheath_agreement_get_n_images        (SheathAgreement        *self);
 SHEATH_AVAILABLE_IN_ALL
 const char      *sheath_agreement_get_figure_name     (SheathAgreementFigure   figure);

@@ -313,9 +313,13 @@ append_agreement (SheathModelCard *self,
   JsonObject *figures = object_at (object_at (root, "pooled"), "figures");
   JsonObject *unmatched = object_at (root, "unmatched");
 
-  g_string_append (card, "\n## Morphometry against the manual masks\n\n"
-                   "The held-out images measured from the model's masks and from the manual ones, pooled:\n\n"
-                   "| figure | model | manual | difference |\n|---|---|---|---|\n");
+  gboolean exclude_border = root != NULL &&
+                            json_object_get_boolean_member_with_default (root, "exclude_border", FALSE);
+
+  g_string_append_printf (card, "\n## Morphometry against the manual masks\n\n"
+                          "The held-out images measured from the model's masks and from the manual ones, pooled%s:\n\n"
+                          "| figure | model | manual | difference |\n|---|---|---|---|\n",
+                          exclude_border ? ", the fibres cut by an image's edge left out of both" : "");
   for (guint f = 0; f < SHEATH_AGREEMENT_N_FIGURES; f++)
     {
       JsonObject *row = object_at (figures, sheath_agreement_get_figure_name (f));

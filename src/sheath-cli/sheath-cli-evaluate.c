@@ -125,7 +125,11 @@ print_agreement (SheathAgreement    *agreement,
   guint extra, missed;
   double extra_diam, missed_diam;
 
-  printf (_ ("\nMorphometry from the predicted masks against the manual ones (relative differences, %%):\n"));
+  if (sheath_agreement_get_exclude_border (agreement))
+    printf (_ ("\nMorphometry from the predicted masks against the manual ones, fibres cut by the image's edge "
+               "left out (relative differences, %%):\n"));
+  else
+    printf (_ ("\nMorphometry from the predicted masks against the manual ones (relative differences, %%):\n"));
   printf ("%-44s %5s %5s %7s %7s %7s %7s %7s %7s\n", "image", "axons", "true", "count", "diam", "thick",
           "gratio", "AVF", "MVF");
   for (guint i = 0; i < sheath_agreement_get_n_images (agreement); i++)
@@ -221,7 +225,7 @@ sheath_cli_evaluate (int    argc,
   g_auto(GStrv) subject_list = NULL;
   g_autofree char *model_name = NULL, *json_path = NULL, *subjects = NULL, *plots = NULL;
   int threads = 0;
-  gboolean flips = FALSE, no_flips = FALSE;
+  gboolean flips = FALSE, no_flips = FALSE, exclude_border = FALSE;
   guint evaluated = 0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_ ("The model: sem, tem or a .safetensors file"), "MODEL" },
@@ -235,6 +239,8 @@ sheath_cli_evaluate (int    argc,
       N_ ("Also segment each tile mirrored three ways and average, 4x slower (default: as the model asks)"), NULL },
     { "no-flips", 0, 0, G_OPTION_ARG_NONE, &no_flips,
       N_ ("Do not, even where the model asks for them"), NULL },
+    { "exclude-border", 0, 0, G_OPTION_ARG_NONE, &exclude_border,
+      N_ ("Leave the fibres cut by the image's edge out of the morphometry, in both masks (as morphometrics --exclude-border)"), NULL },
     { NULL }
   };
 
@@ -257,6 +263,7 @@ sheath_cli_evaluate (int    argc,
     }
   if (!sheath_cli_check_threads ("evaluate", threads))
     return 2;
+  sheath_agreement_set_exclude_border (agreement, exclude_border);
   if (model_name == NULL || data == NULL)
     {
       g_printerr (_ ("sheath-cli evaluate: give --model MODEL and --data DIR\n"));

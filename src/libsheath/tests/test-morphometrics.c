@@ -872,6 +872,53 @@ test_morphometrics_flags (void)
   test_remove_tree (dir);
 }
 
+/* Fibres cut by the image's edge, left out when asked: A inside in both
+ * masks; B cut by the left edge in both; C inside in the manual masks but
+ * its predicted myelin reaching the top edge. With all fibres, three on
+ * each side and three matched; without the cut ones, B gone from both
+ * sides, C from the predicted side and from the matched pairs, and no
+ * fibre called extra or missed for it. */
+static void
+test_agreement_exclude_border (void)
+{
+  g_autoptr(SheathSegmentation) truth = sheath_segmentation_new (200, 100);
+  g_autoptr(SheathSegmentation) prediction = sheath_segmentation_new (200, 100);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  double extra_diam, missed_diam;
+  guint extra, missed;
+
+  paint_fibre (truth, 60, 50, 10, 16);
+  paint_fibre (truth, 5, 50, 10, 16);
+  paint_fibre (truth, 140, 19, 10, 16);
+  paint_fibre (prediction, 60, 50, 10, 16);
+  paint_fibre (prediction, 5, 50, 10, 16);
+  paint_fibre (prediction, 140, 19, 10, 19);
+
+  for (guint exclude = 0; exclude < 2; exclude++)
+    {
+      g_autoptr(SheathAgreement) agreement = sheath_agreement_new ();
+
+      g_assert_false (sheath_agreement_get_exclude_border (agreement));
+      sheath_agreement_set_exclude_border (agreement, exclude);
+      g_assert_true (sheath_agreement_get_exclude_border (agreement) == (gboolean) exclude);
+      g_assert_true (sheath_agreement_add (agreement, "edges", prediction, truth, PS, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (sheath_agreement_get_figure (agreement, 0, SHEATH_AGREEMENT_AXON_COUNT, TRUE), ==,
+                         exclude ? 1 : 3);
+      g_assert_cmpfloat (sheath_agreement_get_figure (agreement, 0, SHEATH_AGREEMENT_AXON_COUNT, FALSE), ==,
+                         exclude ? 2 : 3);
+      g_assert_cmpuint (sheath_agreement_get_bland_altman (agreement, SHEATH_AGREEMENT_GRATIO, NULL, NULL, NULL),
+                        ==, exclude ? 1 : 3);
+      sheath_agreement_get_unmatched (agreement, &extra, &extra_diam, &missed, &missed_diam);
+      g_assert_cmpuint (extra, ==, 0);
+      g_assert_cmpuint (missed, ==, 0);
+      g_clear_pointer (&json, g_free);
+      json = sheath_agreement_to_json (agreement);
+      g_assert_nonnull (strstr (json, exclude ? "\"exclude_border\" : true" : "\"exclude_border\" : false"));
+    }
+}
+
 /* Predicted masks against manual ones: truth has fibres A, B and C;
  * the prediction has A as it is, B with its axon 2 px wider (radius 12
  * for 10: thicker axon, thinner myelin), C missed and an extra fibre D.
@@ -1775,6 +1822,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Morphometrics/real-masks", test_morphometrics_real_masks);
   g_test_add_func ("/Sheath/Morphometrics/update", test_morphometrics_update);
   g_test_add_func ("/Sheath/Morphometrics/agreement", test_agreement);
+  g_test_add_func ("/Sheath/Morphometrics/agreement-exclude-border", test_agreement_exclude_border);
   g_test_add_func ("/Sheath/Morphometrics/unmyelinated", test_morphometrics_unmyelinated);
   g_test_add_func ("/Sheath/Morphometrics/flags", test_morphometrics_flags);
   g_test_add_func ("/Sheath/Morphometrics/separate-touching", test_separate_touching);
