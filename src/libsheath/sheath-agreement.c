@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <gsl/gsl_cdf.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -510,21 +511,17 @@ sheath_agreement_get_difference (SheathAgreement       *self,
  *
  * Returns: how many fibres were compared
  */
-guint
-sheath_agreement_get_bland_altman (SheathAgreement        *self,
-                                   SheathAgreementMeasure  measure,
-                                   double                 *bias,
-                                   double                 *lower,
-                                   double                 *upper)
+static guint
+difference_stats (SheathAgreement        *self,
+                  SheathAgreementMeasure  measure,
+                  double                 *mean_out,
+                  double                 *sd_out)
 {
-  GArray *pairs;
+  GArray *pairs = self->pairs[measure];
   guint n;
-  double sum = 0, sum2 = 0, m, sd;
+  double sum = 0, sum2 = 0, m;
 
-  g_return_val_if_fail (SHEATH_IS_AGREEMENT (self), 0);
-  g_return_val_if_fail (measure <= SHEATH_AGREEMENT_GRATIO, 0);
 
-  pairs = self->pairs[measure];
   n = pairs->len / 2;
   for (guint i = 0; i < n; i++)
     {
@@ -534,13 +531,68 @@ sheath_agreement_get_bland_altman (SheathAgreement        *self,
       sum2 += d * d;
     }
   m = n > 0 ? sum / n : NAN;
-  sd = n > 1 ? sqrt (MAX (0, (sum2 - n * m * m) / (n - 1))) : NAN;
+  *mean_out = m;
+  *sd_out = n > 1 ? sqrt (MAX (0, (sum2 - n * m * m) / (n - 1))) : NAN;
+  return n;
+}
+
+guint
+sheath_agreement_get_bland_altman (SheathAgreement        *self,
+                                   SheathAgreementMeasure  measure,
+                                   double                 *bias,
+                                   double                 *lower,
+                                   double                 *upper)
+{
+  guint n;
+  double m, sd;
+
+  g_return_val_if_fail (SHEATH_IS_AGREEMENT (self), 0);
+  g_return_val_if_fail (measure <= SHEATH_AGREEMENT_GRATIO, 0);
+
+  n = difference_stats (self, measure, &m, &sd);
   if (bias)
     *bias = m;
   if (lower)
     *lower = m - 1.96 * sd;
   if (upper)
     *upper = m + 1.96 * sd;
+  return n;
+}
+
+/**
+ * sheath_agreement_get_bias_interval:
+ * @self: a #SheathAgreement
+ * @measure: what is compared
+ * @lower: (out) (optional): the interval's lower end
+ * @upper: (out) (optional): its upper end
+ *
+ * The 95 % confidence interval of the Bland–Altman bias
+ * (sheath_agreement_get_bland_altman()): bias ± t · SD / √n, t the 97.5th
+ * percentile of Student's t with n − 1 degrees of freedom. How far the bias
+ * over these fibres may lie from the bias over all such fibres: with few
+ * matched fibres it is wide. NaN with fewer than two fibres.
+ *
+ * Returns: how many fibres were compared
+ */
+guint
+sheath_agreement_get_bias_interval (SheathAgreement        *self,
+                                    SheathAgreementMeasure  measure,
+                                    double                 *lower,
+                                    double                 *upper)
+{
+  guint n;
+  double m, sd, half = NAN;
+
+  g_return_val_if_fail (SHEATH_IS_AGREEMENT (self), 0);
+  g_return_val_if_fail (measure <= SHEATH_AGREEMENT_GRATIO, 0);
+
+  n = difference_stats (self, measure, &m, &sd);
+  if (n > 1)
+    half = gsl_cdf_tdist_Pinv (0.975, n - 1) * sd / sqrt (n);
+  if (lower)
+    *lower = m - half;
+  if (upper)
+    *upper = m + half;
   return n;
 }
 
@@ -667,6 +719,9 @@ sheath_agreement_to_json (SheathAgreement *self)
       add_number (b, "bias", bias);
       add_number (b, "lower_limit", lower);
       add_number (b, "upper_limit", upper);
+      sheath_agreement_get_bias_interval (self, m, &lower, &upper);
+      add_number (b, "bias_ci_lower", lower);
+      add_number (b, "bias_ci_upper", upper);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);

@@ -99,6 +99,11 @@ guint            sheath_agreement_get_bland_altman    (SheathAgreement        *s
                                                        double                 *lower,
                                                        double                 *upper);
 SHEATH_AVAILABLE_IN_ALL
+guint            sheath_agreement_get_bias_interval   (SheathAgreement        *self,
+                                                       SheathAgreementMeasure  measure,
+                                                       double                 *lower,
+                                                       double                 *upper);
+SHEATH_AVAILABLE_IN_ALL
 void             sheath_agreement_get_unmatched       (SheathAgreement        *self,
                                                        guint                  *n_extra,
                                                        double                 *extra_median_diam,

@@ -329,14 +329,17 @@ append_agreement (SheathModelCard *self,
                               100 * number_at (row, "relative_difference"));
     }
   g_string_append (card, "\nFibre by fibre (a predicted axon with an IoU of at least 0.5 with a manual one), "
-                   "Bland–Altman, model − manual:\n\n| measure | fibres | bias | 95 % limits of agreement |\n"
-                   "|---|---|---|---|\n");
+                   "Bland–Altman, model − manual:\n\n"
+                   "| measure | fibres | bias | bias, 95 % confidence interval | 95 % limits of agreement |\n"
+                   "|---|---|---|---|---|\n");
   for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
     {
       JsonObject *ba = object_at (object_at (root, "bland_altman"), measures[m][0]);
 
-      g_string_append_printf (card, "| %s | %.0f | %+.4f | [%+.4f, %+.4f] |\n", measures[m][1], number_at (ba, "n"),
-                              number_at (ba, "bias"), number_at (ba, "lower_limit"), number_at (ba, "upper_limit"));
+      g_string_append_printf (card, "| %s | %.0f | %+.4f | [%+.4f, %+.4f] | [%+.4f, %+.4f] |\n", measures[m][1],
+                              number_at (ba, "n"), number_at (ba, "bias"), number_at (ba, "bias_ci_lower"),
+                              number_at (ba, "bias_ci_upper"), number_at (ba, "lower_limit"),
+                              number_at (ba, "upper_limit"));
     }
   g_string_append_printf (card, "\nUnmatched: %.0f extra fibres (median axon diameter %.2f µm), %.0f missed "
                           "(median %.2f µm).\n", number_at (unmatched, "extra"),

@@ -138,15 +138,16 @@ print_agreement (SheathAgreement    *agreement,
   printf (_ ("\nMatched fibres (axon IoU ≥ 0.5), Bland–Altman, predicted − manual:\n"));
   for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
     {
-      double bias, lower, upper;
+      double bias, lower, upper, ci_lower, ci_upper;
       guint n = sheath_agreement_get_bland_altman (agreement, m, &bias, &lower, &upper);
 
       const char *name = _ (measures[m]);
       /* padded by characters, not bytes: "µ" is two */
       int pad = MAX (0, 22 - (int) g_utf8_strlen (name, -1));
 
-      printf (_ ("  %s%*s n %5u  bias %+.4f  limits of agreement [%+.4f, %+.4f]\n"), name, pad, "", n, bias, lower,
-              upper);
+      sheath_agreement_get_bias_interval (agreement, m, &ci_lower, &ci_upper);
+      printf (_ ("  %s%*s n %5u  bias %+.4f (95 %% CI %+.4f to %+.4f)  limits of agreement [%+.4f, %+.4f]\n"), name,
+              pad, "", n, bias, ci_lower, ci_upper, lower, upper);
     }
   sheath_agreement_get_unmatched (agreement, &extra, &extra_diam, &missed, &missed_diam);
   printf (_ ("  unmatched: %u extra (median diameter %.2f µm), %u missed (median diameter %.2f µm)\n"), extra,

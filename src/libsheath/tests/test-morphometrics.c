@@ -910,6 +910,14 @@ test_agreement_exclude_border (void)
                          exclude ? 2 : 3);
       g_assert_cmpuint (sheath_agreement_get_bland_altman (agreement, SHEATH_AGREEMENT_GRATIO, NULL, NULL, NULL),
                         ==, exclude ? 1 : 3);
+      {
+        /* one fibre has no interval */
+        double ci_lower, ci_upper;
+
+        sheath_agreement_get_bias_interval (agreement, SHEATH_AGREEMENT_GRATIO, &ci_lower, &ci_upper);
+        g_assert_true ((isnan (ci_lower) != 0) == (exclude != 0));
+        g_assert_true ((isnan (ci_upper) != 0) == (exclude != 0));
+      }
       sheath_agreement_get_unmatched (agreement, &extra, &extra_diam, &missed, &missed_diam);
       g_assert_cmpuint (extra, ==, 0);
       g_assert_cmpuint (missed, ==, 0);
@@ -959,6 +967,16 @@ test_agreement (void)
   g_assert_cmpfloat_with_epsilon (bias, 0.2, 0.02);
   g_assert_cmpfloat (lower, <, bias);
   g_assert_cmpfloat (upper, >, bias);
+  {
+    /* the bias's 95 % interval: ± t(0.975, 1 degree of freedom) = 12.706
+     * times SD / √2, SD being (upper − bias) / 1.96 */
+    double ci_lower, ci_upper, sd = (upper - bias) / 1.96;
+
+    g_assert_cmpuint (sheath_agreement_get_bias_interval (agreement, SHEATH_AGREEMENT_DIAMETER, &ci_lower, &ci_upper),
+                      ==, 2);
+    g_assert_cmpfloat_with_epsilon (ci_upper - bias, 12.7062 * sd / sqrt (2), 1e-3 * sd);
+    g_assert_cmpfloat_with_epsilon (bias - ci_lower, 12.7062 * sd / sqrt (2), 1e-3 * sd);
+  }
   g_assert_cmpuint (sheath_agreement_get_bland_altman (agreement, SHEATH_AGREEMENT_THICKNESS, &bias, NULL, NULL),
                     ==, 2);
   g_assert_cmpfloat_with_epsilon (bias, -0.1, 0.02);
@@ -985,6 +1003,7 @@ test_agreement (void)
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
   g_assert_nonnull (strstr (json, "\"relative_difference\""));
   g_assert_nonnull (strstr (json, "\"bland_altman\""));
+  g_assert_nonnull (strstr (json, "\"bias_ci_lower\""));
   g_assert_nonnull (strstr (json, "\"fibres_missed\" : 1"));
 
   /* masks of another size: refused, named */
