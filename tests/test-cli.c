@@ -292,6 +292,55 @@ test_cli_segment_errors (void)
 }
 
 static void
+copy_shared (const char *relative,
+             const char *dest)
+{
+  g_autofree char *from = test_shared_path (relative, NULL);
+  g_autoptr(GFile) src = g_file_new_for_path (from);
+  g_autoptr(GFile) dst = g_file_new_for_path (dest);
+  g_autoptr(GError) error = NULL;
+
+  g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Manual masks of another size than their image: evaluate says which image
+ * and both sizes before segmenting it, exits 1, and writes no JSON. */
+static void
+test_cli_evaluate_mismatched_masks (void)
+{
+  g_autofree char *image = test_require_shared ("datasets/tem-mouse-corpus-callosum/sub-371/micr/sub-371_sample-0001_acq-roi_TEM.png");
+  g_autofree char *model = test_golden_path ("unet-golden.safetensors");
+  g_autofree char *root = test_make_temp_dir ();
+  g_autofree char *micr = g_build_filename (root, "sub-x", "micr", NULL);
+  g_autofree char *labels = g_build_filename (root, "derivatives", "labels", "sub-x", "micr", NULL);
+  g_autofree char *copy = g_build_filename (micr, "sub-x_sample-1_TEM.png", NULL);
+  g_autofree char *sidecar = g_build_filename (micr, "sub-x_TEM.json", NULL);
+  g_autofree char *axon = g_build_filename (labels, "sub-x_sample-1_TEM_seg-axon-manual.png", NULL);
+  g_autofree char *myelin = g_build_filename (labels, "sub-x_sample-1_TEM_seg-myelin-manual.png", NULL);
+  g_autofree char *json = g_build_filename (root, "evaluation.json", NULL);
+  g_auto(Run) evaluate = { 0 };
+
+  if (image == NULL)
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (micr, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (labels, 0755), ==, 0);
+  copy_shared ("datasets/tem-mouse-corpus-callosum/sub-371/micr/sub-371_sample-0001_acq-roi_TEM.png", copy);
+  copy_shared ("datasets/tem-mouse-corpus-callosum/sub-371/micr/sub-371_TEM.json", sidecar);
+  /* an SEM image's masks: 737 × 758, not 600 × 600 */
+  copy_shared ("datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat3/micr/sub-rat3_sample-data10_SEM_seg-axon-manual.png",
+               axon);
+  copy_shared ("datasets/sem-rat-spinal-cord/derivatives/labels/sub-rat3/micr/sub-rat3_sample-data10_SEM_seg-myelin-manual.png",
+               myelin);
+
+  run_cli (&evaluate, "evaluate", "--model", model, "--data", root, "--json", json, NULL);
+  g_assert_cmpint (evaluate.status, ==, 1);
+  g_assert_nonnull (strstr (evaluate.err, "sub-x_sample-1_TEM.png' is 600 × 600 pixels but its manual masks are 737 × 758"));
+  g_assert_false (g_file_test (json, G_FILE_TEST_EXISTS));
+  test_remove_tree (root);
+}
+
+static void
 test_cli_info (void)
 {
   g_autofree char *image = test_require_shared ("datasets/sem-rat-spinal-cord/sub-rat3/micr/sub-rat3_sample-data10_SEM.png");
@@ -716,6 +765,7 @@ main (int   argc,
   g_test_add_func ("/Sheath/Cli/help", test_cli_help);
   g_test_add_func ("/Sheath/Cli/segment-batch", test_cli_segment_batch);
   g_test_add_func ("/Sheath/Cli/segment-errors", test_cli_segment_errors);
+  g_test_add_func ("/Sheath/Cli/evaluate-mismatched-masks", test_cli_evaluate_mismatched_masks);
   g_test_add_func ("/Sheath/Cli/info", test_cli_info);
   g_test_add_func ("/Sheath/Cli/morphometrics", test_cli_morphometrics);
   g_test_add_func ("/Sheath/Cli/train-writes-card", test_cli_train_writes_card);

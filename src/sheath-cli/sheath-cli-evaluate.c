@@ -191,8 +191,19 @@ evaluate_image (SheathSegmenter  *segmenter,
   a = g_file_new_for_path (l->axon);
   m = g_file_new_for_path (l->myelin);
   if (!(pixels = sheath_image_new_from_file (f, error)) ||
-      !(truth = sheath_segmentation_new_from_masks (a, m, error)) ||
-      !(prediction = sheath_segmenter_segment (segmenter, pixels, NULL, error)))
+      !(truth = sheath_segmentation_new_from_masks (a, m, error)))
+    return NULL;
+  /* said before the image is segmented, by name */
+  if (sheath_segmentation_get_width (truth) != sheath_image_get_width (pixels) ||
+      sheath_segmentation_get_height (truth) != sheath_image_get_height (pixels))
+    {
+      g_set_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT,
+                   _ ("'%s' is %u × %u pixels but its manual masks are %u × %u"), l->image,
+                   sheath_image_get_width (pixels), sheath_image_get_height (pixels),
+                   sheath_segmentation_get_width (truth), sheath_segmentation_get_height (truth));
+      return NULL;
+    }
+  if (!(prediction = sheath_segmenter_segment (segmenter, pixels, NULL, error)))
     return NULL;
   /* a model that finds unmyelinated axons is scored on them too */
   if (sheath_segmentation_get_unmyelinated (prediction))
