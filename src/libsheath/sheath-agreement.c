@@ -497,20 +497,8 @@ sheath_agreement_get_difference (SheathAgreement       *self,
   return isfinite (p) && isfinite (t) && t != 0 ? (p - t) / t : NAN;
 }
 
-/**
- * sheath_agreement_get_bland_altman:
- * @self: a #SheathAgreement
- * @measure: what is compared
- * @bias: (out) (optional): the mean of predicted − manual over the
- *   matched fibres
- * @lower: (out) (optional): bias − 1.96 SD
- * @upper: (out) (optional): bias + 1.96 SD
- *
- * Bland–Altman agreement of matched fibres (myelinated in both masks for
- * the thickness and the g-ratio), over all images.
- *
- * Returns: how many fibres were compared
- */
+/* The mean and standard deviation of predicted − manual over the matched
+ * fibres of one measure. */
 static guint
 difference_stats (SheathAgreement        *self,
                   SheathAgreementMeasure  measure,
@@ -520,7 +508,6 @@ difference_stats (SheathAgreement        *self,
   GArray *pairs = self->pairs[measure];
   guint n;
   double sum = 0, sum2 = 0, m;
-
 
   n = pairs->len / 2;
   for (guint i = 0; i < n; i++)
@@ -536,6 +523,20 @@ difference_stats (SheathAgreement        *self,
   return n;
 }
 
+/**
+ * sheath_agreement_get_bland_altman:
+ * @self: a #SheathAgreement
+ * @measure: what is compared
+ * @bias: (out) (optional): the mean of predicted − manual over the
+ *   matched fibres
+ * @lower: (out) (optional): bias − 1.96 SD
+ * @upper: (out) (optional): bias + 1.96 SD
+ *
+ * Bland–Altman agreement of matched fibres (myelinated in both masks for
+ * the thickness and the g-ratio), over all images.
+ *
+ * Returns: how many fibres were compared
+ */
 guint
 sheath_agreement_get_bland_altman (SheathAgreement        *self,
                                    SheathAgreementMeasure  measure,

@@ -312,7 +312,6 @@ append_agreement (SheathModelCard *self,
   JsonObject *root = json_node_get_object (self->agreement);
   JsonObject *figures = object_at (object_at (root, "pooled"), "figures");
   JsonObject *unmatched = object_at (root, "unmatched");
-
   gboolean exclude_border = root != NULL &&
                             json_object_get_boolean_member_with_default (root, "exclude_border", FALSE);
 

@@ -313,85 +313,105 @@ test_trainer_train_and_resume (void)
   test_remove_tree (root);
 }
 
-/* Class weights change what is learnt, travel in the checkpoint (a resumed
- * run ends where an uninterrupted one does), and must be above 0. */
-static void
-test_trainer_class_weights (void)
+typedef void (*ApplySetting) (SheathTrainer *trainer);
+
+/* A training setting, applied by @apply, changes what is learnt and travels
+ * in the checkpoint: a run with it ends with other weights than a run
+ * without, and one stopped half way through its first validation and
+ * resumed ends where the uninterrupted one does. Returns that model's path,
+ * in @root. */
+static char *
+assert_setting_trains_and_resumes (const char   *root,
+                                   ApplySetting  apply)
 {
-  g_autofree char *root = test_make_temp_dir ();
   g_autofree char *dataset = make_dataset (root, 3, 0);
-  g_autofree char *weighted = g_build_filename (root, "weighted.safetensors", NULL);
-  g_autofree char *plain = g_build_filename (root, "plain.safetensors", NULL);
+  char *with = g_build_filename (root, "with.safetensors", NULL);
+  g_autofree char *without = g_build_filename (root, "without.safetensors", NULL);
   g_autofree char *stopped = g_build_filename (root, "stopped.safetensors", NULL);
   g_autofree char *checkpoint = g_strconcat (stopped, ".checkpoint", NULL);
-  g_autoptr(SheathTrainer) a = tiny_trainer (dataset, weighted, 2);
+  g_autoptr(SheathTrainer) a = tiny_trainer (dataset, with, 2);
   g_autoptr(SheathTrainer) b = tiny_trainer (dataset, stopped, 2);
   g_autoptr(SheathTrainer) c = NULL;
-  g_autoptr(SheathTrainer) d = tiny_trainer (dataset, plain, 2);
+  g_autoptr(SheathTrainer) d = tiny_trainer (dataset, without, 2);
   g_autoptr(GError) error = NULL;
-  const double weights[3] = { 1, 3, 0.5 };
-  const double zero[3] = { 1, 0, 1 };
-  const double nan[3] = { 1, NAN, 1 };
 
-  g_assert_false (sheath_trainer_set_class_weights (a, zero, 3, &error));
-  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
-  g_clear_error (&error);
-  g_assert_false (sheath_trainer_set_class_weights (a, nan, 3, &error));
-  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
-  g_clear_error (&error);
-
-  g_assert_true (sheath_trainer_set_class_weights (a, weights, 3, &error));
+  apply (a);
   g_assert_true (sheath_trainer_train (a, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (sheath_trainer_train (d, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (same_tensors (weighted, plain));
+  g_assert_false (same_tensors (with, without));
 
-  /* stopped in the first validation, half way through */
-  g_assert_true (sheath_trainer_set_class_weights (b, weights, 3, &error));
+  apply (b);
   stop_in_first_validation (b);
   c = reload (checkpoint);
   g_assert_true (sheath_trainer_train (c, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (same_tensors (weighted, stopped));
+  g_assert_true (same_tensors (with, stopped));
+  return with;
+}
 
+static void
+apply_class_weights (SheathTrainer *trainer)
+{
+  const double weights[3] = { 1, 3, 0.5 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sheath_trainer_set_class_weights (trainer, weights, 3, &error));
+  g_assert_no_error (error);
+}
+
+/* Class weights change what is learnt, travel in the checkpoint, and must
+ * be above 0. */
+static void
+test_trainer_class_weights (void)
+{
+  g_autofree char *root = test_make_temp_dir ();
+  g_autoptr(SheathTrainer) t = sheath_trainer_new ();
+  g_autoptr(GError) error = NULL;
+  const double zero[3] = { 1, 0, 1 };
+  const double nan[3] = { 1, NAN, 1 };
+
+  g_assert_false (sheath_trainer_set_class_weights (t, zero, 3, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (sheath_trainer_set_class_weights (t, nan, 3, &error));
+  g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
+
+  g_free (assert_setting_trains_and_resumes (root, apply_class_weights));
   test_remove_tree (root);
 }
 
-/* A boundary weight changes what is learnt, travels in the checkpoint (a
- * resumed run ends where an uninterrupted one does), is recorded in the
- * model, and is refused out of its range. */
+static void
+apply_boundary_weight (SheathTrainer *trainer)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sheath_trainer_set_boundary_weight (trainer, 3, &error));
+  g_assert_no_error (error);
+}
+
+/* A boundary weight changes what is learnt, travels in the checkpoint, is
+ * recorded in the model, and is refused out of its range. */
 static void
 test_trainer_boundary_weight (void)
 {
   g_autofree char *root = test_make_temp_dir ();
-  g_autofree char *dataset = make_dataset (root, 3, 0);
-  g_autofree char *weighted = g_build_filename (root, "weighted.safetensors", NULL);
-  g_autofree char *plain = g_build_filename (root, "plain.safetensors", NULL);
-  g_autofree char *stopped = g_build_filename (root, "stopped.safetensors", NULL);
-  g_autofree char *checkpoint = g_strconcat (stopped, ".checkpoint", NULL);
-  g_autoptr(SheathTrainer) a = tiny_trainer (dataset, weighted, 2);
-  g_autoptr(SheathTrainer) b = tiny_trainer (dataset, stopped, 2);
-  g_autoptr(SheathTrainer) c = NULL;
-  g_autoptr(SheathTrainer) d = tiny_trainer (dataset, plain, 2);
+  g_autoptr(SheathTrainer) t = sheath_trainer_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
   const double refused[] = { -1, 101, NAN };
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
-      g_assert_false (sheath_trainer_set_boundary_weight (a, refused[i], &error));
+      g_assert_false (sheath_trainer_set_boundary_weight (t, refused[i], &error));
       g_assert_error (error, SHEATH_ERROR, SHEATH_ERROR_INVALID_ARGUMENT);
       g_clear_error (&error);
     }
 
-  g_assert_true (sheath_trainer_set_boundary_weight (a, 3, &error));
-  g_assert_true (sheath_trainer_train (a, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (sheath_trainer_train (d, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_false (same_tensors (weighted, plain));
+  path = assert_setting_trains_and_resumes (root, apply_boundary_weight);
   {
-    g_autoptr(GFile) file = g_file_new_for_path (weighted);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
     g_autoptr(SheathModel) model = sheath_model_new_from_file (file, &error);
     g_autofree char *value = NULL;
 
@@ -399,14 +419,6 @@ test_trainer_boundary_weight (void)
     value = sheath_model_dup_metadata_value (model, "training_boundary_weight");
     g_assert_cmpstr (value, ==, "3");
   }
-
-  g_assert_true (sheath_trainer_set_boundary_weight (b, 3, &error));
-  stop_in_first_validation (b);
-  c = reload (checkpoint);
-  g_assert_true (sheath_trainer_train (c, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (same_tensors (weighted, stopped));
-
   test_remove_tree (root);
 }
 
