@@ -11,7 +11,8 @@
 
 /* The agreement's plots, a panel per measure (diameter, thickness,
  * g-ratio) over the matched fibres: Bland–Altman (difference against
- * mean, with the bias and limits of agreement) and predicted against
+ * mean, with the bias, its 95 % confidence interval shaded, and the limits
+ * of agreement) and predicted against
  * manual (with the identity line). */
 
 #define PANEL  300
@@ -70,10 +71,11 @@ draw_panel (cairo_t         *cr,
   GArray *pairs = agreement->pairs[m];
   guint n = pairs->len / 2;
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
-  double bias = NAN, lower = NAN, upper = NAN;
+  double bias = NAN, lower = NAN, upper = NAN, ci_lower = NAN, ci_upper = NAN;
   g_autofree char *title = NULL;
 
   sheath_agreement_get_bland_altman (agreement, m, &bias, &lower, &upper);
+  sheath_agreement_get_bias_interval (agreement, m, &ci_lower, &ci_upper);
   for (guint i = 0; i < n; i++)
     {
       double p = g_array_index (pairs, double, 2 * i), t = g_array_index (pairs, double, 2 * i + 1);
@@ -99,6 +101,13 @@ draw_panel (cairo_t         *cr,
     xhi = xlo + 1;
   if (yhi <= ylo)
     yhi = ylo + 1;
+  {
+    /* a little room, so that no point sits on the frame */
+    double px = (xhi - xlo) / 20, py = (yhi - ylo) / 20;
+
+    xlo -= px, xhi += px;
+    ylo -= py, yhi += py;
+  }
 
   cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
   cairo_set_line_width (cr, 1);
@@ -137,6 +146,14 @@ draw_panel (cairo_t         *cr,
   if (bland_altman)
     {
       const double lines[] = { 0, bias, lower, upper };
+
+      /* the bias's 95 % confidence interval, a band around it */
+      if (isfinite (ci_lower) && isfinite (ci_upper))
+        {
+          _sheath_plot_colour (cr, 1, 0.15);
+          cairo_rectangle (cr, x, PY (ci_upper), PANEL, PY (ci_lower) - PY (ci_upper));
+          cairo_fill (cr);
+        }
 
       for (guint k = 0; k < G_N_ELEMENTS (lines); k++)
         {
