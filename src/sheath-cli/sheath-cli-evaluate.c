@@ -263,8 +263,9 @@ sheath_cli_evaluate (int    argc,
     "predicted axon whose IoU with a true axon is at least 0.5 is detected): precision, recall, F1.\n"
     "Then the morphometry: axon count, density, mean and median diameter, myelin thickness and\n"
     "g-ratio, AVF and MVF from the predicted masks against the same from the manual ones, per\n"
-    "image and pooled; and over the matched fibres the Bland–Altman bias and 95 % limits of\n"
-    "agreement of diameter, thickness and g-ratio, with the extra and missed fibres.\n"
+    "image and pooled; and over the matched fibres the Bland–Altman bias (with its 95 % confidence\n"
+    "interval) and 95 % limits of agreement of diameter, thickness and g-ratio, with the extra and\n"
+    "missed fibres.\n"
     "A model with unmyelinated axons (class uaxon) is also scored on them, against each image's\n"
     "_seg-uaxon-manual.png: Dice (Dua) and detection precision, recall and F1 (uP, uR, uF1)."));
   g_option_context_add_main_entries (context, entries, NULL);
