@@ -13,6 +13,7 @@
 #include "sheath-agreement-private.h"
 #include "sheath-aggregates.h"
 #include "sheath-error.h"
+#include "sheath-labeling-private.h"
 #include "sheath-morphometrics.h"
 #include "sheath-morphometrics-private.h"
 
@@ -198,7 +199,7 @@ collect_values (SheathAgreement     *self,
 }
 
 /* Pairs each predicted axon with the manual axon it overlaps with an IoU of
- * at least 0.5 (there is at most one); the others are extra or missed. */
+ * at least 0.5 (each once at most); the others are extra or missed. */
 static void
 match_fibres (SheathAgreement      *self,
               SheathAgreementImage *im,
@@ -210,44 +211,10 @@ match_fibres (SheathAgreement      *self,
   const guint32 *lp = _sheath_morphometrics_get_axon_labels (predicted);
   const guint32 *lt = _sheath_morphometrics_get_axon_labels (truth);
   guint np = sheath_morphometrics_get_n_axons (predicted), nt = sheath_morphometrics_get_n_axons (truth);
-  g_autofree guint64 *area_p = g_new0 (guint64, np + 1);
-  g_autofree guint64 *area_t = g_new0 (guint64, nt + 1);
-  g_autofree guint32 *match_p = g_new0 (guint32, np + 1);
-  g_autofree guint32 *match_t = g_new0 (guint32, nt + 1);
-  g_autoptr(GHashTable) overlaps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  GHashTableIter iter;
-  gpointer key, value;
+  g_autofree guint32 *match_p = g_new (guint32, (gsize) np + 1);
+  g_autofree guint32 *match_t = g_new (guint32, (gsize) nt + 1);
 
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    {
-      area_p[lp[i]]++;
-      area_t[lt[i]]++;
-      if (lp[i] != 0 && lt[i] != 0)
-        {
-          gint64 pair = ((gint64) lp[i] << 32) | lt[i];
-          guint64 *n = g_hash_table_lookup (overlaps, &pair);
-
-          if (n == NULL)
-            {
-              n = g_new0 (guint64, 1);
-              g_hash_table_insert (overlaps, g_memdup2 (&pair, sizeof pair), n);
-            }
-          (*n)++;
-        }
-    }
-  g_hash_table_iter_init (&iter, overlaps);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      guint32 p = (guint32) (*(gint64 *) key >> 32), t = (guint32) (*(gint64 *) key & 0xffffffff);
-      guint64 inter = *(guint64 *) value;
-      double iou = (double) inter / (double) (area_p[p] + area_t[t] - inter);
-
-      if (iou >= 0.5)
-        {
-          match_p[p] = t;
-          match_t[t] = p;
-        }
-    }
+  _sheath_match_labels (lp, np, lt, nt, (gsize) width * height, match_p, match_t);
 
   for (guint p = 1; p <= np; p++)
     {

@@ -42,4 +42,17 @@ void    _sheath_grow_labels        (guint32      *labels,
                                     guint         width,
                                     guint         height);
 
+/* Pairs the regions of two label maps of @n_pixels each (1..n_a, 1..n_b; 0
+ * none) whose intersection over union is at least 0.5, each region once at
+ * most (at exactly 0.5 one could otherwise pair twice): match_a[a] is b,
+ * match_b[b] is a, 0 for none; both have n + 1 entries. Returns how many
+ * pairs there are. */
+guint32 _sheath_match_labels       (const guint32 *labels_a,
+                                    guint32        n_a,
+                                    const guint32 *labels_b,
+                                    guint32        n_b,
+                                    gsize          n_pixels,
+                                    guint32       *match_a,
+                                    guint32       *match_b);
+
 G_END_DECLS

@@ -279,3 +279,59 @@ _sheath_grow_labels (guint32      *labels,
           }
     }
 }
+
+static gint
+compare_u64 (gconstpointer a,
+             gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+guint32
+_sheath_match_labels (const guint32 *labels_a,
+                      guint32        n_a,
+                      const guint32 *labels_b,
+                      guint32        n_b,
+                      gsize          n_pixels,
+                      guint32       *match_a,
+                      guint32       *match_b)
+{
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autofree guint64 *area_a = g_new0 (guint64, (gsize) n_a + 1);
+  g_autofree guint64 *area_b = g_new0 (guint64, (gsize) n_b + 1);
+  guint32 matched = 0;
+
+  memset (match_a, 0, ((gsize) n_a + 1) * sizeof (guint32));
+  memset (match_b, 0, ((gsize) n_b + 1) * sizeof (guint32));
+
+  /* the overlaps: a key per shared pixel, sorted, so that runs count them */
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      area_a[labels_a[i]]++;
+      area_b[labels_b[i]]++;
+      if (labels_a[i] && labels_b[i])
+        {
+          guint64 key = ((guint64) labels_a[i] << 32) | labels_b[i];
+          g_array_append_val (pairs, key);
+        }
+    }
+  g_array_sort (pairs, compare_u64);
+  for (guint i = 0; i < pairs->len;)
+    {
+      guint64 key = g_array_index (pairs, guint64, i);
+      guint32 a = (guint32) (key >> 32), b = (guint32) key;
+      guint64 inter = 0;
+
+      while (i < pairs->len && g_array_index (pairs, guint64, i) == key)
+        inter++, i++;
+      if (2 * inter >= area_a[a] + area_b[b] - inter && match_a[a] == 0 && match_b[b] == 0)
+        {
+          match_a[a] = b;
+          match_b[b] = a;
+          matched++;
+        }
+    }
+  return matched;
+}

@@ -13,15 +13,6 @@
 
 G_DEFINE_BOXED_TYPE (SheathScores, sheath_scores, sheath_scores_copy, sheath_scores_free)
 
-static gint
-compare_u64 (gconstpointer a,
-             gconstpointer b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static double
 ratio (guint64 a,
        guint64 b,
@@ -146,11 +137,9 @@ match_objects (SheathSegmentation *prediction,
 {
   guint w = sheath_segmentation_get_width (prediction), h = sheath_segmentation_get_height (prediction);
   gsize n = (gsize) w * h;
-  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint64));
   g_autofree guint8 *mask_p = g_new (guint8, n), *mask_t = g_new (guint8, n);
   g_autofree guint32 *lab_p = g_new (guint32, n), *lab_t = g_new (guint32, n);
-  g_autofree guint64 *area_p = NULL, *area_t = NULL;
-  g_autofree gboolean *matched_p = NULL, *matched_t = NULL;
+  g_autofree guint32 *match_p = NULL, *match_t = NULL;
   guint32 np, nt;
 
   for (guint y = 0; y < h; y++)
@@ -167,39 +156,9 @@ match_objects (SheathSegmentation *prediction,
   np = _sheath_label_components_8 (mask_p, w, h, lab_p);
   nt = truth_4_connected ? _sheath_label_components_4 (mask_t, w, h, lab_t)
                          : _sheath_label_components_8 (mask_t, w, h, lab_t);
-  area_p = g_new0 (guint64, np + 1);
-  area_t = g_new0 (guint64, nt + 1);
-
-  /* overlaps between predicted and true objects: sort the pairs, count runs */
-  for (gsize i = 0; i < n; i++)
-    {
-      area_p[lab_p[i]]++;
-      area_t[lab_t[i]]++;
-      if (lab_p[i] && lab_t[i])
-        {
-          guint64 key = ((guint64) lab_p[i] << 32) | lab_t[i];
-          g_array_append_val (pairs, key);
-        }
-    }
-  g_array_sort (pairs, compare_u64);
-  *n_matched = 0;
-  matched_p = g_new0 (gboolean, np + 1);
-  matched_t = g_new0 (gboolean, nt + 1);
-  for (guint i = 0; i < pairs->len;)
-    {
-      guint64 key = g_array_index (pairs, guint64, i);
-      guint32 lp = (guint32) (key >> 32), lt = (guint32) key;
-      guint64 inter = 0;
-
-      while (i < pairs->len && g_array_index (pairs, guint64, i) == key)
-        inter++, i++;
-      /* IoU ≥ 0.5; at exactly 0.5 an object could pair twice */
-      if (2 * inter >= area_p[lp] + area_t[lt] - inter && !matched_p[lp] && !matched_t[lt])
-        {
-          matched_p[lp] = matched_t[lt] = TRUE;
-          (*n_matched)++;
-        }
-    }
+  match_p = g_new (guint32, (gsize) np + 1);
+  match_t = g_new (guint32, (gsize) nt + 1);
+  *n_matched = _sheath_match_labels (lab_p, np, lab_t, nt, n, match_p, match_t);
   *n_predicted = np;
   *n_actual = nt;
 }
